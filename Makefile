@@ -1,0 +1,55 @@
+# cdk-iam-baseline. `make synth` and `make test` install everything they need on first use:
+# a .venv from the pinned requirements*.txt, and Node.js 22 plus the CDK CLI from
+# package.json / package-lock.json (npm), so only Python 3.11+, npm and make are required.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CONFIG ?= config/baseline.yaml
+OUT ?= cdk.out
+
+# The pinned Node.js (node_modules/.bin/node) must win over any system node: jsii runs on it.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install synth test bench diff deploy schema clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constructs/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "pinned Node.js >= 22 missing from node_modules/.bin" >&2; exit 1; }
+	@touch $@
+
+## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
+synth: install
+	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
+
+## Run the whole test suite.
+test: install
+	$(PY) -m pytest
+
+## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app.
+bench: install
+	$(PY) scripts/bench_synth.py
+
+## Regenerate config/baseline.schema.json from the pydantic models.
+schema: install
+	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
+
+diff: install
+	cdk diff -c config=$(CONFIG)
+
+deploy: install
+	cdk deploy -c config=$(CONFIG)
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .pytest_cache

@@ -1,0 +1,211 @@
+"""The acknowledgment registry: every accepted cdk-nag finding, in one reviewed list.
+
+Each entry names the rule (the finding id cdk-nag prints, e.g.
+``AwsSolutions-IAM5[Resource::*]``), the construct path it applies to (an ``fnmatch``
+pattern over the path below the stack, e.g. ``*/PasswordPolicy/*``), and a reason that
+says why the finding is safe here, not merely that it is needed. No acknowledgment is
+made anywhere else in the code base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from aws_cdk import Acknowledgment as CdkAcknowledgment
+from aws_cdk import Validations
+from constructs import Construct, IConstruct
+
+
+@dataclass(frozen=True)
+class Acknowledgment:
+    """One accepted finding: ``rule`` on constructs matching ``path``, because ``reason``."""
+
+    rule: str
+    path: str
+    reason: str
+
+
+_CR_FUNCTION = "AWS679f53fac002430cb0da5b7982bd2287"  # CDK's singleton AwsCustomResource function
+_PACKS_LAMBDA = ("NIST.800.53.R5", "HIPAA.Security")
+_NO_INLINE = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+_SECRET_ROTATION = ("NIST.800.53.R5", "HIPAA.Security")
+_IAM_ARN = "arn:<AWS::Partition>:iam::<AWS::AccountId>"
+
+
+def _each(packs: tuple[str, ...], rule: str, path: str, reason: str) -> tuple[Acknowledgment, ...]:
+    return tuple(Acknowledgment(f"{pack}-{rule}", path, reason) for pack in packs)
+
+
+#: Placeholders ``{iam_path}`` and ``{workload_role_path}`` in rule ids are filled from the
+#: config by :func:`apply_acknowledgments` (cdk-nag names the finding after the resource ARN).
+REGISTRY: tuple[Acknowledgment, ...] = (
+    # --- Force-MFA self-service policy --------------------------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "ForceMfa/Resource/Resource",
+        "Resource * appears only on iam:GetAccountPasswordPolicy and iam:ListVirtualMFADevices, which "
+        "support no resource-level permissions and reveal no secret, and on the MFA Deny, where * widens a Deny.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:user/*/<aws:username>]",
+        "ForceMfa/Resource/Resource",
+        "The * is the IAM path segment; ${aws:username} pins the resource to the caller's own user, so a "
+        "user can change only their own password and MFA, wherever their user sits in the path tree.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:mfa/*]",
+        "ForceMfa/Resource/Resource",
+        "Only iam:CreateVirtualMFADevice is allowed on mfa/*: device names are free-form since 2022 and a "
+        "device is useless until enabled on a user, which is allowed on the caller's own user only.",
+    ),
+    # --- Account password policy custom resource ----------------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "The account password policy has no ARN: iam:UpdateAccountPasswordPolicy and "
+        "iam:DeleteAccountPasswordPolicy accept only Resource *, and they are the only actions granted.",
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only the two password-policy actions and cannot be attached to any other principal.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        f"{_CR_FUNCTION}/ServiceRole/Resource",
+        "AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for the function's own log "
+        "streams; the custom resource function needs nothing more to report its result.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaConcurrency",
+        f"{_CR_FUNCTION}/Resource",
+        "CloudFormation invokes this function once per stack operation; nobody else can invoke it, so a "
+        "concurrency limit would guard against nothing.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaDLQ",
+        f"{_CR_FUNCTION}/Resource",
+        "CloudFormation invokes the function synchronously and receives every failure as the resource's "
+        "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
+    ),
+    *_each(
+        ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
+        "LambdaInsideVPC",
+        f"{_CR_FUNCTION}/Resource",
+        "The function only calls the IAM API's public endpoint and touches no data in any network; a VPC "
+        "would add NAT or endpoints without narrowing what it can reach or do.",
+    ),
+    # --- Persona roles: AWS managed job-function policies --------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
+        "AdminRole/Resource/Resource",
+        "The Admin role is the baseline's one *:* principal by design, reachable only by the Admins group "
+        "with MFA no older than the configured age; AWS maintains the policy document.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/PowerUserAccess]",
+        "DeveloperRole/Resource/Resource",
+        "PowerUserAccess excludes IAM, Organizations and Account administration and AWS keeps its service "
+        "list current; the DeveloperGuardrails policy adds only boundary-bound IAM and explicit Denies.",
+    ),
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+            "ReadOnlyRole/Resource/Resource",
+            f"{name} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
+            "grants no write action, and the role is reachable only with MFA.",
+        )
+        for name in ("ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit")
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSSupportAccess]",
+        "SupportRole/Resource/Resource",
+        "CIS AWS Foundations 1.17 asks for a support role with exactly AWSSupportAccess; it grants only "
+        "AWS Support case actions.",
+    ),
+    # --- Developer guard rails and boundary ----------------------------------------------
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:role{{workload_role_path}}*]",
+        "DeveloperGuardrails/Resource/Resource",
+        "Developers manage only roles under the workload path, and creating or changing one requires "
+        "the developer permissions boundary (iam:PermissionsBoundary condition); the boundary cannot be "
+        "removed or edited, so every such role stays within it.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:policy{{workload_role_path}}*]",
+        "DeveloperGuardrails/Resource/Resource",
+        "Developers author managed policies only under the workload path; such a policy can be attached "
+        "only to roles that carry the permissions boundary, which caps whatever it grants.",
+    ),
+    Acknowledgment(
+        "CloudFormation-Validate::W2512",
+        "DeveloperBoundary/Resource/Resource",
+        "The NotAction Allow is the boundary's ceiling (everything but IAM, Organizations and Account "
+        "administration); a boundary grants nothing alone, and listing every other service's actions "
+        "would fall behind each AWS launch.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5",
+        "DeveloperBoundary/Resource/Resource",
+        "A permissions boundary grants nothing by itself: it is the ceiling intersected with a role's "
+        "identity policies. Its wide Allow sets that ceiling; its Denies (tested) close every escalation "
+        "path. The rule cannot evaluate the boundary's self-referencing ARN condition and errors.",
+    ),
+    # --- Groups and users ----------------------------------------------------------------
+    *_each(
+        ("HIPAA.Security", "PCI.DSS.321"),
+        "IAMGroupHasUsers",
+        "*Group/Resource/Resource",
+        "An empty group grants nothing to anyone: its only policies are self-service and assume-role; "
+        "groups exist before the people who join them, and membership is the access decision.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-SMG4",
+        "User*/InitialPassword/Resource",
+        "The secret holds a one-time initial password that IAM forces the user to change at first "
+        "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+    ),
+    *_each(
+        _SECRET_ROTATION,
+        "SecretsManagerRotationEnabled",
+        "User*/InitialPassword/Resource",
+        "The secret holds a one-time initial password that IAM forces the user to change at first "
+        "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+    ),
+)
+
+
+def _walk(scope: IConstruct):
+    yield scope
+    for child in scope.node.children:
+        yield from _walk(child)
+
+
+def apply_acknowledgments(
+    scope: Construct,
+    *,
+    iam_path: str = "/baseline/",
+    workload_role_path: str = "/workload/",
+    registry: tuple[Acknowledgment, ...] = REGISTRY,
+) -> int:
+    """Acknowledge every registry entry on the constructs under ``scope`` whose path matches.
+
+    Construct paths are matched without the stack's own id, so ``DeveloperRole/*`` works
+    whatever the stack is called. ``{iam_path}`` and ``{workload_role_path}`` in rule ids
+    are replaced by the given IAM paths. Returns the number of acknowledgments made.
+    """
+    made = 0
+    for construct in _walk(scope):
+        path = construct.node.path
+        relative = path.split("/", 1)[1] if "/" in path else path
+        for entry in registry:
+            if fnmatchcase(relative, entry.path):
+                rule = entry.rule.format(iam_path=iam_path, workload_role_path=workload_role_path)
+                Validations.of(construct).acknowledge(CdkAcknowledgment(id=rule, reason=entry.reason))
+                made += 1
+    return made

@@ -1,0 +1,32 @@
+"""Baseline configuration: typed models, the YAML loader and its error reporting.
+
+This package imports neither aws_cdk nor the constructs: a bad config is refused before
+jsii starts.
+"""
+
+from .loader import ConfigError, ConfigProblem, load_config, parse_config
+from .models import (
+    BaselineConfig,
+    GroupConfig,
+    GroupsConfig,
+    MfaConfig,
+    PasswordPolicyConfig,
+    RoleConfig,
+    RolesConfig,
+    UserConfig,
+)
+
+__all__ = [
+    "BaselineConfig",
+    "ConfigError",
+    "ConfigProblem",
+    "GroupConfig",
+    "GroupsConfig",
+    "MfaConfig",
+    "PasswordPolicyConfig",
+    "RoleConfig",
+    "RolesConfig",
+    "UserConfig",
+    "load_config",
+    "parse_config",
+]

@@ -1,0 +1,227 @@
+"""The developer permissions boundary.
+
+A permissions boundary sets the maximum permissions an identity-based policy can grant to a
+role (IAM User Guide, "Permissions boundaries for IAM entities"). Every role a developer
+creates must carry this one, so a developer who writes ``"Action": "*"`` into a new role's
+policy still gets no more than the boundary: service access, no account, organization or
+billing administration, no IAM users or access keys, and no way out of the boundary.
+
+The escalation paths it closes are those of the published lists (Rhino Security Labs,
+"AWS IAM Privilege Escalation - Methods and Mitigation"): new policy versions or default
+versions on the boundary, attaching or writing policies to a role without the boundary,
+deleting or replacing the boundary, creating users, login profiles or access keys, and
+touching the baseline's own IAM resources.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .arns import iam_arn, managed_policy_arn
+
+#: Services a bounded role may never administer (the NotAction of the allow statement).
+#: IAM is allowed back selectively; see :func:`boundary_statements`.
+ADMINISTRATIVE_SERVICES: tuple[str, ...] = ("iam:*", "organizations:*", "account:*")
+
+#: Billing and cost administration writes, denied outright.
+BILLING_ADMINISTRATION_ACTIONS: tuple[str, ...] = (
+    "aws-portal:Modify*",
+    "billing:Put*",
+    "billing:Update*",
+    "payments:*",
+    "tax:Put*",
+    "tax:Update*",
+    "tax:Delete*",
+    "purchase-orders:*",
+    "account:Put*",
+    "account:Delete*",
+    "account:Enable*",
+    "account:Disable*",
+    "account:CloseAccount",
+    "account:Accept*",
+    "account:Start*",
+)
+
+#: Role-management actions that accept the ``iam:PermissionsBoundary`` condition key.
+#: Source: Service Authorization Reference, "Actions defined by AWS Identity and Access Management".
+BOUNDED_ROLE_ACTIONS: tuple[str, ...] = (
+    "iam:CreateRole",
+    "iam:PutRolePermissionsBoundary",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+)
+
+#: Changing a managed policy's content: how a boundary or a protected policy is widened.
+POLICY_VERSION_ACTIONS: tuple[str, ...] = (
+    "iam:CreatePolicyVersion",
+    "iam:DeletePolicy",
+    "iam:DeletePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+)
+
+#: Managing IAM users and their credentials: never for developers or their roles.
+USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
+    "iam:CreateUser",
+    "iam:DeleteUser",
+    "iam:UpdateUser",
+    "iam:CreateAccessKey",
+    "iam:UpdateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:RemoveUserFromGroup",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreateGroup",
+    "iam:UpdateGroup",
+    "iam:CreateServiceSpecificCredential",
+    "iam:UploadSSHPublicKey",
+    "iam:UploadSigningCertificate",
+    "iam:DeactivateMFADevice",
+    "iam:DeleteVirtualMFADevice",
+)
+
+
+def bounded_role_statements(
+    *, boundary_arn: str, workload_role_path: str, protected_path: str
+) -> list[iam.PolicyStatement]:
+    """Statements shared by the boundary and the developer's guard rails.
+
+    They let a principal manage roles under ``workload_role_path`` only with
+    ``boundary_arn`` attached, pass only those roles, author managed policies under the same
+    path, and deny every way around that.
+
+    Args:
+        boundary_arn: ARN of the developer permissions boundary.
+        workload_role_path: IAM path of roles developers create, e.g. ``/workload/``.
+        protected_path: IAM path of the baseline's own roles, groups, users and policies.
+    """
+    workload_roles = iam_arn(f"role{workload_role_path}*")
+    protected = [iam_arn(f"{kind}{protected_path}*") for kind in ("role", "group", "user", "policy")]
+    return [
+        iam.PolicyStatement(
+            sid="AllowWorkloadRoleManagementWithBoundary",
+            actions=list(BOUNDED_ROLE_ACTIONS),
+            resources=[workload_roles],
+            conditions={"StringEquals": {"iam:PermissionsBoundary": boundary_arn}},
+        ),
+        iam.PolicyStatement(
+            sid="AllowWorkloadRoleMaintenance",
+            actions=[
+                "iam:DeleteRole",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:PassRole",
+            ],
+            # Only roles under the workload path, which can only be created with the boundary.
+            resources=[workload_roles],
+        ),
+        iam.PolicyStatement(
+            sid="AllowWorkloadPolicyAuthoring",
+            actions=[*POLICY_VERSION_ACTIONS, "iam:CreatePolicy", "iam:TagPolicy", "iam:UntagPolicy"],
+            resources=[iam_arn(f"policy{workload_role_path}*")],
+        ),
+        iam.PolicyStatement(
+            sid="DenyRoleManagementWithoutBoundary",
+            effect=iam.Effect.DENY,
+            actions=list(BOUNDED_ROLE_ACTIONS),
+            resources=["*"],
+            conditions={"StringNotEquals": {"iam:PermissionsBoundary": boundary_arn}},
+        ),
+        iam.PolicyStatement(
+            sid="DenyBoundaryRemoval",
+            effect=iam.Effect.DENY,
+            actions=["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="DenyBoundaryAndBaselinePolicyEdits",
+            effect=iam.Effect.DENY,
+            actions=list(POLICY_VERSION_ACTIONS),
+            resources=[boundary_arn, iam_arn(f"policy{protected_path}*")],
+        ),
+        iam.PolicyStatement(
+            sid="DenyBaselineResourceChanges",
+            effect=iam.Effect.DENY,
+            # Everything but reading: includes iam:PassRole of the baseline's own roles.
+            not_actions=["iam:Get*", "iam:List*"],
+            resources=protected,
+        ),
+        iam.PolicyStatement(
+            sid="DenyUserAndCredentialManagement",
+            effect=iam.Effect.DENY,
+            actions=list(USER_MANAGEMENT_ACTIONS),
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="DenyAccountOrganizationBillingAdministration",
+            effect=iam.Effect.DENY,
+            actions=list(BILLING_ADMINISTRATION_ACTIONS),
+            resources=["*"],
+        ),
+    ]
+
+
+class DeveloperPermissionsBoundary(Construct):
+    """The customer managed policy that bounds every role a developer creates.
+
+    Creates one ``AWS::IAM::ManagedPolicy`` with a fixed name, so its ARN is known without a
+    reference (the policy names itself in its own Deny statements). :attr:`arn` is that ARN.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        managed_policy_name: IAM name, 1-128 characters; default ``DeveloperBoundary``.
+        path: IAM path of the policy, e.g. ``/baseline/`` (the protected path).
+        workload_role_path: path of the roles developers create, e.g. ``/workload/``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        managed_policy_name: str = "DeveloperBoundary",
+        path: str,
+        workload_role_path: str,
+    ) -> None:
+        super().__init__(scope, id)
+        self.arn = managed_policy_arn(path, managed_policy_name)
+        statements = [
+            iam.PolicyStatement(
+                sid="AllowServiceAccess",
+                not_actions=list(ADMINISTRATIVE_SERVICES),
+                resources=["*"],
+            ),
+            iam.PolicyStatement(
+                sid="AllowIamReadAndServiceLinkedRoles",
+                actions=["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole"],
+                resources=["*"],
+            ),
+            iam.PolicyStatement(
+                sid="AllowOrganizationAndAccountRead",
+                actions=["organizations:DescribeOrganization", "account:GetAccountInformation", "account:ListRegions"],
+                resources=["*"],
+            ),
+            *bounded_role_statements(
+                boundary_arn=self.arn, workload_role_path=workload_role_path, protected_path=path
+            ),
+        ]
+        self.policy = iam.ManagedPolicy(
+            self,
+            "Resource",
+            managed_policy_name=managed_policy_name,
+            path=path,
+            description="Permissions boundary for every role developers create.",
+            statements=statements,
+        )

@@ -1,0 +1,83 @@
+"""Roles that people reach only through ``sts:AssumeRole`` with MFA.
+
+The trust policy names the account as principal, which delegates the decision to the
+caller's identity-based policy (the group policies of :mod:`.groups`), and requires MFA in
+the same, single statement: there is never a second, unconditioned statement for the same
+principal that would make the MFA condition moot.
+
+``Bool aws:MultiFactorAuthPresent = true`` (not ``BoolIfExists``): the key is absent on
+requests signed with long-term access keys, and an absent key must not match an Allow.
+``NumericLessThan aws:MultiFactorAuthAge`` bounds how long ago (seconds) the MFA sign-in was.
+Source: IAM User Guide, "Configuring MFA-protected API access" and "AWS global condition
+context keys".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from ..config.models import RoleConfig
+
+
+def mfa_trust_conditions(max_age_seconds: int) -> dict[str, dict[str, object]]:
+    """The condition block of every human trust statement.
+
+    Args:
+        max_age_seconds: largest accepted ``aws:MultiFactorAuthAge``, in seconds (1-129600).
+
+    Raises:
+        ValueError: when ``max_age_seconds`` is outside 1-129600.
+    """
+    if not 1 <= max_age_seconds <= 129600:
+        raise ValueError(f"MFA max age must be 1-129600 seconds, got {max_age_seconds}")
+    return {
+        "Bool": {"aws:MultiFactorAuthPresent": "true"},
+        "NumericLessThan": {"aws:MultiFactorAuthAge": str(max_age_seconds)},
+    }
+
+
+class MfaAssumableRole(Construct):
+    """An IAM role that IAM users of the same account assume with MFA.
+
+    Creates one ``AWS::IAM::Role`` (exposed as :attr:`role`) whose trust policy has exactly
+    one statement: principal the account, action ``sts:AssumeRole``, conditions from
+    :func:`mfa_trust_conditions`.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        role: name (1-64 characters), maximum session duration (3600-43200 seconds) and
+            description, validated by :class:`RoleConfig`.
+        account_id: the 12-digit account whose IAM users may assume the role.
+        mfa_max_age_seconds: see :func:`mfa_trust_conditions`.
+        path: IAM path of the role, e.g. ``/baseline/``.
+        managed_policies: identity-based policies attached to the role.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        role: RoleConfig,
+        account_id: str,
+        mfa_max_age_seconds: int,
+        path: str = "/",
+        managed_policies: Sequence[iam.IManagedPolicy] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        principal = iam.AccountPrincipal(account_id).with_conditions(mfa_trust_conditions(mfa_max_age_seconds))
+        self.role = iam.Role(
+            self,
+            "Resource",
+            role_name=role.name,
+            path=path,
+            description=role.description or None,
+            assumed_by=principal,
+            max_session_duration=Duration.seconds(role.max_session_duration_seconds),
+            managed_policies=list(managed_policies),
+        )

@@ -1,0 +1,1 @@
+"""Deployment targets: one module per stack, composed from the iam_baseline library."""

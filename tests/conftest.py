@@ -1,0 +1,42 @@
+"""Shared fixtures: the default app is synthesized once per session and shared.
+
+The first synth in a process pays for jsii start-up (seconds); every test that needs the
+default templates reads them from this one cloud assembly instead of re-synthesizing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_CONFIG = ROOT / "config" / "baseline.yaml"
+
+
+@pytest.fixture(scope="session")
+def default_config():
+    from iam_baseline.config import load_config
+
+    return load_config(DEFAULT_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def default_assembly(default_config, tmp_path_factory):
+    """The cloud assembly of the default config, nag packs and acknowledgments included."""
+    from app import build_app
+
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    return build_app(default_config, outdir=str(outdir)).synth()
+
+
+@pytest.fixture(scope="session")
+def baseline_template(default_assembly) -> dict:
+    """The synthesized AccountBaseline template as a dict."""
+    stack = default_assembly.get_stack_by_name("IamBaseline")
+    return json.loads(Path(stack.template_full_path).read_text())
