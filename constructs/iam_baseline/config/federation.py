@@ -55,7 +55,7 @@ class SamlProviderConfig(StrictModel):
         try:
             read_metadata(path)
         except SamlMetadataError as exc:
-            raise ValueError(exc.reason + f" (file {path})") from None
+            raise ValueError(exc.reason) from None  # the loader shows the path as the value
         return path
 
 
@@ -75,7 +75,9 @@ class SamlRoleConfig(RoleConfig):
 class SamlConfig(StrictModel):
     """SAML federation: the identity providers and the persona roles trusting them."""
 
-    providers: tuple[SamlProviderConfig, ...] = Field(min_length=1, description="IAM SAML providers.")
+    # "at least one" is checked in the validator: Field(min_length=1) would add a second,
+    # misleading "0 items" error whenever one item is invalid.
+    providers: tuple[SamlProviderConfig, ...] = Field(description="IAM SAML providers (at least one).")
     roles: tuple[SamlRoleConfig, ...] = Field((), description="Persona roles trusting the providers.")
     session_tags: bool = Field(
         False, description="Allow sts:TagSession, so the IdP may pass session tags (principal tags for ABAC)."
@@ -89,6 +91,7 @@ class SamlConfig(StrictModel):
 
     @model_validator(mode="after")
     def _references(self) -> "SamlConfig":
+        _require_some("providers", self.providers)
         _refuse_duplicates("SAML provider name", [p.name for p in self.providers], "IAM provider names are unique")
         _refuse_duplicates("SAML role name", [r.name for r in self.roles], "IAM role names are unique")
         known = {p.name for p in self.providers}
@@ -311,7 +314,7 @@ class DeployRoleConfig(StrictModel):
 class OidcConfig(StrictModel):
     """OIDC federation for CI/CD: providers and deploy roles."""
 
-    providers: tuple[OidcProviderConfig, ...] = Field(min_length=1, description="OIDC providers, one per issuer.")
+    providers: tuple[OidcProviderConfig, ...] = Field(description="OIDC providers, one per issuer (at least one).")
     deploy_roles: tuple[DeployRoleConfig, ...] = Field((), description="Deploy roles trusting them.")
     trust_policy_max_chars: int = Field(
         TRUST_POLICY_DEFAULT_MAX_CHARS, ge=256, le=TRUST_POLICY_QUOTA_CEILING, description="See federation.saml."
@@ -319,6 +322,7 @@ class OidcConfig(StrictModel):
 
     @model_validator(mode="after")
     def _references(self) -> "OidcConfig":
+        _require_some("providers", self.providers)
         seen: dict[str, int] = {}
         for i, provider in enumerate(self.providers):
             if provider.issuer_url in seen:
@@ -466,11 +470,12 @@ class IdentityCenterConfig(StrictModel):
     account_id: AccountId = Field(description="Management or delegated administrator account.")
     region: RegionName = Field(description="Identity Center home region.")
     stack_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "IamBaselineIdentityCenter"
-    permission_sets: tuple[PermissionSetConfig, ...] = Field(min_length=1)
+    permission_sets: tuple[PermissionSetConfig, ...] = Field(description="Permission sets (at least one).")
     assignments: tuple[AssignmentConfig, ...] = ()
 
     @model_validator(mode="after")
     def _references(self) -> "IdentityCenterConfig":
+        _require_some("permission_sets", self.permission_sets)
         names = [p.name for p in self.permission_sets]
         _refuse_duplicates("permission set name", names, "names are unique in an instance")
         for i, assignment in enumerate(self.assignments):
@@ -491,3 +496,8 @@ def _refuse_duplicates(what: str, values: list[str], why: str) -> None:
     dupes = sorted({v for v in values if values.count(v) > 1})
     if dupes:
         raise ValueError(f"duplicate {what}s {dupes}: {why}")
+
+
+def _require_some(field: str, values: tuple) -> None:
+    if not values:
+        raise ValueError(f"{field} is empty: declare at least one, or leave the whole section out")

@@ -87,7 +87,7 @@ def check_trust_policy_size(role: iam.Role, *, max_chars: int, hint: str) -> int
         account_id=stack.account if stack.account.isdigit() else "123456789012",
         region=stack.region,
     )
-    name = stack.resolve(role.role_name)
+    name = role.node.default_child.role_name or role.node.path  # the literal name, not a Ref
     return check_policy_size(rendered, limit=max_chars, what=f"trust policy of role {name}", hint=hint)
 
 

@@ -166,5 +166,6 @@ def read_metadata(path: str | Path, *, now: datetime | None = None) -> SamlMetad
     try:
         document = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SamlMetadataError(str(path), f"cannot read the file ({exc})") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SamlMetadataError(str(path), f"cannot read the file ({reason})") from None
     return parse_metadata(document, str(path), now=now)
