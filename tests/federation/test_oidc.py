@@ -281,3 +281,10 @@ def test_github_subjects_need_a_github_provider():
         """
     )
     assert "deploy_roles[0] (Deploy): github subjects need a github provider, 'gitlab' is gitlab" in message
+
+
+def test_audience_must_be_a_client_id_of_the_provider():
+    message = config_error(_github_role("organization: acme\n            repository: app\n            branches: [main]",
+                                        "audience: https://example.com"))
+    assert ("deploy_roles[0] (Deploy): audience 'https://example.com' is not a client id of provider 'github' "
+            "['sts.amazonaws.com']; IAM rejects tokens for other audiences") in message

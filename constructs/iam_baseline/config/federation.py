@@ -338,6 +338,12 @@ class OidcConfig(StrictModel):
         for i, role in enumerate(self.deploy_roles):
             if role.provider not in kinds:
                 raise ValueError(f"deploy_roles[{i}] ({role.name}): unknown provider {role.provider!r}; declared: {sorted(kinds)}")
+            client_ids = next(p.client_ids for p in self.providers if p.name == role.provider)
+            if role.audience and role.audience not in client_ids:
+                raise ValueError(
+                    f"deploy_roles[{i}] ({role.name}): audience {role.audience!r} is not a client id of provider "
+                    f"{role.provider!r} {list(client_ids)}; IAM rejects tokens for other audiences"
+                )
             for form in ("github", "gitlab"):
                 if getattr(role, form) and kinds[role.provider] != form:
                     raise ValueError(
@@ -345,9 +351,6 @@ class OidcConfig(StrictModel):
                         f"{role.provider!r} is {kinds[role.provider]}"
                     )
         return self
-
-    def provider(self, name: str) -> OidcProviderConfig:
-        return next(p for p in self.providers if p.name == name)
 
 
 # --------------------------------------------------------------------------- Identity Center

@@ -13,6 +13,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "AccountFederation": ".account",
     "SamlIdentityProvider": ".saml",
     "SamlPersonaRole": ".saml",
     "FederatedProvidersPrincipal": ".saml",
