@@ -29,10 +29,13 @@ def build_app(config: BaselineConfig, outdir: str | None = None):
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
     from stacks.account_baseline import AccountBaselineStack
+    from stacks.identity_center import IdentityCenterStack
 
     # Construct stack traces cost synth time and add nothing to a template review.
     app = App(outdir=outdir, stack_traces=False) if outdir else App(stack_traces=False)
     AccountBaselineStack(app, "AccountBaseline", config=config)
+    if config.federation and config.federation.identity_center:
+        IdentityCenterStack(app, "IdentityCenter", config=config)
     register_nag_packs(app)
     apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
     return app

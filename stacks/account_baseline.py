@@ -6,12 +6,16 @@ It never parses files: ``app.py`` loads and validates the config first.
 
 from __future__ import annotations
 
+from typing import get_args
+
 from aws_cdk import Environment, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.models import Persona
+from iam_baseline.federation.account import AccountFederation
 from iam_baseline.identity import (
     AccountPasswordPolicy,
     DeveloperGuardrailsPolicy,
@@ -21,6 +25,7 @@ from iam_baseline.identity import (
     HumanUserGroup,
     MfaAssumableRole,
 )
+from iam_baseline.identity.personas import DEVELOPER_GUARDRAILS_POLICY_NAME, persona_policies
 
 
 class AccountBaselineStack(Stack):
@@ -63,17 +68,19 @@ class AccountBaselineStack(Stack):
             boundary_arn=self.boundary.arn,
             path=path,
             workload_role_path=config.workload_role_path,
+            managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
         )
-        aws_managed = iam.ManagedPolicy.from_aws_managed_policy_name
-        # Job-function policies: IAM User Guide, "AWS managed policies for job functions".
-        persona_policies = {
-            "admin": [aws_managed("AdministratorAccess")],
-            "developer": [aws_managed("PowerUserAccess"), guardrails.policy],
-            "read_only": [aws_managed(config.roles.read_only_managed_policy)],
-            "support": [aws_managed("AWSSupportAccess")],
-        }
+        own_policies = {DEVELOPER_GUARDRAILS_POLICY_NAME: guardrails.policy}
+
+        def managed_policies(persona: Persona) -> list[iam.IManagedPolicy]:
+            """The persona's policies, shared by its MFA role and its SAML role."""
+            policies = persona_policies(persona, config.roles)
+            return [iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in policies.aws_managed] + [
+                own_policies[n] for n in policies.customer_managed
+            ]
+
         self.roles: dict[str, iam.IRole] = {}
-        for persona, policies in persona_policies.items():
+        for persona in get_args(Persona):
             role_config = getattr(config.roles, persona)
             self.roles[persona] = MfaAssumableRole(
                 self,
@@ -82,8 +89,19 @@ class AccountBaselineStack(Stack):
                 account_id=config.account_id,
                 mfa_max_age_seconds=config.mfa.max_age_seconds,
                 path=path,
-                managed_policies=policies,
+                managed_policies=managed_policies(persona),
             ).role
+
+        federation = config.federation
+        if federation and (federation.saml or federation.oidc):
+            self.federation = AccountFederation(
+                self,
+                "Federation",
+                saml=federation.saml,
+                oidc=federation.oidc,
+                persona_policies=managed_policies,
+                path=path,
+            )
 
         self.groups: dict[str, iam.IGroup] = {}
         for key in ("admins", "developers", "read_only"):

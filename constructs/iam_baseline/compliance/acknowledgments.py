@@ -120,7 +120,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
             f"{name} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
             "grants no write action, and the role is reachable only with MFA.",
         )
-        for name in ("ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit")
+        for name in ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit")
     ),
     Acknowledgment(
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSSupportAccess]",
@@ -176,6 +176,47 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "User*/InitialPassword/Resource",
         "The secret holds a one-time initial password that IAM forces the user to change at first "
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+    ),
+)
+
+
+#: Federation (:mod:`iam_baseline.federation`): SAML persona roles and the Identity Center stack.
+_SAML_PERSONA_POLICIES = {
+    "Admin": ("AdministratorAccess",),
+    "Developer": ("PowerUserAccess",),
+    "ReadOnly": ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit"),
+    "Support": ("AWSSupportAccess",),
+}
+_LOOKUP_POLICY = "PrincipalLookup*/Resource/CustomResourcePolicy/Resource"
+
+REGISTRY += (
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+            f"Federation/Saml{persona}Role*/Resource/Resource",
+            f"A SAML {persona} role carries exactly the managed policies of the {persona} persona's MFA role "
+            "(persona_policies), so federation grants nothing the baseline does not; its trust admits only "
+            "assertions of the configured IdPs addressed to the AWS sign-in endpoint (SAML:aud).",
+        )
+        for persona, names in _SAML_PERSONA_POLICIES.items()
+        for name in names
+    ),
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::{kind}/*]",
+            _LOOKUP_POLICY,
+            f"The lookup may only call identitystore:Get{kind.title()}Id, which maps a unique name to an id "
+            f"and reads nothing else; the {kind} id is what it looks up, so it cannot be named in advance, "
+            "and the identity store itself is named exactly.",
+        )
+        for kind in ("group", "user")
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        _LOOKUP_POLICY,
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only one identitystore Get*Id action and cannot be attached to any other principal.",
     ),
 )
 

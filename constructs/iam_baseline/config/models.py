@@ -172,6 +172,11 @@ class UserConfig(StrictModel):
     groups: tuple[GroupKey, ...] = Field(min_length=1, description="Groups (by key: admins, developers, read_only).")
 
 
+# Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
+# are imported here, after them: models.py stays the single entry point of the config.
+from .federation import FederationConfig  # noqa: E402
+
+
 class BaselineConfig(StrictModel):
     """The whole account baseline configuration (``config/baseline.yaml``)."""
 
@@ -194,6 +199,9 @@ class BaselineConfig(StrictModel):
     groups: GroupsConfig = GroupsConfig()
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
+    federation: FederationConfig | None = Field(
+        None, description="Federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center (optional)."
+    )
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "BaselineConfig":

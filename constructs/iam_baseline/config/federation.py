@@ -1,0 +1,506 @@
+"""Config models of federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center.
+
+These models are the props of the constructs in :mod:`iam_baseline.federation`. Every rule
+that can be judged from the config alone is a validator here, so the loader reports it
+with its YAML path before any construct is built: metadata files (read and checked at
+load time), ``sub`` patterns that would admit any repository, ISO-8601 session durations,
+inline policy size, duplicate OIDC provider URLs. Trust policy size depends on the
+synthesized ARNs and is checked by the role constructs at synth.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from ..federation.policy_size import (
+    PERMISSION_SET_INLINE_POLICY_MAX_CHARS,
+    TRUST_POLICY_DEFAULT_MAX_CHARS,
+    TRUST_POLICY_QUOTA_CEILING,
+    PolicySizeError,
+    check_policy_size,
+)
+from ..federation.saml_metadata import SamlMetadataError, read_metadata
+from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
+
+#: A key that other entries of the config use to refer to this one (also a construct id part).
+ConfigKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
+
+#: IAM SAML provider name: 1-128 characters of ``[\w._-]``. Source: IAM API ``CreateSAMLProvider``.
+SamlProviderName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w._-]+$")]
+
+#: IAM managed policy name, optionally under a path (``job-function/ViewOnlyAccess``), 1-128 characters.
+ManagedPolicyName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+(?:/[\w+=,.@-]+)*$")]
+
+WILDCARDS = ("*", "?")
+
+
+# --------------------------------------------------------------------------- SAML
+class SamlProviderConfig(StrictModel):
+    """One SAML 2.0 identity provider, registered as an IAM SAML provider.
+
+    ``metadata_file`` is read and checked when the config is loaded (see
+    :mod:`iam_baseline.federation.saml_metadata`); a relative path is relative to the
+    directory ``cdk`` runs in, the project root.
+    """
+
+    name: SamlProviderName = Field(description="IAM SAML provider name (1-128 characters of [A-Za-z0-9._-]).")
+    metadata_file: str = Field(min_length=1, description="Path of the IdP's SAML metadata XML export.")
+
+    @field_validator("metadata_file")
+    @classmethod
+    def _metadata_is_usable(cls, path: str) -> str:
+        try:
+            read_metadata(path)
+        except SamlMetadataError as exc:
+            raise ValueError(exc.reason) from None  # the loader shows the path as the value
+        return path
+
+
+class SamlRoleConfig(RoleConfig):
+    """A persona role reached through SAML federation, with that persona's permissions.
+
+    Trust: the listed providers, ``sts:AssumeRoleWithSAML`` (plus ``sts:TagSession`` when
+    session tags are on), ``StringEquals SAML:aud = https://signin.aws.amazon.com/saml``.
+    """
+
+    persona: Persona = Field(description="Baseline persona whose managed policies the role carries.")
+    providers: tuple[SamlProviderName, ...] = Field(
+        min_length=1, description="Names of the SAML providers (federation.saml.providers) the role trusts."
+    )
+
+
+class SamlConfig(StrictModel):
+    """SAML federation: the identity providers and the persona roles trusting them."""
+
+    # "at least one" is checked in the validator: Field(min_length=1) would add a second,
+    # misleading "0 items" error whenever one item is invalid.
+    providers: tuple[SamlProviderConfig, ...] = Field(description="IAM SAML providers (at least one).")
+    roles: tuple[SamlRoleConfig, ...] = Field((), description="Persona roles trusting the providers.")
+    session_tags: bool = Field(
+        False, description="Allow sts:TagSession, so the IdP may pass session tags (principal tags for ABAC)."
+    )
+    trust_policy_max_chars: int = Field(
+        TRUST_POLICY_DEFAULT_MAX_CHARS,
+        ge=256,
+        le=TRUST_POLICY_QUOTA_CEILING,
+        description="IAM quota 'Role trust policy length' of the account (2048 by default, 4096 at most).",
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> "SamlConfig":
+        _require_some("providers", self.providers)
+        _refuse_duplicates("SAML provider name", [p.name for p in self.providers], "IAM provider names are unique")
+        _refuse_duplicates("SAML role name", [r.name for r in self.roles], "IAM role names are unique")
+        known = {p.name for p in self.providers}
+        for i, role in enumerate(self.roles):
+            unknown = sorted(set(role.providers) - known)
+            if unknown:
+                raise ValueError(f"roles[{i}] ({role.name}) trusts unknown providers {unknown}; declared: {sorted(known)}")
+        return self
+
+
+# --------------------------------------------------------------------------- OIDC
+#: An OIDC issuer URL as IAM accepts it: ``https://``, a host, an optional path; no port, no query.
+IssuerUrl = Annotated[
+    str, StringConstraints(max_length=255, pattern=r"^https://[a-z0-9.-]+\.[a-z]{2,}(?:/[A-Za-z0-9._~-]+)*$")
+]
+
+#: Defaults per preset: issuer URL and the audience (client id) the CI system puts in ``aud``.
+#: GitHub: docs "Configuring OpenID Connect in Amazon Web Services"; GitLab: docs
+#: "Configure OpenID Connect in AWS" (the ``aud`` is set by ``id_tokens`` in .gitlab-ci.yml).
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+GITLAB_ISSUER = "https://gitlab.com"
+STS_AUDIENCE = "sts.amazonaws.com"
+
+
+class OidcProviderConfig(StrictModel):
+    """An OIDC identity provider (one per issuer URL per account).
+
+    ``kind`` selects a preset: ``github`` (issuer fixed to GitHub Actions), ``gitlab``
+    (``url`` defaults to gitlab.com; set it for a self-managed instance) or ``generic``
+    (``url`` required). ``existing_provider_arn`` reuses a provider created elsewhere in the
+    account instead of creating one.
+    """
+
+    name: ConfigKey = Field(description="Key that deploy roles use to name this provider.")
+    kind: Literal["github", "gitlab", "generic"] = Field(description="Preset: github, gitlab or generic.")
+    url: IssuerUrl | None = Field(None, description="Issuer URL (https://host[/path], no port, no query).")
+    audiences: tuple[Annotated[str, StringConstraints(min_length=1, max_length=255)], ...] | None = Field(
+        None, max_length=100, description="Client ids (aud values) to register; default per preset."
+    )
+    thumbprints: tuple[Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$")], ...] = Field(
+        (), max_length=5, description="Server certificate thumbprints (40 hex digits, at most 5); usually none."
+    )
+    existing_provider_arn: Annotated[
+        str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider/[A-Za-z0-9./_~-]+$")
+    ] | None = Field(None, description="Reuse this existing IAM OIDC provider instead of creating one.")
+
+    @model_validator(mode="after")
+    def _preset_rules(self) -> "OidcProviderConfig":
+        if self.kind == "github" and self.url not in (None, GITHUB_ISSUER):
+            raise ValueError(f"the github preset's issuer is {GITHUB_ISSUER}; use kind generic for another issuer")
+        if self.kind == "generic" and self.url is None:
+            raise ValueError("a generic OIDC provider needs its issuer url")
+        if self.existing_provider_arn and not self.existing_provider_arn.endswith(":oidc-provider/" + self.issuer):
+            raise ValueError(
+                f"existing_provider_arn {self.existing_provider_arn!r} is not the provider of issuer {self.issuer_url}"
+            )
+        return self
+
+    @property
+    def issuer_url(self) -> str:
+        """The issuer URL, preset default applied."""
+        return self.url or {"github": GITHUB_ISSUER, "gitlab": GITLAB_ISSUER}[self.kind]
+
+    @property
+    def issuer(self) -> str:
+        """The issuer without ``https://``: the prefix of its condition keys (``<issuer>:sub``)."""
+        return self.issuer_url.removeprefix("https://")
+
+    @property
+    def client_ids(self) -> tuple[str, ...]:
+        """The audiences, preset default applied (GitHub: sts.amazonaws.com; GitLab: the issuer URL)."""
+        if self.audiences:
+            return self.audiences
+        return (STS_AUDIENCE,) if self.kind != "gitlab" else (self.issuer_url,)
+
+
+GitRefName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_./*?+-]+$")]
+
+
+class GitHubSubjectsConfig(StrictModel):
+    """``sub`` values of GitHub Actions tokens, in GitHub's terms.
+
+    Each listed branch, tag and environment, and ``pull_request``, gives one ``sub``:
+    ``repo:<org>/<repo>:ref:refs/heads/<branch>``, ``...:ref:refs/tags/<tag>``,
+    ``...:environment:<environment>`` (what a job with ``environment:`` sends, whatever its
+    branch), ``...:pull_request``. ``*`` and ``?`` are wildcards (``StringLike``).
+    Source: GitHub docs, "About security hardening with OpenID Connect" > example subject claims.
+    """
+
+    organization: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9*?][A-Za-z0-9*?-]{0,38}$")] = Field(
+        description="Organization or user owning the repository (a wildcard here is refused)."
+    )
+    repository: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.*?-]+$")] = Field(
+        description="Repository name; a wildcard needs allow_organization_wildcard on the role."
+    )
+    branches: tuple[GitRefName, ...] = Field((), description="Branch names, e.g. main or release/*.")
+    tags: tuple[GitRefName, ...] = Field((), description="Tag names, e.g. v*.")
+    environments: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_. *?-]{1,255}$")], ...] = Field(
+        (), description="Deployment environment names, e.g. production."
+    )
+    pull_request: bool = Field(False, description="Admit pull_request workflows (sub ...:pull_request).")
+
+    def subjects(self) -> tuple[str, ...]:
+        base = f"repo:{self.organization}/{self.repository}"
+        return (
+            *(f"{base}:ref:refs/heads/{b}" for b in self.branches),
+            *(f"{base}:ref:refs/tags/{t}" for t in self.tags),
+            *(f"{base}:environment:{e}" for e in self.environments),
+            *((f"{base}:pull_request",) if self.pull_request else ()),
+        )
+
+
+class GitLabSubjectsConfig(StrictModel):
+    """``sub`` values of GitLab CI ID tokens: ``project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>``.
+
+    Source: GitLab docs, "OpenID Connect (OIDC) Authentication Using ID Tokens" > token payload.
+    """
+
+    project_path: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.*?-]+)+$")] = Field(
+        description="group[/subgroup]/project; a wildcard in the project needs allow_organization_wildcard."
+    )
+    branches: tuple[GitRefName, ...] = Field((), description="Branch names (ref_type branch).")
+    tags: tuple[GitRefName, ...] = Field((), description="Tag names (ref_type tag).")
+
+    def subjects(self) -> tuple[str, ...]:
+        base = f"project_path:{self.project_path}"
+        return (
+            *(f"{base}:ref_type:branch:ref:{b}" for b in self.branches),
+            *(f"{base}:ref_type:tag:ref:{t}" for t in self.tags),
+        )
+
+
+def subject_breadth_problem(sub: str, *, allow_organization_wildcard: bool) -> str | None:
+    """Why ``sub`` admits too much, or ``None``.
+
+    Refused: a pattern that starts with a wildcard (``*`` admits every token of the issuer),
+    a ``repo:`` / ``project_path:`` pattern with a wildcard in the organization or group
+    (``repo:*``, ``repo:org*/x``: any organization's repositories), and, unless
+    ``allow_organization_wildcard``, a wildcard in the repository or project name
+    (``repo:org/*``: every repository of the organization, including ones created later).
+    """
+    if sub.startswith(WILDCARDS) or not sub.strip("*?"):
+        return f"sub {sub!r} admits every token of the issuer, whatever repository or pipeline sent it"
+    for prefix in ("repo:", "project_path:"):
+        if not sub.startswith(prefix):
+            continue
+        owner_repo = sub[len(prefix) :].split(":", 1)[0]
+        namespace, _, name = owner_repo.rpartition("/")
+        if not namespace or any(w in namespace for w in WILDCARDS):
+            return f"sub {sub!r} admits repositories of any organization; name the organization or group exactly"
+        if any(w in name for w in WILDCARDS) and not allow_organization_wildcard:
+            return (
+                f"sub {sub!r} admits every repository of {namespace}, including ones created later; "
+                "list the repositories, or set allow_organization_wildcard: true to opt in"
+            )
+    return None
+
+
+class PolicyStatementConfig(StrictModel):
+    """An extra identity-based policy statement (IAM policy grammar, one statement)."""
+
+    effect: Literal["Allow", "Deny"] = Field("Allow", description="Allow or Deny.")
+    actions: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")], ...] = Field(
+        min_length=1, description="Actions as service:Action (no bare *: no *:* outside the Admin role)."
+    )
+    resources: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = Field(min_length=1, description="Resource ARNs.")
+    conditions: dict[str, dict[str, str | tuple[str, ...]]] = Field(
+        default_factory=dict, description="Condition block: operator -> condition key -> value(s)."
+    )
+
+
+class DeployRoleConfig(StrictModel):
+    """A CI/CD deploy role: web identity trust on one OIDC provider, least ``cdk deploy`` rights.
+
+    Give the subjects in exactly one form: ``github``, ``gitlab`` (for those presets) or raw
+    ``subjects``. Permissions: ``sts:AssumeRole`` on the CDK bootstrap roles of the account
+    (qualifier ``cdk_qualifier``) in each of ``regions`` (default: the home region), plus
+    ``extra_statements``.
+    """
+
+    name: IamName = Field(description="Role name (1-64 characters).")
+    provider: ConfigKey = Field(description="Key of the OIDC provider (federation.oidc.providers[].name).")
+    github: GitHubSubjectsConfig | None = None
+    gitlab: GitLabSubjectsConfig | None = None
+    subjects: tuple[Annotated[str, StringConstraints(min_length=1, max_length=255)], ...] = Field(
+        (), description="Raw sub values or patterns (generic issuers)."
+    )
+    audience: str | None = Field(None, description="Expected aud; default the provider's first client id.")
+    allow_organization_wildcard: bool = Field(
+        False, description="Opt in to a repository/project wildcard inside one organization or group."
+    )
+    description: str = Field("", max_length=1000, description="Role description.")
+    max_session_duration_seconds: int = Field(3600, ge=3600, le=43200, description="3600-43200 seconds.")
+    cdk_qualifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,10}$")] = Field(
+        "hnb659fds", description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
+    )
+    regions: tuple[RegionName, ...] = Field((), description="Regions deployed to; default the home region.")
+    extra_statements: tuple[PolicyStatementConfig, ...] = Field((), description="Extra permissions, if any.")
+
+    @model_validator(mode="after")
+    def _subjects_are_narrow(self) -> "DeployRoleConfig":
+        forms = [f for f in ("github", "gitlab", "subjects") if getattr(self, f)]
+        if len(forms) != 1:
+            raise ValueError(f"give the sub values in exactly one of github, gitlab, subjects (got {forms or 'none'})")
+        subs = self.sub_values()
+        if not subs:
+            raise ValueError("no sub value: list at least one branch, tag, environment or pull_request")
+        for sub in subs:
+            problem = subject_breadth_problem(sub, allow_organization_wildcard=self.allow_organization_wildcard)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+    def sub_values(self) -> tuple[str, ...]:
+        """Every ``sub`` value or pattern the trust policy admits."""
+        form = self.github or self.gitlab
+        return form.subjects() if form else self.subjects
+
+
+class OidcConfig(StrictModel):
+    """OIDC federation for CI/CD: providers and deploy roles."""
+
+    providers: tuple[OidcProviderConfig, ...] = Field(description="OIDC providers, one per issuer (at least one).")
+    deploy_roles: tuple[DeployRoleConfig, ...] = Field((), description="Deploy roles trusting them.")
+    trust_policy_max_chars: int = Field(
+        TRUST_POLICY_DEFAULT_MAX_CHARS, ge=256, le=TRUST_POLICY_QUOTA_CEILING, description="See federation.saml."
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> "OidcConfig":
+        _require_some("providers", self.providers)
+        seen: dict[str, int] = {}
+        for i, provider in enumerate(self.providers):
+            if provider.issuer_url in seen:
+                raise ValueError(
+                    f"duplicate OIDC provider URL {provider.issuer_url} (providers[{seen[provider.issuer_url]}] and "
+                    f"providers[{i}]): IAM allows one provider per URL per account; declare it once and point "
+                    "every deploy role at it"
+                )
+            seen[provider.issuer_url] = i
+        _refuse_duplicates("OIDC provider name", [p.name for p in self.providers], "deploy roles refer to them by name")
+        _refuse_duplicates("deploy role name", [r.name for r in self.deploy_roles], "IAM role names are unique")
+        kinds = {p.name: p.kind for p in self.providers}
+        for i, role in enumerate(self.deploy_roles):
+            if role.provider not in kinds:
+                raise ValueError(f"deploy_roles[{i}] ({role.name}): unknown provider {role.provider!r}; declared: {sorted(kinds)}")
+            client_ids = next(p.client_ids for p in self.providers if p.name == role.provider)
+            if role.audience and role.audience not in client_ids:
+                raise ValueError(
+                    f"deploy_roles[{i}] ({role.name}): audience {role.audience!r} is not a client id of provider "
+                    f"{role.provider!r} {list(client_ids)}; IAM rejects tokens for other audiences"
+                )
+            for form in ("github", "gitlab"):
+                if getattr(role, form) and kinds[role.provider] != form:
+                    raise ValueError(
+                        f"deploy_roles[{i}] ({role.name}): {form} subjects need a {form} provider, "
+                        f"{role.provider!r} is {kinds[role.provider]}"
+                    )
+        return self
+
+
+# --------------------------------------------------------------------------- Identity Center
+_DURATION = re.compile(r"^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+
+
+def session_duration_seconds(value: object) -> int:
+    """Seconds of an ISO-8601 duration ``PT#H#M#S`` between PT1H and PT12H.
+
+    Raises:
+        ValueError: any other value, e.g. ``12h`` or ``43200``.
+    """
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    seconds = None
+    if match:
+        hours, minutes, secs = (int(g or 0) for g in match.groups())
+        seconds = hours * 3600 + minutes * 60 + secs
+    if seconds is None or not 3600 <= seconds <= 43200:
+        raise ValueError(
+            f"session duration {value!r} is not an ISO-8601 duration from PT1H to PT12H "
+            "(e.g. PT1H, PT8H, PT1H30M); IAM Identity Center refuses other forms"
+        )
+    return seconds
+
+
+class ManagedPolicyReferenceConfig(StrictModel):
+    """A customer managed policy by name and path; it must exist in every assigned account."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+$")]
+    path: IamPath = "/"
+
+
+class PermissionsBoundaryConfig(StrictModel):
+    """A permission set's permissions boundary: one customer managed or AWS managed policy."""
+
+    customer_managed_policy: ManagedPolicyReferenceConfig | None = None
+    aws_managed_policy: ManagedPolicyName | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "PermissionsBoundaryConfig":
+        if (self.customer_managed_policy is None) == (self.aws_managed_policy is None):
+            raise ValueError("give exactly one of customer_managed_policy, aws_managed_policy")
+        return self
+
+
+class PermissionSetConfig(StrictModel):
+    """An IAM Identity Center permission set.
+
+    ``persona`` adds the managed policies of that baseline persona (the same as its IAM
+    role), so moving from IAM users to Identity Center keeps what people may do. Quotas:
+    name 1-32 characters, description 1-700, relay state 1-240, one inline policy of at
+    most 10,240 characters (whitespace excluded), session duration PT1H-PT12H.
+    Source: IAM Identity Center API ``CreatePermissionSet``; "IAM Identity Center quotas".
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[\w+=,.@-]+$")]
+    persona: Persona | None = Field(None, description="Baseline persona whose policies the set carries.")
+    description: Annotated[str, StringConstraints(min_length=1, max_length=700)] | None = None
+    session_duration: str = Field("PT1H", description="ISO-8601 duration PT1H..PT12H, e.g. PT8H.")
+    relay_state: Annotated[str, StringConstraints(min_length=1, max_length=240)] | None = Field(
+        None, description="Console URL users land on after sign-in."
+    )
+    aws_managed_policies: tuple[ManagedPolicyName, ...] = Field((), description="AWS managed policy names.")
+    customer_managed_policies: tuple[ManagedPolicyReferenceConfig, ...] = ()
+    inline_policy: dict[str, Any] | None = Field(None, description="At most one inline policy document.")
+    permissions_boundary: PermissionsBoundaryConfig | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("session_duration", mode="before")
+    @classmethod
+    def _iso_duration(cls, value: object) -> object:
+        session_duration_seconds(value)
+        return value
+
+    @field_validator("inline_policy")
+    @classmethod
+    def _inline_policy_fits(cls, document: dict[str, Any] | None) -> dict[str, Any] | None:
+        if document is None:
+            return None
+        if "Statement" not in document:
+            raise ValueError("the inline policy is not a policy document: it has no Statement")
+        try:
+            check_policy_size(document, limit=PERMISSION_SET_INLINE_POLICY_MAX_CHARS, what="the inline policy")
+        except PolicySizeError as exc:
+            raise ValueError(f"{exc}; move statements to a customer managed policy") from None
+        return document
+
+
+class AssignmentConfig(StrictModel):
+    """Grants one permission set to a group or user in accounts.
+
+    The principal is given by identity-store id (``principal_id``) or by name
+    (``principal_name``: a group's display name, a user's user name), resolved at deploy
+    time by a lookup custom resource: synth never calls AWS.
+    """
+
+    permission_set: str = Field(description="Name of a permission set declared above.")
+    principal_type: Literal["GROUP", "USER"]
+    principal_id: Annotated[
+        str, StringConstraints(pattern=r"^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$")
+    ] | None = None
+    principal_name: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
+    account_ids: tuple[AccountId, ...] = Field(min_length=1, description="Accounts the assignment applies to.")
+
+    @model_validator(mode="after")
+    def _one_principal(self) -> "AssignmentConfig":
+        if (self.principal_id is None) == (self.principal_name is None):
+            raise ValueError("give exactly one of principal_id, principal_name")
+        return self
+
+
+class IdentityCenterConfig(StrictModel):
+    """IAM Identity Center permission sets and assignments, deployed to the management
+    account or the delegated administrator, in the Identity Center home region."""
+
+    instance_arn: Annotated[
+        str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:sso:::instance/(?:sso)?ins-[a-zA-Z0-9.-]{16}$")
+    ] = Field(description="ARN of the Identity Center instance.")
+    identity_store_id: Annotated[str, StringConstraints(pattern=r"^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    account_id: AccountId = Field(description="Management or delegated administrator account.")
+    region: RegionName = Field(description="Identity Center home region.")
+    stack_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "IamBaselineIdentityCenter"
+    permission_sets: tuple[PermissionSetConfig, ...] = Field(description="Permission sets (at least one).")
+    assignments: tuple[AssignmentConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> "IdentityCenterConfig":
+        _require_some("permission_sets", self.permission_sets)
+        names = [p.name for p in self.permission_sets]
+        _refuse_duplicates("permission set name", names, "names are unique in an instance")
+        for i, assignment in enumerate(self.assignments):
+            if assignment.permission_set not in names:
+                raise ValueError(f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")
+        return self
+
+
+class FederationConfig(StrictModel):
+    """Federated access: each part is optional; the default config enables all three."""
+
+    saml: SamlConfig | None = None
+    oidc: OidcConfig | None = None
+    identity_center: IdentityCenterConfig | None = None
+
+
+def _refuse_duplicates(what: str, values: list[str], why: str) -> None:
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {what}s {dupes}: {why}")
+
+
+def _require_some(field: str, values: tuple) -> None:
+    if not values:
+        raise ValueError(f"{field} is empty: declare at least one, or leave the whole section out")

@@ -1,0 +1,95 @@
+"""Policy size quotas, measured the way IAM measures them: whitespace excluded.
+
+IAM counts every character of a policy document except white space. The quotas that
+federation meets first:
+
+* role trust policy: 2,048 characters by default, raisable to 4,096 through Service Quotas
+  (several IdPs trusting one role, or many ``sub`` values, reach it quickly);
+* the inline policy of an IAM Identity Center permission set: 10,240 characters.
+
+Synthesized documents still hold CloudFormation intrinsics (``Fn::Join`` over
+``AWS::Partition`` and ``AWS::AccountId``); :func:`render_intrinsics` replaces them with the
+values IAM will see, so the size checked is the size deployed.
+
+Sources: IAM User Guide, "IAM and AWS STS quotas" (role trust policy length);
+IAM Identity Center User Guide, "IAM Identity Center quotas" (inline policy size).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Default IAM quota "Role trust policy length" (characters, whitespace excluded).
+TRUST_POLICY_DEFAULT_MAX_CHARS = 2048
+#: Largest value the trust policy length quota can be raised to.
+TRUST_POLICY_QUOTA_CEILING = 4096
+#: IAM Identity Center quota: inline policy of a permission set (characters, whitespace excluded).
+PERMISSION_SET_INLINE_POLICY_MAX_CHARS = 10240
+
+
+class PolicySizeError(ValueError):
+    """A policy document is longer than its quota; the message says by how much."""
+
+
+def policy_length(document: Any) -> int:
+    """Characters of ``document`` (a JSON-able policy) as IAM counts them: no white space."""
+    text = document if isinstance(document, str) else json.dumps(document, separators=(",", ":"))
+    return sum(1 for char in text if not char.isspace())
+
+
+def check_policy_size(document: Any, *, limit: int, what: str, hint: str = "") -> int:
+    """Return the length of ``document``; raise when it exceeds ``limit`` characters.
+
+    Args:
+        document: the policy (dict or JSON text), intrinsics already rendered.
+        limit: the quota in characters, whitespace excluded.
+        what: names the policy in the message, e.g. ``trust policy of role SamlAdmin``.
+        hint: appended to the message: how to get under the quota.
+
+    Raises:
+        PolicySizeError: ``"<what> is N characters (whitespace excluded), M over the quota of L"``.
+    """
+    length = policy_length(document)
+    if length > limit:
+        message = f"{what} is {length} characters (whitespace excluded), {length - limit} over the quota of {limit}"
+        raise PolicySizeError(message + (f"; {hint}" if hint else ""))
+    return length
+
+
+def partition_of(region: str | None) -> str:
+    """The partition of a region code; unknown regions get ``aws-us-gov``, the longest name."""
+    if not region or region.startswith("${Token"):
+        return "aws-us-gov"
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def render_intrinsics(value: Any, *, partition: str, account_id: str, region: str) -> Any:
+    """Replace ``Ref`` of pseudo parameters and ``Fn::Join`` with the strings IAM will see.
+
+    Raises:
+        ValueError: for any other intrinsic (a reference to a resource's attribute cannot
+            be measured before deployment).
+    """
+    pseudo = {"AWS::Partition": partition, "AWS::AccountId": account_id, "AWS::Region": region}
+    pseudo["AWS::URLSuffix"] = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+
+    def render(node: Any) -> Any:
+        if isinstance(node, list):
+            return [render(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"Ref"} and node["Ref"] in pseudo:
+            return pseudo[node["Ref"]]
+        if set(node) == {"Fn::Join"}:
+            separator, parts = node["Fn::Join"]
+            return separator.join(str(render(part)) for part in parts)
+        if len(node) == 1 and next(iter(node)).startswith(("Fn::", "Ref")):
+            raise ValueError(f"cannot measure a policy that holds {json.dumps(node)}")
+        return {key: render(item) for key, item in node.items()}
+
+    return render(value)

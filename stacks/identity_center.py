@@ -1,0 +1,78 @@
+"""The IAM Identity Center stack: permission sets and their assignments.
+
+Deployed to the organization's management account or the Identity Center delegated
+administrator, in the Identity Center home region (``federation.identity_center``), apart
+from the account baseline, which every member account receives.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Environment, Stack, Tags
+from constructs import Construct
+
+from iam_baseline.config import BaselineConfig
+from iam_baseline.federation.account import construct_id
+from iam_baseline.federation.identity_center import AccountAssignments, IdentityStorePrincipalLookup, PermissionSet
+from iam_baseline.identity.personas import persona_policies
+
+
+class IdentityCenterStack(Stack):
+    """Permission sets (one per configured set, persona policies included) and assignments.
+
+    A principal given by name is looked up once, whatever the number of its assignments.
+
+    Attributes:
+        permission_sets: permission set name -> :class:`PermissionSet`.
+        lookups: (principal type, name) -> :class:`IdentityStorePrincipalLookup`.
+
+    Raises:
+        ValueError: ``config.federation.identity_center`` is not set.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
+        center = config.federation.identity_center if config.federation else None
+        if center is None:
+            raise ValueError("IdentityCenterStack needs federation.identity_center in the config")
+        super().__init__(
+            scope,
+            id,
+            stack_name=center.stack_name,
+            env=Environment(account=center.account_id, region=center.region),
+            description="cdk-iam-baseline: IAM Identity Center permission sets and assignments.",
+        )
+        for key, value in config.tags.items():
+            Tags.of(self).add(key, value)
+
+        self.permission_sets: dict[str, PermissionSet] = {}
+        for ps in center.permission_sets:
+            self.permission_sets[ps.name] = PermissionSet(
+                self,
+                f"PermissionSet{construct_id(ps.name)}",
+                instance_arn=center.instance_arn,
+                permission_set=ps,
+                persona=persona_policies(ps.persona, config.roles) if ps.persona else None,
+                baseline_path=config.iam_path,
+            )
+
+        self.lookups: dict[tuple[str, str], IdentityStorePrincipalLookup] = {}
+        for i, assignment in enumerate(center.assignments):
+            principal_id = assignment.principal_id
+            if principal_id is None:
+                key = (assignment.principal_type, assignment.principal_name)
+                if key not in self.lookups:
+                    self.lookups[key] = IdentityStorePrincipalLookup(
+                        self,
+                        f"PrincipalLookup{len(self.lookups)}",
+                        identity_store_id=center.identity_store_id,
+                        principal_type=assignment.principal_type,
+                        name=assignment.principal_name,
+                    )
+                principal_id = self.lookups[key].principal_id
+            AccountAssignments(
+                self,
+                f"Assignment{i}",
+                instance_arn=center.instance_arn,
+                assignment=assignment,
+                permission_set_arn=self.permission_sets[assignment.permission_set].arn,
+                principal_id=principal_id,
+            )
