@@ -13,6 +13,7 @@ import os
 import sys
 
 from iam_baseline.config import BaselineConfig, ConfigError, load_config
+from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
 
@@ -48,7 +49,13 @@ def main() -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    build_app(config).synth()
+    try:
+        app = build_app(config)
+    except BaselineError as error:
+        # Raised while building, before synth: no template has been written.
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    app.synth()
     return 0
 
 

@@ -14,6 +14,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.naming import construct_id
 from iam_baseline.config.models import Persona
 from iam_baseline.federation.account import AccountFederation
 from iam_baseline.identity import (
@@ -84,7 +85,7 @@ class AccountBaselineStack(Stack):
             role_config = getattr(config.roles, persona)
             self.roles[persona] = MfaAssumableRole(
                 self,
-                f"{_camel(persona)}Role",
+                f"{construct_id(persona)}Role",
                 role=role_config,
                 account_id=config.account_id,
                 mfa_max_age_seconds=config.mfa.max_age_seconds,
@@ -108,7 +109,7 @@ class AccountBaselineStack(Stack):
             group_config = getattr(config.groups, key)
             self.groups[key] = HumanUserGroup(
                 self,
-                f"{_camel(key)}Group",
+                f"{construct_id(key)}Group",
                 group_name=group_config.name,
                 path=path,
                 force_mfa_policy=force_mfa.policy,
@@ -127,14 +128,9 @@ class AccountBaselineStack(Stack):
         for user in config.users:
             HumanUser(
                 self,
-                f"User{_camel(user.name)}",
+                f"User{construct_id(user.name)}",
                 user_name=user.name,
                 path=path,
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
             )
-
-
-def _camel(name: str) -> str:
-    """``read_only`` -> ``ReadOnly``; ``alice.admin`` -> ``AliceAdmin`` (construct ids)."""
-    return "".join(part[:1].upper() + part[1:] for part in name.replace(".", "_").replace("-", "_").split("_"))

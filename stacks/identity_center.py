@@ -11,7 +11,7 @@ from aws_cdk import Environment, Stack, Tags
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.federation.account import construct_id
+from iam_baseline.naming import construct_id
 from iam_baseline.federation.identity_center import AccountAssignments, IdentityStorePrincipalLookup, PermissionSet
 from iam_baseline.identity.personas import persona_policies
 

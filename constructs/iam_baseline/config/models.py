@@ -203,6 +203,16 @@ class BaselineConfig(StrictModel):
         None, description="Federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center (optional)."
     )
 
+    def _role_names(self) -> list[tuple[str, str]]:
+        """Every IAM role name the config declares, with the config path that declares it."""
+        names = [(getattr(self.roles, p).name, f"roles.{p}.name") for p in ("admin", "developer", "read_only", "support")]
+        federation = self.federation
+        if federation and federation.saml:
+            names += [(r.name, f"federation.saml.roles[{i}].name") for i, r in enumerate(federation.saml.roles)]
+        if federation and federation.oidc:
+            names += [(r.name, f"federation.oidc.deploy_roles[{i}].name") for i, r in enumerate(federation.oidc.deploy_roles)]
+        return names
+
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "BaselineConfig":
         if self.iam_path == "/" or self.workload_role_path == "/":
@@ -211,6 +221,15 @@ class BaselineConfig(StrictModel):
             raise ValueError(
                 f"iam_path {self.iam_path!r} and workload_role_path {self.workload_role_path!r} must not overlap: "
                 "developers could otherwise create roles inside the baseline's own path"
+            )
+        role_names = self._role_names()
+        clashes = sorted({name for name, _ in role_names if [n for n, _ in role_names].count(name) > 1})
+        if clashes:
+            where = {name: [key for n, key in role_names if n == name] for name in clashes}
+            raise ValueError(
+                "duplicate role names: "
+                + "; ".join(f"{name!r} at {', '.join(keys)}" for name, keys in where.items())
+                + " (IAM role names are unique in an account, whatever their path)"
             )
         names = [u.name for u in self.users]
         dupes = sorted({n for n in names if names.count(n) > 1})

@@ -9,14 +9,9 @@ from constructs import Construct
 
 from ..config.federation import OidcConfig, SamlConfig
 from ..config.models import Persona
+from ..naming import construct_id
 from .oidc import OidcDeployRole, OidcIdentityProvider
 from .saml import SamlIdentityProvider, SamlPersonaRole
-
-
-def construct_id(name: str) -> str:
-    """``example-idp`` / ``ci_deploy`` -> ``ExampleIdp`` / ``CiDeploy``."""
-    parts = name.replace(".", "-").replace("_", "-").split("-")
-    return "".join(part[:1].upper() + part[1:] for part in parts)
 
 
 class AccountFederation(Construct):

@@ -17,6 +17,8 @@ IAM Identity Center User Guide, "IAM Identity Center quotas" (inline policy size
 
 from __future__ import annotations
 
+from ..errors import BaselineError
+
 import json
 from typing import Any
 
@@ -28,7 +30,7 @@ TRUST_POLICY_QUOTA_CEILING = 4096
 PERMISSION_SET_INLINE_POLICY_MAX_CHARS = 10240
 
 
-class PolicySizeError(ValueError):
+class PolicySizeError(BaselineError):
     """A policy document is longer than its quota; the message says by how much."""
 
 
