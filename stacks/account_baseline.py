@@ -21,6 +21,7 @@ from iam_baseline.identity import (
     HumanUserGroup,
     MfaAssumableRole,
 )
+from stacks.detection import add_detection
 
 
 class AccountBaselineStack(Stack):
@@ -42,6 +43,8 @@ class AccountBaselineStack(Stack):
             stack_name=config.stack_name,
             env=Environment(account=config.account_id, region=config.region),
             description="cdk-iam-baseline: account IAM baseline (groups, MFA roles, guard rails).",
+            # The stack holds the last ways in (Admin role, break-glass): never deleted by accident.
+            termination_protection=True,
         )
         path = config.iam_path
         for key, value in config.tags.items():
@@ -84,6 +87,9 @@ class AccountBaselineStack(Stack):
                 path=path,
                 managed_policies=policies,
             ).role
+        # The Admin role is the break-glass users' way to administer the account: kept even
+        # when the stack is deleted or a change would replace it.
+        self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
 
         self.groups: dict[str, iam.IGroup] = {}
         for key in ("admins", "developers", "read_only"):
@@ -98,7 +104,7 @@ class AccountBaselineStack(Stack):
             ).group
 
         password_key = None
-        if config.users:
+        if config.users or (config.break_glass is not None and config.break_glass.mode == "users"):
             password_key = kms.Key(
                 self,
                 "InitialPasswordKey",
@@ -115,6 +121,10 @@ class AccountBaselineStack(Stack):
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
             )
+
+        self.detection = add_detection(
+            self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
+        )
 
 
 def _camel(name: str) -> str:

@@ -177,6 +177,20 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "The secret holds a one-time initial password that IAM forces the user to change at first "
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
     ),
+    # --- Detection: break-glass users ----------------------------------------------------
+    *(
+        Acknowledgment(
+            rule,
+            "BreakGlass/*/InitialPassword/Resource",
+            "The secret holds a break-glass user's one-time initial password, which IAM forces to be changed "
+            "at first sign-in (done when the user is issued and the new password sealed); afterwards it opens "
+            "nothing, so rotating it would protect nothing.",
+        )
+        for rule in (
+            "AwsSolutions-SMG4",
+            *(f"{pack}-SecretsManagerRotationEnabled" for pack in _SECRET_ROTATION),
+        )
+    ),
 )
 
 
