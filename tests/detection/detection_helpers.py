@@ -4,6 +4,7 @@ and the variant config that switches on everything the default config leaves out
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,15 @@ def resources(template: dict, type_: str) -> dict[str, dict]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
 
 
-def by_path(template: dict, suffix: str) -> dict:
-    """The one resource whose ``aws:cdk:path`` ends with ``suffix``."""
-    found = [v for v in template["Resources"].values() if v.get("Metadata", {}).get("aws:cdk:path", "").endswith(suffix)]
-    assert len(found) == 1, f"{len(found)} resources at *{suffix}"
+def by_path(template: dict, path: str) -> dict:
+    """The resource at construct ``path`` below the stack, e.g. ``AlertRules/RootActivity/Resource``.
+
+    Found by its logical id, which CDK derives from the path: the components without
+    ``Resource``/``Default``, alphanumerics only, then an 8-character hash. (Templates
+    synthesized in-process carry no ``aws:cdk:path`` metadata.)
+    """
+    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
+    prefix = re.sub(r"[^A-Za-z0-9]", "", "".join(parts))
+    found = [v for k, v in template["Resources"].items() if re.fullmatch(prefix + "[0-9A-F]{8}", k)]
+    assert len(found) == 1, f"{len(found)} resources at {path}"
     return found[0]
