@@ -53,7 +53,7 @@ diff: install
 	cdk diff -c config=$(CONFIG)
 
 deploy: install
-	cdk deploy -c config=$(CONFIG)
+	cdk deploy --all -c config=$(CONFIG)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache
