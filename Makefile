@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth test bench diff deploy schema clean
+.PHONY: install synth test bench diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -45,11 +45,15 @@ bench: install
 schema: install
 	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
 
+## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
+break-glass-lock: install
+	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-break-glass-lock
+
 diff: install
 	cdk diff -c config=$(CONFIG)
 
 deploy: install
-	cdk deploy -c config=$(CONFIG)
+	cdk deploy --all -c config=$(CONFIG)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache

@@ -14,6 +14,7 @@ import sys
 
 from iam_baseline.config import BaselineConfig, ConfigError, load_config
 from iam_baseline.errors import BaselineError
+from iam_baseline.config.break_glass_lock import BreakGlassLockError, check_break_glass_lock, lock_path_for, write_lock
 
 DEFAULT_CONFIG = "config/baseline.yaml"
 
@@ -31,24 +32,40 @@ def build_app(config: BaselineConfig, outdir: str | None = None):
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
     from stacks.account_baseline import AccountBaselineStack
     from stacks.identity_center import IdentityCenterStack
+    from stacks.global_events import GlobalEventsStack, needs_global_events_stack
 
     # Construct stack traces cost synth time and add nothing to a template review.
     app = App(outdir=outdir, stack_traces=False) if outdir else App(stack_traces=False)
     AccountBaselineStack(app, "AccountBaseline", config=config)
     if config.federation and config.federation.identity_center:
         IdentityCenterStack(app, "IdentityCenter", config=config)
+    if needs_global_events_stack(config):
+        GlobalEventsStack(app, "GlobalEvents", config=config)
     register_nag_packs(app)
     apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
     return app
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Synthesize; ``--record-break-glass-lock`` instead records the break-glass names.
+
+    The break-glass lock is checked before any construct is built: a config that renames
+    the retained last way in is refused (see ``iam_baseline.config.break_glass_lock``).
+    """
+    argv = sys.argv[1:] if argv is None else argv
     path = config_path()
     try:
         config = load_config(path)
-    except ConfigError as error:
+        if argv == ["--record-break-glass-lock"]:
+            write_lock(lock_path_for(path), config)
+            print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
+            return 0
+        note = check_break_glass_lock(config, lock_path_for(path))
+    except (ConfigError, BreakGlassLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     try:
         app = build_app(config)
     except BaselineError as error:

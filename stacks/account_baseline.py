@@ -27,6 +27,7 @@ from iam_baseline.identity import (
     MfaAssumableRole,
 )
 from iam_baseline.identity.personas import DEVELOPER_GUARDRAILS_POLICY_NAME, persona_policies
+from stacks.detection import add_detection
 
 
 class AccountBaselineStack(Stack):
@@ -48,6 +49,8 @@ class AccountBaselineStack(Stack):
             stack_name=config.stack_name,
             env=Environment(account=config.account_id, region=config.region),
             description="cdk-iam-baseline: account IAM baseline (groups, MFA roles, guard rails).",
+            # The stack holds the last ways in (Admin role, break-glass): never deleted by accident.
+            termination_protection=True,
         )
         path = config.iam_path
         for key, value in config.tags.items():
@@ -92,6 +95,9 @@ class AccountBaselineStack(Stack):
                 path=path,
                 managed_policies=managed_policies(persona),
             ).role
+        # The Admin role is the break-glass users' way to administer the account: kept even
+        # when the stack is deleted or a change would replace it.
+        self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
 
         federation = config.federation
         if federation and (federation.saml or federation.oidc):
@@ -117,7 +123,7 @@ class AccountBaselineStack(Stack):
             ).group
 
         password_key = None
-        if config.users:
+        if config.users or (config.break_glass is not None and config.break_glass.mode == "users"):
             password_key = kms.Key(
                 self,
                 "InitialPasswordKey",
@@ -134,3 +140,8 @@ class AccountBaselineStack(Stack):
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
             )
+
+        self.detection = add_detection(
+            self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
+        )
+

@@ -177,6 +177,41 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "The secret holds a one-time initial password that IAM forces the user to change at first "
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
     ),
+    # --- Detection: break-glass users ----------------------------------------------------
+    *(
+        Acknowledgment(
+            rule,
+            "BreakGlass/*/InitialPassword/Resource",
+            "The secret holds a break-glass user's one-time initial password, which IAM forces to be changed "
+            "at first sign-in (done when the user is issued and the new password sealed); afterwards it opens "
+            "nothing, so rotating it would protect nothing.",
+        )
+        for rule in (
+            "AwsSolutions-SMG4",
+            *(f"{pack}-SecretsManagerRotationEnabled" for pack in _SECRET_ROTATION),
+        )
+    ),
+    # --- Detection: break-glass role (role mode) and account alias ---------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
+        "BreakGlass/Resource/Resource",
+        "The break-glass role must administer the account when every other path is broken; its trust "
+        "policy names only the configured principals and requires MFA, every assumption raises an alert, "
+        "and AWS maintains the policy document.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "AccountAlias/Resource/CustomResourcePolicy/Resource",
+        "The account alias has no ARN: iam:CreateAccountAlias and iam:DeleteAccountAlias accept only "
+        "Resource *, and they are the only actions granted.",
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        "AccountAlias/Resource/CustomResourcePolicy/Resource",
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only the two account-alias actions and cannot be attached to any other principal.",
+    ),
 )
 
 

@@ -14,6 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from . import detection
+from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
+
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
 
@@ -199,6 +202,9 @@ class BaselineConfig(StrictModel):
     groups: GroupsConfig = GroupsConfig()
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
+    detection: DetectionConfig | None = Field(None, description="Alerts (CIS section 4) and IAM Access Analyzer.")
+    break_glass: BreakGlassConfig | None = Field(None, description="Break-glass access; requires detection.")
+    account_alias: AccountAlias | None = Field(None, description="Account alias, 3-63 lowercase DNS-style characters.")
     federation: FederationConfig | None = Field(
         None, description="Federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center (optional)."
     )
@@ -241,4 +247,5 @@ class BaselineConfig(StrictModel):
                 "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny "
                 "iam:ChangePassword and lock them out; set it to true or declare no users"
             )
+        detection.cross_check(self)
         return self

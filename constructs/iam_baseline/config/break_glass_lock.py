@@ -1,0 +1,135 @@
+"""The break-glass lock: refuse a config change that would rename the retained last way in.
+
+The break-glass users, group or role and the Admin role are retained on deletion and
+replacement (``RemovalPolicy.RETAIN``), and IAM names are their identity: a new name makes
+CloudFormation create a new resource and silently orphan the old one. The orphan keeps its
+password and MFA device but leaves the stack, its alerts and its reviews, while the sealed
+credentials the break-glass holders keep stop matching the new users. So a rename must be a
+deliberate, reviewed act, never a side effect of an edit.
+
+The names are recorded in a lock file committed next to the config
+(``config/baseline.yaml`` -> ``config/baseline.break-glass.lock``, JSON). Before synthesis,
+``app.py`` compares the config with the lock and refuses any difference with an
+explanation; ``make break-glass-lock`` records the current names on purpose. A committed
+file is used rather than the previous ``cdk.out``: ``cdk.out`` is not versioned, differs
+between machines and is absent in a fresh clone or CI, so it cannot witness what is deployed.
+When no lock exists yet (first synthesis of a config), it is written.
+
+This module imports neither aws_cdk nor YAML: it compares a validated config with a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .models import BaselineConfig
+
+#: Format version of the lock file.
+LOCK_VERSION = 1
+
+
+class BreakGlassLockError(Exception):
+    """The config renames or removes a locked break-glass or Admin resource (or the lock is unreadable)."""
+
+
+def lock_path_for(config_path: str | Path) -> Path:
+    """The lock file of a config file: same folder and stem, suffix ``.break-glass.lock``."""
+    path = Path(config_path)
+    return path.with_name(f"{path.stem}.break-glass.lock")
+
+
+def locked_names(config: BaselineConfig) -> dict[str, Any] | None:
+    """The names the lock records for ``config``, or ``None`` when break-glass is not configured.
+
+    Keys are the config paths of the names (so a difference is reported where it is edited).
+    """
+    bg = config.break_glass
+    if bg is None:
+        return None
+    names: dict[str, Any] = {
+        "account_id": config.account_id,
+        "iam_path": config.iam_path,
+        "roles.admin.name": config.roles.admin.name,
+        "break_glass.mode": bg.mode,
+    }
+    if bg.mode == "users":
+        names["break_glass.group_name"] = bg.group_name
+        names["break_glass.users"] = sorted(bg.users)
+    else:
+        names["break_glass.role_name"] = bg.role_name
+    return names
+
+
+def write_lock(path: str | Path, config: BaselineConfig) -> None:
+    """Record the current names of ``config`` in ``path`` (remove the lock when break-glass is off)."""
+    path = Path(path)
+    names = locked_names(config)
+    if names is None:
+        path.unlink(missing_ok=True)
+        return
+    path.write_text(json.dumps({"version": LOCK_VERSION, "names": names}, indent=2, sort_keys=True) + "\n")
+
+
+def _read_lock(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise BreakGlassLockError(f"cannot read the break-glass lock {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("names"), dict):
+        raise BreakGlassLockError(f"{path} is not a version {LOCK_VERSION} break-glass lock; restore it from git")
+    return data["names"]
+
+
+def differences(recorded: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
+    """One line per locked name that ``current`` changes, adds or drops."""
+    if current is None:
+        return ["break_glass: removed from the config, but the lock records break-glass resources"]
+    lines = []
+    for key in sorted(set(recorded) | set(current)):
+        old, new = recorded.get(key), current.get(key)
+        if old == new:
+            continue
+        if isinstance(old, list) and isinstance(new, list):
+            lines += [f"{key}: {name!r} is recorded but no longer configured" for name in old if name not in new]
+            lines += [f"{key}: {name!r} is configured but not recorded" for name in new if name not in old]
+        else:
+            lines.append(f"{key}: recorded {old!r}, configured {new!r}")
+    return lines
+
+
+def check_break_glass_lock(config: BaselineConfig, path: str | Path) -> str | None:
+    """Compare ``config`` with the lock at ``path``; write the lock if there is none.
+
+    Returns:
+        A note to print when the lock was written, else ``None``.
+
+    Raises:
+        BreakGlassLockError: the config differs from the recorded names (the message lists
+            each difference, why it is refused and how to make it on purpose), or the lock
+            file is unreadable.
+    """
+    path = Path(path)
+    current = locked_names(config)
+    recorded = _read_lock(path)
+    if recorded is None:
+        if current is None:
+            return None
+        write_lock(path, config)
+        return f"recorded the break-glass names in {path}; commit it with the config"
+    problems = differences(recorded, current)
+    if not problems:
+        return None
+    body = "\n".join(f"  - {line}" for line in problems)
+    raise BreakGlassLockError(
+        f"refusing to synthesize: the config changes break-glass names recorded in {path}\n{body}\n"
+        "These resources are the last way into the account and are retained (RemovalPolicy.RETAIN): a new "
+        "name makes CloudFormation create a new resource and orphan the old one, which keeps its password "
+        "and MFA device outside the stack, its alerts and its reviews, while the sealed break-glass "
+        "credentials stop matching. Revert the config, or, if the change is intended, record it with "
+        "`make break-glass-lock` in a reviewed commit, hand out and test the new credentials, then delete "
+        "the orphaned IAM resources by hand (runbook: docs/detection.md)."
+    )

@@ -1,0 +1,260 @@
+"""Config models of detection and response: alerts, IAM Access Analyzer, break-glass, account alias.
+
+Three optional fields of :class:`~iam_baseline.config.models.BaselineConfig` use them:
+``detection`` (:class:`DetectionConfig`), ``break_glass`` (:class:`BreakGlassConfig`) and
+``account_alias`` (:data:`AccountAlias`). Rules that need the rest of the config (names that
+must not collide, the MFA setting break-glass users depend on) are in :func:`cross_check`,
+which the top-level model calls, so every error carries its YAML path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this module
+    from .models import BaselineConfig
+
+
+class _StrictModel(BaseModel):
+    # Same settings as models.StrictModel (frozen, unknown keys refused, no coercion);
+    # redefined here because models.py imports this module.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+#: IAM user, group and role names (IAM User Guide, "IAM and AWS STS quotas" > name requirements).
+_IamName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\w+=,.@-]+$")]
+
+#: Account alias syntax of the IAM API (``CreateAccountAlias``, parameter ``AccountAlias``):
+#: 3-63 characters, lowercase letters, digits and single hyphens, no hyphen at either end.
+ACCOUNT_ALIAS_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
+
+
+def check_account_alias(value: str) -> str:
+    """Return ``value`` if it is a valid account alias; raise ``ValueError`` saying why not."""
+    if not 3 <= len(value) <= 63:
+        raise ValueError(f"account alias must be 3-63 characters long, got {len(value)}")
+    if not ACCOUNT_ALIAS_PATTERN.fullmatch(value):
+        raise ValueError(
+            "account alias may contain only lowercase letters, digits and single hyphens, and must start "
+            "and end with a letter or digit (IAM CreateAccountAlias), e.g. 'acme-production'"
+        )
+    return value
+
+
+#: The account alias: the name in the account's console sign-in URL
+#: (``https://<alias>.signin.aws.amazon.com/console``). Source: IAM API Reference, ``CreateAccountAlias``.
+AccountAlias = Annotated[str, AfterValidator(check_account_alias)]
+
+
+def _check_email(value: str) -> str:
+    # A sanity check only (SNS confirms the address by mail): one @, a dot in the domain, no blanks.
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) or len(value) > 254:
+        raise ValueError("not an e-mail address: expected name@domain.tld (at most 254 characters)")
+    return value
+
+
+def _check_https_url(value: str) -> str:
+    if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
+        raise ValueError("the endpoint must be an https:// URL (SNS HTTPS subscriptions refuse plain http here)")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+HttpsUrl = Annotated[str, AfterValidator(_check_https_url)]
+
+#: CloudWatch Logs log group name: 1-512 characters of ``[.\-_/#A-Za-z0-9]``.
+#: Source: CloudWatch Logs API Reference, ``CreateLogGroup``.
+LogGroupName = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[.\-_/#A-Za-z0-9]+$")]
+
+#: SNS topic name: 1-256 characters of letters, digits, hyphens and underscores.
+#: Source: Amazon SNS API Reference, ``CreateTopic``.
+TopicName = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9_-]+$")]
+
+#: Access Analyzer analyzer and archive rule names: 1-255 characters, a letter first, then
+#: letters, digits, ``.``, ``-`` and ``_``. Source: IAM Access Analyzer API Reference, ``CreateAnalyzer``.
+AnalyzerName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")]
+
+#: A named IAM principal allowed to assume the break-glass role: an IAM user or role ARN.
+PrincipalArn = Annotated[
+    str,
+    StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:user|role)/(?:[\x21-\x7e]+/)*[\w+=,.@-]{1,64}$"),
+]
+
+
+class AlertsConfig(_StrictModel):
+    """The alert topic and the CloudWatch alarms on the CloudTrail log group.
+
+    Alerts go to one SNS topic encrypted with a customer managed KMS key. The metric filters
+    and alarms (CIS AWS Foundations 4.1-4.4 and 4.6) are created only when
+    ``cloudtrail_log_group_name`` names the log group of a multi-region trail in the home region.
+    """
+
+    topic_name: TopicName = Field("iam-baseline-alerts", description="SNS topic name (1-256 of [A-Za-z0-9_-]).")
+    emails: tuple[EmailAddress, ...] = Field(
+        (), max_length=20, description="E-mail addresses subscribed to the alert topic (each confirms by mail)."
+    )
+    https_endpoint: HttpsUrl | None = Field(
+        None, description="Optional https:// endpoint subscribed to the topic (chat webhook, incident tool)."
+    )
+    cloudtrail_log_group_name: LogGroupName | None = Field(
+        None,
+        description=(
+            "Log group that a multi-region CloudTrail trail delivers to, in the home region; enables the CIS 4.x "
+            "metric filters and alarms. null: EventBridge rules only."
+        ),
+    )
+    failed_console_sign_in_threshold: int = Field(
+        3, ge=1, le=10000, description="Failed console sign-ins per period that raise the CIS 4.6 alarm (1-10000)."
+    )
+    access_denied_threshold: int = Field(
+        10, ge=1, le=100000, description="Unauthorized/AccessDenied API calls per period that raise the CIS 4.1 alarm."
+    )
+    alarm_period_seconds: int = Field(
+        300, ge=60, le=86400, multiple_of=60, description="Alarm evaluation period in seconds (60-86400, multiple of 60)."
+    )
+
+
+class ArchiveFilterConfig(_StrictModel):
+    """One criterion of an archive rule: a finding property and how it must compare.
+
+    ``property`` is a finding field such as ``principal.AWS``, ``resourceType`` or
+    ``findingType``; at least one of ``eq``, ``neq``, ``contains`` (1-20 values each) or
+    ``exists`` is required. Source: IAM Access Analyzer User Guide, "Archive rules" and
+    "Filter keys".
+    """
+
+    property: str = Field(min_length=1, max_length=256, description="Finding property, e.g. principal.AWS.")
+    eq: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Matches one of these values.")
+    neq: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Matches none of these values.")
+    contains: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Contains one of these.")
+    exists: bool | None = Field(None, description="The property is present (true) or absent (false).")
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> "ArchiveFilterConfig":
+        if self.eq is None and self.neq is None and self.contains is None and self.exists is None:
+            raise ValueError(f"filter on {self.property!r} needs at least one of eq, neq, contains, exists")
+        return self
+
+
+class ArchiveRuleConfig(_StrictModel):
+    """An archive rule: findings matching every filter are archived automatically."""
+
+    name: AnalyzerName = Field(description="Rule name (1-255 characters, letter first, [A-Za-z0-9_.-]).")
+    filters: tuple[ArchiveFilterConfig, ...] = Field(min_length=1, description="Criteria, all of which must match.")
+
+
+class ExternalAccessAnalyzerConfig(_StrictModel):
+    """The external-access analyzer: resources shared outside the zone of trust (CIS 1.20)."""
+
+    enabled: bool = True
+    name: AnalyzerName = "iam-baseline-external-access"
+    archive_rules: tuple[ArchiveRuleConfig, ...] = ()
+
+
+class UnusedAccessAnalyzerConfig(_StrictModel):
+    """The unused-access analyzer: unused roles, access keys, passwords and permissions.
+
+    ``unused_access_age_days``: findings are raised for access unused for this many days,
+    1-365 (IAM Access Analyzer API Reference, ``UnusedAccessConfiguration``). The default 45
+    follows CIS AWS Foundations 1.12 / Security Hub IAM.22 (credentials unused for 45 days).
+    This analyzer is billed per IAM role and user analyzed per month.
+    """
+
+    enabled: bool = True
+    name: AnalyzerName = "iam-baseline-unused-access"
+    unused_access_age_days: int = Field(45, ge=1, le=365, description="Days without use before a finding (1-365).")
+    archive_rules: tuple[ArchiveRuleConfig, ...] = ()
+
+
+class AccessAnalyzerConfig(_StrictModel):
+    """IAM Access Analyzer analyzers of the account (or of the organization).
+
+    ``scope: organization`` needs the stack to be deployed in the organization's management
+    account or an Access Analyzer delegated administrator account; the zone of trust is then
+    the organization instead of the account.
+    """
+
+    scope: Literal["account", "organization"] = "account"
+    external_access: ExternalAccessAnalyzerConfig = ExternalAccessAnalyzerConfig()
+    unused_access: UnusedAccessAnalyzerConfig = UnusedAccessAnalyzerConfig()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "AccessAnalyzerConfig":
+        if self.external_access.enabled and self.unused_access.enabled and self.external_access.name == self.unused_access.name:
+            raise ValueError(f"both analyzers are named {self.external_access.name!r}; analyzer names are unique per region")
+        return self
+
+
+class DetectionConfig(_StrictModel):
+    """Detection: the alert topic and rules (CIS section 4) and IAM Access Analyzer."""
+
+    alerts: AlertsConfig = AlertsConfig()
+    access_analyzer: AccessAnalyzerConfig = AccessAnalyzerConfig()
+
+
+class BreakGlassConfig(_StrictModel):
+    """The way in when federation or the normal admin path is down.
+
+    ``mode: users`` (default): one IAM user per person in ``users``, members of the group
+    ``group_name``, console password only (never an access key), MFA required by the
+    force-MFA policy, and no permission but assuming the Admin role with MFA. ``mode: role``:
+    a role named ``role_name`` with AdministratorAccess, assumable only by the IAM principals
+    in ``trusted_principals``, with MFA. Every use raises an alert; the resources are retained
+    on deletion and their names are locked (see ``config/*.break-glass.lock``).
+    """
+
+    mode: Literal["users", "role"] = "users"
+    group_name: _IamName = Field("BreakGlass", description="IAM group of the break-glass users (users mode).")
+    users: tuple[_IamName, ...] = Field((), max_length=10, description="Break-glass IAM user names (users mode).")
+    role_name: _IamName = Field("BreakGlass", description="Break-glass role name (role mode).")
+    trusted_principals: tuple[PrincipalArn, ...] = Field(
+        (), max_length=10, description="IAM user or role ARNs that may assume the break-glass role with MFA (role mode)."
+    )
+    max_session_duration_seconds: int = Field(
+        3600, ge=3600, le=43200, description="Break-glass role session length in seconds (3600-43200, role mode)."
+    )
+
+    @model_validator(mode="after")
+    def _mode_needs_principals(self) -> "BreakGlassConfig":
+        if self.mode == "users" and not self.users:
+            raise ValueError("mode 'users' needs at least one name in users: the people who hold a break-glass login")
+        if self.mode == "role" and not self.trusted_principals:
+            raise ValueError("mode 'role' needs at least one ARN in trusted_principals: who may assume the role")
+        if len(set(self.users)) != len(self.users):
+            raise ValueError("duplicate break-glass user names: IAM user names are unique in an account")
+        return self
+
+
+def cross_check(config: "BaselineConfig") -> None:
+    """Rules between ``detection``, ``break_glass``, ``account_alias`` and the rest of the config.
+
+    Raises:
+        ValueError: break-glass without ``detection`` (its use must raise an alert); a
+            break-glass name that collides with a baseline user, group or role; break-glass
+            users while ``mfa.allow_password_change_without_mfa`` is false (they could not
+            set their first password).
+    """
+    bg = config.break_glass
+    if bg is None:
+        return
+    if config.detection is None:
+        raise ValueError("break_glass needs detection: every break-glass use must raise an alert on the alert topic")
+    if bg.mode == "users":
+        taken = sorted(set(bg.users) & {u.name for u in config.users})
+        if taken:
+            raise ValueError(f"break_glass.users {taken} are also declared in users; use distinct IAM user names")
+        groups = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
+        if bg.group_name in groups:
+            raise ValueError(f"break_glass.group_name {bg.group_name!r} is already a baseline group name")
+        if not config.mfa.allow_password_change_without_mfa:
+            raise ValueError(
+                "break_glass users start with a temporary password that must be changed at first sign-in, but "
+                "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would lock them out"
+            )
+    else:
+        roles = {getattr(config.roles, k).name for k in ("admin", "developer", "read_only", "support")}
+        if bg.role_name in roles:
+            raise ValueError(f"break_glass.role_name {bg.role_name!r} is already a baseline role name")

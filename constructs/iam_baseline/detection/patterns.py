@@ -1,0 +1,233 @@
+"""EventBridge event patterns of the detection rules, as plain data.
+
+Each pattern is a dict in EventBridge's JSON form ("source", "detail-type", "detail"), built
+from the validated config without aws_cdk, so tests feed sample CloudTrail events to exactly
+these dicts through an EventBridge pattern matcher, and the constructs turn the same dicts
+into ``AWS::Events::Rule`` resources.
+
+CloudTrail management events reach EventBridge as ``detail-type`` "AWS API Call via
+CloudTrail" (API calls) and "AWS Console Sign In via CloudTrail" (sign-ins), with the
+CloudTrail record as ``detail``. Source: Amazon EventBridge User Guide, "Events from AWS
+services" and "AWS service events delivered via AWS CloudTrail"; AWS CloudTrail User Guide,
+"CloudTrail record contents".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..config.models import BaselineConfig
+
+API_CALL = "AWS API Call via CloudTrail"
+CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
+
+#: The IAM policy changes of CIS AWS Foundations 4.4 (Security Hub CloudWatch.4).
+CIS_IAM_POLICY_EVENTS: tuple[str, ...] = (
+    "DeleteGroupPolicy",
+    "DeleteRolePolicy",
+    "DeleteUserPolicy",
+    "PutGroupPolicy",
+    "PutRolePolicy",
+    "PutUserPolicy",
+    "CreatePolicy",
+    "DeletePolicy",
+    "CreatePolicyVersion",
+    "DeletePolicyVersion",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "AttachUserPolicy",
+    "DetachUserPolicy",
+    "AttachGroupPolicy",
+    "DetachGroupPolicy",
+)
+
+#: Trust and boundary changes added to CIS 4.4: who may assume a role, which policy version
+#: is in force, and the removal of a permissions boundary (privilege escalation paths).
+TRUST_AND_BOUNDARY_EVENTS: tuple[str, ...] = (
+    "UpdateAssumeRolePolicy",
+    "SetDefaultPolicyVersion",
+    "DeleteRolePermissionsBoundary",
+    "DeleteUserPermissionsBoundary",
+)
+
+#: Fields of every alert message: label -> JSON path in the EventBridge event (who, what,
+#: when, from where). The input transformer of each rule renders them.
+MESSAGE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Who", "$.detail.userIdentity.arn"),
+    ("Identity type", "$.detail.userIdentity.type"),
+    ("What", "$.detail.eventName"),
+    ("Service", "$.detail.eventSource"),
+    ("When", "$.detail.eventTime"),
+    ("From IP", "$.detail.sourceIPAddress"),
+    ("User agent", "$.detail.userAgent"),
+    ("Region", "$.detail.awsRegion"),
+    ("Account", "$.account"),
+    ("Error", "$.detail.errorCode"),
+)
+
+
+@dataclass(frozen=True)
+class DetectionRule:
+    """One alert: a construct id, what it detects, the controls it covers and its pattern."""
+
+    id: str
+    title: str
+    controls: str
+    pattern: dict[str, Any]
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition of ``region``: ``aws-cn`` for cn-*, ``aws-us-gov`` for us-gov-*, else ``aws``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def global_events_region(region: str) -> str:
+    """Where the partition's global services (IAM, STS global endpoint, sign-in) record events.
+
+    IAM and AWS sign-in events are recorded in us-east-1 in the aws partition (us-gov-west-1
+    and cn-north-1 in the others). Source: AWS CloudTrail User Guide, "Global service events".
+    """
+    return {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}[partition_of(region)]
+
+
+def root_activity_pattern() -> dict[str, Any]:
+    """Any sign-in or API call by the root user that is not made by an AWS service (CIS 4.3).
+
+    The CIS metric filter's conditions, in EventBridge form: ``userIdentity.type = Root``,
+    no ``userIdentity.invokedBy`` (set when a service acts on the root user's behalf),
+    ``eventType`` other than ``AwsServiceEvent``.
+    """
+    return {
+        "detail-type": [API_CALL, CONSOLE_SIGN_IN],
+        "detail": {
+            "userIdentity": {"type": ["Root"], "invokedBy": [{"exists": False}]},
+            "eventType": [{"anything-but": "AwsServiceEvent"}],
+        },
+    }
+
+
+def console_sign_in_without_mfa_pattern() -> dict[str, Any]:
+    """A successful console sign-in by an IAM user without MFA (CIS 4.2).
+
+    ``userIdentity.type = IAMUser`` excludes IAM Identity Center (SSO) sign-ins, whose
+    records carry ``AssumedRole`` or ``Unknown`` identities and no IAM user password; the
+    root user is covered by :func:`root_activity_pattern`.
+    """
+    return {
+        "source": ["aws.signin"],
+        "detail-type": [CONSOLE_SIGN_IN],
+        "detail": {
+            "eventName": ["ConsoleLogin"],
+            "userIdentity": {"type": ["IAMUser"]},
+            "additionalEventData": {"MFAUsed": [{"anything-but": "Yes"}]},
+            "responseElements": {"ConsoleLogin": ["Success"]},
+        },
+    }
+
+
+def baseline_names(config: BaselineConfig) -> dict[str, list[str]]:
+    """The names of the baseline's own IAM roles, groups and users, sorted, by kind."""
+    roles = {getattr(config.roles, k).name for k in ("admin", "developer", "read_only", "support")}
+    groups = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
+    users = {u.name for u in config.users}
+    bg = config.break_glass
+    if bg is not None and bg.mode == "users":
+        groups.add(bg.group_name)
+        users.update(bg.users)
+    elif bg is not None:
+        roles.add(bg.role_name)
+    return {"roleName": sorted(roles), "groupName": sorted(groups), "userName": sorted(users)}
+
+
+def iam_changes_pattern(config: BaselineConfig) -> dict[str, Any]:
+    """IAM policy and trust changes (CIS 4.4 plus trust and boundary events) and any change to
+    the baseline's own roles, groups, users and policies.
+
+    The baseline's resources are matched by the name in the request (``roleName``,
+    ``groupName``, ``userName``), by a policy ARN under the baseline's IAM path, and by the
+    ``path`` of a new entity created inside it. Read-only calls are excluded.
+    """
+    partition = partition_of(config.region)
+    policy_prefix = f"arn:{partition}:iam::{config.account_id}:policy{config.iam_path}"
+    own = [{"requestParameters": {key: names}} for key, names in baseline_names(config).items() if names]
+    return {
+        "source": ["aws.iam"],
+        "detail-type": [API_CALL],
+        "detail": {
+            "eventSource": ["iam.amazonaws.com"],
+            "readOnly": [False],
+            "$or": [
+                {"eventName": [*CIS_IAM_POLICY_EVENTS, *TRUST_AND_BOUNDARY_EVENTS]},
+                *own,
+                {"requestParameters": {"policyArn": [{"prefix": policy_prefix}]}},
+                {"requestParameters": {"path": [{"prefix": config.iam_path}]}},
+            ],
+        },
+    }
+
+
+def break_glass_role_arn(config: BaselineConfig) -> str:
+    """ARN of the break-glass role (role mode), with the baseline's IAM path."""
+    assert config.break_glass is not None
+    partition = partition_of(config.region)
+    return f"arn:{partition}:iam::{config.account_id}:role{config.iam_path}{config.break_glass.role_name}"
+
+
+def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
+    """Any use of the break-glass path.
+
+    Users mode: every sign-in (successful or failed) and every API call by a break-glass
+    IAM user. Their only permission is assuming the Admin role, so this catches the sign-in
+    and the role assumption, not each action taken afterwards as Admin.
+    Role mode: every ``sts:AssumeRole`` of the break-glass role.
+
+    Raises:
+        ValueError: when ``config.break_glass`` is not set.
+    """
+    bg = config.break_glass
+    if bg is None:
+        raise ValueError("break_glass is not configured")
+    if bg.mode == "users":
+        return {
+            "detail-type": [API_CALL, CONSOLE_SIGN_IN],
+            "detail": {"userIdentity": {"type": ["IAMUser"], "userName": sorted(bg.users)}},
+        }
+    return {
+        "source": ["aws.sts"],
+        "detail-type": [API_CALL],
+        "detail": {"eventName": ["AssumeRole"], "requestParameters": {"roleArn": [break_glass_role_arn(config)]}},
+    }
+
+
+def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
+    """Every EventBridge alert of ``config``, in a stable order (construct ids are stable).
+
+    Empty when ``config.detection`` is not set.
+    """
+    if config.detection is None:
+        return ()
+    rules = [
+        DetectionRule("RootActivity", "Root user activity", "CIS 4.3, Security Hub CloudWatch.1", root_activity_pattern()),
+        DetectionRule(
+            "ConsoleSignInWithoutMfa",
+            "Console sign-in without MFA",
+            "CIS 4.2, Security Hub CloudWatch.3",
+            console_sign_in_without_mfa_pattern(),
+        ),
+        DetectionRule(
+            "IamPolicyChange",
+            "IAM policy, trust or baseline change",
+            "CIS 4.4, Security Hub CloudWatch.4",
+            iam_changes_pattern(config),
+        ),
+    ]
+    if config.break_glass is not None:
+        rules.append(
+            DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
+        )
+    return tuple(rules)

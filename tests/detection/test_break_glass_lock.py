@@ -1,0 +1,122 @@
+"""The break-glass lock: a config that renames the retained last way in is refused before synth."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from detection_helpers import ROOT
+
+from iam_baseline.config import load_config
+from iam_baseline.config.break_glass_lock import (
+    BreakGlassLockError,
+    check_break_glass_lock,
+    lock_path_for,
+    locked_names,
+    write_lock,
+)
+
+DEFAULT_TEXT = (ROOT / "config" / "baseline.yaml").read_text()
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the default config and its lock, recorded from it, in a temporary folder."""
+    config_file = tmp_path / "baseline.yaml"
+    config_file.write_text(DEFAULT_TEXT)
+    write_lock(lock_path_for(config_file), load_config(config_file))
+    return config_file
+
+
+def edit(config_file, change):
+    data = yaml.safe_load(config_file.read_text())
+    change(data)
+    config_file.write_text(yaml.safe_dump(data))
+    return load_config(config_file)
+
+
+def rename_user(data):
+    data["break_glass"]["users"] = ["breakglass.one", "breakglass.2"]
+
+
+def test_lock_path_sits_next_to_the_config():
+    assert lock_path_for("config/baseline.yaml").as_posix() == "config/baseline.break-glass.lock"
+
+
+def test_committed_lock_matches_the_default_config():
+    config = load_config(ROOT / "config" / "baseline.yaml")
+    recorded = json.loads((ROOT / "config" / "baseline.break-glass.lock").read_text())
+    assert recorded == {"version": 1, "names": locked_names(config)}
+    assert check_break_glass_lock(config, ROOT / "config" / "baseline.break-glass.lock") is None
+
+
+def test_renaming_a_break_glass_user_is_refused_with_an_explanation(project):
+    config = edit(project, rename_user)
+    with pytest.raises(BreakGlassLockError) as caught:
+        check_break_glass_lock(config, lock_path_for(project))
+    message = str(caught.value)
+    assert message.startswith(f"refusing to synthesize: the config changes break-glass names recorded in {lock_path_for(project)}\n")
+    assert "  - break_glass.users: 'breakglass.two' is recorded but no longer configured\n" in message
+    assert "  - break_glass.users: 'breakglass.2' is configured but not recorded\n" in message
+    assert "retained (RemovalPolicy.RETAIN)" in message and "orphan the old one" in message
+    assert "`make break-glass-lock`" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (lambda d: d["roles"]["admin"].update(name="Administrator"), "roles.admin.name: recorded 'Admin', configured 'Administrator'"),
+        (lambda d: d["break_glass"].update(group_name="Emergency"), "break_glass.group_name: recorded 'BreakGlass', configured 'Emergency'"),
+        (lambda d: d.update(iam_path="/base/"), "iam_path: recorded '/baseline/', configured '/base/'"),
+        (lambda d: d.update(break_glass=None), "break_glass: removed from the config, but the lock records break-glass resources"),
+    ],
+)
+def test_other_locked_changes_are_refused(project, change, line):
+    config = edit(project, change)
+    with pytest.raises(BreakGlassLockError, match=f"\n  - {line.replace('(', '.').replace(')', '.')}\n"):
+        check_break_glass_lock(config, lock_path_for(project))
+
+
+def test_unlocked_changes_pass(project):
+    config = edit(project, lambda d: d["roles"]["developer"].update(name="Engineer"))
+    assert check_break_glass_lock(config, lock_path_for(project)) is None
+
+
+def test_first_synth_records_the_lock(tmp_path):
+    config_file = tmp_path / "new.yaml"
+    config_file.write_text(DEFAULT_TEXT)
+    note = check_break_glass_lock(load_config(config_file), lock_path_for(config_file))
+    assert note == f"recorded the break-glass names in {tmp_path / 'new.break-glass.lock'}; commit it with the config"
+    assert json.loads(lock_path_for(config_file).read_text())["names"]["break_glass.users"] == ["breakglass.one", "breakglass.two"]
+
+
+def test_a_damaged_lock_is_refused(project):
+    lock_path_for(project).write_text("{}")
+    with pytest.raises(BreakGlassLockError, match="is not a version 1 break-glass lock; restore it from git"):
+        check_break_glass_lock(load_config(project), lock_path_for(project))
+
+
+def test_app_refuses_the_rename_before_building_anything(project, monkeypatch, capsys):
+    """`cdk synth` runs app.main: the rename exits 2 with the explanation and writes no template."""
+    import app
+
+    edit(project, rename_user)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
+    monkeypatch.setattr(app, "build_app", lambda *a, **k: pytest.fail("build_app must not run"))
+    lock_before = lock_path_for(project).read_text()
+
+    assert app.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: refusing to synthesize: the config changes break-glass names")
+    assert "'breakglass.two' is recorded but no longer configured" in err
+    assert lock_path_for(project).read_text() == lock_before
+
+
+def test_recording_on_purpose_accepts_the_rename(project, monkeypatch):
+    import app
+
+    config = edit(project, rename_user)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
+    assert app.main(["--record-break-glass-lock"]) == 0
+    assert check_break_glass_lock(config, lock_path_for(project)) is None
