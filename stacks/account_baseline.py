@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.identity.arns import aws_managed_policy_name
 from iam_baseline.identity import (
     AccountPasswordPolicy,
     DeveloperGuardrailsPolicy,
@@ -64,7 +65,9 @@ class AccountBaselineStack(Stack):
             path=path,
             workload_role_path=config.workload_role_path,
         )
-        aws_managed = iam.ManagedPolicy.from_aws_managed_policy_name
+        def aws_managed(name: str) -> iam.IManagedPolicy:
+            return iam.ManagedPolicy.from_aws_managed_policy_name(aws_managed_policy_name(name))
+
         # Job-function policies: IAM User Guide, "AWS managed policies for job functions".
         persona_policies = {
             "admin": [aws_managed("AdministratorAccess")],

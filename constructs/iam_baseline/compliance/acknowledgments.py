@@ -16,6 +16,8 @@ from aws_cdk import Acknowledgment as CdkAcknowledgment
 from aws_cdk import Validations
 from constructs import Construct, IConstruct
 
+from ..identity.arns import aws_managed_policy_name
+
 
 @dataclass(frozen=True)
 class Acknowledgment:
@@ -115,7 +117,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
     ),
     *(
         Acknowledgment(
-            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{aws_managed_policy_name(name)}]",
             "ReadOnlyRole/Resource/Resource",
             f"{name} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
             "grants no write action, and the role is reachable only with MFA.",

@@ -29,3 +29,20 @@ def own_user_arns() -> list[str]:
 def managed_policy_arn(path: str, name: str) -> str:
     """ARN of a customer managed policy known by path and name (no reference, so no cycle)."""
     return iam_arn(f"policy{path}{name}")
+
+
+#: AWS managed policies that live under the ``/job-function/`` path; their ARN must carry it
+#: (``arn:aws:iam::aws:policy/job-function/ViewOnlyAccess``) or CloudFormation fails to attach
+#: them. Source: IAM User Guide, "AWS managed policies for job functions".
+JOB_FUNCTION_POLICIES: frozenset[str] = frozenset(
+    {"Billing", "DataScientist", "DatabaseAdministrator", "NetworkAdministrator", "SupportUser",
+     "SystemAdministrator", "ViewOnlyAccess"}
+)
+
+
+def aws_managed_policy_name(name: str) -> str:
+    """The name with its path below ``policy/`` for ``ManagedPolicy.from_aws_managed_policy_name``.
+
+    ``ViewOnlyAccess`` -> ``job-function/ViewOnlyAccess``; ``PowerUserAccess`` unchanged.
+    """
+    return f"job-function/{name}" if name in JOB_FUNCTION_POLICIES else name
