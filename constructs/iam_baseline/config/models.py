@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .access_matrix import AccessMatrixConfig
+
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
 
@@ -194,6 +196,9 @@ class BaselineConfig(StrictModel):
     groups: GroupsConfig = GroupsConfig()
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
+    access_matrix: AccessMatrixConfig | None = Field(
+        None, description="Expectations proven offline by `make check` against the synthesized templates."
+    )
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "BaselineConfig":
