@@ -165,6 +165,8 @@ class Policy:
     kind: PolicyKind
     statements: tuple[Statement, ...]
     version: str = "2012-10-17"
+    #: The resolved JSON document, kept for reports and differential tests.
+    document: dict | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_document(cls, name: str, document: object, kind: PolicyKind = PolicyKind.IDENTITY) -> Policy:
@@ -181,7 +183,7 @@ class Policy:
             statements = tuple(Statement.parse(i, s) for i, s in enumerate(items))
         except PolicyError as error:
             raise PolicyError(f"policy {name}: {error}") from None
-        return cls(name, kind, statements, str(document.get("Version", "2008-10-17")))
+        return cls(name, kind, statements, str(document.get("Version", "2008-10-17")), document)
 
 
 @dataclass(frozen=True)

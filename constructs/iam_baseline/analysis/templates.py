@@ -344,7 +344,7 @@ def managed_policy(model: AccountModel, arn: str, kind: PolicyKind = PolicyKind.
             raise UnknownPolicy(str(error)) from None
         policy = Policy.from_document("aws-managed:" + arn.rsplit("/", 1)[-1], document)
         model.managed_policies[arn] = policy
-    return policy if policy.kind is kind else Policy(policy.name, kind, policy.statements, policy.version)
+    return policy if policy.kind is kind else Policy(policy.name, kind, policy.statements, policy.version, policy.document)
 
 
 def _inline(reader: _StackReader, logical_id: str, entries: Any) -> list[Policy]:
