@@ -257,6 +257,7 @@ class Condition:
     operator: ParsedOperator
     key: str  # lower-case
     values: tuple[str, ...]
+    label: str = ""  # the key as written in the policy, for explanations
 
     def holds(self, context: Mapping[str, ContextValue], lookup: ContextLookup) -> bool:
         """Whether the request context satisfies this condition."""
@@ -264,7 +265,7 @@ class Condition:
 
     def describe(self) -> str:
         values = self.values[0] if len(self.values) == 1 else list(self.values)
-        return f"{self.operator.name} {self.key}={values}"
+        return f"{self.operator.name} {self.label or self.key}={values}"
 
 
 def parse_conditions(block: object) -> tuple[Condition, ...]:
@@ -283,5 +284,5 @@ def parse_conditions(block: object) -> tuple[Condition, ...]:
         if not isinstance(entries, dict):
             raise PolicyError(f"Condition operator {name!r} must map condition keys to values")
         for key, raw in entries.items():
-            out.append(Condition(operator, key.lower(), tuple(normalize_values(raw))))
+            out.append(Condition(operator, key.lower(), tuple(normalize_values(raw)), key))
     return tuple(out)

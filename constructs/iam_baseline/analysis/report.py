@@ -161,10 +161,10 @@ def _edges(model: AccountModel) -> list[tuple[str, str, str]]:
 
 
 def svg(run: CheckRun) -> str:
-    """An SVG drawing: columns of trust sources, users, groups and roles, with edges."""
+    """An SVG drawing: columns of users, groups, roles and the trust sources outside them."""
     model = run.model
     edges = _edges(model)
-    columns: dict[str, list[str]] = {"source": [], "user": [], "group": [], "role": []}
+    columns: dict[str, list[str]] = {"user": [], "group": [], "role": [], "source": []}
     for a, b, _ in edges:
         for ref in (a, b):
             kind = ref.split(":", 1)[0]
@@ -186,16 +186,18 @@ def svg(run: CheckRun) -> str:
         '<defs><marker id="arrow" markerWidth="10" markerHeight="7" refX="10" refY="3.5" orient="auto">'
         '<polygon points="0 0, 10 3.5, 0 7" fill="#555"/></marker></defs>',
     ]
-    for ci, title in enumerate(("trust sources", "users", "groups", "roles")):
+    for ci, title in enumerate(("users", "groups", "roles", "trusted by (outside the assembly)")):
         parts.append(f'<text x="{20 + ci * (box_w + gap_x)}" y="30" font-weight="bold">{title}</text>')
     for a, b, label in edges:
         (x1, y1), (x2, y2) = pos[a], pos[b]
         colour = "#b00" if "MFA" not in label and label != "member" else "#555"
+        # Trust sources sit right of the roles: their edges run leftwards into the role.
+        start, end = (x1, x2 + box_w) if x1 > x2 else (x1 + box_w, x2)
         parts.append(
-            f'<line x1="{x1 + box_w}" y1="{y1 + box_h // 2}" x2="{x2}" y2="{y2 + box_h // 2}" stroke="{colour}" '
+            f'<line x1="{start}" y1="{y1 + box_h // 2}" x2="{end}" y2="{y2 + box_h // 2}" stroke="{colour}" '
             f'marker-end="url(#arrow)"><title>{html.escape(a)} -> {html.escape(b)}: {html.escape(label)}</title></line>'
         )
-        mx, my = (x1 + box_w + x2) // 2, (y1 + y2) // 2 + box_h // 2 - 4
+        mx, my = (start + end) // 2, (y1 + y2) // 2 + box_h // 2 - 4
         parts.append(f'<text x="{mx - 20}" y="{my}" fill="{colour}" font-size="10">{html.escape(label)}</text>')
     by_ref = {p.ref: p for p in model.principals.values()}
     for ref, (x, y) in pos.items():
@@ -204,7 +206,11 @@ def svg(run: CheckRun) -> str:
         fill = "#fde2e2" if admin else "#e8f0fe" if principal else "#f4f4f4"
         detail = summary(model, principal) if principal else "outside the assembly"
         parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" fill="{fill}" stroke="#333"/>')
-        parts.append(f'<text x="{x + 8}" y="{y + 20}" font-weight="bold">{html.escape(ref)}{" (admin)" if admin else ""}</text>')
+        name = ref if len(ref) <= 38 else ref[:35] + "..."
+        parts.append(
+            f'<text x="{x + 8}" y="{y + 20}" font-weight="bold"><title>{html.escape(ref)}</title>'
+            f'{html.escape(name)}{" (admin)" if admin else ""}</text>'
+        )
         parts.append(f'<text x="{x + 8}" y="{y + 40}" font-size="11">{html.escape(detail)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
