@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth test bench diff deploy schema clean break-glass-lock
+.PHONY: install synth check test bench diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,11 @@ node_modules/.installed: package.json package-lock.json
 ## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
 synth: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
+
+## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
+## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
+check: install
+	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
 ## Run the whole test suite.
 test: install

@@ -17,6 +17,7 @@ from aws_cdk import Validations
 from constructs import Construct, IConstruct
 
 
+
 @dataclass(frozen=True)
 class Acknowledgment:
     """One accepted finding: ``rule`` on constructs matching ``path``, because ``reason``."""
@@ -117,7 +118,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         Acknowledgment(
             f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
             "ReadOnlyRole/Resource/Resource",
-            f"{name} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
+            f"{name.split('/')[-1]} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
             "grants no write action, and the role is reachable only with MFA.",
         )
         for name in ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from . import detection
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
+from .access_matrix import AccessMatrixConfig
 
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
@@ -218,6 +219,9 @@ class BaselineConfig(StrictModel):
         if federation and federation.oidc:
             names += [(r.name, f"federation.oidc.deploy_roles[{i}].name") for i, r in enumerate(federation.oidc.deploy_roles)]
         return names
+    access_matrix: AccessMatrixConfig | None = Field(
+        None, description="Expectations proven offline by `make check` against the synthesized templates."
+    )
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> "BaselineConfig":

@@ -15,10 +15,12 @@ touching the baseline's own IAM resources.
 
 from __future__ import annotations
 
+from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .arns import iam_arn, managed_policy_arn
+from .users import INITIAL_PASSWORD_SECRET_PREFIX
 
 #: Services a bounded role may never administer (the NotAction of the allow statement).
 #: IAM is allowed back selectively; see :func:`boundary_statements`.
@@ -89,6 +91,20 @@ USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
 )
 
 
+#: What a developer may still do on the baseline's stack, functions and password secrets: read
+#: their configuration, never their secret values.
+BASELINE_READ_ACTIONS: tuple[str, ...] = (
+    "cloudformation:Describe*",
+    "cloudformation:Get*",
+    "cloudformation:List*",
+    "lambda:GetFunction",
+    "lambda:GetFunctionConfiguration",
+    "lambda:List*",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:ListSecretVersionIds",
+)
+
+
 def bounded_role_statements(
     *, boundary_arn: str, workload_role_path: str, protected_path: str
 ) -> list[iam.PolicyStatement]:
@@ -156,6 +172,21 @@ def bounded_role_statements(
             # Everything but reading: includes iam:PassRole of the baseline's own roles.
             not_actions=["iam:Get*", "iam:List*"],
             resources=protected,
+        ),
+        iam.PolicyStatement(
+            sid="DenyBaselineStackFunctionsAndSecrets",
+            effect=iam.Effect.DENY,
+            # Changing the baseline's stack runs with its CloudFormation service role, which anyone
+            # allowed to update the stack may use without iam:PassRole (CloudFormation User Guide,
+            # "CloudFormation service role"); the stack's Lambda functions run with roles that hold
+            # IAM rights a developer lacks; the secrets hold other users' initial console passwords.
+            not_actions=list(BASELINE_READ_ACTIONS),
+            resources=[
+                # The baseline's stacks share its name as prefix (e.g. <name>-GlobalEvents).
+                f"arn:{Aws.PARTITION}:cloudformation:*:{Aws.ACCOUNT_ID}:stack/{Aws.STACK_NAME}*/*",
+                f"arn:{Aws.PARTITION}:lambda:*:{Aws.ACCOUNT_ID}:function:{Aws.STACK_NAME}*",
+                f"arn:{Aws.PARTITION}:secretsmanager:*:{Aws.ACCOUNT_ID}:secret:{INITIAL_PASSWORD_SECRET_PREFIX}*",
+            ],
         ),
         iam.PolicyStatement(
             sid="DenyUserAndCredentialManagement",

@@ -21,6 +21,10 @@ from constructs import Construct
 #: policy this project accepts (minimum length at most 128, every character class).
 INITIAL_PASSWORD_LENGTH = 32
 
+#: Default prefix of the secrets holding initial passwords; the developer guard rails deny
+#: reading secrets under it (:mod:`.boundary`).
+INITIAL_PASSWORD_SECRET_PREFIX = "iam-baseline/initial-password/"
+
 
 class HumanUser(Construct):
     """An IAM user with a generated initial console password and group memberships.
@@ -52,7 +56,7 @@ class HumanUser(Construct):
         path: str,
         groups: Sequence[iam.IGroup],
         encryption_key: kms.IKey | None = None,
-        secret_prefix: str = "iam-baseline/initial-password/",
+        secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
     ) -> None:
         super().__init__(scope, id)
         if not groups:

@@ -1,0 +1,119 @@
+"""``python -m iam_baseline.analysis.check``: prove the access matrix against a cloud assembly.
+
+Usage::
+
+    python -m iam_baseline.analysis.check [--out cdk.out] [--config config/baseline.yaml]
+
+Runs, offline and without aws_cdk:
+
+1. every expectation of the config's ``access_matrix`` (:mod:`.matrix`);
+2. the privilege-escalation search for every user, group member, role and permission set
+   not listed in ``admin_principals`` (:mod:`.escalation`);
+3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``.
+
+Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
+checks per second; writes ``access-report.md`` and ``access-report.html`` into the assembly
+directory. Exit status: 0 when every check passed, 1 when one failed, 2 when the config or
+the assembly cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..config.access_matrix import AccessMatrixConfig
+from ..config.models import BaselineConfig
+from .conditions import PolicyError
+from .escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .intrinsics import TemplateError
+from .matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .report import write_reports
+from .subjects import subject_for
+from .templates import AccountModel, UnknownPolicy, load_account
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """Everything one run produced: the model, the results and the admin-equivalent principals."""
+
+    model: AccountModel
+    results: list[CheckResult]
+    admin_equivalent: list[str]
+    seconds: float
+
+
+def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> set[str]:
+    """The declared admin principals; the members of a declared group are admins too."""
+    refs: set[str] = set()
+    for ref in matrix.admin_principals:
+        try:
+            refs |= {p.ref for p in expand_principals(model, config, ref)}
+        except MatrixError:
+            continue
+    groups = {r.split(":", 1)[1] for r in refs if r.startswith("group:")}
+    refs |= {p.ref for p in model.principals.values() if p.kind == "user" and groups & set(p.groups)}
+    return refs
+
+
+def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
+    """Run the matrix, the escalation search and the admin-equivalence checks."""
+    start = time.perf_counter()
+    matrix = config.access_matrix or AccessMatrixConfig()
+    results = check_matrix(model, config, matrix)
+    admins = admin_refs(model, config, matrix)
+    subjects = [
+        subject_for(model, p, SEARCH_CONTEXT)
+        for p in sorted(model.principals.values(), key=lambda p: p.ref)
+        if p.kind in ("user", "group", "role", "permission_set")
+    ]
+    admin_equivalent = []
+    for subject in subjects:
+        if not is_admin_equivalent(model, subject):
+            continue
+        admin_equivalent.append(subject.label)
+        declared = subject.label in admins
+        results.append(
+            CheckResult(
+                "admin-equivalent",
+                subject.label,
+                "may administer IAM without limits",
+                declared,
+                f"{subject.label}: admin-equivalent but not listed in access_matrix.admin_principals",
+            )
+        )
+    if matrix.escalation_search:
+        results += search(model, [s for s in subjects if s.label not in admins], admins)
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m iam_baseline.analysis.check", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default="cdk.out", help="cloud assembly directory (default: cdk.out)")
+    parser.add_argument("--config", default="config/baseline.yaml", help="baseline config (default: config/baseline.yaml)")
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+        model = load_account(args.out, account=config.account_id)
+    except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    run = run_checks(model, config)
+    failed = [r for r in run.results if not r.passed]
+    for result in failed:
+        print(f"FAIL {result.check}: {result.message}")
+    reports = write_reports(Path(args.out), run)
+    total = len(run.results)
+    rate = total / run.seconds if run.seconds > 0 else float("inf")
+    print(f"reports: {', '.join(str(p) for p in reports)}")
+    print(f"{rate:,.0f} checks per second")
+    print(f"{total} checks, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

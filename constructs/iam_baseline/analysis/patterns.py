@@ -1,0 +1,154 @@
+"""Wildcard matching and policy variables, as IAM applies them to policy elements.
+
+* ``Action``/``NotAction``: ``*`` matches any run of characters, ``?`` one character, and
+  the comparison ignores case (IAM User Guide, "IAM JSON policy elements: Action": "action
+  names are case insensitive").
+* ``Resource``/``NotResource`` and the ``Arn*`` condition operators: the same wildcards,
+  case-sensitive, matched per ARN segment: the five colon-separated segments before the
+  resource part are compared one by one, so a wildcard never spans a segment, and the
+  resource part (which may itself contain colons) is compared whole (IAM User Guide,
+  "IAM JSON policy elements: Resource" > "Including wildcard characters in the resource ARN";
+  "Condition operators" > "Amazon Resource Name (ARN) condition operators"). A policy ARN
+  with fewer segments is padded with ``*`` segments, as IAM does for identity-based policies.
+* Policy variables ``${key}`` are replaced with the request's value for ``key`` before
+  matching; ``${key, 'default'}`` supplies a default; ``${*}``, ``${?}`` and ``${$}`` stand
+  for the literal characters. A variable without a value and without a default makes the
+  pattern match nothing (IAM User Guide, "IAM policy elements: Variables and tags" >
+  "Specifying default values" and "Special characters"). Variables are only substituted in
+  policies with ``Version: 2012-10-17``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+#: ``${key}`` or ``${key, 'default'}``; the key may contain ``/`` and ``:``.
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_SPECIAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
+
+ContextLookup = Callable[[str], "str | list[str] | None"]
+
+
+class Literal(str):
+    """A piece of a pattern that came from a policy variable: its ``*``/``?`` are literal."""
+
+
+def substitute(pattern: str, lookup: ContextLookup | None) -> list[str] | None:
+    """Split ``pattern`` into plain pieces and :class:`Literal` pieces from policy variables.
+
+    Returns ``None`` when a variable has neither a single value in the request nor a default:
+    such a pattern matches nothing. ``lookup`` of ``None`` means the policy's version does not
+    support variables, and the text stays as written.
+    """
+    if lookup is None or "${" not in pattern:
+        return [pattern]
+    pieces: list[str] = []
+    pos = 0
+    for match in _VARIABLE.finditer(pattern):
+        pieces.append(pattern[pos : match.start()])
+        inner = match.group(1).strip()
+        if inner in _SPECIAL_VARIABLES:
+            pieces.append(Literal(_SPECIAL_VARIABLES[inner]))
+        else:
+            key, _, default = inner.partition(",")
+            value = lookup(key.strip())
+            if isinstance(value, list):
+                value = value[0] if len(value) == 1 else None
+            if value is None and default:
+                value = default.strip().strip("'")
+            if value is None:
+                return None
+            pieces.append(Literal(value))
+        pos = match.end()
+    pieces.append(pattern[pos:])
+    return pieces
+
+
+@lru_cache(maxsize=16384)
+def _glob_regex(text: str, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def _pieces_regex(pieces: list[str], ignore_case: bool) -> re.Pattern[str]:
+    if len(pieces) == 1 and not isinstance(pieces[0], Literal):
+        return _glob_regex(pieces[0], ignore_case)
+    body = "".join(re.escape(p) if isinstance(p, Literal) else _glob_regex(p, ignore_case).pattern for p in pieces)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def glob_match(pattern: str, value: str, *, ignore_case: bool = False, lookup: ContextLookup | None = None) -> bool:
+    """``*``/``?`` wildcard match of the whole ``value`` (``StringLike`` semantics)."""
+    pieces = substitute(pattern, lookup)
+    if pieces is None:
+        return False
+    return _pieces_regex(pieces, ignore_case).fullmatch(value) is not None
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether an ``Action`` entry such as ``iam:Get*`` covers ``action`` (case-insensitive)."""
+    return _glob_regex(pattern, True).fullmatch(action) is not None
+
+
+def _split_arn(text: str) -> list[str] | None:
+    parts = text.split(":", 5)
+    if len(parts) < 2 or parts[0] != "arn":
+        return None
+    return parts + ["*"] * (6 - len(parts))
+
+
+def arn_matches(pattern: str, arn: str, *, lookup: ContextLookup | None = None) -> bool:
+    """Whether a ``Resource`` entry or an ``ArnLike`` value covers ``arn`` (case-sensitive).
+
+    ``*`` alone matches everything, ARN or not. Non-ARN patterns and values (e.g. an S3
+    bucket name in a condition) are matched as one string.
+    """
+    if pattern == "*":
+        return True
+    pieces = substitute(pattern, lookup)
+    if pieces is None:
+        return False
+    # Policy variables may carry colons (an ARN in a tag), so substitute before splitting.
+    text = "".join(pieces)
+    if not any(isinstance(p, Literal) for p in pieces):
+        return _arn_segments_match(text, arn)
+    # A literal from a variable: escape its wildcards, then match segment-wise on the result.
+    escaped = "".join(_escape_literal(p) if isinstance(p, Literal) else p for p in pieces)
+    return _arn_segments_match(escaped, arn, escaped=True)
+
+
+_ESCAPE = {"*": "\x00", "?": "\x01"}
+
+
+def _escape_literal(text: str) -> str:
+    return "".join(_ESCAPE.get(c, c) for c in text)
+
+
+@lru_cache(maxsize=65536)
+def _arn_segments_match(pattern: str, arn: str, escaped: bool = False) -> bool:
+    pattern_parts = _split_arn(pattern)
+    arn_parts = arn.split(":", 5)
+    if pattern_parts is None or len(arn_parts) != 6:
+        return _segment_match(pattern, arn, escaped)
+    return all(_segment_match(p, a, escaped) for p, a in zip(pattern_parts, arn_parts, strict=True))
+
+
+def _segment_match(pattern: str, value: str, escaped: bool) -> bool:
+    if not escaped:
+        return _glob_regex(pattern, False).fullmatch(value) is not None
+    pieces: list[str] = []
+    for c in pattern:
+        if c == "\x00":
+            pieces.append(Literal("*"))
+        elif c == "\x01":
+            pieces.append(Literal("?"))
+        else:
+            pieces.append(c)
+    return _pieces_regex(pieces, False).fullmatch(value) is not None
+
+
+def lookup_in(context: Mapping[str, str | list[str]]) -> ContextLookup:
+    """A case-insensitive key lookup over a request context whose keys are lower-cased."""
+    return lambda key: context.get(key.lower())
