@@ -64,7 +64,11 @@ class AccountBaselineStack(Stack):
         )
         AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy)
         self.boundary = DeveloperPermissionsBoundary(
-            self, "DeveloperBoundary", path=path, workload_role_path=config.workload_role_path
+            self,
+            "DeveloperBoundary",
+            path=path,
+            workload_role_path=config.workload_role_path,
+            assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -72,6 +76,7 @@ class AccountBaselineStack(Stack):
             boundary_arn=self.boundary.arn,
             path=path,
             workload_role_path=config.workload_role_path,
+            assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
         )
         own_policies = {DEVELOPER_GUARDRAILS_POLICY_NAME: guardrails.policy}

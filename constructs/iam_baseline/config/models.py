@@ -197,6 +197,14 @@ class BaselineConfig(StrictModel):
         "/workload/",
         description="Path under which developers may create roles (always with the permissions boundary).",
     )
+    developer_cdk_qualifiers: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], ...] = Field(
+        (),
+        description=(
+            "CDK bootstrap qualifiers whose roles (cdk-<qualifier>-*) developers and the roles they create may "
+            "assume; every other role outside the workload path is denied to them. Bootstrap these with a "
+            "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
+        ),
+    )
     password_policy: PasswordPolicyConfig = PasswordPolicyConfig()
     mfa: MfaConfig = MfaConfig()
     roles: RolesConfig = RolesConfig()

@@ -15,6 +15,8 @@ touching the baseline's own IAM resources.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -106,7 +108,11 @@ BASELINE_READ_ACTIONS: tuple[str, ...] = (
 
 
 def bounded_role_statements(
-    *, boundary_arn: str, workload_role_path: str, protected_path: str
+    *,
+    boundary_arn: str,
+    workload_role_path: str,
+    protected_path: str,
+    assumable_cdk_qualifiers: Sequence[str] = (),
 ) -> list[iam.PolicyStatement]:
     """Statements shared by the boundary and the developer's guard rails.
 
@@ -118,8 +124,13 @@ def bounded_role_statements(
         boundary_arn: ARN of the developer permissions boundary.
         workload_role_path: IAM path of roles developers create, e.g. ``/workload/``.
         protected_path: IAM path of the baseline's own roles, groups, users and policies.
+        assumable_cdk_qualifiers: CDK bootstrap qualifiers whose roles
+            (``cdk-<qualifier>-*``) may be assumed besides the workload roles. The
+            bootstrap that deploys the baseline must not be among them: its deploy role
+            trusts the whole account and hands CloudFormation an administrator execution role.
     """
     workload_roles = iam_arn(f"role{workload_role_path}*")
+    assumable_roles = [workload_roles, *(iam_arn(f"role/cdk-{q}-*") for q in assumable_cdk_qualifiers)]
     protected = [iam_arn(f"{kind}{protected_path}*") for kind in ("role", "group", "user", "policy")]
     return [
         iam.PolicyStatement(
@@ -189,6 +200,14 @@ def bounded_role_statements(
             ],
         ),
         iam.PolicyStatement(
+            sid="DenyAssumeRoleOutsideWorkload",
+            effect=iam.Effect.DENY,
+            # Any role trusting the whole account (the CDK bootstrap deploy role, roles made by
+            # other tools) would otherwise be one sts:AssumeRole away from its permissions.
+            actions=["sts:AssumeRole"],
+            not_resources=assumable_roles,
+        ),
+        iam.PolicyStatement(
             sid="DenyUserAndCredentialManagement",
             effect=iam.Effect.DENY,
             actions=list(USER_MANAGEMENT_ACTIONS),
@@ -215,6 +234,7 @@ class DeveloperPermissionsBoundary(Construct):
         managed_policy_name: IAM name, 1-128 characters; default ``DeveloperBoundary``.
         path: IAM path of the policy, e.g. ``/baseline/`` (the protected path).
         workload_role_path: path of the roles developers create, e.g. ``/workload/``.
+        assumable_cdk_qualifiers: see :func:`bounded_role_statements`.
     """
 
     def __init__(
@@ -225,6 +245,7 @@ class DeveloperPermissionsBoundary(Construct):
         managed_policy_name: str = "DeveloperBoundary",
         path: str,
         workload_role_path: str,
+        assumable_cdk_qualifiers: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id)
         self.arn = managed_policy_arn(path, managed_policy_name)
@@ -245,7 +266,10 @@ class DeveloperPermissionsBoundary(Construct):
                 resources=["*"],
             ),
             *bounded_role_statements(
-                boundary_arn=self.arn, workload_role_path=workload_role_path, protected_path=path
+                boundary_arn=self.arn,
+                workload_role_path=workload_role_path,
+                protected_path=path,
+                assumable_cdk_qualifiers=assumable_cdk_qualifiers,
             ),
         ]
         self.policy = iam.ManagedPolicy(

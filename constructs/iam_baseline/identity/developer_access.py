@@ -12,6 +12,8 @@ role a developer creates follow the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -30,6 +32,8 @@ class DeveloperGuardrailsPolicy(Construct):
             (:class:`~iam_baseline.identity.boundary.DeveloperPermissionsBoundary`).
         path: IAM path of the policy and of the baseline's protected resources.
         workload_role_path: path of the roles and policies developers create.
+        assumable_cdk_qualifiers: CDK bootstrap qualifiers whose roles developers may assume
+            (see :func:`~iam_baseline.identity.boundary.bounded_role_statements`).
         managed_policy_name: IAM name, 1-128 characters; default ``DeveloperGuardrails``.
     """
 
@@ -41,6 +45,7 @@ class DeveloperGuardrailsPolicy(Construct):
         boundary_arn: str,
         path: str,
         workload_role_path: str,
+        assumable_cdk_qualifiers: Sequence[str] = (),
         managed_policy_name: str = "DeveloperGuardrails",
     ) -> None:
         super().__init__(scope, id)
@@ -51,6 +56,9 @@ class DeveloperGuardrailsPolicy(Construct):
             path=path,
             description="Developer IAM: roles and policies under the workload path, always with the boundary.",
             statements=bounded_role_statements(
-                boundary_arn=boundary_arn, workload_role_path=workload_role_path, protected_path=path
+                boundary_arn=boundary_arn,
+                workload_role_path=workload_role_path,
+                protected_path=path,
+                assumable_cdk_qualifiers=assumable_cdk_qualifiers,
             ),
         )
