@@ -69,3 +69,19 @@ def test_the_checks_never_import_aws_cdk():
 
     code = "import sys, iam_baseline.analysis.check; sys.exit('aws_cdk' in sys.modules or 'moto' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_check_fails_on_an_unacknowledged_lint_finding(assembly_copy, capsys):
+    template_path = assembly_copy / "AccountBaseline.template.json"
+    template = json.loads(template_path.read_text())
+    (logical_id,) = [
+        k for k, r in template["Resources"].items()
+        if r["Type"] == "AWS::IAM::ManagedPolicy" and r["Properties"].get("ManagedPolicyName") == "ForceMFA"
+    ]
+    statements = template["Resources"][logical_id]["Properties"]["PolicyDocument"]["Statement"]
+    statements.append({"Effect": "Allow", "Action": "iam:GetUserz", "Resource": "*"})
+    template_path.write_text(json.dumps(template))
+
+    assert main(["--out", str(assembly_copy), "--config", CONFIG]) == 1
+    failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
+    assert any(line.startswith("FAIL policy-lint: policy/baseline/ForceMFA:") and "UNKNOWN_ACTION" in line for line in failures)

@@ -9,7 +9,9 @@ Runs, offline and without aws_cdk:
 1. every expectation of the config's ``access_matrix`` (:mod:`.matrix`);
 2. the privilege-escalation search for every user, group member, role and permission set
    not listed in ``admin_principals`` (:mod:`.escalation`);
-3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``.
+3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
+4. one check per policy document of the assembly, linted with parliament (:mod:`.lint`):
+   every finding must be acknowledged in the registry with a reason.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
 checks per second; writes ``access-report.md`` and ``access-report.html`` into the assembly
@@ -31,6 +33,7 @@ from ..config.models import BaselineConfig
 from .conditions import PolicyError
 from .escalation import SEARCH_CONTEXT, is_admin_equivalent, search
 from .intrinsics import TemplateError
+from .lint import lint_policy, linted_policies
 from .matrix import CheckResult, MatrixError, check_matrix, expand_principals
 from .report import write_reports
 from .subjects import subject_for
@@ -58,6 +61,25 @@ def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrix
     groups = {r.split(":", 1)[1] for r in refs if r.startswith("group:")}
     refs |= {p.ref for p in model.principals.values() if p.kind == "user" and groups & set(p.groups)}
     return refs
+
+
+def lint_results(model: AccountModel) -> list[CheckResult]:
+    """One result per linted policy: passed when every parliament finding is acknowledged."""
+    results = []
+    for policy in linted_policies(model):
+        open_findings = [f for f in lint_policy(policy) if f.acknowledged_by is None]
+        message = "; ".join(f"{f.issue} {f.detail}" for f in open_findings)
+        results.append(
+            CheckResult(
+                "policy-lint",
+                policy.name,
+                "parliament finds nothing unacknowledged",
+                not open_findings,
+                f"{policy.name}: parliament: {message} (acknowledge in compliance/registry.py "
+                "POLICY_LINT_REGISTRY with a reason, or fix the policy)",
+            )
+        )
+    return results
 
 
 def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
@@ -88,6 +110,7 @@ def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
         )
     if matrix.escalation_search:
         results += search(model, [s for s in subjects if s.label not in admins], admins)
+    results += lint_results(model)
     return CheckRun(model, results, admin_equivalent, time.perf_counter() - start)
 
 

@@ -1,6 +1,28 @@
-"""Compliance: the cdk-nag packs and the single registry of acknowledged findings."""
+"""Compliance: the cdk-nag packs and the single registry of acknowledged findings.
 
-from .acknowledgments import REGISTRY, Acknowledgment, apply_acknowledgments
-from .packs import NAG_PACKS, register_nag_packs
+:mod:`.registry` is plain data (no aws_cdk import), read by the offline checks too; the
+CDK-facing functions are exported lazily so that importing the registry never starts jsii.
+"""
 
-__all__ = ["NAG_PACKS", "REGISTRY", "Acknowledgment", "apply_acknowledgments", "register_nag_packs"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "REGISTRY": ".registry",
+    "POLICY_LINT_REGISTRY": ".registry",
+    "Acknowledgment": ".registry",
+    "PolicyLintAcknowledgment": ".registry",
+    "apply_acknowledgments": ".acknowledgments",
+    "NAG_PACKS": ".packs",
+    "register_nag_packs": ".packs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

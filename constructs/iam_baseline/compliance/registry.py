@@ -1,0 +1,286 @@
+"""The acknowledgment registry: every accepted finding, in one reviewed module.
+
+Two lists: :data:`REGISTRY` for cdk-nag and CDK template-validation findings at synth, and
+:data:`POLICY_LINT_REGISTRY` for parliament's policy-lint findings in ``make check``. This
+module is plain data (no aws_cdk import), so the offline checks read it too.
+
+Each entry names the rule (the finding id cdk-nag prints, e.g.
+``AwsSolutions-IAM5[Resource::*]``), the construct path it applies to (an ``fnmatch``
+pattern over the path below the stack, e.g. ``*/PasswordPolicy/*``), and a reason that
+says why the finding is safe here, not merely that it is needed. No acknowledgment is
+made anywhere else in the code base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+
+
+@dataclass(frozen=True)
+class Acknowledgment:
+    """One accepted finding: ``rule`` on constructs matching ``path``, because ``reason``."""
+
+    rule: str
+    path: str
+    reason: str
+
+
+_CR_FUNCTION = "AWS679f53fac002430cb0da5b7982bd2287"  # CDK's singleton AwsCustomResource function
+_PACKS_LAMBDA = ("NIST.800.53.R5", "HIPAA.Security")
+_NO_INLINE = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+_SECRET_ROTATION = ("NIST.800.53.R5", "HIPAA.Security")
+_IAM_ARN = "arn:<AWS::Partition>:iam::<AWS::AccountId>"
+
+
+def _each(packs: tuple[str, ...], rule: str, path: str, reason: str) -> tuple[Acknowledgment, ...]:
+    return tuple(Acknowledgment(f"{pack}-{rule}", path, reason) for pack in packs)
+
+
+#: Placeholders ``{iam_path}`` and ``{workload_role_path}`` in rule ids are filled from the
+#: config by :func:`apply_acknowledgments` (cdk-nag names the finding after the resource ARN).
+REGISTRY: tuple[Acknowledgment, ...] = (
+    # --- Force-MFA self-service policy --------------------------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "ForceMfa/Resource/Resource",
+        "Resource * appears only on iam:GetAccountPasswordPolicy and iam:ListVirtualMFADevices, which "
+        "support no resource-level permissions and reveal no secret, and on the MFA Deny, where * widens a Deny.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:user/*/<aws:username>]",
+        "ForceMfa/Resource/Resource",
+        "The * is the IAM path segment; ${aws:username} pins the resource to the caller's own user, so a "
+        "user can change only their own password and MFA, wherever their user sits in the path tree.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:mfa/*]",
+        "ForceMfa/Resource/Resource",
+        "Only iam:CreateVirtualMFADevice is allowed on mfa/*: device names are free-form since 2022 and a "
+        "device is useless until enabled on a user, which is allowed on the caller's own user only.",
+    ),
+    # --- Account password policy custom resource ----------------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "The account password policy has no ARN: iam:UpdateAccountPasswordPolicy and "
+        "iam:DeleteAccountPasswordPolicy accept only Resource *, and they are the only actions granted.",
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only the two password-policy actions and cannot be attached to any other principal.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        f"{_CR_FUNCTION}/ServiceRole/Resource",
+        "AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for the function's own log "
+        "streams; the custom resource function needs nothing more to report its result.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaConcurrency",
+        f"{_CR_FUNCTION}/Resource",
+        "CloudFormation invokes this function once per stack operation; nobody else can invoke it, so a "
+        "concurrency limit would guard against nothing.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaDLQ",
+        f"{_CR_FUNCTION}/Resource",
+        "CloudFormation invokes the function synchronously and receives every failure as the resource's "
+        "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
+    ),
+    *_each(
+        ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
+        "LambdaInsideVPC",
+        f"{_CR_FUNCTION}/Resource",
+        "The function only calls the IAM API's public endpoint and touches no data in any network; a VPC "
+        "would add NAT or endpoints without narrowing what it can reach or do.",
+    ),
+    # --- Persona roles: AWS managed job-function policies --------------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
+        "AdminRole/Resource/Resource",
+        "The Admin role is the baseline's one *:* principal by design, reachable only by the Admins group "
+        "with MFA no older than the configured age; AWS maintains the policy document.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/PowerUserAccess]",
+        "DeveloperRole/Resource/Resource",
+        "PowerUserAccess excludes IAM, Organizations and Account administration and AWS keeps its service "
+        "list current; the DeveloperGuardrails policy adds only boundary-bound IAM and explicit Denies.",
+    ),
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+            "ReadOnlyRole/Resource/Resource",
+            f"{name.split('/')[-1]} is AWS's read-only job-function policy, kept current by AWS as services launch; it "
+            "grants no write action, and the role is reachable only with MFA.",
+        )
+        for name in ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit")
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSSupportAccess]",
+        "SupportRole/Resource/Resource",
+        "CIS AWS Foundations 1.17 asks for a support role with exactly AWSSupportAccess; it grants only "
+        "AWS Support case actions.",
+    ),
+    # --- Developer guard rails and boundary ----------------------------------------------
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:role{{workload_role_path}}*]",
+        "DeveloperGuardrails/Resource/Resource",
+        "Developers manage only roles under the workload path, and creating or changing one requires "
+        "the developer permissions boundary (iam:PermissionsBoundary condition); the boundary cannot be "
+        "removed or edited, so every such role stays within it.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:policy{{workload_role_path}}*]",
+        "DeveloperGuardrails/Resource/Resource",
+        "Developers author managed policies only under the workload path; such a policy can be attached "
+        "only to roles that carry the permissions boundary, which caps whatever it grants.",
+    ),
+    Acknowledgment(
+        "CloudFormation-Validate::W2512",
+        "DeveloperBoundary/Resource/Resource",
+        "The NotAction Allow is the boundary's ceiling (everything but IAM, Organizations and Account "
+        "administration); a boundary grants nothing alone, and listing every other service's actions "
+        "would fall behind each AWS launch.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5",
+        "DeveloperBoundary/Resource/Resource",
+        "A permissions boundary grants nothing by itself: it is the ceiling intersected with a role's "
+        "identity policies. Its wide Allow sets that ceiling; its Denies (tested) close every escalation "
+        "path. The rule cannot evaluate the boundary's self-referencing ARN condition and errors.",
+    ),
+    # --- Groups and users ----------------------------------------------------------------
+    *_each(
+        ("HIPAA.Security", "PCI.DSS.321"),
+        "IAMGroupHasUsers",
+        "*Group/Resource/Resource",
+        "An empty group grants nothing to anyone: its only policies are self-service and assume-role; "
+        "groups exist before the people who join them, and membership is the access decision.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-SMG4",
+        "User*/InitialPassword/Resource",
+        "The secret holds a one-time initial password that IAM forces the user to change at first "
+        "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+    ),
+    *_each(
+        _SECRET_ROTATION,
+        "SecretsManagerRotationEnabled",
+        "User*/InitialPassword/Resource",
+        "The secret holds a one-time initial password that IAM forces the user to change at first "
+        "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+    ),
+    # --- Detection: break-glass users ----------------------------------------------------
+    *(
+        Acknowledgment(
+            rule,
+            "BreakGlass/*/InitialPassword/Resource",
+            "The secret holds a break-glass user's one-time initial password, which IAM forces to be changed "
+            "at first sign-in (done when the user is issued and the new password sealed); afterwards it opens "
+            "nothing, so rotating it would protect nothing.",
+        )
+        for rule in (
+            "AwsSolutions-SMG4",
+            *(f"{pack}-SecretsManagerRotationEnabled" for pack in _SECRET_ROTATION),
+        )
+    ),
+    # --- Detection: break-glass role (role mode) and account alias ---------------------------
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
+        "BreakGlass/Resource/Resource",
+        "The break-glass role must administer the account when every other path is broken; its trust "
+        "policy names only the configured principals and requires MFA, every assumption raises an alert, "
+        "and AWS maintains the policy document.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "AccountAlias/Resource/CustomResourcePolicy/Resource",
+        "The account alias has no ARN: iam:CreateAccountAlias and iam:DeleteAccountAlias accept only "
+        "Resource *, and they are the only actions granted.",
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        "AccountAlias/Resource/CustomResourcePolicy/Resource",
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only the two account-alias actions and cannot be attached to any other principal.",
+    ),
+)
+
+
+#: Federation (:mod:`iam_baseline.federation`): SAML persona roles and the Identity Center stack.
+_SAML_PERSONA_POLICIES = {
+    "Admin": ("AdministratorAccess",),
+    "Developer": ("PowerUserAccess",),
+    "ReadOnly": ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit"),
+    "Support": ("AWSSupportAccess",),
+}
+_LOOKUP_POLICY = "PrincipalLookup*/Resource/CustomResourcePolicy/Resource"
+
+REGISTRY += (
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+            f"Federation/Saml{persona}Role*/Resource/Resource",
+            f"A SAML {persona} role carries exactly the managed policies of the {persona} persona's MFA role "
+            "(persona_policies), so federation grants nothing the baseline does not; its trust admits only "
+            "assertions of the configured IdPs addressed to the AWS sign-in endpoint (SAML:aud).",
+        )
+        for persona, names in _SAML_PERSONA_POLICIES.items()
+        for name in names
+    ),
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::{kind}/*]",
+            _LOOKUP_POLICY,
+            f"The lookup may only call identitystore:Get{kind.title()}Id, which maps a unique name to an id "
+            f"and reads nothing else; the {kind} id is what it looks up, so it cannot be named in advance, "
+            "and the identity store itself is named exactly.",
+        )
+        for kind in ("group", "user")
+    ),
+    *_each(
+        _NO_INLINE,
+        "IAMNoInlinePolicy",
+        _LOOKUP_POLICY,
+        "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
+        "holds only one identitystore Get*Id action and cannot be attached to any other principal.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PolicyLintAcknowledgment:
+    """One accepted parliament finding: ``issue`` (e.g. ``RESOURCE_STAR``) in the policies whose
+    name matches ``policy`` (an ``fnmatch`` pattern over names such as
+    ``policy/baseline/DeveloperGuardrails``), because ``reason``."""
+
+    issue: str
+    policy: str
+    reason: str
+
+
+POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
+    PolicyLintAcknowledgment(
+        "MISMATCHED_TYPE_BUT_USABLE",
+        "policy/*/Developer*",
+        "iam:PermissionsBoundary is compared with StringEquals/StringNotEquals as in AWS's own examples "
+        "(IAM User Guide, permissions boundaries): an exact, case-sensitive match of the full boundary ARN "
+        "is stricter than ArnEquals, which would accept wildcards.",
+    ),
+    PolicyLintAcknowledgment(
+        "RESOURCE_STAR",
+        "policy/*/DeveloperBoundary",
+        "A permissions boundary grants nothing by itself: its Allow on Resource * is the ceiling that a "
+        "bounded role's identity policies are intersected with, and its Denies close the escalation paths "
+        "(proven by the access matrix and the escalation search).",
+    ),
+)
