@@ -21,6 +21,7 @@ from iam_baseline.identity import (
     HumanUserGroup,
     MfaAssumableRole,
 )
+from iam_baseline.identity.users import INITIAL_PASSWORD_LENGTH
 
 
 class AccountBaselineStack(Stack):
@@ -114,6 +115,7 @@ class AccountBaselineStack(Stack):
                 path=path,
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
+                password_length=max(INITIAL_PASSWORD_LENGTH, config.password_policy.minimum_length),
             )
 
 

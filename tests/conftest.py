@@ -2,6 +2,7 @@
 
 The first synth in a process pays for jsii start-up (seconds); every test that needs the
 default templates reads them from this one cloud assembly instead of re-synthesizing.
+The app gets the context of cdk.json (feature flags), as under ``cdk synth``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from template_tools import CDK_CONTEXT  # noqa: E402 - tests/ is on sys.path (pytest rootdir conftest)
 
 DEFAULT_CONFIG = ROOT / "config" / "baseline.yaml"
 
@@ -32,7 +35,7 @@ def default_assembly(default_config, tmp_path_factory):
     from app import build_app
 
     outdir = tmp_path_factory.mktemp("cdk.out")
-    return build_app(default_config, outdir=str(outdir)).synth()
+    return build_app(default_config, outdir=str(outdir), context=CDK_CONTEXT).synth()
 
 
 @pytest.fixture(scope="session")

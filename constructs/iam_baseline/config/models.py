@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
@@ -45,6 +45,19 @@ class StrictModel(BaseModel):
     """Base of every config model: frozen, unknown keys refused, values not coerced."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def _refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
+    """Raise when two of ``keys`` of ``model`` share a ``name`` (IAM names are unique per account)."""
+    seen: dict[str, str] = {}
+    for key in keys:
+        name = getattr(model, key).name
+        if name in seen:
+            raise ValueError(
+                f"duplicate {kind} name {name!r} ({section}.{seen[name]} and {section}.{key}); "
+                f"IAM {kind} names must be unique in an account"
+            )
+        seen[name] = key
 
 
 class PasswordPolicyConfig(StrictModel):
@@ -102,7 +115,7 @@ class RoleConfig(StrictModel):
 
     name: IamName = Field(description="Role name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
     max_session_duration_seconds: int = Field(
-        3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200)."
+        3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200, i.e. 1-12 h)."
     )
     description: str = Field("", max_length=1000, description="Role description (at most 1000 characters).")
 
@@ -127,6 +140,11 @@ class RolesConfig(StrictModel):
         "ViewOnlyAccess", description="AWS managed policy of the read-only role: ViewOnlyAccess, ReadOnlyAccess or SecurityAudit."
     )
 
+    @model_validator(mode="after")
+    def _unique_names(self) -> "RolesConfig":
+        _refuse_duplicate_names(self, "roles", ("admin", "developer", "read_only", "support"), "role")
+        return self
+
 
 class GroupConfig(StrictModel):
     """An IAM group of human users and the persona roles its members may assume."""
@@ -146,15 +164,7 @@ class GroupsConfig(StrictModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> "GroupsConfig":
-        seen: dict[str, str] = {}
-        for key in ("admins", "developers", "read_only"):
-            name = getattr(self, key).name
-            if name in seen:
-                raise ValueError(
-                    f"duplicate group name {name!r} (groups.{seen[name]} and groups.{key}); "
-                    "IAM group names must be unique in an account"
-                )
-            seen[name] = key
+        _refuse_duplicate_names(self, "groups", ("admins", "developers", "read_only"), "group")
         return self
 
 
@@ -187,6 +197,8 @@ class BaselineConfig(StrictModel):
     workload_role_path: IamPath = Field(
         "/workload/",
         description="Path under which developers may create roles (always with the permissions boundary).",
+        # Validated even when omitted: the overlap rule below compares it with iam_path.
+        validate_default=True,
     )
     password_policy: PasswordPolicyConfig = PasswordPolicyConfig()
     mfa: MfaConfig = MfaConfig()
@@ -195,23 +207,40 @@ class BaselineConfig(StrictModel):
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
 
-    @model_validator(mode="after")
-    def _cross_field_rules(self) -> "BaselineConfig":
-        if self.iam_path == "/" or self.workload_role_path == "/":
-            raise ValueError("iam_path and workload_role_path must not be '/': the guard rails protect paths")
-        if self.iam_path.startswith(self.workload_role_path) or self.workload_role_path.startswith(self.iam_path):
+    # Cross-field rules are field validators (fields validate in declaration order, so
+    # ``info.data`` holds the earlier ones): the error then carries the YAML path of the field
+    # to fix instead of pointing at the whole document.
+
+    @field_validator("iam_path", "workload_role_path")
+    @classmethod
+    def _not_root(cls, value: str) -> str:
+        if value == "/":
+            raise ValueError("must not be '/': the guard rails protect the baseline's path and bound the workload path")
+        return value
+
+    @field_validator("workload_role_path")
+    @classmethod
+    def _paths_disjoint(cls, value: str, info: ValidationInfo) -> str:
+        iam_path = info.data.get("iam_path")
+        if iam_path and (iam_path.startswith(value) or value.startswith(iam_path)):
             raise ValueError(
-                f"iam_path {self.iam_path!r} and workload_role_path {self.workload_role_path!r} must not overlap: "
+                f"workload_role_path {value!r} and iam_path {iam_path!r} must not overlap: "
                 "developers could otherwise create roles inside the baseline's own path"
             )
-        names = [u.name for u in self.users]
+        return value
+
+    @field_validator("users")
+    @classmethod
+    def _users_can_sign_in(cls, users: tuple[UserConfig, ...], info: ValidationInfo) -> tuple[UserConfig, ...]:
+        names = [u.name for u in users]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"duplicate user names {dupes}: IAM user names must be unique in an account")
-        if self.users and not self.mfa.allow_password_change_without_mfa:
+        mfa = info.data.get("mfa")
+        if users and mfa is not None and not mfa.allow_password_change_without_mfa:
             raise ValueError(
                 "users are declared with a temporary password that must be changed at first sign-in, but "
                 "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny "
                 "iam:ChangePassword and lock them out; set it to true or declare no users"
             )
-        return self
+        return users

@@ -17,9 +17,20 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-#: Length of the generated initial password in characters. It satisfies any password
-#: policy this project accepts (minimum length at most 128, every character class).
+#: Default length of the generated initial password in characters. The stack passes
+#: ``max(32, password_policy.minimum_length)`` so the password always satisfies the
+#: account password policy (a login profile that violates it fails to deploy).
 INITIAL_PASSWORD_LENGTH = 32
+
+#: IAM counts only these as symbols for ``RequireSymbols`` (IAM User Guide, "Set an account
+#: password policy for IAM users"); ``'`` is left out too, with the quoting characters.
+IAM_PASSWORD_SYMBOLS = "!@#$%^&*()_+-=[]{}|"
+
+#: Secrets Manager's punctuation set (``GetRandomPassword``) minus IAM's symbols: excluded, so
+#: the one punctuation character ``require_each_included_type`` guarantees is one IAM counts.
+EXCLUDED_PASSWORD_CHARACTERS = "".join(
+    c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" if c not in IAM_PASSWORD_SYMBOLS
+)
 
 
 class HumanUser(Construct):
@@ -38,9 +49,11 @@ class HumanUser(Construct):
         encryption_key: customer managed KMS key for the secret (share one between users);
             ``None`` uses the AWS managed ``aws/secretsmanager`` key.
         secret_prefix: prefix of the secret's name; default ``iam-baseline/initial-password/``.
+        password_length: length of the generated initial password, 6-128 characters (IAM's
+            limits); at least the account password policy's minimum length. Default 32.
 
     Raises:
-        ValueError: when ``groups`` is empty.
+        ValueError: when ``groups`` is empty or ``password_length`` is outside 6-128.
     """
 
     def __init__(
@@ -53,19 +66,22 @@ class HumanUser(Construct):
         groups: Sequence[iam.IGroup],
         encryption_key: kms.IKey | None = None,
         secret_prefix: str = "iam-baseline/initial-password/",
+        password_length: int = INITIAL_PASSWORD_LENGTH,
     ) -> None:
         super().__init__(scope, id)
         if not groups:
             raise ValueError(f"user {user_name!r} must belong to at least one group")
+        if not 6 <= password_length <= 128:
+            raise ValueError(f"password_length must be 6-128 characters, got {password_length}")
         self.initial_password = secretsmanager.Secret(
             self,
             "InitialPassword",
             secret_name=f"{secret_prefix}{user_name}",
             description=f"Initial console password of IAM user {user_name}; must be changed at first sign-in.",
             generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=INITIAL_PASSWORD_LENGTH,
+                password_length=password_length,
                 require_each_included_type=True,
-                exclude_characters="\"'\\`",
+                exclude_characters=EXCLUDED_PASSWORD_CHARACTERS,
             ),
             encryption_key=encryption_key,
             removal_policy=RemovalPolicy.DESTROY,
