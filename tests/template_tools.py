@@ -97,30 +97,46 @@ def _matches(patterns: list[str], value: str, *, case_sensitive: bool) -> bool:
     return any(fnmatchcase(value.lower(), p.lower()) for p in patterns)
 
 
-def applies_to(stmt: dict, action: str, resource: str) -> bool:
+def applies_to(stmt: dict, action: str, resource: str, *, username: str | None = None) -> bool:
     """Whether ``stmt`` covers ``action`` on ``resource``, ignoring its Condition.
 
     Action names match case-insensitively, resources case-sensitively, ``*`` and ``?`` as
-    wildcards, as in IAM. Policy variables are compared literally.
+    wildcards, as in IAM. ``${aws:username}`` is replaced by ``username`` when given (the
+    caller), else compared literally.
     """
     if "Action" in stmt:
         action_ok = _matches(as_list(stmt["Action"]), action, case_sensitive=False)
     else:
         action_ok = not _matches(as_list(stmt["NotAction"]), action, case_sensitive=False)
-    return action_ok and _matches(as_list(stmt["Resource"]), resource, case_sensitive=True)
+    patterns = as_list(stmt["Resource"])
+    if username is not None:
+        patterns = [p.replace("${aws:username}", username) for p in patterns]
+    return action_ok and _matches(patterns, resource, case_sensitive=True)
+
+
+def synth_stack(build: Callable[[Any], Any], outdir: Path) -> dict:
+    """Synthesize the stack that ``build(app)`` returns, in an app with cdk.json's context.
+
+    No nag packs and no acknowledgments: unit tests judge what a construct or stack emits.
+    ``outdir``: a fresh directory for the cloud assembly.
+    """
+    from aws_cdk import App
+
+    app = App(outdir=str(outdir), context=CDK_CONTEXT, stack_traces=False)
+    stack = build(app)
+    return app.synth().get_stack_by_name(stack.stack_name).template
 
 
 def synth_unit_stack(build: Callable[[Any], None], outdir: Path) -> dict:
-    """Synthesize a bare Stack (account/region of the default config) after ``build(stack)``.
+    """Synthesize a bare Stack (account/region of the default config) after ``build(stack)``."""
+    from aws_cdk import Environment, Stack
 
-    No nag packs: unit tests judge one construct's template. ``outdir``: a fresh directory.
-    """
-    from aws_cdk import App, Environment, Stack
+    def in_bare_stack(app):
+        stack = Stack(app, "Unit", env=Environment(account=ACCOUNT, region=REGION))
+        build(stack)
+        return stack
 
-    app = App(outdir=str(outdir), context=CDK_CONTEXT, stack_traces=False)
-    stack = Stack(app, "Unit", env=Environment(account=ACCOUNT, region=REGION))
-    build(stack)
-    return app.synth().get_stack_by_name("Unit").template
+    return synth_stack(in_bare_stack, outdir)
 
 
 def iam_arn(resource: str) -> str:
