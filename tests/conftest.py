@@ -43,3 +43,35 @@ def baseline_template(default_assembly) -> dict:
     """The synthesized AccountBaseline template as a dict."""
     stack = default_assembly.get_stack_by_name("IamBaseline")
     return json.loads(Path(stack.template_full_path).read_text())
+
+
+#: Config variants that exercise the config-dependent acknowledgments: no users (empty
+#: groups), and each read-only managed policy. Stack id -> changes to the default config.
+VARIANTS = {
+    "DefaultConfig": {},
+    "NoUsersReadOnlyAccess": {"users": (), "roles": {"read_only_managed_policy": "ReadOnlyAccess"}},
+    "SecurityAudit": {"roles": {"read_only_managed_policy": "SecurityAudit"}},
+}
+
+
+@pytest.fixture(scope="session")
+def unacknowledged_variants(default_config, tmp_path_factory) -> tuple[Path, dict]:
+    """The default config and its VARIANTS, each a stack of one app with the four nag packs
+    but NO acknowledgments. Synth fails by design; returns (outdir, validation report): every
+    finding the packs and CDK's validator raise, acknowledged or not.
+    """
+    from aws_cdk import App
+
+    from iam_baseline.compliance import register_nag_packs
+    from stacks.account_baseline import AccountBaselineStack
+
+    outdir = tmp_path_factory.mktemp("unacknowledged")
+    app = App(outdir=str(outdir), context=CDK_CONTEXT, stack_traces=False)
+    for stack_id, changes in VARIANTS.items():
+        roles = default_config.roles.model_copy(update=changes.get("roles", {}))
+        update = {**changes, "roles": roles, "stack_name": stack_id}
+        AccountBaselineStack(app, stack_id, config=default_config.model_copy(update=update))
+    register_nag_packs(app)
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    return outdir, json.loads((outdir / "validation-report.json").read_text())
