@@ -110,7 +110,8 @@ class AccountBaselineStack(Stack):
         for user in config.users:
             HumanUser(
                 self,
-                f"User{_camel(user.name)}",
+                # The IAM name itself: distinct names such as a.b and a_b must not share an id.
+                f"User-{user.name}",
                 user_name=user.name,
                 path=path,
                 groups=[self.groups[g] for g in user.groups],
@@ -120,5 +121,5 @@ class AccountBaselineStack(Stack):
 
 
 def _camel(name: str) -> str:
-    """``read_only`` -> ``ReadOnly``; ``alice.admin`` -> ``AliceAdmin`` (construct ids)."""
+    """``read_only`` -> ``ReadOnly`` (construct ids of the fixed persona and group keys)."""
     return "".join(part[:1].upper() + part[1:] for part in name.replace(".", "_").replace("-", "_").split("_"))

@@ -148,8 +148,16 @@ BAD_CONFIGS = {
         MINIMAL + "groups:\n  read_only:\n    name: Admins\n    assumable_roles: [read_only]\n",
         "groups",
         "",
-        "duplicate group name 'Admins' (groups.admins and groups.read_only); IAM group names must be unique",
+        "duplicate group name 'Admins' (groups.admins and groups.read_only); IAM group names must be unique "
+        "in an account, ignoring case",
         line=3,
+    ),
+    "group names differing only in case": Bad(
+        MINIMAL + "groups:\n  developers:\n    name: ADMINS\n    assumable_roles: [developer]\n",
+        "groups",
+        "",
+        "duplicate group name 'ADMINS' (groups.admins and groups.developers); IAM group names must be unique "
+        "in an account, ignoring case",
     ),
     "duplicate role name": Bad(
         MINIMAL + "roles:\n  support:\n    name: Admin\n",
@@ -164,8 +172,16 @@ BAD_CONFIGS = {
         + "users:\n  - {name: ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
         "users",
         "",
-        "duplicate user names ['ann']: IAM user names must be unique in an account",
+        "duplicate user names ['ann']: IAM user names must be unique in an account, ignoring case",
         line=4,
+    ),
+    "user names differing only in case": Bad(
+        MINIMAL
+        + "mfa: {allow_password_change_without_mfa: true}\n"
+        + "users:\n  - {name: Ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
+        "users",
+        "",
+        "duplicate user names ['Ann', 'ann']: IAM user names must be unique in an account, ignoring case",
     ),
     "unknown persona in a group": Bad(
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: [admin, root]\n",
@@ -241,6 +257,19 @@ BAD_CONFIGS = {
         "42",
         "Input should be a valid string",
         line=4,
+    ),
+    "reserved tag key": Bad(
+        MINIMAL + "tags:\n  aws:owner: me\n",
+        "tags.aws:owner",
+        '"aws:owner"',
+        "invalid key: the tag key prefix 'aws:' is reserved for AWS",
+        line=4,
+    ),
+    "tag value with a forbidden character": Bad(
+        MINIMAL + "tags:\n  team: a;b\n",
+        "tags.team",
+        '"a;b"',
+        "not allowed: expected a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
     ),
     "empty file": Bad("", "", "", "the file is empty; see config/baseline.yaml"),
     "comments only": Bad("# nothing here\n", "", "", "the file is empty"),

@@ -39,6 +39,21 @@ def long_password_template(tmp_path_factory) -> dict:
     )
 
 
+@pytest.fixture(scope="module")
+def similar_names_template(tmp_path_factory) -> dict:
+    return _variant(
+        tmp_path_factory,
+        "mfa: {allow_password_change_without_mfa: true}\n"
+        "users:\n  - {name: a.b, groups: [admins]}\n  - {name: a_b, groups: [admins]}\n  - {name: a-b, groups: [admins]}\n",
+    )
+
+
+def test_distinct_user_names_never_collide(similar_names_template):
+    users = _by(similar_names_template, "AWS::IAM::User", "UserName")
+    assert sorted(users) == ["a-b", "a.b", "a_b"]
+    assert len(resources(similar_names_template, "AWS::SecretsManager::Secret")) == 3
+
+
 def test_groups_get_only_force_mfa_and_their_assume_role_policy(baseline_template, default_config):
     groups = _by(baseline_template, "AWS::IAM::Group", "GroupName")
     policies = {name: props for name, (_, props) in _by(baseline_template, "AWS::IAM::ManagedPolicy",

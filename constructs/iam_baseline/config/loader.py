@@ -135,7 +135,10 @@ def problems_from_validation_error(error: ValidationError, text: str = "") -> li
         # ("at least 1 item after validation, not 0"): the item's own error says it all.
         if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in item_locs):
             continue
-        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        # A bad mapping key (a tag key) is reported at the key's own path.
+        key_error = bool(loc) and loc[-1] == "[key]"
+        shown = loc[:-1] if key_error else loc
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in shown).replace(".[", "[")
         line = lines.get(loc) or lines.get(loc[:-1])
         message = err["msg"].removeprefix("Value error, ")
         raw = err.get("input")
@@ -150,11 +153,15 @@ def problems_from_validation_error(error: ValidationError, text: str = "") -> li
         elif err["type"] == "missing":
             message = "required key is missing"
         elif err["type"] == "string_pattern_mismatch":
-            hint = _PATTERN_HINTS.get(loc[-1], "see config/baseline.schema.json")
+            # Tag values sit under user-chosen keys: the hint is the one for "tags".
+            hint_key = "tags" if loc[0] == "tags" and not key_error else loc[-1]
+            hint = _PATTERN_HINTS.get(hint_key, "a value as config/baseline.schema.json describes")
             message = f"not allowed: expected {hint}"
         elif err["type"] == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
             # e.g. an unquoted account id, which YAML reads as a number
             message = f"{message}: expected {_PATTERN_HINTS[loc[-1]]}"
+        if key_error:
+            message = f"invalid key: {message}"
         problems.append(ConfigProblem(path=path, line=line, value=value, message=message))
     return problems
 
@@ -169,6 +176,8 @@ _PATTERN_HINTS = {
     "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
     "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
     "stack_name": "a letter, then letters, digits and hyphens, at most 128 characters",
+    "[key]": "a tag key: 1-128 letters, digits, spaces and _.:/=+-@",
+    "tags": "a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
 }
 
 

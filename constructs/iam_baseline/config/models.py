@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
@@ -41,6 +41,24 @@ RegionName = Annotated[
 ]
 
 
+def _not_reserved(key: str) -> str:
+    if key.lower().startswith("aws:"):
+        raise ValueError("the tag key prefix 'aws:' is reserved for AWS")
+    return key
+
+
+#: A resource tag key: 1-128 letters, digits, spaces and ``_.:/=+-@``; the ``aws:`` prefix is
+#: reserved for AWS. Source: IAM User Guide, "Tagging IAM resources" (50 tags per resource).
+TagKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[\w.:/=+@ -]+$"),
+    AfterValidator(_not_reserved),
+]
+
+#: A resource tag value: 0-256 characters.
+TagValue = Annotated[str, StringConstraints(max_length=256, pattern=r"^[\w.:/=+@ -]*$")]
+
+
 class StrictModel(BaseModel):
     """Base of every config model: frozen, unknown keys refused, values not coerced."""
 
@@ -48,16 +66,20 @@ class StrictModel(BaseModel):
 
 
 def _refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
-    """Raise when two of ``keys`` of ``model`` share a ``name`` (IAM names are unique per account)."""
+    """Raise when two of ``keys`` of ``model`` share a ``name``.
+
+    IAM names are unique per account and "not distinguished by case" (IAM User Guide, "IAM
+    identifiers"), so ``Admins`` and ``admins`` are the same name.
+    """
     seen: dict[str, str] = {}
     for key in keys:
         name = getattr(model, key).name
-        if name in seen:
+        if name.casefold() in seen:
             raise ValueError(
-                f"duplicate {kind} name {name!r} ({section}.{seen[name]} and {section}.{key}); "
-                f"IAM {kind} names must be unique in an account"
+                f"duplicate {kind} name {name!r} ({section}.{seen[name.casefold()]} and {section}.{key}); "
+                f"IAM {kind} names must be unique in an account, ignoring case"
             )
-        seen[name] = key
+        seen[name.casefold()] = key
 
 
 class PasswordPolicyConfig(StrictModel):
@@ -205,7 +227,12 @@ class BaselineConfig(StrictModel):
     roles: RolesConfig = RolesConfig()
     groups: GroupsConfig = GroupsConfig()
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Tags applied to every taggable resource (at most 50; keys 1-128 characters, not 'aws:...'; "
+        "values at most 256 characters).",
+    )
 
     # Cross-field rules are field validators (fields validate in declaration order, so
     # ``info.data`` holds the earlier ones): the error then carries the YAML path of the field
@@ -232,10 +259,12 @@ class BaselineConfig(StrictModel):
     @field_validator("users")
     @classmethod
     def _users_can_sign_in(cls, users: tuple[UserConfig, ...], info: ValidationInfo) -> tuple[UserConfig, ...]:
-        names = [u.name for u in users]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        folded = [u.name.casefold() for u in users]
+        dupes = sorted({u.name for u in users if folded.count(u.name.casefold()) > 1})
         if dupes:
-            raise ValueError(f"duplicate user names {dupes}: IAM user names must be unique in an account")
+            raise ValueError(
+                f"duplicate user names {dupes}: IAM user names must be unique in an account, ignoring case"
+            )
         mfa = info.data.get("mfa")
         if users and mfa is not None and not mfa.allow_password_change_without_mfa:
             raise ValueError(
