@@ -31,27 +31,19 @@ def no_users_template(tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="module")
-def long_password_template(tmp_path_factory) -> dict:
+def variant_users_template(tmp_path_factory) -> dict:
+    """Users whose names differ only in separators, a long minimum password, two groups each."""
     return _variant(
         tmp_path_factory,
-        "password_policy: {minimum_length: 40}\nmfa: {allow_password_change_without_mfa: true}\n"
-        "users:\n  - {name: dana, groups: [developers, read_only]}\n",
+        "password_policy: {minimum_length: 40}\nmfa: {allow_password_change_without_mfa: true}\nusers:\n"
+        + "".join(f"  - {{name: {n}, groups: [developers, read_only]}}\n" for n in ("a.b", "a_b", "a-b")),
     )
 
 
-@pytest.fixture(scope="module")
-def similar_names_template(tmp_path_factory) -> dict:
-    return _variant(
-        tmp_path_factory,
-        "mfa: {allow_password_change_without_mfa: true}\n"
-        "users:\n  - {name: a.b, groups: [admins]}\n  - {name: a_b, groups: [admins]}\n  - {name: a-b, groups: [admins]}\n",
-    )
-
-
-def test_distinct_user_names_never_collide(similar_names_template):
-    users = _by(similar_names_template, "AWS::IAM::User", "UserName")
+def test_distinct_user_names_never_collide(variant_users_template):
+    users = _by(variant_users_template, "AWS::IAM::User", "UserName")
     assert sorted(users) == ["a-b", "a.b", "a_b"]
-    assert len(resources(similar_names_template, "AWS::SecretsManager::Secret")) == 3
+    assert len(resources(variant_users_template, "AWS::SecretsManager::Secret")) == 3
 
 
 def test_groups_get_only_force_mfa_and_their_assume_role_policy(baseline_template, default_config):
@@ -131,11 +123,11 @@ def test_generated_passwords_use_only_symbols_iam_counts(baseline_template):
         assert not {'"', "'", "\\", "`"} & allowed_punctuation
 
 
-def test_initial_password_is_at_least_the_policy_minimum(long_password_template):
-    (secret,) = resources(long_password_template, "AWS::SecretsManager::Secret").values()
-    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 40
-    (user,) = resources(long_password_template, "AWS::IAM::User").values()
-    assert len(user["Properties"]["Groups"]) == 2
+def test_initial_password_is_at_least_the_policy_minimum(variant_users_template):
+    for secret in resources(variant_users_template, "AWS::SecretsManager::Secret").values():
+        assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 40
+    for user in resources(variant_users_template, "AWS::IAM::User").values():
+        assert len(user["Properties"]["Groups"]) == 2
 
 
 def test_password_encryption_key_rotates(baseline_template):
@@ -143,7 +135,7 @@ def test_password_encryption_key_rotates(baseline_template):
     assert key["Properties"]["EnableKeyRotation"] is True
 
 
-@pytest.mark.parametrize("fixture", ["baseline_template", "no_users_template", "long_password_template"])
+@pytest.mark.parametrize("fixture", ["baseline_template", "no_users_template", "variant_users_template"])
 def test_no_access_key_anywhere(request, fixture):
     template = request.getfixturevalue(fixture)
     assert resources(template, "AWS::IAM::AccessKey") == {}
