@@ -8,6 +8,7 @@ is built (nothing is synthesized, no template is written).
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                # e.g. "? [1]": a sequence, mapping or set as a key; no config key is one.
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be a plain value, not {type(key).__name__}", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -203,7 +209,11 @@ def parse_config(text: str, source: str = "<string>") -> BaselineConfig:
         )
     try:
         # Round-trip through JSON so strict validation sees JSON types (arrays for tuples).
-        return BaselineConfig.model_validate_json(json.dumps(data, default=str))
+        as_json = json.dumps(data, default=str)
+    except ValueError:  # an alias inside its own anchor ("a: &x [*x]")
+        raise ConfigError(source, [ConfigProblem("", None, "", "recursive YAML aliases are not allowed")]) from None
+    try:
+        return BaselineConfig.model_validate_json(as_json)
     except ValidationError as exc:
         raise ConfigError(source, problems_from_validation_error(exc, text)) from None
 
