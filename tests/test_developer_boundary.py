@@ -8,7 +8,18 @@ from dataclasses import dataclass
 
 import pytest
 
-from template_tools import applies_to, iam_arn, resolve, resource_at, resources, statement, statements, synth_unit_stack
+from template_tools import (
+    ACCOUNT,
+    REGION,
+    applies_to,
+    iam_arn,
+    resolve,
+    resource_at,
+    resources,
+    statement,
+    statements,
+    synth_unit_stack,
+)
 
 #: Role-management actions that carry the iam:PermissionsBoundary condition key.
 BOUNDED_ROLE_ACTIONS = [
@@ -184,6 +195,24 @@ def test_baseline_resources_stay_readable(rails, doc):
     stmts = rails.documents()[doc]
     for action in ("iam:GetRole", "iam:ListAttachedRolePolicies", "iam:GetPolicyVersion"):
         assert _decide(stmts, action, iam_arn(f"role{rails.iam_path}Admin"), {}) != "Deny"
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_initial_passwords_of_baseline_users_are_out_of_reach(rails, doc, baseline_template):
+    """Whoever reads or sets a not-yet-used initial password signs in as that user (an admin,
+    say) and enrols their own MFA device: every Secrets Manager action on them is denied."""
+    stmts = rails.documents()[doc]
+    names = [s["Properties"]["Name"] for s in resources(baseline_template, "AWS::SecretsManager::Secret").values()]
+    assert len(names) == 3
+    for name in names:
+        arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbC123"
+        for action in ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                       "secretsmanager:UpdateSecret", "secretsmanager:PutResourcePolicy"):
+            assert _decide(stmts, action, arn, {}) == "Deny", (name, action)
+    workload_secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:app/db-AbC123"
+    assert _decide(stmts, "secretsmanager:GetSecretValue", workload_secret, {}) == (
+        "Allow" if doc == "boundary" else "implicit"  # the Developer role gets it from PowerUserAccess
+    )
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])

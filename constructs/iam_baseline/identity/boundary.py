@@ -4,7 +4,8 @@ A permissions boundary sets the maximum permissions an identity-based policy can
 role (IAM User Guide, "Permissions boundaries for IAM entities"). Every role a developer
 creates must carry this one, so a developer who writes ``"Action": "*"`` into a new role's
 policy still gets no more than the boundary: service access, no account, organization or
-billing administration, no IAM users or access keys, and no way out of the boundary.
+billing administration, no IAM users or access keys, no access to the baseline users' initial
+passwords, and no way out of the boundary.
 
 The escalation paths it closes are those of the published lists (Rhino Security Labs,
 "AWS IAM Privilege Escalation - Methods and Mitigation"): new policy versions or default
@@ -18,7 +19,8 @@ from __future__ import annotations
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .arns import iam_arn, managed_policy_arn
+from .arns import iam_arn, managed_policy_arn, secret_arns
+from .users import INITIAL_PASSWORD_SECRET_PREFIX
 
 #: Services a bounded role may never administer (the NotAction of the allow statement).
 #: IAM is allowed back selectively; see :func:`boundary_statements`.
@@ -90,7 +92,11 @@ USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
 
 
 def bounded_role_statements(
-    *, boundary_arn: str, workload_role_path: str, protected_path: str
+    *,
+    boundary_arn: str,
+    workload_role_path: str,
+    protected_path: str,
+    protected_secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
 ) -> list[iam.PolicyStatement]:
     """Statements shared by the boundary and the developer's guard rails.
 
@@ -102,6 +108,8 @@ def bounded_role_statements(
         boundary_arn: ARN of the developer permissions boundary.
         workload_role_path: IAM path of roles developers create, e.g. ``/workload/``.
         protected_path: IAM path of the baseline's own roles, groups, users and policies.
+        protected_secret_prefix: name prefix of the secrets holding the baseline users' initial
+            passwords; reading or setting one would let a developer sign in as that user.
     """
     workload_roles = iam_arn(f"role{workload_role_path}*")
     protected = [iam_arn(f"{kind}{protected_path}*") for kind in ("role", "group", "user", "policy")]
@@ -156,6 +164,12 @@ def bounded_role_statements(
             # Everything but reading: includes iam:PassRole of the baseline's own roles.
             not_actions=["iam:Get*", "iam:List*"],
             resources=protected,
+        ),
+        iam.PolicyStatement(
+            sid="DenyBaselineInitialPasswords",
+            effect=iam.Effect.DENY,
+            actions=["secretsmanager:*"],
+            resources=[secret_arns(protected_secret_prefix)],
         ),
         iam.PolicyStatement(
             sid="DenyUserAndCredentialManagement",

@@ -17,6 +17,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+#: Default name prefix of the initial-password secrets. The developer guard rails and the
+#: permissions boundary deny every Secrets Manager action on it (see
+#: :func:`~iam_baseline.identity.boundary.bounded_role_statements`): whoever reads a
+#: not-yet-used initial password can sign in as that user and enrol their own MFA device.
+INITIAL_PASSWORD_SECRET_PREFIX = "iam-baseline/initial-password/"
+
 #: Default length of the generated initial password in characters. The stack passes
 #: ``max(32, password_policy.minimum_length)`` so the password always satisfies the
 #: account password policy (a login profile that violates it fails to deploy).
@@ -48,7 +54,8 @@ class HumanUser(Construct):
         groups: groups the user joins; at least one (permissions come only from groups).
         encryption_key: customer managed KMS key for the secret (share one between users);
             ``None`` uses the AWS managed ``aws/secretsmanager`` key.
-        secret_prefix: prefix of the secret's name; default ``iam-baseline/initial-password/``.
+        secret_prefix: prefix of the secret's name; default :data:`INITIAL_PASSWORD_SECRET_PREFIX`
+            (the prefix the developer guard rails protect).
         password_length: length of the generated initial password, 6-128 characters (IAM's
             limits); at least the account password policy's minimum length. Default 32.
 
@@ -65,7 +72,7 @@ class HumanUser(Construct):
         path: str,
         groups: Sequence[iam.IGroup],
         encryption_key: kms.IKey | None = None,
-        secret_prefix: str = "iam-baseline/initial-password/",
+        secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
         password_length: int = INITIAL_PASSWORD_LENGTH,
     ) -> None:
         super().__init__(scope, id)
