@@ -122,4 +122,4 @@ class AccountBaselineStack(Stack):
 
 def _camel(name: str) -> str:
     """``read_only`` -> ``ReadOnly`` (construct ids of the fixed persona and group keys)."""
-    return "".join(part[:1].upper() + part[1:] for part in name.replace(".", "_").replace("-", "_").split("_"))
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
