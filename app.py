@@ -25,8 +25,13 @@ def config_path() -> str:
     return str(context.get("config") or DEFAULT_CONFIG)
 
 
-def build_app(config: BaselineConfig, outdir: str | None = None):
-    """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments."""
+def build_app(config: BaselineConfig, outdir: str | None = None, context: dict | None = None):
+    """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
+
+    ``context`` seeds the app's context; an in-process caller (the tests) passes the
+    ``context`` of ``cdk.json`` so that its feature flags apply exactly as under ``cdk synth``,
+    where the CLI hands them over in ``CDK_CONTEXT_JSON`` (which takes precedence).
+    """
     from aws_cdk import App
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
@@ -35,7 +40,7 @@ def build_app(config: BaselineConfig, outdir: str | None = None):
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
 
     # Construct stack traces cost synth time and add nothing to a template review.
-    app = App(outdir=outdir, stack_traces=False) if outdir else App(stack_traces=False)
+    app = App(outdir=outdir, context=context, stack_traces=False)
     AccountBaselineStack(app, "AccountBaseline", config=config)
     if config.federation and config.federation.identity_center:
         IdentityCenterStack(app, "IdentityCenter", config=config)

@@ -28,6 +28,7 @@ from iam_baseline.identity import (
 )
 from iam_baseline.identity.personas import DEVELOPER_GUARDRAILS_POLICY_NAME, persona_policies
 from stacks.detection import add_detection
+from iam_baseline.identity.users import INITIAL_PASSWORD_LENGTH
 
 
 class AccountBaselineStack(Stack):
@@ -139,11 +140,13 @@ class AccountBaselineStack(Stack):
         for user in config.users:
             HumanUser(
                 self,
-                f"User{construct_id(user.name)}",
+                # The IAM name itself: distinct names such as a.b and a_b must not share an id.
+                f"User-{user.name}",
                 user_name=user.name,
                 path=path,
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
+                password_length=max(INITIAL_PASSWORD_LENGTH, config.password_policy.minimum_length),
             )
 
         self.detection = add_detection(

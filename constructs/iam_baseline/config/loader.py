@@ -8,12 +8,14 @@ is built (nothing is synthesized, no template is written).
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .models import BaselineConfig
 
@@ -53,6 +55,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                # e.g. "? [1]": a sequence, mapping or set as a key; no config key is one.
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be a plain value, not {type(key).__name__}", key_node.start_mark
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None,
@@ -85,22 +92,36 @@ def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
     return index
 
 
-def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
-    """Field names of the model that sits at ``loc`` (the parent of an unknown key)."""
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The config model that sits at ``loc``, or None when ``loc`` is not a model."""
     model: Any = BaselineConfig
     for part in loc:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
+        field = _field_of(model, part)
         if field is None:
-            return []
+            return None
         annotation = field.annotation
         args = getattr(annotation, "__args__", ()) or ()
         candidates = [annotation, *args]
         model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-        if model is None:
-            return []
-    return sorted(model.model_fields) if isinstance(model, type) else []
+    return model
+
+
+def _field_of(model: type[BaseModel] | None, name: str | int) -> FieldInfo | None:
+    return model.model_fields.get(name) if model is not None and isinstance(name, str) else None
+
+
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """Field names of the model that sits at ``loc`` (the parent of an unknown key)."""
+    model = _model_at(loc)
+    return sorted(model.model_fields) if model is not None else []
+
+
+def _field_description(loc: tuple[str | int, ...]) -> str:
+    """The documented rule of the field at ``loc`` (its description states units and range)."""
+    field = _field_of(_model_at(loc[:-1]), loc[-1]) if loc else None
+    return (field.description or "") if field is not None else ""
 
 
 def _describe(value: Any) -> str:
@@ -111,34 +132,58 @@ def _describe(value: Any) -> str:
 def problems_from_validation_error(error: ValidationError, text: str = "") -> list[ConfigProblem]:
     """Translate pydantic's errors into :class:`ConfigProblem` lines with YAML paths and lines."""
     lines = _line_index(text) if text else {}
+    errors = error.errors(include_url=False)
+    item_locs = [tuple(e["loc"]) for e in errors]
     problems = []
-    for err in error.errors(include_url=False):
+    for err in errors:
         loc = tuple(err["loc"])
-        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        # pydantic also reports a list as too short when one of its items is invalid
+        # ("at least 1 item after validation, not 0"): the item's own error says it all.
+        if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in item_locs):
+            continue
+        # A bad mapping key (a tag key) is reported at the key's own path.
+        key_error = bool(loc) and loc[-1] == "[key]"
+        shown = loc[:-1] if key_error else loc
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in shown).replace(".[", "[")
         line = lines.get(loc) or lines.get(loc[:-1])
         message = err["msg"].removeprefix("Value error, ")
         raw = err.get("input")
-        # A rule about a whole mapping (duplicate names, ...) names the keys itself.
-        value = "" if err["type"] == "missing" or isinstance(raw, dict) else _describe(raw)
-        if err["type"] == "extra_forbidden":
+        # A rule about a whole mapping or list (duplicate names, ...) names the offenders itself.
+        whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
+        value = "" if err["type"] == "missing" or whole else _describe(raw)
+        if err["type"] in _RANGE_ERRORS and _field_description(loc):
+            message = f"{message}; allowed: {_field_description(loc)}"
+        elif err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
             message = "unknown key" + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
         elif err["type"] == "missing":
             message = "required key is missing"
         elif err["type"] == "string_pattern_mismatch":
-            hint = _PATTERN_HINTS.get(loc[-1], "see config/baseline.schema.json")
+            # Tag values sit under user-chosen keys: the hint is the one for "tags".
+            hint_key = "tags" if loc[0] == "tags" and not key_error else loc[-1]
+            hint = _PATTERN_HINTS.get(hint_key, "a value as config/baseline.schema.json describes")
             message = f"not allowed: expected {hint}"
+        elif err["type"] == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
+            # e.g. an unquoted account id, which YAML reads as a number
+            message = f"{message}: expected {_PATTERN_HINTS[loc[-1]]}"
+        if key_error:
+            message = f"invalid key: {message}"
         problems.append(ConfigProblem(path=path, line=line, value=value, message=message))
     return problems
 
 
+#: pydantic error types of a number outside its range: the field's description gives the range.
+_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
 _PATTERN_HINTS = {
-    "account_id": "an AWS account id is exactly 12 digits, e.g. '123456789012'",
+    "account_id": "an AWS account id: exactly 12 digits, quoted, e.g. '123456789012'",
     "region": "an AWS region code such as 'eu-west-1' or 'us-gov-west-1'",
     "name": "1-64 characters of letters, digits and +=,.@_-",
-    "iam_path": "'/' or '/segment/.../' with printable ASCII, e.g. '/baseline/'",
-    "workload_role_path": "'/' or '/segment/.../' with printable ASCII, e.g. '/workload/'",
+    "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
+    "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
     "stack_name": "a letter, then letters, digits and hyphens, at most 128 characters",
+    "[key]": "a tag key: 1-128 letters, digits, spaces and _.:/=+-@",
+    "tags": "a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
 }
 
 
@@ -164,7 +209,11 @@ def parse_config(text: str, source: str = "<string>") -> BaselineConfig:
         )
     try:
         # Round-trip through JSON so strict validation sees JSON types (arrays for tuples).
-        return BaselineConfig.model_validate_json(json.dumps(data, default=str))
+        as_json = json.dumps(data, default=str)
+    except ValueError:  # an alias inside its own anchor ("a: &x [*x]")
+        raise ConfigError(source, [ConfigProblem("", None, "", "recursive YAML aliases are not allowed")]) from None
+    try:
+        return BaselineConfig.model_validate_json(as_json)
     except ValidationError as exc:
         raise ConfigError(source, problems_from_validation_error(exc, text)) from None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from . import detection
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
@@ -45,10 +45,45 @@ RegionName = Annotated[
 ]
 
 
+def _not_reserved(key: str) -> str:
+    if key.lower().startswith("aws:"):
+        raise ValueError("the tag key prefix 'aws:' is reserved for AWS")
+    return key
+
+
+#: A resource tag key: 1-128 letters, digits, spaces and ``_.:/=+-@``; the ``aws:`` prefix is
+#: reserved for AWS. Source: IAM User Guide, "Tagging IAM resources" (50 tags per resource).
+TagKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=r"^[\w.:/=+@ -]+$"),
+    AfterValidator(_not_reserved),
+]
+
+#: A resource tag value: 0-256 characters.
+TagValue = Annotated[str, StringConstraints(max_length=256, pattern=r"^[\w.:/=+@ -]*$")]
+
+
 class StrictModel(BaseModel):
     """Base of every config model: frozen, unknown keys refused, values not coerced."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+def _refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
+    """Raise when two of ``keys`` of ``model`` share a ``name``.
+
+    IAM names are unique per account and "not distinguished by case" (IAM User Guide, "IAM
+    identifiers"), so ``Admins`` and ``admins`` are the same name.
+    """
+    seen: dict[str, str] = {}
+    for key in keys:
+        name = getattr(model, key).name
+        if name.casefold() in seen:
+            raise ValueError(
+                f"duplicate {kind} name {name!r} ({section}.{seen[name.casefold()]} and {section}.{key}); "
+                f"IAM {kind} names must be unique in an account, ignoring case"
+            )
+        seen[name.casefold()] = key
 
 
 class PasswordPolicyConfig(StrictModel):
@@ -106,7 +141,7 @@ class RoleConfig(StrictModel):
 
     name: IamName = Field(description="Role name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
     max_session_duration_seconds: int = Field(
-        3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200)."
+        3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200, i.e. 1-12 h)."
     )
     description: str = Field("", max_length=1000, description="Role description (at most 1000 characters).")
 
@@ -131,6 +166,11 @@ class RolesConfig(StrictModel):
         "ViewOnlyAccess", description="AWS managed policy of the read-only role: ViewOnlyAccess, ReadOnlyAccess or SecurityAudit."
     )
 
+    @model_validator(mode="after")
+    def _unique_names(self) -> "RolesConfig":
+        _refuse_duplicate_names(self, "roles", ("admin", "developer", "read_only", "support"), "role")
+        return self
+
 
 class GroupConfig(StrictModel):
     """An IAM group of human users and the persona roles its members may assume."""
@@ -150,15 +190,7 @@ class GroupsConfig(StrictModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> "GroupsConfig":
-        seen: dict[str, str] = {}
-        for key in ("admins", "developers", "read_only"):
-            name = getattr(self, key).name
-            if name in seen:
-                raise ValueError(
-                    f"duplicate group name {name!r} (groups.{seen[name]} and groups.{key}); "
-                    "IAM group names must be unique in an account"
-                )
-            seen[name] = key
+        _refuse_duplicate_names(self, "groups", ("admins", "developers", "read_only"), "group")
         return self
 
 
@@ -196,6 +228,8 @@ class BaselineConfig(StrictModel):
     workload_role_path: IamPath = Field(
         "/workload/",
         description="Path under which developers may create roles (always with the permissions boundary).",
+        # Validated even when omitted: the overlap rule below compares it with iam_path.
+        validate_default=True,
     )
     developer_cdk_qualifiers: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], ...] = Field(
         (),
@@ -210,13 +244,61 @@ class BaselineConfig(StrictModel):
     roles: RolesConfig = RolesConfig()
     groups: GroupsConfig = GroupsConfig()
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Tags applied to every taggable resource (at most 50; keys 1-128 characters, not 'aws:...'; "
+        "values at most 256 characters).",
+    )
     detection: DetectionConfig | None = Field(None, description="Alerts (CIS section 4) and IAM Access Analyzer.")
     break_glass: BreakGlassConfig | None = Field(None, description="Break-glass access; requires detection.")
     account_alias: AccountAlias | None = Field(None, description="Account alias, 3-63 lowercase DNS-style characters.")
     federation: FederationConfig | None = Field(
         None, description="Federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center (optional)."
     )
+    access_matrix: AccessMatrixConfig | None = Field(
+        None, description="Expectations proven offline by `make check` against the synthesized templates."
+    )
+
+    # Cross-field rules are field validators (fields validate in declaration order, so
+    # ``info.data`` holds the earlier ones): the error then carries the YAML path of the field
+    # to fix instead of pointing at the whole document.
+
+    @field_validator("iam_path", "workload_role_path")
+    @classmethod
+    def _not_root(cls, value: str) -> str:
+        if value == "/":
+            raise ValueError("must not be '/': the guard rails protect the baseline's path and bound the workload path")
+        return value
+
+    @field_validator("workload_role_path")
+    @classmethod
+    def _paths_disjoint(cls, value: str, info: ValidationInfo) -> str:
+        iam_path = info.data.get("iam_path")
+        if iam_path and (iam_path.startswith(value) or value.startswith(iam_path)):
+            raise ValueError(
+                f"workload_role_path {value!r} and iam_path {iam_path!r} must not overlap: "
+                "developers could otherwise create roles inside the baseline's own path"
+            )
+        return value
+
+    @field_validator("users")
+    @classmethod
+    def _users_can_sign_in(cls, users: tuple[UserConfig, ...], info: ValidationInfo) -> tuple[UserConfig, ...]:
+        folded = [u.name.casefold() for u in users]
+        dupes = sorted({u.name for u in users if folded.count(u.name.casefold()) > 1})
+        if dupes:
+            raise ValueError(
+                f"duplicate user names {dupes}: IAM user names must be unique in an account, ignoring case"
+            )
+        mfa = info.data.get("mfa")
+        if users and mfa is not None and not mfa.allow_password_change_without_mfa:
+            raise ValueError(
+                "users are declared with a temporary password that must be changed at first sign-in, but "
+                "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny "
+                "iam:ChangePassword and lock them out; set it to true or declare no users"
+            )
+        return users
 
     def _role_names(self) -> list[tuple[str, str]]:
         """Every IAM role name the config declares, with the config path that declares it."""
@@ -227,37 +309,20 @@ class BaselineConfig(StrictModel):
         if federation and federation.oidc:
             names += [(r.name, f"federation.oidc.deploy_roles[{i}].name") for i, r in enumerate(federation.oidc.deploy_roles)]
         return names
-    access_matrix: AccessMatrixConfig | None = Field(
-        None, description="Expectations proven offline by `make check` against the synthesized templates."
-    )
 
     @model_validator(mode="after")
-    def _cross_field_rules(self) -> "BaselineConfig":
-        if self.iam_path == "/" or self.workload_role_path == "/":
-            raise ValueError("iam_path and workload_role_path must not be '/': the guard rails protect paths")
-        if self.iam_path.startswith(self.workload_role_path) or self.workload_role_path.startswith(self.iam_path):
-            raise ValueError(
-                f"iam_path {self.iam_path!r} and workload_role_path {self.workload_role_path!r} must not overlap: "
-                "developers could otherwise create roles inside the baseline's own path"
-            )
+    def _cross_section_rules(self) -> "BaselineConfig":
         role_names = self._role_names()
-        clashes = sorted({name for name, _ in role_names if [n for n, _ in role_names].count(name) > 1})
+        folded = [name.casefold() for name, _ in role_names]
+        clashes = sorted({name for name, _ in role_names if folded.count(name.casefold()) > 1}, key=str.casefold)
         if clashes:
-            where = {name: [key for n, key in role_names if n == name] for name in clashes}
+            where = {
+                name.casefold(): [key for n, key in role_names if n.casefold() == name.casefold()] for name in clashes
+            }
             raise ValueError(
                 "duplicate role names: "
                 + "; ".join(f"{name!r} at {', '.join(keys)}" for name, keys in where.items())
-                + " (IAM role names are unique in an account, whatever their path)"
-            )
-        names = [u.name for u in self.users]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"duplicate user names {dupes}: IAM user names must be unique in an account")
-        if self.users and not self.mfa.allow_password_change_without_mfa:
-            raise ValueError(
-                "users are declared with a temporary password that must be changed at first sign-in, but "
-                "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny "
-                "iam:ChangePassword and lock them out; set it to true or declare no users"
+                + " (IAM role names are unique in an account, ignoring case and path)"
             )
         detection.cross_check(self)
         return self

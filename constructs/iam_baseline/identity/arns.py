@@ -26,6 +26,12 @@ def own_user_arns() -> list[str]:
     return [iam_arn("user/${aws:username}"), iam_arn("user/*/${aws:username}")]
 
 
+def secret_arns(name_prefix: str) -> str:
+    """ARN pattern of every Secrets Manager secret of the account whose name starts with
+    ``name_prefix``, in any region (Secrets Manager appends ``-`` and 6 random characters)."""
+    return f"arn:{Aws.PARTITION}:secretsmanager:*:{Aws.ACCOUNT_ID}:secret:{name_prefix}*"
+
+
 def managed_policy_arn(path: str, name: str) -> str:
     """ARN of a customer managed policy known by path and name (no reference, so no cycle)."""
     return iam_arn(f"policy{path}{name}")

@@ -4,7 +4,8 @@ A permissions boundary sets the maximum permissions an identity-based policy can
 role (IAM User Guide, "Permissions boundaries for IAM entities"). Every role a developer
 creates must carry this one, so a developer who writes ``"Action": "*"`` into a new role's
 policy still gets no more than the boundary: service access, no account, organization or
-billing administration, no IAM users or access keys, and no way out of the boundary.
+billing administration, no IAM users or access keys, no access to the baseline users' initial
+passwords, and no way out of the boundary.
 
 The escalation paths it closes are those of the published lists (Rhino Security Labs,
 "AWS IAM Privilege Escalation - Methods and Mitigation"): new policy versions or default
@@ -21,7 +22,7 @@ from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .arns import iam_arn, managed_policy_arn
+from .arns import iam_arn, managed_policy_arn, secret_arns
 from .users import INITIAL_PASSWORD_SECRET_PREFIX
 
 #: Services a bounded role may never administer (the NotAction of the allow statement).
@@ -113,6 +114,7 @@ def bounded_role_statements(
     workload_role_path: str,
     protected_path: str,
     assumable_cdk_qualifiers: Sequence[str] = (),
+    protected_secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
 ) -> list[iam.PolicyStatement]:
     """Statements shared by the boundary and the developer's guard rails.
 
@@ -128,6 +130,8 @@ def bounded_role_statements(
             (``cdk-<qualifier>-*``) may be assumed besides the workload roles. The
             bootstrap that deploys the baseline must not be among them: its deploy role
             trusts the whole account and hands CloudFormation an administrator execution role.
+        protected_secret_prefix: name prefix of the secrets holding the baseline users' initial
+            passwords; reading or setting one would let a developer sign in as that user.
     """
     workload_roles = iam_arn(f"role{workload_role_path}*")
     assumable_roles = [workload_roles, *(iam_arn(f"role/cdk-{q}-*") for q in assumable_cdk_qualifiers)]
@@ -185,18 +189,17 @@ def bounded_role_statements(
             resources=protected,
         ),
         iam.PolicyStatement(
-            sid="DenyBaselineStackFunctionsAndSecrets",
+            sid="DenyBaselineStacksAndFunctions",
             effect=iam.Effect.DENY,
             # Changing the baseline's stack runs with its CloudFormation service role, which anyone
             # allowed to update the stack may use without iam:PassRole (CloudFormation User Guide,
             # "CloudFormation service role"); the stack's Lambda functions run with roles that hold
-            # IAM rights a developer lacks; the secrets hold other users' initial console passwords.
+            # IAM rights a developer lacks.
             not_actions=list(BASELINE_READ_ACTIONS),
             resources=[
                 # The baseline's stacks share its name as prefix (e.g. <name>-GlobalEvents).
                 f"arn:{Aws.PARTITION}:cloudformation:*:{Aws.ACCOUNT_ID}:stack/{Aws.STACK_NAME}*/*",
                 f"arn:{Aws.PARTITION}:lambda:*:{Aws.ACCOUNT_ID}:function:{Aws.STACK_NAME}*",
-                f"arn:{Aws.PARTITION}:secretsmanager:*:{Aws.ACCOUNT_ID}:secret:{INITIAL_PASSWORD_SECRET_PREFIX}*",
             ],
         ),
         iam.PolicyStatement(
@@ -206,6 +209,12 @@ def bounded_role_statements(
             # other tools) would otherwise be one sts:AssumeRole away from its permissions.
             actions=["sts:AssumeRole"],
             not_resources=assumable_roles,
+        ),
+        iam.PolicyStatement(
+            sid="DenyBaselineInitialPasswords",
+            effect=iam.Effect.DENY,
+            actions=["secretsmanager:*"],
+            resources=[secret_arns(protected_secret_prefix)],
         ),
         iam.PolicyStatement(
             sid="DenyUserAndCredentialManagement",

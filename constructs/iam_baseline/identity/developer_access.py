@@ -4,8 +4,8 @@ The Developer role carries AWS's ``PowerUserAccess`` (every service except IAM,
 Organizations and Account administration) plus this customer managed policy, which adds
 back exactly the IAM a developer needs to ship workloads (roles and policies under the
 workload path, always with the permissions boundary) and explicitly denies billing
-administration, user and credential management, and any change to the boundary or the
-baseline's own resources. The statements are shared with the boundary itself
+administration, user and credential management, access to the baseline users' initial
+passwords, and any change to the boundary or the baseline's own resources. The statements are shared with the boundary itself
 (:func:`~iam_baseline.identity.boundary.bounded_role_statements`), so a developer and every
 role a developer creates follow the same rules.
 """

@@ -17,13 +17,26 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-#: Length of the generated initial password in characters. It satisfies any password
-#: policy this project accepts (minimum length at most 128, every character class).
+#: Default name prefix of the initial-password secrets. The developer guard rails and the
+#: permissions boundary deny every Secrets Manager action on it (see
+#: :func:`~iam_baseline.identity.boundary.bounded_role_statements`): whoever reads a
+#: not-yet-used initial password can sign in as that user and enrol their own MFA device.
+INITIAL_PASSWORD_SECRET_PREFIX = "iam-baseline/initial-password/"
+
+#: Default length of the generated initial password in characters. The stack passes
+#: ``max(32, password_policy.minimum_length)`` so the password always satisfies the
+#: account password policy (a login profile that violates it fails to deploy).
 INITIAL_PASSWORD_LENGTH = 32
 
-#: Default prefix of the secrets holding initial passwords; the developer guard rails deny
-#: reading secrets under it (:mod:`.boundary`).
-INITIAL_PASSWORD_SECRET_PREFIX = "iam-baseline/initial-password/"
+#: IAM counts only these as symbols for ``RequireSymbols`` (IAM User Guide, "Set an account
+#: password policy for IAM users"); ``'`` is left out too, with the quoting characters.
+IAM_PASSWORD_SYMBOLS = "!@#$%^&*()_+-=[]{}|"
+
+#: Secrets Manager's punctuation set (``GetRandomPassword``) minus IAM's symbols: excluded, so
+#: the one punctuation character ``require_each_included_type`` guarantees is one IAM counts.
+EXCLUDED_PASSWORD_CHARACTERS = "".join(
+    c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" if c not in IAM_PASSWORD_SYMBOLS
+)
 
 
 class HumanUser(Construct):
@@ -41,10 +54,13 @@ class HumanUser(Construct):
         groups: groups the user joins; at least one (permissions come only from groups).
         encryption_key: customer managed KMS key for the secret (share one between users);
             ``None`` uses the AWS managed ``aws/secretsmanager`` key.
-        secret_prefix: prefix of the secret's name; default ``iam-baseline/initial-password/``.
+        secret_prefix: prefix of the secret's name; default :data:`INITIAL_PASSWORD_SECRET_PREFIX`
+            (the prefix the developer guard rails protect).
+        password_length: length of the generated initial password, 6-128 characters (IAM's
+            limits); at least the account password policy's minimum length. Default 32.
 
     Raises:
-        ValueError: when ``groups`` is empty.
+        ValueError: when ``groups`` is empty or ``password_length`` is outside 6-128.
     """
 
     def __init__(
@@ -57,19 +73,22 @@ class HumanUser(Construct):
         groups: Sequence[iam.IGroup],
         encryption_key: kms.IKey | None = None,
         secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
+        password_length: int = INITIAL_PASSWORD_LENGTH,
     ) -> None:
         super().__init__(scope, id)
         if not groups:
             raise ValueError(f"user {user_name!r} must belong to at least one group")
+        if not 6 <= password_length <= 128:
+            raise ValueError(f"password_length must be 6-128 characters, got {password_length}")
         self.initial_password = secretsmanager.Secret(
             self,
             "InitialPassword",
             secret_name=f"{secret_prefix}{user_name}",
             description=f"Initial console password of IAM user {user_name}; must be changed at first sign-in.",
             generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=INITIAL_PASSWORD_LENGTH,
+                password_length=password_length,
                 require_each_included_type=True,
-                exclude_characters="\"'\\`",
+                exclude_characters=EXCLUDED_PASSWORD_CHARACTERS,
             ),
             encryption_key=encryption_key,
             removal_policy=RemovalPolicy.DESTROY,

@@ -1,0 +1,463 @@
+"""Bad configs are refused before any construct is built, each problem with its YAML path,
+the value found and what is allowed; `python app.py` and `cdk synth` exit non-zero with no
+traceback and write no template."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iam_baseline.config import ConfigError, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = 'account_id: "111122223333"\nregion: eu-west-1\n'
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A bad config and the one problem it must be refused with."""
+
+    yaml: str
+    path: str  # the YAML path as printed, "" for the whole document
+    value: str  # the value as printed after "got:", "" when none is shown
+    allowed: str  # a fragment of the message that says what is allowed
+    line: int | None = None
+
+
+BAD_CONFIGS = {
+    "unknown top-level key": Bad(
+        MINIMAL + "colour: blue\n",
+        "colour",
+        '"blue"',
+        "unknown key; allowed keys: account_id, groups, iam_path, mfa, password_policy, region, roles, "
+        "stack_name, tags, users, workload_role_path",
+        line=3,
+    ),
+    "unknown nested key (typo)": Bad(
+        MINIMAL + "password_policy:\n  min_length: 14\n",
+        "password_policy.min_length",
+        "14",
+        "unknown key; allowed keys: allow_users_to_change_password, hard_expiry, max_age_days, minimum_length,",
+        line=4,
+    ),
+    "wrong type: string for a boolean": Bad(
+        MINIMAL + 'password_policy:\n  require_symbols: "yes"\n',
+        "password_policy.require_symbols",
+        '"yes"',
+        "Input should be a valid boolean",
+        line=4,
+    ),
+    "wrong type: unquoted account id": Bad(
+        "account_id: 111122223333\nregion: eu-west-1\n",
+        "account_id",
+        "111122223333",
+        "Input should be a valid string: expected an AWS account id: exactly 12 digits, quoted",
+        line=1,
+    ),
+    "wrong type: mapping for a number": Bad(
+        MINIMAL + "mfa:\n  max_age_seconds: {hours: 1}\n",
+        "mfa.max_age_seconds",
+        '{"hours": 1}',
+        "Input should be a valid integer",
+        line=4,
+    ),
+    "out of range: password shorter than 6": Bad(
+        MINIMAL + "password_policy:\n  minimum_length: 5\n",
+        "password_policy.minimum_length",
+        "5",
+        "greater than or equal to 6; allowed: Minimum password length in characters (6-128).",
+        line=4,
+    ),
+    "out of range: password longer than 128": Bad(
+        MINIMAL + "password_policy:\n  minimum_length: 129\n",
+        "password_policy.minimum_length",
+        "129",
+        "less than or equal to 128; allowed: Minimum password length in characters (6-128).",
+    ),
+    "password reuse prevention 0 (null disables)": Bad(
+        MINIMAL + "password_policy:\n  reuse_prevention: 0\n",
+        "password_policy.reuse_prevention",
+        "0",
+        "greater than or equal to 1; allowed: Number of previous passwords that cannot be reused (1-24); "
+        "null disables.",
+    ),
+    "password reuse prevention 25": Bad(
+        MINIMAL + "password_policy:\n  reuse_prevention: 25\n",
+        "password_policy.reuse_prevention",
+        "25",
+        "less than or equal to 24; allowed: Number of previous passwords that cannot be reused (1-24)",
+    ),
+    "password max age 0 (null disables)": Bad(
+        MINIMAL + "password_policy:\n  max_age_days: 0\n",
+        "password_policy.max_age_days",
+        "0",
+        "greater than or equal to 1; allowed: Days a password stays valid (1-1095); null means passwords never expire.",
+    ),
+    "password max age over 1095 days": Bad(
+        MINIMAL + "password_policy:\n  max_age_days: 1096\n",
+        "password_policy.max_age_days",
+        "1096",
+        "less than or equal to 1095; allowed: Days a password stays valid (1-1095)",
+    ),
+    "session duration under 1 h": Bad(
+        MINIMAL + "roles:\n  admin:\n    name: Admin\n    max_session_duration_seconds: 1800\n",
+        "roles.admin.max_session_duration_seconds",
+        "1800",
+        "greater than or equal to 3600; allowed: Maximum session duration in seconds (3600-43200, i.e. 1-12 h).",
+        line=6,
+    ),
+    "session duration over 12 h": Bad(
+        MINIMAL + "roles:\n  developer:\n    name: Developer\n    max_session_duration_seconds: 43201\n",
+        "roles.developer.max_session_duration_seconds",
+        "43201",
+        "less than or equal to 43200; allowed: Maximum session duration in seconds (3600-43200, i.e. 1-12 h).",
+    ),
+    "MFA age 0": Bad(
+        MINIMAL + "mfa:\n  max_age_seconds: 0\n",
+        "mfa.max_age_seconds",
+        "0",
+        "greater than or equal to 1; allowed: Maximum age of the MFA authentication, in seconds (1-129600).",
+    ),
+    "bad account id": Bad(
+        'account_id: "12345678901"\nregion: eu-west-1\n',
+        "account_id",
+        '"12345678901"',
+        "not allowed: expected an AWS account id: exactly 12 digits, quoted, e.g. '123456789012'",
+        line=1,
+    ),
+    "bad region": Bad(
+        'account_id: "111122223333"\nregion: europe-west1\n',
+        "region",
+        '"europe-west1"',
+        "not allowed: expected an AWS region code such as 'eu-west-1' or 'us-gov-west-1'",
+        line=2,
+    ),
+    "missing required key": Bad(
+        "region: eu-west-1\n",
+        "account_id",
+        "",
+        "required key is missing",
+    ),
+    "duplicate group name": Bad(
+        MINIMAL + "groups:\n  read_only:\n    name: Admins\n    assumable_roles: [read_only]\n",
+        "groups",
+        "",
+        "duplicate group name 'Admins' (groups.admins and groups.read_only); IAM group names must be unique "
+        "in an account, ignoring case",
+        line=3,
+    ),
+    "group names differing only in case": Bad(
+        MINIMAL + "groups:\n  developers:\n    name: ADMINS\n    assumable_roles: [developer]\n",
+        "groups",
+        "",
+        "duplicate group name 'ADMINS' (groups.admins and groups.developers); IAM group names must be unique "
+        "in an account, ignoring case",
+    ),
+    "duplicate role name": Bad(
+        MINIMAL + "roles:\n  support:\n    name: Admin\n",
+        "roles",
+        "",
+        "duplicate role name 'Admin' (roles.admin and roles.support); IAM role names must be unique",
+        line=3,
+    ),
+    "duplicate user name": Bad(
+        MINIMAL
+        + "mfa: {allow_password_change_without_mfa: true}\n"
+        + "users:\n  - {name: ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
+        "users",
+        "",
+        "duplicate user names ['ann']: IAM user names must be unique in an account, ignoring case",
+        line=4,
+    ),
+    "user names differing only in case": Bad(
+        MINIMAL
+        + "mfa: {allow_password_change_without_mfa: true}\n"
+        + "users:\n  - {name: Ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
+        "users",
+        "",
+        "duplicate user names ['Ann', 'ann']: IAM user names must be unique in an account, ignoring case",
+    ),
+    "unknown persona in a group": Bad(
+        MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: [admin, root]\n",
+        "groups.admins.assumable_roles[1]",
+        '"root"',
+        "Input should be 'admin', 'developer', 'read_only' or 'support'",
+    ),
+    "group with no role": Bad(
+        MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: []\n",
+        "groups.admins.assumable_roles",
+        "[]",
+        "should have at least 1 item",
+        line=6,
+    ),
+    "read-only role given a write policy": Bad(
+        MINIMAL + "roles:\n  read_only_managed_policy: AdministratorAccess\n",
+        "roles.read_only_managed_policy",
+        '"AdministratorAccess"',
+        "Input should be 'ViewOnlyAccess', 'ReadOnlyAccess' or 'SecurityAudit'",
+        line=4,
+    ),
+    "bad IAM name": Bad(
+        MINIMAL + "roles:\n  admin:\n    name: Admin Role\n",
+        "roles.admin.name",
+        '"Admin Role"',
+        "not allowed: expected 1-64 characters of letters, digits and +=,.@_-",
+        line=5,
+    ),
+    "users without allow_password_change_without_mfa": Bad(
+        MINIMAL + "users:\n  - name: ann\n    groups: [admins]\n",
+        "users",
+        "",
+        "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny iam:ChangePassword "
+        "and lock them out; set it to true or declare no users",
+        line=3,
+    ),
+    "user in an unknown group": Bad(
+        MINIMAL + "mfa: {allow_password_change_without_mfa: true}\nusers:\n  - {name: ann, groups: [ops]}\n",
+        "users[0].groups[0]",
+        '"ops"',
+        "Input should be 'admins', 'developers' or 'read_only'",
+    ),
+    "overlapping paths": Bad(
+        MINIMAL + "iam_path: /baseline/\nworkload_role_path: /baseline/apps/\n",
+        "workload_role_path",
+        '"/baseline/apps/"',
+        "workload_role_path '/baseline/apps/' and iam_path '/baseline/' must not overlap",
+        line=4,
+    ),
+    "overlapping paths with the default workload path": Bad(
+        MINIMAL + "iam_path: /workload/team/\n",
+        "workload_role_path",
+        '"/workload/"',
+        "workload_role_path '/workload/' and iam_path '/workload/team/' must not overlap",
+    ),
+    "root path": Bad(
+        MINIMAL + "iam_path: /\n",
+        "iam_path",
+        '"/"',
+        "must not be '/'",
+        line=3,
+    ),
+    "path without trailing slash": Bad(
+        MINIMAL + "workload_role_path: /workload\n",
+        "workload_role_path",
+        '"/workload"',
+        "not allowed: expected '/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
+        line=3,
+    ),
+    "tag value not a string": Bad(
+        MINIMAL + "tags:\n  cost-centre: 42\n",
+        "tags.cost-centre",
+        "42",
+        "Input should be a valid string",
+        line=4,
+    ),
+    "reserved tag key": Bad(
+        MINIMAL + "tags:\n  aws:owner: me\n",
+        "tags.aws:owner",
+        '"aws:owner"',
+        "invalid key: the tag key prefix 'aws:' is reserved for AWS",
+        line=4,
+    ),
+    "tag value with a forbidden character": Bad(
+        MINIMAL + "tags:\n  team: a;b\n",
+        "tags.team",
+        '"a;b"',
+        "not allowed: expected a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
+    ),
+    "empty file": Bad("", "", "", "the file is empty; see config/baseline.yaml"),
+    "comments only": Bad("# nothing here\n", "", "", "the file is empty"),
+    "top level is a list": Bad("- account_id\n- region\n", "", '["account_id", "region"]', "must be a mapping", line=1),
+    "malformed YAML": Bad(
+        MINIMAL + "roles:\n  admin: {name: Admin\n  developer: {}\n",
+        "",
+        "",
+        "malformed YAML:",
+        line=5,
+    ),
+    "sequence as a key": Bad(
+        MINIMAL + "tags:\n  ? [a, b]\n  : x\n",
+        "",
+        "",
+        "malformed YAML: a key must be a plain value, not list",
+        line=4,
+    ),
+    "recursive alias": Bad(MINIMAL + "tags: &t {a: *t}\n", "", "", "recursive YAML aliases are not allowed"),
+    "duplicate YAML key": Bad(
+        MINIMAL + "region: us-east-1\n",
+        "",
+        "",
+        "malformed YAML: duplicate key 'region' (first defined on line 2)",
+        line=3,
+    ),
+}
+
+
+def _refusal(text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "bad.yaml")
+    return caught.value
+
+
+@pytest.mark.parametrize("bad", BAD_CONFIGS.values(), ids=BAD_CONFIGS.keys())
+def test_bad_config_is_refused_with_path_value_and_what_is_allowed(bad: Bad):
+    error = _refusal(bad.yaml)
+    assert len(error.problems) == 1, str(error)
+    problem = error.problems[0]
+    assert problem.path == bad.path
+    assert problem.value == bad.value
+    assert bad.allowed in problem.message
+    if bad.line is not None:
+        assert problem.line == bad.line
+    # The printed message carries all three, on one line per problem.
+    where = (bad.path or "<document>") + (f" (line {problem.line})" if problem.line else "")
+    shown = f"  - {where}: {problem.message}" + (f" [got: {bad.value}]" if bad.value else "")
+    assert str(error) == f"invalid baseline config bad.yaml: 1 problem\n{shown}"
+
+
+def test_every_problem_is_listed_at_once():
+    text = (
+        'account_id: "1"\nregion: mars\ncolour: blue\n'
+        "password_policy:\n  minimum_length: 200\n  reuse_prevention: 0\n"
+        "roles:\n  admin: {name: Admin, max_session_duration_seconds: 60}\n"
+    )
+    error = _refusal(text)
+    assert [p.path for p in error.problems] == [
+        "account_id",
+        "region",
+        "password_policy.minimum_length",
+        "password_policy.reuse_prevention",
+        "roles.admin.max_session_duration_seconds",
+        "colour",
+    ]
+    assert [p.line for p in error.problems] == [1, 2, 5, 6, 8, 3]
+    assert str(error).startswith("invalid baseline config bad.yaml: 6 problems\n")
+
+
+# --- anything else is refused the same way (property-based) ------------------------------
+
+#: Characters that make YAML structure: anchors, aliases, tags, flow collections, keys, ...
+YAML_SOUP = st.text(alphabet=":-[]{}&*!|>'\"%@`?,# \n\tab01", max_size=60)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+#: Where a value may be swapped into the default config: every key path of it.
+DEFAULT_PATHS = [
+    ("account_id",), ("region",), ("iam_path",), ("workload_role_path",), ("password_policy",),
+    ("password_policy", "minimum_length"), ("password_policy", "max_age_days"), ("mfa",), ("mfa", "max_age_seconds"),
+    ("roles",), ("roles", "admin"), ("roles", "admin", "name"), ("roles", "developer", "max_session_duration_seconds"),
+    ("groups",), ("groups", "admins", "assumable_roles"), ("users",), ("tags",), ("tags", "owner"), ("colour",),
+]
+
+
+DEFAULT_DOCUMENT = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+
+
+def _config_or_config_error(text: str) -> None:
+    try:
+        parse_config(text, "fuzz.yaml")
+    except ConfigError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.message
+        assert str(error).startswith("invalid baseline config fuzz.yaml: ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), YAML_SOUP))
+def test_any_text_is_a_config_or_a_config_error(text):
+    _config_or_config_error(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(DEFAULT_PATHS), JSON_VALUES)
+def test_any_value_anywhere_is_a_config_or_a_config_error(path, value):
+    document = copy.deepcopy(DEFAULT_DOCUMENT)
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    _config_or_config_error(yaml.safe_dump(document))
+
+
+def test_missing_file_is_refused():
+    with pytest.raises(ConfigError) as caught:
+        load_config(ROOT / "config" / "no-such-file.yaml")
+    assert "cannot read the file" in str(caught.value)
+
+
+def test_a_valid_config_is_immutable(default_config):
+    with pytest.raises(Exception, match="frozen"):
+        default_config.password_policy.minimum_length = 6  # type: ignore[misc]
+
+
+# --- end to end: the app as the CDK CLI runs it --------------------------------------------
+
+#: The bad configs run through `python app.py`: cheap (the config is refused before aws_cdk
+#: is imported), so every one of them.
+E2E_CASES = {**{name: bad.yaml for name, bad in BAD_CONFIGS.items()}, "missing file": None}
+
+
+def _write(tmp_path: Path, text: str | None) -> Path:
+    path = tmp_path / "bad.yaml"
+    if text is not None:
+        path.write_text(text)
+    return path
+
+
+def _assert_refused(run: subprocess.CompletedProcess, outdir: Path) -> None:
+    output = run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "Traceback" not in output
+    assert "jsii" not in output.lower()
+    # The CDK CLI logs to stdout when CI=true; the app itself writes to stderr (asserted below).
+    assert f"invalid baseline config {outdir.parent / 'bad.yaml'}" in output
+    assert not list(outdir.glob("**/*.template.json")), "a template was written"
+
+
+@pytest.mark.parametrize("text", E2E_CASES.values(), ids=E2E_CASES.keys())
+def test_app_refuses_bad_config_without_traceback_or_template(tmp_path, text):
+    config = _write(tmp_path, text)
+    outdir = tmp_path / "cdk.out"
+    run = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={**os.environ, "CDK_CONTEXT_JSON": json.dumps({"config": str(config)}), "CDK_OUTDIR": str(outdir)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    _assert_refused(run, outdir)
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: invalid baseline config")
+
+
+def test_cdk_synth_refuses_bad_config(tmp_path):
+    """One real `cdk synth -c config=...` through the pinned CLI (costs about a second)."""
+    cdk = ROOT / "node_modules" / ".bin" / "cdk"
+    assert cdk.exists(), "run `make install` first"
+    config = _write(tmp_path, BAD_CONFIGS["bad region"].yaml)
+    outdir = tmp_path / "cdk.out"
+    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run(
+        [str(cdk), "synth", "--no-notices", "-c", f"config={config}", "--output", str(outdir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    _assert_refused(run, outdir)
+    assert "region (line 2): not allowed: expected an AWS region code" in run.stdout + run.stderr

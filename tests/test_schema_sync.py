@@ -1,0 +1,29 @@
+"""The committed JSON Schema is the one generated from the config models."""
+
+from __future__ import annotations
+
+import json
+
+from template_tools import ROOT
+
+
+def test_committed_schema_equals_generated():
+    from iam_baseline.config.schema import schema_json
+
+    committed = (ROOT / "config" / "baseline.schema.json").read_text()
+    assert committed == schema_json(), "run `make schema` and commit config/baseline.schema.json"
+
+
+def test_schema_documents_every_field_and_refuses_unknown_keys():
+    schema = json.loads((ROOT / "config" / "baseline.schema.json").read_text())
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["account_id", "region"]
+    for name, definition in schema["$defs"].items():
+        assert definition["additionalProperties"] is False, name
+    for prop in schema["properties"].values():
+        assert prop.get("description") or "$ref" in prop or "allOf" in prop
+
+
+def test_default_config_points_editors_at_the_schema():
+    first_line = (ROOT / "config" / "baseline.yaml").read_text().splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=./baseline.schema.json"
