@@ -25,12 +25,16 @@ def config_path() -> str:
     return str(context.get("config") or DEFAULT_CONFIG)
 
 
-def build_app(config: BaselineConfig, outdir: str | None = None, context: dict | None = None):
+def build_app(
+    config: BaselineConfig, outdir: str | None = None, context: dict | None = None, *, acknowledge: bool = True
+):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
     ``context`` seeds the app's context; an in-process caller (the tests) passes the
     ``context`` of ``cdk.json`` so that its feature flags apply exactly as under ``cdk synth``,
     where the CLI hands them over in ``CDK_CONTEXT_JSON`` (which takes precedence).
+    ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
+    lists every finding (the tests prove with it that no registry entry is dead).
     """
     from aws_cdk import App
 
@@ -47,7 +51,8 @@ def build_app(config: BaselineConfig, outdir: str | None = None, context: dict |
     if needs_global_events_stack(config):
         GlobalEventsStack(app, "GlobalEvents", config=config)
     register_nag_packs(app)
-    apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
+    if acknowledge:
+        apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
     return app
 
 

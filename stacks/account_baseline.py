@@ -28,7 +28,7 @@ from iam_baseline.identity import (
 )
 from iam_baseline.identity.personas import DEVELOPER_GUARDRAILS_POLICY_NAME, persona_policies
 from stacks.detection import add_detection
-from iam_baseline.identity.users import INITIAL_PASSWORD_LENGTH
+from iam_baseline.identity.users import initial_password_length
 
 
 class AccountBaselineStack(Stack):
@@ -146,7 +146,7 @@ class AccountBaselineStack(Stack):
                 path=path,
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
-                password_length=max(INITIAL_PASSWORD_LENGTH, config.password_policy.minimum_length),
+                password_length=initial_password_length(config.password_policy.minimum_length),
             )
 
         self.detection = add_detection(

@@ -27,6 +27,7 @@ from iam_baseline.detection import (
     alert_message,
     detection_rules,
 )
+from iam_baseline.identity.users import initial_password_length
 
 
 @dataclass
@@ -102,6 +103,7 @@ def add_detection(
             force_mfa_policy=force_mfa_policy,
             admin_role=admin_role,
             encryption_key=password_key,
+            password_length=initial_password_length(config.password_policy.minimum_length),
         )
     elif bg is not None:
         made.break_glass = BreakGlassRole(

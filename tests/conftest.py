@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from template_tools import CDK_CONTEXT, VARIANTS  # noqa: E402 - tests/ is on sys.path (pytest rootdir conftest)
+# tests/ is on sys.path (pytest rootdir conftest)
+from template_tools import CDK_CONTEXT, VARIANTS, variant_config  # noqa: E402
 
 DEFAULT_CONFIG = ROOT / "config" / "baseline.yaml"
 
@@ -46,23 +47,19 @@ def baseline_template(default_assembly) -> dict:
 
 
 @pytest.fixture(scope="session")
-def unacknowledged_variants(default_config, tmp_path_factory) -> tuple[Path, dict]:
-    """The default config and its VARIANTS, each a stack of one app with the four nag packs
-    but NO acknowledgments. Synth fails by design; returns (outdir, validation report): every
-    finding the packs and CDK's validator raise, acknowledged or not.
+def unacknowledged_variants(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """Every config of VARIANTS synthesized as the app does (all its stacks, the four nag
+    packs) but WITHOUT the acknowledgment registry. Synth fails by design; returns variant id
+    -> (cloud assembly directory, validation report): every finding the packs and CDK's
+    validator raise, acknowledged or not.
     """
-    from aws_cdk import App
+    from app import build_app
 
-    from iam_baseline.compliance import register_nag_packs
-    from stacks.account_baseline import AccountBaselineStack
-
-    outdir = tmp_path_factory.mktemp("unacknowledged")
-    app = App(outdir=str(outdir), context=CDK_CONTEXT, stack_traces=False)
-    for stack_id, changes in VARIANTS.items():
-        roles = default_config.roles.model_copy(update=changes.get("roles", {}))
-        update = {**changes, "roles": roles, "stack_name": stack_id}
-        AccountBaselineStack(app, stack_id, config=default_config.model_copy(update=update))
-    register_nag_packs(app)
-    with pytest.raises(RuntimeError, match="ValidationFailed"):
-        app.synth()
-    return outdir, json.loads((outdir / "validation-report.json").read_text())
+    synthesized = {}
+    for variant_id in VARIANTS:
+        outdir = tmp_path_factory.mktemp(f"unacknowledged-{variant_id}")
+        app = build_app(variant_config(variant_id), outdir=str(outdir), context=CDK_CONTEXT, acknowledge=False)
+        with pytest.raises(RuntimeError, match="ValidationFailed"):
+            app.synth()
+        synthesized[variant_id] = outdir, json.loads((outdir / "validation-report.json").read_text())
+    return synthesized

@@ -1,4 +1,5 @@
-"""Reading synthesized CloudFormation templates in tests: resolve ARNs, find statements.
+"""Reading synthesized CloudFormation templates in tests: resolve ARNs, find statements;
+the config variants the app-level tests synthesize.
 
 Helpers only; the assertions live in the test modules. ARNs built by
 :mod:`iam_baseline.identity.arns` are ``Fn::Join`` over ``AWS::Partition`` and
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,35 +33,90 @@ CDK_CONTEXT: dict[str, Any] = {
     "aws:cdk:enable-path-metadata": True,
 }
 
-#: Config variants that exercise the config-dependent acknowledgments: no users (empty
-#: groups), and each read-only managed policy. Stack id -> changes to the default config.
-VARIANTS = {
-    "DefaultConfig": {},
-    "NoUsersReadOnlyAccess": {"users": (), "roles": {"read_only_managed_policy": "ReadOnlyAccess"}},
-    "SecurityAudit": {"roles": {"read_only_managed_policy": "SecurityAudit"}},
+def default_config_data() -> dict[str, Any]:
+    """config/baseline.yaml as plain YAML data: the starting point of every config variant."""
+    return yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+
+
+def config_from_data(data: dict[str, Any], source: str = "variant.yaml"):
+    """The validated config of YAML ``data`` (raises ConfigError as the loader does)."""
+    from iam_baseline.config import parse_config
+
+    return parse_config(yaml.safe_dump(data), source)
+
+
+def _no_users_read_only_access(data: dict[str, Any]) -> None:
+    data["users"] = []  # the persona groups stay empty (the break-glass group still has users)
+    data["roles"]["read_only_managed_policy"] = "ReadOnlyAccess"
+
+
+def _security_audit(data: dict[str, Any]) -> None:
+    data["roles"]["read_only_managed_policy"] = "SecurityAudit"
+
+
+def _optional_parts(data: dict[str, Any]) -> None:
+    """What the default leaves out: a break-glass role (not users), an account alias, a SAML
+    Support role and an Identity Center user assigned by name (looked up at deploy time)."""
+    data["break_glass"] = {
+        "mode": "role",
+        "role_name": "BreakGlassAdmin",
+        "trusted_principals": ["arn:aws:iam::444455556666:user/breakglass/alice"],
+    }
+    data["account_alias"] = "acme-production"
+    data["federation"]["saml"]["roles"].append(
+        {"name": "FederatedSupport", "persona": "support", "providers": ["ExampleIdP"]}
+    )
+    data["federation"]["identity_center"]["assignments"].append(
+        {"permission_set": "Support", "principal_type": "USER", "principal_name": "alice@example.com",
+         "account_ids": [ACCOUNT]}
+    )
+
+
+#: Config variants that exercise the config-dependent acknowledgments: the default, no users
+#: (empty groups) with each other read-only managed policy, and the optional parts. Variant id
+#: -> the change to the default config's YAML data.
+VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "DefaultConfig": lambda data: None,
+    "NoUsersReadOnlyAccess": _no_users_read_only_access,
+    "SecurityAudit": _security_audit,
+    "OptionalParts": _optional_parts,
 }
+
+
+def variant_config(variant_id: str):
+    """The validated config of ``VARIANTS[variant_id]``."""
+    data = default_config_data()
+    VARIANTS[variant_id](data)
+    return config_from_data(data, f"{variant_id}.yaml")
+
 
 _PSEUDO = {"AWS::Partition": PARTITION, "AWS::AccountId": ACCOUNT, "AWS::Region": REGION}
 
 
-def resolve(value: Any) -> Any:
+def resolve(value: Any, *, stack_name: str | None = None) -> Any:
     """Replace pseudo-parameter ``Ref``s and ``Fn::Join`` with strings, recursively.
 
-    ``Ref`` to a resource becomes ``<Ref:LogicalId>`` and ``Fn::GetAtt`` ``<LogicalId.Attr>``,
-    so they stay recognisable inside joined strings.
+    ``AWS::StackName`` becomes ``stack_name`` when given. ``Ref`` to a resource (or to an
+    unknown pseudo parameter) becomes ``<Ref:LogicalId>`` and ``Fn::GetAtt``
+    ``<LogicalId.Attr>``, so they stay recognisable inside joined strings.
     """
-    if isinstance(value, list):
-        return [resolve(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if set(value) == {"Ref"}:
-        return _PSEUDO.get(value["Ref"], f"<Ref:{value['Ref']}>")
-    if set(value) == {"Fn::GetAtt"}:
-        return "<{}.{}>".format(*value["Fn::GetAtt"])
-    if set(value) == {"Fn::Join"}:
-        sep, parts = value["Fn::Join"]
-        return sep.join(str(resolve(p)) for p in parts)
-    return {k: resolve(v) for k, v in value.items()}
+    pseudo = _PSEUDO if stack_name is None else {**_PSEUDO, "AWS::StackName": stack_name}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"Ref"}:
+            return pseudo.get(value["Ref"], f"<Ref:{value['Ref']}>")
+        if set(value) == {"Fn::GetAtt"}:
+            return "<{}.{}>".format(*value["Fn::GetAtt"])
+        if set(value) == {"Fn::Join"}:
+            sep, parts = value["Fn::Join"]
+            return sep.join(str(walk(p)) for p in parts)
+        return {k: walk(v) for k, v in value.items()}
+
+    return walk(value)
 
 
 def as_list(value: Any) -> list:
@@ -88,9 +147,9 @@ def logical_id_at(template: dict, construct_path: str) -> str:
     return next(k for k, v in template["Resources"].items() if v is resource)
 
 
-def statements(policy_document: dict) -> list[dict]:
-    """The statements of a policy document, resolved (plain ARNs)."""
-    return [resolve(s) for s in as_list(policy_document["Statement"])]
+def statements(policy_document: dict, *, stack_name: str | None = None) -> list[dict]:
+    """The statements of a policy document, resolved (plain ARNs; see :func:`resolve`)."""
+    return [resolve(s, stack_name=stack_name) for s in as_list(policy_document["Statement"])]
 
 
 def statement(policy_document: dict, sid: str) -> dict:
@@ -108,18 +167,51 @@ def _matches(patterns: list[str], value: str, *, case_sensitive: bool) -> bool:
 def applies_to(stmt: dict, action: str, resource: str, *, username: str | None = None) -> bool:
     """Whether ``stmt`` covers ``action`` on ``resource``, ignoring its Condition.
 
-    Action names match case-insensitively, resources case-sensitively, ``*`` and ``?`` as
-    wildcards, as in IAM. ``${aws:username}`` is replaced by ``username`` when given (the
-    caller), else compared literally.
+    ``NotAction``/``NotResource`` cover everything their patterns do not match. Action names
+    match case-insensitively, resources case-sensitively, ``*`` and ``?`` as wildcards, as in
+    IAM. ``${aws:username}`` is replaced by ``username`` when given (the caller), else
+    compared literally.
     """
     if "Action" in stmt:
         action_ok = _matches(as_list(stmt["Action"]), action, case_sensitive=False)
     else:
         action_ok = not _matches(as_list(stmt["NotAction"]), action, case_sensitive=False)
-    patterns = as_list(stmt["Resource"])
+    negated = "NotResource" in stmt
+    patterns = as_list(stmt["NotResource" if negated else "Resource"])
     if username is not None:
         patterns = [p.replace("${aws:username}", username) for p in patterns]
-    return action_ok and _matches(patterns, resource, case_sensitive=True)
+    return action_ok and _matches(patterns, resource, case_sensitive=True) is not negated
+
+
+@dataclass(frozen=True)
+class AssemblyStack:
+    """One stack of a synthesized cloud assembly, as its manifest.json describes it."""
+
+    artifact_id: str
+    stack_name: str
+    account: str
+    region: str
+    template: Path
+
+
+def assembly_stacks(outdir: Path) -> list[AssemblyStack]:
+    """The CloudFormation stacks of the cloud assembly in ``outdir`` (read from its
+    manifest.json, so also of an assembly whose synth failed validation)."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    found = []
+    for artifact_id, artifact in manifest["artifacts"].items():
+        if artifact["type"] == "aws:cloudformation:stack":
+            account, region = artifact["environment"].removeprefix("aws://").split("/")
+            properties = artifact["properties"]
+            found.append(AssemblyStack(artifact_id, properties.get("stackName", artifact_id), account, region,
+                                       outdir / properties["templateFile"]))
+    return found
+
+
+def assembly_templates(outdir: Path) -> dict[str, dict]:
+    """Artifact id (the stack's construct id, e.g. ``AccountBaseline``) -> template, for every
+    stack of the cloud assembly in ``outdir``."""
+    return {s.artifact_id: json.loads(s.template.read_text()) for s in assembly_stacks(outdir)}
 
 
 def synth_stack(build: Callable[[Any], Any], outdir: Path) -> dict:

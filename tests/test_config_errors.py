@@ -39,7 +39,8 @@ BAD_CONFIGS = {
         MINIMAL + "colour: blue\n",
         "colour",
         '"blue"',
-        "unknown key; allowed keys: account_id, groups, iam_path, mfa, password_policy, region, roles, "
+        "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
+        "developer_cdk_qualifiers, federation, groups, iam_path, mfa, password_policy, region, roles, "
         "stack_name, tags, users, workload_role_path",
         line=3,
     ),

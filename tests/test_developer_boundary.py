@@ -1,6 +1,8 @@
 """The developer's guard rails and the permissions boundary of every role a developer creates:
-every path to a new role requires the boundary, which cannot be removed or edited; the
-baseline's own resources, IAM users, access keys and billing stay out of reach."""
+every path to a new role requires the boundary, which cannot be removed or edited; only
+workload roles (and opted-in CDK bootstrap roles) can be assumed; the baseline's own
+resources, stacks, functions and initial passwords, IAM users, access keys and billing stay
+out of reach."""
 
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ class Rails:
     boundary_arn: str
     iam_path: str
     workload_path: str
+    stack_name: str
+    cdk_qualifiers: tuple[str, ...]
 
     def documents(self):
         return {"boundary": self.boundary, "guardrails": self.guardrails}
@@ -59,18 +63,20 @@ class Rails:
 def rails(request, baseline_template, tmp_path_factory) -> Rails:
     if request.param == "default-baseline":
         template, iam_path, workload_path = baseline_template, "/baseline/", "/workload/"
+        stack_name, qualifiers = "IamBaseline", ()
         boundary = resource_at(template, "DeveloperBoundary/Resource/Resource")
         guardrails = resource_at(template, "DeveloperGuardrails/Resource/Resource")
     else:
         from iam_baseline.identity import DeveloperGuardrailsPolicy, DeveloperPermissionsBoundary
 
         iam_path, workload_path = "/platform/", "/apps/team-a/"
+        stack_name, qualifiers = "Unit", ("apps1", "apps2")  # synth_unit_stack's stack
 
         def build(stack):
-            b = DeveloperPermissionsBoundary(stack, "Boundary", path=iam_path, workload_role_path=workload_path)
-            DeveloperGuardrailsPolicy(
-                stack, "Guardrails", boundary_arn=b.arn, path=iam_path, workload_role_path=workload_path
-            )
+            b = DeveloperPermissionsBoundary(stack, "Boundary", path=iam_path, workload_role_path=workload_path,
+                                             assumable_cdk_qualifiers=qualifiers)
+            DeveloperGuardrailsPolicy(stack, "Guardrails", boundary_arn=b.arn, path=iam_path,
+                                      workload_role_path=workload_path, assumable_cdk_qualifiers=qualifiers)
 
         template = synth_unit_stack(build, tmp_path_factory.mktemp("rails"))
         by_name = {
@@ -79,11 +85,13 @@ def rails(request, baseline_template, tmp_path_factory) -> Rails:
         boundary, guardrails = by_name["DeveloperBoundary"], by_name["DeveloperGuardrails"]
     assert boundary["Properties"]["Path"] == iam_path
     return Rails(
-        boundary=statements(boundary["Properties"]["PolicyDocument"]),
-        guardrails=statements(guardrails["Properties"]["PolicyDocument"]),
+        boundary=statements(boundary["Properties"]["PolicyDocument"], stack_name=stack_name),
+        guardrails=statements(guardrails["Properties"]["PolicyDocument"], stack_name=stack_name),
         boundary_arn=iam_arn(f"policy{iam_path}DeveloperBoundary"),
         iam_path=iam_path,
         workload_path=workload_path,
+        stack_name=stack_name,
+        cdk_qualifiers=qualifiers,
     )
 
 
@@ -202,8 +210,11 @@ def test_initial_passwords_of_baseline_users_are_out_of_reach(rails, doc, baseli
     """Whoever reads or sets a not-yet-used initial password signs in as that user (an admin,
     say) and enrols their own MFA device: every Secrets Manager action on them is denied."""
     stmts = rails.documents()[doc]
-    names = [s["Properties"]["Name"] for s in resources(baseline_template, "AWS::SecretsManager::Secret").values()]
-    assert len(names) == 3
+    secrets = resources(baseline_template, "AWS::SecretsManager::Secret").values()
+    names = sorted(s["Properties"]["Name"] for s in secrets)
+    # The people's users and the break-glass users.
+    assert names == [f"iam-baseline/initial-password/{user}" for user in
+                     ("alice.admin", "bob.developer", "breakglass.one", "breakglass.two", "carol.auditor")]
     for name in names:
         arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbC123"
         for action in ("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
@@ -212,6 +223,77 @@ def test_initial_passwords_of_baseline_users_are_out_of_reach(rails, doc, baseli
     workload_secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:app/db-AbC123"
     assert _decide(stmts, "secretsmanager:GetSecretValue", workload_secret, {}) == (
         "Allow" if doc == "boundary" else "implicit"  # the Developer role gets it from PowerUserAccess
+    )
+    assert statement({"Statement": stmts}, "DenyBaselineInitialPasswords") == {
+        "Sid": "DenyBaselineInitialPasswords",
+        "Effect": "Deny",
+        "Action": "secretsmanager:*",
+        "Resource": f"arn:aws:secretsmanager:*:{ACCOUNT}:secret:iam-baseline/initial-password/*",
+    }
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_only_workload_roles_and_opted_in_cdk_roles_can_be_assumed(rails, doc):
+    """Any role trusting the whole account (the CDK bootstrap deploy role, roles of other tools)
+    would otherwise be one sts:AssumeRole away: only workload roles and the CDK bootstrap roles
+    of the listed qualifiers are not denied."""
+    stmts = rails.documents()[doc]
+    assumable = [rails.role("*"), *(iam_arn(f"role/cdk-{q}-*") for q in rails.cdk_qualifiers)]
+    assert statement({"Statement": stmts}, "DenyAssumeRoleOutsideWorkload") == {
+        "Sid": "DenyAssumeRoleOutsideWorkload",
+        "Effect": "Deny",
+        "Action": "sts:AssumeRole",
+        "NotResource": assumable if len(assumable) > 1 else assumable[0],
+    }
+    not_denied = "Allow" if doc == "boundary" else "implicit"  # the Developer role gets sts:* from PowerUserAccess
+    assert _decide(stmts, "sts:AssumeRole", rails.role("etl"), {}) == not_denied
+    for qualifier in rails.cdk_qualifiers:
+        opted_in = iam_arn(f"role/cdk-{qualifier}-deploy-role-{ACCOUNT}-{REGION}")
+        assert _decide(stmts, "sts:AssumeRole", opted_in, {}) == not_denied
+    for role in (
+        iam_arn(f"role/cdk-hnb659fds-deploy-role-{ACCOUNT}-{REGION}"),  # the bootstrap that deploys the baseline
+        iam_arn("role/OrganizationAccountAccessRole"),
+        iam_arn(f"role{rails.iam_path}Admin"),
+        f"arn:aws:iam::444455556666:role{rails.workload_path}etl",  # another account's workload role
+    ):
+        assert _decide(stmts, "sts:AssumeRole", role, {}) == "Deny", role
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_baseline_stacks_and_functions_are_read_only(rails, doc):
+    """Updating a baseline stack runs with its CloudFormation service role and the baseline's
+    functions hold IAM rights: both stay out of reach, but their configuration stays readable."""
+    stmts = rails.documents()[doc]
+    name = rails.stack_name
+    assert statement({"Statement": stmts}, "DenyBaselineStacksAndFunctions") == {
+        "Sid": "DenyBaselineStacksAndFunctions",
+        "Effect": "Deny",
+        "NotAction": [
+            "cloudformation:Describe*", "cloudformation:Get*", "cloudformation:List*",
+            "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:List*",
+            "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds",
+        ],
+        "Resource": [
+            f"arn:aws:cloudformation:*:{ACCOUNT}:stack/{name}*/*",  # every region: <name>-GlobalEvents too
+            f"arn:aws:lambda:*:{ACCOUNT}:function:{name}*",
+        ],
+    }
+    for stack in (f"{name}/0d1e2f", f"{name}-GlobalEvents/0d1e2f"):
+        for region in (REGION, "us-east-1"):
+            arn = f"arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{stack}"
+            for action in ("cloudformation:UpdateStack", "cloudformation:DeleteStack",
+                           "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"):
+                assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+            assert _decide(stmts, "cloudformation:DescribeStacks", arn, {}) != "Deny"
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}-AWS679f53fac002430cb0da5b7982bd2287-x"
+    for action in ("lambda:UpdateFunctionCode", "lambda:InvokeFunction", "lambda:UpdateFunctionConfiguration"):
+        assert _decide(stmts, action, function, {}) == "Deny", action
+    assert _decide(stmts, "lambda:GetFunctionConfiguration", function, {}) != "Deny"
+    not_denied = "Allow" if doc == "boundary" else "implicit"
+    assert _decide(stmts, "cloudformation:UpdateStack",
+                   f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/app/0d1e2f", {}) == not_denied
+    assert _decide(stmts, "lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:app", {}) == (
+        not_denied
     )
 
 

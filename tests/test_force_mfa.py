@@ -142,6 +142,9 @@ def test_attached_to_every_human_group(baseline_template):
         if v["Properties"]["ManagedPolicyName"] == "ForceMFA"
     )
     groups = resources(baseline_template, "AWS::IAM::Group")
-    assert sorted(g["Properties"]["GroupName"] for g in groups.values()) == ["Admins", "Developers", "ReadOnly"]
+    # The persona groups and the break-glass users' group.
+    assert sorted(g["Properties"]["GroupName"] for g in groups.values()) == [
+        "Admins", "BreakGlass", "Developers", "ReadOnly"
+    ]
     for group in groups.values():
         assert {"Ref": force_mfa_id} in group["Properties"]["ManagedPolicyArns"]

@@ -32,18 +32,20 @@ def no_users_template(tmp_path_factory) -> dict:
 
 @pytest.fixture(scope="module")
 def variant_users_template(tmp_path_factory) -> dict:
-    """Users whose names differ only in separators, a long minimum password, two groups each."""
+    """Users whose names differ only in separators, a long minimum password, two groups each;
+    one break-glass user."""
     return _variant(
         tmp_path_factory,
-        "password_policy: {minimum_length: 40}\nmfa: {allow_password_change_without_mfa: true}\nusers:\n"
+        "password_policy: {minimum_length: 40}\nmfa: {allow_password_change_without_mfa: true}\n"
+        "detection: {}\nbreak_glass: {users: [bg.one]}\nusers:\n"
         + "".join(f"  - {{name: {n}, groups: [developers, read_only]}}\n" for n in ("a.b", "a_b", "a-b")),
     )
 
 
 def test_distinct_user_names_never_collide(variant_users_template):
     users = _by(variant_users_template, "AWS::IAM::User", "UserName")
-    assert sorted(users) == ["a-b", "a.b", "a_b"]
-    assert len(resources(variant_users_template, "AWS::SecretsManager::Secret")) == 3
+    assert sorted(users) == ["a-b", "a.b", "a_b", "bg.one"]
+    assert len(resources(variant_users_template, "AWS::SecretsManager::Secret")) == 4
 
 
 def test_groups_get_only_force_mfa_and_their_assume_role_policy(baseline_template, default_config):
@@ -89,24 +91,28 @@ def test_default_group_role_mapping(baseline_template):
 
 
 def test_users_have_a_generated_password_reset_at_first_sign_in(baseline_template, default_config):
+    """The people of ``users`` in their groups, and the break-glass users in theirs (only)."""
     users = _by(baseline_template, "AWS::IAM::User", "UserName")
     groups = {name: logical_id for name, (logical_id, _) in _by(baseline_template, "AWS::IAM::Group", "GroupName").items()}
     secrets = resources(baseline_template, "AWS::SecretsManager::Secret")
-    assert sorted(users) == sorted(u.name for u in default_config.users)
-    for user_config in default_config.users:
-        _, user = users[user_config.name]
+    expected_groups = {u.name: [getattr(default_config.groups, key).name for key in u.groups]
+                       for u in default_config.users}
+    expected_groups |= {name: [default_config.break_glass.group_name] for name in default_config.break_glass.users}
+    assert sorted(users) == sorted(expected_groups) == [
+        "alice.admin", "bob.developer", "breakglass.one", "breakglass.two", "carol.auditor"
+    ]
+    for name, group_names in expected_groups.items():
+        _, user = users[name]
         assert set(user) == {"UserName", "Path", "Groups", "LoginProfile", "Tags"}, "no policy, key or boundary"
         assert user["Path"] == default_config.iam_path
-        assert user["Groups"] == [
-            {"Ref": groups[getattr(default_config.groups, key).name]} for key in user_config.groups
-        ]
+        assert user["Groups"] == [{"Ref": groups[group]} for group in group_names]
         login = user["LoginProfile"]
         assert login["PasswordResetRequired"] is True
         # A dynamic reference to the user's own generated secret: the password is in no template.
         secret_id = login["Password"]["Fn::Join"][1][1]["Ref"]
         assert resolve(login["Password"]) == f"{{{{resolve:secretsmanager:<Ref:{secret_id}>:SecretString:::}}}}"
         secret = secrets[secret_id]["Properties"]
-        assert secret["Name"] == f"iam-baseline/initial-password/{user_config.name}"
+        assert secret["Name"] == f"iam-baseline/initial-password/{name}"
         assert "SecretString" not in secret
         generator = secret["GenerateSecretString"]
         assert generator["PasswordLength"] == 32
@@ -124,15 +130,26 @@ def test_generated_passwords_use_only_symbols_iam_counts(baseline_template):
 
 
 def test_initial_password_is_at_least_the_policy_minimum(variant_users_template):
-    for secret in resources(variant_users_template, "AWS::SecretsManager::Secret").values():
-        assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 40
-    for user in resources(variant_users_template, "AWS::IAM::User").values():
-        assert len(user["Properties"]["Groups"]) == 2
+    """A shorter password than the account policy's minimum would fail to deploy: the
+    break-glass users' passwords too."""
+    secrets = resources(variant_users_template, "AWS::SecretsManager::Secret").values()
+    assert {s["Properties"]["Name"]: s["Properties"]["GenerateSecretString"]["PasswordLength"] for s in secrets} == {
+        f"iam-baseline/initial-password/{name}": 40 for name in ("a.b", "a_b", "a-b", "bg.one")
+    }
+    users = _by(variant_users_template, "AWS::IAM::User", "UserName")
+    assert {name: len(props["Groups"]) for name, (_, props) in users.items()} == {
+        "a.b": 2, "a_b": 2, "a-b": 2, "bg.one": 1
+    }
 
 
-def test_password_encryption_key_rotates(baseline_template):
-    (key,) = resources(baseline_template, "AWS::KMS::Key").values()
-    assert key["Properties"]["EnableKeyRotation"] is True
+def test_passwords_share_one_customer_managed_key_that_rotates(baseline_template):
+    keys = resources(baseline_template, "AWS::KMS::Key")
+    secret_keys = {resolve(s["Properties"]["KmsKeyId"])
+                   for s in resources(baseline_template, "AWS::SecretsManager::Secret").values()}
+    (password_key,) = secret_keys
+    assert keys[password_key.strip("<>").removesuffix(".Arn")]["Properties"]["EnableKeyRotation"] is True
+    # The stack's other key (the alert topic's) rotates too.
+    assert [k["Properties"]["EnableKeyRotation"] for k in keys.values()] == [True, True]
 
 
 @pytest.mark.parametrize("fixture", ["baseline_template", "no_users_template", "variant_users_template"])

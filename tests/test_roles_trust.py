@@ -1,14 +1,29 @@
-"""Persona roles: reached only with MFA, one trust statement per principal, session lengths
-and managed policies from the config; Admin is the only `*:*` in the baseline."""
+"""Roles: every trust policy in the default app is constrained (persona roles only with MFA,
+SAML and OIDC roles only with their audience, service roles only for their service), session
+lengths and managed policies come from the config, and `*:*` (AdministratorAccess) is held
+only by the admin persona's roles and the break-glass role."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from template_tools import ACCOUNT, as_list, resolve, resources, statements, synth_stack
+from template_tools import (
+    ACCOUNT,
+    as_list,
+    assembly_templates,
+    iam_arn,
+    resolve,
+    resources,
+    statements,
+    synth_stack,
+)
 
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 PERSONA_ROLES = ("Admin", "Developer", "ReadOnly", "Support")
+CUSTOM_RESOURCE_ROLE = "AWS679f53fac002430cb0da5b7982bd2287ServiceRoleC1EA0FF2"  # CDK's AwsCustomResource function
+MFA = {"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
 
 
 def _roles_by_name(template: dict) -> dict[str, dict]:
@@ -23,7 +38,8 @@ def _policy_documents(template: dict):
     """(logical id, kind, document) of every policy document in the template."""
     for logical_id, resource in template["Resources"].items():
         props = resource.get("Properties", {})
-        for key in ("PolicyDocument", "KeyPolicy", "AssumeRolePolicyDocument"):
+        # InlinePolicy: an Identity Center permission set's.
+        for key in ("PolicyDocument", "KeyPolicy", "AssumeRolePolicyDocument", "InlinePolicy"):
             if key in props:
                 yield logical_id, key, props[key]
         for inline in props.get("Policies", []):
@@ -61,14 +77,52 @@ def test_mfa_trust_conditions_validate_their_range():
             mfa_trust_conditions(bad)
 
 
+def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
+    """The whole inventory of trust policies, exactly: a new role must be added here."""
+    trusts = {
+        (stack_id, props.get("RoleName", logical_id)): statements(props["AssumeRolePolicyDocument"])
+        for stack_id, template in assembly_templates(Path(default_assembly.directory)).items()
+        for logical_id, role in resources(template, "AWS::IAM::Role").items()
+        for props in [role["Properties"]]
+    }
+    account_with_mfa = [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                         "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Condition": MFA}]
+    saml = [{"Effect": "Allow", "Action": "sts:AssumeRoleWithSAML",
+             "Principal": {"Federated": iam_arn("saml-provider/ExampleIdP")},
+             "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]
+    github = "token.actions.githubusercontent.com"
+    lambda_service = [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]
+    assert trusts == {
+        **{("AccountBaseline", name): account_with_mfa for name in PERSONA_ROLES},
+        **{("AccountBaseline", f"Federated{name}"): saml for name in ("Admin", "Developer", "ReadOnly")},
+        ("AccountBaseline", "GitHubDeploy"): [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
+            "Condition": {"StringEquals": {f"{github}:aud": "sts.amazonaws.com", f"{github}:sub": [
+                "repo:example-org/infrastructure:ref:refs/heads/main",
+                "repo:example-org/infrastructure:environment:production",
+            ]}},
+        }],
+        # CDK's custom-resource function (password policy; Identity Center name lookups).
+        ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,
+        ("IdentityCenter", CUSTOM_RESOURCE_ROLE): lambda_service,
+        ("GlobalEvents", "ForwardingRole7C571F0A"): [{
+            "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "events.amazonaws.com"},
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }],
+    }
+
+
 @pytest.mark.parametrize("source", ["default", "variant"])
 def test_every_aws_principal_trust_requires_mfa_with_configured_age(source, baseline_template, default_config, variant):
     config, template = (default_config, baseline_template) if source == "default" else variant
     trusted = 0
     for role in resources(template, "AWS::IAM::Role").values():
         for stmt in statements(role["Properties"]["AssumeRolePolicyDocument"]):
-            if "AWS" not in stmt.get("Principal", {}):
-                assert stmt["Principal"] == {"Service": "lambda.amazonaws.com"}  # the custom resource only
+            if "AWS" not in stmt["Principal"]:
+                # Identity providers and services: their conditions are pinned above and in
+                # tests/federation; never an IAM principal without MFA.
+                assert set(stmt["Principal"]) <= {"Federated", "Service"}
                 continue
             trusted += 1
             assert stmt["Condition"] == {
@@ -79,11 +133,12 @@ def test_every_aws_principal_trust_requires_mfa_with_configured_age(source, base
 
 
 @pytest.mark.parametrize("source", ["default", "variant"])
-def test_one_trust_statement_per_role_for_the_account(source, baseline_template, variant):
-    template = baseline_template if source == "default" else variant[1]
+def test_persona_roles_trust_the_account_in_one_statement(source, baseline_template, default_config, variant):
+    config, template = (default_config, baseline_template) if source == "default" else variant
     roles = _roles_by_name(template)
-    for name, props in roles.items():
-        (stmt,) = statements(props["AssumeRolePolicyDocument"])  # never a second, unconditioned one
+    for persona in ("admin", "developer", "read_only", "support"):
+        name = getattr(config.roles, persona).name
+        (stmt,) = statements(roles[name]["AssumeRolePolicyDocument"])  # never a second, unconditioned one
         assert stmt["Effect"] == "Allow"
         assert stmt["Action"] == "sts:AssumeRole"
         assert stmt["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, name
@@ -109,7 +164,11 @@ def test_names_and_max_session_durations_come_from_config(source, baseline_templ
         getattr(config.roles, p).name: getattr(config.roles, p).max_session_duration_seconds
         for p in ("admin", "developer", "read_only", "support")
     }
+    if config.federation:  # SAML persona roles and OIDC deploy roles
+        expected |= {r.name: r.max_session_duration_seconds for r in config.federation.saml.roles}
+        expected |= {r.name: r.max_session_duration_seconds for r in config.federation.oidc.deploy_roles}
     assert {name: props["MaxSessionDuration"] for name, props in roles.items()} == expected
+    assert len(expected) == (8 if source == "default" else 4)  # default: 4 persona, 3 SAML, 1 OIDC deploy role
     assert all(props["Path"] == config.iam_path for props in roles.values())
 
 
@@ -139,7 +198,7 @@ def test_managed_policies_per_persona(baseline_template):
     assert {n: _managed(roles[n], baseline_template) for n in PERSONA_ROLES} == {
         "Admin": ["AdministratorAccess"],
         "Developer": ["PowerUserAccess", "DeveloperGuardrails"],
-        "ReadOnly": ["ViewOnlyAccess"],
+        "ReadOnly": ["job-function/ViewOnlyAccess"],  # the job-function policies' ARN path
         "Support": ["AWSSupportAccess"],
     }
     for props in roles.values():
@@ -154,21 +213,47 @@ def test_read_only_policy_is_configurable(variant):
     assert _managed(roles["BreakGlass"], template) == ["AdministratorAccess"]
 
 
-def test_admin_is_the_only_star_star_in_the_template(baseline_template):
-    holders = [
-        name for name, props in _roles_by_name(baseline_template).items()
-        if "AdministratorAccess" in _managed(props, baseline_template)
-    ]
+def _admin_holders(template: dict) -> list[str]:
+    return sorted(
+        name for name, props in _roles_by_name(template).items() if "AdministratorAccess" in _managed(props, template)
+    )
+
+
+def test_administrator_access_only_for_the_admin_persona_and_break_glass(baseline_template, unacknowledged_variants):
+    """AdministratorAccess is attached to the Admin role and the SAML admin persona role (and,
+    in role mode, the break-glass role): to no other role, and never to a group or user."""
+    assert _admin_holders(baseline_template) == ["Admin", "FederatedAdmin"]
+    outdir, _ = unacknowledged_variants["OptionalParts"]  # break-glass role mode
+    role_mode = assembly_templates(outdir)["AccountBaseline"]
+    assert _admin_holders(role_mode) == ["Admin", "BreakGlassAdmin", "FederatedAdmin"]
+    for type_ in ("AWS::IAM::Group", "AWS::IAM::User"):
+        for resource in resources(baseline_template, type_).values():
+            assert "AdministratorAccess" not in str(resolve(resource["Properties"].get("ManagedPolicyArns", [])))
+
+
+def test_identity_center_admin_permission_set_is_the_only_one_with_administrator_access(default_assembly):
+    template = assembly_templates(Path(default_assembly.directory))["IdentityCenter"]
+    holders = sorted(
+        ps["Properties"]["Name"] for ps in resources(template, "AWS::SSO::PermissionSet").values()
+        if f"{AWS_MANAGED}AdministratorAccess" in resolve(ps["Properties"].get("ManagedPolicies", []))
+    )
     assert holders == ["Admin"]
-    for logical_id, kind, document in _policy_documents(baseline_template):
-        for stmt in statements(document):
-            if stmt["Effect"] != "Allow" or kind == "AssumeRolePolicyDocument":
-                continue
-            actions = as_list(stmt.get("Action"))
-            assert not {"*", "*:*"} & set(actions), f"{logical_id} allows Action *"
-            if "NotAction" in stmt:
-                # A NotAction Allow on * is *:* minus a few services: only the permissions
-                # boundary may have one, and a boundary grants nothing by itself.
-                assert baseline_template["Resources"][logical_id]["Properties"]["ManagedPolicyName"] == (
-                    "DeveloperBoundary"
-                )
+
+
+def test_no_policy_document_in_the_default_app_allows_every_action(default_assembly):
+    """No identity, resource or key policy of any stack allows ``*``; the one NotAction Allow
+    (everything but a few services) is the permissions boundary's, which grants nothing alone."""
+    checked = 0
+    for stack_id, template in assembly_templates(Path(default_assembly.directory)).items():
+        for logical_id, kind, document in _policy_documents(template):
+            for stmt in statements(document):
+                checked += 1
+                if stmt["Effect"] != "Allow" or kind == "AssumeRolePolicyDocument":
+                    continue
+                actions = as_list(stmt.get("Action"))
+                assert not {"*", "*:*"} & set(actions), f"{stack_id}/{logical_id} allows Action *"
+                if "NotAction" in stmt:
+                    assert (stack_id, template["Resources"][logical_id]["Properties"].get("ManagedPolicyName")) == (
+                        "AccountBaseline", "DeveloperBoundary"
+                    )
+    assert checked > 50

@@ -7,22 +7,22 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from detection_helpers import variant_data
+
+from template_tools import CDK_CONTEXT, config_from_data
 
 
 @pytest.fixture(scope="session")
 def variant_config():
-    from iam_baseline.config import parse_config
-
-    return parse_config(yaml.safe_dump(variant_data()), "variant.yaml")
+    return config_from_data(variant_data())
 
 
 @pytest.fixture(scope="session")
 def variant_assembly(variant_config, tmp_path_factory):
     from app import build_app
 
-    return build_app(variant_config, outdir=str(tmp_path_factory.mktemp("cdk.out.variant"))).synth()
+    outdir = str(tmp_path_factory.mktemp("cdk.out.variant"))
+    return build_app(variant_config, outdir=outdir, context=CDK_CONTEXT).synth()
 
 
 @pytest.fixture(scope="session")

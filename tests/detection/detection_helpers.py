@@ -1,16 +1,12 @@
-"""Helpers of the detection tests: moto's EventBridge pattern matcher, template look-ups,
-and the variant config that switches on everything the default config leaves out."""
+"""Helpers of the detection tests: moto's EventBridge pattern matcher and the variant config
+that switches on everything the default config leaves out (template look-ups: template_tools)."""
 
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-ROOT = Path(__file__).resolve().parents[2]
+from template_tools import default_config_data
 
 
 def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
@@ -24,7 +20,7 @@ def variant_data() -> dict[str, Any]:
     """The default config with the optional parts switched on: home region us-east-1, role-mode
     break-glass, a CloudTrail log group, organization analyzers with archive rules, an
     HTTPS endpoint and an account alias."""
-    data = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+    data = default_config_data()
     data["region"] = "us-east-1"
     data["stack_name"] = "IamBaselineVariant"
     alerts = data["detection"]["alerts"]
@@ -50,21 +46,3 @@ def variant_data() -> dict[str, Any]:
     data["account_alias"] = "acme-production"
     return data
 
-
-def resources(template: dict, type_: str) -> dict[str, dict]:
-    """Logical id -> resource of every resource of ``type_`` in ``template``."""
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
-
-
-def by_path(template: dict, path: str) -> dict:
-    """The resource at construct ``path`` below the stack, e.g. ``AlertRules/RootActivity/Resource``.
-
-    Found by its logical id, which CDK derives from the path: the components without
-    ``Resource``/``Default``, alphanumerics only, then an 8-character hash. (Templates
-    synthesized in-process carry no ``aws:cdk:path`` metadata.)
-    """
-    parts = [p for p in path.split("/") if p not in ("Resource", "Default")]
-    prefix = re.sub(r"[^A-Za-z0-9]", "", "".join(parts))
-    found = [v for k, v in template["Resources"].items() if re.fullmatch(prefix + "[0-9A-F]{8}", k)]
-    assert len(found) == 1, f"{len(found)} resources at {path}"
-    return found[0]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import yaml
-from detection_helpers import ROOT
+from template_tools import ROOT
 
 from iam_baseline.config import load_config
 from iam_baseline.config.break_glass_lock import (

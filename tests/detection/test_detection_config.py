@@ -6,11 +6,11 @@ import re
 
 import pytest
 import yaml
-from detection_helpers import ROOT
+from template_tools import default_config_data
 
 from iam_baseline.config import ConfigError, parse_config
 
-DEFAULT = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+DEFAULT = default_config_data()
 
 
 def problems(**changes) -> list[str]:

@@ -12,7 +12,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from federation_helpers import ACCOUNT, REGION  # noqa: E402
+from template_tools import ACCOUNT, REGION  # noqa: E402
 
 
 @pytest.fixture

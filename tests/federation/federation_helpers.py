@@ -1,4 +1,5 @@
-"""Plain helpers of the federation tests (conftest.py holds the fixtures)."""
+"""Plain helpers of the federation tests (conftest.py holds the fixtures; template look-ups
+and the test account are in template_tools)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import textwrap
 
 import pytest
 
-ACCOUNT = "111122223333"
-REGION = "eu-west-1"
+from template_tools import ACCOUNT, REGION
 
 
 def parse_federation(snippet: str):
@@ -31,10 +31,6 @@ def template_of(stack) -> dict:
     from aws_cdk.assertions import Template
 
     return Template.from_stack(stack).to_json()
-
-
-def resources_of(template: dict, type_: str) -> dict[str, dict]:
-    return {k: r for k, r in template["Resources"].items() if r["Type"] == type_}
 
 
 def arn(resource: str) -> dict:

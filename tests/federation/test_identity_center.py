@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from federation_helpers import config_error, parse_federation, resources_of, template_of
+from federation_helpers import config_error, parse_federation, template_of
+from template_tools import resources
 
 CENTER = """
 identity_center:
@@ -24,7 +25,7 @@ def _center_error(permission_set: str) -> str:
 
 
 def _by_name(template: dict, type_: str, key: str = "Name") -> dict[str, dict]:
-    return {r["Properties"][key]: r["Properties"] for r in resources_of(template, type_).values()}
+    return {r["Properties"][key]: r["Properties"] for r in resources(template, type_).values()}
 
 
 def _managed(name: str) -> dict:
@@ -46,14 +47,14 @@ def test_default_app_has_a_permission_set_per_persona(identity_center_template):
 
 
 def test_permission_sets_match_the_baseline_roles(baseline_template, identity_center_template):
-    roles = {r["Properties"].get("RoleName"): r["Properties"] for r in resources_of(baseline_template, "AWS::IAM::Role").values()}
+    roles = {r["Properties"].get("RoleName"): r["Properties"] for r in resources(baseline_template, "AWS::IAM::Role").values()}
     sets = _by_name(identity_center_template, "AWS::SSO::PermissionSet")
     for name in ("Admin", "ReadOnly", "Support"):
         assert sets[name]["ManagedPolicies"] == roles[name]["ManagedPolicyArns"]
 
 
 def test_names_are_resolved_at_deploy_time(identity_center_template):
-    lookups = resources_of(identity_center_template, "Custom::IdentityStorePrincipalLookup")
+    lookups = resources(identity_center_template, "Custom::IdentityStorePrincipalLookup")
     calls = {logical_id: json.loads(r["Properties"]["Create"]) for logical_id, r in lookups.items()}
     assert sorted(c["parameters"]["AlternateIdentifier"]["UniqueAttribute"]["AttributeValue"] for c in calls.values()) == [
         "AWS Administrators",
@@ -71,7 +72,7 @@ def test_names_are_resolved_at_deploy_time(identity_center_template):
         "physicalResourceId": {"responsePath": "GroupId"},
     }
     assert json.loads(lookups[admin_id]["Properties"]["Update"]) == admin_call
-    assignments = [r["Properties"] for r in resources_of(identity_center_template, "AWS::SSO::Assignment").values()]
+    assignments = [r["Properties"] for r in resources(identity_center_template, "AWS::SSO::Assignment").values()]
     admin = next(a for a in assignments if "Admin" in a["PermissionSetArn"]["Fn::GetAtt"][0])
     assert admin == {
         "InstanceArn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
@@ -86,7 +87,7 @@ def test_names_are_resolved_at_deploy_time(identity_center_template):
 
 
 def test_lookup_function_may_only_get_ids(identity_center_template):
-    policies = resources_of(identity_center_template, "AWS::IAM::Policy")
+    policies = resources(identity_center_template, "AWS::IAM::Policy")
     actions = {s["Action"] for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]}
     assert actions == {"identitystore:GetGroupId"}
 
@@ -124,11 +125,11 @@ def test_user_lookup_and_a_full_permission_set(stack):
     assert props["InlinePolicy"] == ps.inline_policy
     assert props["PermissionsBoundary"] == {"CustomerManagedPolicyReference": {"Name": "Boundary", "Path": "/"}}
     assert props["Tags"] == [{"Key": "team", "Value": "audit"}]
-    (lookup_resource,) = resources_of(template, "Custom::IdentityStorePrincipalLookup").items()
+    (lookup_resource,) = resources(template, "Custom::IdentityStorePrincipalLookup").items()
     call = json.loads(lookup_resource[1]["Properties"]["Create"])
     assert call["action"] == "getUserId"
     assert call["parameters"]["AlternateIdentifier"] == {"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "carol@example.com"}}
-    assignments = resources_of(template, "AWS::SSO::Assignment").values()
+    assignments = resources(template, "AWS::SSO::Assignment").values()
     assert sorted(a["Properties"]["TargetId"] for a in assignments) == ["111122223333", "222233334444"]
     assert {json.dumps(a["Properties"]["PrincipalId"]) for a in assignments} == {
         json.dumps({"Fn::GetAtt": [lookup_resource[0], "UserId"]})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from federation_helpers import arn, config_error, parse_federation, resources_of, template_of
+from federation_helpers import arn, config_error, parse_federation, template_of
+from template_tools import resources
 
 GITHUB = "token.actions.githubusercontent.com"
 
@@ -32,12 +33,12 @@ def _deploy_stack(stack, snippet: str):
 
 
 def test_default_app_github_deploy_role(baseline_template):
-    (provider,) = resources_of(baseline_template, "AWS::IAM::OIDCProvider").values()
+    (provider,) = resources(baseline_template, "AWS::IAM::OIDCProvider").values()
     assert provider["Properties"]["Url"] == "https://token.actions.githubusercontent.com"
     assert provider["Properties"]["ClientIdList"] == ["sts.amazonaws.com"]
-    assert not resources_of(baseline_template, "Custom::AWSCDKOpenIdConnectProvider")
+    assert not resources(baseline_template, "Custom::AWSCDKOpenIdConnectProvider")
     role = next(
-        r["Properties"] for r in resources_of(baseline_template, "AWS::IAM::Role").values()
+        r["Properties"] for r in resources(baseline_template, "AWS::IAM::Role").values()
         if r["Properties"].get("RoleName") == "GitHubDeploy"
     )
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
@@ -60,7 +61,7 @@ def test_default_app_github_deploy_role(baseline_template):
 
 def test_deploy_role_may_only_assume_the_cdk_bootstrap_roles(baseline_template):
     (policy,) = (
-        r["Properties"] for r in resources_of(baseline_template, "AWS::IAM::ManagedPolicy").values()
+        r["Properties"] for r in resources(baseline_template, "AWS::IAM::ManagedPolicy").values()
         if r["Properties"].get("ManagedPolicyName") == "GitHubDeployPermissions"
     )
     def bootstrap(kind):
@@ -84,7 +85,7 @@ def test_wildcards_go_to_a_separate_stringlike_statement(stack):
         _github_role("organization: acme\n            repository: app\n            branches: [main, release/*]\n"
                      "            tags: [v*]\n            pull_request: true"),
     )
-    (role,) = resources_of(template, "AWS::IAM::Role").values()
+    (role,) = resources(template, "AWS::IAM::Role").values()
     aud = {f"{GITHUB}:aud": "sts.amazonaws.com"}
     principal = {"Federated": arn(f"oidc-provider/{GITHUB}")}
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
@@ -128,23 +129,23 @@ def test_gitlab_self_managed_with_extra_statements_and_regions(stack):
                   resources: ["arn:aws:cloudformation:eu-west-1:111122223333:stack/App/*"]
         """,
     )
-    (provider,) = resources_of(template, "AWS::IAM::OIDCProvider").values()
+    (provider,) = resources(template, "AWS::IAM::OIDCProvider").values()
     assert provider["Properties"]["Url"] == "https://gitlab.example.com"
     assert provider["Properties"]["ClientIdList"] == ["https://gitlab.example.com"]
-    (role,) = resources_of(template, "AWS::IAM::Role").values()
+    (role,) = resources(template, "AWS::IAM::Role").values()
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"] == {
         "StringEquals": {
             "gitlab.example.com:aud": "https://gitlab.example.com",
             "gitlab.example.com:sub": "project_path:platform/infra:ref_type:branch:ref:main",
         }
     }
-    (policy,) = resources_of(template, "AWS::IAM::ManagedPolicy").values()
+    (policy,) = resources(template, "AWS::IAM::ManagedPolicy").values()
     assume, extra = policy["Properties"]["PolicyDocument"]["Statement"]
-    resources = [r["Fn::Join"][1] for r in assume["Resource"]]
-    assert [parts[4] for parts in resources] == [
+    role_arns = [r["Fn::Join"][1] for r in assume["Resource"]]
+    assert [parts[4] for parts in role_arns] == [
         f":role/cdk-custom1-{kind}-role-" for kind in ("deploy", "file-publishing", "image-publishing", "lookup")
     ] * 2
-    assert [parts[-1] for parts in resources] == ["-eu-west-1"] * 4 + ["-us-east-1"] * 4
+    assert [parts[-1] for parts in role_arns] == ["-eu-west-1"] * 4 + ["-us-east-1"] * 4
     assert extra == {
         "Effect": "Allow",
         "Action": "cloudformation:DescribeStacks",
@@ -168,8 +169,8 @@ def test_existing_provider_is_reused_by_arn(stack):
               subjects: ["repo:acme/app:environment:prod"]
         """,
     )
-    assert not resources_of(template, "AWS::IAM::OIDCProvider")
-    (role,) = resources_of(template, "AWS::IAM::Role").values()
+    assert not resources(template, "AWS::IAM::OIDCProvider")
+    (role,) = resources(template, "AWS::IAM::Role").values()
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Federated": existing}
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from federation_helpers import ACCOUNT, arn, config_error, resources_of, template_of
+from federation_helpers import ACCOUNT, arn, config_error, template_of
+from template_tools import resources
 
 SAML_AUD = {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
 
 
 def _role(template: dict, name: str) -> dict:
-    return next(r["Properties"] for r in resources_of(template, "AWS::IAM::Role").values() if r["Properties"].get("RoleName") == name)
+    return next(r["Properties"] for r in resources(template, "AWS::IAM::Role").values() if r["Properties"].get("RoleName") == name)
 
 
 def _build(stack, metadata_file, *, names, session_tags=False, max_chars=2048, persona="read_only"):
@@ -52,7 +53,7 @@ def test_trust_policy_of_a_saml_role(stack, metadata_file):
             }
         ],
     }
-    (provider,) = resources_of(template, "AWS::IAM::SAMLProvider").values()
+    (provider,) = resources(template, "AWS::IAM::SAMLProvider").values()
     assert provider["Properties"]["Name"] == "Okta"
     assert "IDPSSODescriptor" in provider["Properties"]["SamlMetadataDocument"]
 
@@ -101,7 +102,7 @@ def test_the_quota_is_configurable(stack, metadata_file):
 
 
 def test_default_app_saml_roles_carry_the_persona_policies(baseline_template):
-    roles = {r["Properties"].get("RoleName"): r["Properties"] for r in resources_of(baseline_template, "AWS::IAM::Role").values()}
+    roles = {r["Properties"].get("RoleName"): r["Properties"] for r in resources(baseline_template, "AWS::IAM::Role").values()}
     for saml_role, mfa_role in [("FederatedAdmin", "Admin"), ("FederatedDeveloper", "Developer"), ("FederatedReadOnly", "ReadOnly")]:
         assert roles[saml_role]["ManagedPolicyArns"] == roles[mfa_role]["ManagedPolicyArns"]
         assert roles[saml_role]["AssumeRolePolicyDocument"]["Statement"] == [
@@ -112,7 +113,7 @@ def test_default_app_saml_roles_carry_the_persona_policies(baseline_template):
                 "Condition": SAML_AUD,
             }
         ]
-    assert len(resources_of(baseline_template, "AWS::IAM::SAMLProvider")) == 1
+    assert len(resources(baseline_template, "AWS::IAM::SAMLProvider")) == 1
 
 
 def test_roles_must_name_declared_providers(metadata_file):

@@ -24,6 +24,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ..identity import HumanUser, HumanUserGroup, mfa_trust_conditions
+from ..identity.users import INITIAL_PASSWORD_LENGTH
 
 
 class BreakGlassUsers(Construct):
@@ -39,9 +40,12 @@ class BreakGlassUsers(Construct):
             the first password change is denied without MFA).
         admin_role: the role the users may assume with MFA.
         encryption_key: KMS key of the initial-password secrets.
+        password_length: length of the generated initial passwords, 6-128 characters; at
+            least the account password policy's minimum length (else the login profiles
+            fail to deploy). Default 32.
 
     Raises:
-        ValueError: when ``user_names`` is empty.
+        ValueError: when ``user_names`` is empty or ``password_length`` is outside 6-128.
     """
 
     def __init__(
@@ -55,6 +59,7 @@ class BreakGlassUsers(Construct):
         force_mfa_policy: iam.IManagedPolicy,
         admin_role: iam.IRole,
         encryption_key: kms.IKey,
+        password_length: int = INITIAL_PASSWORD_LENGTH,
     ) -> None:
         super().__init__(scope, id)
         if not user_names:
@@ -72,7 +77,13 @@ class BreakGlassUsers(Construct):
         self.users: dict[str, iam.IUser] = {}
         for name in user_names:
             user = HumanUser(
-                self, name, user_name=name, path=path, groups=[group.group], encryption_key=encryption_key
+                self,
+                name,
+                user_name=name,
+                path=path,
+                groups=[group.group],
+                encryption_key=encryption_key,
+                password_length=password_length,
             )
             self.users[name] = user.user
             retained.append(user.user)

@@ -24,9 +24,16 @@ from constructs import Construct
 INITIAL_PASSWORD_SECRET_PREFIX = "iam-baseline/initial-password/"
 
 #: Default length of the generated initial password in characters. The stack passes
-#: ``max(32, password_policy.minimum_length)`` so the password always satisfies the
-#: account password policy (a login profile that violates it fails to deploy).
+#: :func:`initial_password_length` so the password always satisfies the account password
+#: policy (a login profile that violates it fails to deploy).
 INITIAL_PASSWORD_LENGTH = 32
+
+
+def initial_password_length(policy_minimum_length: int) -> int:
+    """Length of every generated initial password under an account password policy whose
+    minimum is ``policy_minimum_length`` characters: ``max(32, minimum)``."""
+    return max(INITIAL_PASSWORD_LENGTH, policy_minimum_length)
+
 
 #: IAM counts only these as symbols for ``RequireSymbols`` (IAM User Guide, "Set an account
 #: password policy for IAM users"); ``'`` is left out too, with the quoting characters.
