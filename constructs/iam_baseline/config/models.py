@@ -175,6 +175,7 @@ class UserConfig(StrictModel):
 # Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
 # are imported here, after them: models.py stays the single entry point of the config.
 from .federation import FederationConfig  # noqa: E402
+from .organization import OrganizationConfig, organization_rules  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -201,6 +202,9 @@ class BaselineConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict, description="Tags applied to every taggable resource.")
     federation: FederationConfig | None = Field(
         None, description="Federated access: SAML IdPs, OIDC for CI/CD, IAM Identity Center (optional)."
+    )
+    organization: OrganizationConfig | None = Field(
+        None, description="AWS Organizations rollout: OUs, member accounts, baseline variants by StackSet (optional)."
     )
 
     def _role_names(self) -> list[tuple[str, str]]:
@@ -241,4 +245,9 @@ class BaselineConfig(StrictModel):
                 "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would deny "
                 "iam:ChangePassword and lock them out; set it to true or declare no users"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _organization_rules(self) -> "BaselineConfig":
+        organization_rules(self)  # see iam_baseline.config.organization
         return self
