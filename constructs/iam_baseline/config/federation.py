@@ -267,9 +267,11 @@ class DeployRoleConfig(StrictModel):
     """A CI/CD deploy role: web identity trust on one OIDC provider, least ``cdk deploy`` rights.
 
     Give the subjects in exactly one form: ``github``, ``gitlab`` (for those presets) or raw
-    ``subjects``. Permissions: ``sts:AssumeRole`` on the CDK bootstrap roles of the account
-    (qualifier ``cdk_qualifier``) in each of ``regions`` (default: the home region), plus
-    ``extra_statements``.
+    ``subjects``. Permissions: ``sts:AssumeRole`` on the CDK bootstrap roles ``cdk_roles``
+    (default all four) of the account (qualifier ``cdk_qualifier``) in each of ``regions``
+    (default: the home region), plus ``extra_statements``. A pull-request role for
+    ``cdk diff`` takes ``cdk_roles: [lookup]``: the lookup role reads deployed templates
+    and cannot change anything.
     """
 
     name: IamName = Field(description="Role name (1-64 characters).")
@@ -289,6 +291,11 @@ class DeployRoleConfig(StrictModel):
         "hnb659fds", description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
     )
     regions: tuple[RegionName, ...] = Field((), description="Regions deployed to; default the home region.")
+    cdk_roles: tuple[Literal["deploy", "file-publishing", "image-publishing", "lookup"], ...] = Field(
+        ("deploy", "file-publishing", "image-publishing", "lookup"),
+        min_length=1,
+        description="CDK bootstrap roles the role may assume; [lookup] alone gives a read-only role for cdk diff.",
+    )
     extra_statements: tuple[PolicyStatementConfig, ...] = Field((), description="Extra permissions, if any.")
 
     @model_validator(mode="after")
