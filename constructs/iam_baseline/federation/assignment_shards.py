@@ -124,7 +124,7 @@ def plan_shards(
         raise BaselineError(
             f"Identity Center assignment shard {worst.index} would hold {worst.resource_count} resources, over "
             f"CloudFormation's {max_resources} per stack; set organization.assignment_shards to at least "
-            f"{_smallest_fitting(assignments, shards, max_resources)} (changing it moves accounts between "
+            f"{shard_count_for(assignments, start=shards + 1, max_resources=max_resources)} (changing it moves accounts between "
             "stacks: see docs/organization.md)"
         )
     return plan
@@ -138,9 +138,16 @@ def _place(assignments: list[AccountAssignment], shards: int) -> list[Shard]:
     return [by_index[i] for i in sorted(by_index)]
 
 
-def _smallest_fitting(assignments: list[AccountAssignment], start: int, max_resources: int) -> int:
+def shard_count_for(
+    assignments: list[AccountAssignment], *, start: int = 1, max_resources: int = MAX_RESOURCES_PER_STACK
+) -> int:
+    """The smallest shard count, from ``start`` on, whose every shard fits under ``max_resources``.
+
+    Raises:
+        BaselineError: one account alone needs more than one stack.
+    """
     per_account = Counter(a.account_id for a in assignments)
-    for shards in range(start + 1, 10 * len(per_account) + 2):
+    for shards in range(start, 10 * len(per_account) + 2):
         if all(s.resource_count < max_resources for s in _place(assignments, shards)):
             return shards
     raise BaselineError(
