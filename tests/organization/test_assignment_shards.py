@@ -127,3 +127,11 @@ def test_one_more_account_or_assignment_changes_exactly_one_stack(org_templates,
     assert {k: after_resources[k] for k in before_resources} == before_resources
     new = {k: r for k, r in after_resources.items() if k not in before_resources}
     assert [r["Properties"]["TargetId"] for r in new.values() if r["Type"] == "AWS::SSO::Assignment"] == [account] * added
+
+
+def test_permission_set_export_names_are_valid_and_distinct():
+    from stacks.identity_center import permission_set_export_name
+
+    assert permission_set_export_name("Ic", "Admin") == "Ic-PermissionSet-Admin"
+    odd = [permission_set_export_name("Ic", name) for name in ("a.b", "a_b", "a-b")]
+    assert len(set(odd)) == 3 and all(n.replace("-", "").isalnum() for n in odd)

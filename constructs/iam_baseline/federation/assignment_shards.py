@@ -121,11 +121,11 @@ def plan_shards(
     too_big = [s for s in plan if s.resource_count >= max_resources]
     if too_big:
         worst = max(too_big, key=lambda s: s.resource_count)
+        enough = shard_count_for(assignments, start=shards + 1, max_resources=max_resources)
         raise BaselineError(
             f"Identity Center assignment shard {worst.index} would hold {worst.resource_count} resources, over "
             f"CloudFormation's {max_resources} per stack; set organization.assignment_shards to at least "
-            f"{shard_count_for(assignments, start=shards + 1, max_resources=max_resources)} (changing it moves accounts between "
-            "stacks: see docs/organization.md)"
+            f"{enough} (changing it moves accounts between stacks: see docs/organization.md)"
         )
     return plan
 
