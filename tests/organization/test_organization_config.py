@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from organization_helpers import config_error, example_data, parse
 
 
@@ -120,3 +122,17 @@ def test_without_delegated_admin_the_management_account_holds_the_stacksets():
     data = example_data()
     del data["organization"]["delegated_admin_account_id"]
     assert parse(data).organization.admin_account_id == "111111111111"
+
+
+def test_variant_keys_fit_stackset_names_and_construct_ids():
+    data = example_data()
+    data["organization"]["baselines"]["dev_box"] = data["organization"]["baselines"].pop("sandbox")
+    _ou(data, "Sandbox")["baseline"] = "dev_box"
+    error = config_error(data)
+    assert re.search(r"organization\.baselines\.dev_box\[key\] \(line \d+\): not allowed: expected a letter, then letters", error)
+    assert re.search(r"organizational_units\[4\]\.baseline \(line \d+\): not allowed: expected a baseline variant key", error)
+    data = example_data()
+    data["organization"]["baselines"]["Sand-box"] = {}
+    _ou(data, "Workloads")["baseline"] = None
+    data["organization"]["organizational_units"].append({"path": "Sandbox2", "id": "ou-a1b2-5andb0x2", "baseline": "Sand-box"})
+    assert "duplicate variant key (ignoring case and hyphens)s ['sandbox']" in config_error(data)

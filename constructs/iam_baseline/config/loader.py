@@ -139,6 +139,10 @@ _PATTERN_HINTS = {
     "iam_path": "'/' or '/segment/.../' with printable ASCII, e.g. '/baseline/'",
     "workload_role_path": "'/' or '/segment/.../' with printable ASCII, e.g. '/workload/'",
     "stack_name": "a letter, then letters, digits and hyphens, at most 128 characters",
+    # organization: variant keys (the only constrained mapping keys) name their StackSet.
+    "[key]": "a letter, then letters, digits and hyphens (a baseline variant key names its StackSet)",
+    "baseline": "a baseline variant key: a letter, then letters, digits and hyphens",
+    "id": "a 12-digit account id, or an OU id such as 'ou-ab12-34cd56ef'",
 }
 
 

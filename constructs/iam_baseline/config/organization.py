@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from .federation import ConfigKey, PrincipalAssignmentConfig
+from .federation import PrincipalAssignmentConfig
 from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ OuPath = Annotated[str, StringConstraints(max_length=1024, pattern=r"^[^/\s][^/]
 #: A StackSet name: a letter, then letters, digits and hyphens, at most 128 characters.
 #: Source: CloudFormation API Reference, ``CreateStackSet`` parameter ``StackSetName``.
 StackSetName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")]
+
+#: A baseline variant key: part of the StackSet name ``<name_prefix>-<key>``, so letters,
+#: digits and hyphens only (CloudFormation ``CreateStackSet`` ``StackSetName``), at most 63.
+VariantKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,62}$")]
 
 #: A CloudFormation stack name (same rule as ``BaselineConfig.stack_name``).
 StackName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")]
@@ -83,7 +87,7 @@ class OrganizationalUnitConfig(StrictModel):
 
     path: OuPath = Field(description="OU names from the root, '/'-separated, e.g. Workloads/Prod.")
     id: OuId = Field(description="OU id, e.g. ou-ab12-34cd56ef.")
-    baseline: ConfigKey | None = Field(None, description="Key of the baseline variant (organization.baselines); null: none.")
+    baseline: VariantKey | None = Field(None, description="Key of the baseline variant (organization.baselines); null: none.")
     accounts: tuple[MemberAccountConfig, ...] = Field((), description="Member accounts directly in this OU.")
     assignments: tuple[PrincipalAssignmentConfig, ...] = Field(
         (), description="Identity Center assignments given in every account of this OU."
@@ -134,7 +138,9 @@ class OrganizationConfig(StrictModel):
         None, description="StackSets delegated administrator (a member account), e.g. the security/tooling account."
     )
     stacksets: StackSetRolloutConfig = StackSetRolloutConfig()
-    baselines: dict[ConfigKey, BaselineVariantConfig] = Field(description="Baseline variants by key (at least one).")
+    baselines: dict[VariantKey, BaselineVariantConfig] = Field(
+        description="Baseline variants by key (letters, digits, hyphens; at least one)."
+    )
     organizational_units: tuple[OrganizationalUnitConfig, ...] = Field(description="OUs (at least one).")
     assignment_shards: int = Field(
         4, ge=1, le=200, description="Number of Identity Center assignment stacks (1-200); see docs/organization.md."
@@ -144,6 +150,9 @@ class OrganizationConfig(StrictModel):
     def _structure(self) -> "OrganizationConfig":
         if not self.baselines or not self.organizational_units:
             raise ValueError("declare at least one baseline variant and one organizational unit")
+        # Variant keys name constructs (``sandbox`` -> ``StackSetMemberSandbox``): keys equal
+        # but for case and hyphens would collide there.
+        _refuse_duplicates("variant key (ignoring case and hyphens)", [k.replace("-", "").lower() for k in self.baselines])
         _refuse_duplicates("OU path", [ou.path for ou in self.organizational_units])
         _refuse_duplicates("OU id", [ou.id for ou in self.organizational_units])
         _refuse_duplicates("member account id", [a.id for _, a in self.member_accounts()])
