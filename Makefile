@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth check test bench diff deploy schema clean break-glass-lock
+.PHONY: install synth check test bench bench-scale diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,10 @@ test: install
 ## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app.
 bench: install
 	$(PY) scripts/bench_synth.py
+
+## Synth of generated organizations (10-200 accounts) and of a one-assignment change.
+bench-scale: install
+	$(PY) scripts/bench_scale.py
 
 ## Regenerate config/baseline.schema.json from the pydantic models.
 schema: install

@@ -46,10 +46,17 @@ def build_app(
     # Construct stack traces cost synth time and add nothing to a template review.
     app = App(outdir=outdir, context=context, stack_traces=False)
     AccountBaselineStack(app, "AccountBaseline", config=config)
+    identity_center = None
     if config.federation and config.federation.identity_center:
-        IdentityCenterStack(app, "IdentityCenter", config=config)
+        identity_center = IdentityCenterStack(
+            app, "IdentityCenter", config=config, assignments_in_shards=config.organization is not None
+        )
     if needs_global_events_stack(config):
         GlobalEventsStack(app, "GlobalEvents", config=config)
+    if config.organization:
+        from stacks.organization import add_organization_stacks
+
+        add_organization_stacks(app, config, identity_center=identity_center)
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
@@ -82,7 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
         return 2
-    app.synth()
+    assembly = app.synth()
+    from iam_baseline.compliance.report import unacknowledged_findings
+
+    findings = unacknowledged_findings(assembly.directory)
+    if findings:
+        # The CLI ignores findings in nested stages (the StackSet member templates).
+        print(f"error: {len(findings)} unacknowledged finding(s):", *findings, sep="\n  ", file=sys.stderr)
+        return 1
     return 0
 
 

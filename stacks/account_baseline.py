@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import get_args
 
-from aws_cdk import Environment, RemovalPolicy, Stack, Tags
+from aws_cdk import BootstraplessSynthesizer, Environment, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.errors import BaselineError
 from iam_baseline.naming import construct_id
 from iam_baseline.config.models import Persona
 from iam_baseline.federation.account import AccountFederation
@@ -37,21 +38,32 @@ class AccountBaselineStack(Stack):
     Deployed once per account, in the config's home region (IAM is global: a second
     deployment would fight over the same names and the one password policy).
 
+    With ``stackset_member`` the stack is the template of a service-managed StackSet: no
+    environment (the account is ``AWS::AccountId`` wherever it lands), no bootstrap version
+    rule and no asset (``BootstraplessSynthesizer`` refuses any), the password policy
+    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users.
+
     Attributes:
         roles: persona ("admin", "developer", "read_only", "support") -> ``iam.Role``.
         groups: group key ("admins", "developers", "read_only") -> ``iam.Group``.
         boundary: the developer permissions boundary construct.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, stackset_member: bool = False) -> None:
+        if stackset_member and config.users:
+            raise BaselineError("a StackSet member baseline cannot declare IAM users: they would exist in every account")
+        placement = (
+            dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
+            if stackset_member
+            else dict(stack_name=config.stack_name, env=Environment(account=config.account_id, region=config.region))
+        )
         super().__init__(
             scope,
             id,
-            stack_name=config.stack_name,
-            env=Environment(account=config.account_id, region=config.region),
             description="cdk-iam-baseline: account IAM baseline (groups, MFA roles, guard rails).",
             # The stack holds the last ways in (Admin role, break-glass): never deleted by accident.
-            termination_protection=True,
+            termination_protection=config.termination_protection,
+            **placement,
         )
         path = config.iam_path
         for key, value in config.tags.items():
@@ -63,7 +75,7 @@ class AccountBaselineStack(Stack):
             path=path,
             allow_password_change_without_mfa=config.mfa.allow_password_change_without_mfa,
         )
-        AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy)
+        AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member)
         self.boundary = DeveloperPermissionsBoundary(
             self,
             "DeveloperBoundary",
@@ -96,7 +108,6 @@ class AccountBaselineStack(Stack):
                 self,
                 f"{construct_id(persona)}Role",
                 role=role_config,
-                account_id=config.account_id,
                 mfa_max_age_seconds=config.mfa.max_age_seconds,
                 path=path,
                 managed_policies=managed_policies(persona),

@@ -7,7 +7,10 @@ from the account baseline, which every member account receives.
 
 from __future__ import annotations
 
-from aws_cdk import Environment, Stack, Tags
+import hashlib
+import re
+
+from aws_cdk import CfnOutput, Environment, Stack, Tags
 from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
@@ -20,6 +23,9 @@ class IdentityCenterStack(Stack):
     """Permission sets (one per configured set, persona policies included) and assignments.
 
     A principal given by name is looked up once, whatever the number of its assignments.
+    With ``assignments_in_shards`` (an organization) the stack holds the permission sets
+    only and exports each ARN (:func:`permission_set_export_name`); the assignments live in
+    the shard stacks of ``stacks/identity_center_assignments.py``.
 
     Attributes:
         permission_sets: permission set name -> :class:`PermissionSet`.
@@ -29,7 +35,7 @@ class IdentityCenterStack(Stack):
         ValueError: ``config.federation.identity_center`` is not set.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig) -> None:
+    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, assignments_in_shards: bool = False) -> None:
         center = config.federation.identity_center if config.federation else None
         if center is None:
             raise ValueError("IdentityCenterStack needs federation.identity_center in the config")
@@ -55,6 +61,15 @@ class IdentityCenterStack(Stack):
             )
 
         self.lookups: dict[tuple[str, str], IdentityStorePrincipalLookup] = {}
+        if assignments_in_shards:
+            for name, permission_set in self.permission_sets.items():
+                CfnOutput(
+                    permission_set,
+                    "Arn",
+                    value=permission_set.arn,
+                    export_name=permission_set_export_name(center.stack_name, name),
+                )
+            return
         for i, assignment in enumerate(center.assignments):
             principal_id = assignment.principal_id
             if principal_id is None:
@@ -76,3 +91,15 @@ class IdentityCenterStack(Stack):
                 permission_set_arn=self.permission_sets[assignment.permission_set].arn,
                 principal_id=principal_id,
             )
+
+
+def permission_set_export_name(stack_name: str, permission_set: str) -> str:
+    """Export name of a permission set's ARN: ``<stack>-PermissionSet-<name>``.
+
+    Export names allow letters, digits, ``-`` and ``:``; other characters of a permission
+    set name become ``-`` and a short hash of the name keeps such names distinct.
+    """
+    safe = re.sub(r"[^A-Za-z0-9-]", "-", permission_set)
+    if safe != permission_set:
+        safe += "-" + hashlib.sha256(permission_set.encode()).hexdigest()[:6]
+    return f"{stack_name}-PermissionSet-{safe}"

@@ -72,6 +72,13 @@ def _optional_parts(data: dict[str, Any]) -> None:
     )
 
 
+def _organization(data: dict[str, Any]) -> None:
+    """The organization example: StackSet member templates (the inline password-policy
+    handler) and sharded Identity Center assignments."""
+    data.clear()
+    data.update(yaml.safe_load((ROOT / "config" / "examples" / "organization.yaml").read_text()))
+
+
 #: Config variants that exercise the config-dependent acknowledgments: the default, no users
 #: (empty groups) with each other read-only managed policy, and the optional parts. Variant id
 #: -> the change to the default config's YAML data.
@@ -80,6 +87,7 @@ VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {
     "NoUsersReadOnlyAccess": _no_users_read_only_access,
     "SecurityAudit": _security_audit,
     "OptionalParts": _optional_parts,
+    "Organization": _organization,
 }
 
 

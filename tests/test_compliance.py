@@ -16,15 +16,29 @@ CFN_VALIDATE = "CloudFormation Validate"
 
 
 def _findings(report: dict) -> list[tuple[str, str, str]]:
-    """(acknowledgment id, stack id, construct path below the stack) of every violation."""
+    """(acknowledgment id, stack id, construct path below the stack) of every violation.
+
+    A stack inside a Stage (a StackSet member template) sits one level deeper; the registry
+    matches paths below the stack either way. Stages are recognised by their nested
+    assembly (``assembly-<Stage>/``) in the template paths of the report."""
+    violations = [
+        (plugin, violation, construct)
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    ]
+    stages = {
+        c.get("cloudFormationResource", {}).get("templatePath", "").split("/")[0].removeprefix("assembly-")
+        for _, _, c in violations
+        if c.get("cloudFormationResource", {}).get("templatePath", "").startswith("assembly-")
+    }
     found = []
-    for plugin in report["pluginReports"]:
-        for violation in plugin["violations"]:
-            rule = violation["ruleName"]
-            ack_id = f"CloudFormation-Validate::{rule}" if plugin["pluginName"] == CFN_VALIDATE else rule
-            for construct in violation["violatingConstructs"]:
-                stack, relative = construct["constructPath"].split("/", 1)
-                found.append((ack_id, stack, relative))
+    for plugin, violation, construct in violations:
+        rule = violation["ruleName"]
+        ack_id = f"CloudFormation-Validate::{rule}" if plugin["pluginName"] == CFN_VALIDATE else rule
+        parts = construct["constructPath"].split("/")
+        depth = 2 if parts[0] in stages else 1
+        found.append((ack_id, "/".join(parts[:depth]), "/".join(parts[depth:])))
     return found
 
 
@@ -149,6 +163,14 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
          "Federation/SamlSupportRole*/Resource/Resource"),
         ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::user/*]",
          "PrincipalLookup*/Resource/CustomResourcePolicy/Resource"),
+        # StackSet member templates (Organization): the inline password-policy handler.
+        ("AwsSolutions-IAM5[Resource::*]", "PasswordPolicy/HandlerPolicy/Resource"),
+        ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+         "/iam-baseline/account-password-policy:log-stream:*]", "PasswordPolicy/HandlerPolicy/Resource"),
+        *((f"{pack}-{rule}", "PasswordPolicy/Handler/Resource")
+          for pack in ("NIST.800.53.R5", "HIPAA.Security")
+          for rule in ("LambdaConcurrency", "LambdaDLQ", "LambdaInsideVPC")),
+        ("PCI.DSS.321-LambdaInsideVPC", "PasswordPolicy/Handler/Resource"),
     ])
 
 

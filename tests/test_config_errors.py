@@ -40,8 +40,8 @@ BAD_CONFIGS = {
         "colour",
         '"blue"',
         "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
-        "developer_cdk_qualifiers, federation, groups, iam_path, mfa, password_policy, region, roles, "
-        "stack_name, tags, users, workload_role_path",
+        "developer_cdk_qualifiers, federation, groups, iam_path, mfa, organization, password_policy, region, "
+        "roles, stack_name, tags, termination_protection, users, workload_role_path",
         line=3,
     ),
     "unknown nested key (typo)": Bad(

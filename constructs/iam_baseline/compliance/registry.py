@@ -257,6 +257,32 @@ REGISTRY += (
 )
 
 
+#: Organization rollout: StackSet member templates ship the password policy handler inline
+#: (``AccountPasswordPolicy(inline_handler=True)``). Its function and grant are the
+#: AwsCustomResource's, so the same reasons hold; only the log stream wildcard is new.
+_INLINE_HANDLER = "PasswordPolicy/Handler/Resource"
+_INLINE_HANDLER_POLICY = "PasswordPolicy/HandlerPolicy/Resource"
+_SAME_REASON_AS = {
+    f"{_CR_FUNCTION}/Resource": _INLINE_HANDLER,
+    "PasswordPolicy/Resource/CustomResourcePolicy/Resource": _INLINE_HANDLER_POLICY,
+}
+
+REGISTRY += (
+    *(
+        Acknowledgment(entry.rule, _SAME_REASON_AS[entry.path], entry.reason)
+        for entry in REGISTRY
+        if entry.path in _SAME_REASON_AS and "IAMNoInlinePolicy" not in entry.rule
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+        "/iam-baseline/account-password-policy:log-stream:*]",
+        _INLINE_HANDLER_POLICY,
+        "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
+        "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class PolicyLintAcknowledgment:
     """One accepted parliament finding: ``issue`` (e.g. ``RESOURCE_STAR``) in the policies whose

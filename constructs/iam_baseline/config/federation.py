@@ -267,9 +267,11 @@ class DeployRoleConfig(StrictModel):
     """A CI/CD deploy role: web identity trust on one OIDC provider, least ``cdk deploy`` rights.
 
     Give the subjects in exactly one form: ``github``, ``gitlab`` (for those presets) or raw
-    ``subjects``. Permissions: ``sts:AssumeRole`` on the CDK bootstrap roles of the account
-    (qualifier ``cdk_qualifier``) in each of ``regions`` (default: the home region), plus
-    ``extra_statements``.
+    ``subjects``. Permissions: ``sts:AssumeRole`` on the CDK bootstrap roles ``cdk_roles``
+    (default all four) of the account (qualifier ``cdk_qualifier``) in each of ``regions``
+    (default: the home region), plus ``extra_statements``. A pull-request role for
+    ``cdk diff`` takes ``cdk_roles: [lookup]``: the lookup role reads deployed templates
+    and cannot change anything.
     """
 
     name: IamName = Field(description="Role name (1-64 characters).")
@@ -289,6 +291,11 @@ class DeployRoleConfig(StrictModel):
         "hnb659fds", description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
     )
     regions: tuple[RegionName, ...] = Field((), description="Regions deployed to; default the home region.")
+    cdk_roles: tuple[Literal["deploy", "file-publishing", "image-publishing", "lookup"], ...] = Field(
+        ("deploy", "file-publishing", "image-publishing", "lookup"),
+        min_length=1,
+        description="CDK bootstrap roles the role may assume; [lookup] alone gives a read-only role for cdk diff.",
+    )
     extra_statements: tuple[PolicyStatementConfig, ...] = Field((), description="Extra permissions, if any.")
 
     @model_validator(mode="after")
@@ -439,27 +446,33 @@ class PermissionSetConfig(StrictModel):
         return document
 
 
-class AssignmentConfig(StrictModel):
-    """Grants one permission set to a group or user in accounts.
+class PrincipalAssignmentConfig(StrictModel):
+    """Grants one permission set to a group or user (the accounts are given by the subclass
+    or, for an organizational unit, are the OU's accounts).
 
     The principal is given by identity-store id (``principal_id``) or by name
     (``principal_name``: a group's display name, a user's user name), resolved at deploy
     time by a lookup custom resource: synth never calls AWS.
     """
 
-    permission_set: str = Field(description="Name of a permission set declared above.")
+    permission_set: str = Field(description="Name of a permission set declared in federation.identity_center.")
     principal_type: Literal["GROUP", "USER"]
     principal_id: Annotated[
         str, StringConstraints(pattern=r"^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$")
     ] | None = None
     principal_name: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
-    account_ids: tuple[AccountId, ...] = Field(min_length=1, description="Accounts the assignment applies to.")
 
     @model_validator(mode="after")
-    def _one_principal(self) -> "AssignmentConfig":
+    def _one_principal(self) -> "PrincipalAssignmentConfig":
         if (self.principal_id is None) == (self.principal_name is None):
             raise ValueError("give exactly one of principal_id, principal_name")
         return self
+
+
+class AssignmentConfig(PrincipalAssignmentConfig):
+    """Grants one permission set to a group or user in the listed accounts."""
+
+    account_ids: tuple[AccountId, ...] = Field(min_length=1, description="Accounts the assignment applies to.")
 
 
 class IdentityCenterConfig(StrictModel):

@@ -161,6 +161,8 @@ def problems_from_validation_error(error: ValidationError, text: str = "") -> li
         elif err["type"] == "string_pattern_mismatch":
             # Tag values sit under user-chosen keys: the hint is the one for "tags".
             hint_key = "tags" if loc[0] == "tags" and not key_error else loc[-1]
+            if key_error and "baselines" in loc:
+                hint_key = "baseline"
             hint = _PATTERN_HINTS.get(hint_key, "a value as config/baseline.schema.json describes")
             message = f"not allowed: expected {hint}"
         elif err["type"] == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
@@ -182,8 +184,11 @@ _PATTERN_HINTS = {
     "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
     "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
     "stack_name": "a letter, then letters, digits and hyphens, at most 128 characters",
+    # Mapping keys: tag keys; organization variant keys use "baseline" (they name a StackSet).
     "[key]": "a tag key: 1-128 letters, digits, spaces and _.:/=+-@",
     "tags": "a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
+    "baseline": "a baseline variant key: a letter, then letters, digits and hyphens (it names a StackSet)",
+    "id": "a 12-digit account id, or an OU id such as 'ou-ab12-34cd56ef'",
 }
 
 

@@ -211,6 +211,7 @@ class UserConfig(StrictModel):
 # Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
 # are imported here, after them: models.py stays the single entry point of the config.
 from .federation import FederationConfig  # noqa: E402
+from .organization import OrganizationConfig, organization_rules  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -239,6 +240,14 @@ class BaselineConfig(StrictModel):
             "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
         ),
     )
+    termination_protection: bool = Field(
+        True,
+        description=(
+            "CloudFormation termination protection of the account baseline stack, which holds the last ways "
+            "in (Admin role, break-glass). Turn off only for throwaway environments (the local deploy "
+            "rehearsal: moto does not implement UpdateTerminationProtection)."
+        ),
+    )
     password_policy: PasswordPolicyConfig = PasswordPolicyConfig()
     mfa: MfaConfig = MfaConfig()
     roles: RolesConfig = RolesConfig()
@@ -258,6 +267,9 @@ class BaselineConfig(StrictModel):
     )
     access_matrix: AccessMatrixConfig | None = Field(
         None, description="Expectations proven offline by `make check` against the synthesized templates."
+    )
+    organization: OrganizationConfig | None = Field(
+        None, description="AWS Organizations rollout: OUs, member accounts, baseline variants by StackSet (optional)."
     )
 
     # Cross-field rules are field validators (fields validate in declaration order, so
@@ -316,13 +328,19 @@ class BaselineConfig(StrictModel):
         folded = [name.casefold() for name, _ in role_names]
         clashes = sorted({name for name, _ in role_names if folded.count(name.casefold()) > 1}, key=str.casefold)
         if clashes:
-            where = {
-                name.casefold(): [key for n, key in role_names if n.casefold() == name.casefold()] for name in clashes
-            }
+            where: dict[str, list[str]] = {}
+            for name in clashes:
+                first = next(n for n, _ in role_names if n.casefold() == name.casefold())
+                where.setdefault(first, [key for n, key in role_names if n.casefold() == name.casefold()])
             raise ValueError(
                 "duplicate role names: "
                 + "; ".join(f"{name!r} at {', '.join(keys)}" for name, keys in where.items())
                 + " (IAM role names are unique in an account, ignoring case and path)"
             )
         detection.cross_check(self)
+        return self
+
+    @model_validator(mode="after")
+    def _organization_rules(self) -> "BaselineConfig":
+        organization_rules(self)  # see iam_baseline.config.organization
         return self

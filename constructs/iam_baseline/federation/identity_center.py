@@ -192,15 +192,37 @@ class AccountAssignments(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.assignments = [
-            sso.CfnAssignment(
+            account_assignment(
                 self,
                 account_id,
                 instance_arn=instance_arn,
                 permission_set_arn=permission_set_arn,
                 principal_id=principal_id,
                 principal_type=assignment.principal_type,
-                target_id=account_id,
-                target_type="AWS_ACCOUNT",
+                account_id=account_id,
             )
             for account_id in assignment.account_ids
         ]
+
+
+def account_assignment(
+    scope: Construct,
+    id: str,
+    *,
+    instance_arn: str,
+    permission_set_arn: str,
+    principal_id: str,
+    principal_type: Literal["GROUP", "USER"],
+    account_id: str,
+) -> sso.CfnAssignment:
+    """One ``AWS::SSO::Assignment``: the principal gets the permission set in ``account_id``."""
+    return sso.CfnAssignment(
+        scope,
+        id,
+        instance_arn=instance_arn,
+        permission_set_arn=permission_set_arn,
+        principal_id=principal_id,
+        principal_type=principal_type,
+        target_id=account_id,
+        target_type="AWS_ACCOUNT",
+    )

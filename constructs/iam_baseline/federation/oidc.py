@@ -38,13 +38,16 @@ WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 CDK_BOOTSTRAP_ROLE_KINDS = ("deploy", "file-publishing", "image-publishing", "lookup")
 
 
-def cdk_bootstrap_role_arns(qualifier: str, regions: tuple[str, ...] = ()) -> list[str]:
+def cdk_bootstrap_role_arns(
+    qualifier: str, regions: tuple[str, ...] = (), kinds: tuple[str, ...] = CDK_BOOTSTRAP_ROLE_KINDS
+) -> list[str]:
     """ARNs of the CDK bootstrap roles ``cdk-<qualifier>-<kind>-role-<account>-<region>``
-    of the deploying account, in each of ``regions`` (default: the stack's region)."""
+    of the deploying account, in each of ``regions`` (default: the stack's region), for
+    each of ``kinds`` (default: all four)."""
     return [
         iam_arn(f"role/cdk-{qualifier}-{kind}-role-{Aws.ACCOUNT_ID}-{region}")
         for region in (regions or (Aws.REGION,))
-        for kind in CDK_BOOTSTRAP_ROLE_KINDS
+        for kind in kinds
     ]
 
 
@@ -150,7 +153,7 @@ class OidcDeployRole(Construct):
             iam.PolicyStatement(
                 sid="AssumeCdkBootstrapRoles",
                 actions=["sts:AssumeRole"],
-                resources=cdk_bootstrap_role_arns(role.cdk_qualifier, role.regions),
+                resources=cdk_bootstrap_role_arns(role.cdk_qualifier, role.regions, role.cdk_roles),
             ),
             *(
                 iam.PolicyStatement(

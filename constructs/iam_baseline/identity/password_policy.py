@@ -12,6 +12,11 @@ calls the IAM API through CDK's ``AwsCustomResource``:
 * the physical id is fixed: there is one password policy per account, and a changing id
   would make CloudFormation delete the "old" policy after creating the new one.
 
+With ``inline_handler=True`` the same semantics run in a small Python function shipped
+inline (``Code.ZipFile``, :mod:`.password_policy_handler`) instead of CDK's singleton
+function, whose code is an asset in the account's CDK bootstrap bucket: the template then
+deploys in any account, which a StackSet needs.
+
 Source: IAM API Reference, ``UpdateAccountPasswordPolicy`` / ``DeleteAccountPasswordPolicy``;
 IAM User Guide, "Set an account password policy for IAM users". The policy is global to the
 account: deploy this construct once per account, in the home region.
@@ -19,9 +24,14 @@ account: deploy this construct once per account, in the home region.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from aws_cdk import Aws, CustomResource, Duration
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
@@ -32,6 +42,12 @@ PHYSICAL_RESOURCE_ID = "AccountPasswordPolicy"
 
 #: The only IAM actions the custom resource's function may call.
 PASSWORD_POLICY_ACTIONS: tuple[str, ...] = ("iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy")
+
+#: Log group of the inline handler (fixed, so its grant needs no reference to the function).
+INLINE_HANDLER_LOG_GROUP = "/iam-baseline/account-password-policy"
+
+#: Source of the inline handler, shipped as ``Code.ZipFile``.
+INLINE_HANDLER_SOURCE = (Path(__file__).parent / "password_policy_handler.py").read_text(encoding="utf-8")
 
 
 def update_parameters(policy: PasswordPolicyConfig) -> dict[str, Any]:
@@ -59,9 +75,12 @@ def update_parameters(policy: PasswordPolicyConfig) -> dict[str, Any]:
 class AccountPasswordPolicy(Construct):
     """Sets the IAM account password policy for the whole account, with its lifecycle.
 
-    Creates a ``Custom::AWS`` resource backed by CDK's singleton ``AwsCustomResource``
-    function, whose role may call only :data:`PASSWORD_POLICY_ACTIONS` (plus writing its
-    own logs).
+    Creates a ``Custom::AccountPasswordPolicy`` resource. By default it is backed by CDK's
+    singleton ``AwsCustomResource`` function, whose role may call only
+    :data:`PASSWORD_POLICY_ACTIONS` (plus writing its own logs). With ``inline_handler``
+    it is backed by its own function with inline code (Python, 10 s timeout), whose role
+    carries one customer managed policy: :data:`PASSWORD_POLICY_ACTIONS` and log writes to
+    :data:`INLINE_HANDLER_LOG_GROUP`; no asset is needed.
 
     Args:
         scope: parent construct.
@@ -70,18 +89,34 @@ class AccountPasswordPolicy(Construct):
             length 6-128 characters, reuse prevention 1-24 passwords, maximum age 1-1095
             days). Defaults meet CIS AWS Foundations 1.8/1.9 and Security Hub
             IAM.7/IAM.15/IAM.16.
+        inline_handler: ship the handler inline instead of as a bootstrap-bucket asset
+            (required in a StackSet template).
 
     Raises:
         pydantic.ValidationError: when ``policy`` is built with a value out of range.
     """
 
-    def __init__(self, scope: Construct, id: str, *, policy: PasswordPolicyConfig | None = None) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, policy: PasswordPolicyConfig | None = None, inline_handler: bool = False
+    ) -> None:
         super().__init__(scope, id)
         self.policy_config = policy or PasswordPolicyConfig()
+        parameters = update_parameters(self.policy_config)
+        if inline_handler:
+            self.resource = CustomResource(
+                self,
+                "Resource",
+                resource_type="Custom::AccountPasswordPolicy",
+                service_token=self._inline_handler().function_arn,
+                # One JSON property keeps the parameter types: CloudFormation passes plain
+                # custom resource properties to the function as strings.
+                properties={"Policy": json.dumps(parameters, sort_keys=True)},
+            )
+            return
         update = cr.AwsSdkCall(
             service="IAM",
             action="updateAccountPasswordPolicy",
-            parameters=update_parameters(self.policy_config),
+            parameters=parameters,
             physical_resource_id=cr.PhysicalResourceId.of(PHYSICAL_RESOURCE_ID),
         )
         self.resource = cr.AwsCustomResource(
@@ -96,12 +131,45 @@ class AccountPasswordPolicy(Construct):
                 ignore_error_codes_matching="NoSuchEntity",
             ),
             install_latest_aws_sdk=False,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=list(PASSWORD_POLICY_ACTIONS),
-                        resources=["*"],  # the password policy has no ARN
-                    )
-                ]
-            ),
+            policy=cr.AwsCustomResourcePolicy.from_statements([_password_policy_statement()]),
         )
+
+    def _inline_handler(self) -> lambda_.Function:
+        log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{INLINE_HANDLER_LOG_GROUP}"
+        permissions = iam.ManagedPolicy(
+            self,
+            "HandlerPolicy",
+            description="The account password policy handler: set and delete the password policy, write its logs.",
+            statements=[
+                _password_policy_statement(),
+                iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[log_group_arn]),
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:log-stream:*"]
+                ),
+            ],
+        )
+        role = iam.Role(
+            self,
+            "HandlerRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Runs the account password policy handler.",
+            managed_policies=[permissions],
+        )
+        return lambda_.Function(
+            self,
+            "Handler",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(INLINE_HANDLER_SOURCE),
+            role=role,
+            timeout=Duration.seconds(10),
+            description="Sets the IAM account password policy (CloudFormation custom resource).",
+            log_group=logs.LogGroup.from_log_group_name(self, "HandlerLogGroup", INLINE_HANDLER_LOG_GROUP),
+        )
+
+
+def _password_policy_statement() -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        actions=list(PASSWORD_POLICY_ACTIONS),
+        resources=["*"],  # the password policy has no ARN
+    )

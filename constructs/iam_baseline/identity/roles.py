@@ -45,14 +45,17 @@ class MfaAssumableRole(Construct):
 
     Creates one ``AWS::IAM::Role`` (exposed as :attr:`role`) whose trust policy has exactly
     one statement: principal the account, action ``sts:AssumeRole``, conditions from
-    :func:`mfa_trust_conditions`.
+    :func:`mfa_trust_conditions`. Without ``account_id`` the principal is the account the
+    stack is deployed to (``AWS::AccountId`` in an environment-agnostic stack, such as a
+    StackSet template).
 
     Args:
         scope: parent construct.
         id: construct id.
         role: name (1-64 characters), maximum session duration (3600-43200 seconds) and
             description, validated by :class:`RoleConfig`.
-        account_id: the 12-digit account whose IAM users may assume the role.
+        account_id: the 12-digit account whose IAM users may assume the role; default:
+            the stack's own account.
         mfa_max_age_seconds: see :func:`mfa_trust_conditions`.
         path: IAM path of the role, e.g. ``/baseline/``.
         managed_policies: identity-based policies attached to the role.
@@ -64,13 +67,14 @@ class MfaAssumableRole(Construct):
         id: str,
         *,
         role: RoleConfig,
-        account_id: str,
+        account_id: str | None = None,
         mfa_max_age_seconds: int,
         path: str = "/",
         managed_policies: Sequence[iam.IManagedPolicy] = (),
     ) -> None:
         super().__init__(scope, id)
-        principal = iam.AccountPrincipal(account_id).with_conditions(mfa_trust_conditions(mfa_max_age_seconds))
+        account = iam.AccountPrincipal(account_id) if account_id else iam.AccountRootPrincipal()
+        principal = account.with_conditions(mfa_trust_conditions(mfa_max_age_seconds))
         self.role = iam.Role(
             self,
             "Resource",

@@ -1,0 +1,291 @@
+"""Config models of an organization-wide rollout: OUs, member accounts, baseline variants.
+
+The ``organization:`` section of a config turns the single-account baseline into an
+AWS Organizations rollout (``stacks/organization.py``):
+
+* each **baseline variant** (``baselines:``) is the account baseline with some parts
+  overridden (roles, MFA, password policy, groups, tags); it is deployed to the member
+  accounts of the OUs that name it by one service-managed CloudFormation StackSet;
+* each **organizational unit** lists its member accounts (needed for IAM Identity Center
+  assignments, which target accounts, never OUs) and the assignments every account of the
+  OU receives;
+* the **management account** (``account_id`` of the config) keeps the plain
+  ``AccountBaseline`` stack: service-managed StackSets never deploy to it.
+
+Sources: AWS CloudFormation User Guide, "Create stack sets with service-managed
+permissions" and "Stack set operation options"; AWS Organizations User Guide, "Quotas";
+IAM Identity Center User Guide, "Assign user access to AWS accounts".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, model_validator
+
+from .federation import PrincipalAssignmentConfig
+from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
+
+if TYPE_CHECKING:
+    from .models import BaselineConfig
+
+#: An organizational unit id. Source: AWS Organizations API Reference, ``OrganizationalUnit.Id``.
+OuId = Annotated[str, StringConstraints(pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")]
+
+#: An OU path below the root, ``/``-separated OU names (``Workloads/Prod``). An OU name is
+#: 1-128 characters (Organizations ``CreateOrganizationalUnit``); this project refuses ``/``
+#: in names, which separates the levels here.
+OuPath = Annotated[str, StringConstraints(max_length=1024, pattern=r"^[^/\s][^/]{0,127}(?:/[^/\s][^/]{0,127})*$")]
+
+#: A StackSet name: a letter, then letters, digits and hyphens, at most 128 characters.
+#: Source: CloudFormation API Reference, ``CreateStackSet`` parameter ``StackSetName``.
+StackSetName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")]
+
+#: A baseline variant key: part of the StackSet name ``<name_prefix>-<key>``, so letters,
+#: digits and hyphens only (CloudFormation ``CreateStackSet`` ``StackSetName``), at most 63.
+VariantKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,62}$")]
+
+#: A CloudFormation stack name (same rule as ``BaselineConfig.stack_name``).
+StackName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")]
+
+
+class MemberAccountConfig(StrictModel):
+    """A member account of an OU. Account names: 1-50 characters (Organizations ``CreateAccount``)."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)] = Field(description="Account name.")
+    id: AccountId = Field(description="12-digit account id.")
+
+
+class BaselineVariantConfig(StrictModel):
+    """One variant of the account baseline: the config's baseline with these parts replaced.
+
+    A part left out keeps the config's top-level value. Member accounts never receive the
+    config's IAM ``users`` (people reach member accounts through IAM Identity Center) nor its
+    OIDC deploy roles (the pipeline deploys the StackSets from the management or delegated
+    administrator account); ``saml`` keeps or drops the config's SAML providers and roles.
+    """
+
+    description: Annotated[str, StringConstraints(max_length=1024)] = Field(
+        "", description="What the variant is for (StackSet description, at most 1024 characters)."
+    )
+    password_policy: PasswordPolicyConfig | None = Field(None, description="Replaces password_policy.")
+    mfa: MfaConfig | None = Field(None, description="Replaces mfa.")
+    roles: RolesConfig | None = Field(None, description="Replaces roles.")
+    groups: GroupsConfig | None = Field(None, description="Replaces groups.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Tags added to (or overriding) the config's tags.")
+    saml: bool = Field(True, description="Deploy the config's federation.saml providers and roles to these accounts.")
+
+
+class OrganizationalUnitConfig(StrictModel):
+    """An OU: its member accounts, the baseline variant rolled out to it, its assignments.
+
+    A StackSet that targets an OU also deploys to the accounts of every OU below it, so an
+    OU with a baseline may not sit below (or above) another OU with a baseline: their
+    accounts would receive two baselines fighting over the same IAM names.
+    """
+
+    path: OuPath = Field(description="OU names from the root, '/'-separated, e.g. Workloads/Prod.")
+    id: OuId = Field(description="OU id, e.g. ou-ab12-34cd56ef.")
+    baseline: VariantKey | None = Field(None, description="Key of the baseline variant (organization.baselines); null: none.")
+    accounts: tuple[MemberAccountConfig, ...] = Field((), description="Member accounts directly in this OU.")
+    assignments: tuple[PrincipalAssignmentConfig, ...] = Field(
+        (), description="Identity Center assignments given in every account of this OU."
+    )
+
+
+class StackSetRolloutConfig(StrictModel):
+    """How the StackSets roll the baseline out.
+
+    ``max_concurrent_percentage`` (1-100) of the target accounts are deployed at once;
+    ``failure_tolerance_percentage`` (0-100) of them may fail before CloudFormation stops
+    the operation. With ``SOFT_FAILURE_TOLERANCE`` the concurrency is independent of the
+    tolerance; with ``STRICT_FAILURE_TOLERANCE`` CloudFormation lowers concurrency to the
+    tolerance plus one. Source: CloudFormation User Guide, "Stack set operation options".
+    """
+
+    stack_name: StackName = Field(
+        "IamBaselineOrganization", description="Stack holding the StackSets (management or delegated admin account)."
+    )
+    name_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")] = Field(
+        "IamBaseline", description="StackSet names are <name_prefix>-<variant>."
+    )
+    max_concurrent_percentage: int = Field(25, ge=1, le=100, description="Accounts deployed at once, percent (1-100).")
+    failure_tolerance_percentage: int = Field(0, ge=0, le=100, description="Accounts that may fail, percent (0-100).")
+    concurrency_mode: Literal["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"] = Field(
+        "SOFT_FAILURE_TOLERANCE", description="How failure tolerance bounds concurrency."
+    )
+    retain_stacks_on_account_removal: bool = Field(
+        False,
+        description="Keep the baseline stack in an account that leaves the target OUs (false: it is deleted).",
+    )
+
+
+class OrganizationConfig(StrictModel):
+    """The AWS Organization the baseline is rolled out to.
+
+    ``delegated_admin_account_id``: the account registered as CloudFormation StackSets
+    delegated administrator (usually the security/tooling account); the StackSets are then
+    created there with ``CallAs: DELEGATED_ADMIN``. Without it they are created in the
+    management account. ``assignment_shards``: IAM Identity Center assignments are spread
+    over this many stacks by a hash of the account id (``iam_baseline.federation.assignment_shards``);
+    each must stay under CloudFormation's 500 resources per stack. Changing the number moves
+    accounts between stacks, so it is a deliberate migration (docs/organization.md).
+    """
+
+    management_account_id: AccountId = Field(description="The organization's management account.")
+    delegated_admin_account_id: AccountId | None = Field(
+        None, description="StackSets delegated administrator (a member account), e.g. the security/tooling account."
+    )
+    stacksets: StackSetRolloutConfig = StackSetRolloutConfig()
+    baselines: dict[VariantKey, BaselineVariantConfig] = Field(
+        description="Baseline variants by key (letters, digits, hyphens; at least one)."
+    )
+    organizational_units: tuple[OrganizationalUnitConfig, ...] = Field(description="OUs (at least one).")
+    assignment_shards: int = Field(
+        4, ge=1, le=200, description="Number of Identity Center assignment stacks (1-200); see docs/organization.md."
+    )
+
+    @model_validator(mode="after")
+    def _structure(self) -> "OrganizationConfig":
+        if not self.baselines or not self.organizational_units:
+            raise ValueError("declare at least one baseline variant and one organizational unit")
+        # Variant keys name constructs (``sandbox`` -> ``StackSetMemberSandbox``): keys equal
+        # but for case and hyphens would collide there.
+        _refuse_duplicates("variant key (ignoring case and hyphens)", [k.replace("-", "").lower() for k in self.baselines])
+        _refuse_duplicates("OU path", [ou.path for ou in self.organizational_units])
+        _refuse_duplicates("OU id", [ou.id for ou in self.organizational_units])
+        _refuse_duplicates("member account id", [a.id for _, a in self.member_accounts()])
+        for ou in self.organizational_units:
+            if ou.baseline is not None and ou.baseline not in self.baselines:
+                raise ValueError(f"OU {ou.path}: unknown baseline {ou.baseline!r}; declared: {sorted(self.baselines)}")
+        unused = sorted(set(self.baselines) - {ou.baseline for ou in self.organizational_units})
+        if unused:
+            raise ValueError(f"baseline variants {unused} are applied to no OU; remove them or name them in an OU")
+        with_baseline = [ou for ou in self.organizational_units if ou.baseline]
+        for outer in with_baseline:
+            for inner in with_baseline:
+                if inner.path.startswith(outer.path + "/"):
+                    raise ValueError(
+                        f"OU {inner.path} (baseline {inner.baseline}) is inside OU {outer.path} (baseline "
+                        f"{outer.baseline}): a StackSet targeting {outer.path} also deploys to {inner.path}, so its "
+                        "accounts would get two baselines; give the baseline to the leaf OUs only"
+                    )
+        members = {a.id for _, a in self.member_accounts()}
+        if self.management_account_id in members:
+            raise ValueError(
+                f"the management account {self.management_account_id} is listed in an OU: service-managed "
+                "StackSets never deploy to it; it receives the AccountBaseline stack through cdk deploy"
+            )
+        admin = self.delegated_admin_account_id
+        if admin is not None and admin not in members:
+            raise ValueError(
+                f"delegated_admin_account_id {admin} is not a member account of any OU; the delegated "
+                "administrator must be a member account (e.g. the security/tooling account)"
+            )
+        return self
+
+    def member_accounts(self) -> list[tuple[OrganizationalUnitConfig, MemberAccountConfig]]:
+        """Every (OU, account) pair, in config order."""
+        return [(ou, account) for ou in self.organizational_units for account in ou.accounts]
+
+    def variant_targets(self) -> dict[str, list[OrganizationalUnitConfig]]:
+        """Variant key -> the OUs it is rolled out to, in config order."""
+        targets: dict[str, list[OrganizationalUnitConfig]] = {key: [] for key in self.baselines}
+        for ou in self.organizational_units:
+            if ou.baseline:
+                targets[ou.baseline].append(ou)
+        return targets
+
+    @property
+    def admin_account_id(self) -> str:
+        """The account that holds the StackSets: the delegated administrator, else the management account."""
+        return self.delegated_admin_account_id or self.management_account_id
+
+
+def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineConfig":
+    """The account baseline config of the member accounts that receive ``variant``.
+
+    The config's top-level baseline with the variant's parts replaced, without IAM users,
+    OIDC deploy roles, Identity Center and the organization section, and without SAML
+    unless the variant keeps it. Also without the account alias (aliases are unique across
+    AWS, so one value cannot serve every account) and break-glass (the last way into member
+    accounts is the management account's administrator access, not a copy of the break-glass
+    users in each of them); IAM Access Analyzer runs at account scope in members (an
+    organization analyzer belongs to the management or delegated administrator account).
+    Validated like any config.
+
+    Raises:
+        KeyError: ``variant`` is not declared.
+        pydantic.ValidationError: the merged config breaks a baseline rule (e.g. a role
+            name of the variant clashes with a SAML role name).
+    """
+    from .models import BaselineConfig
+
+    assert config.organization is not None
+    overrides = config.organization.baselines[variant]
+    data = config.model_dump(
+        mode="json", exclude={"users", "organization", "federation", "account_alias", "break_glass"}
+    )
+    if data.get("detection") and data["detection"].get("access_analyzer"):
+        data["detection"]["access_analyzer"]["scope"] = "account"
+    for part in ("password_policy", "mfa", "roles", "groups"):
+        value = getattr(overrides, part)
+        if value is not None:
+            data[part] = value.model_dump(mode="json")
+    data["tags"] = {**config.tags, **overrides.tags}
+    saml = config.federation.saml if config.federation else None
+    if saml is not None and overrides.saml:
+        data["federation"] = {"saml": saml.model_dump(mode="json")}
+    # Round-trip through JSON, as the loader does, so strict validation sees JSON types.
+    return BaselineConfig.model_validate_json(json.dumps(data))
+
+
+def organization_rules(config: "BaselineConfig") -> None:
+    """Rules that join ``organization`` to the rest of the config; raises ``ValueError``.
+
+    * ``account_id`` is the management account (the only account that keeps the
+      ``AccountBaseline`` stack; the StackSets reach the others);
+    * OU assignments name permission sets declared in ``federation.identity_center``;
+    * an Identity Center delegated administrator cannot assign access in the management
+      account (IAM Identity Center User Guide, "Delegated administration");
+    * every variant, merged into the config, is a valid baseline.
+    """
+    organization = config.organization
+    if organization is None:
+        return
+    if config.account_id != organization.management_account_id:
+        raise ValueError(
+            f"account_id {config.account_id} must be the management account "
+            f"{organization.management_account_id}: it receives the AccountBaseline stack through cdk deploy, "
+            "every member account receives the baseline through a StackSet"
+        )
+    center = config.federation.identity_center if config.federation else None
+    ou_assignments = [(ou, a) for ou in organization.organizational_units for a in ou.assignments]
+    if ou_assignments and center is None:
+        raise ValueError("OUs declare Identity Center assignments but federation.identity_center is not configured")
+    if center is not None:
+        known = [p.name for p in center.permission_sets]
+        for ou, assignment in ou_assignments:
+            if assignment.permission_set not in known:
+                raise ValueError(f"OU {ou.path}: unknown permission set {assignment.permission_set!r}; declared: {known}")
+        if center.account_id != organization.management_account_id:
+            in_management = [a for a in center.assignments if organization.management_account_id in a.account_ids]
+            if in_management:
+                raise ValueError(
+                    f"federation.identity_center.account_id {center.account_id} is a delegated administrator, which "
+                    f"cannot assign access in the management account {organization.management_account_id}; "
+                    "deploy those assignments from the management account"
+                )
+    for variant in organization.baselines:
+        try:
+            member_baseline_config(config, variant)
+        except ValidationError as exc:
+            reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
+            raise ValueError(f"organization.baselines.{variant} is not a valid baseline once merged: {reasons}") from None
+
+
+def _refuse_duplicates(what: str, values: list[str]) -> None:
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {what}s {dupes}")

@@ -1,0 +1,140 @@
+"""A service-managed CloudFormation StackSet whose template is a stack of the same CDK app.
+
+The template is the synthesized body of a CDK stack built in its own ``Stage`` (so it is not
+deployed by ``cdk deploy --all``): the app is synthesized once, the stage's nested cloud
+assembly first, and the StackSet's ``TemplateBody`` is read from it by an aspect (CDK
+invokes aspects right after the nested assemblies are synthesized, before the StackSet's
+own stack is). The same cdk-nag packs check the member template
+as any other stack of the app.
+
+Service-managed permissions: CloudFormation creates the roles it needs in the target
+accounts through AWS Organizations trusted access; auto-deployment deploys the template to
+every account that joins a target OU later, and (unless stacks are retained) removes it
+from an account that leaves. Sources: AWS CloudFormation User Guide, "Create stack sets
+with service-managed permissions", "Enable automatic deployments", "Register a delegated
+administrator"; CloudFormation resource ``AWS::CloudFormation::StackSet``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import jsii
+from aws_cdk import Aspects, IAspect, Stack, Stage
+from aws_cdk import aws_cloudformation as cfn
+from constructs import Construct
+
+from ..config.organization import StackSetRolloutConfig
+from ..errors import BaselineError
+
+#: ``TemplateBody`` of ``AWS::CloudFormation::StackSet``: at most 51,200 bytes.
+#: Source: CloudFormation API Reference, ``CreateStackSet`` parameter ``TemplateBody``.
+TEMPLATE_BODY_MAX_BYTES = 51_200
+
+
+def synthesized_template_body(stack: Stack) -> str:
+    """The synthesized template of ``stack`` (the only stack of its own ``Stage``) as compact JSON.
+
+    Synthesizes the stage if it has not been yet (a synthesized stage is cached by CDK).
+
+    Raises:
+        BaselineError: the body exceeds :data:`TEMPLATE_BODY_MAX_BYTES`.
+    """
+    template = Stage.of(stack).synth().get_stack_artifact(stack.artifact_id).template
+    body = json.dumps(template, separators=(",", ":"))
+    size = len(body.encode())
+    if size > TEMPLATE_BODY_MAX_BYTES:
+        raise BaselineError(
+            f"the StackSet template of {stack.node.path} is {size} bytes, over the {TEMPLATE_BODY_MAX_BYTES}-byte "
+            "TemplateBody limit of AWS::CloudFormation::StackSet"
+        )
+    return body
+
+
+@jsii.implements(IAspect)
+class _TemplateBodyFrom:
+    """Sets the visited StackSet's ``TemplateBody`` from ``stack``'s synthesized template."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+
+    def visit(self, node) -> None:
+        if isinstance(node, cfn.CfnStackSet):
+            node.template_body = synthesized_template_body(self._stack)
+
+
+class ServiceManagedStackSet(Construct):
+    """One ``AWS::CloudFormation::StackSet`` (``PermissionModel: SERVICE_MANAGED``).
+
+    Deploys ``template`` to every account of ``organizational_unit_ids`` (and of the OUs
+    below them) in ``region`` only, with auto-deployment on, named-IAM capability, managed
+    execution (non-conflicting operations run concurrently, conflicting ones queue) and the
+    concurrency and failure tolerance of ``rollout``.
+
+    Args:
+        scope: parent construct (a stack in the management or delegated admin account).
+        id: construct id.
+        stack_set_name: the StackSet name (a letter, then letters, digits, hyphens; 1-128).
+        template: the stack whose synthesized template is deployed; it must be the stack of
+            its own ``Stage``, environment-agnostic and without assets.
+        organizational_unit_ids: target OUs (``ou-...``), at least one.
+        region: the one region stack instances are created in (IAM is global).
+        rollout: max concurrency (percent), failure tolerance (percent), concurrency mode,
+            whether stacks are kept when an account leaves the OUs.
+        delegated_admin: ``CallAs: DELEGATED_ADMIN`` (the stack is deployed in the StackSets
+            delegated administrator account) instead of ``SELF`` (management account).
+        description: StackSet description, at most 1024 characters.
+
+    Attributes:
+        resource: the ``CfnStackSet``.
+
+    Raises:
+        BaselineError: no target OU.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        stack_set_name: str,
+        template: Stack,
+        organizational_unit_ids: Sequence[str],
+        region: str,
+        rollout: StackSetRolloutConfig,
+        delegated_admin: bool,
+        description: str = "",
+    ) -> None:
+        super().__init__(scope, id)
+        if not organizational_unit_ids:
+            raise BaselineError(f"StackSet {stack_set_name} has no target OU")
+        self.resource = cfn.CfnStackSet(
+            self,
+            "Resource",
+            stack_set_name=stack_set_name,
+            description=description or None,
+            permission_model="SERVICE_MANAGED",
+            call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
+            auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
+                enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
+            ),
+            capabilities=["CAPABILITY_NAMED_IAM"],
+            managed_execution={"Active": True},
+            operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
+                max_concurrent_percentage=rollout.max_concurrent_percentage,
+                failure_tolerance_percentage=rollout.failure_tolerance_percentage,
+                concurrency_mode=rollout.concurrency_mode,
+                region_concurrency_type="SEQUENTIAL",
+                region_order=[region],
+            ),
+            stack_instances_group=[
+                cfn.CfnStackSet.StackInstancesProperty(
+                    deployment_targets=cfn.CfnStackSet.DeploymentTargetsProperty(
+                        organizational_unit_ids=list(organizational_unit_ids)
+                    ),
+                    regions=[region],
+                )
+            ],
+        )
+        Aspects.of(self.resource).add(_TemplateBodyFrom(template))

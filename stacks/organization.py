@@ -1,0 +1,86 @@
+"""The organization rollout: baseline StackSets per variant and sharded Identity Center assignments.
+
+``add_organization_stacks`` adds, for a config with an ``organization`` section:
+
+* ``OrganizationRollout``: one service-managed StackSet per baseline variant, in the
+  StackSets delegated administrator (or the management account), home region; each
+  StackSet's template is the ``AccountBaselineStack`` of that variant, built as a
+  StackSet member (no environment, no asset) in its own ``Stage``;
+* ``IdentityCenterAssignmentsNNN``: the account assignments, sharded stably by account.
+
+The management account keeps the ``AccountBaseline`` stack built by ``app.py``.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import App, Environment, Stack, Stage, Tags
+
+from iam_baseline.config import BaselineConfig
+from iam_baseline.config.organization import member_baseline_config
+from iam_baseline.federation.assignment_shards import account_assignments, plan_shards
+from iam_baseline.naming import construct_id
+from iam_baseline.organization import ServiceManagedStackSet
+from stacks.account_baseline import AccountBaselineStack
+from stacks.identity_center_assignments import AssignmentShardStack
+
+
+class OrganizationRolloutStack(Stack):
+    """The baseline StackSets, one per variant, targeting the OUs that name the variant.
+
+    Attributes:
+        stack_sets: variant key -> :class:`ServiceManagedStackSet`.
+        member_stacks: variant key -> the member ``AccountBaselineStack`` (in its own stage).
+    """
+
+    def __init__(self, scope: App, id: str, *, config: BaselineConfig) -> None:
+        organization = config.organization
+        if organization is None:
+            raise ValueError("OrganizationRolloutStack needs the organization section in the config")
+        rollout = organization.stacksets
+        super().__init__(
+            scope,
+            id,
+            stack_name=rollout.stack_name,
+            env=Environment(account=organization.admin_account_id, region=config.region),
+            description="cdk-iam-baseline: account baseline StackSets (service-managed, per OU).",
+        )
+        for key, value in config.tags.items():
+            Tags.of(self).add(key, value)
+        self.stack_sets: dict[str, ServiceManagedStackSet] = {}
+        self.member_stacks: dict[str, AccountBaselineStack] = {}
+        for variant, ous in organization.variant_targets().items():
+            # A Stage keeps the member template out of `cdk deploy --all` and gives it its
+            # own nested cloud assembly, which the StackSet reads its TemplateBody from.
+            stage = Stage(scope, f"StackSetMember{construct_id(variant)}")
+            self.member_stacks[variant] = AccountBaselineStack(
+                stage, "AccountBaseline", config=member_baseline_config(config, variant), stackset_member=True
+            )
+            self.stack_sets[variant] = ServiceManagedStackSet(
+                self,
+                f"StackSet{construct_id(variant)}",
+                stack_set_name=f"{rollout.name_prefix}-{variant}",
+                template=self.member_stacks[variant],
+                organizational_unit_ids=[ou.id for ou in ous],
+                region=config.region,
+                rollout=rollout,
+                delegated_admin=organization.delegated_admin_account_id is not None,
+                description=organization.baselines[variant].description,
+            )
+
+
+def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center: Stack | None) -> list[Stack]:
+    """Add the rollout stack and, with Identity Center, the assignment shard stacks.
+
+    Raises:
+        BaselineError: a shard would exceed CloudFormation's resources-per-stack quota.
+    """
+    stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
+    center = config.federation.identity_center if config.federation else None
+    if center is not None and config.organization is not None:
+        shards = plan_shards(account_assignments(center, config.organization), config.organization.assignment_shards)
+        for shard in shards:
+            stack = AssignmentShardStack(app, f"IdentityCenterAssignments{shard.index:03d}", config=config, shard=shard)
+            if identity_center is not None:
+                stack.add_stack_dependency(identity_center)  # imports its permission set ARNs
+            stacks.append(stack)
+    return stacks

@@ -1,0 +1,32 @@
+"""Fixtures of the organization tests: the example organization, synthesized once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from organization_helpers import EXAMPLE, synth_templates  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def org_config():
+    from iam_baseline.config import load_config
+
+    return load_config(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def org_synth(org_config, tmp_path_factory):
+    """(cloud assembly, templates by hierarchical stack id) of the example organization."""
+    return synth_templates(org_config, tmp_path_factory.mktemp("org.out"))
+
+
+@pytest.fixture(scope="session")
+def org_templates(org_synth) -> dict[str, dict]:
+    return org_synth[1]

@@ -1,0 +1,48 @@
+"""Plain helpers of the organization tests (conftest.py holds the fixtures)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "examples" / "organization.yaml"
+
+
+def example_data() -> dict:
+    """The example organization config as plain data, to modify in a test."""
+    return copy.deepcopy(yaml.safe_load(EXAMPLE.read_text()))
+
+
+def parse(data: dict):
+    from iam_baseline.config import parse_config
+
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml")
+
+
+def config_error(data: dict) -> str:
+    from iam_baseline.config import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        parse(data)
+    return str(info.value)
+
+
+def synth_templates(config, outdir) -> tuple[object, dict[str, dict]]:
+    """Synthesize the app of ``config`` (nag packs included) into ``outdir``; return the
+    assembly and every template, nested stages included, by hierarchical stack id."""
+    from app import build_app
+
+    assembly = build_app(config, outdir=str(outdir)).synth()
+    return assembly, {stack.hierarchical_id: stack.template for stack in assembly.stacks_recursively}
+
+
+def resources_of(template: dict, type_: str) -> dict[str, dict]:
+    return {k: r for k, r in template["Resources"].items() if r["Type"] == type_}
+
+
+def member_stack_ids(templates: dict[str, dict]) -> list[str]:
+    return sorted(k for k in templates if k.startswith("StackSetMember"))

@@ -1,0 +1,174 @@
+"""The baseline rolled out as service-managed StackSets: properties, and a template that
+deploys in any account (no asset, no bootstrap rule, no account literal)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from organization_helpers import member_stack_ids, resources_of
+
+
+def _stack_sets(templates: dict) -> dict[str, dict]:
+    sets = resources_of(templates["OrganizationRollout"], "AWS::CloudFormation::StackSet")
+    return {r["Properties"]["StackSetName"]: r["Properties"] for r in sets.values()}
+
+
+def test_one_service_managed_auto_deploying_stackset_per_variant(org_templates, org_config):
+    sets = _stack_sets(org_templates)
+    assert sorted(sets) == ["IamBaseline-development", "IamBaseline-production", "IamBaseline-sandbox", "IamBaseline-security"]
+    production = {k: v for k, v in sets["IamBaseline-production"].items() if k != "TemplateBody"}
+    assert production == {
+        "StackSetName": "IamBaseline-production",
+        "Description": "Production workloads - short developer sessions, view-only reads.",
+        "PermissionModel": "SERVICE_MANAGED",
+        "CallAs": "DELEGATED_ADMIN",
+        "AutoDeployment": {"Enabled": True, "RetainStacksOnAccountRemoval": False},
+        "Capabilities": ["CAPABILITY_NAMED_IAM"],
+        "ManagedExecution": {"Active": True},
+        "OperationPreferences": {
+            "MaxConcurrentPercentage": 25,
+            "FailureTolerancePercentage": 10,
+            "ConcurrencyMode": "SOFT_FAILURE_TOLERANCE",
+            "RegionConcurrencyType": "SEQUENTIAL",
+            "RegionOrder": ["eu-west-1"],
+        },
+        # The home region only: IAM is global, a second region would create everything twice.
+        "StackInstancesGroup": [{"DeploymentTargets": {"OrganizationalUnitIds": ["ou-a1b2-pr0d0001"]}, "Regions": ["eu-west-1"]}],
+        "Tags": production["Tags"],
+    }
+
+
+def test_the_stackset_stack_lives_in_the_delegated_admin(org_synth):
+    assembly, _ = org_synth
+    rollout = assembly.get_stack_by_name("IamBaselineOrganization")
+    assert rollout.environment.account == "222200000001" and rollout.environment.region == "eu-west-1"
+
+
+def test_without_delegated_admin_the_stackset_calls_as_self(tmp_path):
+    from app import build_app
+    from organization_helpers import example_data, parse
+
+    data = example_data()
+    del data["organization"]["delegated_admin_account_id"]
+    app = build_app(parse(data), outdir=str(tmp_path))
+    from stacks.organization import OrganizationRolloutStack
+
+    rollout = next(c for c in app.node.children if isinstance(c, OrganizationRolloutStack))
+    assert {s.resource.call_as for s in rollout.stack_sets.values()} == {"SELF"}
+    assert rollout.account == "111111111111"
+
+
+def test_template_body_is_the_synthesized_member_baseline(org_templates):
+    sets = _stack_sets(org_templates)
+    for variant in ("security", "production", "development", "sandbox"):
+        member = org_templates[f"StackSetMember{variant.title()}/AccountBaseline"]
+        assert json.loads(sets[f"IamBaseline-{variant}"]["TemplateBody"]) == member
+        assert len(sets[f"IamBaseline-{variant}"]["TemplateBody"].encode()) < 51_200  # TemplateBody limit
+
+
+def test_member_templates_deploy_in_any_account(org_templates, org_config):
+    account_ids = {a.id for _, a in org_config.organization.member_accounts()} | {"111111111111"}
+    for stack_id in member_stack_ids(org_templates):
+        template = org_templates[stack_id]
+        body = json.dumps(template)
+        # No BootstrapVersion parameter and rule (no CDK bootstrap in member accounts), no asset.
+        assert "Parameters" not in template and "Rules" not in template, stack_id
+        assert "cdk-hnb659fds" not in body and "S3Bucket" not in body, stack_id
+        assert not [a for a in account_ids if a in body], stack_id
+        assert not re.search(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:", body), stack_id
+        for role in resources_of(template, "AWS::IAM::Role").values():
+            for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+                principal = json.dumps(statement["Principal"])
+                assert re.search(r"\d{12}", principal) is None, principal
+
+
+def test_member_roles_trust_their_own_account_with_mfa(org_templates):
+    template = org_templates["StackSetMemberProduction/AccountBaseline"]
+    roles = {r["Properties"]["RoleName"]: r["Properties"] for r in resources_of(template, "AWS::IAM::Role").values() if "RoleName" in r["Properties"]}
+    assert roles["Developer"]["MaxSessionDuration"] == 14400
+    (statement,) = roles["Admin"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {
+        "AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::", {"Ref": "AWS::AccountId"}, ":root"]]}
+    }
+    assert statement["Condition"] == {
+        "Bool": {"aws:MultiFactorAuthPresent": "true"},
+        "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
+    }
+
+
+def test_member_password_policy_ships_its_handler_inline(org_templates):
+    template = org_templates["StackSetMemberSecurity/AccountBaseline"]
+    (policy,) = resources_of(template, "Custom::AccountPasswordPolicy").values()
+    assert json.loads(policy["Properties"]["Policy"]) == {
+        "MinimumPasswordLength": 14,
+        "RequireSymbols": True,
+        "RequireNumbers": True,
+        "RequireUppercaseCharacters": True,
+        "RequireLowercaseCharacters": True,
+        "AllowUsersToChangePassword": True,
+        "HardExpiry": False,
+        "MaxPasswordAge": 90,
+        "PasswordReusePrevention": 24,
+    }
+    (function,) = resources_of(template, "AWS::Lambda::Function").values()
+    assert set(function["Properties"]["Code"]) == {"ZipFile"}
+    assert "import cfnresponse" in function["Properties"]["Code"]["ZipFile"]
+    (grant,) = [p for k, p in resources_of(template, "AWS::IAM::ManagedPolicy").items() if k.startswith("PasswordPolicyHandlerPolicy")]
+    actions = [sorted(s["Action"]) if isinstance(s["Action"], list) else s["Action"] for s in grant["Properties"]["PolicyDocument"]["Statement"]]
+    assert actions == [
+        ["iam:DeleteAccountPasswordPolicy", "iam:UpdateAccountPasswordPolicy"],
+        "logs:CreateLogGroup",
+        ["logs:CreateLogStream", "logs:PutLogEvents"],
+    ]
+
+
+def test_no_member_account_gets_users_or_oidc_roles(org_templates):
+    for stack_id in member_stack_ids(org_templates):
+        types = {r["Type"] for r in org_templates[stack_id]["Resources"].values()}
+        assert not types & {"AWS::IAM::User", "AWS::SecretsManager::Secret", "AWS::IAM::OIDCProvider"}, stack_id
+    assert "AWS::IAM::SAMLProvider" not in {r["Type"] for r in org_templates["StackSetMemberSandbox/AccountBaseline"]["Resources"].values()}
+
+
+def test_single_account_deploy_is_unchanged(org_templates, baseline_template):
+    """The management account (and any single account) keeps plain `cdk deploy`: bootstrap
+    rule, literal account principal, CDK's AwsCustomResource for the password policy."""
+    for template in (org_templates["AccountBaseline"], baseline_template):
+        assert "BootstrapVersion" in template["Parameters"]
+        (policy,) = resources_of(template, "Custom::AccountPasswordPolicy").values()
+        assert "Create" in policy["Properties"]  # AwsCustomResource's SDK call
+    admin = next(
+        r["Properties"] for r in resources_of(baseline_template, "AWS::IAM::Role").values() if r["Properties"].get("RoleName") == "Admin"
+    )
+    # cdk.json's @aws-cdk/core:enablePartitionLiterals renders the partition of a known region.
+    assert admin["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+
+
+def test_a_stackset_member_cannot_declare_users():
+    from aws_cdk import App
+
+    from iam_baseline.config import load_config
+    from iam_baseline.errors import BaselineError
+    from stacks.account_baseline import AccountBaselineStack
+
+    with pytest.raises(BaselineError, match="a StackSet member baseline cannot declare IAM users"):
+        AccountBaselineStack(App(), "Member", config=load_config("config/baseline.yaml"), stackset_member=True)
+
+
+def test_nag_findings_in_member_templates_fail_the_synth(org_synth):
+    """The CLI ignores findings in nested stages; app.py reads the report for them."""
+    from iam_baseline.compliance.report import unacknowledged_findings
+
+    assembly, _ = org_synth
+    assert unacknowledged_findings(assembly.directory) == []
+    report = json.loads((Path(assembly.directory) / "validation-report.json").read_text())
+    checked = {
+        c["constructPath"].split("/")[0]
+        for plugin in report["pluginReports"]
+        for v in plugin.get("suppressedViolations", [])
+        for c in v["violatingConstructs"]
+    }
+    assert {"StackSetMemberSecurity", "StackSetMemberSandbox"} <= checked

@@ -1,0 +1,94 @@
+"""The GitHub Actions workflows: valid against the published workflow schema, OIDC only (no
+AWS keys), production deploys behind a manual approval, and trust policies that admit exactly
+the tokens these jobs present."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials"
+
+
+def _validate(*paths: Path) -> subprocess.CompletedProcess:
+    """check-jsonschema with its vendored copy of the GitHub workflow schema (SchemaStore)."""
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def _load(name: str) -> dict:
+    # PyYAML reads the `on:` key as True (YAML 1.1); the workflow schema check reads it right.
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+def _steps_using(job: dict, action: str) -> list[dict]:
+    return [s for s in job["steps"] if s.get("uses", "").startswith(action + "@")]
+
+
+def test_workflows_match_the_github_workflow_schema():
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "pull-request.yml"]
+    result = _validate(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: broken\non: push\njobs:\n  build:\n    steps:\n      - run: make test\n")  # no runs-on
+    result = _validate(broken)
+    assert result.returncode == 1 and "runs-on" in result.stdout
+
+
+def test_no_long_lived_aws_keys_anywhere():
+    for path in WORKFLOWS:
+        text = path.read_text()
+        for secret in ("aws-access-key-id", "aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID"):
+            assert secret not in text, f"{path.name} mentions {secret}"
+        assert _load(path.name)["permissions"] == {"contents": "read"}  # nothing more by default
+
+
+def test_main_deploys_through_oidc_behind_the_production_approval():
+    workflow = _load("deploy.yml")
+    assert workflow[True]["push"] == {"branches": ["main"]}
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["environment"] == "production"
+    assert deploy["needs"] == "verify"
+    assert deploy["permissions"] == {"contents": "read", "id-token": "write"}
+    (credentials,) = _steps_using(deploy, CREDENTIALS_ACTION)
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+    assert "cdk deploy --all --require-approval never" in deploy["steps"][-1]["run"]
+    verify = " ".join(s.get("run", "") for s in workflow["jobs"]["verify"]["steps"])
+    assert "make test" in verify and "make synth" in verify
+    assert "id-token" not in workflow["jobs"]["verify"].get("permissions", {})
+
+
+def test_pull_requests_test_synth_check_and_post_a_diff_summary():
+    workflow = _load("pull-request.yml")
+    test = " ".join(s.get("run", "") for s in workflow["jobs"]["test"]["steps"])
+    for command in ("make install", "make test", "make synth", "make check"):
+        assert command in test
+    assert "permissions" not in workflow["jobs"]["test"]  # no OIDC token for the test job
+    diff = workflow["jobs"]["diff"]
+    assert diff["permissions"] == {"contents": "read", "id-token": "write"}
+    (credentials,) = _steps_using(diff, CREDENTIALS_ACTION)
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DIFF_ROLE_ARN }}"
+    assert "cdk diff --all" in diff["steps"][-1]["run"] and '>> "$GITHUB_STEP_SUMMARY"' in diff["steps"][-1]["run"]
+
+
+@pytest.mark.parametrize(("role", "job_sub"), [("GitHubDeploy", "environment:production"), ("GitHubDiff", "pull_request")])
+def test_the_trust_policies_admit_the_tokens_of_these_jobs(role, job_sub):
+    """GitHub sends `repo:<org>/<repo>:environment:production` for the deploy job (it has an
+    environment) and `repo:<org>/<repo>:pull_request` for the diff job."""
+    from iam_baseline.config import load_config
+
+    config = load_config(ROOT / "config" / "examples" / "organization.yaml")
+    roles = {r.name: r for r in config.federation.oidc.deploy_roles}
+    assert f"repo:example-org/iam-baseline:{job_sub}" in roles[role].sub_values()
