@@ -131,5 +131,5 @@ def check_break_glass_lock(config: BaselineConfig, path: str | Path) -> str | No
         "and MFA device outside the stack, its alerts and its reviews, while the sealed break-glass "
         "credentials stop matching. Revert the config, or, if the change is intended, record it with "
         "`make break-glass-lock` in a reviewed commit, hand out and test the new credentials, then delete "
-        "the orphaned IAM resources by hand (runbook: docs/detection.md)."
+        "the orphaned IAM resources by hand (runbook: README.md, section Break-glass runbook)."
     )

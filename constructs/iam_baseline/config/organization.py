@@ -130,7 +130,7 @@ class OrganizationConfig(StrictModel):
     management account. ``assignment_shards``: IAM Identity Center assignments are spread
     over this many stacks by a hash of the account id (``iam_baseline.federation.assignment_shards``);
     each must stay under CloudFormation's 500 resources per stack. Changing the number moves
-    accounts between stacks, so it is a deliberate migration (docs/organization.md).
+    accounts between stacks, so it is a deliberate migration (README.md, "Organization-wide rollout").
     """
 
     management_account_id: AccountId = Field(description="The organization's management account.")
@@ -143,7 +143,7 @@ class OrganizationConfig(StrictModel):
     )
     organizational_units: tuple[OrganizationalUnitConfig, ...] = Field(description="OUs (at least one).")
     assignment_shards: int = Field(
-        4, ge=1, le=200, description="Number of Identity Center assignment stacks (1-200); see docs/organization.md."
+        4, ge=1, le=200, description="Number of Identity Center assignment stacks (1-200); see README.md, section Organization-wide rollout."
     )
 
     @model_validator(mode="after")

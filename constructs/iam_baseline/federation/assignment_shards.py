@@ -12,7 +12,7 @@ by a hash of the **account id**, so:
 * the placement depends on nothing else: not on config order, nor on the other accounts.
 
 The number of shards is explicit because changing it moves accounts between stacks (a
-migration, docs/organization.md); :func:`plan_shards` refuses a plan in which a shard would
+migration, README.md section "Organization-wide rollout"); :func:`plan_shards` refuses a plan in which a shard would
 exceed the quota and says how many shards would do. This module is plain Python (no CDK),
 so the plan is cheap to compute and to test. Source: AWS CloudFormation User Guide,
 "CloudFormation quotas" (resources per stack, template body size).
@@ -125,7 +125,7 @@ def plan_shards(
         raise BaselineError(
             f"Identity Center assignment shard {worst.index} would hold {worst.resource_count} resources, over "
             f"CloudFormation's {max_resources} per stack; set organization.assignment_shards to at least "
-            f"{enough} (changing it moves accounts between stacks: see docs/organization.md)"
+            f"{enough} (changing it moves accounts between stacks: see README.md, section Organization-wide rollout)"
         )
     return plan
 
