@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..partitions import partition_of
+
 _NO_VALUE = object()
 
 
@@ -25,13 +27,6 @@ class TemplateError(ValueError):
     """A template value that cannot be resolved offline (or that CloudFormation would refuse)."""
 
 
-def partition_of(region: str) -> str:
-    """``aws``, ``aws-cn`` or ``aws-us-gov`` for a region code."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 class Resolver:

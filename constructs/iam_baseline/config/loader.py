@@ -124,9 +124,14 @@ def _field_description(loc: tuple[str | int, ...]) -> str:
     return (field.description or "") if field is not None else ""
 
 
+#: Longest value quoted in full in an error; longer ones (whole mappings, long lists) are cut.
+#: Long enough for a file path, which is the value to see when a metadata file is refused.
+_VALUE_QUOTE_CHARS = 240
+
+
 def _describe(value: Any) -> str:
     text = json.dumps(value, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _VALUE_QUOTE_CHARS else text[: _VALUE_QUOTE_CHARS - 3] + "..."
 
 
 def problems_from_validation_error(error: ValidationError, text: str = "") -> list[ConfigProblem]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config.models import BaselineConfig
+from ..partitions import partition_of
 
 API_CALL = "AWS API Call via CloudTrail"
 CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
@@ -77,13 +78,6 @@ class DetectionRule:
     pattern: dict[str, Any]
 
 
-def partition_of(region: str) -> str:
-    """The AWS partition of ``region``: ``aws-cn`` for cn-*, ``aws-us-gov`` for us-gov-*, else ``aws``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def global_events_region(region: str) -> str:

@@ -23,12 +23,13 @@ federation"; AWS CDK Developer Guide, "Bootstrapping" (bootstrap template resour
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration
+from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..config.federation import WILDCARDS, DeployRoleConfig, OidcProviderConfig
 from ..identity.arns import iam_arn
+from ..identity.roles import configured_role
 from .policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS
 from .saml import FederatedProvidersPrincipal, check_trust_policy_size
 
@@ -131,14 +132,12 @@ class OidcDeployRole(Construct):
         issuer = provider.config.issuer
         audience = role.audience or provider.config.client_ids[0]
         first, *more = web_identity_conditions(issuer, audience, role.sub_values())
-        self.role = iam.Role(
+        self.role = configured_role(
             self,
             "Resource",
-            role_name=role.name,
+            role,
             path=path,
-            description=role.description or None,
             assumed_by=FederatedProvidersPrincipal([provider.arn], WEB_IDENTITY_ACTION, first),
-            max_session_duration=Duration.seconds(role.max_session_duration_seconds),
         )
         self.role.node.add_dependency(provider)
         for conditions in more:

@@ -18,6 +18,7 @@ IAM Identity Center User Guide, "IAM Identity Center quotas" (inline policy size
 from __future__ import annotations
 
 from ..errors import BaselineError
+from ..partitions import partition_of
 
 import json
 from typing import Any
@@ -59,15 +60,12 @@ def check_policy_size(document: Any, *, limit: int, what: str, hint: str = "") -
     return length
 
 
-def partition_of(region: str | None) -> str:
-    """The partition of a region code; unknown regions get ``aws-us-gov``, the longest name."""
+def partition_for_size(region: str | None) -> str:
+    """The partition of a region code for measuring a policy; an unknown (token) region gets
+    ``aws-us-gov``, the longest partition name, so the measure is never too short."""
     if not region or region.startswith("${Token"):
         return "aws-us-gov"
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+    return partition_of(region)
 
 
 def render_intrinsics(value: Any, *, partition: str, account_id: str, region: str) -> Any:

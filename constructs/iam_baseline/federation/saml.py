@@ -20,13 +20,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..config.federation import SamlProviderConfig, SamlRoleConfig
 from ..identity.arns import iam_arn
-from .policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, check_policy_size, partition_of, render_intrinsics
+from ..identity.roles import configured_role
+from .policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, check_policy_size, partition_for_size, render_intrinsics
 
 #: The audience of assertions posted to the AWS Management Console sign-in endpoint.
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -83,7 +84,7 @@ def check_trust_policy_size(role: iam.Role, *, max_chars: int, hint: str) -> int
     document = stack.resolve(role.assume_role_policy.to_json()) if role.assume_role_policy else {}
     rendered = render_intrinsics(
         document,
-        partition=partition_of(stack.region),
+        partition=partition_for_size(stack.region),
         account_id=stack.account if stack.account.isdigit() else "123456789012",
         region=stack.region,
     )
@@ -156,15 +157,8 @@ class SamlPersonaRole(Construct):
         )
         if session_tags:
             principal = iam.SessionTagsPrincipal(principal)
-        self.role = iam.Role(
-            self,
-            "Resource",
-            role_name=role.name,
-            path=path,
-            description=role.description or None,
-            assumed_by=principal,
-            max_session_duration=Duration.seconds(role.max_session_duration_seconds),
-            managed_policies=list(managed_policies),
+        self.role = configured_role(
+            self, "Resource", role, path=path, assumed_by=principal, managed_policies=managed_policies
         )
         for provider in trusted:
             self.role.node.add_dependency(provider)

@@ -15,6 +15,7 @@ context keys".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
@@ -38,6 +39,37 @@ def mfa_trust_conditions(max_age_seconds: int) -> dict[str, dict[str, object]]:
         "Bool": {"aws:MultiFactorAuthPresent": "true"},
         "NumericLessThan": {"aws:MultiFactorAuthAge": str(max_age_seconds)},
     }
+
+
+class NamedRoleSettings(Protocol):
+    """What a role's config gives every role the baseline creates (RoleConfig, the SAML role
+    and the OIDC deploy role configs all have it)."""
+
+    name: str
+    description: str
+    max_session_duration_seconds: int
+
+
+def configured_role(
+    scope: Construct,
+    id: str,
+    role: NamedRoleSettings,
+    *,
+    path: str,
+    assumed_by: iam.IPrincipal,
+    managed_policies: Sequence[iam.IManagedPolicy] = (),
+) -> iam.Role:
+    """An ``iam.Role`` named, described and session-limited as ``role`` says (3600-43200 s)."""
+    return iam.Role(
+        scope,
+        id,
+        role_name=role.name,
+        path=path,
+        description=role.description or None,
+        assumed_by=assumed_by,
+        max_session_duration=Duration.seconds(role.max_session_duration_seconds),
+        managed_policies=list(managed_policies),
+    )
 
 
 class MfaAssumableRole(Construct):
@@ -75,13 +107,6 @@ class MfaAssumableRole(Construct):
         super().__init__(scope, id)
         account = iam.AccountPrincipal(account_id) if account_id else iam.AccountRootPrincipal()
         principal = account.with_conditions(mfa_trust_conditions(mfa_max_age_seconds))
-        self.role = iam.Role(
-            self,
-            "Resource",
-            role_name=role.name,
-            path=path,
-            description=role.description or None,
-            assumed_by=principal,
-            max_session_duration=Duration.seconds(role.max_session_duration_seconds),
-            managed_policies=list(managed_policies),
+        self.role = configured_role(
+            self, "Resource", role, path=path, assumed_by=principal, managed_policies=managed_policies
         )
