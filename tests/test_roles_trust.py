@@ -98,10 +98,10 @@ def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
         ("AccountBaseline", "GitHubDeploy"): [{
             "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
             "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
-            "Condition": {"StringEquals": {f"{github}:aud": "sts.amazonaws.com", f"{github}:sub": [
-                "repo:example-org/infrastructure:ref:refs/heads/main",
-                "repo:example-org/infrastructure:environment:production",
-            ]}},
+            "Condition": {"StringEquals": {
+                f"{github}:aud": "sts.amazonaws.com",
+                f"{github}:sub": "repo:example-org/infrastructure:environment:production",
+            }},
         }],
         # CDK's custom-resource function (password policy; Identity Center name lookups).
         ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,

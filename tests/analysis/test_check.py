@@ -85,3 +85,41 @@ def test_check_fails_on_an_unacknowledged_lint_finding(assembly_copy, capsys):
     assert main(["--out", str(assembly_copy), "--config", CONFIG]) == 1
     failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
     assert any(line.startswith("FAIL policy-lint: policy/baseline/ForceMFA:") and "UNKNOWN_ACTION" in line for line in failures)
+
+
+def test_check_fails_when_developers_may_assume_roles_outside_the_workload_path(assembly_copy, capsys):
+    """Roles outside the assembly (the CDK bootstrap deploy role) have unknown trust policies;
+    the caller's own policies decide, so removing the guard-rail Deny must show."""
+    template_path = assembly_copy / "AccountBaseline.template.json"
+    template = json.loads(template_path.read_text())
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::IAM::ManagedPolicy":
+            document = resource["Properties"]["PolicyDocument"]
+            document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != "DenyAssumeRoleOutsideWorkload"]
+    template_path.write_text(json.dumps(template))
+
+    assert main(["--out", str(assembly_copy), "--config", CONFIG]) == 1
+    failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
+    assert any(line.startswith("FAIL developer-no-cdk-bootstrap-deploy-role:") for line in failures)
+    assert any(line.startswith("FAIL developer-no-foreign-account-trusting-role:") for line in failures)
+
+
+def test_check_fails_when_federated_trust_conditions_are_removed(assembly_copy, capsys):
+    """Each federated role trusts only its provider, audience and subject: without the
+    conditions, the matrix rows for a foreign audience, repository or branch job fail."""
+    template_path = assembly_copy / "AccountBaseline.template.json"
+    template = json.loads(template_path.read_text())
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::IAM::Role" and resource["Properties"].get("RoleName") in ("FederatedAdmin", "GitHubDeploy"):
+            for statement in resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+                statement.pop("Condition", None)
+    template_path.write_text(json.dumps(template))
+
+    assert main(["--out", str(assembly_copy), "--config", CONFIG]) == 1
+    failed = {line.split(":")[0].removeprefix("FAIL ") for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")}
+    assert failed == {
+        "saml-admin-wrong-audience",
+        "ci-no-deploy-from-unapproved-branch-job",
+        "ci-no-deploy-from-other-repository",
+        "ci-no-deploy-with-other-audience",
+    }

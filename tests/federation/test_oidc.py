@@ -49,10 +49,8 @@ def test_default_app_github_deploy_role(baseline_template):
             "Condition": {
                 "StringEquals": {
                     f"{GITHUB}:aud": "sts.amazonaws.com",
-                    f"{GITHUB}:sub": [
-                        "repo:example-org/infrastructure:ref:refs/heads/main",
-                        "repo:example-org/infrastructure:environment:production",
-                    ],
+                    # Only the production environment: its reviewers gate every use.
+                    f"{GITHUB}:sub": "repo:example-org/infrastructure:environment:production",
                 }
             },
         }

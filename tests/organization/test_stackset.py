@@ -172,3 +172,13 @@ def test_nag_findings_in_member_templates_fail_the_synth(org_synth):
         for c in v["violatingConstructs"]
     }
     assert {"StackSetMemberSecurity", "StackSetMemberSandbox"} <= checked
+
+
+def test_access_check_passes_on_the_organization_example(org_synth, capsys):
+    """The pull-request workflow runs `make check` on this config: it must hold."""
+    from iam_baseline.analysis.check import main
+
+    assembly, _ = org_synth
+    assert main(["--out", str(assembly.directory), "--config", "config/examples/organization.yaml"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.endswith(" checks, 0 failed")

@@ -10,12 +10,12 @@ identity-based policies and permissions boundary (:func:`~.evaluator.evaluate`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
 from ..config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
 from ..config.models import BaselineConfig
-from .evaluator import Decision, Outcome, Request, evaluate, evaluate_assume_role
+from .evaluator import Decision, Request, evaluate, evaluate_assume_role
 from .subjects import Subject, external_subject, fill, subject_for
 from .templates import AccountModel, Principal
 
@@ -78,8 +78,13 @@ def decide(model: AccountModel, subject: Subject, action: str, resource: str, ex
     if action.lower() in ASSUME_ROLE_ACTIONS:
         role = model.principals.get(resource)
         if role is None or role.trust is None:
-            # Not a role of the assembly: its trust policy is unknown, so nobody provably gets in.
-            return Decision(Outcome.IMPLICIT_DENY, f"{resource} is not a role of the assembly (trust policy unknown)")
+            # A role outside the assembly (the CDK bootstrap roles, roles of other tools or
+            # accounts): its trust policy is unknown, so assume the worst, that it trusts the
+            # caller's account, as the CDK bootstrap roles do. The caller's own identity-based
+            # policies and boundary then decide; a "denied" row holds only if they deny.
+            decision = evaluate(request, identity=subject.identity, boundary=subject.boundary)
+            return replace(decision, reason=f"{decision.reason} (trust policy of {resource} unknown: "
+                           "decided by the caller's policies, as if the role trusted the account)")
         return evaluate_assume_role(request, trust_policy=role.trust, identity=subject.identity, boundary=subject.boundary)
     return evaluate(request, identity=subject.identity, boundary=subject.boundary)
 
