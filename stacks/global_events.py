@@ -41,7 +41,7 @@ class GlobalEventsStack(Stack):
             stack_name=f"{config.stack_name}-GlobalEvents",
             env=Environment(account=config.account_id, region=region),
             description=f"cdk-iam-baseline: forwards IAM and sign-in events from {region} to {config.region}.",
-            termination_protection=True,
+            termination_protection=config.termination_protection,
         )
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)

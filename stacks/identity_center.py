@@ -44,6 +44,8 @@ class IdentityCenterStack(Stack):
             id,
             stack_name=center.stack_name,
             env=Environment(account=center.account_id, region=center.region),
+            # Deleting it would remove access (or the baseline) across accounts at once.
+            termination_protection=config.termination_protection,
             description="cdk-iam-baseline: IAM Identity Center permission sets and assignments.",
         )
         for key, value in config.tags.items():

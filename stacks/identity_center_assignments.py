@@ -42,6 +42,8 @@ class AssignmentShardStack(Stack):
             id,
             stack_name=f"{center.stack_name}-Assignments-{shard.index:03d}",
             env=Environment(account=center.account_id, region=center.region),
+            # Deleting it would remove access (or the baseline) across accounts at once.
+            termination_protection=config.termination_protection,
             description=f"cdk-iam-baseline: IAM Identity Center account assignments, shard {shard.index}.",
             analytics_reporting=False,  # keeps the resource count exactly the planned one
         )

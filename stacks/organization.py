@@ -42,6 +42,8 @@ class OrganizationRolloutStack(Stack):
             id,
             stack_name=rollout.stack_name,
             env=Environment(account=organization.admin_account_id, region=config.region),
+            # Deleting it would remove access (or the baseline) across accounts at once.
+            termination_protection=config.termination_protection,
             description="cdk-iam-baseline: account baseline StackSets (service-managed, per OU).",
         )
         for key, value in config.tags.items():

@@ -182,3 +182,11 @@ def test_access_check_passes_on_the_organization_example(org_synth, capsys):
     assert main(["--out", str(assembly.directory), "--config", "config/examples/organization.yaml"]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.endswith(" checks, 0 failed")
+
+
+def test_organization_wide_stacks_have_termination_protection(org_synth):
+    """Deleting the rollout or an Identity Center stack would remove the baseline or access
+    across accounts at once."""
+    assembly, _ = org_synth
+    protected = {s.stack_name: s.termination_protection for s in assembly.stacks}
+    assert protected and all(protected.values()), protected

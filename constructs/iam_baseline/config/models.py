@@ -243,9 +243,10 @@ class BaselineConfig(StrictModel):
     termination_protection: bool = Field(
         True,
         description=(
-            "CloudFormation termination protection of the account baseline stack, which holds the last ways "
-            "in (Admin role, break-glass). Turn off only for throwaway environments (the local deploy "
-            "rehearsal: moto does not implement UpdateTerminationProtection)."
+            "CloudFormation termination protection of every stack of the baseline: the account baseline holds "
+            "the last ways in (Admin role, break-glass); the organization rollout and Identity Center stacks "
+            "grant or remove access across accounts at once. Turn off only for throwaway environments (the "
+            "local deploy rehearsal: moto does not implement UpdateTerminationProtection) or to retire a stack."
         ),
     )
     password_policy: PasswordPolicyConfig = PasswordPolicyConfig()
