@@ -153,11 +153,22 @@ def _edges(model: AccountModel) -> list[tuple[str, str, str]]:
             for kind, ids in (st.principals or {}).items():
                 for ident in ids:
                     if kind != "AWS":
-                        edges.append((f"{kind.lower()}:{ident}", role.ref, "trust"))
+                        # A service trusts itself only on behalf of its own resources; a federated
+                        # trust without conditions admits any identity of the provider.
+                        gate = " (service)" if kind == "Service" else " (conditions)" if st.conditions else " (unconditioned)"
+                        edges.append((f"{kind.lower()}:{ident}", role.ref, "trust" + gate))
                     else:
                         gate = " (MFA)" if "multifactorauth" in _conditions(st).lower() else ""
                         edges.append((f"account:{ident.split(':')[4] if ':' in ident else ident}", role.ref, "trust" + gate))
     return edges
+
+
+def _short(ref: str) -> str:
+    """``federated:arn:aws:iam::1:saml-provider/Okta`` -> ``federated:saml-provider/Okta``."""
+    kind, _, ident = ref.partition(":")
+    if ident.startswith("arn:"):
+        return f"{kind}:{ident.split(':', 5)[-1]}"
+    return ref
 
 
 def svg(run: CheckRun) -> str:
@@ -190,14 +201,18 @@ def svg(run: CheckRun) -> str:
         parts.append(f'<text x="{20 + ci * (box_w + gap_x)}" y="30" font-weight="bold">{title}</text>')
     for a, b, label in edges:
         (x1, y1), (x2, y2) = pos[a], pos[b]
-        colour = "#b00" if "MFA" not in label and label != "member" else "#555"
+        # Red: a way in that no MFA or federation condition gates.
+        gated = "MFA" in label or "(conditions)" in label or "(service)" in label or label == "member"
+        colour = "#555" if gated else "#b00"
         # Trust sources sit right of the roles: their edges run leftwards into the role.
         start, end = (x1, x2 + box_w) if x1 > x2 else (x1 + box_w, x2)
         parts.append(
             f'<line x1="{start}" y1="{y1 + box_h // 2}" x2="{end}" y2="{y2 + box_h // 2}" stroke="{colour}" '
             f'marker-end="url(#arrow)"><title>{html.escape(a)} -> {html.escape(b)}: {html.escape(label)}</title></line>'
         )
-        mx, my = (start + end) // 2, (y1 + y2) // 2 + box_h // 2 - 4
+        # Labels sit near the arrow head, where edges into one box have spread apart least
+        # and so overlap least with the labels of other edges.
+        mx, my = start + (end - start) * 3 // 4, y1 + (y2 - y1) * 3 // 4 + box_h // 2 - 4
         parts.append(f'<text x="{mx - 20}" y="{my}" fill="{colour}" font-size="10">{html.escape(label)}</text>')
     by_ref = {p.ref: p for p in model.principals.values()}
     for ref, (x, y) in pos.items():
@@ -206,7 +221,8 @@ def svg(run: CheckRun) -> str:
         fill = "#fde2e2" if admin else "#e8f0fe" if principal else "#f4f4f4"
         detail = summary(model, principal) if principal else "outside the assembly"
         parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="{box_h}" rx="6" fill="{fill}" stroke="#333"/>')
-        name = ref if len(ref) <= 38 else ref[:35] + "..."
+        name = _short(ref)
+        name = name if len(name) <= 38 else name[:35] + "..."
         parts.append(
             f'<text x="{x + 8}" y="{y + 20}" font-weight="bold"><title>{html.escape(ref)}</title>'
             f'{html.escape(name)}{" (admin)" if admin else ""}</text>'
@@ -221,7 +237,7 @@ def html_page(run: CheckRun, markdown_text: str) -> str:
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Access report</title></head><body>"
         f"<h1>Access report</h1><p>{len(run.results)} checks, {failed} failed. "
-        "Red boxes are admin-equivalent; red edges carry no MFA condition.</p>"
+        "Red boxes are admin-equivalent; red edges are ways in that no MFA or federation condition gates.</p>"
         f"{svg(run)}<h2>Details</h2><pre>{html.escape(markdown_text)}</pre></body></html>\n"
     )
 
