@@ -77,19 +77,24 @@ def main(argv: list[str] | None = None) -> int:
             write_lock(lock_path_for(path), config)
             print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
             return 0
-        note = check_break_glass_lock(config, lock_path_for(path))
+        note = check_break_glass_lock(config, lock_path_for(path), write_missing=False)
     except (ConfigError, BreakGlassLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if note:
-        print(f"note: {note}", file=sys.stderr)
     try:
         app = build_app(config)
     except BaselineError as error:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
         return 2
-    assembly = app.synth()
+    try:
+        assembly = app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+        # CDK has printed every finding and written the validation report; no trace needed.
+        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
     from iam_baseline.compliance.report import unacknowledged_findings
 
     findings = unacknowledged_findings(assembly.directory)
@@ -97,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         # The CLI ignores findings in nested stages (the StackSet member templates).
         print(f"error: {len(findings)} unacknowledged finding(s):", *findings, sep="\n  ", file=sys.stderr)
         return 1
+    if note:
+        # Only a config that synthesized cleanly gets its break-glass names recorded.
+        write_lock(lock_path_for(path), config)
+        print(f"note: {note}", file=sys.stderr)
     return 0
 
 

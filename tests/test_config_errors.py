@@ -140,7 +140,7 @@ BAD_CONFIGS = {
         'account_id: "111122223333"\nregion: europe-west1\n',
         "region",
         '"europe-west1"',
-        "not allowed: expected an AWS region code such as 'eu-west-1' or 'us-gov-west-1'",
+        "'europe-west1' is not an AWS region (a region code such as 'eu-west-1'); did you mean 'eu-west-1'?",
         line=2,
     ),
     "missing required key": Bad(
@@ -212,7 +212,7 @@ BAD_CONFIGS = {
         MINIMAL + "roles:\n  admin:\n    name: Admin Role\n",
         "roles.admin.name",
         '"Admin Role"',
-        "not allowed: expected 1-64 characters of letters, digits and +=,.@_-",
+        "not allowed: expected Role name (1-64 characters of [A-Za-z0-9+=,.@_-]).",
         line=5,
     ),
     "users without allow_password_change_without_mfa": Bad(
@@ -461,4 +461,4 @@ def test_cdk_synth_refuses_bad_config(tmp_path):
         timeout=120,
     )
     _assert_refused(run, outdir)
-    assert "region (line 2): not allowed: expected an AWS region code" in run.stdout + run.stderr
+    assert "region (line 2): 'europe-west1' is not an AWS region" in run.stdout + run.stderr

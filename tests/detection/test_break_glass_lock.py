@@ -120,3 +120,21 @@ def test_recording_on_purpose_accepts_the_rename(project, monkeypatch):
     monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
     assert app.main(["--record-break-glass-lock"]) == 0
     assert check_break_glass_lock(config, lock_path_for(project)) is None
+
+
+def test_a_failed_build_records_no_lock(tmp_path, monkeypatch, capsys):
+    """The lock of a new config is written only once its synth succeeded."""
+    import app
+    from iam_baseline.errors import BaselineError
+
+    config_file = tmp_path / "new.yaml"
+    config_file.write_text(DEFAULT_TEXT)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(config_file)}))
+
+    def refuse(*args, **kwargs):
+        raise BaselineError("trust policy of role X is 2337 characters (whitespace excluded), 289 over the quota of 2048")
+
+    monkeypatch.setattr(app, "build_app", refuse)
+    assert app.main([]) == 2
+    assert "error: trust policy of role X" in capsys.readouterr().err
+    assert not lock_path_for(config_file).exists()

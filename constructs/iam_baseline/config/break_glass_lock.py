@@ -101,11 +101,14 @@ def differences(recorded: dict[str, Any], current: dict[str, Any] | None) -> lis
     return lines
 
 
-def check_break_glass_lock(config: BaselineConfig, path: str | Path) -> str | None:
+def check_break_glass_lock(config: BaselineConfig, path: str | Path, *, write_missing: bool = True) -> str | None:
     """Compare ``config`` with the lock at ``path``; write the lock if there is none.
 
+    With ``write_missing=False`` a missing lock is only reported (the caller writes it once
+    the synth has succeeded, so a failed synth leaves no lock behind).
+
     Returns:
-        A note to print when the lock was written, else ``None``.
+        A note to print when the lock was (or is to be) written, else ``None``.
 
     Raises:
         BreakGlassLockError: the config differs from the recorded names (the message lists
@@ -118,7 +121,8 @@ def check_break_glass_lock(config: BaselineConfig, path: str | Path) -> str | No
     if recorded is None:
         if current is None:
             return None
-        write_lock(path, config)
+        if write_missing:
+            write_lock(path, config)
         return f"recorded the break-glass names in {path}; commit it with the config"
     problems = differences(recorded, current)
     if not problems:

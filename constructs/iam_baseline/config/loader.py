@@ -168,7 +168,13 @@ def problems_from_validation_error(error: ValidationError, text: str = "") -> li
             hint_key = "tags" if loc[0] == "tags" and not key_error else loc[-1]
             if key_error and "baselines" in loc:
                 hint_key = "baseline"
-            hint = _PATTERN_HINTS.get(hint_key, "a value as config/baseline.schema.json describes")
+            # A field's own description states its rule; "name" is shared by fields with
+            # different rules (roles, SAML providers, permission sets), so it defers to it.
+            described = "" if key_error or loc[0] == "tags" else _field_description(loc)
+            if hint_key in _PATTERN_HINTS and (hint_key != "name" or not described):
+                hint = _PATTERN_HINTS[hint_key]
+            else:
+                hint = described or "a value as config/baseline.schema.json describes"
             message = f"not allowed: expected {hint}"
         elif err["type"] == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
             # e.g. an unquoted account id, which YAML reads as a number

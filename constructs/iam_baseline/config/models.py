@@ -12,9 +12,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from . import detection
+from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig
 
@@ -38,10 +49,11 @@ IamPath = Annotated[
 #: A 12-digit AWS account id. Source: AWS Account Management Reference, "View AWS account identifiers".
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 
-#: A commercial, GovCloud or China region code such as ``eu-west-1`` or ``us-gov-west-1``.
+#: An AWS region code such as ``eu-west-1`` or ``us-gov-west-1``, one of :data:`KNOWN_REGIONS`.
 RegionName = Annotated[
     str,
-    StringConstraints(pattern=r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(?:[a-z]+-)+\d$"),
+    AfterValidator(known_region),
+    WithJsonSchema({"type": "string", "enum": sorted(KNOWN_REGIONS)}),
 ]
 
 
