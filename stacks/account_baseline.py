@@ -27,9 +27,29 @@ from iam_baseline.identity import (
     HumanUserGroup,
     MfaAssumableRole,
 )
-from iam_baseline.identity.personas import DEVELOPER_GUARDRAILS_POLICY_NAME, persona_policies
+from iam_baseline.identity.personas import (
+    DEVELOPER_GUARDRAILS_POLICY_NAME,
+    DEVELOPER_PROTECTION_POLICY_NAME,
+    persona_policies,
+)
+from iam_baseline.identity.protection import PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE, ProtectedResources
 from stacks.detection import add_detection
 from iam_baseline.identity.users import initial_password_length
+
+
+def protected_resources(config: BaselineConfig) -> ProtectedResources:
+    """The detection resources of ``config`` that the guard rails protect by name too: the
+    alert topic, the enabled analyzers and the CloudTrail log group of the metric filters."""
+    detection = config.detection
+    if detection is None:
+        return ProtectedResources()
+    analyzers = detection.access_analyzer
+    trail_log_group = detection.alerts.cloudtrail_log_group_name
+    return ProtectedResources(
+        topic_names=(detection.alerts.topic_name,),
+        analyzer_names=tuple(a.name for a in (analyzers.external_access, analyzers.unused_access) if a.enabled),
+        log_group_names=(trail_log_group,) if trail_log_group else (),
+    )
 
 
 class AccountBaselineStack(Stack):
@@ -68,6 +88,11 @@ class AccountBaselineStack(Stack):
         path = config.iam_path
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
+        # Every taggable resource of the stack (and the stack itself): the guard rails deny
+        # developers any change to what carries this tag.
+        if config.protection_tag:
+            Tags.of(self).add(PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE)
+        protected = protected_resources(config)
 
         force_mfa = ForceMfaPolicy(
             self,
@@ -82,6 +107,8 @@ class AccountBaselineStack(Stack):
             path=path,
             workload_role_path=config.workload_role_path,
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
+            developer_stack_prefixes=config.developer_stack_prefixes,
+            protected=protected,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -90,9 +117,15 @@ class AccountBaselineStack(Stack):
             path=path,
             workload_role_path=config.workload_role_path,
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
+            developer_stack_prefixes=config.developer_stack_prefixes,
+            protected=protected,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
+            protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )
-        own_policies = {DEVELOPER_GUARDRAILS_POLICY_NAME: guardrails.policy}
+        own_policies = {
+            DEVELOPER_GUARDRAILS_POLICY_NAME: guardrails.policy,
+            DEVELOPER_PROTECTION_POLICY_NAME: guardrails.protection_policy,
+        }
 
         def managed_policies(persona: Persona) -> list[iam.IManagedPolicy]:
             """The persona's policies, shared by its MFA role and its SAML role."""

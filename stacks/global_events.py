@@ -17,6 +17,7 @@ from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.detection import DetectionEventRules, detection_rules, forward_to_bus, global_events_region, partition_of
+from iam_baseline.identity.protection import PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE
 
 
 def needs_global_events_stack(config: BaselineConfig) -> bool:
@@ -45,6 +46,9 @@ class GlobalEventsStack(Stack):
         )
         for key, value in config.tags.items():
             Tags.of(self).add(key, value)
+        # The account baseline's guard rails deny developers any change to these rules.
+        if config.protection_tag:
+            Tags.of(self).add(PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE)
         home_bus = (
             f"arn:{partition_of(config.region)}:events:{config.region}:{config.account_id}:event-bus/default"
         )

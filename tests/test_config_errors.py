@@ -40,8 +40,9 @@ BAD_CONFIGS = {
         "colour",
         '"blue"',
         "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
-        "developer_cdk_qualifiers, federation, groups, iam_path, mfa, organization, password_policy, region, "
-        "roles, stack_name, tags, termination_protection, users, workload_role_path",
+        "developer_cdk_qualifiers, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, "
+        "password_policy, protection_tag, region, roles, stack_name, tags, termination_protection, users, "
+        "workload_role_path",
         line=3,
     ),
     "unknown nested key (typo)": Bad(
@@ -50,6 +51,19 @@ BAD_CONFIGS = {
         "14",
         "unknown key; allowed keys: allow_users_to_change_password, hard_expiry, max_age_days, minimum_length,",
         line=4,
+    ),
+    "developer stack prefix covering the baseline's stack": Bad(
+        MINIMAL + "stack_name: dev-baseline\n",
+        "developer_stack_prefixes",
+        '["dev-", "sandbox-"]',
+        "['dev-'] would let developers write to the baseline's own stack 'dev-baseline'",
+    ),
+    "developer stack prefix not a stack name start": Bad(
+        MINIMAL + "developer_stack_prefixes: [team_a]\n",
+        "developer_stack_prefixes[0]",
+        '"team_a"',
+        "not allowed: expected a stack name prefix: a letter, then letters, digits and hyphens, at most 64",
+        line=3,
     ),
     "wrong type: string for a boolean": Bad(
         MINIMAL + 'password_policy:\n  require_symbols: "yes"\n',

@@ -17,8 +17,8 @@ policy and e-mail subscriptions are not), ``AWS::CDK::Metadata``, and in the boo
 the persona roles' AWS managed and guard-rail policies are not attached (a policy that lists
 its ``Roles`` is). Custom resources are not run: moto invokes their Lambda function
 in Docker, which is absent here, so the account password policy is never set. The
-rehearsal config also leaves out ``tags``: moto fails to create a tagged KMS key from
-CloudFormation (``KeyError: 'TagKey'``), and turns termination protection off: moto does not
+rehearsal config also leaves out ``tags`` and turns ``protection_tag`` off: moto fails to
+create a tagged KMS key from CloudFormation (``KeyError: 'TagKey'``), and turns termination protection off: moto does not
 implement ``UpdateTerminationProtection``, which the CLI calls for a protected stack (the
 default config's stack is protected, and a test asserts that). Trust and permission policies are stored, never
 evaluated. The test asserts that exact list of skipped types from the emulator's log, so a
@@ -122,6 +122,7 @@ def deployed(moto, tmp_path_factory):
     config["account_id"] = ACCOUNT
     config["region"] = REGION
     config.pop("tags")  # moto cannot create a tagged KMS key from CloudFormation (see the docstring)
+    config["protection_tag"] = False  # the same: the guard rails' protection tag lands on the KMS keys
     config["termination_protection"] = False  # moto has no UpdateTerminationProtection (see the docstring)
     (work / "baseline.yaml").write_text(yaml.safe_dump(config))
     env = _aws_env(endpoint)
@@ -177,7 +178,8 @@ def test_the_permissions_boundary_policy_is_deployed_with_its_denies(deployed):
     document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
     document = json.loads(document) if isinstance(document, str) else document
     denied = {a for s in document["Statement"] if s["Effect"] == "Deny" for a in _list(s.get("Action", []))}
-    assert {"iam:DeleteRolePermissionsBoundary", "iam:CreateUser", "iam:CreateAccessKey"} <= denied
+    # (IAM user management and boundary removal are never allowed by the boundary: no Deny needed.)
+    assert {"iam:PutRolePermissionsBoundary", "iam:CreatePolicyVersion", "sts:AssumeRole", "cloudformation:*Stack"} <= denied
 
 
 def _list(value):

@@ -6,14 +6,27 @@ out of reach."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from iam_baseline.analysis.evaluator import Statement
+from iam_baseline.analysis.patterns import lookup_in
+from iam_baseline.identity.protection import (
+    NAMED_READ_ACTIONS,
+    PROTECTED_READ_ACTIONS,
+    ROLE_ARN_ACTIONS,
+    STACK_WRITE_ACTIONS,
+    ProtectedResources,
+)
 
 from template_tools import (
     ACCOUNT,
     REGION,
     applies_to,
+    as_list,
+    assembly_templates,
     iam_arn,
     resolve,
     resource_at,
@@ -51,6 +64,10 @@ class Rails:
     workload_path: str
     stack_name: str
     cdk_qualifiers: tuple[str, ...]
+    stack_prefixes: tuple[str, ...]
+    topic: str
+    analyzers: tuple[str, ...]
+    log_groups: tuple[str, ...]
 
     def documents(self):
         return {"boundary": self.boundary, "guardrails": self.guardrails}
@@ -64,60 +81,69 @@ def rails(request, baseline_template, tmp_path_factory) -> Rails:
     if request.param == "default-baseline":
         template, iam_path, workload_path = baseline_template, "/baseline/", "/workload/"
         stack_name, qualifiers = "IamBaseline", ()
+        prefixes, topic, log_groups = ("dev-", "sandbox-"), "iam-baseline-alerts", ()
+        analyzers = ("iam-baseline-external-access", "iam-baseline-unused-access")
         boundary = resource_at(template, "DeveloperBoundary/Resource/Resource")
         guardrails = resource_at(template, "DeveloperGuardrails/Resource/Resource")
+        protection = resource_at(template, "DeveloperGuardrails/Protection/Resource")
     else:
         from iam_baseline.identity import DeveloperGuardrailsPolicy, DeveloperPermissionsBoundary
 
         iam_path, workload_path = "/platform/", "/apps/team-a/"
         stack_name, qualifiers = "Unit", ("apps1", "apps2")  # synth_unit_stack's stack
+        prefixes, topic, analyzers, log_groups = ("team-a-",), "alerts", ("external",), ("org-trail",)
+        names = ProtectedResources(topic_names=(topic,), analyzer_names=analyzers, log_group_names=log_groups)
+        scope = dict(path=iam_path, workload_role_path=workload_path, assumable_cdk_qualifiers=qualifiers,
+                     developer_stack_prefixes=prefixes, protected=names)
 
         def build(stack):
-            b = DeveloperPermissionsBoundary(stack, "Boundary", path=iam_path, workload_role_path=workload_path,
-                                             assumable_cdk_qualifiers=qualifiers)
-            DeveloperGuardrailsPolicy(stack, "Guardrails", boundary_arn=b.arn, path=iam_path,
-                                      workload_role_path=workload_path, assumable_cdk_qualifiers=qualifiers)
+            b = DeveloperPermissionsBoundary(stack, "Boundary", **scope)
+            DeveloperGuardrailsPolicy(stack, "Guardrails", boundary_arn=b.arn, **scope)
 
         template = synth_unit_stack(build, tmp_path_factory.mktemp("rails"))
         by_name = {
             r["Properties"]["ManagedPolicyName"]: r for r in resources(template, "AWS::IAM::ManagedPolicy").values()
         }
         boundary, guardrails = by_name["DeveloperBoundary"], by_name["DeveloperGuardrails"]
+        protection = by_name["DeveloperProtection"]
     assert boundary["Properties"]["Path"] == iam_path
     return Rails(
         boundary=statements(boundary["Properties"]["PolicyDocument"], stack_name=stack_name),
-        guardrails=statements(guardrails["Properties"]["PolicyDocument"], stack_name=stack_name),
+        # The Developer role's two customer managed policies, read as one document.
+        guardrails=[
+            *statements(guardrails["Properties"]["PolicyDocument"], stack_name=stack_name),
+            *statements(protection["Properties"]["PolicyDocument"], stack_name=stack_name),
+        ],
         boundary_arn=iam_arn(f"policy{iam_path}DeveloperBoundary"),
         iam_path=iam_path,
         workload_path=workload_path,
         stack_name=stack_name,
         cdk_qualifiers=qualifiers,
+        stack_prefixes=prefixes,
+        topic=topic,
+        analyzers=analyzers,
+        log_groups=log_groups,
     )
 
 
-def _decide(stmts: list[dict], action: str, resource: str, context: dict[str, str]) -> str:
-    """"Deny", "Allow" or "implicit" for one request against one identity policy.
-
-    Evaluates only the condition operators these policies use (StringEquals, StringNotEquals;
-    a StringNotEquals on an absent key matches, as in IAM).
-    """
-
-    def condition_holds(stmt: dict) -> bool:
-        for operator, pairs in stmt.get("Condition", {}).items():
-            for key, expected in pairs.items():
-                present = context.get(key)
-                if operator == "StringEquals" and present != expected:
-                    return False
-                if operator == "StringNotEquals" and present == expected:
-                    return False
-                if operator not in ("StringEquals", "StringNotEquals"):
-                    raise AssertionError(f"unexpected operator {operator}")
-        return True
-
-    matching = [s for s in stmts if applies_to(s, action, resource) and condition_holds(s)]
-    if any(s["Effect"] == "Deny" for s in matching):
+def _decide(stmts: list[dict], action: str, resource: str, context: dict[str, str | list[str]]) -> str:
+    """"Deny", "Allow" or "implicit" for one request against one policy document, with the
+    project's statement matching and condition semantics (iam_baseline.analysis)."""
+    request_context = {key.lower(): value for key, value in context.items()}
+    lookup = lookup_in(request_context)
+    matching = [
+        s for s in (Statement.parse(i, raw) for i, raw in enumerate(stmts))
+        if s.covers_action(action) and s.covers_resource(resource, lookup) and s.conditions_hold(request_context, lookup)
+    ]
+    if any(s.effect == "Deny" for s in matching):
         return "Deny"
     return "Allow" if matching else "implicit"
+
+
+def _refused(doc: str, decision: str) -> bool:
+    """The guard rails refuse explicitly (another attached policy could allow); the boundary
+    refuses whatever it does not allow (nothing can override a boundary's implicit deny)."""
+    return decision == "Deny" if doc == "guardrails" else decision != "Allow"
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])
@@ -165,7 +191,7 @@ def test_boundary_cannot_be_removed_deleted_or_edited(rails, doc):
     stmts = rails.documents()[doc]
     boundary_context = {"iam:PermissionsBoundary": rails.boundary_arn}
     for resource in (rails.role("etl"), rails.role("Admin", path=rails.iam_path)):
-        assert _decide(stmts, "iam:DeleteRolePermissionsBoundary", resource, boundary_context) == "Deny"
+        assert _refused(doc, _decide(stmts, "iam:DeleteRolePermissionsBoundary", resource, boundary_context))
     for action in POLICY_VERSION_ACTIONS:
         assert _decide(stmts, action, rails.boundary_arn, {}) == "Deny", action
         # ... and the same for the baseline's other policies (force-MFA, guard rails, ...)
@@ -260,23 +286,26 @@ def test_only_workload_roles_and_opted_in_cdk_roles_can_be_assumed(rails, doc):
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])
-def test_baseline_stacks_and_functions_are_read_only(rails, doc):
-    """Updating a baseline stack runs with its CloudFormation service role and the baseline's
-    functions hold IAM rights: both stay out of reach, but their configuration stays readable."""
+def test_baseline_resources_by_name_are_read_only(rails, doc):
+    """Updating a baseline stack runs with its CloudFormation service role, the baseline's
+    functions hold IAM rights, its rules, topic, analyzers and log groups are the detection:
+    all out of reach by name (whatever the service's aws:ResourceTag support), all readable."""
     stmts = rails.documents()[doc]
     name = rails.stack_name
-    assert statement({"Statement": stmts}, "DenyBaselineStacksAndFunctions") == {
-        "Sid": "DenyBaselineStacksAndFunctions",
+    assert statement({"Statement": stmts}, "DenyBaselineResourcesByName") == {
+        "Sid": "DenyBaselineResourcesByName",
         "Effect": "Deny",
-        "NotAction": [
-            "cloudformation:Describe*", "cloudformation:Get*", "cloudformation:List*",
-            "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:List*",
-            "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds",
-        ],
-        "Resource": [
+        "NotAction": list(NAMED_READ_ACTIONS),
+        "Resource": sorted([  # CDK sorts a statement's resources
             f"arn:aws:cloudformation:*:{ACCOUNT}:stack/{name}*/*",  # every region: <name>-GlobalEvents too
             f"arn:aws:lambda:*:{ACCOUNT}:function:{name}*",
-        ],
+            f"arn:aws:events:*:{ACCOUNT}:rule/{name}*",  # CloudFormation names rules <stack>-<id>-<suffix>
+            f"arn:aws:sns:*:{ACCOUNT}:{rails.topic}*",  # the topic and its subscriptions
+            *(f"arn:aws:access-analyzer:*:{ACCOUNT}:analyzer/{a}*" for a in rails.analyzers),
+            f"arn:aws:logs:*:{ACCOUNT}:log-group:/aws/lambda/{name}*",
+            f"arn:aws:logs:*:{ACCOUNT}:log-group:/iam-baseline/account-password-policy*",
+            *(f"arn:aws:logs:*:{ACCOUNT}:log-group:{g}*" for g in rails.log_groups),
+        ]),
     }
     for stack in (f"{name}/0d1e2f", f"{name}-GlobalEvents/0d1e2f"):
         for region in (REGION, "us-east-1"):
@@ -289,12 +318,179 @@ def test_baseline_stacks_and_functions_are_read_only(rails, doc):
     for action in ("lambda:UpdateFunctionCode", "lambda:InvokeFunction", "lambda:UpdateFunctionConfiguration"):
         assert _decide(stmts, action, function, {}) == "Deny", action
     assert _decide(stmts, "lambda:GetFunctionConfiguration", function, {}) != "Deny"
+    # The detection: the alert rules here and the forwarding rules in us-east-1.
+    for region, rule in ((REGION, f"{name}-AlertRulesRootActivity-AbC"), ("us-east-1", f"{name}-GlobalEvents-Fwd-AbC")):
+        arn = f"arn:aws:events:{region}:{ACCOUNT}:rule/{rule}"
+        for action in ("events:DisableRule", "events:RemoveTargets", "events:DeleteRule", "events:PutRule",
+                       "events:PutTargets"):
+            assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+        assert _decide(stmts, "events:DescribeRule", arn, {}) != "Deny"
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:{rails.topic}"
+    for action in ("sns:DeleteTopic", "sns:SetTopicAttributes", "sns:Publish", "sns:Subscribe", "sns:AddPermission"):
+        assert _decide(stmts, action, topic, {}) == "Deny", action
+    assert _decide(stmts, "sns:Unsubscribe", f"{topic}:0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6", {}) == "Deny"
+    assert _decide(stmts, "sns:GetTopicAttributes", topic, {}) != "Deny"
+    for analyzer in rails.analyzers:
+        arn = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT}:analyzer/{analyzer}"
+        for action in ("access-analyzer:DeleteAnalyzer", "access-analyzer:CreateArchiveRule",
+                       "access-analyzer:UpdateFindings", "access-analyzer:ApplyArchiveRule"):
+            assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+        assert _decide(stmts, "access-analyzer:DeleteArchiveRule", f"{arn}/archive-rule/hide", {}) == "Deny"
+        assert _decide(stmts, "access-analyzer:ListFindings", arn, {}) != "Deny"
+    for group in (f"/aws/lambda/{name}-AWS679f53fac002430cb0da5b7982bd2287-x", *rails.log_groups):
+        arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+        for action in ("logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteMetricFilter"):
+            assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+        assert _decide(stmts, "logs:GetLogEvents", arn, {}) != "Deny"
+    # The developers' own resources of the same services stay theirs.
+    not_denied = "Allow" if doc == "boundary" else "implicit"  # the Developer role gets them from PowerUserAccess
+    for action, arn in (
+        ("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:app"),
+        ("events:DisableRule", f"arn:aws:events:{REGION}:{ACCOUNT}:rule/app-nightly"),
+        ("sns:DeleteTopic", f"arn:aws:sns:{REGION}:{ACCOUNT}:app-topic"),
+        ("logs:DeleteLogGroup", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/app:*"),
+    ):
+        assert _decide(stmts, action, arn, {}) == not_denied, (action, arn)
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_tagged_baseline_resources_are_read_only(rails, doc):
+    """Every resource the baseline stacks tag iam-baseline:protected=true (its KMS keys have no
+    other handle) is readable only, and the tag can be neither removed nor put on."""
+    stmts = rails.documents()[doc]
+    assert statement({"Statement": stmts}, "DenyProtectedResourceChanges") == {
+        "Sid": "DenyProtectedResourceChanges",
+        "Effect": "Deny",
+        "NotAction": list(PROTECTED_READ_ACTIONS),
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/iam-baseline:protected": "true"}},
+    }
+    assert statement({"Statement": stmts}, "DenyProtectionTagChanges") == {
+        "Sid": "DenyProtectionTagChanges",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["iam-baseline:protected"]}},
+    }
+    tagged = {"aws:ResourceTag/iam-baseline:protected": "true"}
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for action in ("kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:Decrypt",
+                   "kms:UntagResource", "kms:CreateGrant"):
+        assert _decide(stmts, action, key, tagged) == "Deny", action
+    for action in ("kms:DescribeKey", "kms:GetKeyPolicy", "kms:ListResourceTags"):
+        assert _decide(stmts, action, key, tagged) != "Deny", action
+    # Never GetSecretValue: reading is describing, not the secret.
+    secret = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:any-AbC123"
+    assert _decide(stmts, "secretsmanager:GetSecretValue", secret, tagged) == "Deny"
+    assert _decide(stmts, "secretsmanager:DescribeSecret", secret, tagged) != "Deny"
     not_denied = "Allow" if doc == "boundary" else "implicit"
-    assert _decide(stmts, "cloudformation:UpdateStack",
-                   f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/app/0d1e2f", {}) == not_denied
-    assert _decide(stmts, "lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:app", {}) == (
-        not_denied
-    )
+    assert _decide(stmts, "kms:ScheduleKeyDeletion", key, {}) == not_denied  # untagged: a developer's key
+    assert _decide(stmts, "kms:ScheduleKeyDeletion", key, {"aws:ResourceTag/iam-baseline:protected": "no"}) == not_denied
+    own_topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:app-topic"
+    for keys in (["iam-baseline:protected"], ["team", "iam-baseline:protected"]):
+        assert _decide(stmts, "sns:TagResource", own_topic, {"aws:TagKeys": keys}) == "Deny", keys
+        assert _decide(stmts, "sns:CreateTopic", own_topic, {"aws:TagKeys": keys}) == "Deny", keys
+    assert _decide(stmts, "sns:TagResource", own_topic, {"aws:TagKeys": ["team"]}) == not_denied
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_no_service_linked_role_deletion(rails, doc):
+    """PowerUserAccess allows iam:DeleteServiceLinkedRole: deleting Access Analyzer's (or any
+    service's) role switches that service off."""
+    stmts = rails.documents()[doc]
+    role = iam_arn("role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer")
+    assert _refused(doc, _decide(stmts, "iam:DeleteServiceLinkedRole", role, {}))
+    if doc == "guardrails":
+        assert statement({"Statement": stmts}, "DenyServiceLinkedRoleDeletion") == {
+            "Sid": "DenyServiceLinkedRoleDeletion",
+            "Effect": "Deny",
+            "Action": "iam:DeleteServiceLinkedRole",
+            "Resource": "*",
+        }
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_cdk_bootstrap_assets_cannot_be_planted(rails, doc):
+    """The asset bucket and container repository of a CDK bootstrap feed its CloudFormation
+    execution role (AdministratorAccess by default): no direct writes for any qualifier (the
+    opted-in qualifiers publish through their publishing roles), reads stay."""
+    stmts = rails.documents()[doc]
+    assert statement({"Statement": stmts}, "DenyCdkAssetBucketWrites") == {
+        "Sid": "DenyCdkAssetBucketWrites",
+        "Effect": "Deny",
+        "NotAction": ["s3:Get*", "s3:List*"],
+        "Resource": [f"arn:aws:s3:::cdk-*-assets-{ACCOUNT}-*", f"arn:aws:s3:::cdk-*-assets-{ACCOUNT}-*/*"],
+    }
+    assert statement({"Statement": stmts}, "DenyCdkContainerAssetPushes") == {
+        "Sid": "DenyCdkContainerAssetPushes",
+        "Effect": "Deny",
+        "NotAction": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:Describe*", "ecr:Get*", "ecr:List*"],
+        "Resource": f"arn:aws:ecr:*:{ACCOUNT}:repository/cdk-*-container-assets-{ACCOUNT}-*",
+    }
+    for qualifier in ("hnb659fds", *rails.cdk_qualifiers):
+        bucket = f"arn:aws:s3:::cdk-{qualifier}-assets-{ACCOUNT}-{REGION}"
+        for action, arn in (("s3:PutObject", f"{bucket}/asset.zip"), ("s3:DeleteObject", f"{bucket}/asset.zip"),
+                            ("s3:PutBucketPolicy", bucket), ("s3:DeleteBucket", bucket)):
+            assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+        assert _decide(stmts, "s3:GetObject", f"{bucket}/asset.zip", {}) != "Deny"
+        repo = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/cdk-{qualifier}-container-assets-{ACCOUNT}-{REGION}"
+        for action in ("ecr:PutImage", "ecr:UploadLayerPart", "ecr:InitiateLayerUpload", "ecr:SetRepositoryPolicy"):
+            assert _decide(stmts, action, repo, {}) == "Deny", (action, repo)
+        assert _decide(stmts, "ecr:BatchGetImage", repo, {}) != "Deny"
+    not_denied = "Allow" if doc == "boundary" else "implicit"
+    assert _decide(stmts, "s3:PutObject", "arn:aws:s3:::app-bucket/key", {}) == not_denied
+    assert _decide(stmts, "ecr:PutImage", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/app", {}) == not_denied
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+def test_stack_writes_only_under_the_developer_prefixes(rails, doc):
+    """CloudFormation reuses a stack's service role without iam:PassRole: a developer writes
+    only stacks named with one of developer_stack_prefixes, never a pipeline's."""
+    stmts = rails.documents()[doc]
+    assert statement({"Statement": stmts}, "DenyStackWritesOutsideDeveloperPrefixes") == {
+        "Sid": "DenyStackWritesOutsideDeveloperPrefixes",
+        "Effect": "Deny",
+        "Action": list(STACK_WRITE_ACTIONS),
+        "NotResource": [f"arn:aws:cloudformation:*:{ACCOUNT}:stack/{p}*/*" for p in rails.stack_prefixes]
+        if len(rails.stack_prefixes) > 1 else f"arn:aws:cloudformation:*:{ACCOUNT}:stack/{rails.stack_prefixes[0]}*/*",
+    }
+    not_denied = "Allow" if doc == "boundary" else "implicit"
+    writes = ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:DeleteStack",
+              "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet", "cloudformation:RollbackStack",
+              "cloudformation:ContinueUpdateRollback", "cloudformation:CancelUpdateStack")
+    for prefix in rails.stack_prefixes:
+        own = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{prefix}app/0d1e2f"
+        for action in writes:
+            assert _decide(stmts, action, own, {}) == not_denied, (action, own)
+    for stack in ("app", "CDKToolkit", "pipeline-dev-app", "StackSet-org-baseline-0d1e2f"):
+        arn = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{stack}/0d1e2f"
+        for action in writes:
+            assert _decide(stmts, action, arn, {}) == "Deny", (action, arn)
+        assert _decide(stmts, "cloudformation:DescribeStacks", arn, {}) != "Deny"
+
+
+def test_stack_service_roles_are_workload_roles(rails):
+    """The guard rails deny naming any service role but a workload role; the boundary needs no
+    such statement (and has no room for it): naming a role takes iam:PassRole on it, which the
+    boundary allows on workload roles only."""
+    stmts = rails.guardrails
+    workload_roles = rails.role("*")
+    assert statement({"Statement": stmts}, "DenyStackServiceRolesOutsideWorkload") == {
+        "Sid": "DenyStackServiceRolesOutsideWorkload",
+        "Effect": "Deny",
+        "Action": list(ROLE_ARN_ACTIONS),
+        "Resource": "*",
+        "Condition": {"Null": {"cloudformation:RoleArn": "false"}, "ArnNotLike": {"cloudformation:RoleArn": workload_roles}},
+    }
+    own = f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/{rails.stack_prefixes[0]}app/0d1e2f"
+    admin_exec = iam_arn(f"role/cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-{REGION}")
+    for action in ("cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:CreateChangeSet"):
+        assert _decide(stmts, action, own, {"cloudformation:RoleArn": admin_exec}) == "Deny", action
+        assert _decide(stmts, action, own, {"cloudformation:RoleArn": rails.role("deployer")}) == "implicit", action
+        assert _decide(stmts, action, own, {}) == "implicit", action  # no role named: the key is absent
+    for role in (admin_exec, iam_arn(f"role{rails.iam_path}Admin")):
+        assert _decide(rails.boundary, "iam:PassRole", role, {}) != "Allow", role
+    assert _decide(rails.boundary, "iam:PassRole", rails.role("deployer"), {}) == "Allow"
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])
@@ -326,7 +522,7 @@ def test_pass_role_only_on_the_workload_path(rails, doc):
     ],
 )
 def test_no_iam_user_or_access_key_management(rails, doc, action):
-    assert _decide(rails.documents()[doc], action, iam_arn("user/mallory"), {}) == "Deny"
+    assert _refused(doc, _decide(rails.documents()[doc], action, iam_arn("user/mallory"), {}))
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])
@@ -361,9 +557,49 @@ def test_boundary_allows_service_work(rails):
 
 
 def test_guardrails_are_the_boundary_rules(rails):
-    """The developer and every role a developer creates follow the same IAM rules."""
+    """The developer and every role a developer creates follow the same rules. The boundary
+    leaves out only the Deny statements it does not need (what it never allows cannot be
+    overridden), for its one policy of at most 6,144 characters."""
     boundary_only = {"AllowServiceAccess", "AllowIamReadAndServiceLinkedRoles", "AllowOrganizationAndAccountRead"}
-    assert [s for s in rails.boundary if s["Sid"] not in boundary_only] == rails.guardrails
+    left_out = {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion",
+                "DenyStackServiceRolesOutsideWorkload"}
+    assert [s for s in rails.boundary if s["Sid"] not in boundary_only] == [
+        s for s in rails.guardrails if s["Sid"] not in left_out
+    ]
+    # What those statements deny, the boundary never allows (the service-role one: see
+    # test_stack_service_roles_are_workload_roles).
+    for stmt in rails.guardrails:
+        if stmt["Sid"] in left_out - {"DenyStackServiceRolesOutsideWorkload"}:
+            for action in as_list(stmt["Action"]):
+                for resource in (iam_arn("user/mallory"), rails.role("etl"), iam_arn(f"role{rails.iam_path}Admin"),
+                                 iam_arn("role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer")):
+                    assert _decide(rails.boundary, action, resource, {}) != "Allow", (stmt["Sid"], action, resource)
+
+
+def test_developer_policies_fit_the_managed_policy_quota(baseline_template):
+    """IAM quota: a managed policy holds at most 6,144 characters, whitespace not counted."""
+    for name in ("DeveloperBoundary", "DeveloperGuardrails", "DeveloperProtection"):
+        policy = next(r for r in resources(baseline_template, "AWS::IAM::ManagedPolicy").values()
+                      if r["Properties"]["ManagedPolicyName"] == name)
+        document = resolve(policy["Properties"]["PolicyDocument"], stack_name="IamBaseline")
+        size = len("".join(json.dumps(document).split()))
+        assert size <= 6144, (name, size)
+
+
+@pytest.mark.parametrize("stack", ["AccountBaseline", "GlobalEvents"])
+def test_the_baseline_tags_what_it_owns_as_protected(default_assembly, stack):
+    """The tag that the guard rails protect lands on the alert topic, the KMS keys, the rules,
+    the analyzers, the secrets, the functions (and every other taggable resource)."""
+    template = assembly_templates(Path(default_assembly.directory))[stack]
+    must = {"AWS::SNS::Topic", "AWS::KMS::Key", "AWS::Events::Rule", "AWS::AccessAnalyzer::Analyzer",
+            "AWS::SecretsManager::Secret", "AWS::Lambda::Function", "AWS::IAM::Role"}
+    seen = set()
+    for logical_id, resource in template["Resources"].items():
+        tags = resource.get("Properties", {}).get("Tags")
+        if resource["Type"] in must:
+            seen.add(resource["Type"])
+            assert {"Key": "iam-baseline:protected", "Value": "true"} in tags, logical_id
+    assert seen == (must if stack == "AccountBaseline" else {"AWS::Events::Rule", "AWS::IAM::Role"})
 
 
 def test_boundary_is_attached_to_nothing(baseline_template):

@@ -197,7 +197,7 @@ def test_managed_policies_per_persona(baseline_template):
     roles = _roles_by_name(baseline_template)
     assert {n: _managed(roles[n], baseline_template) for n in PERSONA_ROLES} == {
         "Admin": ["AdministratorAccess"],
-        "Developer": ["PowerUserAccess", "DeveloperGuardrails"],
+        "Developer": ["PowerUserAccess", "DeveloperGuardrails", "DeveloperProtection"],
         "ReadOnly": ["job-function/ViewOnlyAccess"],  # the job-function policies' ARN path
         "Support": ["AWSSupportAccess"],
     }

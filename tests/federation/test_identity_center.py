@@ -40,8 +40,11 @@ def test_default_app_has_a_permission_set_per_persona(identity_center_template):
         "ReadOnly": [_managed("job-function/ViewOnlyAccess")],
         "Support": [_managed("AWSSupportAccess")],
     }
-    # The developer guard rails are the baseline's own policy, present in every member account.
-    assert sets["Developer"]["CustomerManagedPolicyReferences"] == [{"Name": "DeveloperGuardrails", "Path": "/baseline/"}]
+    # The developer guard rails are the baseline's own policies, present in every member account.
+    assert sets["Developer"]["CustomerManagedPolicyReferences"] == [
+        {"Name": "DeveloperGuardrails", "Path": "/baseline/"},
+        {"Name": "DeveloperProtection", "Path": "/baseline/"},
+    ]
     assert sets["Developer"]["SessionDuration"] == "PT8H"
     assert sets["ReadOnly"]["RelayStateType"] == "https://console.aws.amazon.com/console/home"
 

@@ -166,6 +166,8 @@ def problems_from_validation_error(error: ValidationError, text: str = "") -> li
         elif err["type"] == "string_pattern_mismatch":
             # Tag values sit under user-chosen keys: the hint is the one for "tags".
             hint_key = "tags" if loc[0] == "tags" and not key_error else loc[-1]
+            if isinstance(hint_key, int) and len(loc) > 1:  # an item of a list: the list's hint
+                hint_key = loc[-2]
             if key_error and "baselines" in loc:
                 hint_key = "baseline"
             # A field's own description states its rule; "name" is shared by fields with
@@ -195,6 +197,8 @@ _PATTERN_HINTS = {
     "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
     "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
     "stack_name": "a letter, then letters, digits and hyphens, at most 128 characters",
+    "developer_stack_prefixes": "a stack name prefix: a letter, then letters, digits and hyphens, at most 64",
+    "developer_cdk_qualifiers": "a CDK bootstrap qualifier: 1-10 lowercase letters and digits",
     # Mapping keys: tag keys; organization variant keys use "baseline" (they name a StackSet).
     "[key]": "a tag key: 1-128 letters, digits, spaces and _.:/=+-@",
     "tags": "a tag value: at most 256 letters, digits, spaces and _.:/=+-@",

@@ -252,6 +252,29 @@ class BaselineConfig(StrictModel):
             "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
         ),
     )
+    developer_stack_prefixes: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")], ...] = (
+        Field(
+            ("dev-", "sandbox-"),
+            description=(
+                "CloudFormation stack name prefixes (letter first, 1-64 letters, digits, hyphens) under which "
+                "developers and the roles they create may create, change and delete stacks themselves. Every other "
+                "stack may carry a service role (CloudFormation reuses it without iam:PassRole), e.g. a pipeline's "
+                "CDK execution role. Empty: developers deploy only through the CDK deploy roles of "
+                "developer_cdk_qualifiers. Must not match the baseline's own stack_name."
+            ),
+            # Validated even when omitted: the default must not cover the baseline's stack_name.
+            validate_default=True,
+        )
+    )
+    protection_tag: bool = Field(
+        True,
+        description=(
+            "Tag every resource of the baseline stacks with iam-baseline:protected=true: the developer guard rails "
+            "and the permissions boundary deny every change to what carries it (the baseline's KMS keys are "
+            "protected by this tag alone). Turn off only for the local deploy rehearsal: moto cannot create a "
+            "tagged KMS key from CloudFormation."
+        ),
+    )
     termination_protection: bool = Field(
         True,
         description=(
@@ -306,6 +329,18 @@ class BaselineConfig(StrictModel):
                 "developers could otherwise create roles inside the baseline's own path"
             )
         return value
+
+    @field_validator("developer_stack_prefixes")
+    @classmethod
+    def _prefixes_spare_the_baseline(cls, prefixes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        stack_name = info.data.get("stack_name")
+        clash = [p for p in prefixes if stack_name and stack_name.startswith(p)]
+        if clash:
+            raise ValueError(
+                f"{clash} would let developers write to the baseline's own stack {stack_name!r} "
+                "(and <stack_name>-GlobalEvents): choose prefixes that the stack name does not start with"
+            )
+        return prefixes
 
     @field_validator("users")
     @classmethod

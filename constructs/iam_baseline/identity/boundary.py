@@ -18,12 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .arns import iam_arn, managed_policy_arn, secret_arns
+from .password_policy import INLINE_HANDLER_LOG_GROUP
+from .protection import ProtectedResources, protection_statements
 from .users import INITIAL_PASSWORD_SECRET_PREFIX
+
+#: Stack name prefixes developers may write to by default (see :func:`bounded_role_statements`).
+DEFAULT_DEVELOPER_STACK_PREFIXES: tuple[str, ...] = ("dev-", "sandbox-")
 
 #: Services a bounded role may never administer (the NotAction of the allow statement).
 #: IAM is allowed back selectively; see :func:`boundary_statements`.
@@ -94,17 +98,12 @@ USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
 )
 
 
-#: What a developer may still do on the baseline's stack, functions and password secrets: read
-#: their configuration, never their secret values.
-BASELINE_READ_ACTIONS: tuple[str, ...] = (
-    "cloudformation:Describe*",
-    "cloudformation:Get*",
-    "cloudformation:List*",
-    "lambda:GetFunction",
-    "lambda:GetFunctionConfiguration",
-    "lambda:List*",
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:ListSecretVersionIds",
+#: Deny statements of :func:`bounded_role_statements` whose actions the boundary's own Allow
+#: statements never allow (IAM user management, removing a boundary, deleting a
+#: service-linked role): left out of the boundary, kept in the Developer's guard rails, where
+#: another attached policy could allow them.
+BOUNDARY_REDUNDANT_SIDS: frozenset[str] = frozenset(
+    {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion"}
 )
 
 
@@ -115,12 +114,14 @@ def bounded_role_statements(
     protected_path: str,
     assumable_cdk_qualifiers: Sequence[str] = (),
     protected_secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
+    in_boundary: bool = False,
 ) -> list[iam.PolicyStatement]:
-    """Statements shared by the boundary and the developer's guard rails.
+    """IAM statements shared by the boundary and the developer's guard rails.
 
     They let a principal manage roles under ``workload_role_path`` only with
     ``boundary_arn`` attached, pass only those roles, author managed policies under the same
-    path, and deny every way around that.
+    path, and deny every way around that. The protection of the baseline's other resources is
+    :func:`~iam_baseline.identity.protection.protection_statements`.
 
     Args:
         boundary_arn: ARN of the developer permissions boundary.
@@ -132,11 +133,14 @@ def bounded_role_statements(
             trusts the whole account and hands CloudFormation an administrator execution role.
         protected_secret_prefix: name prefix of the secrets holding the baseline users' initial
             passwords; reading or setting one would let a developer sign in as that user.
+        in_boundary: leave out the Deny statements whose actions the boundary never allows
+            (:data:`BOUNDARY_REDUNDANT_SIDS`): a boundary's implicit deny cannot be overridden,
+            and the boundary is one policy of at most 6,144 characters (IAM quotas).
     """
     workload_roles = iam_arn(f"role{workload_role_path}*")
     assumable_roles = [workload_roles, *(iam_arn(f"role/cdk-{q}-*") for q in assumable_cdk_qualifiers)]
-    protected = [iam_arn(f"{kind}{protected_path}*") for kind in ("role", "group", "user", "policy")]
-    return [
+    protected_iam = [iam_arn(f"{kind}{protected_path}*") for kind in ("role", "group", "user", "policy")]
+    statements = [
         iam.PolicyStatement(
             sid="AllowWorkloadRoleManagementWithBoundary",
             actions=list(BOUNDED_ROLE_ACTIONS),
@@ -186,21 +190,7 @@ def bounded_role_statements(
             effect=iam.Effect.DENY,
             # Everything but reading: includes iam:PassRole of the baseline's own roles.
             not_actions=["iam:Get*", "iam:List*"],
-            resources=protected,
-        ),
-        iam.PolicyStatement(
-            sid="DenyBaselineStacksAndFunctions",
-            effect=iam.Effect.DENY,
-            # Changing the baseline's stack runs with its CloudFormation service role, which anyone
-            # allowed to update the stack may use without iam:PassRole (CloudFormation User Guide,
-            # "CloudFormation service role"); the stack's Lambda functions run with roles that hold
-            # IAM rights a developer lacks.
-            not_actions=list(BASELINE_READ_ACTIONS),
-            resources=[
-                # The baseline's stacks share its name as prefix (e.g. <name>-GlobalEvents).
-                f"arn:{Aws.PARTITION}:cloudformation:*:{Aws.ACCOUNT_ID}:stack/{Aws.STACK_NAME}*/*",
-                f"arn:{Aws.PARTITION}:lambda:*:{Aws.ACCOUNT_ID}:function:{Aws.STACK_NAME}*",
-            ],
+            resources=protected_iam,
         ),
         iam.PolicyStatement(
             sid="DenyAssumeRoleOutsideWorkload",
@@ -228,7 +218,17 @@ def bounded_role_statements(
             actions=list(BILLING_ADMINISTRATION_ACTIONS),
             resources=["*"],
         ),
+        iam.PolicyStatement(
+            sid="DenyServiceLinkedRoleDeletion",
+            effect=iam.Effect.DENY,
+            # PowerUserAccess allows it; deleting e.g. Access Analyzer's role switches it off.
+            actions=["iam:DeleteServiceLinkedRole"],
+            resources=["*"],
+        ),
     ]
+    if in_boundary:
+        statements = [s for s in statements if s.sid not in BOUNDARY_REDUNDANT_SIDS]
+    return statements
 
 
 class DeveloperPermissionsBoundary(Construct):
@@ -244,6 +244,8 @@ class DeveloperPermissionsBoundary(Construct):
         path: IAM path of the policy, e.g. ``/baseline/`` (the protected path).
         workload_role_path: path of the roles developers create, e.g. ``/workload/``.
         assumable_cdk_qualifiers: see :func:`bounded_role_statements`.
+        developer_stack_prefixes, protected: see
+            :func:`~iam_baseline.identity.protection.protection_statements`.
     """
 
     def __init__(
@@ -255,6 +257,8 @@ class DeveloperPermissionsBoundary(Construct):
         path: str,
         workload_role_path: str,
         assumable_cdk_qualifiers: Sequence[str] = (),
+        developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
+        protected: ProtectedResources = ProtectedResources(),
     ) -> None:
         super().__init__(scope, id)
         self.arn = managed_policy_arn(path, managed_policy_name)
@@ -266,7 +270,8 @@ class DeveloperPermissionsBoundary(Construct):
             ),
             iam.PolicyStatement(
                 sid="AllowIamReadAndServiceLinkedRoles",
-                actions=["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole"],
+                # Deleting a service-linked role is denied to all: it switches a service off.
+                actions=["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole"],
                 resources=["*"],
             ),
             iam.PolicyStatement(
@@ -279,6 +284,14 @@ class DeveloperPermissionsBoundary(Construct):
                 workload_role_path=workload_role_path,
                 protected_path=path,
                 assumable_cdk_qualifiers=assumable_cdk_qualifiers,
+                in_boundary=True,
+            ),
+            *protection_statements(
+                workload_roles=iam_arn(f"role{workload_role_path}*"),
+                developer_stack_prefixes=developer_stack_prefixes,
+                protected=protected,
+                inline_log_group=INLINE_HANDLER_LOG_GROUP,
+                in_boundary=True,
             ),
         ]
         self.policy = iam.ManagedPolicy(

@@ -5,7 +5,8 @@ Organizations and Account administration) plus this customer managed policy, whi
 back exactly the IAM a developer needs to ship workloads (roles and policies under the
 workload path, always with the permissions boundary) and explicitly denies billing
 administration, user and credential management, access to the baseline users' initial
-passwords, and any change to the boundary or the baseline's own resources. The statements are shared with the boundary itself
+passwords, any change to the boundary or the baseline's own resources and detection, writes
+to CDK bootstrap assets, and stack writes outside the developers' stack name prefixes. The statements are shared with the boundary itself
 (:func:`~iam_baseline.identity.boundary.bounded_role_statements`), so a developer and every
 role a developer creates follow the same rules.
 """
@@ -17,13 +18,20 @@ from collections.abc import Sequence
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .boundary import bounded_role_statements
+from .arns import iam_arn
+from .boundary import DEFAULT_DEVELOPER_STACK_PREFIXES, bounded_role_statements
+from .password_policy import INLINE_HANDLER_LOG_GROUP
+from .protection import ProtectedResources, protection_statements
 
 
 class DeveloperGuardrailsPolicy(Construct):
-    """A customer managed policy for the Developer role: bounded role management only.
+    """Customer managed policies for the Developer role: bounded role management only, and
+    no change to the baseline's protected resources, CDK assets or other teams' stacks.
 
-    Creates one ``AWS::IAM::ManagedPolicy`` (:attr:`policy`).
+    Creates two ``AWS::IAM::ManagedPolicy``: :attr:`policy` (the IAM rules,
+    ``managed_policy_name``) and :attr:`protection_policy` (``protection_policy_name``, the
+    statements of :func:`~iam_baseline.identity.protection.protection_statements`). Two,
+    because together they exceed the 6,144 characters of one managed policy (IAM quotas).
 
     Args:
         scope: parent construct.
@@ -34,7 +42,10 @@ class DeveloperGuardrailsPolicy(Construct):
         workload_role_path: path of the roles and policies developers create.
         assumable_cdk_qualifiers: CDK bootstrap qualifiers whose roles developers may assume
             (see :func:`~iam_baseline.identity.boundary.bounded_role_statements`).
+        developer_stack_prefixes: stack name prefixes developers may write to (same function).
+        protected: baseline detection resources denied by name (same function).
         managed_policy_name: IAM name, 1-128 characters; default ``DeveloperGuardrails``.
+        protection_policy_name: IAM name, 1-128 characters; default ``DeveloperProtection``.
     """
 
     def __init__(
@@ -46,7 +57,10 @@ class DeveloperGuardrailsPolicy(Construct):
         path: str,
         workload_role_path: str,
         assumable_cdk_qualifiers: Sequence[str] = (),
+        developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
+        protected: ProtectedResources = ProtectedResources(),
         managed_policy_name: str = "DeveloperGuardrails",
+        protection_policy_name: str = "DeveloperProtection",
     ) -> None:
         super().__init__(scope, id)
         self.policy = iam.ManagedPolicy(
@@ -60,5 +74,18 @@ class DeveloperGuardrailsPolicy(Construct):
                 workload_role_path=workload_role_path,
                 protected_path=path,
                 assumable_cdk_qualifiers=assumable_cdk_qualifiers,
+            ),
+        )
+        self.protection_policy = iam.ManagedPolicy(
+            self,
+            "Protection",
+            managed_policy_name=protection_policy_name,
+            path=path,
+            description="Developer: no change to the baseline's detection, CDK assets or other stacks.",
+            statements=protection_statements(
+                workload_roles=iam_arn(f"role{workload_role_path}*"),
+                developer_stack_prefixes=developer_stack_prefixes,
+                protected=protected,
+                inline_log_group=INLINE_HANDLER_LOG_GROUP,
             ),
         )

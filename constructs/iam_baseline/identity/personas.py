@@ -14,6 +14,8 @@ from ..config.models import Persona, ReadOnlyPolicyName, RolesConfig
 
 #: Name of the developer guard-rails customer managed policy (at the baseline's IAM path).
 DEVELOPER_GUARDRAILS_POLICY_NAME = "DeveloperGuardrails"
+#: Name of the developer protection customer managed policy (detection, CDK assets, stacks).
+DEVELOPER_PROTECTION_POLICY_NAME = "DeveloperProtection"
 
 #: AWS managed policy names, with their path, of the read-only policy choices.
 _READ_ONLY_POLICY_PATHS: dict[ReadOnlyPolicyName, str] = {
@@ -36,7 +38,7 @@ def persona_policies(persona: Persona, roles: RolesConfig) -> PersonaPolicies:
     """The policies of ``persona``; ``roles.read_only_managed_policy`` picks the read-only one."""
     return {
         "admin": PersonaPolicies(("AdministratorAccess",)),
-        "developer": PersonaPolicies(("PowerUserAccess",), (DEVELOPER_GUARDRAILS_POLICY_NAME,)),
+        "developer": PersonaPolicies(("PowerUserAccess",), (DEVELOPER_GUARDRAILS_POLICY_NAME, DEVELOPER_PROTECTION_POLICY_NAME)),
         "read_only": PersonaPolicies((_READ_ONLY_POLICY_PATHS[roles.read_only_managed_policy],)),
         "support": PersonaPolicies(("AWSSupportAccess",)),
     }[persona]
