@@ -15,6 +15,7 @@ from constructs import Construct
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.errors import BaselineError
+from iam_baseline.federation.policy_size import check_managed_policy_sizes
 from iam_baseline.naming import construct_id
 from iam_baseline.config.models import Persona
 from iam_baseline.federation.account import AccountFederation
@@ -196,4 +197,5 @@ class AccountBaselineStack(Stack):
         self.detection = add_detection(
             self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
         )
-
+        # IAM refuses a managed policy over 6,144 characters only at deployment: refuse it now.
+        check_managed_policy_sizes(self)

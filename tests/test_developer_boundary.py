@@ -613,3 +613,19 @@ def test_boundary_is_attached_to_nothing(baseline_template):
     for logical_id, resource in baseline_template["Resources"].items():
         if logical_id != boundary_id:
             assert f"<Ref:{boundary_id}>" not in str(resolve(resource.get("Properties", {})))
+
+
+def test_a_config_that_overflows_a_managed_policy_is_refused_at_synth():
+    """Enough stack prefixes push the guard rails past IAM's 6,144 characters: synth stops
+    with the policy, its size and the overflow, before any template exists."""
+    from aws_cdk import App
+
+    from iam_baseline.errors import BaselineError
+    from stacks.account_baseline import AccountBaselineStack
+    from template_tools import config_from_data, default_config_data
+
+    data = default_config_data()
+    data["developer_stack_prefixes"] = [f"team-{i:02d}-sandbox-" for i in range(60)]
+    config = config_from_data(data, "many-prefixes.yaml")
+    with pytest.raises(BaselineError, match=r"managed policy \S+ is \d+ characters \(whitespace excluded\), \d+ over the quota of 6144"):
+        AccountBaselineStack(App(), "TooBig", config=config)

@@ -27,6 +27,11 @@ from typing import Any
 TRUST_POLICY_DEFAULT_MAX_CHARS = 2048
 #: Largest value the trust policy length quota can be raised to.
 TRUST_POLICY_QUOTA_CEILING = 4096
+#: IAM quota "Managed policy length" (characters, whitespace excluded); it cannot be raised.
+MANAGED_POLICY_MAX_CHARS = 6144
+#: Length assumed for a reference to another resource (a role ARN held by ``Fn::GetAtt``)
+#: when a policy is measured before deployment: an ARN with a short path and a 64-character name.
+REFERENCE_PLACEHOLDER_CHARS = 128
 #: IAM Identity Center quota: inline policy of a permission set (characters, whitespace excluded).
 PERMISSION_SET_INLINE_POLICY_MAX_CHARS = 10240
 
@@ -68,14 +73,26 @@ def partition_for_size(region: str | None) -> str:
     return partition_of(region)
 
 
-def render_intrinsics(value: Any, *, partition: str, account_id: str, region: str) -> Any:
+def render_intrinsics(
+    value: Any,
+    *,
+    partition: str,
+    account_id: str,
+    region: str,
+    stack_name: str | None = None,
+    placeholder_references: bool = False,
+) -> Any:
     """Replace ``Ref`` of pseudo parameters and ``Fn::Join`` with the strings IAM will see.
 
+    With ``placeholder_references``, any other intrinsic (a reference to a resource, known
+    only at deployment) becomes :data:`REFERENCE_PLACEHOLDER_CHARS` characters.
+
     Raises:
-        ValueError: for any other intrinsic (a reference to a resource's attribute cannot
-            be measured before deployment).
+        ValueError: for any other intrinsic, unless ``placeholder_references``.
     """
     pseudo = {"AWS::Partition": partition, "AWS::AccountId": account_id, "AWS::Region": region}
+    if stack_name:
+        pseudo["AWS::StackName"] = stack_name
     pseudo["AWS::URLSuffix"] = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
 
     def render(node: Any) -> Any:
@@ -89,7 +106,48 @@ def render_intrinsics(value: Any, *, partition: str, account_id: str, region: st
             separator, parts = node["Fn::Join"]
             return separator.join(str(render(part)) for part in parts)
         if len(node) == 1 and next(iter(node)).startswith(("Fn::", "Ref")):
+            if placeholder_references:
+                return "r" * REFERENCE_PLACEHOLDER_CHARS
             raise ValueError(f"cannot measure a policy that holds {json.dumps(node)}")
         return {key: render(item) for key, item in node.items()}
 
     return render(value)
+
+
+def check_managed_policy_sizes(scope: Any) -> dict[str, int]:
+    """Measure every customer managed policy under ``scope`` (a CDK Stack) as deployed.
+
+    A policy over :data:`MANAGED_POLICY_MAX_CHARS` would fail only at deployment, after
+    other resources were created; a config with many stack prefixes, qualifiers or long
+    names can get there. References to other resources count as
+    :data:`REFERENCE_PLACEHOLDER_CHARS` characters. Returns name -> length.
+
+    Raises:
+        PolicySizeError: ``"managed policy <name> is N characters (whitespace excluded),
+            M over the quota of 6144; ..."``.
+    """
+    from aws_cdk import Stack
+    from aws_cdk import aws_iam as iam
+
+    stack = Stack.of(scope)
+    sizes = {}
+    for construct in scope.node.find_all():
+        if not isinstance(construct, iam.CfnManagedPolicy):
+            continue
+        document = render_intrinsics(
+            stack.resolve(construct.policy_document),
+            partition=partition_for_size(stack.region),
+            account_id=stack.account if stack.account.isdigit() else "123456789012",
+            region=stack.region if not stack.region.startswith("${Token") else "ap-southeast-7",
+            # A StackSet member's name is chosen by CloudFormation (StackSet-<name>-<uuid>).
+            stack_name=None if stack.stack_name.startswith("${Token") else stack.stack_name,
+            placeholder_references=True,
+        )
+        name = construct.managed_policy_name or construct.node.path
+        sizes[name] = check_policy_size(
+            document,
+            limit=MANAGED_POLICY_MAX_CHARS,
+            what=f"managed policy {name}",
+            hint="shorten the lists that feed it (developer_stack_prefixes, developer_cdk_qualifiers, names)",
+        )
+    return sizes
