@@ -13,8 +13,13 @@ import os
 import sys
 
 from iam_baseline.config import BaselineConfig, ConfigError, load_config
+from iam_baseline.config.break_glass_lock import (
+    BreakGlassLockError,
+    check_break_glass_lock,
+    lock_path_for,
+    write_lock,
+)
 from iam_baseline.errors import BaselineError
-from iam_baseline.config.break_glass_lock import BreakGlassLockError, check_break_glass_lock, lock_path_for, write_lock
 
 DEFAULT_CONFIG = "config/baseline.yaml"
 
@@ -40,8 +45,8 @@ def build_app(
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
     from stacks.account_baseline import AccountBaselineStack
-    from stacks.identity_center import IdentityCenterStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
+    from stacks.identity_center import IdentityCenterStack
 
     # Construct stack traces cost synth time and add nothing to a template review.
     app = App(outdir=outdir, context=context, stack_traces=False)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import get_args
 
-from aws_cdk import BootstraplessSynthesizer, Environment, RemovalPolicy, Stack, Tags
+from aws_cdk import BootstraplessSynthesizer, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from constructs import Construct
 
+from constructs import Construct
 from iam_baseline.config import BaselineConfig
-from iam_baseline.errors import BaselineError
-from iam_baseline.federation.policy_size import check_managed_policy_sizes
-from iam_baseline.naming import construct_id
 from iam_baseline.config.models import Persona
+from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
+from iam_baseline.federation.policy_size import check_managed_policy_sizes
 from iam_baseline.identity import (
     AccountPasswordPolicy,
     DeveloperGuardrailsPolicy,
@@ -33,9 +32,13 @@ from iam_baseline.identity.personas import (
     DEVELOPER_PROTECTION_POLICY_NAME,
     persona_policies,
 )
-from iam_baseline.identity.protection import PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE, ProtectedResources
-from stacks.detection import add_detection
+from iam_baseline.identity.protection import (
+    ProtectedResources,
+)
 from iam_baseline.identity.users import initial_password_length
+from iam_baseline.naming import construct_id
+from stacks.base import BaselineStack
+from stacks.detection import add_detection
 
 
 def protected_resources(config: BaselineConfig) -> ProtectedResources:
@@ -53,7 +56,7 @@ def protected_resources(config: BaselineConfig) -> ProtectedResources:
     )
 
 
-class AccountBaselineStack(Stack):
+class AccountBaselineStack(BaselineStack):
     """Groups, MFA-gated persona roles, users, force-MFA, password policy and boundary.
 
     Deployed once per account, in the config's home region (IAM is global: a second
@@ -76,23 +79,19 @@ class AccountBaselineStack(Stack):
         placement = (
             dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
             if stackset_member
-            else dict(stack_name=config.stack_name, env=Environment(account=config.account_id, region=config.region))
+            else dict(stack_name=config.stack_name, account=config.account_id, region=config.region)
         )
+        # Protected: the stack holds the last ways in (Admin role, break-glass), and the
+        # guard rails deny developers any change to its resources.
         super().__init__(
             scope,
             id,
+            config=config,
             description="cdk-iam-baseline: account IAM baseline (groups, MFA roles, guard rails).",
-            # The stack holds the last ways in (Admin role, break-glass): never deleted by accident.
-            termination_protection=config.termination_protection,
+            protected=True,
             **placement,
         )
         path = config.iam_path
-        for key, value in config.tags.items():
-            Tags.of(self).add(key, value)
-        # Every taggable resource of the stack (and the stack itself): the guard rails deny
-        # developers any change to what carries this tag.
-        if config.protection_tag:
-            Tags.of(self).add(PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE)
         protected = protected_resources(config)
 
         force_mfa = ForceMfaPolicy(

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from constructs import Construct
 
+from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.detection import (
     AccessAnalyzers,

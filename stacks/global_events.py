@@ -12,12 +12,16 @@ Amazon EventBridge User Guide, "Sending and receiving events between AWS Regions
 
 from __future__ import annotations
 
-from aws_cdk import Environment, Stack, Tags
 from constructs import Construct
-
 from iam_baseline.config import BaselineConfig
-from iam_baseline.detection import DetectionEventRules, detection_rules, forward_to_bus, global_events_region, partition_of
-from iam_baseline.identity.protection import PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE
+from iam_baseline.detection import (
+    DetectionEventRules,
+    detection_rules,
+    forward_to_bus,
+    global_events_region,
+    partition_of,
+)
+from stacks.base import BaselineStack
 
 
 def needs_global_events_stack(config: BaselineConfig) -> bool:
@@ -25,7 +29,7 @@ def needs_global_events_stack(config: BaselineConfig) -> bool:
     return config.detection is not None and config.region != global_events_region(config.region)
 
 
-class GlobalEventsStack(Stack):
+class GlobalEventsStack(BaselineStack):
     """Forwarding rules in the global-events region, sending matches to the home default bus.
 
     Deployed as ``<stack_name>-GlobalEvents`` with termination protection.
@@ -39,16 +43,13 @@ class GlobalEventsStack(Stack):
         super().__init__(
             scope,
             id,
+            config=config,
             stack_name=f"{config.stack_name}-GlobalEvents",
-            env=Environment(account=config.account_id, region=region),
+            account=config.account_id,
+            region=region,
             description=f"cdk-iam-baseline: forwards IAM and sign-in events from {region} to {config.region}.",
-            termination_protection=config.termination_protection,
+            protected=True,  # the account baseline's guard rails deny developers any change to these rules
         )
-        for key, value in config.tags.items():
-            Tags.of(self).add(key, value)
-        # The account baseline's guard rails deny developers any change to these rules.
-        if config.protection_tag:
-            Tags.of(self).add(PROTECTION_TAG_KEY, PROTECTION_TAG_VALUE)
         home_bus = (
             f"arn:{partition_of(config.region)}:events:{config.region}:{config.account_id}:event-bus/default"
         )

@@ -10,16 +10,21 @@ from __future__ import annotations
 import hashlib
 import re
 
-from aws_cdk import CfnOutput, Environment, Stack, Tags
+from aws_cdk import CfnOutput
+
 from constructs import Construct
-
 from iam_baseline.config import BaselineConfig
-from iam_baseline.naming import construct_id
-from iam_baseline.federation.identity_center import AccountAssignments, IdentityStorePrincipalLookup, PermissionSet
+from iam_baseline.federation.identity_center import (
+    AccountAssignments,
+    IdentityStorePrincipalLookup,
+    PermissionSet,
+)
 from iam_baseline.identity.personas import persona_policies
+from iam_baseline.naming import construct_id
+from stacks.base import BaselineStack
 
 
-class IdentityCenterStack(Stack):
+class IdentityCenterStack(BaselineStack):
     """Permission sets (one per configured set, persona policies included) and assignments.
 
     A principal given by name is looked up once, whatever the number of its assignments.
@@ -42,14 +47,12 @@ class IdentityCenterStack(Stack):
         super().__init__(
             scope,
             id,
+            config=config,
             stack_name=center.stack_name,
-            env=Environment(account=center.account_id, region=center.region),
-            # Deleting it would remove access (or the baseline) across accounts at once.
-            termination_protection=config.termination_protection,
+            account=center.account_id,
+            region=center.region,
             description="cdk-iam-baseline: IAM Identity Center permission sets and assignments.",
         )
-        for key, value in config.tags.items():
-            Tags.of(self).add(key, value)
 
         self.permission_sets: dict[str, PermissionSet] = {}
         for ps in center.permission_sets:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import hashlib
 
-from aws_cdk import Environment, Fn, Stack, Tags
-from constructs import Construct
+from aws_cdk import Fn
 
+from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.federation.assignment_shards import Shard
-from iam_baseline.federation.identity_center import IdentityStorePrincipalLookup, account_assignment
+from iam_baseline.federation.identity_center import (
+    IdentityStorePrincipalLookup,
+    account_assignment,
+)
+from stacks.base import BaselineStack
 from stacks.identity_center import permission_set_export_name
 
 
@@ -25,7 +29,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-class AssignmentShardStack(Stack):
+class AssignmentShardStack(BaselineStack):
     """The account assignments of one shard (stack ``<identity center stack>-Assignments-NNN``).
 
     Attributes:
@@ -40,16 +44,14 @@ class AssignmentShardStack(Stack):
         super().__init__(
             scope,
             id,
+            config=config,
             stack_name=f"{center.stack_name}-Assignments-{shard.index:03d}",
-            env=Environment(account=center.account_id, region=center.region),
-            # Deleting it would remove access (or the baseline) across accounts at once.
-            termination_protection=config.termination_protection,
+            account=center.account_id,
+            region=center.region,
             description=f"cdk-iam-baseline: IAM Identity Center account assignments, shard {shard.index}.",
             analytics_reporting=False,  # keeps the resource count exactly the planned one
         )
         self.shard = shard
-        for key, value in config.tags.items():
-            Tags.of(self).add(key, value)
         principal_ids = {
             principal: IdentityStorePrincipalLookup(
                 self,

@@ -13,7 +13,7 @@ The management account keeps the ``AccountBaseline`` stack built by ``app.py``.
 
 from __future__ import annotations
 
-from aws_cdk import App, Environment, Stack, Stage, Tags
+from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.organization import member_baseline_config
@@ -21,10 +21,11 @@ from iam_baseline.federation.assignment_shards import account_assignments, plan_
 from iam_baseline.naming import construct_id
 from iam_baseline.organization import ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
+from stacks.base import BaselineStack
 from stacks.identity_center_assignments import AssignmentShardStack
 
 
-class OrganizationRolloutStack(Stack):
+class OrganizationRolloutStack(BaselineStack):
     """The baseline StackSets, one per variant, targeting the OUs that name the variant.
 
     Attributes:
@@ -40,14 +41,12 @@ class OrganizationRolloutStack(Stack):
         super().__init__(
             scope,
             id,
+            config=config,
             stack_name=rollout.stack_name,
-            env=Environment(account=organization.admin_account_id, region=config.region),
-            # Deleting it would remove access (or the baseline) across accounts at once.
-            termination_protection=config.termination_protection,
+            account=organization.admin_account_id,
+            region=config.region,
             description="cdk-iam-baseline: account baseline StackSets (service-managed, per OU).",
         )
-        for key, value in config.tags.items():
-            Tags.of(self).add(key, value)
         self.stack_sets: dict[str, ServiceManagedStackSet] = {}
         self.member_stacks: dict[str, AccountBaselineStack] = {}
         for variant, ous in organization.variant_targets().items():

@@ -98,6 +98,20 @@ def variant_config(variant_id: str):
     return config_from_data(data, f"{variant_id}.yaml")
 
 
+#: ``UpdateAccountPasswordPolicy`` parameters of the default config: CIS 1.8 (length >= 14,
+#: Security Hub IAM.15) and 1.9 (reuse prevention 24, Security Hub IAM.16).
+CIS_PASSWORD_POLICY_PARAMETERS = {
+    "MinimumPasswordLength": 14,
+    "RequireSymbols": True,
+    "RequireNumbers": True,
+    "RequireUppercaseCharacters": True,
+    "RequireLowercaseCharacters": True,
+    "AllowUsersToChangePassword": True,
+    "HardExpiry": False,
+    "MaxPasswordAge": 90,
+    "PasswordReusePrevention": 24,
+}
+
 _PSEUDO = {"AWS::Partition": PARTITION, "AWS::AccountId": ACCOUNT, "AWS::Region": REGION}
 
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from iam_baseline.config import PasswordPolicyConfig
-from template_tools import resolve, resources, statements, synth_unit_stack
+from template_tools import CIS_PASSWORD_POLICY_PARAMETERS, resolve, resources, statements, synth_unit_stack
 
 CUSTOM = PasswordPolicyConfig(
     minimum_length=20,
@@ -65,17 +65,7 @@ def test_create_and_update_send_every_field_with_the_configured_values(custom_te
 
 def test_default_config_sends_cis_values(baseline_template):
     calls = _calls(baseline_template)
-    assert calls["Create"]["parameters"] == {
-        "MinimumPasswordLength": 14,  # CIS 1.8, Security Hub IAM.15
-        "RequireSymbols": True,
-        "RequireNumbers": True,
-        "RequireUppercaseCharacters": True,
-        "RequireLowercaseCharacters": True,
-        "AllowUsersToChangePassword": True,
-        "HardExpiry": False,
-        "MaxPasswordAge": 90,
-        "PasswordReusePrevention": 24,  # CIS 1.9, Security Hub IAM.16
-    }
+    assert calls["Create"]["parameters"] == CIS_PASSWORD_POLICY_PARAMETERS
     assert calls["Update"] == calls["Create"]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from organization_helpers import member_stack_ids, resources_of
+from template_tools import CIS_PASSWORD_POLICY_PARAMETERS
 
 
 def _stack_sets(templates: dict) -> dict[str, dict]:
@@ -103,17 +104,7 @@ def test_member_roles_trust_their_own_account_with_mfa(org_templates):
 def test_member_password_policy_ships_its_handler_inline(org_templates):
     template = org_templates["StackSetMemberSecurity/AccountBaseline"]
     (policy,) = resources_of(template, "Custom::AccountPasswordPolicy").values()
-    assert json.loads(policy["Properties"]["Policy"]) == {
-        "MinimumPasswordLength": 14,
-        "RequireSymbols": True,
-        "RequireNumbers": True,
-        "RequireUppercaseCharacters": True,
-        "RequireLowercaseCharacters": True,
-        "AllowUsersToChangePassword": True,
-        "HardExpiry": False,
-        "MaxPasswordAge": 90,
-        "PasswordReusePrevention": 24,
-    }
+    assert json.loads(policy["Properties"]["Policy"]) == CIS_PASSWORD_POLICY_PARAMETERS
     (function,) = resources_of(template, "AWS::Lambda::Function").values()
     assert set(function["Properties"]["Code"]) == {"ZipFile"}
     assert "import cfnresponse" in function["Properties"]["Code"]["ZipFile"]
