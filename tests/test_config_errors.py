@@ -476,3 +476,19 @@ def test_cdk_synth_refuses_bad_config(tmp_path):
     )
     _assert_refused(run, outdir)
     assert "region (line 2): 'europe-west1' is not an AWS region" in run.stdout + run.stderr
+
+
+def test_a_section_given_in_part_keeps_the_defaults_of_the_keys_it_leaves_out():
+    """config/baseline.yaml: every key is optional except account_id and region."""
+    config = parse_config(
+        'account_id: "111122223333"\nregion: eu-west-1\n'
+        "roles:\n  admin:\n    max_session_duration_seconds: 7200\n"
+        "groups:\n  admins:\n    name: Administrators\n",
+        "partial.yaml",
+    )
+    assert (config.roles.admin.name, config.roles.admin.max_session_duration_seconds) == ("Admin", 7200)
+    assert config.roles.developer.name == "Developer"
+    assert (config.groups.admins.name, config.groups.admins.assumable_roles) == (
+        "Administrators",
+        ("admin", "support", "read_only"),
+    )

@@ -207,6 +207,32 @@ _PATTERN_HINTS = {
 }
 
 
+def with_section_defaults(model: type[BaseModel], data: Any) -> Any:
+    """``data`` with every section given in part completed from the section's default.
+
+    ``roles.admin: {max_session_duration_seconds: 7200}`` keeps the default role name
+    ``Admin``: a key left out takes its secure default at any depth, as the config promises,
+    instead of making the whole section's required keys missing. Applied to the YAML data
+    before validation (JSON types), recursively.
+    """
+    if not isinstance(data, dict):
+        return data
+    merged = dict(data)
+    for name, field in model.model_fields.items():
+        given = data.get(name)
+        if not isinstance(given, dict):
+            continue
+        default = field.default
+        if isinstance(default, BaseModel):
+            given = {**default.model_dump(mode="json"), **given}
+        nested = next(
+            (a for a in (field.annotation, *getattr(field.annotation, "__args__", ())) if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
+        merged[name] = with_section_defaults(nested, given) if nested else given
+    return merged
+
+
 def parse_config(text: str, source: str = "<string>") -> BaselineConfig:
     """Parse and validate YAML ``text``; raise :class:`ConfigError` listing every problem.
 
@@ -229,7 +255,7 @@ def parse_config(text: str, source: str = "<string>") -> BaselineConfig:
         )
     try:
         # Round-trip through JSON so strict validation sees JSON types (arrays for tuples).
-        as_json = json.dumps(data, default=str)
+        as_json = json.dumps(with_section_defaults(BaselineConfig, data), default=str)
     except ValueError:  # an alias inside its own anchor ("a: &x [*x]")
         raise ConfigError(source, [ConfigProblem("", None, "", "recursive YAML aliases are not allowed")]) from None
     try:
