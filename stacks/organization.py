@@ -6,7 +6,10 @@
   StackSets delegated administrator (or the management account), home region; each
   StackSet's template is the ``AccountBaselineStack`` of that variant, built as a
   StackSet member (no environment, no asset) in its own ``Stage``;
-* ``IdentityCenterAssignmentsNNN``: the account assignments, sharded stably by account.
+* ``IdentityCenterAssignmentsNNN``: the account assignments, sharded stably by account;
+* ``OrganizationGuardrails`` (management account): centralized root access, ``RootTasks``,
+  the SCPs and the RCP (:mod:`stacks.organization_guardrails`), and ``RootTasks`` in the IAM
+  delegated administrator when one is configured.
 
 The management account keeps the ``AccountBaseline`` stack built by ``app.py``.
 """
@@ -23,6 +26,7 @@ from iam_baseline.organization import ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
 from stacks.base import BaselineStack
 from stacks.identity_center_assignments import AssignmentShardStack
+from stacks.organization_guardrails import add_guardrail_stacks
 
 
 class OrganizationRolloutStack(BaselineStack):
@@ -76,6 +80,7 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
         BaselineError: a shard would exceed CloudFormation's resources-per-stack quota.
     """
     stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
+    stacks += add_guardrail_stacks(app, config)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:
         shards = plan_shards(account_assignments(center, config.organization), config.organization.assignment_shards)

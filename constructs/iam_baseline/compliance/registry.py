@@ -283,6 +283,34 @@ REGISTRY += (
 )
 
 
+#: Organization guard rails: the inline handler of ``Custom::OrganizationFeatures``
+#: (iam_baseline.organization.root_access), invoked only by CloudFormation like the others.
+_FEATURES_HANDLER = "OrganizationFeatures/Handler/Resource"
+_FEATURES_POLICY = "OrganizationFeatures/HandlerPolicy/Resource"
+
+REGISTRY += (
+    *(
+        Acknowledgment(entry.rule, _FEATURES_HANDLER, entry.reason)
+        for entry in REGISTRY
+        if entry.path == f"{_CR_FUNCTION}/Resource"
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        _FEATURES_POLICY,
+        "Trusted access, policy types, the IAM delegated administrator and the centralized root access "
+        "features belong to the organization as a whole: these IAM and Organizations actions accept no "
+        "narrower resource, the grant lists only them, and only CloudFormation invokes the function.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+        "/iam-baseline/organization-features:log-stream:*]",
+        _FEATURES_POLICY,
+        "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
+        "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class PolicyLintAcknowledgment:
     """One accepted parliament finding: ``issue`` (e.g. ``RESOURCE_STAR``) in the policies whose

@@ -22,10 +22,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .federation import PrincipalAssignmentConfig
 from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
+from .organization_policies import (
+    OrganizationId,
+    ResourceControlPoliciesConfig,
+    RootAccessConfig,
+    RootId,
+    ServiceControlPoliciesConfig,
+    check_custom_files,
+    check_targets,
+)
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -145,6 +154,66 @@ class OrganizationConfig(StrictModel):
     assignment_shards: int = Field(
         4, ge=1, le=200, description="Number of Identity Center assignment stacks (1-200); see README.md, section Organization-wide rollout."
     )
+    guardrails_stack_name: StackName = Field(
+        "IamBaselineOrganizationGuardrails",
+        description="Stack of the management account holding centralized root access, the SCPs and the RCPs.",
+    )
+    root_id: RootId | None = Field(None, description="The organization root id (r-...); needed to attach policies to the root.")
+    organization_id: OrganizationId | None = Field(
+        None, description="The organization id (o-...); needed by the data-perimeter RCP."
+    )
+    root_access: RootAccessConfig = Field(
+        RootAccessConfig(), description="Centralized root access for member accounts (on by default)."
+    )
+    service_control_policies: ServiceControlPoliciesConfig | None = Field(
+        None, description="The baseline's SCPs (each switchable) and your own SCP files; null: no SCPs."
+    )
+    resource_control_policies: ResourceControlPoliciesConfig | None = Field(
+        None, description="The baseline's RCPs (the data perimeter); null: no RCPs."
+    )
+
+    # Field validators (declared after organizational_units, root_id and organization_id, so
+    # info.data holds them): an error names the key of the section to fix.
+
+    @field_validator("root_access")
+    @classmethod
+    def _root_access_admin(cls, value: RootAccessConfig, info: ValidationInfo) -> RootAccessConfig:
+        admin = value.delegated_administrator
+        members = {a.id for ou in info.data.get("organizational_units") or () for a in ou.accounts}
+        if admin is not None and admin not in members:
+            raise ValueError(
+                f"delegated_administrator {admin} is not a member account of any OU; the delegated administrator "
+                "for IAM must be a member account (the management account needs no registration)"
+            )
+        return value
+
+    @field_validator("service_control_policies")
+    @classmethod
+    def _scp_targets(cls, value: ServiceControlPoliciesConfig | None, info: ValidationInfo):
+        if value is None or "organizational_units" not in info.data:
+            return value  # the OUs' own error is reported; targets cannot be judged without them
+        ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
+        root_id = info.data.get("root_id")
+        for key in ("deny_root_user", "deny_leaving_organization", "protect_baseline", "protect_detection",
+                    "deny_iam_users", "region_allow_list"):
+            guardrail = getattr(value, key)
+            if guardrail.enabled:
+                check_targets(guardrail.targets, where=key, ou_paths=ou_paths, root_id=root_id)
+        for index, custom in enumerate(value.custom):
+            check_targets(custom.targets, where=f"custom[{index}]", ou_paths=ou_paths, root_id=root_id)
+        check_custom_files(value)
+        return value
+
+    @field_validator("resource_control_policies")
+    @classmethod
+    def _rcp_targets(cls, value: ResourceControlPoliciesConfig | None, info: ValidationInfo):
+        if value is None or not value.data_perimeter.enabled or "organizational_units" not in info.data:
+            return value
+        ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
+        check_targets(value.data_perimeter.targets, where="data_perimeter", ou_paths=ou_paths, root_id=info.data.get("root_id"))
+        if info.data.get("organization_id") is None:
+            raise ValueError("data_perimeter is enabled but organization.organization_id is not set (e.g. o-a1b2c3d4e5)")
+        return value
 
     @model_validator(mode="after")
     def _structure(self) -> "OrganizationConfig":

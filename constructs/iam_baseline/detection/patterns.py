@@ -124,6 +124,28 @@ def console_sign_in_without_mfa_pattern() -> dict[str, Any]:
     }
 
 
+def assume_root_pattern() -> dict[str, Any]:
+    """Every ``sts:AssumeRoot`` call (successful or not): a task-scoped root session of a member
+    account started from this account.
+
+    AssumeRoot has no global endpoint: CloudTrail records it in the region whose endpoint was
+    called. The ``RootTasks`` role may call it in the home region only (``aws:RequestedRegion``),
+    where this rule listens; calls by other principals in other regions are seen by the CIS
+    metric filters of a multi-region trail (``cloudtrail_log_group_name``), not here.
+    Source: IAM User Guide, "Track privileged tasks in AWS CloudTrail"; STS API Reference, ``AssumeRoot``.
+    """
+    return {
+        "source": ["aws.sts"],
+        "detail-type": [API_CALL],
+        "detail": {"eventSource": ["sts.amazonaws.com"], "eventName": ["AssumeRoot"]},
+    }
+
+
+def assume_root_rule() -> DetectionRule:
+    """The alert on :func:`assume_root_pattern`."""
+    return DetectionRule("RootSessionStarted", "Root session started (sts:AssumeRoot)", "centralized root access", assume_root_pattern())
+
+
 def baseline_names(config: BaselineConfig) -> dict[str, list[str]]:
     """The names of the baseline's own IAM roles, groups and users, sorted, by kind."""
     roles = {getattr(config.roles, k).name for k in ("admin", "developer", "read_only", "support")}
@@ -220,6 +242,9 @@ def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
             iam_changes_pattern(config),
         ),
     ]
+    organization = config.organization
+    if organization is not None and organization.root_access.root_sessions:
+        rules.append(assume_root_rule())
     if config.break_glass is not None:
         rules.append(
             DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
