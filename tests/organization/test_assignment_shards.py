@@ -121,6 +121,12 @@ def test_one_more_account_or_assignment_changes_exactly_one_stack(org_templates,
 
     after = grown[change]
     changed = _changed(org_templates, after)
+    if change == "one_account":
+        # RootTasks may start root sessions in the config's member accounts only, so its grant
+        # (management account, guard rails stack) names the new account too; nothing else changes.
+        changed.remove("OrganizationGuardrails")
+        root_tasks = [r for r in after["OrganizationGuardrails"]["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"]
+        assert account in json.dumps(root_tasks)
     assert changed == [f"{SHARD_PREFIX}{shard_of(account, 4):03d}"]
     before_resources, after_resources = org_templates[changed[0]]["Resources"], after[changed[0]]["Resources"]
     # Only additions: every resource that was there is still there, unchanged.

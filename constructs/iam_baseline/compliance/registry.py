@@ -337,4 +337,12 @@ POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
         "bounded role's identity policies are intersected with, and its Denies close the escalation paths "
         "(proven by the access matrix and the escalation search).",
     ),
+    PolicyLintAcknowledgment(
+        "RESOURCE_STAR",
+        "policy/*-OrganizationFeaturesHandlerPolicy*",
+        "EnablePolicyType and (De)RegisterDelegatedAdministrator take the organization's root and account "
+        "ARNs, which embed the organization id that the config need not declare; the function only enables "
+        "the policy types and registers the IAM delegated administrator of the config, and only "
+        "CloudFormation invokes it (iam_baseline.organization.root_access).",
+    ),
 )
