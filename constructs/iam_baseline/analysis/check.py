@@ -35,8 +35,10 @@ from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
 from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .checks.member_accounts import MEMBER_PRINCIPALS, check_member_expectation
 from .outputs.report import write_reports
 from .model.subjects import subject_for
+from .model.organization_policies import OrganizationPolicies, load_organization_policies
 from .model.templates import AccountModel, UnknownPolicy, load_account
 
 
@@ -82,11 +84,23 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
     return results
 
 
-def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
-    """Run the matrix, the escalation search and the admin-equivalence checks."""
+def run_checks(model: AccountModel, config: BaselineConfig, organization: OrganizationPolicies | None = None) -> CheckRun:
+    """Run the matrix, the escalation search and the admin-equivalence checks.
+
+    ``organization``: the SCP levels of the member accounts, for the matrix rows about them.
+    """
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
-    results = check_matrix(model, config, matrix)
+    # Rows about member accounts are decided with their SCPs; the rest on this account's model.
+    member_rows = [e for e in matrix.expectations if e.principal in MEMBER_PRINCIPALS]
+    account_rows = tuple(e for e in matrix.expectations if e.principal not in MEMBER_PRINCIPALS)
+    results = check_matrix(model, config, matrix.model_copy(update={"expectations": account_rows}))
+    for expectation in member_rows:
+        if organization is None:
+            results.append(CheckResult(expectation.id, expectation.principal, "", False,
+                                       f"{expectation.id}: a member row needs a config with an organization"))
+        else:
+            results += check_member_expectation(organization, config, expectation, model.partition)
     admins = admin_refs(model, config, matrix)
     subjects = [
         subject_for(model, p, SEARCH_CONTEXT)
@@ -122,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         model = load_account(args.out, account=config.account_id)
+        organization = load_organization_policies(args.out, config) if config.organization else None
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    run = run_checks(model, config)
+    run = run_checks(model, config, organization)
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 #: ``kind:name`` with kind user, group (a member of the group), role, persona (the persona's
 #: role), federated (an identity provider ARN suffix) or service; the name may use ``*``
-#: and ``?`` to expand over every matching principal of the assembly.
+#: and ``?`` to expand over every matching principal of the assembly. ``member:admin`` and
+#: ``member:root`` are principals of the organization's member accounts (rows with ``account``).
 PrincipalRef = Annotated[
-    str, StringConstraints(pattern=r"^(user|group|role|persona|permission_set|federated|service):\S+$")
+    str,
+    StringConstraints(pattern=r"^((user|group|role|persona|permission_set|federated|service):\S+|member:(admin|root))$"),
 ]
 
 #: An IAM action ``service:Action`` (no wildcard: a request names one action).
@@ -62,6 +64,11 @@ class Expectation(_Strict):
         description="Resource ARN; {account}, {partition} and {region} are filled in; role:NAME etc. name a principal.",
     )
     context: RequestContextConfig = RequestContextConfig()
+    account: str | None = Field(
+        None,
+        description="For member:admin and member:root: a member account id, an OU path or '*' (every member "
+        "account); the request is decided with that account's SCPs (iam_baseline.analysis.checks.member_accounts).",
+    )
     expect: Literal["allowed", "denied"] = Field(description="The decision the policies must reach.")
     because: str = Field(min_length=1, max_length=500, description="The promise this row pins, for the failure message.")
 
