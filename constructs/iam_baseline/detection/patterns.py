@@ -130,8 +130,8 @@ def assume_root_pattern() -> dict[str, Any]:
 
     AssumeRoot has no global endpoint: CloudTrail records it in the region whose endpoint was
     called. The ``RootTasks`` role may call it in the home region only (``aws:RequestedRegion``),
-    where this rule listens; calls by other principals in other regions are seen by the CIS
-    metric filters of a multi-region trail (``cloudtrail_log_group_name``), not here.
+    where this rule listens; a call by another principal in another region is recorded by
+    CloudTrail there but not alerted on (README.md, "Known limits").
     Source: IAM User Guide, "Track privileged tasks in AWS CloudTrail"; STS API Reference, ``AssumeRoot``.
     """
     return {
