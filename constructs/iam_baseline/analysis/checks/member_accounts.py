@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ...config.access_matrix import Expectation
 from ...config.models import BaselineConfig
-from ..evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from ..engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
 from ..model.organization_policies import OrganizationPolicies
 from .matrix import CheckResult, describe_context
 

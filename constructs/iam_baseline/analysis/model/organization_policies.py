@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config.models import BaselineConfig
-from ..evaluator import Policy, PolicyKind
+from ..engine.evaluator import Policy, PolicyKind
 from .templates import load_stacks
 
 POLICY_TYPE = "AWS::Organizations::Policy"
