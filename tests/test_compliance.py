@@ -171,6 +171,14 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
           for pack in ("NIST.800.53.R5", "HIPAA.Security")
           for rule in ("LambdaConcurrency", "LambdaDLQ", "LambdaInsideVPC")),
         ("PCI.DSS.321-LambdaInsideVPC", "PasswordPolicy/Handler/Resource"),
+        # The organization guard rails (Organization): the organization features handler.
+        ("AwsSolutions-IAM5[Resource::*]", "OrganizationFeatures/HandlerPolicy/Resource"),
+        ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+         "/iam-baseline/organization-features:log-stream:*]", "OrganizationFeatures/HandlerPolicy/Resource"),
+        *((f"{pack}-{rule}", "OrganizationFeatures/Handler/Resource")
+          for pack in ("NIST.800.53.R5", "HIPAA.Security")
+          for rule in ("LambdaConcurrency", "LambdaDLQ", "LambdaInsideVPC")),
+        ("PCI.DSS.321-LambdaInsideVPC", "OrganizationFeatures/Handler/Resource"),
     ])
 
 

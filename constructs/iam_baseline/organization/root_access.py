@@ -28,17 +28,15 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import Aws, CustomResource, Duration
+from aws_cdk import CustomResource
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from ..errors import BaselineError
+from ..inline_handler import inline_handler
 
-#: Source of the inline handler, shipped as ``Code.ZipFile`` (CloudFormation: at most 4,096 characters).
+#: Source of the inline handler, shipped as ``Code.ZipFile`` (at most 4,096 characters).
 HANDLER_SOURCE = (Path(__file__).parent / "root_access_handler.py").read_text(encoding="utf-8")
-ZIP_FILE_MAX_CHARACTERS = 4096
 
 #: Log group of the handler (fixed, so its grant needs no reference to the function).
 HANDLER_LOG_GROUP = "/iam-baseline/organization-features"
@@ -60,8 +58,6 @@ ORGANIZATIONS_ACTIONS: tuple[str, ...] = (
     "organizations:RegisterDelegatedAdministrator",
 )
 
-if len(HANDLER_SOURCE) > ZIP_FILE_MAX_CHARACTERS:  # pragma: no cover - caught by the tests
-    raise BaselineError(f"the organization features handler is over {ZIP_FILE_MAX_CHARACTERS} characters")
 
 
 def settings(
@@ -132,36 +128,16 @@ class OrganizationFeatures(Construct):
         )
 
     def _handler(self) -> lambda_.Function:
-        log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{HANDLER_LOG_GROUP}"
-        permissions = iam.ManagedPolicy(
+        return inline_handler(
             self,
-            "HandlerPolicy",
-            description="The organization features handler: trusted access, policy types, centralized root access.",
-            statements=[
-                # None of these IAM and Organizations actions accepts a resource ARN narrower than
-                # the organization itself (Service Authorization Reference).
-                iam.PolicyStatement(actions=[*IAM_FEATURE_ACTIONS, *ORGANIZATIONS_ACTIONS], resources=["*"]),
-                iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[log_group_arn]),
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:log-stream:*"]
-                ),
-            ],
-        )
-        role = iam.Role(
-            self,
-            "HandlerRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Runs the organization features handler (centralized root access, policy types).",
-            managed_policies=[permissions],
-        )
-        return lambda_.Function(
-            self,
-            "Handler",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(HANDLER_SOURCE),
-            role=role,
-            timeout=Duration.seconds(60),
-            description="Enables trusted access, policy types and centralized root access (custom resource).",
-            log_group=logs.LogGroup.from_log_group_name(self, "HandlerLogGroup", HANDLER_LOG_GROUP),
+            source=HANDLER_SOURCE,
+            log_group_name=HANDLER_LOG_GROUP,
+            # None of these IAM and Organizations actions accepts a resource ARN narrower than the
+            # organization itself, short of ARNs that embed the organization id (Service
+            # Authorization Reference).
+            statements=[iam.PolicyStatement(actions=[*IAM_FEATURE_ACTIONS, *ORGANIZATIONS_ACTIONS], resources=["*"])],
+            policy_description="The organization features handler: trusted access, policy types, centralized root access.",
+            role_description="Runs the organization features handler (centralized root access, policy types).",
+            function_description="Enables trusted access, policy types and centralized root access (custom resource).",
+            timeout_seconds=60,
         )
