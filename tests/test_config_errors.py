@@ -49,7 +49,8 @@ BAD_CONFIGS = {
         MINIMAL + "password_policy:\n  min_length: 14\n",
         "password_policy.min_length",
         "14",
-        "unknown key; allowed keys: allow_users_to_change_password, hard_expiry, max_age_days, minimum_length,",
+        "unknown key (did you mean 'minimum_length'?); allowed keys: allow_users_to_change_password, hard_expiry, "
+        "max_age_days, minimum_length,",
         line=4,
     ),
     "developer stack prefix covering the baseline's stack": Bad(
@@ -76,7 +77,7 @@ BAD_CONFIGS = {
         "account_id: 111122223333\nregion: eu-west-1\n",
         "account_id",
         "111122223333",
-        "Input should be a valid string: expected an AWS account id: exactly 12 digits, quoted",
+        "Input should be a valid string: expected an AWS account id: exactly 12 digits 0-9, quoted",
         line=1,
     ),
     "wrong type: mapping for a number": Bad(
@@ -147,7 +148,7 @@ BAD_CONFIGS = {
         'account_id: "12345678901"\nregion: eu-west-1\n',
         "account_id",
         '"12345678901"',
-        "not allowed: expected an AWS account id: exactly 12 digits, quoted, e.g. '123456789012'",
+        "not allowed: expected an AWS account id: exactly 12 digits 0-9, quoted, e.g. '123456789012'",
         line=1,
     ),
     "bad region": Bad(
@@ -165,42 +166,42 @@ BAD_CONFIGS = {
     ),
     "duplicate group name": Bad(
         MINIMAL + "groups:\n  read_only:\n    name: Admins\n    assumable_roles: [read_only]\n",
-        "groups",
-        "",
+        "groups.read_only.name",
+        '"Admins"',
         "duplicate group name 'Admins' (groups.admins and groups.read_only); IAM group names must be unique "
         "in an account, ignoring case",
-        line=3,
+        line=5,
     ),
     "group names differing only in case": Bad(
         MINIMAL + "groups:\n  developers:\n    name: ADMINS\n    assumable_roles: [developer]\n",
-        "groups",
-        "",
+        "groups.developers.name",
+        '"ADMINS"',
         "duplicate group name 'ADMINS' (groups.admins and groups.developers); IAM group names must be unique "
         "in an account, ignoring case",
     ),
     "duplicate role name": Bad(
         MINIMAL + "roles:\n  support:\n    name: Admin\n",
-        "roles",
-        "",
+        "roles.support.name",
+        '"Admin"',
         "duplicate role name 'Admin' (roles.admin and roles.support); IAM role names must be unique",
-        line=3,
+        line=5,
     ),
     "duplicate user name": Bad(
         MINIMAL
         + "mfa: {allow_password_change_without_mfa: true}\n"
         + "users:\n  - {name: ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
-        "users",
-        "",
-        "duplicate user names ['ann']: IAM user names must be unique in an account, ignoring case",
-        line=4,
+        "users[1].name",
+        '"ann"',
+        "duplicate user name 'ann' (also users[0]): IAM user names must be unique in an account, ignoring case",
+        line=6,
     ),
     "user names differing only in case": Bad(
         MINIMAL
         + "mfa: {allow_password_change_without_mfa: true}\n"
         + "users:\n  - {name: Ann, groups: [admins]}\n  - {name: ann, groups: [read_only]}\n",
-        "users",
-        "",
-        "duplicate user names ['Ann', 'ann']: IAM user names must be unique in an account, ignoring case",
+        "users[1].name",
+        '"ann"',
+        "duplicate user name 'ann' (also users[0]): IAM user names must be unique in an account, ignoring case",
     ),
     "unknown persona in a group": Bad(
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: [admin, root]\n",
@@ -288,7 +289,7 @@ BAD_CONFIGS = {
         MINIMAL + "tags:\n  team: a;b\n",
         "tags.team",
         '"a;b"',
-        "not allowed: expected a tag value: at most 256 letters, digits, spaces and _.:/=+-@",
+        "not allowed: expected a tag value: at most 256 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
     ),
     "empty file": Bad("", "", "", "the file is empty; see config/baseline.yaml"),
     "comments only": Bad("# nothing here\n", "", "", "the file is empty"),
@@ -297,22 +298,24 @@ BAD_CONFIGS = {
         MINIMAL + "roles:\n  admin: {name: Admin\n  developer: {}\n",
         "",
         "",
-        "malformed YAML:",
+        "YAML syntax: a mapping in braces is not closed: add '}'",
         line=5,
     ),
     "sequence as a key": Bad(
         MINIMAL + "tags:\n  ? [a, b]\n  : x\n",
+        "tags",
         "",
-        "",
-        "malformed YAML: a key must be a plain value, not list",
+        "a key must be a name, not a list",
         line=4,
     ),
-    "recursive alias": Bad(MINIMAL + "tags: &t {a: *t}\n", "", "", "recursive YAML aliases are not allowed"),
+    "recursive alias": Bad(
+        MINIMAL + "tags: &t {a: *t}\n", "tags.a", "", "alias *t is inside its own anchor &t: the value would contain itself", 3
+    ),
     "duplicate YAML key": Bad(
         MINIMAL + "region: us-east-1\n",
+        "region",
         "",
-        "",
-        "malformed YAML: duplicate key 'region' (first defined on line 2)",
+        "duplicate key 'region' (first defined on line 2): a later one would silently replace the first; keep one",
         line=3,
     ),
 }
@@ -335,7 +338,7 @@ def test_bad_config_is_refused_with_path_value_and_what_is_allowed(bad: Bad):
     if bad.line is not None:
         assert problem.line == bad.line
     # The printed message carries all three, on one line per problem.
-    where = (bad.path or "<document>") + (f" (line {problem.line})" if problem.line else "")
+    where = (bad.path or "<document>") + (f" (line {problem.line}, column {problem.column})" if problem.line else "")
     shown = f"  - {where}: {problem.message}" + (f" [got: {bad.value}]" if bad.value else "")
     assert str(error) == f"invalid baseline config bad.yaml: 1 problem\n{shown}"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from template_tools import default_config_data
+from template_tools import CONFIG_FOLDER, default_config_data
 
 from iam_baseline.config import ConfigError, parse_config
 
@@ -18,8 +18,8 @@ def problems(**changes) -> list[str]:
     numbers left out: the dumped YAML is not the file a user edits)."""
     data = {**DEFAULT, **changes}
     with pytest.raises(ConfigError) as caught:
-        parse_config(yaml.safe_dump(data), "test.yaml")
-    return [re.sub(r" \(line \d+\)", "", str(p).strip()) for p in caught.value.problems]
+        parse_config(yaml.safe_dump(data), "test.yaml", folder=CONFIG_FOLDER)
+    return [re.sub(r" \(line \d+, column \d+\)", "", str(p).strip()) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_invalid_account_alias(alias, message):
 
 @pytest.mark.parametrize("alias", ["abc", "acme-production", "a1-b2-c3", "a" * 63, "123"])
 def test_valid_account_alias(alias):
-    assert parse_config(yaml.safe_dump({**DEFAULT, "account_alias": alias})).account_alias == alias
+    assert parse_config(yaml.safe_dump({**DEFAULT, "account_alias": alias}), folder=CONFIG_FOLDER).account_alias == alias
 
 
 def test_alias_construct_refuses_a_bad_alias_too():
@@ -131,5 +131,5 @@ def test_analyzer_names_must_differ():
 
 
 def test_detection_is_optional():
-    config = parse_config(yaml.safe_dump({**DEFAULT, "detection": None, "break_glass": None}))
+    config = parse_config(yaml.safe_dump({**DEFAULT, "detection": None, "break_glass": None}), folder=CONFIG_FOLDER)
     assert config.detection is None and config.break_glass is None

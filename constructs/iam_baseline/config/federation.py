@@ -22,7 +22,8 @@ from ..federation.policy_size import (
     PolicySizeError,
     check_policy_size,
 )
-from ..federation.saml_metadata import SamlMetadataError, read_metadata
+from ..federation.saml_metadata import SamlMetadataError, parse_metadata
+from .files import ConfigFileError, FileKind, read_referenced
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
 
 #: A key that other entries of the config use to refer to this one (also a construct id part).
@@ -42,21 +43,28 @@ class SamlProviderConfig(StrictModel):
     """One SAML 2.0 identity provider, registered as an IAM SAML provider.
 
     ``metadata_file`` is read and checked when the config is loaded (see
-    :mod:`iam_baseline.federation.saml_metadata`); a relative path is relative to the
-    directory ``cdk`` runs in, the project root.
+    :mod:`iam_baseline.federation.saml_metadata`): a relative path starts from the config
+    file's folder, and the file must lie in that folder or below it (see
+    :mod:`iam_baseline.config.files`). The validated model holds the resolved absolute path.
     """
 
     name: SamlProviderName = Field(description="IAM SAML provider name (1-128 characters of [A-Za-z0-9._-]).")
-    metadata_file: str = Field(min_length=1, description="Path of the IdP's SAML metadata XML export.")
+    metadata_file: str = Field(
+        min_length=1,
+        description="Path of the IdP's SAML metadata XML export, relative to the config file's folder and inside it.",
+    )
 
     @field_validator("metadata_file")
     @classmethod
-    def _metadata_is_usable(cls, path: str) -> str:
+    def _metadata_is_usable(cls, name: str) -> str:
         try:
-            read_metadata(path)
+            path, document = read_referenced(name, FileKind.SAML_METADATA)
+            parse_metadata(document, str(path))
+        except ConfigFileError as exc:
+            raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
         except SamlMetadataError as exc:
-            raise ValueError(exc.reason) from None  # the loader shows the path as the value
-        return path
+            raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
+        return str(path)
 
 
 class SamlRoleConfig(RoleConfig):
