@@ -27,7 +27,7 @@ from pydantic import (
 from . import detection
 from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
-from .access_matrix import AccessMatrixConfig
+from .access_matrix import AccessMatrixConfig, check_principal_references
 
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
@@ -364,6 +364,7 @@ class BaselineConfig(StrictModel):
                 )
             first[name.casefold()] = where
         detection.cross_check(self)
+        check_principal_references(self)
         return self
 
     @model_validator(mode="after")

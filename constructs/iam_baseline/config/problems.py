@@ -133,7 +133,8 @@ def problems_from_validation_error(error: ValidationError, document: Document | 
         # A bad mapping key (a tag key) is reported at the key's own path.
         key_error = bool(loc) and loc[-1] == "[key]"
         shown = loc[:-1] if key_error else loc
-        position = document.position(shown) if document else None
+        # A rule of the whole document has no single place: no line rather than line 1.
+        position = document.position(shown) if document and shown else None
         message = err["msg"].removeprefix("Value error, ")
         # A rule about a whole mapping or list names the offenders itself.
         whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
