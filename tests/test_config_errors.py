@@ -4,7 +4,6 @@ traceback and write no template."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
@@ -14,8 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from iam_baseline.config import ConfigError, load_config, parse_config
 
@@ -362,52 +359,7 @@ def test_every_problem_is_listed_at_once():
     assert str(error).startswith("invalid baseline config bad.yaml: 6 problems\n")
 
 
-# --- anything else is refused the same way (property-based) ------------------------------
-
-#: Characters that make YAML structure: anchors, aliases, tags, flow collections, keys, ...
-YAML_SOUP = st.text(alphabet=":-[]{}&*!|>'\"%@`?,# \n\tab01", max_size=60)
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
-    max_leaves=8,
-)
-#: Where a value may be swapped into the default config: every key path of it.
-DEFAULT_PATHS = [
-    ("account_id",), ("region",), ("iam_path",), ("workload_role_path",), ("password_policy",),
-    ("password_policy", "minimum_length"), ("password_policy", "max_age_days"), ("mfa",), ("mfa", "max_age_seconds"),
-    ("roles",), ("roles", "admin"), ("roles", "admin", "name"), ("roles", "developer", "max_session_duration_seconds"),
-    ("groups",), ("groups", "admins", "assumable_roles"), ("users",), ("tags",), ("tags", "owner"), ("colour",),
-]
-
-
-DEFAULT_DOCUMENT = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
-
-
-def _config_or_config_error(text: str) -> None:
-    try:
-        parse_config(text, "fuzz.yaml")
-    except ConfigError as error:
-        assert error.problems
-        for problem in error.problems:
-            assert problem.message
-        assert str(error).startswith("invalid baseline config fuzz.yaml: ")
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=60), YAML_SOUP))
-def test_any_text_is_a_config_or_a_config_error(text):
-    _config_or_config_error(text)
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(DEFAULT_PATHS), JSON_VALUES)
-def test_any_value_anywhere_is_a_config_or_a_config_error(path, value):
-    document = copy.deepcopy(DEFAULT_DOCUMENT)
-    parent = document
-    for key in path[:-1]:
-        parent = parent[key]
-    parent[path[-1]] = value
-    _config_or_config_error(yaml.safe_dump(document))
+# Anything else is refused the same way: property-based in tests/test_config_fuzz.py.
 
 
 def test_missing_file_is_refused():

@@ -80,12 +80,13 @@ def parse_config(text: str, source: str = "<string>", *, folder: str | Path | No
         )
     # Round-trip through JSON so strict validation sees JSON types (arrays for tuples); the
     # YAML reader has bounded the expanded size, so this cannot blow up.
-    as_json = json.dumps(with_section_defaults(BaselineConfig, data))
+    completed = with_section_defaults(BaselineConfig, data)
+    as_json = json.dumps(completed)
     with config_folder(folder) if folder is not None else contextlib.nullcontext():
         try:
             return BaselineConfig.model_validate_json(as_json)
         except ValidationError as exc:
-            raise ConfigError(source, problems_from_validation_error(exc, document)) from None
+            raise ConfigError(source, problems_from_validation_error(exc, document, completed)) from None
 
 
 def load_config(path: str | Path) -> BaselineConfig:

@@ -107,18 +107,41 @@ def _field_description(loc: Path) -> str:
     return (field.description or "") if field is not None else ""
 
 
-def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    # pydantic names validator layers in a loc ("function-after[...]"): not YAML keys.
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p and "(" in p)))
+def _clean(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """``loc`` without pydantic's union member labels (``str``, ``tuple[str, ...]``): the
+    parts that are not keys or indexes of ``data``, the document as validated."""
+    kept: list[Any] = []
+    current = data
+    for index, part in enumerate(loc):
+        if part == "[key]":
+            kept.append(part)
+        elif isinstance(current, dict) and part in current:
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and index == len(loc) - 1:
+            kept.append(part)  # a missing key
+        else:
+            current = None  # a union label: not a place in the document
+    return tuple(kept)
 
 
-def problems_from_validation_error(error: ValidationError, document: Document | None = None) -> list[ConfigProblem]:
-    """Translate pydantic's errors into :class:`ConfigProblem` lines with YAML paths and positions."""
+def problems_from_validation_error(
+    error: ValidationError, document: Document | None = None, data: Any = None
+) -> list[ConfigProblem]:
+    """Translate pydantic's errors into :class:`ConfigProblem` lines with YAML paths and positions.
+
+    ``data`` is what was validated (the document with section defaults), to tell the
+    document's keys from pydantic's union labels in an error's location.
+    """
     errors = error.errors(include_url=False)
-    item_locs = [_clean(tuple(e["loc"])) for e in errors]
+    data = data if data is not None else (document.data if document else None)
+    item_locs = [_clean(tuple(e["loc"]), data) for e in errors]
     problems = []
     for err in errors:
-        loc = _clean(tuple(err["loc"]))
+        loc = _clean(tuple(err["loc"]), data)
         # pydantic also reports a list as too short when one of its items is invalid
         # ("at least 1 item after validation, not 0"): the item's own error says it all.
         if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in item_locs):
@@ -149,7 +172,26 @@ def problems_from_validation_error(error: ValidationError, document: Document | 
                 column=position.column if position else None,
             )
         )
-    return problems
+    return _merge_union_alternatives(problems)
+
+
+def _merge_union_alternatives(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """One line for a value that fits none of a union's types ("a valid string" and "a valid
+    array" at the same key): "Input should be a valid string or a valid array"."""
+    merged: list[ConfigProblem] = []
+    for problem in problems:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.path == problem.path
+            and last.message.startswith("Input should be ")
+            and problem.message.startswith("Input should be ")
+        ):
+            message = f"{last.message} or {problem.message.removeprefix('Input should be ')}"
+            merged[-1] = ConfigProblem(last.path, last.line, last.value, message, last.column)
+        else:
+            merged.append(problem)
+    return merged
 
 
 def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message: str) -> str:
@@ -159,7 +201,7 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
         message = f"{message}; allowed: {_field_description(loc)}"
     elif kind == "extra_forbidden":
         allowed = sorted(model_at(loc[:-1]).model_fields) if model_at(loc[:-1]) is not None else []
-        close = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        close = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6) if loc else []
         message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
         message += f"; allowed keys: {', '.join(allowed)}" if allowed else ""
     elif kind == "missing":

@@ -79,7 +79,13 @@ TagValue = Annotated[str, StringConstraints(max_length=256, pattern=r"^[A-Za-z0-
 
 
 # --------------------------------------------------------------------------- free text
+_PRINTABLE = re.compile(r"[\t\n\r\x20-\x7e]*")
+_PRINTABLE_LATIN1 = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]*")
+
+
 def _printable(text: str, *, latin1: bool) -> str:
+    if (_PRINTABLE_LATIN1 if latin1 else _PRINTABLE).fullmatch(text):
+        return text
     for index, char in enumerate(text):
         if char in "\t\n\r":
             continue

@@ -57,6 +57,8 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_STARTS = frozenset("0123456789+-.~")
+_WORDS = _NULLS | _TRUE | _FALSE
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _at(mark: Any) -> tuple[int, int]:
 
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar: null, bool, int, float or the text itself."""
+    if text and text[0] not in _NUMBER_STARTS and text not in _WORDS:
+        return text  # most scalars: names, ARNs, descriptions
     if text in _NULLS:
         return None
     if text in _TRUE:
