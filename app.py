@@ -92,19 +92,23 @@ def main(argv: list[str] | None = None) -> int:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from iam_baseline.compliance.report import unacknowledged_findings
+    from iam_baseline.config.provenance import with_config_key
+
     try:
         assembly = app.synth()
     except RuntimeError as error:
         if "ValidationFailed" not in str(error):
             raise
         # CDK has printed every finding and written the validation report; no trace needed.
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        # Each finding again, with the config key that produced its construct.
+        findings = [with_config_key(f) for f in unacknowledged_findings(app.outdir)]
+        print(f"error: {str(error).splitlines()[0]}", *findings, sep="\n  ", file=sys.stderr)
         return 1
-    from iam_baseline.compliance.report import unacknowledged_findings
-
     findings = unacknowledged_findings(assembly.directory)
     if findings:
         # The CLI ignores findings in nested stages (the StackSet member templates).
+        findings = [with_config_key(f) for f in findings]
         print(f"error: {len(findings)} unacknowledged finding(s):", *findings, sep="\n  ", file=sys.stderr)
         return 1
     if note:

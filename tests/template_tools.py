@@ -50,7 +50,16 @@ def config_from_data(data: dict[str, Any], source: str = "variant.yaml", folder:
     return parse_config(yaml.safe_dump(data), source, folder=folder)
 
 
+def _forget_principals(data: dict[str, Any], *refs: str) -> None:
+    """Drop ``refs`` (``kind:name``) from the access matrix: the config refuses a reference to
+    a principal it no longer declares."""
+    matrix = data.get("access_matrix") or {}
+    matrix["admin_principals"] = [p for p in matrix.get("admin_principals", []) if p not in refs]
+    matrix["expectations"] = [e for e in matrix.get("expectations", []) if e["principal"] not in refs]
+
+
 def _no_users_read_only_access(data: dict[str, Any]) -> None:
+    _forget_principals(data, *(f"user:{u['name']}" for u in data["users"]))
     data["users"] = []  # the persona groups stay empty (the break-glass group still has users)
     data["roles"]["read_only_managed_policy"] = "ReadOnlyAccess"
 
@@ -62,6 +71,7 @@ def _security_audit(data: dict[str, Any]) -> None:
 def _optional_parts(data: dict[str, Any]) -> None:
     """What the default leaves out: a break-glass role (not users), an account alias, a SAML
     Support role and an Identity Center user assigned by name (looked up at deploy time)."""
+    _forget_principals(data, "group:BreakGlass", *(f"user:{name}" for name in data["break_glass"]["users"]))
     data["break_glass"] = {
         "mode": "role",
         "role_name": "BreakGlassAdmin",
