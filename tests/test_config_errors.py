@@ -430,7 +430,7 @@ def test_cdk_synth_refuses_bad_config(tmp_path):
         timeout=120,
     )
     _assert_refused(run, outdir)
-    assert "region (line 2): 'europe-west1' is not an AWS region" in run.stdout + run.stderr
+    assert "region (line 2, column 1): 'europe-west1' is not an AWS region" in run.stdout + run.stderr
 
 
 def test_a_section_given_in_part_keeps_the_defaults_of_the_keys_it_leaves_out():

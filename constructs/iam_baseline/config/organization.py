@@ -247,7 +247,8 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
-    Validated like any config.
+    Without the access matrix either: it names the management account's principals, and
+    ``make check`` proves it on the management account's assembly. Validated like any config.
 
     Raises:
         KeyError: ``variant`` is not declared.
