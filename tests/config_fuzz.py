@@ -21,6 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 MINIMAL = 'account_id: "111122223333"\nregion: eu-west-1\n'
+#: An Identity Center section with one permission set (its item open for more keys).
+IDENTITY_CENTER = """federation:
+  identity_center:
+    instance_arn: arn:aws:sso:::instance/ssoins-0123456789abcdef
+    identity_store_id: d-0123456789
+    account_id: "111122223333"
+    region: eu-west-1
+    permission_sets:
+      - name: ReadOnly
+        persona: read_only
+"""
 SMALL = MINIMAL + """\
 stack_name: Fuzz
 password_policy: {minimum_length: 16, max_age_days: null}
@@ -40,16 +51,7 @@ access_matrix:
   admin_principals: [persona:admin, group:Admins, group:BreakGlass]
   expectations:
     - {id: dev-no-users, principal: role:Developer, action: iam:CreateUser, expect: denied, because: no users}
-federation:
-  identity_center:
-    instance_arn: arn:aws:sso:::instance/ssoins-0123456789abcdef
-    identity_store_id: d-0123456789
-    account_id: "111122223333"
-    region: eu-west-1
-    permission_sets:
-      - name: ReadOnly
-        persona: read_only
-        session_duration: PT8H
+""" + IDENTITY_CENTER + """        session_duration: PT8H
         relay_state: https://console.aws.amazon.com/
         tags: {team: ops}
         inline_policy:

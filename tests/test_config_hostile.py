@@ -12,23 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from config_fuzz import IDENTITY_CENTER, MINIMAL
 from iam_baseline.config import ConfigError, load_config, parse_config
 
 HERE = Path(__file__).resolve().parent
 if str(HERE / "federation") not in sys.path:
     sys.path.insert(0, str(HERE / "federation"))
 
-MINIMAL = 'account_id: "111122223333"\nregion: eu-west-1\n'
-IDENTITY_CENTER = """federation:
-  identity_center:
-    instance_arn: arn:aws:sso:::instance/ssoins-0123456789abcdef
-    identity_store_id: d-0123456789
-    account_id: "111122223333"
-    region: eu-west-1
-    permission_sets:
-      - name: ReadOnly
-        persona: read_only
-"""
 ORGANIZATION = (
     "organization: {management_account_id: '111122223333', baselines: {a: {}}, "
     "organizational_units: [{path: X, id: ou-ab12-34cd56ef, baseline: a}]}\n"
@@ -104,11 +94,6 @@ UNICODE = {
         '[got: "  "]',
     ),
 }
-
-
-@pytest.mark.parametrize("text, expected", UNICODE.values(), ids=UNICODE.keys())
-def test_unicode_where_aws_wants_ascii_is_refused(text, expected):
-    assert refusal(text) == expected
 
 
 # --- hostile YAML -----------------------------------------------------------------------
@@ -189,11 +174,6 @@ YAML = {
         "- <document> (line 3, column 14): YAML syntax: a ':' followed by a space inside a value: quote the value",
     ),
 }
-
-
-@pytest.mark.parametrize("text, expected", YAML.values(), ids=YAML.keys())
-def test_hostile_yaml_is_refused_with_line_column_and_what_to_do(text, expected):
-    assert refusal(text) == expected
 
 
 def test_yaml_1_2_keeps_text_as_text():
@@ -306,11 +286,6 @@ AT_KEY = {
 }
 
 
-@pytest.mark.parametrize("text, expected", AT_KEY.values(), ids=AT_KEY.keys())
-def test_errors_point_at_the_key_involved(text, expected):
-    assert refusal(text) == expected
-
-
 # --- refusals that keep the proof meaningful ---------------------------------------------
 SECURITY = {
     "wildcard admin principal": (
@@ -396,11 +371,6 @@ SECURITY = {
 }
 
 
-@pytest.mark.parametrize("text, expected", SECURITY.values(), ids=SECURITY.keys())
-def test_what_would_weaken_the_proof_is_refused(text, expected):
-    assert refusal(text) == expected
-
-
 def test_an_admin_persona_permission_set_may_hold_star_on_star():
     """The negative control of the '*' on '*' refusal: the admin persona is admin-equivalent by design."""
     text = policy("{Effect: Allow, Action: '*', Resource: '*'}").replace("persona: read_only", "persona: admin")
@@ -416,3 +386,13 @@ def test_known_condition_keys_operators_and_issuer_keys_are_accepted():
         "'ForAnyValue:StringLike': {'aws:PrincipalTag/team': ['a*'], 'token.actions.githubusercontent.com:sub': 'x'}}}"
     )
     assert parse_config(policy(statement)).federation.identity_center.permission_sets[0].inline_policy
+
+
+#: Every class above: Unicode, YAML, errors at their key, refusals that keep the proof meaningful.
+CLASSES = {"unicode": UNICODE, "yaml": YAML, "at-key": AT_KEY, "proof": SECURITY}
+CASES = {f"{group}: {name}": case for group, cases in CLASSES.items() for name, case in cases.items()}
+
+
+@pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
+def test_each_class_is_refused_with_its_exact_message(text, expected):
+    assert refusal(text) == expected
