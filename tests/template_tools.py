@@ -44,22 +44,18 @@ CONFIG_FOLDER = ROOT / "config"
 
 def config_from_data(data: dict[str, Any], source: str = "variant.yaml", folder: Path = CONFIG_FOLDER):
     """The validated config of YAML ``data`` (raises ConfigError as the loader does); the
-    files it names are looked up in ``folder``, as for a config file in that folder."""
+    files it names are looked up in ``folder``, as for a config file in that folder.
+
+    Without the access matrix: it names the default's principals, which a variant may
+    rename or remove (the loader refuses a reference to a principal that does not exist),
+    and no template depends on it."""
     from iam_baseline.config import parse_config
 
+    data = {key: value for key, value in data.items() if key != "access_matrix"}
     return parse_config(yaml.safe_dump(data), source, folder=folder)
 
 
-def _forget_principals(data: dict[str, Any], *refs: str) -> None:
-    """Drop ``refs`` (``kind:name``) from the access matrix: the config refuses a reference to
-    a principal it no longer declares."""
-    matrix = data.get("access_matrix") or {}
-    matrix["admin_principals"] = [p for p in matrix.get("admin_principals", []) if p not in refs]
-    matrix["expectations"] = [e for e in matrix.get("expectations", []) if e["principal"] not in refs]
-
-
 def _no_users_read_only_access(data: dict[str, Any]) -> None:
-    _forget_principals(data, *(f"user:{u['name']}" for u in data["users"]))
     data["users"] = []  # the persona groups stay empty (the break-glass group still has users)
     data["roles"]["read_only_managed_policy"] = "ReadOnlyAccess"
 
@@ -71,7 +67,6 @@ def _security_audit(data: dict[str, Any]) -> None:
 def _optional_parts(data: dict[str, Any]) -> None:
     """What the default leaves out: a break-glass role (not users), an account alias, a SAML
     Support role and an Identity Center user assigned by name (looked up at deploy time)."""
-    _forget_principals(data, "group:BreakGlass", *(f"user:{name}" for name in data["break_glass"]["users"]))
     data["break_glass"] = {
         "mode": "role",
         "role_name": "BreakGlassAdmin",

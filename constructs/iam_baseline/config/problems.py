@@ -148,10 +148,17 @@ def problems_from_validation_error(
             continue
         cause = (err.get("ctx") or {}).get("error")
         raw = err.get("input")
+        absent = False
         if isinstance(cause, ItemError):
             # A section's rule broken by one item: reported at that item, with the item's value.
             for part in cause.where:
-                raw = raw.get(part) if isinstance(raw, dict) else raw[part] if isinstance(raw, list) and isinstance(part, int) and part < len(raw) else None
+                if isinstance(raw, dict) and part in raw:
+                    raw = raw[part]
+                elif isinstance(raw, list) and isinstance(part, int) and 0 <= part < len(raw):
+                    raw = raw[part]
+                else:
+                    absent = True  # a key the rule wants and the config left out
+                    break
             loc = loc + cause.where
         # A bad mapping key (a tag key) is reported at the key's own path.
         key_error = bool(loc) and loc[-1] == "[key]"
@@ -161,7 +168,7 @@ def problems_from_validation_error(
         message = err["msg"].removeprefix("Value error, ")
         # A rule about a whole mapping or list names the offenders itself.
         whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
-        value = "" if err["type"] == "missing" or whole else describe(raw)
+        value = "" if err["type"] == "missing" or whole or absent else describe(raw)
         message = _explain(err, loc, key_error, message)
         problems.append(
             ConfigProblem(
