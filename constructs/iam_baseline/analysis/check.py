@@ -31,7 +31,7 @@ from pathlib import Path
 from ..config import ConfigError, load_config
 from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
-from .conditions import PolicyError
+from .engine.conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
