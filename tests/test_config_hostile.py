@@ -396,3 +396,46 @@ CASES = {f"{group}: {name}": case for group, cases in CLASSES.items() for name, 
 @pytest.mark.parametrize("text, expected", CASES.values(), ids=CASES.keys())
 def test_each_class_is_refused_with_its_exact_message(text, expected):
     assert refusal(text) == expected
+
+
+# --- no traceback from the entry points ---------------------------------------------------
+def test_an_unexpected_failure_of_synth_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    import app
+
+    config_file = tmp_path / "baseline.yaml"
+    config_file.write_text(MINIMAL)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", f'{{"config": "{config_file}"}}')
+    monkeypatch.setattr(app, "build_app", lambda *a, **k: {}["boom"])
+    monkeypatch.delenv("IAM_BASELINE_DEBUG", raising=False)
+    assert app.run([]) == 2
+    assert capsys.readouterr().err == (
+        f"error: unexpected failure with config {config_file}: KeyError: 'boom' "
+        "(set IAM_BASELINE_DEBUG=1 for the traceback)\n"
+    )
+    monkeypatch.setenv("IAM_BASELINE_DEBUG", "1")  # the debug flag: the exception itself
+    with pytest.raises(KeyError):
+        app.run([])
+
+
+def test_an_unexpected_failure_of_make_check_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    from iam_baseline.analysis import check
+
+    config_file = tmp_path / "baseline.yaml"
+    config_file.write_text(MINIMAL)
+    monkeypatch.setattr(check, "load_account", lambda *a, **k: [][0])
+    monkeypatch.delenv("IAM_BASELINE_DEBUG", raising=False)
+    argv = ["--out", str(tmp_path), "--config", str(config_file)]
+    assert check.run(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unexpected failure checking ") and err.endswith(
+        "IndexError: list index out of range (set IAM_BASELINE_DEBUG=1 for the traceback)\n"
+    )
+
+
+def test_make_check_refuses_a_bad_config_with_its_problems(tmp_path, capsys):
+    from iam_baseline.analysis import check
+
+    config_file = tmp_path / "bad.yaml"
+    config_file.write_text(MINIMAL + "colour: blue\n")
+    assert check.run(["--out", str(tmp_path), "--config", str(config_file)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: invalid baseline config {config_file}: 1 problem\n  - colour")

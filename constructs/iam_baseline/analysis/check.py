@@ -153,8 +153,11 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get("IAM_BASELINE_DEBUG") == "1":
             raise
         first = (str(error).strip().splitlines() or [""])[0][:300]
-        print(f"error: unexpected failure checking {argv or sys.argv[1:]}: {type(error).__name__}: {first} "
-              "(set IAM_BASELINE_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"error: unexpected failure checking {' '.join(argv if argv is not None else sys.argv[1:])}: "
+            f"{type(error).__name__}: {first} (set IAM_BASELINE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 
