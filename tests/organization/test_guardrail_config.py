@@ -85,3 +85,12 @@ def test_custom_scp_file_must_be_a_deny_only_policy(tmp_path):
     deny.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}))
     data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(deny), "targets": ["Sandbox"]}]
     assert parse(data).organization.service_control_policies.custom[0].targets == ("Sandbox",)
+
+
+def test_account_selects_member_rows_only():
+    data = example_data()
+    data["access_matrix"]["expectations"].append(
+        {"id": "bad", "principal": "role:RootTasks", "account": "Security", "action": "sts:AssumeRoot", "expect": "denied", "because": "x"}
+    )
+    error = config_error(data)
+    assert "account 'Security' applies to member:admin and member:root rows only" in error, error

@@ -93,6 +93,15 @@ class Expectation(_Strict):
         description="The promise this row pins, for the failure message (1-500 printable characters)."
     )
 
+    @model_validator(mode="after")
+    def _account_for_member_rows(self) -> "Expectation":
+        if self.account is not None and not self.principal.startswith("member:"):
+            raise ValueError(
+                f"account {self.account!r} applies to member:admin and member:root rows only; "
+                f"{self.principal} is a principal of the config's own account"
+            )
+        return self
+
 
 class AccessMatrixConfig(_Strict):
     """The access matrix section of ``config/baseline.yaml``.
