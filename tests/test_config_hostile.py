@@ -278,6 +278,11 @@ AT_KEY = {
         "- stack_name (line 3, column 1): not allowed: expected a letter, then letters, digits and hyphens (ASCII), "
         'at most 128 characters [got: "' + "x" * 76 + '... (500 characters)]',
     ),
+    "a section given as a single value": (
+        MINIMAL + "roles: 5\n",
+        "- roles (line 3, column 1): expected a mapping (indented 'key: value' lines), not a single value or a list "
+        "[got: 5]",
+    ),
     "duplicate role across sections at the second one": (
         MINIMAL + "roles:\n  support:\n    name: admin\n",
         "- roles.support.name (line 5, column 5): duplicate role name 'admin' (roles.admin and roles.support); IAM "
