@@ -368,6 +368,15 @@ SECURITY = {
         "- federation.identity_center.assignments[0].account_ids[1] (line 13, column 110): duplicate account id "
         "'111122223333' (also item 0): list each once [got: \"111122223333\"]",
     ),
+    "the same grant in two assignments": (
+        MINIMAL
+        + IDENTITY_CENTER
+        + "    assignments:\n"
+        + "      - {permission_set: ReadOnly, principal_type: GROUP, principal_name: Ops, account_ids: ['111122223333']}\n"
+        + "      - {permission_set: ReadOnly, principal_type: GROUP, principal_name: Ops, account_ids: ['111122223333']}\n",
+        "- federation.identity_center.assignments[1].account_ids[0] (line 14, column 94): assignments[0] already "
+        "grants ReadOnly to GROUP Ops in account 111122223333: list each grant once [got: \"111122223333\"]",
+    ),
     "the same persona twice in a group": (
         MINIMAL + "groups:\n  admins: {name: Admins, assumable_roles: [admin, admin]}\n",
         "- groups.admins.assumable_roles[1] (line 4, column 51): duplicate persona 'admin' (also item 0): list each "

@@ -545,6 +545,18 @@ class IdentityCenterConfig(StrictModel):
         _require_some("permission_sets", self.permission_sets)
         names = [p.name for p in self.permission_sets]
         _refuse_duplicates("permission set name", names, "names are unique in an instance", "permission_sets")
+        granted: dict[tuple[str, str, str, str], int] = {}  # (set, type, principal, account) -> assignment
+        for i, assignment in enumerate(self.assignments):
+            principal = assignment.principal_id or assignment.principal_name or ""
+            for j, account in enumerate(assignment.account_ids):
+                key = (assignment.permission_set, assignment.principal_type, principal, account)
+                if key in granted and granted[key] != i:
+                    raise ItemError(
+                        ("assignments", i, "account_ids", j),
+                        f"assignments[{granted[key]}] already grants {assignment.permission_set} to "
+                        f"{assignment.principal_type} {principal} in account {account}: list each grant once",
+                    )
+                granted[key] = i
         for i, assignment in enumerate(self.assignments):
             if assignment.permission_set not in names:
                 raise ItemError(("assignments", i, "permission_set"), f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")
