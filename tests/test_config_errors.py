@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iam_baseline.config import ConfigError, load_config, parse_config
+from template_tools import default_config_data
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = 'account_id: "111122223333"\nregion: eu-west-1\n'
@@ -377,7 +378,7 @@ DEFAULT_PATHS = [
 ]
 
 
-DEFAULT_DOCUMENT = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+DEFAULT_DOCUMENT = default_config_data()
 
 
 def _config_or_config_error(text: str) -> None:
@@ -409,7 +410,7 @@ def test_any_value_anywhere_is_a_config_or_a_config_error(path, value):
 
 def test_missing_file_is_refused():
     with pytest.raises(ConfigError) as caught:
-        load_config(ROOT / "config" / "no-such-file.yaml")
+        load_config(ROOT / "tests" / "fixtures" / "no-such-file.yaml")
     assert "cannot read the file" in str(caught.value)
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from template_tools import DEFAULT_CONFIG_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
@@ -118,7 +119,7 @@ def deployed(moto, tmp_path_factory):
         pytest.fail("the pinned CDK CLI is missing: run `make install`")
     endpoint, log = moto
     work = tmp_path_factory.mktemp("rehearsal")
-    config = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+    config = yaml.safe_load(DEFAULT_CONFIG_FILE.read_text())
     config["account_id"] = ACCOUNT
     config["region"] = REGION
     config.pop("tags")  # moto cannot create a tagged KMS key from CloudFormation (see the docstring)
