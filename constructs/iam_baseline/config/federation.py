@@ -24,7 +24,7 @@ from ..federation.policy_size import (
 from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from .files import ConfigFileError, FileKind, read_referenced
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
-from .policy_document import check_condition_block, check_identity_policy
+from .policy_document import catalog_problem, check_condition_block, check_identity_policy
 from .types import (
     AsciiToken,
     ItemError,
@@ -281,6 +281,15 @@ class PolicyStatementConfig(StrictModel):
     conditions: dict[str, dict[str, str | tuple[str, ...]]] = Field(
         default_factory=dict, description="Condition block: operator -> condition key -> value(s)."
     )
+
+    @field_validator("actions")
+    @classmethod
+    def _known_actions(cls, actions: tuple[str, ...]) -> tuple[str, ...]:
+        for index, action in enumerate(actions):
+            problem = catalog_problem(action=action)
+            if problem:
+                raise ItemError((index,), problem)
+        return actions
 
     @field_validator("conditions")
     @classmethod
