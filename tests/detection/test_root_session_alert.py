@@ -51,9 +51,9 @@ def test_every_assume_root_call_and_nothing_else_matches(overrides, expected):
 def _organization_data(root_sessions: bool):
     import yaml
 
-    from template_tools import ROOT
+    from template_tools import ORGANIZATION_CONFIG_FILE
 
-    data = yaml.safe_load((ROOT / "config" / "examples" / "organization.yaml").read_text())
+    data = yaml.safe_load(ORGANIZATION_CONFIG_FILE.read_text())
     data["detection"] = default_config_data()["detection"]
     data["organization"]["root_access"]["root_sessions"] = root_sessions
     if not root_sessions:
