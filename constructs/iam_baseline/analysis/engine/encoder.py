@@ -10,6 +10,7 @@ principal-match ranks of resource-based and trust policies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,11 +18,34 @@ import z3
 
 from .conditions import PolicyError
 from .evaluator import NOT_PRINCIPAL_LEVELS, Policy, PolicyKind, Statement, account_of
+from .patterns import arn_matches
 from .z3_conditions import ConditionEncoder
 from .z3_patterns import glob_regex, pattern_match
 
 #: Principal kinds as z3 integers, in :class:`.space.PrincipalKind` order.
 KINDS = ("user", "role_session", "federated", "service")
+
+
+def _literal_prefix(text: str) -> str:
+    return re.split(r"[*?]|\$\{", text, maxsplit=1)[0]
+
+
+def may_overlap(pattern: str, arn_format: str) -> bool:
+    """Whether a Resource pattern can match some ARN of a catalog format (a cheap, safe test:
+    False only when a literal segment, or the literal start of the resource part, differs)."""
+    if pattern == "*":
+        return True
+    parts = pattern.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or any(p.endswith("*") for p in parts[:5]):
+        return True  # padded or colon-crossing patterns: let the solver decide
+    formats = arn_format.split(":", 5)
+    if len(formats) < 6:
+        return True
+    for p, f in zip(parts[:5], formats[:5], strict=True):
+        if not any(c in p for c in "*?$") and "${" not in f and "*" not in f and p != f:
+            return False
+    a, b = _literal_prefix(parts[5]), _literal_prefix(formats[5])
+    return a.startswith(b) or b.startswith(a)
 
 
 @dataclass
@@ -112,13 +136,19 @@ class Encoder:
         positive = positive and statement.resources is not None
         hits = []
         for pattern in patterns:
-            symbolic = pattern_match(self.resource, pattern, mode="arn", variables=variables,
-                                     resolve=self.conditions.resolve, positive=positive,
-                                     fresh=self.conditions.fresh, five=self.five)
+            # Resource classes (design.md): the pattern is only matched, by the solver, for the
+            # action classes whose catalog ARN formats it may overlap; for the others it is false.
+            reach = [i for i, c in enumerate(self.classes)
+                     if c.open or any(may_overlap(pattern, f) for f in c.resource_arns)]
+            symbolic = z3.BoolVal(False)
+            if reach:
+                symbolic = pattern_match(self.resource, pattern, mode="arn", variables=variables,
+                                         resolve=self.conditions.resolve, positive=positive,
+                                         fresh=self.conditions.fresh, five=self.five)
+                if len(reach) < len(self.classes):
+                    symbolic = z3.And(self._in_classes(reach), symbolic)
             if self.star_classes and "${" not in pattern:
                 # Actions without resource types take only "*": decide the pattern once here.
-                from .patterns import arn_matches
-
                 star = z3.BoolVal(arn_matches(pattern, "*"))
                 symbolic = z3.If(self._in_classes(self.star_classes), star, symbolic)
             hits.append(symbolic)
@@ -184,9 +214,15 @@ class Encoder:
         ])
 
     # -- policies ---------------------------------------------------------------------------
+    def can_apply(self, statement: Statement) -> bool:
+        """False when the statement covers no action of the question (its keys are not modelled)."""
+        return bool(self.coverage.get(id(statement))) or self.open_action is not None
+
     def applies(self, policy: Policy, statement: Statement, positive: bool) -> z3.BoolRef:
         """The statement applies to the request (ignoring how the principal matched)."""
         key = (id(policy), id(statement), positive)
+        if not self.can_apply(statement):
+            return z3.BoolVal(False)
         if key not in self._cache:
             variables = policy.version == "2012-10-17"
             parts = [self.covers_action(statement)]
@@ -218,7 +254,7 @@ class Encoder:
             variables = resource_policy.version == "2012-10-17"
             da, ro, ac = [], [], []
             for s in resource_policy.statements:
-                if s.effect != "Allow":
+                if s.effect != "Allow" or not self.can_apply(s):
                     continue
                 how = self.principal_match(s)
                 if how is None:

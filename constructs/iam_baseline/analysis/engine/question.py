@@ -201,6 +201,8 @@ class Question:
             self.fresh_terms.append(term)
             return term
 
+        fresh.define = solver.add  # type: ignore[attr-defined]  # top-level definitions of fresh terms
+
         self.action = z3.Int("action")
         solver.add(self.action >= 0, self.action < len(self.classes))
         self.open_action = z3.String("open_action") if self.space.actions.open_world else None
@@ -303,8 +305,10 @@ class Question:
             solver.add(*domain(var))
             if constraint is not None:
                 solver.add(*_constrain(var, constraint))
+                var.constant = _constant(constraint) if sort == STRING else None
             elif key in _CALLER_KEYS:
                 solver.add(self._tie(var))
+                var.constant = self._caller_constant(key)
             keys[key] = var
         return keys
 
@@ -320,6 +324,21 @@ class Question:
         else:  # aws:username: the user's name; no such key for other callers
             return z3.If(c.is_kind("user"), one(self._user_name), var.count == 0)
         return z3.If(z3.Or(c.is_kind("user"), c.is_kind("role_session")), one(value), z3.BoolVal(True))
+
+    def _caller_constant(self, key: str) -> str | None:
+        """The value of a caller key when the space has one concrete caller that has it."""
+        principals = self.space.principals
+        if isinstance(principals, PrincipalSpace) or len(principals) != 1:
+            return None
+        p = principals[0]
+        if p.kind not in ("user", "role_session"):
+            return None
+        return {
+            "aws:principalarn": p.role_arn or p.arn,
+            "aws:principalaccount": p.account,
+            "aws:principaltype": "User" if p.kind == "user" else "AssumedRole",
+            "aws:username": p.arn.rsplit("/", 1)[-1] if p.kind == "user" else None,
+        }[key]
 
     # -- the caller ---------------------------------------------------------------------------
     def _caller(self, solver: z3.Solver, fresh) -> Caller:
@@ -425,6 +444,17 @@ def _example(constraint: KeyConstraint):
     if constraint.one_of:
         return constraint.one_of[0]
     return next(f"value-{i}" for i in count() if f"value-{i}" not in constraint.none_of)
+
+
+def _constant(constraint: KeyConstraint) -> str | None:
+    """The one single value a constraint pins a key to, if it does."""
+    if constraint.may_be_absent or not constraint.may_be_present:
+        return None
+    if constraint.exactly is not None:
+        return constraint.exactly[0] if len(constraint.exactly) == 1 else None
+    if constraint.one_of is not None and len(constraint.one_of) == 1:
+        return None  # one value per slot, but possibly two slots: not a single value
+    return None
 
 
 def _constrain(var: KeyVar, constraint: KeyConstraint) -> list[z3.BoolRef]:

@@ -59,6 +59,8 @@ class KeyVar:
     values: list[z3.ExprRef]
     valid: list[z3.BoolRef] = field(default_factory=list)  # parses as a number/date/IP
     v6: list[z3.BoolRef] = field(default_factory=list)
+    #: The one value the space pins the key to (present, single-valued), if it does.
+    constant: str | None = None
 
     @property
     def present(self) -> z3.BoolRef:
@@ -164,6 +166,8 @@ class ConditionEncoder:
             return None
         if key.sort != STRING:
             raise Unsupported(f"policy variable ${{{var.key}}} reads a key with {key.sort} values")
+        if key.constant is not None:
+            return z3.BoolVal(True), z3.StringVal(key.constant)
         return key.count == 1, key.values[0]
 
     def condition(self, condition: Condition, variables: bool, positive: bool) -> z3.BoolRef:

@@ -199,6 +199,16 @@ def pattern_match(
         if "\x00" in text or "\x01" in text:
             return _escaped_match(value, text, mode, five)
         return _plain_match(value, text, mode, five)
+    constants = {}
+    for var in {p for p in pieces if isinstance(p, Variable)}:
+        got = resolve(var)
+        if got is not None and z3.is_true(got[0]) and z3.is_string_value(got[1]):
+            constants[var] = got[1].as_string()
+    if len(constants) == len({p for p in pieces if isinstance(p, Variable)}):
+        # Every variable has one value in the space: substitute it as literal text (its
+        # wildcards escaped), as the concrete evaluator does, and match a plain regex.
+        text = "".join(p if isinstance(p, str) else _escape(constants[p]) for p in pieces)
+        return _escaped_match(value, text, mode, five)
     # One substitution per combination of defined/undefined variables.
     variables_in = [p for p in pieces if isinstance(p, Variable)]
     defined = []
@@ -227,6 +237,9 @@ def _escaped_match(value: z3.SeqRef, text: str, mode: str, five: z3.BoolRef | No
 def _pieces_match(
     value: z3.SeqRef, pieces: list[Piece], terms: dict[Variable, z3.SeqRef], mode: str, positive: bool, fresh
 ) -> z3.BoolRef:
+    define = getattr(fresh, "define", None)
+    if define is None:
+        raise Unsupported("a pattern with policy variables where no definitions can be added")
     # The ARN segment split happens on the substituted text: exact here only when every
     # variable sits in the resource part (five plain colons before the first variable).
     first = next(i for i, p in enumerate(pieces) if isinstance(p, Variable))
@@ -242,15 +255,19 @@ def _pieces_match(
         term = terms[pieces[first]]  # type: ignore[index]
         if mode == "iglob":
             pass  # case-insensitive comparison of the substituted value: fall through to split
+        # The text around the variable is a function of the value: a fresh term defined at
+        # the top level (not under the negation) names it, which z3 solves far better than
+        # SubString arithmetic; the match stays exact under either polarity.
         elif not _wild(after):
             middle = z3.Concat(term, z3.StringVal(_unescape(after))) if after else term
-            rest = z3.SubString(value, 0, z3.Length(value) - z3.Length(middle))
+            rest = fresh("head")
+            define(z3.Implies(z3.SuffixOf(middle, value), value == z3.Concat(rest, middle)))
             return z3.And(z3.SuffixOf(middle, value), _head_match(rest, before, mode, glob_mode))
         elif not _wild(before):
             start = z3.Concat(z3.StringVal(_unescape(before)), term) if before else term
-            rest = z3.SubString(value, z3.Length(start), z3.Length(value) - z3.Length(start))
-            tail = z3.InRe(rest, glob_regex(after, ignore_case=False))
-            return z3.And(z3.PrefixOf(start, value), tail)
+            rest = fresh("tail")
+            define(z3.Implies(z3.PrefixOf(start, value), value == z3.Concat(start, rest)))
+            return z3.And(z3.PrefixOf(start, value), z3.InRe(rest, glob_regex(after, ignore_case=False)))
     if not positive:
         raise Unsupported("a pattern with policy variables between wildcards under negation")
     parts: list[z3.SeqRef] = []
@@ -283,6 +300,10 @@ _ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 def text_of(value: z3.SeqRef) -> str:
     """A model's string value as Python text (z3 prints other characters as ``\\u{hex}``)."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value.as_string())
+
+
+def _escape(text: str) -> str:
+    return text.replace("*", "\x00").replace("?", "\x01")
 
 
 def _wild(text: str) -> bool:
