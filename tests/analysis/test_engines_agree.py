@@ -122,7 +122,7 @@ def _pinned(action: str, resource: str, context: dict) -> RequestSpace:
 
 
 # No shrinking: a failure prints the generated example as it is, within the suite's time.
-SETTINGS = settings(max_examples=120, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+SETTINGS = settings(max_examples=90, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -138,7 +138,7 @@ def test_a_pinned_question_agrees_with_the_concrete_evaluator(policies, request_
     assert isinstance(verdict, Counterexample) == decision.allowed, (verdict, decision.explain())
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=25)
 @given(policy_sets())
 def test_a_proof_over_a_wide_question_holds_on_concrete_requests(policies):
     space = RequestSpace(principals=(BOB,), actions=ActionSpace(include=tuple(a for a, _ in REQUESTS)))

@@ -32,17 +32,18 @@ def _literal_prefix(text: str) -> str:
 
 def may_overlap(pattern: str, arn_format: str) -> bool:
     """Whether a Resource pattern can match some ARN of a catalog format (a cheap, safe test:
-    False only when a literal segment, or the literal start of the resource part, differs)."""
+    False only when a literal segment, or the literal start of the resource part, differs,
+    compared up to the first segment whose ``*`` may cross colons or that holds a variable)."""
     if pattern == "*":
         return True
     parts = pattern.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn" or any(p.endswith("*") for p in parts[:5]):
-        return True  # padded or colon-crossing patterns: let the solver decide
     formats = arn_format.split(":", 5)
-    if len(formats) < 6:
-        return True
+    if len(parts) < 6 or parts[0] != "arn" or len(formats) < 6:
+        return True  # padded or non-ARN patterns: let the solver decide
     for p, f in zip(parts[:5], formats[:5], strict=True):
-        if not any(c in p for c in "*?$") and "${" not in f and "*" not in f and p != f:
+        if p.endswith("*") or "${" in p:
+            return True  # the rest of the pattern may be shifted by colons: stop comparing
+        if not any(c in p for c in "*?") and "${" not in f and "*" not in f and p != f:
             return False
     a, b = _literal_prefix(parts[5]), _literal_prefix(formats[5])
     return a.startswith(b) or b.startswith(a)

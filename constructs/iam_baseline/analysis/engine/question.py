@@ -24,7 +24,7 @@ import z3
 
 from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
-from .encoder import KINDS, ActionClass, Caller, Encoder
+from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
 from .z3_conditions import DATE, IP, NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
@@ -165,12 +165,37 @@ class Question:
             survivors &= allows([self.resource_policy])
         self.action_count = len(survivors)
         relevant = [s for _, s in self.statements if covered[id(s)] & survivors]
+        patterns = {p for s in relevant for p in (s.resources or s.not_resources or ()) if p != "*"}
+        patterns |= {p for p in (*self.space.resources.include, *self.space.resources.exclude) if p != "*"}
+        reached: dict[str, bool] = {}
+
+        def formats_of(info) -> tuple[tuple[str, ...], str | None]:
+            # Formats that no resource pattern of the question can match are interchangeable
+            # (every pattern is false on them): keep one of them, so that actions differing
+            # only there fall into one class (3,120 classes -> a few dozen on the default
+            # assembly's "anything without MFA" question).
+            if info is None or not info.resource_arns:
+                return (), None
+            kept, unreached = [], None
+            for f in info.resource_arns:
+                if f not in reached:
+                    reached[f] = any(may_overlap(p, f) for p in patterns)
+                if reached[f]:
+                    kept.append(f)
+                elif unreached is None or f < unreached:
+                    unreached = f
+            return tuple(sorted(kept)), unreached
+
         groups: dict[tuple, list[str]] = {}
+        unreached_of: dict[tuple, str | None] = {}
         for key in sorted(survivors):
             info = self.catalog.get(key)
-            signature = (tuple(key in covered[id(s)] for s in relevant), info.resource_arns if info else ())
+            kept, unreached = formats_of(info)
+            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None)
             groups.setdefault(signature, []).append(info.name if info else key)
-        self.classes = [ActionClass(tuple(m), sig[1]) for sig, m in groups.items()]
+            unreached_of.setdefault(signature, unreached)  # the first member's, for a readable ARN
+        self.classes = [ActionClass(tuple(m), sig[1] + ((unreached_of[sig],) if sig[2] else ()))
+                        for sig, m in groups.items()]
         index = {name.lower(): i for i, c in enumerate(self.classes) for name in c.members[:1]}
         for _, s in self.statements:
             self.coverage[id(s)] = sorted(
