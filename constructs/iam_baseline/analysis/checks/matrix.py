@@ -35,6 +35,8 @@ class CheckResult:
     passed: bool
     message: str
     decision: Decision | None = None
+    #: The request that failed (a counterexample), kept so that it can be replayed.
+    request: Request | None = None
 
 
 class MatrixError(ValueError):

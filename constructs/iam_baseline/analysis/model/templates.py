@@ -292,6 +292,33 @@ def load_account(out_dir: str | Path, account: str | None = None) -> AccountMode
     accounts = {s.account for s in stacks}
     if len(accounts) > 1:
         raise TemplateError(f"stacks deploy to several accounts {sorted(accounts)}: analysis is per account")
+    return build_account(stacks)
+
+
+def build_account(stacks: list[StackTemplate], *, permission_sets: bool = True) -> AccountModel:
+    """The :class:`AccountModel` of ``stacks`` (all of one account; the first one's region wins).
+
+    With ``permission_sets=False`` the ``AWS::SSO::PermissionSet`` resources are skipped: a
+    permission set is a principal of the accounts it is *assigned to*, not of the Identity
+    Center account (:mod:`.accounts` places it there).
+
+    Raises:
+        TemplateError, UnknownPolicy, PolicyError: see :func:`load_account`.
+    """
+    readers = stack_readers(stacks)
+    first = stacks[0]
+    model = AccountModel(account=first.account, partition=partition_of(first.region), region=first.region)
+    for reader in readers:
+        _collect_managed_policies(reader, model)
+    for reader in readers:
+        _collect_principals(reader, model, permission_sets=permission_sets)
+    for reader in readers:
+        _collect_attachments(reader, model)
+    return model
+
+
+def stack_readers(stacks: list[StackTemplate]) -> list[_StackReader]:
+    """One reader per stack, ``Fn::ImportValue`` resolved across ``stacks``."""
     readers: list[_StackReader] = []
     exports: dict[str, tuple[_StackReader, Any]] = {}
 
@@ -302,22 +329,12 @@ def load_account(out_dir: str | Path, account: str | None = None) -> AccountMode
         return reader.resolver.resolve(value)
 
     for stack in stacks:
-        reader = _StackReader(stack, imports)
-        readers.append(reader)
+        readers.append(_StackReader(stack, imports))
     for reader in readers:
         for output in reader.stack.template.get("Outputs", {}).values():
             if "Export" in output:
                 exports[str(reader.resolver.resolve(output["Export"]["Name"]))] = (reader, output["Value"])
-
-    first = stacks[0]
-    model = AccountModel(account=first.account, partition=partition_of(first.region), region=first.region)
-    for reader in readers:
-        _collect_managed_policies(reader, model)
-    for reader in readers:
-        _collect_principals(reader, model)
-    for reader in readers:
-        _collect_attachments(reader, model)
-    return model
+    return readers
 
 
 def _collect_managed_policies(reader: _StackReader, model: AccountModel) -> None:
@@ -367,7 +384,7 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
+def _collect_principals(reader: _StackReader, model: AccountModel, *, permission_sets: bool = True) -> None:
     for logical_id, resource in reader.resources.items():
         kind = resource.get("Type")
         props = resource.get("Properties", {})
@@ -396,8 +413,8 @@ def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
                 principal.trust = Policy.from_document(f"trust:{name}", document, PolicyKind.TRUST)
             principal.groups = [str(g) for g in reader.resolver.resolve(props.get("Groups", []))]
             model.principals[arn] = principal
-        elif kind == "AWS::SSO::PermissionSet":
-            _collect_permission_set(reader, model, logical_id, resource)
+        elif kind == "AWS::SSO::PermissionSet" and permission_sets:
+            collect_permission_set(reader, model, logical_id, resource)
         elif kind == "AWS::Lambda::Function":
             role = reader.resolver.resolve(props.get("Role"))
             model.functions.append(
@@ -409,7 +426,13 @@ def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
             model.saml_providers.append(reader._attribute(logical_id, resource, None))
 
 
-def _collect_permission_set(reader: _StackReader, model: AccountModel, logical_id: str, resource: Mapping) -> None:
+def collect_permission_set(reader: _StackReader, model: AccountModel, logical_id: str, resource: Mapping) -> None:
+    """Add the permission set ``logical_id`` of ``reader``'s stack to ``model`` as a principal.
+
+    Customer managed policy references are resolved in ``model``'s account, as IAM Identity
+    Center does when it provisions the permission set there ("Customer managed policies" in
+    the IAM Identity Center User Guide).
+    """
     props = resource.get("Properties", {})
     name = str(reader.resolver.resolve(props.get("Name", logical_id)))
     arn = reader._attribute(logical_id, resource, "PermissionSetArn")
