@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "examples" / "organization.yaml"
+EXAMPLE = ROOT / "tests" / "fixtures" / "organization.yaml"  # the suite's copy of config/examples/organization.yaml
 
 
 def example_data() -> dict:
@@ -20,7 +20,7 @@ def example_data() -> dict:
 def parse(data: dict):
     from iam_baseline.config import parse_config
 
-    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml")
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml", folder=EXAMPLE.parent)
 
 
 def config_error(data: dict) -> str:
