@@ -157,12 +157,31 @@ def mutants() -> Iterator[Mutant]:
                      lambda t, n=name: _resource(t, "AWS::SSO::PermissionSet", "Name", n, IDENTITY_CENTER).update(
                          {"InlinePolicy": {"Version": "2012-10-17",
                                            "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}}))
+    # Resource-based policies opened: every KMS key policy of the baseline, the alert topic policy.
+    for index in range(2):
+        yield Mutant("key-policy-opened", f"KMS key #{index}: key policy for Principal AWS *",
+                     lambda t, i=index: _set(_of_type(t, "AWS::KMS::Key")[i]["KeyPolicy"]["Statement"][0], Principal={"AWS": "*"}))
+        yield Mutant("key-policy-opened", f"KMS key #{index}: key policy for another account",
+                     lambda t, i=index: _of_type(t, "AWS::KMS::Key")[i]["KeyPolicy"]["Statement"].append(
+                         {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Principal": _account_root(FOREIGN)}))
+    yield Mutant("key-policy-opened", "alert topic policy: events publish without aws:SourceAccount",
+                 lambda t: _sid(_of_type(t, "AWS::SNS::TopicPolicy")[0]["PolicyDocument"]["Statement"], "AllowEventsPublish").pop("Condition"))
+    yield Mutant("key-policy-opened", "alert topic policy: anyone may subscribe",
+                 lambda t: _of_type(t, "AWS::SNS::TopicPolicy")[0]["PolicyDocument"]["Statement"].append(
+                     {"Effect": "Allow", "Action": "sns:Subscribe", "Principal": {"AWS": "*"},
+                      "Resource": {"Ref": _sid(_of_type(t, "AWS::SNS::TopicPolicy")[0]["PolicyDocument"]["Statement"],
+                                               "AllowEventsPublish")["Resource"]["Ref"]}}))
     # Services.
     yield Mutant("principal-widened", "Admin trusts lambda.amazonaws.com",
                  lambda t: trust(t, "Admin").append({"Effect": "Allow", "Action": "sts:AssumeRole",
                                                       "Principal": {"Service": "*"}}))
     yield Mutant("principal-widened", "GitHubDeploy trusts any OIDC provider",
                  lambda t: _set(trust(t, "GitHubDeploy")[0], Principal={"Federated": "*"}))
+
+
+def _of_type(templates: Templates, kind: str) -> list[dict]:
+    """The properties of every resource of ``kind`` in the baseline template, in template order."""
+    return [r["Properties"] for r in templates[BASELINE]["Resources"].values() if r["Type"] == kind]
 
 
 def _logical(templates: Templates, role_name: str) -> str:

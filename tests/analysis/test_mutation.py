@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from iam_baseline.analysis.check import main
+from template_tools import DEFAULT_CONFIG_FILE
 
 from .mutants import BASELINE, IDENTITY_CENTER, mutants
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG = str(ROOT / "config" / "baseline.yaml")
+CONFIG = str(DEFAULT_CONFIG_FILE)
 MUTATED_FILES = (BASELINE, IDENTITY_CENTER)
 
 

@@ -39,7 +39,8 @@ from .checks.invariants.catalog import run_invariants
 from .model.accounts import AccountScope, load_scopes
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
-from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .checks.invariants.admin import admin_refs
+from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.templates import AccountModel, UnknownPolicy, load_account
@@ -54,19 +55,6 @@ class CheckRun:
     admin_equivalent: list[str]
     seconds: float
     invariant_timings: list = field(default_factory=list)
-
-
-def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> set[str]:
-    """The declared admin principals; the members of a declared group are admins too."""
-    refs: set[str] = set()
-    for ref in matrix.admin_principals:
-        try:
-            refs |= {p.ref for p in expand_principals(model, config, ref)}
-        except MatrixError:
-            continue
-    groups = {r.split(":", 1)[1] for r in refs if r.startswith("group:")}
-    refs |= {p.ref for p in model.principals.values() if p.kind == "user" and groups & set(p.groups)}
-    return refs
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -93,7 +81,7 @@ def run_checks(model: AccountModel, config: BaselineConfig, scopes: list[Account
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
     results = check_matrix(model, config, matrix)
-    admins = admin_refs(model, config, matrix)
+    admins = admin_refs(model, config)
     subjects = [
         subject_for(model, p, SEARCH_CONTEXT)
         for p in sorted(model.principals.values(), key=lambda p: p.ref)
@@ -135,6 +123,12 @@ def main(argv: list[str] | None = None) -> int:
         scopes = load_scopes(args.out, config)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    missing = missing_principals(model, config, config.access_matrix or AccessMatrixConfig())
+    if missing:
+        print(f"error: {args.config}: access_matrix rows name principals the assembly lacks:", file=sys.stderr)
+        for ref, rows in sorted(missing.items()):
+            print(f"  {ref} (rows: {', '.join(rows)})", file=sys.stderr)
         return 2
     run = run_checks(model, config, scopes)
     failed = [r for r in run.results if not r.passed]

@@ -33,10 +33,22 @@ DEFAULT_QUALIFIER = "hnb659fds"
 
 
 def admin_refs(model: AccountModel, config: BaselineConfig) -> set[str]:
-    """The refs the config declares admin in ``model``; ``persona:X`` covers X's IAM role,
-    SAML roles and permission sets; a declared group's members are admins too."""
+    """The refs the config makes admin in ``model``.
+
+    Declared: ``access_matrix.admin_principals`` (default ``persona:admin``); ``persona:X``
+    covers X's IAM role, SAML roles and permission sets. Derived: every group whose
+    ``assumable_roles`` include the admin persona, the break-glass group (users mode) and
+    every OIDC deploy role that may assume the CDK deploy role. A group's members are admins too.
+    """
     matrix = config.access_matrix
-    declared = matrix.admin_principals if matrix else ("persona:admin",)
+    declared = list(matrix.admin_principals if matrix else ("persona:admin",))
+    declared += [f"group:{g.name}" for g in (config.groups.admins, config.groups.developers, config.groups.read_only)
+                 if "admin" in g.assumable_roles]
+    if config.break_glass is not None and config.break_glass.mode == "users":
+        declared.append(f"group:{config.break_glass.group_name}")
+    federation = config.federation
+    if federation is not None and federation.oidc is not None:
+        declared += [f"role:{r.name}" for r in federation.oidc.deploy_roles if "deploy" in r.cdk_roles]
     refs: set[str] = set()
     federation = config.federation
     for ref in declared:
