@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""Benchmark ``cdk synth``: the default baseline against an empty CDK Python app.
+"""Benchmark ``cdk synth``: the default baseline against an empty CDK Python app, interleaved.
 
-Prints, for each, the median wall time (seconds) and median peak memory (MiB, summed
-over the whole process tree: CDK CLI, Python app and jsii's Node runtime, sampled every
-10 ms) of at least three runs, then ``ratio: X.XX`` (baseline / empty wall time).
-Both are run the same way, through the pinned CDK CLI, into temporary output folders.
+Runs the two alternately (baseline, empty, baseline, empty, ...: at least 5 pairs), both
+through the pinned CDK CLI into temporary output folders, so that a change of machine load
+hits both sides of a pair alike. Prints each pair, then the median wall time and peak memory
+(MiB, summed over the process tree: CDK CLI, Python app and jsii's Node.js runtime, sampled
+every 10 ms) of each side, and ``ratio: X.XX``, the median of the per-pair ratios
+(baseline / empty wall time). Then a per-phase breakdown of one baseline synth, run in a
+fresh Python process without the CLI: Python imports (jsii start-up included), config,
+construct tree, acknowledgments, template writing, nag validation.
 
-Usage: ``make bench`` (or ``python scripts/bench_synth.py --runs 5``).
+Figures vary with load: the script prints the load average before and after. Never put
+these timings in a test.
+
+Usage: ``make bench`` (or ``python scripts/bench_synth.py --pairs 9``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -19,8 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +38,40 @@ Stack(app, "Empty")
 app.synth()
 """
 
+#: Run in a fresh interpreter (cwd = repository root): times each phase of one synth and
+#: prints them as JSON. Template writing and the two validations are told apart by
+#: synthesizing the same construct tree again in fresh processes: without the nag packs,
+#: then also without CDK's own template validation (``validateAgainstDefaultRules``).
+PHASES = """\
+import json, sys, time
+start = time.perf_counter(); marks = {}
+def mark(name):
+    global start
+    now = time.perf_counter(); marks[name] = now - start; start = now
+sys.path.insert(0, ".")
+import aws_cdk, cdk_nag  # jsii starts its Node.js runtime and loads both assemblies here
+import app as app_module
+from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+mark("imports")
+config = app_module.load_config(app_module.DEFAULT_CONFIG)
+mark("config")
+with_nag = sys.argv[2] == "nag"
+app = app_module.build_app(config, outdir=sys.argv[1], context=json.loads(sys.argv[3]), acknowledge=False, nag=False)
+mark("construct tree")
+if with_nag:
+    register_nag_packs(app)
+    apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
+    mark("acknowledgments")
+app.synth()
+mark("synth")
+print(json.dumps(marks))
+"""
+
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run ``cmd``; return (wall seconds, peak RSS of the process tree in MiB)."""
+    import psutil
+
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -51,41 +88,74 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return wall, peak / 2**20
 
 
-def bench(name: str, cmd_for_outdir, cwd: Path, runs: int) -> float:
-    walls, peaks = [], []
-    for _ in range(runs):
+def _once(cmd_for_outdir, cwd: Path) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as out:
+        return measure(cmd_for_outdir(out), cwd)
+
+
+def interleaved(pairs: int) -> None:
+    """Baseline and empty app alternately; prints the pairs and the median ratio."""
+    cdk = str(ROOT / "node_modules" / ".bin" / "cdk")
+    python = sys.executable
+    baseline = lambda out: [cdk, "synth", "--quiet", "--output", out]  # noqa: E731
+    results: list[tuple[float, float, float, float]] = []
+    with tempfile.TemporaryDirectory() as app_dir:
+        Path(app_dir, "app.py").write_text(EMPTY_APP)
+        empty = lambda out: [cdk, "synth", "--quiet", "--app", f"{python} app.py", "--output", out]  # noqa: E731
+        for pair in range(1, pairs + 1):
+            base_wall, base_peak = _once(baseline, ROOT)
+            empty_wall, empty_peak = _once(empty, Path(app_dir))
+            results.append((base_wall, base_peak, empty_wall, empty_peak))
+            print(f"pair {pair}: baseline {base_wall:6.2f} s   empty {empty_wall:6.2f} s   ratio {base_wall / empty_wall:.2f}")
+    median = lambda index: statistics.median(row[index] for row in results)  # noqa: E731
+    print(f"baseline   wall {median(0):6.2f} s   peak memory {median(1):7.1f} MiB   (median of {pairs})")
+    print(f"empty      wall {median(2):6.2f} s   peak memory {median(3):7.1f} MiB   (median of {pairs})")
+    print(f"ratio: {statistics.median(row[0] / row[2] for row in results):.2f}   (median of the per-pair ratios)")
+
+
+def phases() -> None:
+    """Per-phase seconds of one baseline synth (no CLI): one fresh process with the nag
+    packs, one without, so that nag validation is the difference of their synth phases."""
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    bare_context = {**context, "@aws-cdk/core:validateAgainstDefaultRules": False}
+    timings = {}
+    for variant, variant_context in (("nag", context), ("plain", context), ("bare", bare_context)):
         with tempfile.TemporaryDirectory() as out:
-            wall, peak = measure(cmd_for_outdir(out), cwd)
-        walls.append(wall)
-        peaks.append(peak)
-    wall, peak = statistics.median(walls), statistics.median(peaks)
-    print(f"{name:<10} wall {wall:6.2f} s   peak memory {peak:7.1f} MiB   (median of {runs} runs)")
-    return wall
+            run = subprocess.run(
+                [sys.executable, "-c", PHASES, out, variant, json.dumps(variant_context)],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+        if run.returncode != 0:
+            sys.exit(f"phase run failed:\n{run.stderr[-2000:]}")
+        timings[variant] = json.loads(run.stdout.strip().splitlines()[-1])
+    nag, plain, bare = timings["nag"], timings["plain"], timings["bare"]
+    rows = [
+        ("Python imports (jsii start-up included)", nag["imports"]),
+        ("config (load and validate)", nag["config"]),
+        ("construct tree", nag["construct tree"]),
+        ("acknowledgments (registry matched on the tree)", nag["acknowledgments"]),
+        ("template writing (synth without any validation)", bare["synth"]),
+        ("CDK template validation (default rules)", max(0.0, plain["synth"] - bare["synth"])),
+        ("nag validation (four packs)", max(0.0, nag["synth"] - plain["synth"])),
+    ]
+    print("one baseline synth, by phase (in-process, no CLI):")
+    for name, seconds in rows:
+        print(f"  {name:<50} {seconds:6.2f} s")
+    print(f"  {'total':<50} {sum(nag.values()):6.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per app, at least 3 (default 3)")
+    parser.add_argument("--pairs", type=int, default=5, help="baseline/empty pairs, at least 5 (default 5)")
+    parser.add_argument("--phases-only", action="store_true", help="print only the per-phase breakdown")
     args = parser.parse_args()
-    runs = max(3, args.runs)
-    cdk = str(ROOT / "node_modules" / ".bin" / "cdk")
-    python = sys.executable
-    print(f"cdk synth benchmark on {os.cpu_count()} cores")
-    baseline = bench(
-        "baseline",
-        lambda out: [cdk, "synth", "--quiet", "--output", out],
-        ROOT,
-        runs,
-    )
-    with tempfile.TemporaryDirectory() as app_dir:
-        Path(app_dir, "app.py").write_text(EMPTY_APP)
-        empty = bench(
-            "empty",
-            lambda out: [cdk, "synth", "--quiet", "--app", f"{python} app.py", "--output", out],
-            Path(app_dir),
-            runs,
-        )
-    print(f"ratio: {baseline / empty:.2f}")
+    print(f"cdk synth benchmark on {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before")
+    if not args.phases_only:
+        interleaved(max(5, args.pairs))
+    phases()
+    print(f"load average {os.getloadavg()[0]:.1f} after (figures taken under load are not comparable)")
 
 
 if __name__ == "__main__":
