@@ -18,10 +18,14 @@ OUT ?= cdk.out
 # The pinned Node.js (node_modules/.bin/node) must win over any system node: jsii runs on it.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python must cache the bytecode of what it imports: CDK's Python bindings are large source
+# files (aws_cdk.aws_ec2 alone is 7.7 MB) and recompiling them cost every synth ~3 s of CPU
+# where PYTHONDONTWRITEBYTECODE is set. The caches land in .venv and __pycache__/ (ignored).
+unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install install-synth install-check install-test lock synth check test bench bench-scale diff deploy schema clean break-glass-lock
+.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-scale diff deploy schema clean break-glass-lock
 
 install: install-test
 
@@ -98,6 +102,10 @@ bench: install
 ## Synth of generated organizations (10-200 accounts) and of a one-assignment change.
 bench-scale: install
 	$(PY) scripts/bench_scale.py
+
+## Rewrite the construct reference of constructs/README.md from the library's docstrings.
+construct-docs: install-synth
+	$(PY) scripts/construct_docs.py
 
 ## Regenerate config/baseline.schema.json from the pydantic models.
 schema: install-synth

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,8 +71,18 @@ print(json.dumps(marks))
 
 def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run ``cmd``; return (wall seconds, peak RSS of the process tree in MiB)."""
+    return measure_cpu(cmd, cwd)[:2]
+
+
+def measure_cpu(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS of the process tree in MiB, CPU seconds).
+
+    CPU seconds (user + system of every process of the tree that was waited for) depend far
+    less on the machine's load than wall time does.
+    """
     import psutil
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -83,14 +94,16 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
             pass
         time.sleep(0.01)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
-    return wall, peak / 2**20
+    return wall, peak / 2**20, cpu
 
 
-def _once(cmd_for_outdir, cwd: Path) -> tuple[float, float]:
+def _once(cmd_for_outdir, cwd: Path) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as out:
-        return measure(cmd_for_outdir(out), cwd)
+        return measure_cpu(cmd_for_outdir(out), cwd)
 
 
 def interleaved(pairs: int) -> None:
@@ -98,19 +111,27 @@ def interleaved(pairs: int) -> None:
     cdk = str(ROOT / "node_modules" / ".bin" / "cdk")
     python = sys.executable
     baseline = lambda out: [cdk, "synth", "--quiet", "--output", out]  # noqa: E731
-    results: list[tuple[float, float, float, float]] = []
+    results: list[tuple[float, ...]] = []
     with tempfile.TemporaryDirectory() as app_dir:
         Path(app_dir, "app.py").write_text(EMPTY_APP)
         empty = lambda out: [cdk, "synth", "--quiet", "--app", f"{python} app.py", "--output", out]  # noqa: E731
         for pair in range(1, pairs + 1):
-            base_wall, base_peak = _once(baseline, ROOT)
-            empty_wall, empty_peak = _once(empty, Path(app_dir))
-            results.append((base_wall, base_peak, empty_wall, empty_peak))
-            print(f"pair {pair}: baseline {base_wall:6.2f} s   empty {empty_wall:6.2f} s   ratio {base_wall / empty_wall:.2f}")
+            base = _once(baseline, ROOT)
+            empty_run = _once(empty, Path(app_dir))
+            results.append((*base, *empty_run))
+            print(
+                f"pair {pair}: baseline {base[0]:6.2f} s (cpu {base[2]:5.2f} s)   "
+                f"empty {empty_run[0]:6.2f} s (cpu {empty_run[2]:5.2f} s)   ratio {base[0] / empty_run[0]:.2f}",
+                flush=True,
+            )
     median = lambda index: statistics.median(row[index] for row in results)  # noqa: E731
-    print(f"baseline   wall {median(0):6.2f} s   peak memory {median(1):7.1f} MiB   (median of {pairs})")
-    print(f"empty      wall {median(2):6.2f} s   peak memory {median(3):7.1f} MiB   (median of {pairs})")
-    print(f"ratio: {statistics.median(row[0] / row[2] for row in results):.2f}   (median of the per-pair ratios)")
+    for name, offset in (("baseline", 0), ("empty", 3)):
+        print(
+            f"{name:<10} wall {median(offset):6.2f} s   cpu {median(offset + 2):6.2f} s   "
+            f"peak memory {median(offset + 1):7.1f} MiB   (median of {pairs})"
+        )
+    print(f"ratio: {statistics.median(row[0] / row[3] for row in results):.2f}   (median of the per-pair wall-time ratios)")
+    print(f"cpu ratio: {statistics.median(row[2] / row[5] for row in results):.2f}   (the same for CPU time, less sensitive to load)")
 
 
 def phases() -> None:
