@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -77,28 +76,32 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float]:
 def measure_cpu(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
     """Run ``cmd``; return (wall seconds, peak RSS of the process tree in MiB, CPU seconds).
 
-    CPU seconds (user + system of every process of the tree that was waited for) depend far
-    less on the machine's load than wall time does.
+    CPU seconds (user + system, summed over every process of the tree as last sampled) depend
+    far less on the machine's load than wall time does.
     """
     import psutil
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            rss = 0
+            for p in tree:
+                with p.oneshot():
+                    rss += p.memory_info().rss
+                    times = p.cpu_times()
+                    cpu[p.pid] = times.user + times.system
+            peak = max(peak, rss)
         except psutil.Error:
             pass
         time.sleep(0.01)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
-    return wall, peak / 2**20, cpu
+    return wall, peak / 2**20, sum(cpu.values())
 
 
 def _once(cmd_for_outdir, cwd: Path) -> tuple[float, float, float]:
