@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-scale diff deploy schema clean break-glass-lock
+.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-scale fuzz diff deploy schema clean break-glass-lock
 
 install: install-test
 
@@ -95,9 +95,16 @@ check: install-check
 test: install-test
 	$(PY) -m pytest
 
-## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app.
+## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app; config load time.
 bench: install
 	$(PY) scripts/bench_synth.py
+	$(PY) scripts/bench_config.py
+
+## Thousands of mutated configs through the loader (FUZZ_EXAMPLES, default 3000): outcome
+## counts by class; fails on any traceback, an example over 2 s of CPU or 256 MiB.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	$(PY) scripts/fuzz_config.py $(FUZZ_EXAMPLES)
 
 ## Synth of generated organizations (10-200 accounts) and of a one-assignment change.
 bench-scale: install
