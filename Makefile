@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-scale fuzz diff deploy schema clean break-glass-lock
+.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock
 
 install: install-test
 
@@ -90,6 +90,13 @@ synth: install-synth
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
 check: install-check
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
+
+## `make check` with every invariant on the default baseline and on the organization example:
+## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
+bench-check: install
+	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
+	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
+	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
 
 ## Run the whole test suite.
 test: install-test
