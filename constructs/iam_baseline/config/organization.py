@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from .federation import PrincipalAssignmentConfig
+from .federation import PrincipalAssignmentConfig, principal_problem
 from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
 
 if TYPE_CHECKING:
@@ -269,6 +269,7 @@ def organization_rules(config: "BaselineConfig") -> None:
         for ou, assignment in ou_assignments:
             if assignment.permission_set not in known:
                 raise ValueError(f"OU {ou.path}: unknown permission set {assignment.permission_set!r}; declared: {known}")
+            principal_problem(f"OU {ou.path}", assignment, center.identity_store)
         if center.account_id != organization.management_account_id:
             in_management = [a for a in center.assignments if organization.management_account_id in a.account_ids]
             if in_management:
