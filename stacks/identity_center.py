@@ -85,6 +85,18 @@ class IdentityCenterStack(BaselineStack):
                     value=permission_set.arn,
                     export_name=permission_set_export_name(center.stack_name, name),
                 )
+            # The shards reference the declared principals through exports too: no lookup.
+            for kind, principals, attribute in (
+                ("GROUP", self.directory.groups if self.directory else {}, "group_id"),
+                ("USER", self.directory.users if self.directory else {}, "user_id"),
+            ):
+                for name, principal in principals.items():
+                    CfnOutput(
+                        principal,
+                        "Id",
+                        value=getattr(principal, attribute),
+                        export_name=principal_export_name(center.stack_name, kind, name),
+                    )
             return
         for i, assignment in enumerate(center.assignments):
             principal_id = assignment.principal_id
@@ -117,7 +129,17 @@ def permission_set_export_name(stack_name: str, permission_set: str) -> str:
     Export names allow letters, digits, ``-`` and ``:``; other characters of a permission
     set name become ``-`` and a short hash of the name keeps such names distinct.
     """
-    safe = re.sub(r"[^A-Za-z0-9-]", "-", permission_set)
-    if safe != permission_set:
-        safe += "-" + hashlib.sha256(permission_set.encode()).hexdigest()[:6]
-    return f"{stack_name}-PermissionSet-{safe}"
+    return _export_name(stack_name, "PermissionSet", permission_set)
+
+
+def principal_export_name(stack_name: str, principal_type: str, name: str) -> str:
+    """Export name of a declared group's or user's identity-store id: ``<stack>-Group-<name>``
+    or ``<stack>-User-<name>`` (characters as in :func:`permission_set_export_name`)."""
+    return _export_name(stack_name, principal_type.title(), name)
+
+
+def _export_name(stack_name: str, kind: str, name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9-]", "-", name)
+    if safe != name:
+        safe += "-" + hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{stack_name}-{kind}-{safe}"
