@@ -69,15 +69,17 @@ class IdentityStoreUserConfig(StrictModel):
     ``user_name`` is the person's sign-in name and the user's identity in the baseline: a
     new name means a new user (the old one, with its MFA devices, is deleted), so renaming
     is refused unless recorded on purpose (:mod:`iam_baseline.config.identity_store_lock`).
-    Every other field is updated in place. Identity Center e-mails the invitation to set a
-    password to ``email``.
+    Every other field is updated in place. With "Send email OTP" enabled in the Identity
+    Center console, the person receives a one-time code at ``email`` at their first sign-in
+    and sets a password (IAM Identity Center User Guide, "Email one-time password to users
+    created with API or CLI").
     """
 
     user_name: UserName = Field(description="Sign-in name, 1-128 characters without blanks (unique, case-insensitive).")
     display_name: Attribute = Field(description="Name shown in the AWS access portal, e.g. 'Alice Example'.")
     given_name: Attribute = Field(description="Given (first) name.")
     family_name: Attribute = Field(description="Family (last) name.")
-    email: EmailAddress = Field(description="Primary e-mail address (name@domain.tld): receives the invitation.")
+    email: EmailAddress = Field(description="Primary e-mail address (name@domain.tld): receives the sign-in code.")
     title: Attribute | None = Field(None, description="Job title (optional).")
     department: Attribute | None = Field(None, description="Department (optional; enterprise extension).")
 
