@@ -11,7 +11,9 @@ Runs, offline and without aws_cdk:
    not listed in ``admin_principals`` (:mod:`.checks.escalation`);
 3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
 4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
-   every finding must be acknowledged in the registry with a reason.
+   every finding must be acknowledged in the registry with a reason;
+5. IAM Identity Center (:mod:`.checks.identity_center`): every assignment's principal exists,
+   and a person reaches an admin permission set only when listed in ``admin_principals``.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
 checks per second; writes ``access-report.md`` and ``access-report.html`` into the assembly
@@ -24,7 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ConfigError, load_config
@@ -32,6 +34,8 @@ from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
 from .conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .checks.identity_center import admin_permission_sets, identity_center_results
+from .model.identity_center import IdentityCenterModel, Reach, load_identity_center
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
 from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
@@ -42,12 +46,17 @@ from .model.templates import AccountModel, UnknownPolicy, load_account
 
 @dataclass(frozen=True)
 class CheckRun:
-    """Everything one run produced: the model, the results and the admin-equivalent principals."""
+    """Everything one run produced: the model, the results and the admin-equivalent principals.
+
+    ``people``: every (person, account, permission set, group) of IAM Identity Center, with
+    whether the permission set is admin-equivalent (``None``: not judged).
+    """
 
     model: AccountModel
     results: list[CheckResult]
     admin_equivalent: list[str]
     seconds: float
+    people: list[tuple[Reach, bool | None]] = field(default_factory=list)
 
 
 def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> set[str]:
@@ -82,8 +91,9 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
     return results
 
 
-def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
-    """Run the matrix, the escalation search and the admin-equivalence checks."""
+def run_checks(model: AccountModel, config: BaselineConfig, center: IdentityCenterModel | None = None) -> CheckRun:
+    """Run the matrix, the escalation search, the admin-equivalence and, with ``center``,
+    the Identity Center checks."""
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
     results = check_matrix(model, config, matrix)
@@ -111,7 +121,12 @@ def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
     if matrix.escalation_search:
         results += search(model, [s for s in subjects if s.label not in admins], admins)
     results += lint_results(model)
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start)
+    people = []
+    if center is not None:
+        results += identity_center_results(model, center, matrix.admin_principals)
+        verdicts = admin_permission_sets(model, center)
+        people = [(reach, verdicts.get(reach.permission_set)) for reach in center.reach()]
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, people)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,10 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         model = load_account(args.out, account=config.account_id)
+        center = load_identity_center(args.out)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    run = run_checks(model, config)
+    run = run_checks(model, config, center)
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")

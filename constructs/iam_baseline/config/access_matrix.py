@@ -15,9 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 #: ``kind:name`` with kind user, group (a member of the group), role, persona (the persona's
 #: role), federated (an identity provider ARN suffix) or service; the name may use ``*``
-#: and ``?`` to expand over every matching principal of the assembly.
+#: and ``?`` to expand over every matching principal of the assembly. In ``admin_principals``
+#: also ``identity_center_user:USER NAME`` and ``identity_center_group:GROUP NAME`` (names
+#: may hold spaces): IAM Identity Center people allowed to reach admin permission sets.
 PrincipalRef = Annotated[
-    str, StringConstraints(pattern=r"^(user|group|role|persona|permission_set|federated|service):\S+$")
+    str,
+    StringConstraints(
+        pattern=r"^(?:(user|group|role|persona|permission_set|federated|service):\S+|identity_center_(?:user|group):\S(?:.*\S)?)$"
+    ),
 ]
 
 #: An IAM action ``service:Action`` (no wildcard: a request names one action).
