@@ -286,7 +286,7 @@ REGISTRY += (
 #: Identity Center directory: the function behind ``Custom::IdentityStoreUser``
 #: (``iam_baseline.federation.identity_store``), shipped inline like the password policy handler.
 _USER_FUNCTION = "IdentityStore/UserHandler/Function/Resource"
-_USER_POLICY = "IdentityStore/UserHandler/Policy/Resource"
+_USER_POLICY = "IdentityStore/UserHandler/FunctionPolicy/Resource"
 
 REGISTRY += (
     Acknowledgment(

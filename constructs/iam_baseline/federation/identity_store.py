@@ -24,14 +24,13 @@ import json
 import re
 from pathlib import Path
 
-from aws_cdk import Aws, CustomResource, Duration
+from aws_cdk import Aws, CustomResource
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_identitystore as identitystore
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ..config.identity_store import IdentityStoreConfig, IdentityStoreGroupConfig, IdentityStoreUserConfig
+from ..inline_handler import inline_handler
 
 #: The only Identity Store actions the user function may call (Identity Store API Reference).
 USER_ACTIONS: tuple[str, ...] = (
@@ -89,39 +88,21 @@ class IdentityStoreUserFunction(Construct):
 
     def __init__(self, scope: Construct, id: str, *, identity_store_id: str) -> None:
         super().__init__(scope, id)
-        log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{USER_HANDLER_LOG_GROUP}"
-        permissions = iam.ManagedPolicy(
+        self.function = inline_handler(
             self,
-            "Policy",
-            description="Identity Store user handler: create, describe, update and delete users of one identity store.",
+            "Function",
+            source=USER_HANDLER_SOURCE,
             statements=[
                 iam.PolicyStatement(
                     actions=list(USER_ACTIONS),
                     resources=[identity_store_arn(identity_store_id), f"arn:{Aws.PARTITION}:identitystore:::user/*"],
-                ),
-                iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[log_group_arn]),
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:log-stream:*"]
-                ),
+                )
             ],
-        )
-        role = iam.Role(
-            self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Runs the Identity Store user handler.",
-            managed_policies=[permissions],
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(USER_HANDLER_SOURCE),
-            role=role,
-            timeout=Duration.seconds(30),
+            log_group_name=USER_HANDLER_LOG_GROUP,
+            timeout_seconds=30,
             description="Creates, updates and deletes Identity Center users (CloudFormation custom resource).",
-            log_group=logs.LogGroup.from_log_group_name(self, "LogGroup", USER_HANDLER_LOG_GROUP),
+            role_description="Runs the Identity Store user handler.",
+            policy_description="Identity Store user handler: create, describe, update and delete users of one identity store.",
         )
 
 
