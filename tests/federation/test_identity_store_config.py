@@ -62,13 +62,13 @@ def test_a_declared_directory_is_accepted():
 def test_unknown_member():
     message = config_error(_config(member="carol"))
     assert (
-        "federation.identity_center.identity_store (line 12): groups[0] (Platform Admins).members[0]: unknown user "
-        "'carol'; a member must be one of identity_store.users ['alice', 'bob']"
+        "federation.identity_center.identity_store.groups[0].members[0] (line 16, column 21): unknown user 'carol' in "
+        "group 'Platform Admins'; a member must be one of identity_store.users ['alice', 'bob'] [got: \"carol\"]"
     ) in message
 
 
 def test_member_with_another_case_gets_a_hint():
-    assert "unknown user 'Alice'; a member must be one of identity_store.users ['alice', 'bob']; did you mean 'alice'?" in config_error(
+    assert "a member must be one of identity_store.users ['alice', 'bob']; did you mean 'alice'?" in config_error(
         _config(member="Alice")
     )
 
@@ -76,8 +76,8 @@ def test_member_with_another_case_gets_a_hint():
 def test_duplicate_user_name_whatever_the_case():
     message = config_error(_config(second="Alice"))
     assert (
-        "federation.identity_center.identity_store (line 12): duplicate user name 'Alice' (users[0] and users[1]): "
-        "UserName is unique in an identity store, whatever the case"
+        "federation.identity_center.identity_store.users[1].user_name (line 24, column 11): duplicate user name 'Alice' "
+        "(also users[0].user_name): UserName is unique in an identity store, whatever the case"
     ) in message
     assert parse_federation(_config(second="alice2")).federation.identity_center.identity_store
 
@@ -86,21 +86,21 @@ def test_duplicate_user_name_whatever_the_case():
 def test_bad_email(email):
     message = config_error(_config(email=email))
     assert (
-        "federation.identity_center.identity_store.users[0].email (line 22): not an e-mail address: expected "
-        "name@domain.tld (at most 254 characters)"
+        "federation.identity_center.identity_store.users[0].email (line 22, column 11): not an e-mail address: expected "
+        "name@domain.tld in ASCII (at most 254 characters)"
     ) in message
 
 
 def test_reserved_user_name():
     message = config_error(_config(second="Administrator"))
-    assert "federation.identity_center.identity_store.users[1].user_name (line 24): 'Administrator' is reserved by the Identity Store" in message
+    assert "federation.identity_center.identity_store.users[1].user_name (line 24, column 11): 'Administrator' is reserved by the Identity Store" in message
 
 
 def test_external_identity_source_refuses_the_directory():
     config = _config().replace("  identity_store:\n", "  identity_source: external\n  identity_store:\n")
     message = config_error(config)
     assert (
-        "federation.identity_center.identity_store (line 13): the identity source is external: the external IdP "
+        "federation.identity_center.identity_store (line 13, column 5): the identity source is external: the external IdP "
         "provisions users and groups (SCIM) and would overwrite what the baseline writes"
     ) in message
     # Without identity_store, an external source is fine: names are looked up at deploy time.
@@ -111,7 +111,7 @@ def test_external_identity_source_refuses_the_directory():
 
 def test_unknown_identity_source():
     message = config_error(_config().replace("  identity_store:\n", "  identity_source: okta\n  identity_store:\n"))
-    assert "federation.identity_center.identity_source (line 12): Input should be 'identity_center_directory' or 'external'" in message
+    assert "federation.identity_center.identity_source (line 12, column 5): Input should be 'identity_center_directory' or 'external'" in message
 
 
 def test_assignment_names_a_declared_or_existing_principal():
@@ -119,16 +119,19 @@ def test_assignment_names_a_declared_or_existing_principal():
     assert parse_federation(_config(principal_type="USER", principal="bob")).federation.identity_center.assignments
     message = config_error(_config(principal="Platform Admin"))
     assert (
-        "federation.identity_center (line 4): assignments[0]: unknown group 'Platform Admin': declare it in "
+        "federation.identity_center.assignments[0].principal_name (line 33, column 9): unknown group 'Platform Admin': declare it in "
         "identity_store.groups ['Platform Admins'] or, if it exists outside the baseline, list it in "
         "identity_store.existing_groups ['Auditors']"
     ) in message
     # A user name is not a group name.
-    assert "assignments[0]: unknown user 'Platform Admins': declare it in identity_store.users ['alice', 'bob']" in config_error(
+    assert "assignments[0].principal_name (line 33, column 9): unknown user 'Platform Admins': declare it in identity_store.users ['alice', 'bob']" in config_error(
         _config(principal_type="USER")
     )
 
 
 def test_existing_and_declared_at_once():
     message = config_error(_config().replace("existing_groups: [Auditors]", "existing_groups: [platform admins]"))
-    assert "existing_groups ['platform admins'] are also declared: a group is either created here or exists elsewhere" in message
+    assert (
+        "federation.identity_center.identity_store.existing_groups[0] (line 29, column 25): 'platform admins' is also "
+        "declared in identity_store.groups: a group is either created here or exists elsewhere"
+    ) in message

@@ -196,7 +196,7 @@ def test_oversized_trust_policy(stack):
 )
 def test_too_broad_github_subjects(github, extra, problem):
     message = config_error(_github_role(github, extra))
-    assert f"federation.oidc.deploy_roles[0] (line 9): {problem}" in message
+    assert f"federation.oidc.deploy_roles[0] (line 9, column 9): {problem}" in message
 
 
 def test_repository_wildcard_with_opt_in():
@@ -246,7 +246,7 @@ def test_duplicate_provider_url():
         """
     )
     assert (
-        "federation.oidc (line 4): duplicate OIDC provider URL https://token.actions.githubusercontent.com "
+        "federation.oidc.providers[1] (line 8, column 9): duplicate OIDC provider URL https://token.actions.githubusercontent.com "
         "(providers[0] and providers[1]): IAM allows one provider per URL per account; declare it once and "
         "point every deploy role at it"
     ) in message

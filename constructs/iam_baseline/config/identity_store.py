@@ -24,6 +24,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .detection import EmailAddress
 from .models import StrictModel
+from .types import ItemError, display_name
 
 
 class IdentitySource(str, enum.Enum):
@@ -48,19 +49,20 @@ def _not_reserved(value: str) -> str:
     return value
 
 
-#: An Identity Store user name: 1-128 characters, no blanks. Source: API ``CreateUser``, ``UserName``.
+#: An Identity Store user name: 1-128 printable characters without blanks, not reserved.
+#: Source: Identity Store API ``CreateUser``, ``UserName`` (``[\p{L}\p{M}\p{S}\p{N}\p{P}]+``).
 UserName = Annotated[
-    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s]+$"), AfterValidator(_not_reserved)
+    display_name(128),  # type: ignore[valid-type]
+    StringConstraints(pattern=r"^[^\s]+$"),
+    AfterValidator(_not_reserved),
 ]
 
-#: An Identity Store group display name: 1-1024 characters, not blank at either end.
+#: An Identity Store group display name: 1-1024 printable characters, not blank, not reserved.
 #: Source: Identity Store API ``CreateGroup``, ``DisplayName``.
-GroupName = Annotated[
-    str, StringConstraints(min_length=1, max_length=1024, pattern=r"^\S(?:.*\S)?$"), AfterValidator(_not_reserved)
-]
+GroupName = Annotated[display_name(1024), AfterValidator(_not_reserved)]  # type: ignore[valid-type]
 
-#: A user attribute (display name, given name, title, ...): 1-1024 characters, not blank at either end.
-Attribute = Annotated[str, StringConstraints(min_length=1, max_length=1024, pattern=r"^\S(?:.*\S)?$")]
+#: A user attribute (display name, given name, title, ...): 1-1024 printable characters, not blank.
+Attribute = display_name(1024)
 
 
 class IdentityStoreUserConfig(StrictModel):
@@ -108,25 +110,30 @@ class IdentityStoreConfig(StrictModel):
 
     @model_validator(mode="after")
     def _names(self) -> "IdentityStoreConfig":
-        _unique("user name", [(f"users[{i}]", u.user_name) for i, u in enumerate(self.users)], "UserName")
-        _unique("group name", [(f"groups[{i}]", g.name) for i, g in enumerate(self.groups)], "the group DisplayName")
+        _unique("user name", [(("users", i, "user_name"), u.user_name) for i, u in enumerate(self.users)], "UserName")
+        _unique("group name", [(("groups", i, "name"), g.name) for i, g in enumerate(self.groups)], "the group DisplayName")
         declared = {u.user_name.casefold(): u.user_name for u in self.users}
         for i, group in enumerate(self.groups):
             for j, member in enumerate(group.members):
                 if member not in declared.values():
                     hint = f"; did you mean {declared[member.casefold()]!r}?" if member.casefold() in declared else ""
-                    raise ValueError(
-                        f"groups[{i}] ({group.name}).members[{j}]: unknown user {member!r}; a member must be one of "
-                        f"identity_store.users {sorted(declared.values())}{hint}"
+                    raise ItemError(
+                        ("groups", i, "members", j),
+                        f"unknown user {member!r} in group {group.name!r}; a member must be one of identity_store.users "
+                        f"{sorted(declared.values())}{hint}",
                     )
-            _unique(f"member of groups[{i}] ({group.name})", [(f"members[{j}]", m) for j, m in enumerate(group.members)], "a membership")
+            _unique(f"member of group {group.name!r}", [(("groups", i, "members", j), m) for j, m in enumerate(group.members)], "a membership")
         for kind, existing, own in (
             ("group", self.existing_groups, [g.name for g in self.groups]),
             ("user", self.existing_users, [u.user_name for u in self.users]),
         ):
-            both = sorted({n for n in existing if n.casefold() in {o.casefold() for o in own}})
-            if both:
-                raise ValueError(f"existing_{kind}s {both} are also declared: a {kind} is either created here or exists elsewhere")
+            folded = {o.casefold() for o in own}
+            for index, name in enumerate(existing):
+                if name.casefold() in folded:
+                    raise ItemError(
+                        (f"existing_{kind}s", index),
+                        f"{name!r} is also declared in identity_store.{kind}s: a {kind} is either created here or exists elsewhere",
+                    )
         return self
 
     def has(self, principal_type: str, name: str) -> bool:
@@ -142,14 +149,14 @@ class IdentityStoreConfig(StrictModel):
         return name in {u.user_name for u in self.users}
 
 
-def _unique(what: str, entries: list[tuple[str, str]], attribute: str) -> None:
-    """Refuse two entries whose names are equal without regard to case (the Identity Store's rule)."""
-    seen: dict[str, str] = {}
+def _unique(what: str, entries: list[tuple[tuple[str | int, ...], str]], attribute: str) -> None:
+    """Refuse, at the second one, two entries whose names are equal without regard to case (the Identity Store's rule)."""
+    seen: dict[str, tuple[str | int, ...]] = {}
     for where, name in entries:
         key = name.casefold()
         if key in seen:
-            raise ValueError(
-                f"duplicate {what} {name!r} ({seen[key]} and {where}): {attribute} is unique in an identity store, "
-                "whatever the case"
+            first = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in seen[key]).lstrip(".")
+            raise ItemError(
+                where, f"duplicate {what} {name!r} (also {first}): {attribute} is unique in an identity store, whatever the case"
             )
         seen[key] = where
