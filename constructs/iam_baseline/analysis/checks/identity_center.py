@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fnmatch import fnmatchcase
 
-from ..conditions import PolicyError
+from ..engine.conditions import PolicyError
 from ..model.identity_center import IdentityCenterModel, Origin, PrincipalKind
 from ..model.intrinsics import TemplateError
 from ..model.subjects import subject_for
