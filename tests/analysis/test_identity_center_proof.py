@@ -39,7 +39,7 @@ def _run(account_model, config, center, admin_principals=None):
     if admin_principals is not None:
         matrix = config.access_matrix.model_copy(update={"admin_principals": tuple(admin_principals)})
         config = config.model_copy(update={"access_matrix": matrix})
-    return run_checks(account_model, config, center)
+    return run_checks(account_model, config, center=center)
 
 
 def _failed(run, check: str) -> list[str]:

@@ -12,7 +12,9 @@ Runs, offline and without aws_cdk:
 3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
 4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
    every finding must be acknowledged in the registry with a reason;
-5. IAM Identity Center (:mod:`.checks.identity_center`): every assignment's principal exists,
+5. every derived invariant (:mod:`.checks.invariants.catalog`) on every account scope of the
+   assembly (:mod:`.model.accounts`): proven passes, a counterexample or "not proven" fails.
+6. IAM Identity Center (:mod:`.checks.identity_center`): every assignment's principal exists,
    and a person reaches an admin permission set only when listed in ``admin_principals``.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
@@ -37,9 +39,12 @@ from .engine.conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
 from .checks.identity_center import admin_permission_sets, identity_center_results
 from .model.identity_center import IdentityCenterModel, Reach, load_identity_center
+from .checks.invariants.catalog import run_invariants
+from .model.accounts import AccountScope, load_scopes
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
-from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .checks.invariants.admin import admin_refs
+from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.templates import AccountModel, UnknownPolicy, load_account
@@ -57,20 +62,8 @@ class CheckRun:
     results: list[CheckResult]
     admin_equivalent: list[str]
     seconds: float
+    invariant_timings: list = field(default_factory=list)
     people: list[tuple[Reach, bool | None]] = field(default_factory=list)
-
-
-def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> set[str]:
-    """The declared admin principals; the members of a declared group are admins too."""
-    refs: set[str] = set()
-    for ref in matrix.admin_principals:
-        try:
-            refs |= {p.ref for p in expand_principals(model, config, ref)}
-        except MatrixError:
-            continue
-    groups = {r.split(":", 1)[1] for r in refs if r.startswith("group:")}
-    refs |= {p.ref for p in model.principals.values() if p.kind == "user" and groups & set(p.groups)}
-    return refs
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -92,13 +85,18 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
     return results
 
 
-def run_checks(model: AccountModel, config: BaselineConfig, center: IdentityCenterModel | None = None) -> CheckRun:
-    """Run the matrix, the escalation search, the admin-equivalence and, with ``center``,
-    the Identity Center checks."""
+def run_checks(
+    model: AccountModel,
+    config: BaselineConfig,
+    scopes: list[AccountScope] | None = None,
+    center: IdentityCenterModel | None = None,
+) -> CheckRun:
+    """Run the matrix, the escalation search, the admin-equivalence checks, the derived
+    invariants of ``scopes`` and, with ``center``, the Identity Center checks."""
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
     results = check_matrix(model, config, matrix)
-    admins = admin_refs(model, config, matrix)
+    admins = admin_refs(model, config)
     subjects = [
         subject_for(model, p, SEARCH_CONTEXT)
         for p in sorted(model.principals.values(), key=lambda p: p.ref)
@@ -122,12 +120,16 @@ def run_checks(model: AccountModel, config: BaselineConfig, center: IdentityCent
     if matrix.escalation_search:
         results += search(model, [s for s in subjects if s.label not in admins], admins)
     results += lint_results(model)
+    timings = []
+    if scopes:
+        invariant_results, timings = run_invariants(scopes, config)
+        results += invariant_results
     people = []
     if center is not None:
         results += identity_center_results(model, center, matrix.admin_principals)
         verdicts = admin_permission_sets(model, center)
         people = [(reach, verdicts.get(reach.permission_set)) for reach in center.reach()]
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, people)
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,11 +140,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         model = load_account(args.out, account=config.account_id)
+        scopes = load_scopes(args.out, config)
         center = load_identity_center(args.out)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    run = run_checks(model, config, center)
+    missing = missing_principals(model, config, config.access_matrix or AccessMatrixConfig())
+    if missing:
+        print(f"error: {args.config}: access_matrix rows name principals the assembly lacks:", file=sys.stderr)
+        for ref, rows in sorted(missing.items()):
+            print(f"  {ref} (rows: {', '.join(rows)})", file=sys.stderr)
+        return 2
+    run = run_checks(model, config, scopes, center)
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")
@@ -151,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     rate = total / run.seconds if run.seconds > 0 else float("inf")
     print(f"reports: {', '.join(str(p) for p in reports)}")
     print(f"{rate:,.0f} checks per second")
+    if run.invariant_timings:
+        slowest = max(run.invariant_timings, key=lambda t: t.seconds)
+        decided = sum(t.findings for t in run.invariant_timings)
+        spent = sum(t.seconds for t in run.invariant_timings)
+        print(f"invariants: {decided} decided over {len(scopes)} account scopes in {spent:.2f} s "
+              f"(slowest {slowest.id}: {slowest.seconds:.2f} s)")
     print(f"{total} checks, {len(failed)} failed")
     return 1 if failed else 0
 

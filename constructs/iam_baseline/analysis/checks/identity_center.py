@@ -26,7 +26,7 @@ from ..engine.conditions import PolicyError
 from ..model.identity_center import IdentityCenterModel, Origin, PrincipalKind
 from ..model.intrinsics import TemplateError
 from ..model.subjects import subject_for
-from ..model.templates import AccountModel, UnknownPolicy, _collect_permission_set, _StackReader
+from ..model.templates import AccountModel, UnknownPolicy, collect_permission_set, stack_readers
 from .escalation import SEARCH_CONTEXT, is_admin_equivalent
 from .matrix import CheckResult
 
@@ -45,17 +45,13 @@ def admin_permission_sets(model: AccountModel, center: IdentityCenterModel) -> d
     for name, (stack, logical_id) in sorted(center.permission_sets.items()):
         scratch = replace(model, principals={})
         try:
-            reader = _StackReader(stack, _no_imports)
-            _collect_permission_set(reader, scratch, logical_id, stack.template["Resources"][logical_id])
+            (reader,) = stack_readers([stack])
+            collect_permission_set(reader, scratch, logical_id, stack.template["Resources"][logical_id])
             (principal,) = scratch.principals.values()
             verdicts[name] = is_admin_equivalent(model, subject_for(model, principal, SEARCH_CONTEXT))
         except (UnknownPolicy, TemplateError, PolicyError):
             verdicts[name] = None
     return verdicts
-
-
-def _no_imports(name: str):
-    raise TemplateError(f"Fn::ImportValue {name!r} in a permission set")
 
 
 def _listed(ref: str, patterns: list[str]) -> bool:
