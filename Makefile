@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock
+.PHONY: install install-synth install-check install-test lock construct-docs synth check test bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
 
 install: install-test
 
@@ -128,6 +128,10 @@ schema: install-synth
 ## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
 break-glass-lock: install-synth
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-break-glass-lock
+
+## Record the Identity Center users of $(CONFIG) in its lock (a deliberate user rename).
+identity-store-lock: install-synth
+	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-identity-store-lock
 
 diff: install-synth
 	cdk diff -c config=$(CONFIG)
