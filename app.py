@@ -19,6 +19,7 @@ from iam_baseline.config.break_glass_lock import (
     lock_path_for,
     write_lock,
 )
+from iam_baseline.config import identity_store_lock
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -31,7 +32,12 @@ def config_path() -> str:
 
 
 def build_app(
-    config: BaselineConfig, outdir: str | None = None, context: dict | None = None, *, acknowledge: bool = True
+    config: BaselineConfig,
+    outdir: str | None = None,
+    context: dict | None = None,
+    *,
+    acknowledge: bool = True,
+    nag: bool = True,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -40,6 +46,8 @@ def build_app(
     where the CLI hands them over in ``CDK_CONTEXT_JSON`` (which takes precedence).
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
+    ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
+    template writing alone with it).
     """
     from aws_cdk import App
 
@@ -67,6 +75,8 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
+    if not nag:
+        return app
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
@@ -74,10 +84,12 @@ def build_app(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Synthesize; ``--record-break-glass-lock`` instead records the break-glass names.
+    """Synthesize; ``--record-break-glass-lock`` / ``--record-identity-store-lock`` instead
+    record the break-glass names / the Identity Center users.
 
-    The break-glass lock is checked before any construct is built: a config that renames
-    the retained last way in is refused (see ``iam_baseline.config.break_glass_lock``).
+    Both locks are checked before any construct is built: a config that renames the retained
+    last way in (``iam_baseline.config.break_glass_lock``) or an Identity Center user
+    (``iam_baseline.config.identity_store_lock``) is refused.
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
@@ -87,8 +99,14 @@ def main(argv: list[str] | None = None) -> int:
             write_lock(lock_path_for(path), config)
             print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
             return 0
+        users_lock = identity_store_lock.lock_path_for(path)
+        if argv == ["--record-identity-store-lock"]:
+            identity_store_lock.write_lock(users_lock, config)
+            print(f"recorded the Identity Center users of {path} in {users_lock}", file=sys.stderr)
+            return 0
         note = check_break_glass_lock(config, lock_path_for(path), write_missing=False)
-    except (ConfigError, BreakGlassLockError) as error:
+        users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
+    except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
@@ -120,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         # Only a config that synthesized cleanly gets its break-glass names recorded.
         write_lock(lock_path_for(path), config)
         print(f"note: {note}", file=sys.stderr)
+    if users_note:
+        identity_store_lock.write_lock(users_lock, config)
+        print(f"note: {users_note}", file=sys.stderr)
     return 0
 
 

@@ -1,17 +1,13 @@
-"""A custom resource function shipped inline (``Code.ZipFile``), with its own role and grant.
+"""A custom resource's function shipped inline (``Code.ZipFile``), with its own least-privilege role.
 
-Shared by the handlers that must deploy without an asset bucket (a StackSet template) or that
-are small enough to review in the template: the account password policy and the organization
-features. The function's role carries one customer managed policy: the given statements plus
-log writes to a fixed log group (so the grant needs no reference to the function). Construct
-ids ``HandlerPolicy``, ``HandlerRole``, ``Handler`` and ``HandlerLogGroup`` are created under
-``scope``. Source: CloudFormation User Guide, ``AWS::Lambda::Function`` ``Code.ZipFile`` (at
-most 4,096 characters; CloudFormation provides the ``cfnresponse`` module).
+Inline Python needs no asset in the CDK bootstrap bucket (a StackSet template has none) and
+CloudFormation provides the ``cfnresponse`` module to it. The role carries one customer
+managed policy: the statements the handler needs, plus creating its fixed log group and
+writing its streams, nothing else. Source: AWS CloudFormation User Guide,
+``AWS::Lambda::Function`` ``Code.ZipFile`` and "cfn-response module".
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_iam as iam
@@ -19,32 +15,32 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-#: CloudFormation's limit on inline (``ZipFile``) function source, in characters.
-ZIP_FILE_MAX_CHARACTERS = 4096
-
 
 def inline_handler(
     scope: Construct,
+    prefix: str,
     *,
     source: str,
+    statements: list[iam.PolicyStatement],
     log_group_name: str,
-    statements: Sequence[iam.PolicyStatement],
-    policy_description: str,
+    timeout_seconds: int,
+    description: str,
     role_description: str,
-    function_description: str,
-    timeout_seconds: int = 10,
+    policy_description: str,
 ) -> lambda_.Function:
-    """A Python function running ``source`` (``index.handler``) with only ``statements`` and its logs.
+    """Create ``<prefix>Policy``, ``<prefix>Role`` and the function ``<prefix>`` (Python, handler
+    ``index.handler``) in ``scope``; return the function.
 
-    Raises:
-        ValueError: ``source`` is over :data:`ZIP_FILE_MAX_CHARACTERS`.
+    Args:
+        source: the handler's Python source (at most 4 MB zipped).
+        statements: what the handler may do besides writing its logs.
+        log_group_name: its fixed log group (so the grant names it without a reference).
+        timeout_seconds: the function timeout, 1-900 seconds.
     """
-    if len(source) > ZIP_FILE_MAX_CHARACTERS:
-        raise ValueError(f"inline handler source is {len(source)} characters, over {ZIP_FILE_MAX_CHARACTERS}")
     log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{log_group_name}"
     permissions = iam.ManagedPolicy(
         scope,
-        "HandlerPolicy",
+        f"{prefix}Policy",
         description=policy_description,
         statements=[
             *statements,
@@ -56,19 +52,19 @@ def inline_handler(
     )
     role = iam.Role(
         scope,
-        "HandlerRole",
+        f"{prefix}Role",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         description=role_description,
         managed_policies=[permissions],
     )
     return lambda_.Function(
         scope,
-        "Handler",
+        prefix,
         runtime=lambda_.Runtime.PYTHON_3_14,
         handler="index.handler",
         code=lambda_.Code.from_inline(source),
         role=role,
         timeout=Duration.seconds(timeout_seconds),
-        description=function_description,
-        log_group=logs.LogGroup.from_log_group_name(scope, "HandlerLogGroup", log_group_name),
+        description=description,
+        log_group=logs.LogGroup.from_log_group_name(scope, f"{prefix}LogGroup", log_group_name),
     )

@@ -12,8 +12,7 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
-from iam_baseline.inline_handler import ZIP_FILE_MAX_CHARACTERS
-from iam_baseline.organization.root_access import HANDLER_SOURCE, settings
+from iam_baseline.organization.root_access import HANDLER_SOURCE, ZIP_FILE_MAX_CHARACTERS, settings
 
 ROOT = {"Id": "r-a1b2", "Arn": "arn:aws:organizations::111111111111:root/o-a1b2c3d4e5/r-a1b2", "Name": "Root"}
 BOTH = ["RootCredentialsManagement", "RootSessions"]

@@ -137,12 +137,14 @@ class AccountPasswordPolicy(Construct):
     def _inline_handler(self) -> lambda_.Function:
         return inline_handler(
             self,
+            "Handler",
             source=INLINE_HANDLER_SOURCE,
-            log_group_name=INLINE_HANDLER_LOG_GROUP,
             statements=[_password_policy_statement()],
-            policy_description="The account password policy handler: set and delete the password policy, write its logs.",
+            log_group_name=INLINE_HANDLER_LOG_GROUP,
+            timeout_seconds=10,
+            description="Sets the IAM account password policy (CloudFormation custom resource).",
             role_description="Runs the account password policy handler.",
-            function_description="Sets the IAM account password policy (CloudFormation custom resource).",
+            policy_description="The account password policy handler: set and delete the password policy, write its logs.",
         )
 
 

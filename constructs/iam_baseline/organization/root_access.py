@@ -38,6 +38,9 @@ from ..inline_handler import inline_handler
 #: Source of the inline handler, shipped as ``Code.ZipFile`` (at most 4,096 characters).
 HANDLER_SOURCE = (Path(__file__).parent / "root_access_handler.py").read_text(encoding="utf-8")
 
+#: CloudFormation's limit on inline (``Code.ZipFile``) source, in characters.
+ZIP_FILE_MAX_CHARACTERS = 4096
+
 #: Log group of the handler (fixed, so its grant needs no reference to the function).
 HANDLER_LOG_GROUP = "/iam-baseline/organization-features"
 
@@ -130,6 +133,7 @@ class OrganizationFeatures(Construct):
     def _handler(self) -> lambda_.Function:
         return inline_handler(
             self,
+            "Handler",
             source=HANDLER_SOURCE,
             log_group_name=HANDLER_LOG_GROUP,
             # None of these IAM and Organizations actions accepts a resource ARN narrower than the
@@ -138,6 +142,6 @@ class OrganizationFeatures(Construct):
             statements=[iam.PolicyStatement(actions=[*IAM_FEATURE_ACTIONS, *ORGANIZATIONS_ACTIONS], resources=["*"])],
             policy_description="The organization features handler: trusted access, policy types, centralized root access.",
             role_description="Runs the organization features handler (centralized root access, policy types).",
-            function_description="Enables trusted access, policy types and centralized root access (custom resource).",
+            description="Enables trusted access, policy types and centralized root access (custom resource).",
             timeout_seconds=60,
         )
