@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth check test bench bench-scale fuzz diff deploy schema clean break-glass-lock
+.PHONY: install init synth check test bench bench-scale fuzz diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -29,8 +29,17 @@ node_modules/.installed: package.json package-lock.json
 	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "pinned Node.js >= 22 missing from node_modules/.bin" >&2; exit 1; }
 	@touch $@
 
+## Write your own config from the documented template (never overwrites a file), then print
+## the next steps: make init ACCOUNT=123456789012 REGION=eu-central-1 [CONFIG=config/prod.yaml]
+## (without CONFIG: config/account-<ACCOUNT>.yaml; config/baseline.yaml is the example).
+init: install
+	@test -n "$(ACCOUNT)" -a -n "$(REGION)" || { echo "usage: make init ACCOUNT=123456789012 REGION=eu-central-1 [CONFIG=config/prod.yaml]" >&2; exit 2; }
+	@$(PY) scripts/init_config.py --account "$(ACCOUNT)" --region "$(REGION)" $(if $(filter command line environment,$(origin CONFIG)),--config "$(CONFIG)")
+
 ## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
+## $(OUT) is emptied first (only if it is a cloud assembly), so no stale template or report stays.
 synth: install
+	@$(PY) scripts/clean_output.py "$(OUT)"
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
@@ -65,11 +74,13 @@ schema: install
 break-glass-lock: install
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-break-glass-lock
 
+## Compare with the deployed stacks (needs AWS credentials: a profile, SSO, or OIDC in CI;
+## without them it says how to provide them).
 diff: install
-	cdk diff -c config=$(CONFIG)
+	@$(PY) scripts/aws_hint.py cdk diff --all -c config=$(CONFIG)
 
 deploy: install
-	cdk deploy --all -c config=$(CONFIG)
+	@$(PY) scripts/aws_hint.py cdk deploy --all -c config=$(CONFIG)
 
 clean:
 	rm -rf $(VENV) node_modules cdk.out .pytest_cache

@@ -17,8 +17,10 @@ from iam_baseline.config.break_glass_lock import (
     BreakGlassLockError,
     check_break_glass_lock,
     lock_path_for,
+    record_lock,
     write_lock,
 )
+from iam_baseline.config.example_values import refuse_example_values
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -68,22 +70,36 @@ def build_app(
     return app
 
 
+def load_checked(path: str) -> tuple[BaselineConfig, str | None]:
+    """Everything synth checks before a construct is built: the config loads, holds no example
+    value unless it is an example (:mod:`iam_baseline.config.example_values`) and keeps the
+    break-glass names of its lock.
+
+    Returns:
+        The config and the lock note (the lock is to be written after a clean synth), if any.
+
+    Raises:
+        ConfigError, ExampleValuesError (a BaselineError), BreakGlassLockError.
+    """
+    config = load_config(path)
+    refuse_example_values(config, path)
+    return config, check_break_glass_lock(config, lock_path_for(path), write_missing=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Synthesize; ``--record-break-glass-lock`` instead records the break-glass names.
 
-    The break-glass lock is checked before any construct is built: a config that renames
-    the retained last way in is refused (see ``iam_baseline.config.break_glass_lock``).
+    The example values and the break-glass lock are checked before any construct is built
+    (see :func:`load_checked`).
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
     try:
-        config = load_config(path)
         if argv == ["--record-break-glass-lock"]:
-            write_lock(lock_path_for(path), config)
-            print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
+            print(record_lock(lock_path_for(path), load_config(path), path), file=sys.stderr)
             return 0
-        note = check_break_glass_lock(config, lock_path_for(path), write_missing=False)
-    except (ConfigError, BreakGlassLockError) as error:
+        config, note = load_checked(path)
+    except (ConfigError, BreakGlassLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:

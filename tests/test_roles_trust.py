@@ -103,6 +103,14 @@ def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
                 f"{github}:sub": "repo:example-org/infrastructure:environment:production",
             }},
         }],
+        ("AccountBaseline", "GitHubDiff"): [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
+            "Condition": {"StringEquals": {
+                f"{github}:aud": "sts.amazonaws.com",
+                f"{github}:sub": "repo:example-org/infrastructure:pull_request",
+            }},
+        }],
         # CDK's custom-resource function (password policy; Identity Center name lookups).
         ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,
         ("IdentityCenter", CUSTOM_RESOURCE_ROLE): lambda_service,
@@ -168,7 +176,7 @@ def test_names_and_max_session_durations_come_from_config(source, baseline_templ
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.saml.roles}
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.oidc.deploy_roles}
     assert {name: props["MaxSessionDuration"] for name, props in roles.items()} == expected
-    assert len(expected) == (8 if source == "default" else 4)  # default: 4 persona, 3 SAML, 1 OIDC deploy role
+    assert len(expected) == (9 if source == "default" else 4)  # default: 4 persona, 3 SAML, 2 OIDC (deploy, diff)
     assert all(props["Path"] == config.iam_path for props in roles.values())
 
 
