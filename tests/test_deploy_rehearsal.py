@@ -100,7 +100,9 @@ def _aws_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
     env.update(
         AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
+        # The CDK CLI caches the account of an access key id (~/.cdk/cache): a key of its own
+        # keeps an earlier emulator's default account (123456789012) from being reused.
+        AWS_ACCESS_KEY_ID=f"rehearsal-{ACCOUNT}",
         AWS_SECRET_ACCESS_KEY="testing",
         AWS_REGION=REGION,
         AWS_DEFAULT_REGION=REGION,
