@@ -77,7 +77,7 @@ break-glass-lock: install
 ## Compare with the deployed stacks (needs AWS credentials: a profile, SSO, or OIDC in CI;
 ## without them it says how to provide them).
 diff: install
-	@$(PY) scripts/aws_hint.py cdk diff --all -c config=$(CONFIG)
+	@$(PY) scripts/aws_hint.py cdk diff -c config=$(CONFIG)
 
 deploy: install
 	@$(PY) scripts/aws_hint.py cdk deploy --all -c config=$(CONFIG)
