@@ -46,6 +46,7 @@ def build_app(
     from aws_cdk import App
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+    from iam_baseline.config.provenance import record
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
     from stacks.identity_center import IdentityCenterStack
@@ -55,15 +56,19 @@ def build_app(
     AccountBaselineStack(app, "AccountBaseline", config=config)
     identity_center = None
     if config.federation and config.federation.identity_center:
-        identity_center = IdentityCenterStack(
-            app, "IdentityCenter", config=config, assignments_in_shards=config.organization is not None
+        identity_center = record(
+            IdentityCenterStack(app, "IdentityCenter", config=config, assignments_in_shards=config.organization is not None),
+            "federation.identity_center",
         )
     if needs_global_events_stack(config):
-        GlobalEventsStack(app, "GlobalEvents", config=config)
+        record(GlobalEventsStack(app, "GlobalEvents", config=config), "detection")
     if config.organization:
         from stacks.organization import add_organization_stacks
 
         add_organization_stacks(app, config, identity_center=identity_center)
+        for child in app.node.children:  # the rollout's stacks and stages: findings report organization
+            if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
+                record(child, "organization")
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
