@@ -60,9 +60,9 @@ def test_every_kind_of_example_value_is_listed_with_its_path():
         "  - federation.identity_center.assignments[2].principal_id: '9a6702d5-e061-70f1-5c8b-1f6d2e3c4b5a' "
         "(the placeholder identity store principal id)",
         "  - federation.identity_center.assignments[0].account_ids[0]: '111122223333' (an example account id)",
-        "  - access_matrix.expectations[3].principal: 'user:bob.developer' (an example person)",
-        "  - access_matrix.expectations[4].resource: 'arn:{partition}:iam::{account}:user/baseline/bob.developer' "
-        "(an example person)",
+        "  - access_matrix.expectations[105].principal: 'federated:saml-provider/ExampleIdP' (the example SAML provider)",
+        "  - access_matrix.expectations[108].context.keys['token.actions.githubusercontent.com:sub']: "
+        "'repo:example-org/infrastructure:environment:production' (the example GitHub organization)",
         f"  - federation.saml.providers[0].metadata_file: '{FIXTURES / 'saml' / 'example-idp.xml'}' (the example "
         "IdP metadata: entityID http://www.okta.com/exk1a2b3c4d5E6F7g8h9, certificate CN=example-idp.example.com)",
     ]:
