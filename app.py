@@ -21,6 +21,7 @@ from iam_baseline.config.break_glass_lock import (
     write_lock,
 )
 from iam_baseline.config.example_values import refuse_example_values
+from iam_baseline.config import identity_store_lock
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -33,7 +34,12 @@ def config_path() -> str:
 
 
 def build_app(
-    config: BaselineConfig, outdir: str | None = None, context: dict | None = None, *, acknowledge: bool = True
+    config: BaselineConfig,
+    outdir: str | None = None,
+    context: dict | None = None,
+    *,
+    acknowledge: bool = True,
+    nag: bool = True,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -42,6 +48,8 @@ def build_app(
     where the CLI hands them over in ``CDK_CONTEXT_JSON`` (which takes precedence).
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
+    ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
+    template writing alone with it).
     """
     from aws_cdk import App
 
@@ -69,6 +77,8 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
+    if not nag:
+        return app
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
@@ -92,10 +102,13 @@ def load_checked(path: str) -> tuple[BaselineConfig, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Synthesize; ``--record-break-glass-lock`` instead records the break-glass names.
+    """Synthesize; ``--record-break-glass-lock`` / ``--record-identity-store-lock`` instead
+    record the break-glass names / the Identity Center users.
 
-    The example values and the break-glass lock are checked before any construct is built
-    (see :func:`load_checked`).
+    The example values and both locks are checked before any construct is built (see
+    :func:`load_checked`): a config that renames the retained last way in
+    (``iam_baseline.config.break_glass_lock``) or an Identity Center user
+    (``iam_baseline.config.identity_store_lock``) is refused.
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
@@ -103,8 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         if argv == ["--record-break-glass-lock"]:
             print(record_lock(lock_path_for(path), load_config(path), path), file=sys.stderr)
             return 0
+        users_lock = identity_store_lock.lock_path_for(path)
+        if argv == ["--record-identity-store-lock"]:
+            config = load_config(path)
+            identity_store_lock.write_lock(users_lock, config)
+            print(f"recorded the Identity Center users of {path} in {users_lock}", file=sys.stderr)
+            return 0
         config, note = load_checked(path)
-    except (ConfigError, BreakGlassLockError, BaselineError) as error:
+        users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
+    except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
@@ -136,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         # Only a config that synthesized cleanly gets its break-glass names recorded.
         write_lock(lock_path_for(path), config)
         print(f"note: {note}", file=sys.stderr)
+    if users_note:
+        identity_store_lock.write_lock(users_lock, config)
+        print(f"note: {users_note}", file=sys.stderr)
     return 0
 
 

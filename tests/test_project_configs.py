@@ -3,9 +3,9 @@
 The rest of the suite runs on tests/fixtures/ and never reads these files, so a user's edit
 of config/baseline.yaml (or a new config/prod.yaml) changes no other test result. This module
 validates each of them exactly as `make synth` and `make check` would, without naming any of
-its values: it loads, holds no example value unless it is an example, its break-glass lock
-is current, it synthesizes with no unacknowledged finding, and the access check (matrix,
-escalation search, admin equivalence, lint) passes.
+its values: it loads, holds no example value unless it is an example, its break-glass and
+identity-store locks are current, it synthesizes with no unacknowledged finding, and the
+access check (matrix, escalation search, admin equivalence, lint) passes.
 
 One in-process synth per file, shared by that file's tests (a synth costs seconds).
 """
@@ -50,6 +50,15 @@ def test_what_synth_checks_before_building_passes(project_synth):
 
     path, _, _ = project_synth
     load_checked(str(ROOT / path))
+
+
+def test_no_identity_center_user_is_renamed(project_synth):
+    """`make synth` refuses a config that renames an Identity Center user its committed
+    identity-store lock records (a missing lock is fine: the first clean synth records it)."""
+    from iam_baseline.config.identity_store_lock import check_identity_store_lock, lock_path_for
+
+    path, config, _ = project_synth
+    check_identity_store_lock(config, lock_path_for(ROOT / path))
 
 
 def test_synth_leaves_no_unacknowledged_finding(project_synth):

@@ -101,6 +101,14 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "The function only calls the IAM API's public endpoint and touches no data in any network; a VPC "
         "would add NAT or endpoints without narrowing what it can reach or do.",
     ),
+    *_each(
+        _NO_INLINE,
+        "CloudWatchLogGroupEncrypted",
+        f"{_CR_FUNCTION}/LogGroup/Resource",
+        "The log group (a stack resource since the @aws-cdk/aws-lambda:useCdkManagedLogGroup flag) holds "
+        "only the custom resource function's own start/end lines and API errors, no secret; CloudWatch "
+        "Logs encrypts it at rest with its own keys, and a customer managed key would protect nothing more.",
+    ),
     # --- Persona roles: AWS managed job-function policies --------------------------------
     Acknowledgment(
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
@@ -279,6 +287,50 @@ REGISTRY += (
         _INLINE_HANDLER_POLICY,
         "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
         "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+    ),
+)
+
+
+#: Identity Center directory: the function behind ``Custom::IdentityStoreUser``
+#: (``iam_baseline.federation.identity_store``), shipped inline like the password policy handler.
+_USER_FUNCTION = "IdentityStore/UserHandler/Function/Resource"
+_USER_POLICY = "IdentityStore/UserHandler/FunctionPolicy/Resource"
+
+REGISTRY += (
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::user/*]",
+        _USER_POLICY,
+        "A user's ARN holds only its id, which CreateUser returns, so it cannot be named in advance; every "
+        "granted action (Create/Describe/Update/DeleteUser, nothing on groups or memberships) is authorized "
+        "on the identity store too, which is named exactly, so only users of this one store are reachable.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+        "/iam-baseline/identity-store-users:log-stream:*]",
+        _USER_POLICY,
+        "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
+        "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaConcurrency",
+        _USER_FUNCTION,
+        "CloudFormation invokes this function once per user and stack operation; nobody else can invoke it, "
+        "so a concurrency limit would guard against nothing.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaDLQ",
+        _USER_FUNCTION,
+        "CloudFormation invokes the function synchronously and receives every failure as the user resource's "
+        "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
+    ),
+    *_each(
+        ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
+        "LambdaInsideVPC",
+        _USER_FUNCTION,
+        "The function only calls the Identity Store API's public endpoint and touches no data in any network; "
+        "a VPC would add NAT or endpoints without narrowing what it can reach or do.",
     ),
 )
 
