@@ -57,7 +57,7 @@ def test_every_kind_of_example_value_is_listed_with_its_path():
         "  - federation.identity_center.instance_arn: 'arn:aws:sso:::instance/ssoins-0123456789abcdef' "
         "(the placeholder Identity Center instance)",
         "  - federation.identity_center.identity_store_id: 'd-0123456789' (the placeholder identity store id)",
-        "  - federation.identity_center.assignments[2].principal_id: '9a6702d5-e061-70f1-5c8b-1f6d2e3c4b5a' "
+        "  - federation.identity_center.assignments[3].principal_id: '9a6702d5-e061-70f1-5c8b-1f6d2e3c4b5a' "
         "(the placeholder identity store principal id)",
         "  - federation.identity_center.assignments[0].account_ids[0]: '111122223333' (an example account id)",
         "  - access_matrix.expectations[105].principal: 'federated:saml-provider/ExampleIdP' (the example SAML provider)",
@@ -97,6 +97,10 @@ def test_a_config_of_ones_own_passes():
         text = text.replace(old, new)
     data = yaml.safe_load(text)
     data["federation"].pop("saml")  # a user's own IdP metadata is not at hand here
+    text = yaml.safe_dump(data)
+    for old, new in [("bob.dev", "gil.dev"), ("carol.dev", "hana.dev"), ("@example.com", "@acme.test")]:
+        text = text.replace(old, new)
+    data = yaml.safe_load(text)
     data["access_matrix"]["expectations"] = [
         e for e in data["access_matrix"]["expectations"] if "ExampleIdP" not in json.dumps(e)
     ]

@@ -38,7 +38,7 @@ EXAMPLE_GITHUB_ORGANIZATION = "example-org"
 
 #: The example people (IAM user names), found as whole names inside any value (``user:NAME``,
 #: ``.../user/baseline/NAME``).
-EXAMPLE_PEOPLE = ("alice.admin", "bob.developer", "carol.auditor")
+EXAMPLE_PEOPLE = ("alice.admin", "bob.developer", "carol.auditor", "bob.dev", "carol.dev")
 
 
 def _word(*words: str) -> str:
