@@ -287,3 +287,28 @@ def test_audience_must_be_a_client_id_of_the_provider():
                                         "audience: https://example.com"))
     assert ("deploy_roles[0] (Deploy): audience 'https://example.com' is not a client id of provider 'github' "
             "['sts.amazonaws.com']; IAM rejects tokens for other audiences") in message
+
+
+@pytest.mark.parametrize(
+    ("arn", "where"),
+    [
+        (f"arn:aws:iam::444455556666:oidc-provider/{GITHUB}", "account 444455556666, partition aws"),
+        (f"arn:aws-cn:iam::111122223333:oidc-provider/{GITHUB}", "account 111122223333, partition aws-cn"),
+    ],
+    ids=["other-account", "other-partition"],
+)
+def test_existing_provider_arn_must_be_in_the_account_and_partition(arn, where):
+    message = config_error(
+        f"""
+        oidc:
+          providers:
+            - name: github
+              kind: github
+              existing_provider_arn: {arn}
+        """
+    )
+    assert (
+        f"federation (line 3): oidc.providers[0] (github): existing_provider_arn {arn!r} is in {where}; the baseline "
+        "deploys to account 111122223333 in partition aws (region eu-west-1), and a role can only trust an OIDC "
+        "provider of its own account"
+    ) in message

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from . import detection
+from ..partitions import partition_of
 from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig
@@ -341,6 +342,31 @@ class BaselineConfig(StrictModel):
                 "(and <stack_name>-GlobalEvents): choose prefixes that the stack name does not start with"
             )
         return prefixes
+
+    @field_validator("federation")
+    @classmethod
+    def _existing_oidc_providers_are_local(cls, federation: FederationConfig | None, info: ValidationInfo) -> FederationConfig | None:
+        # A trust policy naming another account's provider lets that account's issuer mint
+        # web identities for our role (or denies every pipeline, if the ARN is a typo); a
+        # provider of another partition cannot be trusted at all. IAM User Guide, "Create
+        # an OpenID Connect (OIDC) identity provider in IAM": a provider belongs to one account.
+        account, region = info.data.get("account_id"), info.data.get("region")
+        if federation is None or federation.oidc is None or not account or not region:
+            return federation
+        partition = partition_of(region)
+        for i, provider in enumerate(federation.oidc.providers):
+            arn = provider.existing_provider_arn
+            if arn is None:
+                continue
+            arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
+            if (arn_partition, arn_account) != (partition, account):
+                raise ValueError(
+                    f"oidc.providers[{i}] ({provider.name}): existing_provider_arn {arn!r} is in account "
+                    f"{arn_account}, partition {arn_partition}; the baseline deploys to account {account} in "
+                    f"partition {partition} (region {region}), and a role can only trust an OIDC provider of its "
+                    "own account"
+                )
+        return federation
 
     @field_validator("users")
     @classmethod
