@@ -41,9 +41,10 @@ def build_app(
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
     """
-    from aws_cdk import App
+    from aws_cdk import App, Stack
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+    from iam_baseline.federation.policy_size import check_trust_policy_sizes
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
     from stacks.identity_center import IdentityCenterStack
@@ -62,6 +63,10 @@ def build_app(
         from stacks.organization import add_organization_stacks
 
         add_organization_stacks(app, config, identity_center=identity_center)
+    # IAM refuses an oversized trust policy only at deployment, after other resources exist.
+    for stack in app.node.children:
+        if isinstance(stack, Stack):
+            check_trust_policy_sizes(stack, max_chars=config.trust_policy_max_chars)
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)

@@ -224,6 +224,7 @@ class UserConfig(StrictModel):
 # Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
 # are imported here, after them: models.py stays the single entry point of the config.
 from .federation import FederationConfig  # noqa: E402
+from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
 
 
@@ -385,6 +386,15 @@ class BaselineConfig(StrictModel):
                 "iam:ChangePassword and lock them out; set it to true or declare no users"
             )
         return users
+
+    @property
+    def trust_policy_max_chars(self) -> int:
+        """The account's quota "Role trust policy length" as the config states it: the largest
+        ``federation.saml/oidc.trust_policy_max_chars`` given (each states the same account
+        quota), else IAM's default 2,048. Source: IAM User Guide, "IAM and AWS STS quotas"."""
+        federation = self.federation
+        declared = [s.trust_policy_max_chars for s in (federation.saml, federation.oidc) if s] if federation else []
+        return max(declared, default=TRUST_POLICY_DEFAULT_MAX_CHARS)
 
     def _role_names(self) -> list[tuple[str, str]]:
         """Every IAM role name the config declares, with the config path that declares it."""
