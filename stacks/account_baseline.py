@@ -109,6 +109,7 @@ class AccountBaselineStack(BaselineStack):
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
+            service_linked_roles=config.developer_service_linked_roles,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -119,6 +120,7 @@ class AccountBaselineStack(BaselineStack):
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
+            service_linked_roles=config.developer_service_linked_roles,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
             protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )

@@ -58,6 +58,35 @@ RegionName = Annotated[
 ]
 
 
+def _names_a_service(service: str) -> str:
+    if not service.removesuffix(".cn").removesuffix(".amazonaws.com").strip("*?."):
+        raise ValueError(f"{service!r} matches every service; name the services that need a service-linked role")
+    return service
+
+
+#: A service principal as ``iam:AWSServiceName`` takes it, ``*``/``?`` allowed inside
+#: (``*.application-autoscaling.amazonaws.com``). Source: IAM User Guide, "Service-linked
+#: role permissions" (the condition key ``iam:AWSServiceName``).
+ServiceLinkedRoleService = Annotated[
+    str,
+    StringConstraints(max_length=128, pattern=r"^[a-z0-9*?][a-z0-9*?.-]*\.amazonaws\.com(?:\.cn)?$"),
+    AfterValidator(_names_a_service),
+]
+
+#: Services whose service-linked roles workloads commonly need created on first use: EC2
+#: Auto Scaling, ECS, Elastic Load Balancing, RDS, ElastiCache and Application Auto Scaling
+#: (one principal per scalable service). Source: IAM User
+#: Guide, "AWS services that work with IAM" (column "Service-linked roles").
+DEFAULT_SERVICE_LINKED_ROLE_SERVICES: tuple[str, ...] = (
+    "autoscaling.amazonaws.com",
+    "ecs.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+    "rds.amazonaws.com",
+    "elasticache.amazonaws.com",
+    "*.application-autoscaling.amazonaws.com",
+)
+
+
 def _not_reserved(key: str) -> str:
     if key.lower().startswith("aws:"):
         raise ValueError("the tag key prefix 'aws:' is reserved for AWS")
@@ -252,6 +281,16 @@ class BaselineConfig(StrictModel):
             "CDK bootstrap qualifiers whose roles (cdk-<qualifier>-*) developers and the roles they create may "
             "assume; every other role outside the workload path is denied to them. Bootstrap these with a "
             "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
+        ),
+    )
+    developer_service_linked_roles: tuple[ServiceLinkedRoleService, ...] = Field(
+        DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
+        max_length=20,
+        description=(
+            "Service principals (iam:AWSServiceName, StringLike: * and ? are wildcards) for which developers and "
+            "the roles they create may create a service-linked role: a service creates its own on first use "
+            "(Auto Scaling, ECS, Elastic Load Balancing, RDS, ...). Empty: none. The developer boundary has little "
+            "room (IAM's 6,144 characters): list only what workloads use."
         ),
     )
     developer_stack_prefixes: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")], ...] = (
