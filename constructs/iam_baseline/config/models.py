@@ -278,9 +278,9 @@ class BaselineConfig(StrictModel):
     developer_cdk_qualifiers: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], ...] = Field(
         (),
         description=(
-            "CDK bootstrap qualifiers whose roles (cdk-<qualifier>-*) developers and the roles they create may "
-            "assume; every other role outside the workload path is denied to them. Bootstrap these with a "
-            "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
+            "Refused when not empty: a CDK bootstrap's deploy role may update any stack with an administrator "
+            "execution role, and the baseline does not create a bounded bootstrap for developers. Kept so that "
+            "a config that sets it gets this reason rather than 'unknown key'."
         ),
     )
     developer_service_linked_roles: tuple[ServiceLinkedRoleService, ...] = Field(
@@ -370,6 +370,25 @@ class BaselineConfig(StrictModel):
                 "developers could otherwise create roles inside the baseline's own path"
             )
         return value
+
+    @field_validator("developer_cdk_qualifiers")
+    @classmethod
+    def _no_unbounded_deploy_roles(cls, qualifiers: tuple[str, ...]) -> tuple[str, ...]:
+        # A bootstrap's deploy role may create, update and delete any stack and hands
+        # CloudFormation its execution role (AdministratorAccess unless bootstrapped with
+        # another policy); nothing in the baseline bounds a bootstrap made outside it. Until the
+        # baseline ships a bootstrap template for these qualifiers (deploy role limited to
+        # developer_stack_prefixes, execution policy = the developer boundary), listing one
+        # would hand developers an unbounded deploy role. AWS CDK Developer Guide, "Bootstrapping".
+        if qualifiers:
+            raise ValueError(
+                f"refused: the CDK bootstrap deploy role of {list(qualifiers)} may update any stack and passes "
+                "CloudFormation its execution role (AdministratorAccess unless bootstrapped otherwise), and the "
+                "baseline cannot bound a bootstrap it does not create, so developers would get an unbounded "
+                "deploy role; deploy workloads through an OIDC deploy role (federation.oidc.deploy_roles) or as "
+                "stacks under developer_stack_prefixes, and leave developer_cdk_qualifiers empty"
+            )
+        return qualifiers
 
     @field_validator("developer_stack_prefixes")
     @classmethod
