@@ -300,8 +300,8 @@ class BaselineConfig(StrictModel):
                 "CloudFormation stack name prefixes (letter first, 1-64 letters, digits, hyphens) under which "
                 "developers and the roles they create may create, change and delete stacks themselves. Every other "
                 "stack may carry a service role (CloudFormation reuses it without iam:PassRole), e.g. a pipeline's "
-                "CDK execution role. Empty: developers deploy only through the CDK deploy roles of "
-                "developer_cdk_qualifiers. Must not match the baseline's own stack_name."
+                "CDK execution role. Empty: developers create no stack themselves (only pipelines deploy). "
+                "Must not match the baseline's own stack_name."
             ),
             # Validated even when omitted: the default must not cover the baseline's stack_name.
             validate_default=True,
