@@ -78,7 +78,7 @@ MFA_CONTEXTS: tuple[tuple[str, dict[str, str]], ...] = (
 
 def baseline_cases(model) -> list[dict[str, Any]]:
     """Every principal of the assembly x :data:`BASELINE_REQUESTS` x :data:`MFA_CONTEXTS`."""
-    from iam_baseline.analysis.subjects import subject_for
+    from iam_baseline.analysis.model.subjects import subject_for
     from iam_baseline.config.access_matrix import RequestContextConfig
 
     cases = []

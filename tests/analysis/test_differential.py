@@ -80,7 +80,7 @@ def _clean(sim: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def corpus(default_assembly) -> list[dict]:
-    from iam_baseline.analysis.templates import load_account
+    from iam_baseline.analysis.model.templates import load_account
 
     model = load_account(default_assembly.directory, account="111122223333")
     return baseline_cases(model) + documented_cases() + edge_cases()

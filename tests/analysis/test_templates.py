@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from iam_baseline.analysis.aws_managed import UnknownManagedPolicy, aws_managed_document
-from iam_baseline.analysis.templates import TemplateError, UnknownPolicy, load_account
+from iam_baseline.analysis.model.aws_managed import UnknownManagedPolicy, aws_managed_document
+from iam_baseline.analysis.model.templates import TemplateError, UnknownPolicy, load_account
 
 ACCOUNT = "111122223333"
 

@@ -6,11 +6,11 @@ Usage::
 
 Runs, offline and without aws_cdk:
 
-1. every expectation of the config's ``access_matrix`` (:mod:`.matrix`);
+1. every expectation of the config's ``access_matrix`` (:mod:`.checks.matrix`);
 2. the privilege-escalation search for every user, group member, role and permission set
-   not listed in ``admin_principals`` (:mod:`.escalation`);
+   not listed in ``admin_principals`` (:mod:`.checks.escalation`);
 3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
-4. one check per policy document of the assembly, linted with parliament (:mod:`.lint`):
+4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
    every finding must be acknowledged in the registry with a reason.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
@@ -31,13 +31,13 @@ from ..config import ConfigError, load_config
 from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
 from .conditions import PolicyError
-from .escalation import SEARCH_CONTEXT, is_admin_equivalent, search
-from .intrinsics import TemplateError
-from .lint import lint_policy, linted_policies
-from .matrix import CheckResult, MatrixError, check_matrix, expand_principals
-from .report import write_reports
-from .subjects import subject_for
-from .templates import AccountModel, UnknownPolicy, load_account
+from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .model.intrinsics import TemplateError
+from .checks.lint import lint_policy, linted_policies
+from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .outputs.report import write_reports
+from .model.subjects import subject_for
+from .model.templates import AccountModel, UnknownPolicy, load_account
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from fnmatch import fnmatchcase
 
 from parliament import analyze_policy_string
 
-from ..compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
-from .evaluator import Policy, PolicyKind
-from .templates import AccountModel
+from ...compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
+from ..evaluator import Policy, PolicyKind
+from ..model.templates import AccountModel
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .evaluator import Policy, Statement
-from .templates import AccountModel, Principal
+from ..evaluator import Policy, Statement
+from ..model.templates import AccountModel, Principal
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
-    from .check import CheckRun
+    from ..check import CheckRun
 
 MARKDOWN = "access-report.md"
 HTML = "access-report.html"

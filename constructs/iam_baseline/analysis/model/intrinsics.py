@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..partitions import partition_of
+from ...partitions import partition_of
 
 _NO_VALUE = object()
 

@@ -4,8 +4,8 @@ Each :class:`~iam_baseline.config.access_matrix.Expectation` expands to one chec
 matching principal (``user:*`` checks every user). Requests to assume a role
 (``sts:AssumeRole``, ``sts:AssumeRoleWithSAML``, ``sts:AssumeRoleWithWebIdentity``) are
 decided with the role's trust policy and the caller's policies
-(:func:`~.evaluator.evaluate_assume_role`); every other request with the caller's
-identity-based policies and permissions boundary (:func:`~.evaluator.evaluate`).
+(:func:`~..evaluator.evaluate_assume_role`); every other request with the caller's
+identity-based policies and permissions boundary (:func:`~..evaluator.evaluate`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from ..config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
-from ..config.models import BaselineConfig
-from .evaluator import Decision, Request, evaluate, evaluate_assume_role
-from .subjects import Subject, external_subject, fill, subject_for
-from .templates import AccountModel, Principal
+from ...config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
+from ...config.models import BaselineConfig
+from ..evaluator import Decision, Request, evaluate, evaluate_assume_role
+from ..model.subjects import Subject, external_subject, fill, subject_for
+from ..model.templates import AccountModel, Principal
 
 #: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
 ASSUME_ROLE_ACTIONS = frozenset(

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ..config.access_matrix import RequestContextConfig
-from .evaluator import Decision
+from ...config.access_matrix import RequestContextConfig
+from ..evaluator import Decision
 from .matrix import CheckResult, decide
-from .subjects import Subject
-from .templates import AccountModel, Principal
+from ..model.subjects import Subject
+from ..model.templates import AccountModel, Principal
 
 #: The request context of the search: the strongest a person can bring (MFA, fresh).
 SEARCH_CONTEXT = RequestContextConfig(mfa=True, mfa_age_seconds=60)
@@ -156,7 +156,7 @@ def attempts(model: AccountModel, subject: Subject, admins: set[str]) -> Iterato
 
 def _role_exceeds(model: AccountModel, subject: Subject, role: Principal) -> bool:
     """Whether ``role`` may do some concrete action on ``*`` that ``subject`` may not."""
-    from .subjects import subject_for
+    from ..model.subjects import subject_for
 
     role_subject = subject_for(model, role, SEARCH_CONTEXT)
     for policy in role_subject.identity:

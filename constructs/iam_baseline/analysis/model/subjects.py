@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..config.access_matrix import RequestContextConfig
-from .evaluator import Policy, RequestPrincipal
+from ...config.access_matrix import RequestContextConfig
+from ..evaluator import Policy, RequestPrincipal
 from .templates import AccountModel, Principal
 
 #: A fixed request time so that a run's results never depend on the clock.

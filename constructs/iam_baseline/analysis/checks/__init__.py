@@ -1,0 +1,1 @@
+"""Checks over the model: access-matrix rows, escalation paths, policy lint."""

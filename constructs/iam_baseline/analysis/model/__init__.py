@@ -1,0 +1,1 @@
+"""The model of the assembly: templates resolved into accounts, principals and policies."""

@@ -1,0 +1,1 @@
+"""What a check run writes: the access report."""
