@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth check test scan bench bench-scale diff deploy schema clean break-glass-lock
+.PHONY: install synth check test scan bench bench-scale fuzz diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -59,9 +59,16 @@ scan: install
 	# W3005: a redundant DependsOn that aws-cdk-lib writes on its own AwsCustomResource function.
 	cfn-lint --include-checks I --include-experimental --ignore-checks W3005 -- $$(find $(SCAN_OUT) -name '*.template.json')
 
-## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app.
+## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app; config load time.
 bench: install
 	$(PY) scripts/bench_synth.py
+	$(PY) scripts/bench_config.py
+
+## Thousands of mutated configs through the loader (FUZZ_EXAMPLES, default 3000): outcome
+## counts by class; fails on any traceback, an example over 2 s of CPU or 256 MiB.
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	$(PY) scripts/fuzz_config.py $(FUZZ_EXAMPLES)
 
 ## Synth of generated organizations (10-200 accounts) and of a one-assignment change.
 bench-scale: install

@@ -97,19 +97,23 @@ def main(argv: list[str] | None = None) -> int:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from iam_baseline.compliance.report import unacknowledged_findings
+    from iam_baseline.config.provenance import with_config_key
+
     try:
         assembly = app.synth()
     except RuntimeError as error:
         if "ValidationFailed" not in str(error):
             raise
         # CDK has printed every finding and written the validation report; no trace needed.
-        print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
+        # Each finding again, with the config key that produced its construct.
+        findings = [with_config_key(f) for f in unacknowledged_findings(app.outdir)]
+        print(f"error: {str(error).splitlines()[0]}", *findings, sep="\n  ", file=sys.stderr)
         return 1
-    from iam_baseline.compliance.report import unacknowledged_findings
-
     findings = unacknowledged_findings(assembly.directory)
     if findings:
         # The CLI ignores findings in nested stages (the StackSet member templates).
+        findings = [with_config_key(f) for f in findings]
         print(f"error: {len(findings)} unacknowledged finding(s):", *findings, sep="\n  ", file=sys.stderr)
         return 1
     if note:
@@ -119,5 +123,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: Set to 1 to get the Python traceback of an unexpected failure instead of its one-line summary.
+DEBUG_ENV = "IAM_BASELINE_DEBUG"
+
+
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main` without a traceback: an unexpected failure prints one line naming the
+    config and exits 2 (``IAM_BASELINE_DEBUG=1`` re-raises it, traceback included)."""
+    try:
+        return main(argv)
+    except BaselineError as error:  # raised late (e.g. while synthesizing): still the error family
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a message
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        first = (str(error).strip().splitlines() or [""])[0][:300]
+        try:
+            config = config_path()
+        except Exception:  # noqa: BLE001 - CDK_CONTEXT_JSON itself is unreadable
+            config = "(unreadable CDK_CONTEXT_JSON)"
+        print(
+            f"error: unexpected failure with config {config}: {type(error).__name__}: {first} "
+            f"(set {DEBUG_ENV}=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

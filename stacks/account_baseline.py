@@ -14,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.models import Persona
+from iam_baseline.config.provenance import record
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
 from iam_baseline.federation.policy_size import check_managed_policy_sizes
@@ -100,7 +101,11 @@ class AccountBaselineStack(BaselineStack):
             path=path,
             allow_password_change_without_mfa=config.mfa.allow_password_change_without_mfa,
         )
-        AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member)
+        record(force_mfa, "mfa")
+        record(
+            AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member),
+            "password_policy",
+        )
         self.boundary = DeveloperPermissionsBoundary(
             self,
             "DeveloperBoundary",
@@ -139,13 +144,16 @@ class AccountBaselineStack(BaselineStack):
         self.roles: dict[str, iam.IRole] = {}
         for persona in get_args(Persona):
             role_config = getattr(config.roles, persona)
-            self.roles[persona] = MfaAssumableRole(
-                self,
-                f"{construct_id(persona)}Role",
-                role=role_config,
-                mfa_max_age_seconds=config.mfa.max_age_seconds,
-                path=path,
-                managed_policies=managed_policies(persona),
+            self.roles[persona] = record(
+                MfaAssumableRole(
+                    self,
+                    f"{construct_id(persona)}Role",
+                    role=role_config,
+                    mfa_max_age_seconds=config.mfa.max_age_seconds,
+                    path=path,
+                    managed_policies=managed_policies(persona),
+                ),
+                f"roles.{persona}",
             ).role
         # The Admin role is the break-glass users' way to administer the account: kept even
         # when the stack is deleted or a change would replace it.
@@ -153,25 +161,31 @@ class AccountBaselineStack(BaselineStack):
 
         federation = config.federation
         if federation and (federation.saml or federation.oidc):
-            self.federation = AccountFederation(
-                self,
-                "Federation",
-                saml=federation.saml,
-                oidc=federation.oidc,
-                persona_policies=managed_policies,
-                path=path,
+            self.federation = record(
+                AccountFederation(
+                    self,
+                    "Federation",
+                    saml=federation.saml,
+                    oidc=federation.oidc,
+                    persona_policies=managed_policies,
+                    path=path,
+                ),
+                "federation",
             )
 
         self.groups: dict[str, iam.IGroup] = {}
         for key in ("admins", "developers", "read_only"):
             group_config = getattr(config.groups, key)
-            self.groups[key] = HumanUserGroup(
-                self,
-                f"{construct_id(key)}Group",
-                group_name=group_config.name,
-                path=path,
-                force_mfa_policy=force_mfa.policy,
-                assumable_roles=[self.roles[p] for p in group_config.assumable_roles],
+            self.groups[key] = record(
+                HumanUserGroup(
+                    self,
+                    f"{construct_id(key)}Group",
+                    group_name=group_config.name,
+                    path=path,
+                    force_mfa_policy=force_mfa.policy,
+                    assumable_roles=[self.roles[p] for p in group_config.assumable_roles],
+                ),
+                f"groups.{key}",
             ).group
 
         password_key = None
@@ -179,8 +193,8 @@ class AccountBaselineStack(BaselineStack):
             password_key = baseline_key(
                 self, "InitialPasswordKey", description="Encrypts the initial console passwords of the baseline's IAM users."
             )
-        for user in config.users:
-            HumanUser(
+        for index, user in enumerate(config.users):
+            record(HumanUser(
                 self,
                 # The IAM name itself: distinct names such as a.b and a_b must not share an id.
                 f"User-{user.name}",
@@ -189,7 +203,7 @@ class AccountBaselineStack(BaselineStack):
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
                 password_length=initial_password_length(config.password_policy.minimum_length),
-            )
+            ), f"users[{index}]")
 
         self.detection = add_detection(
             self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key

@@ -38,11 +38,21 @@ def default_config_data() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
 
 
-def config_from_data(data: dict[str, Any], source: str = "variant.yaml"):
-    """The validated config of YAML ``data`` (raises ConfigError as the loader does)."""
+#: Where the files that the default config names (SAML metadata) are, relative to it.
+CONFIG_FOLDER = ROOT / "config"
+
+
+def config_from_data(data: dict[str, Any], source: str = "variant.yaml", folder: Path = CONFIG_FOLDER):
+    """The validated config of YAML ``data`` (raises ConfigError as the loader does); the
+    files it names are looked up in ``folder``, as for a config file in that folder.
+
+    Without the access matrix: it names the default's principals, which a variant may
+    rename or remove (the loader refuses a reference to a principal that does not exist),
+    and no template depends on it."""
     from iam_baseline.config import parse_config
 
-    return parse_config(yaml.safe_dump(data), source)
+    data = {key: value for key, value in data.items() if key != "access_matrix"}
+    return parse_config(yaml.safe_dump(data), source, folder=folder)
 
 
 def _no_users_read_only_access(data: dict[str, Any]) -> None:

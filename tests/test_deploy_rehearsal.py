@@ -125,6 +125,7 @@ def deployed(moto, tmp_path_factory):
     config["protection_tag"] = False  # the same: the guard rails' protection tag lands on the KMS keys
     config["termination_protection"] = False  # moto has no UpdateTerminationProtection (see the docstring)
     (work / "baseline.yaml").write_text(yaml.safe_dump(config))
+    shutil.copytree(ROOT / "config" / "saml", work / "saml")  # the metadata it names, next to it
     env = _aws_env(endpoint)
     _cdk("bootstrap", f"aws://{ACCOUNT}/{REGION}", "--app", "", env=env)
     _cdk(

@@ -24,4 +24,4 @@ def test_known_regions_are_the_regions_cdk_knows():
 def test_a_misspelt_region_is_refused_with_a_suggestion(region, message):
     with pytest.raises(ConfigError) as error:
         parse_config(f'account_id: "111122223333"\nregion: {region}\n', "typo.yaml")
-    assert f"  - region (line 2): {message}" in str(error.value)
+    assert f"  - region (line 2, column 1): {message}" in str(error.value)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from iam_baseline.analysis.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
 
 from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iam_baseline.analysis.evaluator import (
+from iam_baseline.analysis.engine.evaluator import (
     Outcome,
     Policy,
     PolicyError,

@@ -7,8 +7,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iam_baseline.analysis.conditions import key_matches, parse_operator
-from iam_baseline.analysis.patterns import action_matches, arn_matches, glob_match
+from iam_baseline.analysis.engine.conditions import key_matches, parse_operator
+from iam_baseline.analysis.engine.patterns import action_matches, arn_matches, glob_match
 
 settings.register_profile("analysis", max_examples=150, deadline=None)
 settings.load_profile("analysis")

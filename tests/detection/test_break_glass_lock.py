@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import yaml
@@ -25,12 +26,14 @@ def project(tmp_path):
     """A copy of the default config and its lock, recorded from it, in a temporary folder."""
     config_file = tmp_path / "baseline.yaml"
     config_file.write_text(DEFAULT_TEXT)
+    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")  # the metadata it names, next to it
     write_lock(lock_path_for(config_file), load_config(config_file))
     return config_file
 
 
 def edit(config_file, change):
     data = yaml.safe_load(config_file.read_text())
+    data.pop("access_matrix", None)  # it names the principals a change may rename
     change(data)
     config_file.write_text(yaml.safe_dump(data))
     return load_config(config_file)
@@ -86,6 +89,7 @@ def test_unlocked_changes_pass(project):
 def test_first_synth_records_the_lock(tmp_path):
     config_file = tmp_path / "new.yaml"
     config_file.write_text(DEFAULT_TEXT)
+    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")
     note = check_break_glass_lock(load_config(config_file), lock_path_for(config_file))
     assert note == f"recorded the break-glass names in {tmp_path / 'new.break-glass.lock'}; commit it with the config"
     assert json.loads(lock_path_for(config_file).read_text())["names"]["break_glass.users"] == ["breakglass.one", "breakglass.two"]
@@ -129,6 +133,7 @@ def test_a_failed_build_records_no_lock(tmp_path, monkeypatch, capsys):
 
     config_file = tmp_path / "new.yaml"
     config_file.write_text(DEFAULT_TEXT)
+    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")
     monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(config_file)}))
 
     def refuse(*args, **kwargs):

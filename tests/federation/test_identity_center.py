@@ -143,7 +143,7 @@ def test_user_lookup_and_a_full_permission_set(stack):
 def test_bad_session_duration(duration):
     message = _center_error(f"      session_duration: '{duration}'")
     assert (
-        f"federation.identity_center.permission_sets[0].session_duration (line 11): session duration '{duration}' is "
+        f"federation.identity_center.permission_sets[0].session_duration (line 11, column 9): session duration '{duration}' is "
         "not an ISO-8601 duration from PT1H to PT12H (e.g. PT1H, PT8H, PT1H30M); IAM Identity Center refuses "
         "other forms"
     ) in message
@@ -159,7 +159,7 @@ def test_oversized_inline_policy():
     length = len(json.dumps(document, separators=(",", ":")))
     message = _center_error(f"      inline_policy: {json.dumps(document)}")
     assert (
-        f"federation.identity_center.permission_sets[0].inline_policy (line 11): the inline policy is {length} characters "
+        f"federation.identity_center.permission_sets[0].inline_policy (line 11, column 9): the inline policy is {length} characters "
         f"(whitespace excluded), {length - 10240} over the quota of 10240; move statements to a customer managed policy"
     ) in message
 
@@ -175,7 +175,7 @@ def test_assignment_needs_exactly_one_principal_form():
       account_ids: ["111122223333"]
 """
     )
-    assert "federation.identity_center.assignments[0] (line 13): give exactly one of principal_id, principal_name" in message
+    assert "federation.identity_center.assignments[0] (line 13, column 9): give exactly one of principal_id, principal_name" in message
 
 
 def test_unknown_permission_set_in_assignment():

@@ -203,7 +203,7 @@ def test_oversized_trust_policy(stack):
 )
 def test_too_broad_github_subjects(github, extra, problem):
     message = config_error(_github_role(github, extra))
-    assert f"federation.oidc.deploy_roles[0] (line 9): {problem}" in message
+    assert f"federation.oidc.deploy_roles[0] (line 9, column 9): {problem}" in message
 
 
 def test_repository_wildcard_with_opt_in():
@@ -257,7 +257,7 @@ def _raw_subjects_config(sub: str, subject_format: str | None, opt_in: bool = Fa
 @pytest.mark.parametrize(("sub", "subject_format", "problem"), RAW_SUBJECTS, ids=[s for s, _, _ in RAW_SUBJECTS])
 def test_too_broad_raw_subjects(sub, subject_format, problem):
     message = config_error(_raw_subjects_config(sub, subject_format))
-    assert f"federation.oidc (line 4): deploy_roles[0] (Deploy): {problem}" in message
+    assert f"federation.oidc.deploy_roles[0].subjects (line 14, column 9): deploy_roles[0] (Deploy): {problem}" in message
 
 
 @pytest.mark.parametrize(
@@ -290,7 +290,7 @@ def test_duplicate_provider_url():
         """
     )
     assert (
-        "federation.oidc (line 4): duplicate OIDC provider URL https://token.actions.githubusercontent.com "
+        "federation.oidc.providers[1] (line 8, column 9): duplicate OIDC provider URL https://token.actions.githubusercontent.com "
         "(providers[0] and providers[1]): IAM allows one provider per URL per account; declare it once and "
         "point every deploy role at it"
     ) in message
@@ -351,8 +351,9 @@ def test_existing_provider_arn_must_be_in_the_account_and_partition(arn, where):
               existing_provider_arn: {arn}
         """
     )
+    assert "federation.oidc.providers[0].existing_provider_arn (line 8, column " in message
     assert (
-        f"federation (line 3): oidc.providers[0] (github): existing_provider_arn {arn!r} is in {where}; the baseline "
+        f"oidc.providers[0] (github): existing_provider_arn {arn!r} is in {where}; the baseline "
         "deploys to account 111122223333 in partition aws (region eu-west-1), and a role can only trust an OIDC "
         "provider of its own account"
     ) in message

@@ -129,4 +129,4 @@ def test_roles_must_name_declared_providers(metadata_file):
               providers: [Entra]
         """
     )
-    assert "federation.saml (line 4): roles[0] (SamlAdmin) trusts unknown providers ['Entra']; declared: ['Okta']" in message
+    assert "federation.saml.roles[0].providers (line 11, column 9): roles[0] (SamlAdmin) trusts unknown providers ['Entra']; declared: ['Okta']" in message

@@ -114,11 +114,13 @@ def test_config_error_names_the_yaml_path_and_the_file(metadata_file):
         """
     )
     assert "1 problem\n" in message
-    assert "federation.saml.providers[0].metadata_file (line 7): no signing certificate is valid on" in message
+    assert "federation.saml.providers[0].metadata_file (line 7, column 9): no signing certificate is valid on" in message
     assert f'[got: "{path}"]' in message
 
 
 def test_config_error_for_a_missing_file():
+    from pathlib import Path
+
     message = config_error(
         """
         saml:
@@ -127,8 +129,10 @@ def test_config_error_for_a_missing_file():
               metadata_file: config/saml/missing.xml
         """
     )
+    resolved = Path.cwd() / "config" / "saml" / "missing.xml"
     assert message.endswith(
-        "  - federation.saml.providers[0].metadata_file (line 7): cannot read the file (No such file or directory) "
+        "  - federation.saml.providers[0].metadata_file (line 7, column 9): no such file; a relative path starts "
+        f"from the config file's folder {Path.cwd()} (resolved: {resolved}) "
         '[got: "config/saml/missing.xml"]'
     )
 

@@ -20,7 +20,7 @@ def example_data() -> dict:
 def parse(data: dict):
     from iam_baseline.config import parse_config
 
-    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml")
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml", folder=EXAMPLE.parent)
 
 
 def config_error(data: dict) -> str:

@@ -77,10 +77,13 @@ def test_the_delegated_admin_must_be_a_member_account():
 def test_duplicate_accounts_and_ous_are_refused():
     data = example_data()
     _ou(data, "Sandbox")["accounts"].append({"name": "again", "id": "333300000001"})
-    assert "duplicate member account ids ['333300000001']" in config_error(data)
+    assert (
+        "organization.organizational_units[4].accounts[5].id (line 229, column 7): duplicate member account id "
+        "'333300000001' (also organizational_units[2].accounts[0].id)" in config_error(data)
+    )
     data = example_data()
     _ou(data, "Sandbox")["id"] = "ou-a1b2-dev00001"
-    assert "duplicate OU ids ['ou-a1b2-dev00001']" in config_error(data)
+    assert "duplicate OU id 'ou-a1b2-dev00001' (also organizational_units[" in config_error(data)
 
 
 def test_ou_assignments_name_declared_permission_sets():
@@ -107,8 +110,9 @@ def test_a_variant_that_breaks_a_baseline_rule_is_refused_at_load():
     data["organization"]["baselines"]["security"]["roles"]["admin"] = {"name": "FederatedAdmin"}
     error = config_error(data)
     assert (
-        "organization.baselines.security is not a valid baseline once merged: duplicate role names: "
-        "'FederatedAdmin' at roles.admin.name, federation.saml.roles[0].name" in error
+        "organization.baselines.security (line 101, column 5): organization.baselines.security is not a valid "
+        "baseline once merged: duplicate role name 'FederatedAdmin' (also roles.admin.name): IAM role names are "
+        "unique in an account, ignoring case and path" in error
     )
 
 
@@ -133,13 +137,16 @@ def test_variant_keys_fit_stackset_names_and_construct_ids():
     _ou(data, "Sandbox")["baseline"] = "dev_box"
     error = config_error(data)
     assert re.search(
-        r"organization\.baselines\.dev_box \(line \d+\): invalid key: not allowed: expected a baseline variant key: "
+        r"organization\.baselines\.dev_box \(line \d+, column \d+\): invalid key: not allowed: expected a baseline variant key: "
         r"a letter, then letters, digits and hyphens",
         error,
     )
-    assert re.search(r"organizational_units\[4\]\.baseline \(line \d+\): not allowed: expected a baseline variant key", error)
+    assert re.search(r"organizational_units\[4\]\.baseline \(line \d+, column \d+\): not allowed: expected a baseline variant key", error)
     data = example_data()
     data["organization"]["baselines"]["Sand-box"] = {}
     _ou(data, "Workloads")["baseline"] = None
     data["organization"]["organizational_units"].append({"path": "Sandbox2", "id": "ou-a1b2-5andb0x2", "baseline": "Sand-box"})
-    assert "duplicate variant key (ignoring case and hyphens)s ['sandbox']" in config_error(data)
+    assert (
+        "organization.baselines.Sand-box (line 139, column 5): duplicate variant key (ignoring case and hyphens): "
+        "'Sand-box' and 'sandbox'" in config_error(data)
+    )

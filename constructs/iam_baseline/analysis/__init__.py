@@ -2,8 +2,8 @@
 
 Modules: :mod:`.templates` (cloud assembly -> principals and their policies),
 :mod:`.intrinsics` (CloudFormation intrinsics), :mod:`.aws_managed` (AWS managed policy
-documents), :mod:`.patterns` and :mod:`.conditions` (wildcards, variables, condition
-operators), :mod:`.evaluator` (AWS's policy evaluation logic), :mod:`.subjects` (callers and
+documents), :mod:`.engine` (the concrete evaluator with its
+wildcards, variables and condition operators; the symbolic encoder), :mod:`.subjects` (callers and
 their request context), :mod:`.matrix` (the access matrix), :mod:`.escalation` (privilege
 escalation search), :mod:`.report` (who-can-do-what report) and :mod:`.check` (``make check``).
 """

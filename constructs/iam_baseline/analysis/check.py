@@ -22,6 +22,7 @@ the assembly cannot be read.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from pathlib import Path
 from ..config import ConfigError, load_config
 from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
-from .conditions import PolicyError
+from .engine.conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
@@ -138,5 +139,27 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """:func:`main` without a traceback: a refused config prints its problems; any other failure
+    one line naming the config, exit 2 (``IAM_BASELINE_DEBUG=1`` shows the traceback)."""
+    from ..errors import BaselineError
+
+    try:
+        return main(argv)
+    except BaselineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - the CLI's one catch-all
+        if os.environ.get("IAM_BASELINE_DEBUG") == "1":
+            raise
+        first = (str(error).strip().splitlines() or [""])[0][:300]
+        print(
+            f"error: unexpected failure checking {' '.join(argv if argv is not None else sys.argv[1:])}: "
+            f"{type(error).__name__}: {first} (set IAM_BASELINE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -4,7 +4,8 @@ This package imports neither aws_cdk nor the constructs: a bad config is refused
 jsii starts.
 """
 
-from .loader import ConfigError, ConfigProblem, load_config, parse_config
+from .loader import load_config, parse_config
+from .problems import ConfigError, ConfigProblem
 from .models import (
     BaselineConfig,
     GroupConfig,

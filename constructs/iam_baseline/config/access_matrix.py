@@ -9,15 +9,22 @@ every principal that is not listed in ``admin_principals``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from difflib import get_close_matches
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from .policy_document import condition_key_problem
+from .types import ItemError, printable_text, unique
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this module
+    from .models import BaselineConfig
 
 #: ``kind:name`` with kind user, group (a member of the group), role, persona (the persona's
 #: role), federated (an identity provider ARN suffix) or service; the name may use ``*``
 #: and ``?`` to expand over every matching principal of the assembly.
 PrincipalRef = Annotated[
-    str, StringConstraints(pattern=r"^(user|group|role|persona|permission_set|federated|service):\S+$")
+    str, StringConstraints(pattern=r"^(user|group|role|persona|permission_set|federated|service):[\x21-\x7e]+$")
 ]
 
 #: An IAM action ``service:Action`` (no wildcard: a request names one action).
@@ -42,10 +49,21 @@ class RequestContextConfig(_Strict):
     auth: Literal["console", "access_key", "role_session", "web_identity", "saml"] | None = None
     mfa: bool = Field(True, description="Whether the session was authenticated with MFA.")
     mfa_age_seconds: int = Field(300, ge=0, le=129600, description="Seconds since MFA authentication (0-129600).")
-    source_ip: str | None = Field(None, description="aws:SourceIp of the request.")
+    source_ip: Annotated[str, StringConstraints(pattern=r"^[0-9A-Fa-f.:/]{2,49}$")] | None = Field(
+        None, description="aws:SourceIp of the request (an IPv4 or IPv6 address)."
+    )
     keys: dict[str, str | tuple[str, ...]] = Field(
         default_factory=dict, description="Further request context keys and their values."
     )
+
+    @field_validator("keys")
+    @classmethod
+    def _known_keys(cls, keys: dict[str, object]) -> dict[str, object]:
+        for key in keys:
+            problem = condition_key_problem(key)
+            if problem:
+                raise ItemError((key,), problem)
+        return keys
 
 
 class Expectation(_Strict):
@@ -56,14 +74,15 @@ class Expectation(_Strict):
     )
     principal: PrincipalRef = Field(description="Who makes the request, e.g. role:Developer or group:Developers.")
     action: ActionName = Field(description="The IAM action, e.g. iam:CreateRole.")
-    resource: str = Field(
+    resource: Annotated[str, StringConstraints(min_length=1, max_length=2048, pattern=r"^[\x21-\x7e]+$")] = Field(
         "*",
-        min_length=1,
         description="Resource ARN; {account}, {partition} and {region} are filled in; role:NAME etc. name a principal.",
     )
     context: RequestContextConfig = RequestContextConfig()
     expect: Literal["allowed", "denied"] = Field(description="The decision the policies must reach.")
-    because: str = Field(min_length=1, max_length=500, description="The promise this row pins, for the failure message.")
+    because: printable_text(500, min_length=1) = Field(  # type: ignore[valid-type]
+        description="The promise this row pins, for the failure message (1-500 printable characters)."
+    )
 
 
 class AccessMatrixConfig(_Strict):
@@ -73,7 +92,7 @@ class AccessMatrixConfig(_Strict):
     runs on every other user, role and group member, and fails on any reachable path.
     """
 
-    admin_principals: tuple[PrincipalRef, ...] = Field(
+    admin_principals: unique(PrincipalRef, "principal") = Field(  # type: ignore[valid-type]
         ("persona:admin",), description="Principals that may be admin-equivalent (exempt from the escalation search)."
     )
     escalation_search: bool = Field(True, description="Search the known privilege-escalation paths.")
@@ -81,8 +100,78 @@ class AccessMatrixConfig(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> AccessMatrixConfig:
-        ids = [e.id for e in self.expectations]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate expectation ids {dupes}: each row needs its own id")
+        first: dict[str, int] = {}
+        for index, row in enumerate(self.expectations):
+            if row.id in first:
+                raise ItemError(
+                    ("expectations", index, "id"),
+                    f"duplicate expectation id {row.id!r} (also expectations[{first[row.id]}]): each row needs its own id",
+                )
+            first[row.id] = index
         return self
+
+
+#: Principal kinds whose names the config itself declares (others come from the assembly or
+#: from outside the account: generated role names, federated providers, services).
+_DECLARED_KINDS = ("user", "group", "role", "persona", "permission_set")
+
+
+def declared_principals(config: "BaselineConfig") -> dict[str, set[str]]:
+    """Every principal name the config declares, by kind (``persona`` keys included)."""
+    names: dict[str, set[str]] = {kind: set() for kind in _DECLARED_KINDS}
+    names["persona"] = {"admin", "developer", "read_only", "support"}
+    names["user"] = {u.name for u in config.users}
+    names["group"] = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
+    names["role"] = {name for name, _ in config._role_names()}
+    bg = config.break_glass
+    if bg is not None and bg.mode == "users":
+        names["user"] |= set(bg.users)
+        names["group"].add(bg.group_name)
+    elif bg is not None:
+        names["role"].add(bg.role_name)
+    center = config.federation.identity_center if config.federation else None
+    if center is not None:
+        names["permission_set"] = {p.name for p in center.permission_sets}
+    return names
+
+
+def check_principal_references(config: "BaselineConfig") -> None:
+    """Principals named in ``access_matrix`` exist, and ``admin_principals`` has no wildcard.
+
+    A wildcard among the admin principals (``role:*``) would exempt every principal it
+    matches from the privilege-escalation search, and a misspelt name would exempt nobody
+    and test nothing: both weaken the proof without a word.
+
+    Raises:
+        ItemError: at the reference that is wrong, with the declared names of its kind.
+    """
+    matrix = config.access_matrix
+    if matrix is None:
+        return
+    declared = declared_principals(config)
+    for index, ref in enumerate(matrix.admin_principals):
+        kind, _, name = ref.partition(":")
+        if "*" in name or "?" in name:
+            raise ItemError(
+                ("access_matrix", "admin_principals", index),
+                f"{ref!r} is a pattern: admin principals are exempt from the escalation search, so each must be "
+                "named exactly (a wildcard would exempt every principal it matches)",
+            )
+        _must_exist(declared, kind, name, ref, ("access_matrix", "admin_principals", index))
+    for index, row in enumerate(matrix.expectations):
+        kind, _, name = row.principal.partition(":")
+        if "*" not in name and "?" not in name:
+            _must_exist(declared, kind, name, row.principal, ("access_matrix", "expectations", index, "principal"))
+
+
+def _must_exist(declared: dict[str, set[str]], kind: str, name: str, ref: str, where: tuple[str | int, ...]) -> None:
+    # Roles may also be generated by the baseline (custom resources): only a name that is
+    # none of the config's and looks like a config name is refused, with the nearest one.
+    if kind not in declared or name in declared[kind]:
+        return
+    close = get_close_matches(name, sorted(declared[kind]), n=1, cutoff=0.6)
+    if kind == "role" and not close:
+        return
+    hint = f" (did you mean '{kind}:{close[0]}'?)" if close else ""
+    listed = ", ".join(sorted(declared[kind])) or "none"
+    raise ItemError(where, f"{ref!r} names no {kind.replace('_', ' ')} of this config{hint}; declared: {listed}")

@@ -24,13 +24,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..errors import BaselineError
+from .files import ConfigFileError, FileKind, read_bounded
 from .models import BaselineConfig
 
 #: Format version of the lock file.
 LOCK_VERSION = 1
 
 
-class BreakGlassLockError(Exception):
+class BreakGlassLockError(BaselineError):
     """The config renames or removes a locked break-glass or Admin resource (or the lock is unreadable)."""
 
 
@@ -73,11 +75,13 @@ def write_lock(path: str | Path, config: BaselineConfig) -> None:
 
 
 def _read_lock(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, ValueError) as exc:
+    try:
+        data = json.loads(read_bounded(path, FileKind.LOCK))  # a regular file of at most 64 KiB
+    except ConfigFileError as exc:
+        raise BreakGlassLockError(f"cannot read the break-glass lock {exc}") from None
+    except ValueError as exc:
         raise BreakGlassLockError(f"cannot read the break-glass lock {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("names"), dict):
         raise BreakGlassLockError(f"{path} is not a version {LOCK_VERSION} break-glass lock; restore it from git")

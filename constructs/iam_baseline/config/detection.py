@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .types import IamName, ItemError, printable_text, unique
+
 if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this module
     from .models import BaselineConfig
 
@@ -25,11 +27,11 @@ class _StrictModel(BaseModel):
 
 
 #: IAM user, group and role names (IAM User Guide, "IAM and AWS STS quotas" > name requirements).
-_IamName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\w+=,.@-]+$")]
+_IamName = IamName
 
 #: Account alias syntax of the IAM API (``CreateAccountAlias``, parameter ``AccountAlias``):
 #: 3-63 characters, lowercase letters, digits and single hyphens, no hyphen at either end.
-ACCOUNT_ALIAS_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
+ACCOUNT_ALIAS_PATTERN = re.compile(r"[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]", re.ASCII)
 
 
 def check_account_alias(value: str) -> str:
@@ -51,14 +53,16 @@ AccountAlias = Annotated[str, AfterValidator(check_account_alias)]
 
 def _check_email(value: str) -> str:
     # A sanity check only (SNS confirms the address by mail): one @, a dot in the domain, no blanks.
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) or len(value) > 254:
-        raise ValueError("not an e-mail address: expected name@domain.tld (at most 254 characters)")
+    if not re.fullmatch(r"[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+\.[\x21-\x3f\x41-\x7e]+", value) or len(value) > 254:
+        raise ValueError("not an e-mail address: expected name@domain.tld in ASCII (at most 254 characters)")
     return value
 
 
 def _check_https_url(value: str) -> str:
-    if not re.fullmatch(r"https://[^\s/$.?#][^\s]*", value):
-        raise ValueError("the endpoint must be an https:// URL (SNS HTTPS subscriptions refuse plain http here)")
+    if not re.fullmatch(r"https://[\x21-\x7e]+", value) or value[8] in "/$.?#":
+        raise ValueError(
+            "the endpoint must be an https:// URL in printable ASCII (SNS HTTPS subscriptions refuse plain http here)"
+        )
     return value
 
 
@@ -80,7 +84,9 @@ AnalyzerName = Annotated[str, StringConstraints(min_length=1, max_length=255, pa
 #: A named IAM principal allowed to assume the break-glass role: an IAM user or role ARN.
 PrincipalArn = Annotated[
     str,
-    StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:user|role)/(?:[\x21-\x7e]+/)*[\w+=,.@-]{1,64}$"),
+    StringConstraints(
+        pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:(?:user|role)/(?:[\x21-\x2e\x30-\x7e]+/)*[A-Za-z0-9+=,.@_-]{1,64}$"
+    ),
 ]
 
 
@@ -93,7 +99,7 @@ class AlertsConfig(_StrictModel):
     """
 
     topic_name: TopicName = Field("iam-baseline-alerts", description="SNS topic name (1-256 of [A-Za-z0-9_-]).")
-    emails: tuple[EmailAddress, ...] = Field(
+    emails: unique(EmailAddress, "e-mail address", fold=str.lower) = Field(  # type: ignore[valid-type]
         (), max_length=20, description="E-mail addresses subscribed to the alert topic (each confirms by mail)."
     )
     https_endpoint: HttpsUrl | None = Field(
@@ -117,6 +123,10 @@ class AlertsConfig(_StrictModel):
     )
 
 
+#: A value compared with a finding property: printable, 1-1024 characters.
+_FilterValue = printable_text(1024, min_length=1)
+
+
 class ArchiveFilterConfig(_StrictModel):
     """One criterion of an archive rule: a finding property and how it must compare.
 
@@ -126,10 +136,18 @@ class ArchiveFilterConfig(_StrictModel):
     "Filter keys".
     """
 
-    property: str = Field(min_length=1, max_length=256, description="Finding property, e.g. principal.AWS.")
-    eq: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Matches one of these values.")
-    neq: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Matches none of these values.")
-    contains: tuple[str, ...] | None = Field(None, min_length=1, max_length=20, description="Contains one of these.")
+    property: Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
+        description="Finding property, e.g. principal.AWS (letters, digits and _.:-)."
+    )
+    eq: unique(_FilterValue, "value") | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=20, description="Matches one of these values."
+    )
+    neq: unique(_FilterValue, "value") | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=20, description="Matches none of these values."
+    )
+    contains: unique(_FilterValue, "value") | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=20, description="Contains one of these."
+    )
     exists: bool | None = Field(None, description="The property is present (true) or absent (false).")
 
     @model_validator(mode="after")
@@ -151,7 +169,7 @@ class ExternalAccessAnalyzerConfig(_StrictModel):
 
     enabled: bool = True
     name: AnalyzerName = "iam-baseline-external-access"
-    archive_rules: tuple[ArchiveRuleConfig, ...] = ()
+    archive_rules: unique(ArchiveRuleConfig, "archive rule", fold=lambda r: r.name) = ()  # type: ignore[valid-type]
 
 
 class UnusedAccessAnalyzerConfig(_StrictModel):
@@ -166,7 +184,7 @@ class UnusedAccessAnalyzerConfig(_StrictModel):
     enabled: bool = True
     name: AnalyzerName = "iam-baseline-unused-access"
     unused_access_age_days: int = Field(45, ge=1, le=365, description="Days without use before a finding (1-365).")
-    archive_rules: tuple[ArchiveRuleConfig, ...] = ()
+    archive_rules: unique(ArchiveRuleConfig, "archive rule", fold=lambda r: r.name) = ()  # type: ignore[valid-type]
 
 
 class AccessAnalyzerConfig(_StrictModel):
@@ -184,7 +202,10 @@ class AccessAnalyzerConfig(_StrictModel):
     @model_validator(mode="after")
     def _unique_names(self) -> "AccessAnalyzerConfig":
         if self.external_access.enabled and self.unused_access.enabled and self.external_access.name == self.unused_access.name:
-            raise ValueError(f"both analyzers are named {self.external_access.name!r}; analyzer names are unique per region")
+            raise ItemError(
+                ("unused_access", "name"),
+                f"both analyzers are named {self.external_access.name!r}; analyzer names are unique per region",
+            )
         return self
 
 
@@ -208,9 +229,10 @@ class BreakGlassConfig(_StrictModel):
 
     mode: Literal["users", "role"] = "users"
     group_name: _IamName = Field("BreakGlass", description="IAM group of the break-glass users (users mode).")
-    users: tuple[_IamName, ...] = Field((), max_length=10, description="Break-glass IAM user names (users mode).")
+    users: unique(_IamName, "break-glass user name", fold=str.casefold) = Field(  # type: ignore[valid-type]
+        (), max_length=10, description="Break-glass IAM user names (users mode).")
     role_name: _IamName = Field("BreakGlass", description="Break-glass role name (role mode).")
-    trusted_principals: tuple[PrincipalArn, ...] = Field(
+    trusted_principals: unique(PrincipalArn, "principal") = Field(  # type: ignore[valid-type]
         (), max_length=10, description="IAM user or role ARNs that may assume the break-glass role with MFA (role mode)."
     )
     max_session_duration_seconds: int = Field(
@@ -220,11 +242,11 @@ class BreakGlassConfig(_StrictModel):
     @model_validator(mode="after")
     def _mode_needs_principals(self) -> "BreakGlassConfig":
         if self.mode == "users" and not self.users:
-            raise ValueError("mode 'users' needs at least one name in users: the people who hold a break-glass login")
+            raise ItemError(("users",), "mode 'users' needs at least one name in users: the people who hold a break-glass login")
         if self.mode == "role" and not self.trusted_principals:
-            raise ValueError("mode 'role' needs at least one ARN in trusted_principals: who may assume the role")
-        if len(set(self.users)) != len(self.users):
-            raise ValueError("duplicate break-glass user names: IAM user names are unique in an account")
+            raise ItemError(
+                ("trusted_principals",), "mode 'role' needs at least one ARN in trusted_principals: who may assume the role"
+            )
         return self
 
 
@@ -241,20 +263,31 @@ def cross_check(config: "BaselineConfig") -> None:
     if bg is None:
         return
     if config.detection is None:
-        raise ValueError("break_glass needs detection: every break-glass use must raise an alert on the alert topic")
+        raise ItemError(
+            ("break_glass",), "break_glass needs detection: every break-glass use must raise an alert on the alert topic"
+        )
     if bg.mode == "users":
-        taken = sorted(set(bg.users) & {u.name for u in config.users})
-        if taken:
-            raise ValueError(f"break_glass.users {taken} are also declared in users; use distinct IAM user names")
-        groups = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
-        if bg.group_name in groups:
-            raise ValueError(f"break_glass.group_name {bg.group_name!r} is already a baseline group name")
+        declared = {u.name.casefold() for u in config.users}
+        for index, name in enumerate(bg.users):
+            if name.casefold() in declared:
+                raise ItemError(
+                    ("break_glass", "users", index),
+                    f"break_glass.users {[name]} are also declared in users; use distinct IAM user names",
+                )
+        groups = {getattr(config.groups, k).name.casefold() for k in ("admins", "developers", "read_only")}
+        if bg.group_name.casefold() in groups:
+            raise ItemError(
+                ("break_glass", "group_name"), f"break_glass.group_name {bg.group_name!r} is already a baseline group name"
+            )
         if not config.mfa.allow_password_change_without_mfa:
-            raise ValueError(
+            raise ItemError(
+                ("break_glass", "users"),
                 "break_glass users start with a temporary password that must be changed at first sign-in, but "
                 "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would lock them out"
             )
     else:
-        roles = {getattr(config.roles, k).name for k in ("admin", "developer", "read_only", "support")}
-        if bg.role_name in roles:
-            raise ValueError(f"break_glass.role_name {bg.role_name!r} is already a baseline role name")
+        roles = {getattr(config.roles, k).name.casefold() for k in ("admin", "developer", "read_only", "support")}
+        if bg.role_name.casefold() in roles:
+            raise ItemError(
+                ("break_glass", "role_name"), f"break_glass.role_name {bg.role_name!r} is already a baseline role name"
+            )

@@ -11,7 +11,6 @@ synthesized ARNs and is checked by the role constructs at synth.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -23,18 +22,29 @@ from ..federation.policy_size import (
     PolicySizeError,
     check_policy_size,
 )
-from ..federation.saml_metadata import SamlMetadataError, read_metadata
+from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from ..federation.subject_claims import SubjectFormat, breadth_problem
+from .files import ConfigFileError, FileKind, read_referenced
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
+from .policy_document import check_condition_block, check_identity_policy
+from .types import (
+    AsciiToken,
+    ItemError,
+    ManagedPolicyName,
+    RelayState,
+    TagKey,
+    TagValue,
+    display_name,
+    iso_duration_seconds,
+    printable_text,
+    unique,
+)
 
 #: A key that other entries of the config use to refer to this one (also a construct id part).
 ConfigKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
 
 #: IAM SAML provider name: 1-128 characters of ``[\w._-]``. Source: IAM API ``CreateSAMLProvider``.
-SamlProviderName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w._-]+$")]
-
-#: IAM managed policy name, optionally under a path (``job-function/ViewOnlyAccess``), 1-128 characters.
-ManagedPolicyName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+(?:/[\w+=,.@-]+)*$")]
+SamlProviderName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 
@@ -43,21 +53,28 @@ class SamlProviderConfig(StrictModel):
     """One SAML 2.0 identity provider, registered as an IAM SAML provider.
 
     ``metadata_file`` is read and checked when the config is loaded (see
-    :mod:`iam_baseline.federation.saml_metadata`); a relative path is relative to the
-    directory ``cdk`` runs in, the project root.
+    :mod:`iam_baseline.federation.saml_metadata`): a relative path starts from the config
+    file's folder, and the file must lie in that folder or below it (see
+    :mod:`iam_baseline.config.files`). The validated model holds the resolved absolute path.
     """
 
     name: SamlProviderName = Field(description="IAM SAML provider name (1-128 characters of [A-Za-z0-9._-]).")
-    metadata_file: str = Field(min_length=1, description="Path of the IdP's SAML metadata XML export.")
+    metadata_file: str = Field(
+        min_length=1,
+        description="Path of the IdP's SAML metadata XML export, relative to the config file's folder and inside it.",
+    )
 
     @field_validator("metadata_file")
     @classmethod
-    def _metadata_is_usable(cls, path: str) -> str:
+    def _metadata_is_usable(cls, name: str) -> str:
         try:
-            read_metadata(path)
+            path, document = read_referenced(name, FileKind.SAML_METADATA)
+            parse_metadata(document, str(path))
+        except ConfigFileError as exc:
+            raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
         except SamlMetadataError as exc:
-            raise ValueError(exc.reason) from None  # the loader shows the path as the value
-        return path
+            raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
+        return str(path)
 
 
 class SamlRoleConfig(RoleConfig):
@@ -68,7 +85,7 @@ class SamlRoleConfig(RoleConfig):
     """
 
     persona: Persona = Field(description="Baseline persona whose managed policies the role carries.")
-    providers: tuple[SamlProviderName, ...] = Field(
+    providers: unique(SamlProviderName, "provider") = Field(  # type: ignore[valid-type]
         min_length=1, description="Names of the SAML providers (federation.saml.providers) the role trusts."
     )
 
@@ -93,13 +110,16 @@ class SamlConfig(StrictModel):
     @model_validator(mode="after")
     def _references(self) -> "SamlConfig":
         _require_some("providers", self.providers)
-        _refuse_duplicates("SAML provider name", [p.name for p in self.providers], "IAM provider names are unique")
-        _refuse_duplicates("SAML role name", [r.name for r in self.roles], "IAM role names are unique")
+        _refuse_duplicates("SAML provider name", [p.name for p in self.providers], "IAM provider names are unique", "providers")
+        _refuse_duplicates("SAML role name", [r.name for r in self.roles], "IAM role names are unique", "roles")
         known = {p.name for p in self.providers}
         for i, role in enumerate(self.roles):
             unknown = sorted(set(role.providers) - known)
             if unknown:
-                raise ValueError(f"roles[{i}] ({role.name}) trusts unknown providers {unknown}; declared: {sorted(known)}")
+                raise ItemError(
+                    ("roles", i, "providers"),
+                    f"roles[{i}] ({role.name}) trusts unknown providers {unknown}; declared: {sorted(known)}",
+                )
         return self
 
 
@@ -129,10 +149,10 @@ class OidcProviderConfig(StrictModel):
     name: ConfigKey = Field(description="Key that deploy roles use to name this provider.")
     kind: Literal["github", "gitlab", "generic"] = Field(description="Preset: github, gitlab or generic.")
     url: IssuerUrl | None = Field(None, description="Issuer URL (https://host[/path], no port, no query).")
-    audiences: tuple[Annotated[str, StringConstraints(min_length=1, max_length=255)], ...] | None = Field(
+    audiences: unique(Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")], "audience") | None = Field(  # type: ignore[valid-type]
         None, max_length=100, description="Client ids (aud values) to register; default per preset."
     )
-    thumbprints: tuple[Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$")], ...] = Field(
+    thumbprints: unique(Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$")], "thumbprint", fold=str.lower) = Field(  # type: ignore[valid-type]
         (), max_length=5, description="Server certificate thumbprints (40 hex digits, at most 5); usually none."
     )
     subject_format: SubjectFormat | None = Field(
@@ -144,7 +164,7 @@ class OidcProviderConfig(StrictModel):
         ),
     )
     existing_provider_arn: Annotated[
-        str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:oidc-provider/[A-Za-z0-9./_~-]+$")
+        str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/[A-Za-z0-9./_~-]+$")
     ] | None = Field(None, description="Reuse this existing IAM OIDC provider instead of creating one.")
 
     @model_validator(mode="after")
@@ -203,9 +223,9 @@ class GitHubSubjectsConfig(StrictModel):
     repository: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.*?-]+$")] = Field(
         description="Repository name; a wildcard needs allow_organization_wildcard on the role."
     )
-    branches: tuple[GitRefName, ...] = Field((), description="Branch names, e.g. main or release/*.")
-    tags: tuple[GitRefName, ...] = Field((), description="Tag names, e.g. v*.")
-    environments: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_. *?-]{1,255}$")], ...] = Field(
+    branches: unique(GitRefName, "branch") = Field((), description="Branch names, e.g. main or release/*.")  # type: ignore[valid-type]
+    tags: unique(GitRefName, "tag") = Field((), description="Tag names, e.g. v*.")  # type: ignore[valid-type]
+    environments: unique(Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.*?-](?:[A-Za-z0-9_. *?-]{0,253}[A-Za-z0-9_.*?-])?$")], "environment") = Field(  # type: ignore[valid-type]
         (), description="Deployment environment names, e.g. production."
     )
     pull_request: bool = Field(False, description="Admit pull_request workflows (sub ...:pull_request).")
@@ -229,8 +249,8 @@ class GitLabSubjectsConfig(StrictModel):
     project_path: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.*?-]+)+$")] = Field(
         description="group[/subgroup]/project; a wildcard in the project needs allow_organization_wildcard."
     )
-    branches: tuple[GitRefName, ...] = Field((), description="Branch names (ref_type branch).")
-    tags: tuple[GitRefName, ...] = Field((), description="Tag names (ref_type tag).")
+    branches: unique(GitRefName, "branch") = Field((), description="Branch names (ref_type branch).")  # type: ignore[valid-type]
+    tags: unique(GitRefName, "tag") = Field((), description="Tag names (ref_type tag).")  # type: ignore[valid-type]
 
     def subjects(self) -> tuple[str, ...]:
         base = f"project_path:{self.project_path}"
@@ -244,13 +264,19 @@ class PolicyStatementConfig(StrictModel):
     """An extra identity-based policy statement (IAM policy grammar, one statement)."""
 
     effect: Literal["Allow", "Deny"] = Field("Allow", description="Allow or Deny.")
-    actions: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")], ...] = Field(
+    actions: unique(Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")], "action") = Field(  # type: ignore[valid-type]
         min_length=1, description="Actions as service:Action (no bare *: no *:* outside the Admin role)."
     )
-    resources: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = Field(min_length=1, description="Resource ARNs.")
+    resources: unique(AsciiToken, "resource") = Field(min_length=1, description="Resource ARNs (printable ASCII).")  # type: ignore[valid-type]
     conditions: dict[str, dict[str, str | tuple[str, ...]]] = Field(
         default_factory=dict, description="Condition block: operator -> condition key -> value(s)."
     )
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_operators_and_keys(cls, block: dict[str, Any]) -> dict[str, Any]:
+        check_condition_block({op: {k: list(v) if isinstance(v, tuple) else v for k, v in keys.items()} for op, keys in block.items()})
+        return block
 
 
 class DeployRoleConfig(StrictModel):
@@ -268,20 +294,22 @@ class DeployRoleConfig(StrictModel):
     provider: ConfigKey = Field(description="Key of the OIDC provider (federation.oidc.providers[].name).")
     github: GitHubSubjectsConfig | None = None
     gitlab: GitLabSubjectsConfig | None = None
-    subjects: tuple[Annotated[str, StringConstraints(min_length=1, max_length=255)], ...] = Field(
+    subjects: unique(Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")], "subject") = Field(  # type: ignore[valid-type]
         (), description="Raw sub values or patterns (generic issuers)."
     )
-    audience: str | None = Field(None, description="Expected aud; default the provider's first client id.")
+    audience: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$")] | None = Field(
+        None, description="Expected aud; default the provider's first client id."
+    )
     allow_organization_wildcard: bool = Field(
         False, description="Opt in to a repository/project wildcard inside one organization or group."
     )
-    description: str = Field("", max_length=1000, description="Role description.")
+    description: printable_text(1000, latin1=True) = Field("", description="Role description.")  # type: ignore[valid-type]
     max_session_duration_seconds: int = Field(3600, ge=3600, le=43200, description="3600-43200 seconds.")
     cdk_qualifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,10}$")] = Field(
         "hnb659fds", description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
     )
-    regions: tuple[RegionName, ...] = Field((), description="Regions deployed to; default the home region.")
-    cdk_roles: tuple[Literal["deploy", "file-publishing", "image-publishing", "lookup"], ...] = Field(
+    regions: unique(RegionName, "region") = Field((), description="Regions deployed to; default the home region.")  # type: ignore[valid-type]
+    cdk_roles: unique(Literal["deploy", "file-publishing", "image-publishing", "lookup"], "CDK role") = Field(  # type: ignore[valid-type]
         ("deploy", "file-publishing", "image-publishing", "lookup"),
         min_length=1,
         description="CDK bootstrap roles the role may assume; [lookup] alone gives a read-only role for cdk diff.",
@@ -332,33 +360,36 @@ class OidcConfig(StrictModel):
         seen: dict[str, int] = {}
         for i, provider in enumerate(self.providers):
             if provider.issuer_url in seen:
-                raise ValueError(
+                raise ItemError(
+                    ("providers", i),
                     f"duplicate OIDC provider URL {provider.issuer_url} (providers[{seen[provider.issuer_url]}] and "
                     f"providers[{i}]): IAM allows one provider per URL per account; declare it once and point "
                     "every deploy role at it"
                 )
             seen[provider.issuer_url] = i
-        _refuse_duplicates("OIDC provider name", [p.name for p in self.providers], "deploy roles refer to them by name")
-        _refuse_duplicates("deploy role name", [r.name for r in self.deploy_roles], "IAM role names are unique")
+        _refuse_duplicates("OIDC provider name", [p.name for p in self.providers], "deploy roles refer to them by name", "providers")
+        _refuse_duplicates("deploy role name", [r.name for r in self.deploy_roles], "IAM role names are unique", "deploy_roles")
         kinds = {p.name: p.kind for p in self.providers}
         for i, role in enumerate(self.deploy_roles):
             if role.provider not in kinds:
-                raise ValueError(f"deploy_roles[{i}] ({role.name}): unknown provider {role.provider!r}; declared: {sorted(kinds)}")
+                raise ItemError(("deploy_roles", i, "provider"), f"deploy_roles[{i}] ({role.name}): unknown provider {role.provider!r}; declared: {sorted(kinds)}")
             provider = next(p for p in self.providers if p.name == role.provider)
             if role.subjects:
                 try:
                     role.check_breadth(provider.claim_format)
                 except ValueError as exc:
-                    raise ValueError(f"deploy_roles[{i}] ({role.name}): {exc}") from None
+                    raise ItemError(("deploy_roles", i, "subjects"), f"deploy_roles[{i}] ({role.name}): {exc}") from None
             client_ids = provider.client_ids
             if role.audience and role.audience not in client_ids:
-                raise ValueError(
+                raise ItemError(
+                    ("deploy_roles", i, "audience"),
                     f"deploy_roles[{i}] ({role.name}): audience {role.audience!r} is not a client id of provider "
                     f"{role.provider!r} {list(client_ids)}; IAM rejects tokens for other audiences"
                 )
             for form in ("github", "gitlab"):
                 if getattr(role, form) and kinds[role.provider] != form:
-                    raise ValueError(
+                    raise ItemError(
+                        ("deploy_roles", i, form),
                         f"deploy_roles[{i}] ({role.name}): {form} subjects need a {form} provider, "
                         f"{role.provider!r} is {kinds[role.provider]}"
                     )
@@ -366,20 +397,13 @@ class OidcConfig(StrictModel):
 
 
 # --------------------------------------------------------------------------- Identity Center
-_DURATION = re.compile(r"^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
-
-
 def session_duration_seconds(value: object) -> int:
     """Seconds of an ISO-8601 duration ``PT#H#M#S`` between PT1H and PT12H.
 
     Raises:
         ValueError: any other value, e.g. ``12h`` or ``43200``.
     """
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    seconds = None
-    if match:
-        hours, minutes, secs = (int(g or 0) for g in match.groups())
-        seconds = hours * 3600 + minutes * 60 + secs
+    seconds = iso_duration_seconds(value)
     if seconds is None or not 3600 <= seconds <= 43200:
         raise ValueError(
             f"session duration {value!r} is not an ISO-8601 duration from PT1H to PT12H "
@@ -391,7 +415,7 @@ def session_duration_seconds(value: object) -> int:
 class ManagedPolicyReferenceConfig(StrictModel):
     """A customer managed policy by name and path; it must exist in every assigned account."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w+=,.@-]+$")]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9+=,.@_-]+$")]
     path: IamPath = "/"
 
 
@@ -418,18 +442,29 @@ class PermissionSetConfig(StrictModel):
     Source: IAM Identity Center API ``CreatePermissionSet``; "IAM Identity Center quotas".
     """
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[\w+=,.@-]+$")]
-    persona: Persona | None = Field(None, description="Baseline persona whose policies the set carries.")
-    description: Annotated[str, StringConstraints(min_length=1, max_length=700)] | None = None
-    session_duration: str = Field("PT1H", description="ISO-8601 duration PT1H..PT12H, e.g. PT8H.")
-    relay_state: Annotated[str, StringConstraints(min_length=1, max_length=240)] | None = Field(
-        None, description="Console URL users land on after sign-in."
+    name: Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9+=,.@_-]+$")] = Field(
+        description="Permission set name (1-32 characters of [A-Za-z0-9+=,.@_-])."
     )
-    aws_managed_policies: tuple[ManagedPolicyName, ...] = Field((), description="AWS managed policy names.")
-    customer_managed_policies: tuple[ManagedPolicyReferenceConfig, ...] = ()
-    inline_policy: dict[str, Any] | None = Field(None, description="At most one inline policy document.")
+    persona: Persona | None = Field(None, description="Baseline persona whose policies the set carries.")
+    description: printable_text(700, min_length=1, latin1=True) | None = Field(  # type: ignore[valid-type]
+        None, description="1-700 printable characters (ASCII and Latin-1)."
+    )
+    session_duration: str = Field("PT1H", description="ISO-8601 duration PT1H..PT12H, e.g. PT8H.")
+    relay_state: RelayState | None = Field(None, description="Console URL users land on after sign-in (1-240 characters).")
+    aws_managed_policies: unique(ManagedPolicyName, "managed policy") = Field(  # type: ignore[valid-type]
+        (), description="AWS managed policy names."
+    )
+    customer_managed_policies: unique(  # type: ignore[valid-type]
+        ManagedPolicyReferenceConfig, "customer managed policy", fold=lambda p: (p.path, p.name)
+    ) = ()
+    inline_policy: dict[str, Any] | None = Field(
+        None,
+        description="At most one inline identity-based policy document (Version, Statement); '*' on '*' only with persona admin.",
+    )
     permissions_boundary: PermissionsBoundaryConfig | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict, max_length=50, description="Tags of the permission set (at most 50; keys not 'aws:...')."
+    )
 
     @field_validator("session_duration", mode="before")
     @classmethod
@@ -437,13 +472,23 @@ class PermissionSetConfig(StrictModel):
         session_duration_seconds(value)
         return value
 
+    @model_validator(mode="after")
+    def _admin_only_with_admin_persona(self) -> "PermissionSetConfig":
+        if self.inline_policy is not None and self.persona != "admin" and check_identity_policy(self.inline_policy):
+            raise ItemError(
+                ("inline_policy",),
+                f"the inline policy allows '*' on '*' (every action on every resource), but the permission set's "
+                f"persona is {self.persona or 'none'}: only persona admin may be admin-equivalent; narrow the "
+                "statement, or set persona: admin",
+            )
+        return self
+
     @field_validator("inline_policy")
     @classmethod
     def _inline_policy_fits(cls, document: dict[str, Any] | None) -> dict[str, Any] | None:
         if document is None:
             return None
-        if "Statement" not in document:
-            raise ValueError("the inline policy is not a policy document: it has no Statement")
+        check_identity_policy(document)  # grammar, operators, keys: see policy_document
         try:
             check_policy_size(document, limit=PERMISSION_SET_INLINE_POLICY_MAX_CHARS, what="the inline policy")
         except PolicySizeError as exc:
@@ -460,12 +505,16 @@ class PrincipalAssignmentConfig(StrictModel):
     time by a lookup custom resource: synth never calls AWS.
     """
 
-    permission_set: str = Field(description="Name of a permission set declared in federation.identity_center.")
+    permission_set: Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9+=,.@_-]+$")] = Field(
+        description="Name of a permission set declared in federation.identity_center."
+    )
     principal_type: Literal["GROUP", "USER"]
     principal_id: Annotated[
         str, StringConstraints(pattern=r"^(?:[0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$")
     ] | None = None
-    principal_name: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
+    principal_name: display_name(1024) | None = Field(  # type: ignore[valid-type]
+        None, description="Group display name or user name: 1-1024 printable characters, not blank."
+    )
 
     @model_validator(mode="after")
     def _one_principal(self) -> "PrincipalAssignmentConfig":
@@ -477,7 +526,9 @@ class PrincipalAssignmentConfig(StrictModel):
 class AssignmentConfig(PrincipalAssignmentConfig):
     """Grants one permission set to a group or user in the listed accounts."""
 
-    account_ids: tuple[AccountId, ...] = Field(min_length=1, description="Accounts the assignment applies to.")
+    account_ids: unique(AccountId, "account id") = Field(  # type: ignore[valid-type]
+        min_length=1, description="Accounts the assignment applies to (each once)."
+    )
 
 
 class IdentityCenterConfig(StrictModel):
@@ -498,10 +549,10 @@ class IdentityCenterConfig(StrictModel):
     def _references(self) -> "IdentityCenterConfig":
         _require_some("permission_sets", self.permission_sets)
         names = [p.name for p in self.permission_sets]
-        _refuse_duplicates("permission set name", names, "names are unique in an instance")
+        _refuse_duplicates("permission set name", names, "names are unique in an instance", "permission_sets")
         for i, assignment in enumerate(self.assignments):
             if assignment.permission_set not in names:
-                raise ValueError(f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")
+                raise ItemError(("assignments", i, "permission_set"), f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")
         return self
 
 
@@ -513,10 +564,13 @@ class FederationConfig(StrictModel):
     identity_center: IdentityCenterConfig | None = None
 
 
-def _refuse_duplicates(what: str, values: list[str], why: str) -> None:
-    dupes = sorted({v for v in values if values.count(v) > 1})
-    if dupes:
-        raise ValueError(f"duplicate {what}s {dupes}: {why}")
+def _refuse_duplicates(what: str, values: list[str], why: str, field: str) -> None:
+    """Refuse the second item of ``field`` whose name is already taken, at that item's name."""
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        if value in first:
+            raise ItemError((field, index, "name"), f"duplicate {what} {value!r} (also {field}[{first[value]}]): {why}")
+        first[value] = index
 
 
 def _require_some(field: str, values: tuple) -> None:

@@ -28,27 +28,14 @@ from . import detection
 from ..partitions import partition_of
 from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
-from .access_matrix import AccessMatrixConfig
+from .access_matrix import AccessMatrixConfig, check_principal_references
 
 #: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
 Persona = Literal["admin", "developer", "read_only", "support"]
 
-#: IAM user, group and role names: 1-64 (roles, groups) characters of ``[\w+=,.@-]``.
-#: Source: IAM User Guide, "IAM and AWS STS quotas" > "IAM name requirements".
-IamName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[\w+=,.@-]+$"),
-]
-
-#: An IAM path: ``/`` or ``/segment/.../``, at most 512 characters of printable ASCII.
-#: Source: IAM API Reference, ``CreateRole`` parameter ``Path``.
-IamPath = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=512, pattern=r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$"),
-]
-
-#: A 12-digit AWS account id. Source: AWS Account Management Reference, "View AWS account identifiers".
-AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+# Shared field types (ASCII grammars, tags) live in types.py; imported here, where the other
+# config modules have always found them.
+from .types import AccountId, IamName, IamPath, ItemError, TagKey, TagValue, printable_text, unique  # noqa: E402,F401
 
 #: An AWS region code such as ``eu-west-1`` or ``us-gov-west-1``, one of :data:`KNOWN_REGIONS`.
 RegionName = Annotated[
@@ -87,24 +74,6 @@ DEFAULT_SERVICE_LINKED_ROLE_SERVICES: tuple[str, ...] = (
 )
 
 
-def _not_reserved(key: str) -> str:
-    if key.lower().startswith("aws:"):
-        raise ValueError("the tag key prefix 'aws:' is reserved for AWS")
-    return key
-
-
-#: A resource tag key: 1-128 letters, digits, spaces and ``_.:/=+-@``; the ``aws:`` prefix is
-#: reserved for AWS. Source: IAM User Guide, "Tagging IAM resources" (50 tags per resource).
-TagKey = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[\w.:/=+@ -]+$"),
-    AfterValidator(_not_reserved),
-]
-
-#: A resource tag value: 0-256 characters.
-TagValue = Annotated[str, StringConstraints(max_length=256, pattern=r"^[\w.:/=+@ -]*$")]
-
-
 class StrictModel(BaseModel):
     """Base of every config model: frozen, unknown keys refused, values not coerced."""
 
@@ -121,7 +90,8 @@ def _refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...
     for key in keys:
         name = getattr(model, key).name
         if name.casefold() in seen:
-            raise ValueError(
+            raise ItemError(
+                (key, "name"),
                 f"duplicate {kind} name {name!r} ({section}.{seen[name.casefold()]} and {section}.{key}); "
                 f"IAM {kind} names must be unique in an account, ignoring case"
             )
@@ -185,7 +155,9 @@ class RoleConfig(StrictModel):
     max_session_duration_seconds: int = Field(
         3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200, i.e. 1-12 h)."
     )
-    description: str = Field("", max_length=1000, description="Role description (at most 1000 characters).")
+    description: printable_text(1000, latin1=True) = Field(  # type: ignore[valid-type]
+        "", description="Role description (at most 1000 printable characters: ASCII and Latin-1)."
+    )
 
 
 #: AWS managed policies the read-only persona may be given. ``ViewOnlyAccess`` (default)
@@ -218,7 +190,7 @@ class GroupConfig(StrictModel):
     """An IAM group of human users and the persona roles its members may assume."""
 
     name: IamName = Field(description="Group name (1-128 characters; this project keeps 1-64).")
-    assumable_roles: tuple[Persona, ...] = Field(
+    assumable_roles: unique(Persona, "persona") = Field(  # type: ignore[valid-type]
         min_length=1, description="Personas whose role members of this group may assume with MFA."
     )
 
@@ -247,7 +219,9 @@ class UserConfig(StrictModel):
     """
 
     name: IamName = Field(description="User name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
-    groups: tuple[GroupKey, ...] = Field(min_length=1, description="Groups (by key: admins, developers, read_only).")
+    groups: unique(GroupKey, "group") = Field(  # type: ignore[valid-type]
+        min_length=1, description="Groups (by key: admins, developers, read_only)."
+    )
 
 
 # Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
@@ -275,7 +249,7 @@ class BaselineConfig(StrictModel):
         # Validated even when omitted: the overlap rule below compares it with iam_path.
         validate_default=True,
     )
-    developer_cdk_qualifiers: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], ...] = Field(
+    developer_cdk_qualifiers: unique(Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], "qualifier") = Field(  # type: ignore[valid-type]
         (),
         description=(
             "Refused when not empty: a CDK bootstrap's deploy role may update any stack with an administrator "
@@ -293,7 +267,7 @@ class BaselineConfig(StrictModel):
             "room (IAM's 6,144 characters): list only what workloads use."
         ),
     )
-    developer_stack_prefixes: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")], ...] = (
+    developer_stack_prefixes: unique(Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")], "prefix") = (  # type: ignore[valid-type]
         Field(
             ("dev-", "sandbox-"),
             description=(
@@ -419,7 +393,8 @@ class BaselineConfig(StrictModel):
                 continue
             arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
             if (arn_partition, arn_account) != (partition, account):
-                raise ValueError(
+                raise ItemError(
+                    ("oidc", "providers", i, "existing_provider_arn"),
                     f"oidc.providers[{i}] ({provider.name}): existing_provider_arn {arn!r} is in account "
                     f"{arn_account}, partition {arn_partition}; the baseline deploys to account {account} in "
                     f"partition {partition} (region {region}), and a role can only trust an OIDC provider of its "
@@ -430,12 +405,15 @@ class BaselineConfig(StrictModel):
     @field_validator("users")
     @classmethod
     def _users_can_sign_in(cls, users: tuple[UserConfig, ...], info: ValidationInfo) -> tuple[UserConfig, ...]:
-        folded = [u.name.casefold() for u in users]
-        dupes = sorted({u.name for u in users if folded.count(u.name.casefold()) > 1})
-        if dupes:
-            raise ValueError(
-                f"duplicate user names {dupes}: IAM user names must be unique in an account, ignoring case"
-            )
+        first: dict[str, int] = {}
+        for index, user in enumerate(users):
+            if user.name.casefold() in first:
+                raise ItemError(
+                    (index, "name"),
+                    f"duplicate user name {user.name!r} (also users[{first[user.name.casefold()]}]): IAM user "
+                    "names must be unique in an account, ignoring case",
+                )
+            first[user.name.casefold()] = index
         mfa = info.data.get("mfa")
         if users and mfa is not None and not mfa.allow_password_change_without_mfa:
             raise ValueError(
@@ -454,32 +432,34 @@ class BaselineConfig(StrictModel):
         declared = [s.trust_policy_max_chars for s in (federation.saml, federation.oidc) if s] if federation else []
         return max(declared, default=TRUST_POLICY_DEFAULT_MAX_CHARS)
 
-    def _role_names(self) -> list[tuple[str, str]]:
+    def _role_names(self) -> list[tuple[str, tuple[str | int, ...]]]:
         """Every IAM role name the config declares, with the config path that declares it."""
-        names = [(getattr(self.roles, p).name, f"roles.{p}.name") for p in ("admin", "developer", "read_only", "support")]
+        names: list[tuple[str, tuple[str | int, ...]]] = [
+            (getattr(self.roles, p).name, ("roles", p, "name")) for p in ("admin", "developer", "read_only", "support")
+        ]
         federation = self.federation
         if federation and federation.saml:
-            names += [(r.name, f"federation.saml.roles[{i}].name") for i, r in enumerate(federation.saml.roles)]
+            names += [(r.name, ("federation", "saml", "roles", i, "name")) for i, r in enumerate(federation.saml.roles)]
         if federation and federation.oidc:
-            names += [(r.name, f"federation.oidc.deploy_roles[{i}].name") for i, r in enumerate(federation.oidc.deploy_roles)]
+            names += [
+                (r.name, ("federation", "oidc", "deploy_roles", i, "name")) for i, r in enumerate(federation.oidc.deploy_roles)
+            ]
         return names
 
     @model_validator(mode="after")
     def _cross_section_rules(self) -> "BaselineConfig":
-        role_names = self._role_names()
-        folded = [name.casefold() for name, _ in role_names]
-        clashes = sorted({name for name, _ in role_names if folded.count(name.casefold()) > 1}, key=str.casefold)
-        if clashes:
-            where: dict[str, list[str]] = {}
-            for name in clashes:
-                first = next(n for n, _ in role_names if n.casefold() == name.casefold())
-                where.setdefault(first, [key for n, key in role_names if n.casefold() == name.casefold()])
-            raise ValueError(
-                "duplicate role names: "
-                + "; ".join(f"{name!r} at {', '.join(keys)}" for name, keys in where.items())
-                + " (IAM role names are unique in an account, ignoring case and path)"
-            )
+        first: dict[str, tuple[str | int, ...]] = {}
+        for name, where in self._role_names():
+            if name.casefold() in first:
+                shown = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in first[name.casefold()])
+                raise ItemError(
+                    where,
+                    f"duplicate role name {name!r} (also {shown.replace('.[', '[')}): IAM role names are unique in "
+                    "an account, ignoring case and path",
+                )
+            first[name.casefold()] = where
         detection.cross_check(self)
+        check_principal_references(self)
         return self
 
     @model_validator(mode="after")

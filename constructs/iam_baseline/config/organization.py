@@ -26,6 +26,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from .federation import PrincipalAssignmentConfig
 from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
+from .types import ItemError, TagKey, TagValue, ascii_name, printable_text, unique
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -36,7 +37,14 @@ OuId = Annotated[str, StringConstraints(pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,
 #: An OU path below the root, ``/``-separated OU names (``Workloads/Prod``). An OU name is
 #: 1-128 characters (Organizations ``CreateOrganizationalUnit``); this project refuses ``/``
 #: in names, which separates the levels here.
-OuPath = Annotated[str, StringConstraints(max_length=1024, pattern=r"^[^/\s][^/]{0,127}(?:/[^/\s][^/]{0,127})*$")]
+OuPath = Annotated[
+    str,
+    StringConstraints(
+        max_length=1024,
+        pattern=r"^[\x21-\x2e\x30-\x7e](?:[\x20-\x2e\x30-\x7e]{0,126}[\x21-\x2e\x30-\x7e])?"
+        r"(?:/[\x21-\x2e\x30-\x7e](?:[\x20-\x2e\x30-\x7e]{0,126}[\x21-\x2e\x30-\x7e])?)*$",
+    ),
+]
 
 #: A StackSet name: a letter, then letters, digits and hyphens, at most 128 characters.
 #: Source: CloudFormation API Reference, ``CreateStackSet`` parameter ``StackSetName``.
@@ -53,7 +61,7 @@ StackName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,1
 class MemberAccountConfig(StrictModel):
     """A member account of an OU. Account names: 1-50 characters (Organizations ``CreateAccount``)."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=50)] = Field(description="Account name.")
+    name: ascii_name(50) = Field(description="Account name: 1-50 printable ASCII characters, not blank.")  # type: ignore[valid-type]
     id: AccountId = Field(description="12-digit account id.")
 
 
@@ -66,14 +74,16 @@ class BaselineVariantConfig(StrictModel):
     administrator account); ``saml`` keeps or drops the config's SAML providers and roles.
     """
 
-    description: Annotated[str, StringConstraints(max_length=1024)] = Field(
+    description: printable_text(1024) = Field(  # type: ignore[valid-type]
         "", description="What the variant is for (StackSet description, at most 1024 characters)."
     )
     password_policy: PasswordPolicyConfig | None = Field(None, description="Replaces password_policy.")
     mfa: MfaConfig | None = Field(None, description="Replaces mfa.")
     roles: RolesConfig | None = Field(None, description="Replaces roles.")
     groups: GroupsConfig | None = Field(None, description="Replaces groups.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags added to (or overriding) the config's tags.")
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict, max_length=50, description="Tags added to (or overriding) the config's tags (same rules)."
+    )
     saml: bool = Field(True, description="Deploy the config's federation.saml providers and roles to these accounts.")
 
 
@@ -89,9 +99,12 @@ class OrganizationalUnitConfig(StrictModel):
     id: OuId = Field(description="OU id, e.g. ou-ab12-34cd56ef.")
     baseline: VariantKey | None = Field(None, description="Key of the baseline variant (organization.baselines); null: none.")
     accounts: tuple[MemberAccountConfig, ...] = Field((), description="Member accounts directly in this OU.")
-    assignments: tuple[PrincipalAssignmentConfig, ...] = Field(
-        (), description="Identity Center assignments given in every account of this OU."
-    )
+    assignments: unique(  # type: ignore[valid-type]
+        PrincipalAssignmentConfig,
+        "assignment",
+        fold=lambda a: (a.permission_set, a.principal_type, a.principal_id, a.principal_name),
+        why="the same permission set for the same principal in the same accounts would be created twice",
+    ) = Field((), description="Identity Center assignments given in every account of this OU.")
 
 
 class StackSetRolloutConfig(StrictModel):
@@ -152,36 +165,57 @@ class OrganizationConfig(StrictModel):
             raise ValueError("declare at least one baseline variant and one organizational unit")
         # Variant keys name constructs (``sandbox`` -> ``StackSetMemberSandbox``): keys equal
         # but for case and hyphens would collide there.
-        _refuse_duplicates("variant key (ignoring case and hyphens)", [k.replace("-", "").lower() for k in self.baselines])
-        _refuse_duplicates("OU path", [ou.path for ou in self.organizational_units])
-        _refuse_duplicates("OU id", [ou.id for ou in self.organizational_units])
-        _refuse_duplicates("member account id", [a.id for _, a in self.member_accounts()])
-        for ou in self.organizational_units:
+        folded: dict[str, str] = {}
+        for key in self.baselines:
+            if key.replace("-", "").lower() in folded:
+                raise ItemError(
+                    ("baselines", key),
+                    f"duplicate variant key (ignoring case and hyphens): {key!r} and {folded[key.replace('-', '').lower()]!r}",
+                )
+            folded[key.replace("-", "").lower()] = key
+        ous = self.organizational_units
+        _refuse_duplicates("OU path", [(("organizational_units", i, "path"), ou.path) for i, ou in enumerate(ous)])
+        _refuse_duplicates("OU id", [(("organizational_units", i, "id"), ou.id) for i, ou in enumerate(ous)])
+        _refuse_duplicates(
+            "member account id",
+            [(("organizational_units", i, "accounts", j, "id"), a.id) for i, ou in enumerate(ous) for j, a in enumerate(ou.accounts)],
+        )
+        for i, ou in enumerate(ous):
             if ou.baseline is not None and ou.baseline not in self.baselines:
-                raise ValueError(f"OU {ou.path}: unknown baseline {ou.baseline!r}; declared: {sorted(self.baselines)}")
-        unused = sorted(set(self.baselines) - {ou.baseline for ou in self.organizational_units})
+                raise ItemError(
+                    ("organizational_units", i, "baseline"),
+                    f"OU {ou.path}: unknown baseline {ou.baseline!r}; declared: {sorted(self.baselines)}",
+                )
+        unused = sorted(set(self.baselines) - {ou.baseline for ou in ous})
         if unused:
-            raise ValueError(f"baseline variants {unused} are applied to no OU; remove them or name them in an OU")
-        with_baseline = [ou for ou in self.organizational_units if ou.baseline]
-        for outer in with_baseline:
-            for inner in with_baseline:
+            raise ItemError(
+                ("baselines", unused[0]),
+                f"baseline variants {unused} are applied to no OU; remove them or name them in an OU",
+            )
+        with_baseline = [(i, ou) for i, ou in enumerate(ous) if ou.baseline]
+        for _, outer in with_baseline:
+            for i, inner in with_baseline:
                 if inner.path.startswith(outer.path + "/"):
-                    raise ValueError(
+                    raise ItemError(
+                        ("organizational_units", i, "baseline"),
                         f"OU {inner.path} (baseline {inner.baseline}) is inside OU {outer.path} (baseline "
                         f"{outer.baseline}): a StackSet targeting {outer.path} also deploys to {inner.path}, so its "
-                        "accounts would get two baselines; give the baseline to the leaf OUs only"
+                        "accounts would get two baselines; give the baseline to the leaf OUs only",
                     )
         members = {a.id for _, a in self.member_accounts()}
         if self.management_account_id in members:
-            raise ValueError(
+            i, j = next((i, j) for i, ou in enumerate(ous) for j, a in enumerate(ou.accounts) if a.id == self.management_account_id)
+            raise ItemError(
+                ("organizational_units", i, "accounts", j, "id"),
                 f"the management account {self.management_account_id} is listed in an OU: service-managed "
-                "StackSets never deploy to it; it receives the AccountBaseline stack through cdk deploy"
+                "StackSets never deploy to it; it receives the AccountBaseline stack through cdk deploy",
             )
         admin = self.delegated_admin_account_id
         if admin is not None and admin not in members:
-            raise ValueError(
+            raise ItemError(
+                ("delegated_admin_account_id",),
                 f"delegated_admin_account_id {admin} is not a member account of any OU; the delegated "
-                "administrator must be a member account (e.g. the security/tooling account)"
+                "administrator must be a member account (e.g. the security/tooling account)",
             )
         return self
 
@@ -213,7 +247,8 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
-    Validated like any config.
+    Without the access matrix either: it names the management account's principals, and
+    ``make check`` proves it on the management account's assembly. Validated like any config.
 
     Raises:
         KeyError: ``variant`` is not declared.
@@ -225,7 +260,7 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     assert config.organization is not None
     overrides = config.organization.baselines[variant]
     data = config.model_dump(
-        mode="json", exclude={"users", "organization", "federation", "account_alias", "break_glass"}
+        mode="json", exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix"}
     )
     if data.get("detection") and data["detection"].get("access_analyzer"):
         data["detection"]["access_analyzer"]["scope"] = "account"
@@ -255,24 +290,32 @@ def organization_rules(config: "BaselineConfig") -> None:
     if organization is None:
         return
     if config.account_id != organization.management_account_id:
-        raise ValueError(
+        raise ItemError(
+            ("account_id",),
             f"account_id {config.account_id} must be the management account "
             f"{organization.management_account_id}: it receives the AccountBaseline stack through cdk deploy, "
             "every member account receives the baseline through a StackSet"
         )
     center = config.federation.identity_center if config.federation else None
-    ou_assignments = [(ou, a) for ou in organization.organizational_units for a in ou.assignments]
+    ou_assignments = [
+        (("organization", "organizational_units", i, "assignments", j), ou, a)
+        for i, ou in enumerate(organization.organizational_units)
+        for j, a in enumerate(ou.assignments)
+    ]
     if ou_assignments and center is None:
-        raise ValueError("OUs declare Identity Center assignments but federation.identity_center is not configured")
+        raise ItemError(
+            ou_assignments[0][0], "OUs declare Identity Center assignments but federation.identity_center is not configured"
+        )
     if center is not None:
         known = [p.name for p in center.permission_sets]
-        for ou, assignment in ou_assignments:
+        for where, ou, assignment in ou_assignments:
             if assignment.permission_set not in known:
-                raise ValueError(f"OU {ou.path}: unknown permission set {assignment.permission_set!r}; declared: {known}")
+                raise ItemError(where + ("permission_set",), f"OU {ou.path}: unknown permission set {assignment.permission_set!r}; declared: {known}")
         if center.account_id != organization.management_account_id:
-            in_management = [a for a in center.assignments if organization.management_account_id in a.account_ids]
+            in_management = [i for i, a in enumerate(center.assignments) if organization.management_account_id in a.account_ids]
             if in_management:
-                raise ValueError(
+                raise ItemError(
+                    ("federation", "identity_center", "assignments", in_management[0], "account_ids"),
                     f"federation.identity_center.account_id {center.account_id} is a delegated administrator, which "
                     f"cannot assign access in the management account {organization.management_account_id}; "
                     "deploy those assignments from the management account"
@@ -282,10 +325,16 @@ def organization_rules(config: "BaselineConfig") -> None:
             member_baseline_config(config, variant)
         except ValidationError as exc:
             reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors(include_url=False))
-            raise ValueError(f"organization.baselines.{variant} is not a valid baseline once merged: {reasons}") from None
+            raise ItemError(
+                ("organization", "baselines", variant), f"organization.baselines.{variant} is not a valid baseline once merged: {reasons}"
+            ) from None
 
 
-def _refuse_duplicates(what: str, values: list[str]) -> None:
-    dupes = sorted({v for v in values if values.count(v) > 1})
-    if dupes:
-        raise ValueError(f"duplicate {what}s {dupes}")
+def _refuse_duplicates(what: str, items: list[tuple[tuple[str | int, ...], str]]) -> None:
+    """Refuse the second of ``items`` (path, value) whose value is taken, at its path."""
+    first: dict[str, tuple[str | int, ...]] = {}
+    for where, value in items:
+        if value in first:
+            shown = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in first[value]).replace(".[", "[")
+            raise ItemError(where, f"duplicate {what} {value!r} (also {shown})")
+        first[value] = where

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ...config.access_matrix import RequestContextConfig
-from ..evaluator import Decision
+from ..engine.evaluator import Decision
 from .matrix import CheckResult, decide
 from ..model.subjects import Subject
 from ..model.templates import AccountModel, Principal

@@ -23,7 +23,7 @@ from fnmatch import fnmatchcase
 from parliament import analyze_policy_string
 
 from ...compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
-from ..evaluator import Policy, PolicyKind
+from ..engine.evaluator import Policy, PolicyKind
 from ..model.templates import AccountModel
 
 

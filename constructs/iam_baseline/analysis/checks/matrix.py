@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 
 from ...config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
 from ...config.models import BaselineConfig
-from ..evaluator import Decision, Request, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, Request, evaluate, evaluate_assume_role
 from ..model.subjects import Subject, external_subject, fill, subject_for
 from ..model.templates import AccountModel, Principal
 

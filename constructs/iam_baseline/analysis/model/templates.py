@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .aws_managed import UnknownManagedPolicy, aws_managed_document, is_aws_managed
-from ..evaluator import Policy, PolicyKind
+from ..engine.evaluator import Policy, PolicyKind
 from .intrinsics import Resolver, TemplateError, partition_of
 
 __all__ = [

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..evaluator import Policy, Statement
+from ..engine.evaluator import Policy, Statement
 from ..model.templates import AccountModel, Principal
 
 if TYPE_CHECKING:  # pragma: no cover - type names only

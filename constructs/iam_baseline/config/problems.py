@@ -1,0 +1,263 @@
+"""One reason a config is refused, and the translation of pydantic's errors into them.
+
+A :class:`ConfigProblem` says where (the YAML key path, line and column), what was found
+(the value, shortened) and what is allowed (the field's documented rule, the allowed keys
+with the nearest one to a misspelt key, the allowed values). :class:`ConfigError` carries
+every problem of a file at once, so a bad config is fixed in one edit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from ..errors import BaselineError
+from .models import BaselineConfig
+from .types import ItemError
+from .yaml_source import Document, Path
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One reason a config is refused: where (YAML path, line, column), the value, what is allowed."""
+
+    path: str
+    line: int | None
+    value: str
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "<document>"
+        if self.line:
+            where += f" (line {self.line}" + (f", column {self.column})" if self.column else ")")
+        return f"  - {where}: {self.message}" + (f" [got: {self.value}]" if self.value else "")
+
+
+class ConfigError(BaselineError):
+    """Raised when a config file cannot be read, parsed or validated.
+
+    ``problems`` lists every finding; ``str(error)`` is the message printed to the user:
+    the file, then one line per problem.
+    """
+
+    def __init__(self, source: str, problems: list[ConfigProblem]):
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        body = "\n".join(str(p) for p in problems)
+        super().__init__(f"invalid baseline config {source}: {count} problem{'s' * (count != 1)}\n{body}")
+
+
+#: Longest value quoted after "got:"; longer ones (whole mappings, long lists, long text) are cut.
+VALUE_QUOTE_CHARS = 80
+
+
+def describe(value: Any) -> str:
+    """``value`` as JSON (non-ASCII escaped, so look-alike letters show), at most :data:`VALUE_QUOTE_CHARS`."""
+    text = json.dumps(value, default=str)
+    if len(text) <= VALUE_QUOTE_CHARS:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return text[: VALUE_QUOTE_CHARS - 3] + "..." + size
+
+
+def dotted(path: Path) -> str:
+    """``("a", 0, "b")`` as ``a[0].b``."""
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _annotation_models(annotation: Any) -> list[Any]:
+    args = getattr(annotation, "__args__", ()) or ()
+    found = [annotation, *args]
+    for arg in args:  # dict[str, Model], tuple[Model, ...], Model | None
+        found += list(getattr(arg, "__args__", ()) or ())
+    return found
+
+
+def model_at(loc: Path) -> type[BaseModel] | None:
+    """The config model that sits at ``loc``, or None when ``loc`` is not a model."""
+    model: Any = BaselineConfig
+    keyed = False  # the previous field is a mapping of models: this part is its key
+    for part in loc:
+        if isinstance(part, int) or keyed:
+            keyed = False
+            continue
+        field = field_of(model, part)
+        if field is None:
+            return None
+        candidates = _annotation_models(field.annotation)
+        keyed = any(getattr(c, "__origin__", None) is dict for c in candidates)
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+    return model
+
+
+def field_of(model: type[BaseModel] | None, name: str | int) -> FieldInfo | None:
+    return model.model_fields.get(name) if model is not None and isinstance(name, str) else None
+
+
+def _field_description(loc: Path) -> str:
+    """The documented rule of the field at ``loc`` (its description states units and range)."""
+    field = field_of(model_at(loc[:-1]), loc[-1]) if loc else None
+    return (field.description or "") if field is not None else ""
+
+
+def _clean(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """``loc`` without pydantic's union member labels (``str``, ``tuple[str, ...]``): the
+    parts that are not keys or indexes of ``data``, the document as validated."""
+    kept: list[Any] = []
+    current = data
+    for index, part in enumerate(loc):
+        if part == "[key]":
+            kept.append(part)
+        elif isinstance(current, dict) and part in current:
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and index == len(loc) - 1:
+            kept.append(part)  # a missing key
+        else:
+            current = None  # a union label: not a place in the document
+    return tuple(kept)
+
+
+def problems_from_validation_error(
+    error: ValidationError, document: Document | None = None, data: Any = None
+) -> list[ConfigProblem]:
+    """Translate pydantic's errors into :class:`ConfigProblem` lines with YAML paths and positions.
+
+    ``data`` is what was validated (the document with section defaults), to tell the
+    document's keys from pydantic's union labels in an error's location.
+    """
+    errors = error.errors(include_url=False)
+    data = data if data is not None else (document.data if document else None)
+    item_locs = [_clean(tuple(e["loc"]), data) for e in errors]
+    problems = []
+    for err in errors:
+        loc = _clean(tuple(err["loc"]), data)
+        # pydantic also reports a list as too short when one of its items is invalid
+        # ("at least 1 item after validation, not 0"): the item's own error says it all.
+        if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in item_locs):
+            continue
+        cause = (err.get("ctx") or {}).get("error")
+        raw = err.get("input")
+        absent = False
+        if isinstance(cause, ItemError):
+            # A section's rule broken by one item: reported at that item, with the item's value.
+            for part in cause.where:
+                if isinstance(raw, dict) and part in raw:
+                    raw = raw[part]
+                elif isinstance(raw, list) and isinstance(part, int) and 0 <= part < len(raw):
+                    raw = raw[part]
+                else:
+                    absent = True  # a key the rule wants and the config left out
+                    break
+            loc = loc + cause.where
+        # A bad mapping key (a tag key) is reported at the key's own path.
+        key_error = bool(loc) and loc[-1] == "[key]"
+        shown = loc[:-1] if key_error else loc
+        # A rule of the whole document has no single place: no line rather than line 1.
+        position = document.position(shown) if document and shown else None
+        message = err["msg"].removeprefix("Value error, ")
+        # A rule about a whole mapping or list names the offenders itself.
+        whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
+        value = "" if err["type"] == "missing" or whole or absent else describe(raw)
+        message = _explain(err, loc, key_error, message)
+        problems.append(
+            ConfigProblem(
+                path=dotted(shown),
+                line=position.line if position else None,
+                value=value,
+                message=message,
+                column=position.column if position else None,
+            )
+        )
+    return _merge_union_alternatives(problems)
+
+
+def _merge_union_alternatives(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """One line for a value that fits none of a union's types ("a valid string" and "a valid
+    array" at the same key): "Input should be a valid string or a valid array"."""
+    merged: list[ConfigProblem] = []
+    for problem in problems:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.path == problem.path
+            and last.message.startswith("Input should be ")
+            and problem.message.startswith("Input should be ")
+        ):
+            message = f"{last.message} or {problem.message.removeprefix('Input should be ')}"
+            merged[-1] = ConfigProblem(last.path, last.line, last.value, message, last.column)
+        else:
+            merged.append(problem)
+    return merged
+
+
+def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message: str) -> str:
+    """pydantic's words for ``err`` completed with what is allowed."""
+    kind = err["type"]
+    if kind in _RANGE_ERRORS and _field_description(loc):
+        message = f"{message}; allowed: {_field_description(loc)}"
+    elif kind == "extra_forbidden":
+        allowed = sorted(model_at(loc[:-1]).model_fields) if model_at(loc[:-1]) is not None else []
+        close = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6) if loc else []
+        message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        message += f"; allowed keys: {', '.join(allowed)}" if allowed else ""
+    elif kind == "missing":
+        message = "required key is missing"
+    elif kind == "string_pattern_mismatch":
+        # Tag values sit under user-chosen keys: the hint is the one for "tags".
+        hint_key = "tags" if "tags" in loc[:-1] and not key_error else loc[-1]
+        if isinstance(hint_key, int) and len(loc) > 1:  # an item of a list: the list's hint
+            hint_key = loc[-2]
+        if key_error and "baselines" in loc:
+            hint_key = "baseline"
+        # A field's own description states its rule; "name" is shared by fields with
+        # different rules (roles, SAML providers, permission sets), so it defers to it.
+        described = "" if key_error or "tags" in loc[:-1] else _field_description(loc)
+        if hint_key in _PATTERN_HINTS and (hint_key != "name" or not described):
+            hint = _PATTERN_HINTS[hint_key]
+        else:
+            hint = described or "a value as config/baseline.schema.json describes"
+        message = f"not allowed: expected {hint}"
+    elif kind == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
+        # e.g. an unquoted account id, which YAML reads as a number
+        message = f"{message}: expected {_PATTERN_HINTS[loc[-1]]}"
+    elif kind == "bool_type":
+        message = f"{message}: write true or false (YAML 1.2: yes, no, on and off are text)"
+    if key_error:
+        message = f"invalid key: {message}"
+    return message
+
+
+#: pydantic error types of a number outside its range: the field's description gives the range.
+_RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+_PATTERN_HINTS = {
+    "account_id": "an AWS account id: exactly 12 digits 0-9, quoted, e.g. '123456789012'",
+    "account_ids": "an AWS account id: exactly 12 digits 0-9, quoted, e.g. '123456789012'",
+    "region": "an AWS region code such as 'eu-west-1' or 'us-gov-west-1'",
+    "name": "1-64 characters of A-Z, a-z, 0-9 and +=,.@_-",
+    "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
+    "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
+    "stack_name": "a letter, then letters, digits and hyphens (ASCII), at most 128 characters",
+    "developer_stack_prefixes": "a stack name prefix: a letter, then letters, digits and hyphens, at most 64",
+    "developer_cdk_qualifiers": "a CDK bootstrap qualifier: 1-10 lowercase letters and digits",
+    # Mapping keys: tag keys; organization variant keys use "baseline" (they name a StackSet).
+    "[key]": "a tag key: 1-128 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
+    "tags": "a tag value: at most 256 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
+    "baseline": "a baseline variant key: a letter, then letters, digits and hyphens (it names a StackSet)",
+    "id": "a 12-digit account id, or an OU id such as 'ou-ab12-34cd56ef'",
+    "relay_state": "a console URL: 1-240 of A-Z, a-z, 0-9 and &$@#\\/%?=~-_'\"|!:,.;*+[]() {}",
+    "path": "OU names from the root separated by '/', each 1-128 printable ASCII characters, not blank",
+    "principal": "kind:name with kind user, group, role, persona, permission_set, federated or service",
+    "admin_principals": "kind:name with kind user, group, role, persona, permission_set, federated or service",
+}
