@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from iam_baseline.analysis.evaluator import Statement
-from iam_baseline.analysis.patterns import lookup_in
+from iam_baseline.analysis.engine.evaluator import Statement
+from iam_baseline.analysis.engine.patterns import lookup_in
 from template_tools import ACCOUNT, assembly_templates, resolve, resources
 
 DENY_GRANTS = {
