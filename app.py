@@ -44,6 +44,7 @@ def build_app(
     from aws_cdk import App, Stack
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+    from iam_baseline.config.provenance import record
     from iam_baseline.federation.policy_size import check_trust_policy_sizes
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
@@ -54,15 +55,19 @@ def build_app(
     AccountBaselineStack(app, "AccountBaseline", config=config)
     identity_center = None
     if config.federation and config.federation.identity_center:
-        identity_center = IdentityCenterStack(
-            app, "IdentityCenter", config=config, assignments_in_shards=config.organization is not None
+        identity_center = record(
+            IdentityCenterStack(app, "IdentityCenter", config=config, assignments_in_shards=config.organization is not None),
+            "federation.identity_center",
         )
     if needs_global_events_stack(config):
-        GlobalEventsStack(app, "GlobalEvents", config=config)
+        record(GlobalEventsStack(app, "GlobalEvents", config=config), "detection")
     if config.organization:
         from stacks.organization import add_organization_stacks
 
         add_organization_stacks(app, config, identity_center=identity_center)
+        for child in app.node.children:  # the rollout's stacks and stages: findings report organization
+            if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
+                record(child, "organization")
     # IAM refuses an oversized trust policy only at deployment, after other resources exist.
     for stack in app.node.children:
         if isinstance(stack, Stack):

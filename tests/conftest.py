@@ -1,5 +1,8 @@
 """Shared fixtures: the default app is synthesized once per session and shared.
 
+"Default" is the suite's own copy of the example, tests/fixtures/baseline.yaml; the user's
+config/baseline.yaml is never read here.
+
 The first synth in a process pays for jsii start-up (seconds); every test that needs the
 default templates reads them from this one cloud assembly instead of re-synthesizing.
 The app gets the context of cdk.json (feature flags), as under ``cdk synth``.
@@ -18,16 +21,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # tests/ is on sys.path (pytest rootdir conftest)
-from template_tools import CDK_CONTEXT, VARIANTS, variant_config  # noqa: E402
-
-DEFAULT_CONFIG = ROOT / "config" / "baseline.yaml"
+from template_tools import CDK_CONTEXT, DEFAULT_CONFIG_FILE, VARIANTS, variant_config  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def default_config():
     from iam_baseline.config import load_config
 
-    return load_config(DEFAULT_CONFIG)
+    return load_config(DEFAULT_CONFIG_FILE)
 
 
 @pytest.fixture(scope="session")

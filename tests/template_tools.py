@@ -20,7 +20,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: The account and region of the default config; unit stacks use the same.
+#: The suite's own configs: copies of the shipped examples with the files they reference
+#: (SAML metadata, break-glass lock). Tests read these, never config/*.yaml, which the user
+#: edits (tests/test_project_configs.py validates those without naming their values).
+FIXTURES = ROOT / "tests" / "fixtures"
+DEFAULT_CONFIG_FILE = FIXTURES / "baseline.yaml"
+ORGANIZATION_CONFIG_FILE = FIXTURES / "organization.yaml"
+
+#: The account and region of the default config fixture; unit stacks use the same.
 ACCOUNT = "111122223333"
 REGION = "eu-west-1"
 PARTITION = "aws"
@@ -34,12 +41,12 @@ CDK_CONTEXT: dict[str, Any] = {
 }
 
 def default_config_data() -> dict[str, Any]:
-    """config/baseline.yaml as plain YAML data: the starting point of every config variant."""
-    return yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+    """The default config fixture as plain YAML data: the starting point of every config variant."""
+    return yaml.safe_load(DEFAULT_CONFIG_FILE.read_text())
 
 
-#: Where the files that the default config names (SAML metadata) are, relative to it.
-CONFIG_FOLDER = ROOT / "config"
+#: Where the files that the default config fixture names (SAML metadata) are, relative to it.
+CONFIG_FOLDER = FIXTURES
 
 
 def config_from_data(data: dict[str, Any], source: str = "variant.yaml", folder: Path = CONFIG_FOLDER):
@@ -86,7 +93,7 @@ def _organization(data: dict[str, Any]) -> None:
     """The organization example: StackSet member templates (the inline password-policy
     handler) and sharded Identity Center assignments."""
     data.clear()
-    data.update(yaml.safe_load((ROOT / "config" / "examples" / "organization.yaml").read_text()))
+    data.update(yaml.safe_load(ORGANIZATION_CONFIG_FILE.read_text()))
 
 
 #: Config variants that exercise the config-dependent acknowledgments: the default, no users

@@ -375,7 +375,7 @@ def test_every_problem_is_listed_at_once():
 
 def test_missing_file_is_refused():
     with pytest.raises(ConfigError) as caught:
-        load_config(ROOT / "config" / "no-such-file.yaml")
+        load_config(ROOT / "tests" / "fixtures" / "no-such-file.yaml")
     assert "cannot read the file" in str(caught.value)
 
 

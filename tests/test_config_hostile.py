@@ -278,6 +278,11 @@ AT_KEY = {
         "- stack_name (line 3, column 1): not allowed: expected a letter, then letters, digits and hyphens (ASCII), "
         'at most 128 characters [got: "' + "x" * 76 + '... (500 characters)]',
     ),
+    "a section given as a single value": (
+        MINIMAL + "roles: 5\n",
+        "- roles (line 3, column 1): expected a mapping (indented 'key: value' lines), not a single value or a list "
+        "[got: 5]",
+    ),
     "duplicate role across sections at the second one": (
         MINIMAL + "roles:\n  support:\n    name: admin\n",
         "- roles.support.name (line 5, column 5): duplicate role name 'admin' (roles.admin and roles.support); IAM "
@@ -363,6 +368,15 @@ SECURITY = {
         "- federation.identity_center.assignments[0].account_ids[1] (line 13, column 110): duplicate account id "
         "'111122223333' (also item 0): list each once [got: \"111122223333\"]",
     ),
+    "the same grant in two assignments": (
+        MINIMAL
+        + IDENTITY_CENTER
+        + "    assignments:\n"
+        + "      - {permission_set: ReadOnly, principal_type: GROUP, principal_name: Ops, account_ids: ['111122223333']}\n"
+        + "      - {permission_set: ReadOnly, principal_type: GROUP, principal_name: Ops, account_ids: ['111122223333']}\n",
+        "- federation.identity_center.assignments[1].account_ids[0] (line 14, column 94): assignments[0] already "
+        "grants ReadOnly to GROUP Ops in account 111122223333: list each grant once [got: \"111122223333\"]",
+    ),
     "the same persona twice in a group": (
         MINIMAL + "groups:\n  admins: {name: Admins, assumable_roles: [admin, admin]}\n",
         "- groups.admins.assumable_roles[1] (line 4, column 51): duplicate persona 'admin' (also item 0): list each "
@@ -439,3 +453,19 @@ def test_make_check_refuses_a_bad_config_with_its_problems(tmp_path, capsys):
     config_file.write_text(MINIMAL + "colour: blue\n")
     assert check.run(["--out", str(tmp_path), "--config", str(config_file)]) == 2
     assert capsys.readouterr().err.startswith(f"error: invalid baseline config {config_file}: 1 problem\n  - colour")
+
+
+def test_actions_and_service_keys_are_checked_against_the_action_catalog():
+    """With the analysis's action catalog installed, a misspelt action or service condition key
+    in a hand-written policy is refused; a listed one passes (the negative control)."""
+    actions = pytest.importorskip("iam_baseline.analysis.model.actions")
+    try:
+        actions.catalog()
+    except actions.CatalogError as error:
+        pytest.skip(f"no action catalog: {error}")
+    assert "unknown action 's3:GetObjct'" in refusal(policy("{Effect: Allow, Action: 's3:GetObjct', Resource: '*'}"))
+    assert "unknown condition key 's3:prefx'" in refusal(
+        policy("{Effect: Allow, Action: 's3:ListBucket', Resource: '*', Condition: {StringLike: {'s3:prefx': 'a/*'}}}")
+    )
+    known = policy("{Effect: Allow, Action: 's3:ListBucket', Resource: '*', Condition: {StringLike: {'s3:prefix': 'a/*'}}}")
+    assert parse_config(known).federation.identity_center.permission_sets[0].inline_policy

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from template_tools import DEFAULT_CONFIG_FILE, FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
@@ -118,14 +119,14 @@ def deployed(moto, tmp_path_factory):
         pytest.fail("the pinned CDK CLI is missing: run `make install`")
     endpoint, log = moto
     work = tmp_path_factory.mktemp("rehearsal")
-    config = yaml.safe_load((ROOT / "config" / "baseline.yaml").read_text())
+    config = yaml.safe_load(DEFAULT_CONFIG_FILE.read_text())
     config["account_id"] = ACCOUNT
     config["region"] = REGION
     config.pop("tags")  # moto cannot create a tagged KMS key from CloudFormation (see the docstring)
     config["protection_tag"] = False  # the same: the guard rails' protection tag lands on the KMS keys
     config["termination_protection"] = False  # moto has no UpdateTerminationProtection (see the docstring)
     (work / "baseline.yaml").write_text(yaml.safe_dump(config))
-    shutil.copytree(ROOT / "config" / "saml", work / "saml")  # the metadata it names, next to it
+    shutil.copytree(FIXTURES / "saml", work / "saml")  # the metadata it names, next to it
     env = _aws_env(endpoint)
     _cdk("bootstrap", f"aws://{ACCOUNT}/{REGION}", "--app", "", env=env)
     _cdk(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from template_tools import ROOT
+from template_tools import DEFAULT_CONFIG_FILE, ROOT
 
 
 def test_committed_schema_equals_generated():
@@ -27,6 +27,8 @@ def test_schema_documents_every_field_and_refuses_unknown_keys():
         assert prop.get("description") or "$ref" in prop or "allOf" in prop
 
 
-def test_default_config_points_editors_at_the_schema():
-    first_line = (ROOT / "config" / "baseline.yaml").read_text().splitlines()[0]
-    assert first_line == "# yaml-language-server: $schema=./baseline.schema.json"
+def test_the_config_fixture_points_editors_at_the_committed_schema():
+    prefix = "# yaml-language-server: $schema="
+    first_line = DEFAULT_CONFIG_FILE.read_text().splitlines()[0]
+    assert first_line.startswith(prefix)
+    assert (DEFAULT_CONFIG_FILE.parent / first_line.removeprefix(prefix)).resolve() == ROOT / "config" / "baseline.schema.json"

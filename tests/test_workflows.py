@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from template_tools import ORGANIZATION_CONFIG_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -89,6 +90,6 @@ def test_the_trust_policies_admit_the_tokens_of_these_jobs(role, job_sub):
     environment) and `repo:<org>/<repo>:pull_request` for the diff job."""
     from iam_baseline.config import load_config
 
-    config = load_config(ROOT / "config" / "examples" / "organization.yaml")
+    config = load_config(ORGANIZATION_CONFIG_FILE)
     roles = {r.name: r for r in config.federation.oidc.deploy_roles}
     assert f"repo:example-org/iam-baseline:{job_sub}" in roles[role].sub_values()

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from iam_baseline.analysis.check import main
+from template_tools import DEFAULT_CONFIG_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = str(ROOT / "config" / "baseline.yaml")
+CONFIG = str(DEFAULT_CONFIG_FILE)
 
 
 @pytest.fixture()

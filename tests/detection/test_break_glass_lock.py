@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 import yaml
-from template_tools import ROOT
+from template_tools import DEFAULT_CONFIG_FILE, FIXTURES
 
 from iam_baseline.config import load_config
 from iam_baseline.config.break_glass_lock import (
@@ -18,7 +18,7 @@ from iam_baseline.config.break_glass_lock import (
     write_lock,
 )
 
-DEFAULT_TEXT = (ROOT / "config" / "baseline.yaml").read_text()
+DEFAULT_TEXT = DEFAULT_CONFIG_FILE.read_text()
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def project(tmp_path):
     """A copy of the default config and its lock, recorded from it, in a temporary folder."""
     config_file = tmp_path / "baseline.yaml"
     config_file.write_text(DEFAULT_TEXT)
-    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")  # the metadata it names, next to it
+    shutil.copytree(FIXTURES / "saml", tmp_path / "saml")  # the metadata it names, next to it
     write_lock(lock_path_for(config_file), load_config(config_file))
     return config_file
 
@@ -47,11 +47,11 @@ def test_lock_path_sits_next_to_the_config():
     assert lock_path_for("config/baseline.yaml").as_posix() == "config/baseline.break-glass.lock"
 
 
-def test_committed_lock_matches_the_default_config():
-    config = load_config(ROOT / "config" / "baseline.yaml")
-    recorded = json.loads((ROOT / "config" / "baseline.break-glass.lock").read_text())
+def test_the_fixture_lock_matches_the_fixture_config():
+    config = load_config(DEFAULT_CONFIG_FILE)
+    recorded = json.loads(lock_path_for(DEFAULT_CONFIG_FILE).read_text())
     assert recorded == {"version": 1, "names": locked_names(config)}
-    assert check_break_glass_lock(config, ROOT / "config" / "baseline.break-glass.lock") is None
+    assert check_break_glass_lock(config, lock_path_for(DEFAULT_CONFIG_FILE), write_missing=False) is None
 
 
 def test_renaming_a_break_glass_user_is_refused_with_an_explanation(project):
@@ -89,7 +89,7 @@ def test_unlocked_changes_pass(project):
 def test_first_synth_records_the_lock(tmp_path):
     config_file = tmp_path / "new.yaml"
     config_file.write_text(DEFAULT_TEXT)
-    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")
+    shutil.copytree(FIXTURES / "saml", tmp_path / "saml")
     note = check_break_glass_lock(load_config(config_file), lock_path_for(config_file))
     assert note == f"recorded the break-glass names in {tmp_path / 'new.break-glass.lock'}; commit it with the config"
     assert json.loads(lock_path_for(config_file).read_text())["names"]["break_glass.users"] == ["breakglass.one", "breakglass.two"]
@@ -133,7 +133,7 @@ def test_a_failed_build_records_no_lock(tmp_path, monkeypatch, capsys):
 
     config_file = tmp_path / "new.yaml"
     config_file.write_text(DEFAULT_TEXT)
-    shutil.copytree(ROOT / "config" / "saml", tmp_path / "saml")
+    shutil.copytree(FIXTURES / "saml", tmp_path / "saml")
     monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(config_file)}))
 
     def refuse(*args, **kwargs):

@@ -138,11 +138,10 @@ def test_config_error_for_a_missing_file():
 
 
 def test_committed_example_metadata_holds_a_long_lived_public_certificate():
-    from pathlib import Path
-
     from iam_baseline.federation.saml_metadata import read_metadata
+    from template_tools import FIXTURES
 
-    path = Path(__file__).resolve().parents[2] / "config" / "saml" / "example-idp.xml"
+    path = FIXTURES / "saml" / "example-idp.xml"
     assert "PRIVATE KEY" not in path.read_text()
     (certificate,) = read_metadata(path).certificates
     assert certificate.not_after.year >= 2045

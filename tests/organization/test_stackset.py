@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from organization_helpers import member_stack_ids, resources_of
-from template_tools import CIS_PASSWORD_POLICY_PARAMETERS
+from template_tools import CIS_PASSWORD_POLICY_PARAMETERS, DEFAULT_CONFIG_FILE, ORGANIZATION_CONFIG_FILE
 
 
 def _stack_sets(templates: dict) -> dict[str, dict]:
@@ -146,7 +146,7 @@ def test_a_stackset_member_cannot_declare_users():
     from stacks.account_baseline import AccountBaselineStack
 
     with pytest.raises(BaselineError, match="a StackSet member baseline cannot declare IAM users"):
-        AccountBaselineStack(App(), "Member", config=load_config("config/baseline.yaml"), stackset_member=True)
+        AccountBaselineStack(App(), "Member", config=load_config(DEFAULT_CONFIG_FILE), stackset_member=True)
 
 
 def test_nag_findings_in_member_templates_fail_the_synth(org_synth):
@@ -170,7 +170,7 @@ def test_access_check_passes_on_the_organization_example(org_synth, capsys):
     from iam_baseline.analysis.check import main
 
     assembly, _ = org_synth
-    assert main(["--out", str(assembly.directory), "--config", "config/examples/organization.yaml"]) == 0
+    assert main(["--out", str(assembly.directory), "--config", str(ORGANIZATION_CONFIG_FILE)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.endswith(" checks, 0 failed")
 

@@ -26,7 +26,7 @@ from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from ..federation.subject_claims import SubjectFormat, breadth_problem
 from .files import ConfigFileError, FileKind, read_referenced
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
-from .policy_document import check_condition_block, check_identity_policy
+from .policy_document import catalog_problem, check_condition_block, check_identity_policy
 from .types import (
     AsciiToken,
     ItemError,
@@ -271,6 +271,15 @@ class PolicyStatementConfig(StrictModel):
     conditions: dict[str, dict[str, str | tuple[str, ...]]] = Field(
         default_factory=dict, description="Condition block: operator -> condition key -> value(s)."
     )
+
+    @field_validator("actions")
+    @classmethod
+    def _known_actions(cls, actions: tuple[str, ...]) -> tuple[str, ...]:
+        for index, action in enumerate(actions):
+            problem = catalog_problem(action=action)
+            if problem:
+                raise ItemError((index,), problem)
+        return actions
 
     @field_validator("conditions")
     @classmethod
@@ -550,6 +559,18 @@ class IdentityCenterConfig(StrictModel):
         _require_some("permission_sets", self.permission_sets)
         names = [p.name for p in self.permission_sets]
         _refuse_duplicates("permission set name", names, "names are unique in an instance", "permission_sets")
+        granted: dict[tuple[str, str, str, str], int] = {}  # (set, type, principal, account) -> assignment
+        for i, assignment in enumerate(self.assignments):
+            principal = assignment.principal_id or assignment.principal_name or ""
+            for j, account in enumerate(assignment.account_ids):
+                key = (assignment.permission_set, assignment.principal_type, principal, account)
+                if key in granted and granted[key] != i:
+                    raise ItemError(
+                        ("assignments", i, "account_ids", j),
+                        f"assignments[{granted[key]}] already grants {assignment.permission_set} to "
+                        f"{assignment.principal_type} {principal} in account {account}: list each grant once",
+                    )
+                granted[key] = i
         for i, assignment in enumerate(self.assignments):
             if assignment.permission_set not in names:
                 raise ItemError(("assignments", i, "permission_set"), f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")

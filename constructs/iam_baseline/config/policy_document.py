@@ -11,7 +11,9 @@ known name:
   of ``Action``/``NotAction`` or without one of ``Resource``/``NotResource``;
 * an action that is not ``*`` or ``service:Action`` in ASCII;
 * a condition operator that IAM does not define (with ``ForAnyValue:``/``ForAllValues:``
-  and ``...IfExists``), and an ``aws:`` condition key that is not a global condition key.
+  and ``...IfExists``), and an ``aws:`` condition key that is not a global condition key;
+* when the analysis's action catalog is installed (``iam_baseline.analysis.model.actions``,
+  the Service Authorization Reference), an action or a service condition key it does not list.
 
 Sources: IAM User Guide, "IAM JSON policy element reference" (elements, grammar),
 "IAM JSON policy elements: Condition operators", "AWS global condition context keys".
@@ -61,6 +63,37 @@ _KEY = re.compile(r"[A-Za-z0-9._/-]+:[\x21-\x7e]+", re.ASCII)  # issuer hosts to
 _FOLDED_KEYS = {key.lower(): key for key in GLOBAL_KEYS}
 
 
+def _catalog() -> Any:
+    """The analysis's pinned action catalog (Service Authorization Reference), or None when
+    it is not available (not installed, or an older analysis): the checks then stay syntactic."""
+    try:
+        from ..analysis.model.actions import catalog
+    except ImportError:
+        return None
+    try:
+        return catalog()
+    except Exception:  # noqa: BLE001 - CatalogError: node_modules missing or another version
+        return None
+
+
+def catalog_problem(action: str | None = None, key: str | None = None) -> str | None:
+    """Why ``action`` (an Action pattern) or ``key`` (a service condition key) is unknown to
+    the action catalog, with the nearest names; None when known or when no catalog is available."""
+    known = _catalog()
+    if known is None:
+        return None
+    if action is not None and action != "*":
+        try:
+            known.check_pattern(action)
+        except Exception as exc:  # noqa: BLE001 - UnknownAction names the nearest actions
+            return str(exc)
+    if key is not None:
+        prefix = key.partition(":")[0].lower()
+        if prefix in known.services and known.key_type(key) is None:
+            return f"unknown condition key {key!r}: the Service Authorization Reference lists no such key of {prefix}"
+    return None
+
+
 def _nearest(word: str, known: tuple[str, ...] | list[str]) -> str:
     close = get_close_matches(word, known, n=1, cutoff=0.6)
     if not close:  # condition keys are case-insensitive: compare folded too
@@ -95,7 +128,7 @@ def condition_key_problem(key: str) -> str | None:
     if not _KEY.fullmatch(key):
         return f"condition key {key!r} is not service:KeyName in printable ASCII"
     if not key.lower().startswith("aws:"):
-        return None
+        return catalog_problem(key=key)
     folded = key.lower()
     if folded in _FOLDED_KEYS or any(folded.startswith(k.lower()) and k.endswith("/") and len(key) > len(k) for k in GLOBAL_KEYS):
         return None
@@ -172,6 +205,10 @@ def _check_statement(statement: Any, where: tuple[str | int, ...]) -> bool:
         for i, value in enumerate(values):
             if pair[0] == "Action" and not _ACTION.fullmatch(value):
                 raise ItemError(where + (given[0],), f"action {value!r} is not '*' or service:Action in ASCII")
+            if pair[0] == "Action":
+                problem = catalog_problem(action=value)
+                if problem:
+                    raise ItemError(where + (given[0],), problem)
             if pair[0] == "Resource" and not re.fullmatch(r"[\x21-\x7e]+", value, re.ASCII):
                 raise ItemError(where + (given[0],), f"resource {value!r} is not an ARN or '*' in printable ASCII")
     if "Condition" in statement:

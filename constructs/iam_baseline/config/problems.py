@@ -231,6 +231,8 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
     elif kind == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
         # e.g. an unquoted account id, which YAML reads as a number
         message = f"{message}: expected {_PATTERN_HINTS[loc[-1]]}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "expected a mapping (indented 'key: value' lines), not a single value or a list"
     elif kind == "bool_type":
         message = f"{message}: write true or false (YAML 1.2: yes, no, on and off are text)"
     if key_error:
