@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth check test scan bench bench-scale fuzz diff deploy schema clean break-glass-lock
+.PHONY: install synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -37,6 +37,13 @@ synth: install
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
 check: install
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
+
+## `make check` with every invariant on the default baseline and on the organization example:
+## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
+bench-check: install
+	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
+	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
+	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
 
 ## Run the whole test suite.
 test: install

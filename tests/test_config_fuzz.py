@@ -37,7 +37,7 @@ def test_a_mutated_small_config_is_valid_or_clearly_refused(case):
     _clear(outcome(*case))
 
 
-@quick(40)
+@quick(25)
 @given(mutated_document(FIXTURE_SEEDS))
 def test_a_mutated_fixture_config_is_valid_or_clearly_refused(case):
     _clear(outcome(*case))

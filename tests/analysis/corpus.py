@@ -195,6 +195,44 @@ def documented_cases() -> list[dict[str, Any]]:
     return cases
 
 
+RESOURCE_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+NOT_PRINCIPAL_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"
+
+
+def element_page_cases() -> list[dict[str, Any]]:
+    """The IAM User Guide's element pages (issue 13 item 9), each case citing its page.
+
+    * RESOURCE_PAGE, "Using wildcards in resource ARNs": "If the * wildcard is the last
+      character of a resource ARN segment, it can expand to match beyond the colon
+      boundaries"; a ``*`` inside a segment does not.
+    * NOT_PRINCIPAL_PAGE, "Key points": a Deny with ``NotPrincipal`` spares a user only when
+      it names the user *and* the user's account ("AWS might verify the account first and then
+      the user"); a role session only when it names the session, the role and the account; a
+      Deny with ``NotPrincipal`` always denies a principal with a permissions boundary.
+    """
+    function = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:app"
+    invoke = "lambda:InvokeFunction"
+    cases = []
+    for label, pattern in (("ends-segment", "arn:aws:lambda:*:function:*"),
+                           ("inside-segment", "arn:aws:lambda:*1:function:*"),
+                           ("per-segment", "arn:aws:lambda:*:*:function:*")):
+        cases.append(_case(f"doc:resource-page:star-{label}", invoke, function,
+                           [_doc({"Effect": "Allow", "Action": invoke, "Resource": pattern})]))
+    bucket = "arn:aws:s3:::app-bucket/data.csv"
+    allow_bob = {"Effect": "Allow", "Principal": {"AWS": USER}, "Action": "s3:GetObject", "Resource": "*"}
+    named = {"user-only": [USER], "account-and-user": [USER, f"arn:aws:iam::{ACCOUNT}:root"],
+             "account-only": [f"arn:aws:iam::{ACCOUNT}:root"]}
+    for label, names in named.items():
+        policy = _doc({"Effect": "Deny", "NotPrincipal": {"AWS": names}, "Action": "s3:*", "Resource": "*"}, allow_bob)
+        cases.append(_case(f"doc:not-principal-page:{label}", "s3:GetObject", bucket, [], resource_policy=policy))
+    both = _doc({"Effect": "Deny", "NotPrincipal": {"AWS": named["account-and-user"]}, "Action": "s3:*", "Resource": "*"},
+                allow_bob)
+    cases.append(_case("doc:not-principal-page:boundary", "s3:GetObject", bucket,
+                       [_doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})],
+                       boundary=_doc({"Effect": "Allow", "Action": "*", "Resource": "*"}), resource_policy=both))
+    return cases
+
+
 def edge_cases() -> list[dict[str, Any]]:
     """Hand-made edge cases: case rules, wildcards, NotAction/NotResource, absent keys, trust."""
     bucket = "arn:aws:s3:::Data-Bucket/Report.csv"

@@ -15,7 +15,7 @@ import pytest
 
 from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
 
-from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases
+from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases, element_page_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = ROOT / "node_modules" / ".bin" / "node"
@@ -83,7 +83,7 @@ def corpus(default_assembly) -> list[dict]:
     from iam_baseline.analysis.model.templates import load_account
 
     model = load_account(default_assembly.directory, account="111122223333")
-    return baseline_cases(model) + documented_cases() + edge_cases()
+    return baseline_cases(model) + documented_cases() + edge_cases() + element_page_cases()
 
 
 @pytest.mark.skipif(not NODE.exists(), reason="the pinned Node (node_modules/.bin/node) is missing")

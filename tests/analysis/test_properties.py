@@ -62,11 +62,14 @@ def test_resources_are_case_sensitive(path):
 
 
 @given(st.from_regex(r"[a-z]{1,8}", fullmatch=True), st.from_regex(r"[a-z]{1,8}", fullmatch=True))
-def test_arn_wildcards_stay_within_their_segment(region, name):
+def test_arn_wildcards_stay_within_their_segment_unless_they_end_it(region, name):
     arn = f"arn:aws:lambda:{region}:111122223333:function:{name}"
     assert arn_matches("arn:aws:lambda:*:111122223333:function:*", arn)
-    # "*" in the region segment cannot swallow the account segment.
-    assert not arn_matches("arn:aws:lambda:*:function:*", arn)
+    # A "*" that does not end its segment cannot swallow the account segment...
+    assert not arn_matches(f"arn:aws:lambda:*{region[-1]}:function:*", arn)
+    # ...one that ends it "can expand to match beyond the colon boundaries" (IAM User Guide,
+    # "IAM JSON policy elements: Resource" > "Using wildcards in resource ARNs").
+    assert arn_matches("arn:aws:lambda:*:function:*", arn)
 
 
 @given(words, st.lists(words, min_size=1, max_size=4))

@@ -11,7 +11,9 @@ Runs, offline and without aws_cdk:
    not listed in ``admin_principals`` (:mod:`.checks.escalation`);
 3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
 4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
-   every finding must be acknowledged in the registry with a reason.
+   every finding must be acknowledged in the registry with a reason;
+5. every derived invariant (:mod:`.checks.invariants.catalog`) on every account scope of the
+   assembly (:mod:`.model.accounts`): proven passes, a counterexample or "not proven" fails.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
 checks per second; writes ``access-report.md`` and ``access-report.html`` into the assembly
@@ -25,7 +27,7 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ConfigError, load_config
@@ -33,9 +35,12 @@ from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
 from .engine.conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .checks.invariants.catalog import run_invariants
+from .model.accounts import AccountScope, load_scopes
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
-from .checks.matrix import CheckResult, MatrixError, check_matrix, expand_principals
+from .checks.invariants.admin import admin_refs
+from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.templates import AccountModel, UnknownPolicy, load_account
@@ -49,19 +54,7 @@ class CheckRun:
     results: list[CheckResult]
     admin_equivalent: list[str]
     seconds: float
-
-
-def admin_refs(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> set[str]:
-    """The declared admin principals; the members of a declared group are admins too."""
-    refs: set[str] = set()
-    for ref in matrix.admin_principals:
-        try:
-            refs |= {p.ref for p in expand_principals(model, config, ref)}
-        except MatrixError:
-            continue
-    groups = {r.split(":", 1)[1] for r in refs if r.startswith("group:")}
-    refs |= {p.ref for p in model.principals.values() if p.kind == "user" and groups & set(p.groups)}
-    return refs
+    invariant_timings: list = field(default_factory=list)
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -83,12 +76,12 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
     return results
 
 
-def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
+def run_checks(model: AccountModel, config: BaselineConfig, scopes: list[AccountScope] | None = None) -> CheckRun:
     """Run the matrix, the escalation search and the admin-equivalence checks."""
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
     results = check_matrix(model, config, matrix)
-    admins = admin_refs(model, config, matrix)
+    admins = admin_refs(model, config)
     subjects = [
         subject_for(model, p, SEARCH_CONTEXT)
         for p in sorted(model.principals.values(), key=lambda p: p.ref)
@@ -112,7 +105,11 @@ def run_checks(model: AccountModel, config: BaselineConfig) -> CheckRun:
     if matrix.escalation_search:
         results += search(model, [s for s in subjects if s.label not in admins], admins)
     results += lint_results(model)
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start)
+    timings = []
+    if scopes:
+        invariant_results, timings = run_invariants(scopes, config)
+        results += invariant_results
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,10 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         model = load_account(args.out, account=config.account_id)
+        scopes = load_scopes(args.out, config)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    run = run_checks(model, config)
+    missing = missing_principals(model, config, config.access_matrix or AccessMatrixConfig())
+    if missing:
+        print(f"error: {args.config}: access_matrix rows name principals the assembly lacks:", file=sys.stderr)
+        for ref, rows in sorted(missing.items()):
+            print(f"  {ref} (rows: {', '.join(rows)})", file=sys.stderr)
+        return 2
+    run = run_checks(model, config, scopes)
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")
@@ -135,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     rate = total / run.seconds if run.seconds > 0 else float("inf")
     print(f"reports: {', '.join(str(p) for p in reports)}")
     print(f"{rate:,.0f} checks per second")
+    if run.invariant_timings:
+        slowest = max(run.invariant_timings, key=lambda t: t.seconds)
+        decided = sum(t.findings for t in run.invariant_timings)
+        spent = sum(t.seconds for t in run.invariant_timings)
+        print(f"invariants: {decided} decided over {len(scopes)} account scopes in {spent:.2f} s "
+              f"(slowest {slowest.id}: {slowest.seconds:.2f} s)")
     print(f"{total} checks, {len(failed)} failed")
     return 1 if failed else 0
 

@@ -76,7 +76,8 @@ class Expectation(_Strict):
     action: ActionName = Field(description="The IAM action, e.g. iam:CreateRole.")
     resource: Annotated[str, StringConstraints(min_length=1, max_length=2048, pattern=r"^[\x21-\x7e]+$")] = Field(
         "*",
-        description="Resource ARN; {account}, {partition} and {region} are filled in; role:NAME etc. name a principal.",
+        description="Resource ARN; {account}, {partition} and {region} are filled in; role:NAME etc. name a principal; "
+        "{self} and {username} are the caller's own ARN and user name.",
     )
     context: RequestContextConfig = RequestContextConfig()
     expect: Literal["allowed", "denied"] = Field(description="The decision the policies must reach.")

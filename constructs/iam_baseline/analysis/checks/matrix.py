@@ -35,6 +35,8 @@ class CheckResult:
     passed: bool
     message: str
     decision: Decision | None = None
+    #: The request that failed (a counterexample), kept so that it can be replayed.
+    request: Request | None = None
 
 
 class MatrixError(ValueError):
@@ -111,9 +113,12 @@ def check_expectation(model: AccountModel, config: BaselineConfig, expectation: 
     resource = resolve_resource(model, config, expectation.resource)
     results = []
     for subject in subjects_for(model, config, expectation.principal, expectation.context):
-        decision = decide(model, subject, expectation.action, resource)
+        # {self}/{username}: the caller's own ARN and name, so one row covers every user.
+        own = resource.replace("{self}", str(subject.context.get("aws:PrincipalArn", ""))).replace(
+            "{username}", str(subject.context.get("aws:username", "")))
+        decision = decide(model, subject, expectation.action, own)
         got = "allowed" if decision.allowed else "denied"
-        summary = f"{expectation.action} on {resource} ({describe_context(expectation.context)})"
+        summary = f"{expectation.action} on {own} ({describe_context(expectation.context)})"
         passed = got == expectation.expect
         message = (
             f"{subject.label}: {summary}: expected {expectation.expect}, got {decision.explain()}"
@@ -121,6 +126,26 @@ def check_expectation(model: AccountModel, config: BaselineConfig, expectation: 
         )
         results.append(CheckResult(expectation.id, subject.label, summary, passed, message, decision))
     return results
+
+
+def missing_principals(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> dict[str, list[str]]:
+    """Each principal reference of the rows that the assembly lacks -> the ids of the rows naming it.
+
+    Federated and service principals are outside the assembly by nature and never missing.
+    """
+    missing: dict[str, list[str]] = {}
+    for expectation in matrix.expectations:
+        refs = [expectation.principal]
+        if expectation.resource.startswith(("role:", "user:", "group:", "persona:")):
+            refs.append(expectation.resource)
+        for ref in refs:
+            if ref.startswith(("federated:", "service:")):
+                continue
+            try:
+                expand_principals(model, config, ref)
+            except MatrixError:
+                missing.setdefault(ref, []).append(expectation.id)
+    return missing
 
 
 def check_matrix(model: AccountModel, config: BaselineConfig, matrix: AccessMatrixConfig) -> list[CheckResult]:

@@ -40,10 +40,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
+from ..errors import AnalysisError
 from .patterns import ContextLookup, arn_matches, glob_match, substitute
 
 
-class PolicyError(ValueError):
+class PolicyError(AnalysisError):
     """A policy document that IAM would refuse or that this evaluator cannot judge."""
 
 

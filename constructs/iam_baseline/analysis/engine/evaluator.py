@@ -272,7 +272,9 @@ def _lookup_for(policy: Policy, request: Request):
     return lookup_in(request.context) if policy.version == "2012-10-17" else None
 
 
-def _matching(policy: Policy, request: Request, effect: str) -> list[tuple[Statement, str | None]]:
+def _matching(
+    policy: Policy, request: Request, effect: str, has_boundary: bool = False
+) -> list[tuple[Statement, str | None]]:
     """Statements of ``policy`` with ``effect`` that apply to ``request``.
 
     For resource-based policies the second item tells how the principal matched
@@ -285,7 +287,7 @@ def _matching(policy: Policy, request: Request, effect: str) -> list[tuple[State
             continue
         principal_match = None
         if policy.kind in (PolicyKind.RESOURCE, PolicyKind.TRUST):
-            principal_match = _principal_match(statement, request.principal)
+            principal_match = _principal_match(statement, request.principal, has_boundary)
             if principal_match is None:
                 continue
         if statement.covers_resource(request.resource, lookup) and statement.conditions_hold(request.context, lookup):
@@ -293,18 +295,55 @@ def _matching(policy: Policy, request: Request, effect: str) -> list[tuple[State
     return out
 
 
-def _principal_match(statement: Statement, principal: RequestPrincipal) -> str | None:
+def _principal_match(statement: Statement, principal: RequestPrincipal, has_boundary: bool = False) -> str | None:
     """How a resource-based statement's Principal/NotPrincipal covers ``principal``, or None.
 
     Source: IAM User Guide, "AWS JSON policy elements: Principal": an account id or
     ``arn:PARTITION:iam::ACCOUNT:root`` stands for the account (delegating to its IAM
     policies); a role ARN covers the role's sessions; wildcards are not allowed except ``*``.
+    ``NotPrincipal`` per :func:`not_principal_excludes`.
     """
     if statement.principals is not None:
         return _match_principal_map(statement.principals, principal)
     if statement.not_principals is not None:
-        return None if _match_principal_map(statement.not_principals, principal) else "any"
+        if statement.effect == "Deny" and has_boundary:
+            # "The NotPrincipal element with a Deny effect will always deny any IAM principal
+            # that has a permissions boundary policy attached, regardless of the values
+            # specified in the NotPrincipal element" ("AWS JSON policy elements: NotPrincipal").
+            return "any"
+        return None if not_principal_excludes(statement.not_principals, principal) else "any"
     return None
+
+
+#: The identities AWS checks, one after the other, against a ``NotPrincipal`` element: the
+#: caller is excluded only when every one of them is named ("AWS JSON policy elements:
+#: NotPrincipal" > "Key points": "you must also specify the account ARN of the principal that
+#: you don't want to deny ... AWS might verify the account first and then the user. If an
+#: assumed-role user is being evaluated, AWS verifies the account first, then the role, and
+#: then the assumed-role user").
+NOT_PRINCIPAL_LEVELS: dict[str, tuple[str, ...]] = {
+    "user": ("account", "arn"),
+    "role_session": ("account", "role", "arn"),
+    "federated": ("arn",),
+    "service": ("arn",),
+}
+
+
+def not_principal_excludes(not_principals: dict[str, tuple[str, ...]], principal: RequestPrincipal) -> bool:
+    """Whether a ``NotPrincipal`` element names every identity level of ``principal``."""
+    named = {"account": False, "role": False, "arn": False}
+    for kind, ids in not_principals.items():
+        for ident in ids:
+            how = _match_one(kind, ident, principal)
+            if how == "any":
+                named = dict.fromkeys(named, True)
+            elif how == "direct":
+                named["arn"] = True
+            elif how == "role":
+                named["role"] = True
+            elif how == "account":
+                named["account"] = True
+    return all(named[level] for level in NOT_PRINCIPAL_LEVELS.get(principal.kind, ("arn",)))
 
 
 def _match_principal_map(principals: dict[str, tuple[str, ...]], principal: RequestPrincipal) -> str | None:
@@ -318,6 +357,13 @@ def _match_principal_map(principals: dict[str, tuple[str, ...]], principal: Requ
     return best
 
 
+def account_of(ident: str) -> str | None:
+    """The account an ``AWS`` principal entry names as a whole (``123456789012`` or
+    ``arn:aws:iam::123456789012:root``), else ``None``."""
+    account = ident.split(":")[4] if ident.startswith("arn:") and ident.endswith(":root") else ident
+    return account if account.isdigit() else None
+
+
 def _match_one(kind: str, ident: str, principal: RequestPrincipal) -> str | None:
     if kind == "AWS":
         if ident == "*":
@@ -326,8 +372,7 @@ def _match_one(kind: str, ident: str, principal: RequestPrincipal) -> str | None
             return "direct"
         if principal.role_arn and ident == principal.role_arn:
             return "role"
-        account = ident.split(":")[4] if ident.startswith("arn:") and ident.endswith(":root") else ident
-        if account.isdigit() and account == principal.account and principal.kind != "service":
+        if account_of(ident) == principal.account and principal.kind != "service":
             return "account"
         return None
     if kind in ("Service", "Federated", "CanonicalUser"):
@@ -335,8 +380,8 @@ def _match_one(kind: str, ident: str, principal: RequestPrincipal) -> str | None
     raise PolicyError(f"unknown principal type {kind!r}")
 
 
-def _find_denies(policies: Iterable[Policy], request: Request) -> list[StatementRef]:
-    return [_ref(p, s) for p in policies for s, _ in _matching(p, request, "Deny")]
+def _find_denies(policies: Iterable[Policy], request: Request, has_boundary: bool) -> list[StatementRef]:
+    return [_ref(p, s) for p in policies for s, _ in _matching(p, request, "Deny", has_boundary)]
 
 
 def _allows(policies: Iterable[Policy], request: Request) -> list[StatementRef]:
@@ -375,7 +420,7 @@ def evaluate(
         applicable.append(boundary)
     if resource_policy is not None:
         applicable.append(resource_policy)
-    denies = _find_denies(applicable, request)
+    denies = _find_denies(applicable, request, boundary is not None)
     if denies:
         return Decision(Outcome.EXPLICIT_DENY, "an explicit deny in an applicable policy overrides any allow", tuple(denies))
 

@@ -5,9 +5,10 @@
   names are case insensitive").
 * ``Resource``/``NotResource`` and the ``Arn*`` condition operators: the same wildcards,
   case-sensitive, matched per ARN segment: the five colon-separated segments before the
-  resource part are compared one by one, so a wildcard never spans a segment, and the
-  resource part (which may itself contain colons) is compared whole (IAM User Guide,
-  "IAM JSON policy elements: Resource" > "Including wildcard characters in the resource ARN";
+  resource part are compared one by one, so a wildcard does not span a segment, except
+  that a ``*`` ending one of the five segments may match across colons; the resource part
+  (which may itself contain colons) is compared whole (IAM User Guide, "IAM JSON policy
+  elements: Resource" > "Using wildcards in resource ARNs";
   "Condition operators" > "Amazon Resource Name (ARN) condition operators"). A policy ARN
   with fewer segments is padded with ``*`` segments, as IAM does for identity-based policies.
 * Policy variables ``${key}`` are replaced with the request's value for ``key`` before
@@ -129,10 +130,32 @@ def _escape_literal(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _arn_segments_match(pattern: str, arn: str, escaped: bool = False) -> bool:
     pattern_parts = _split_arn(pattern)
-    arn_parts = arn.split(":", 5)
-    if pattern_parts is None or len(arn_parts) != 6:
+    if pattern_parts is None or len(arn.split(":", 5)) != 6:
         return _segment_match(pattern, arn, escaped)
-    return all(_segment_match(p, a, escaped) for p, a in zip(pattern_parts, arn_parts, strict=True))
+    return _arn_regex(tuple(pattern_parts), escaped).fullmatch(arn) is not None
+
+
+@lru_cache(maxsize=16384)
+def _arn_regex(parts: tuple[str, ...], escaped: bool) -> re.Pattern[str]:
+    # Segments before the resource part: a wildcard stays inside its segment, except a `*`
+    # that ends the segment, which "can expand to match beyond the colon boundaries" (IAM User
+    # Guide, "IAM JSON policy elements: Resource" > "Using wildcards in resource ARNs").
+    # The resource part (which may hold colons) is matched whole.
+    body = []
+    for index, segment in enumerate(parts):
+        bounded = index < 5
+        out = []
+        for pos, c in enumerate(segment):
+            if c == "*":
+                out.append("[^:]*" if bounded and pos < len(segment) - 1 else ".*")
+            elif c == "?":
+                out.append("[^:]" if bounded else ".")
+            elif escaped and c in "\x00\x01":
+                out.append(re.escape("*" if c == "\x00" else "?"))
+            else:
+                out.append(re.escape(c))
+        body.append("".join(out))
+    return re.compile(":".join(body), re.DOTALL)
 
 
 def _segment_match(pattern: str, value: str, escaped: bool) -> bool:

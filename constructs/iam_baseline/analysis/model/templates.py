@@ -156,6 +156,21 @@ class CredentialSecret:
     kms_key_arn: str | None
 
 
+@dataclass(frozen=True)
+class ResourcePolicy:
+    """A resource-based policy of the assembly: KMS key policy, SNS topic policy, S3 bucket policy.
+
+    ``required``: the policy must allow by itself, as a KMS key policy must (AWS KMS Developer
+    Guide, "Key policies in AWS KMS": IAM policies grant access to a key only when its key
+    policy enables them).
+    """
+
+    kind: str  # "KMS key policy" | "SNS topic policy" | "S3 bucket policy"
+    arn: str
+    policy: Policy
+    required: bool = False
+
+
 @dataclass
 class AccountModel:
     """All principals of the assembly, by ARN, and what the checks need besides."""
@@ -169,6 +184,7 @@ class AccountModel:
     credential_secrets: list[CredentialSecret] = field(default_factory=list)
     oidc_providers: list[str] = field(default_factory=list)
     saml_providers: list[str] = field(default_factory=list)
+    resource_policies: dict[str, ResourcePolicy] = field(default_factory=dict)
 
     def by_ref(self, ref: str) -> Principal:
         """The principal named ``kind:name`` (``role:Admin``, ``user:alice.admin``).
@@ -255,6 +271,10 @@ class _StackReader:
             return f"arn:{part}:secretsmanager:{region}:{acct}:secret:{self.name(logical_id, 'Name')}-XXXXXX"
         if kind == "AWS::KMS::Key":
             return logical_id if attribute is None else f"arn:{part}:kms:{region}:{acct}:key/{logical_id}"
+        if kind == "AWS::SNS::Topic":
+            # Ref of a topic is its ARN (CloudFormation User Guide, AWS::SNS::Topic return values).
+            name = self.name(logical_id, "TopicName")
+            return name if attribute == "TopicName" else f"arn:{part}:sns:{region}:{acct}:{name}"
         if kind == "AWS::S3::Bucket":
             name = self.name(logical_id, "BucketName").lower()
             return name if attribute is None else f"arn:{part}:s3:::{name}"
@@ -292,6 +312,58 @@ def load_account(out_dir: str | Path, account: str | None = None) -> AccountMode
     accounts = {s.account for s in stacks}
     if len(accounts) > 1:
         raise TemplateError(f"stacks deploy to several accounts {sorted(accounts)}: analysis is per account")
+    return build_account(stacks)
+
+
+def build_account(stacks: list[StackTemplate], *, permission_sets: bool = True) -> AccountModel:
+    """The :class:`AccountModel` of ``stacks`` (all of one account; the first one's region wins).
+
+    With ``permission_sets=False`` the ``AWS::SSO::PermissionSet`` resources are skipped: a
+    permission set is a principal of the accounts it is *assigned to*, not of the Identity
+    Center account (:mod:`.accounts` places it there).
+
+    Raises:
+        TemplateError, UnknownPolicy, PolicyError: see :func:`load_account`.
+    """
+    readers = stack_readers(stacks)
+    first = stacks[0]
+    model = AccountModel(account=first.account, partition=partition_of(first.region), region=first.region)
+    for reader in readers:
+        _collect_managed_policies(reader, model)
+    for reader in readers:
+        _collect_principals(reader, model, permission_sets=permission_sets)
+    for reader in readers:
+        _collect_attachments(reader, model)
+    for reader in readers:
+        _collect_resource_policies(reader, model)
+    return model
+
+
+def _collect_resource_policies(reader: _StackReader, model: AccountModel) -> None:
+    """KMS key policies, SNS topic policies and S3 bucket policies, by resource ARN."""
+    for logical_id, resource in reader.resources.items():
+        kind = resource.get("Type")
+        props = resource.get("Properties", {})
+        if kind == "AWS::KMS::Key" and "KeyPolicy" in props:
+            arn = reader._attribute(logical_id, resource, "Arn")
+            policy = Policy.from_document(f"key-policy:{logical_id}", reader.document(props["KeyPolicy"], logical_id),
+                                          PolicyKind.RESOURCE)
+            model.resource_policies[arn] = ResourcePolicy("KMS key policy", arn, policy, required=True)
+        elif kind == "AWS::SNS::TopicPolicy":
+            document = reader.document(props["PolicyDocument"], logical_id)
+            for topic in reader.resolver.resolve(props.get("Topics", [])):
+                policy = Policy.from_document(f"topic-policy:{logical_id}", document, PolicyKind.RESOURCE)
+                model.resource_policies[str(topic)] = ResourcePolicy("SNS topic policy", str(topic), policy)
+        elif kind == "AWS::S3::BucketPolicy":
+            bucket = str(reader.resolver.resolve(props.get("Bucket")))
+            arn = bucket if bucket.startswith("arn:") else f"arn:{reader.partition}:s3:::{bucket}"
+            policy = Policy.from_document(f"bucket-policy:{logical_id}", reader.document(props["PolicyDocument"], logical_id),
+                                          PolicyKind.RESOURCE)
+            model.resource_policies[arn] = ResourcePolicy("S3 bucket policy", arn, policy)
+
+
+def stack_readers(stacks: list[StackTemplate]) -> list[_StackReader]:
+    """One reader per stack, ``Fn::ImportValue`` resolved across ``stacks``."""
     readers: list[_StackReader] = []
     exports: dict[str, tuple[_StackReader, Any]] = {}
 
@@ -302,22 +374,12 @@ def load_account(out_dir: str | Path, account: str | None = None) -> AccountMode
         return reader.resolver.resolve(value)
 
     for stack in stacks:
-        reader = _StackReader(stack, imports)
-        readers.append(reader)
+        readers.append(_StackReader(stack, imports))
     for reader in readers:
         for output in reader.stack.template.get("Outputs", {}).values():
             if "Export" in output:
                 exports[str(reader.resolver.resolve(output["Export"]["Name"]))] = (reader, output["Value"])
-
-    first = stacks[0]
-    model = AccountModel(account=first.account, partition=partition_of(first.region), region=first.region)
-    for reader in readers:
-        _collect_managed_policies(reader, model)
-    for reader in readers:
-        _collect_principals(reader, model)
-    for reader in readers:
-        _collect_attachments(reader, model)
-    return model
+    return readers
 
 
 def _collect_managed_policies(reader: _StackReader, model: AccountModel) -> None:
@@ -367,7 +429,7 @@ _PRINCIPAL_TYPES = {
 }
 
 
-def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
+def _collect_principals(reader: _StackReader, model: AccountModel, *, permission_sets: bool = True) -> None:
     for logical_id, resource in reader.resources.items():
         kind = resource.get("Type")
         props = resource.get("Properties", {})
@@ -396,8 +458,8 @@ def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
                 principal.trust = Policy.from_document(f"trust:{name}", document, PolicyKind.TRUST)
             principal.groups = [str(g) for g in reader.resolver.resolve(props.get("Groups", []))]
             model.principals[arn] = principal
-        elif kind == "AWS::SSO::PermissionSet":
-            _collect_permission_set(reader, model, logical_id, resource)
+        elif kind == "AWS::SSO::PermissionSet" and permission_sets:
+            collect_permission_set(reader, model, logical_id, resource)
         elif kind == "AWS::Lambda::Function":
             role = reader.resolver.resolve(props.get("Role"))
             model.functions.append(
@@ -409,7 +471,13 @@ def _collect_principals(reader: _StackReader, model: AccountModel) -> None:
             model.saml_providers.append(reader._attribute(logical_id, resource, None))
 
 
-def _collect_permission_set(reader: _StackReader, model: AccountModel, logical_id: str, resource: Mapping) -> None:
+def collect_permission_set(reader: _StackReader, model: AccountModel, logical_id: str, resource: Mapping) -> None:
+    """Add the permission set ``logical_id`` of ``reader``'s stack to ``model`` as a principal.
+
+    Customer managed policy references are resolved in ``model``'s account, as IAM Identity
+    Center does when it provisions the permission set there ("Customer managed policies" in
+    the IAM Identity Center User Guide).
+    """
     props = resource.get("Properties", {})
     name = str(reader.resolver.resolve(props.get("Name", logical_id)))
     arn = reader._attribute(logical_id, resource, "PermissionSetArn")

@@ -118,6 +118,13 @@ def markdown(run: CheckRun) -> str:
         "",
         *(f"- {ref}" for ref in run.admin_equivalent or ["none"]),
         "",
+        "## Roles outside the assembly",
+        "",
+        "The CDK bootstrap roles are not in these templates; the invariants model them by their documented "
+        "shape (AWS CDK Developer Guide, \"Bootstrapping\"): the deploy role trusts its account and hands "
+        "CloudFormation the `cfn-exec` role with AdministratorAccess, so whoever may assume a deploy role is "
+        "counted as an administrator (INV-ONLY-ADMINS-ADMIN).",
+        "",
     ]
     if failed:
         lines += ["## Failed checks", "", *(f"- **{r.check}**: {r.message}" for r in failed), ""]

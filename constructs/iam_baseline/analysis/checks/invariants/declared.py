@@ -1,0 +1,35 @@
+"""What the config declares, read once for every invariant: accounts, OIDC subjects and
+audiences, admin principals, personas. Nothing here reads templates."""
+
+from __future__ import annotations
+
+from ....config.models import BaselineConfig
+from ...model.accounts import AccountScope
+
+
+def declared_accounts(config: BaselineConfig, scope: AccountScope) -> frozenset[str]:
+    """Every account the top-level config names, plus the scope's own (see :mod:`...model.accounts`)."""
+    return scope.declared_accounts or frozenset({config.account_id, scope.model.account})
+
+
+def _deploy_roles(config: BaselineConfig):
+    federation = config.federation
+    if federation is None or federation.oidc is None:
+        return ()
+    return federation.oidc.deploy_roles
+
+
+def declared_subjects(config: BaselineConfig, role_name: str) -> tuple[str, ...]:
+    """The ``sub`` values or patterns the config declares for the OIDC deploy role ``role_name``."""
+    for role in _deploy_roles(config):
+        if role.name == role_name:
+            return role.sub_values()
+    return ()
+
+
+def oidc_audiences(config: BaselineConfig, issuer: str) -> tuple[str, ...]:
+    """The client ids (``aud``) the config declares for the provider of ``issuer``."""
+    federation = config.federation
+    if federation is None or federation.oidc is None:
+        return ()
+    return tuple(a for p in federation.oidc.providers if p.issuer == issuer for a in p.client_ids)

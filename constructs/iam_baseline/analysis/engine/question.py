@@ -1,0 +1,527 @@
+"""One question for the solver: the pruned action domain, the request terms, the space's limits.
+
+Following design.md ("Symbolic encoding: what a quick feasibility sketch measured"):
+
+* The action domain is finite (closed world, the pinned catalog) and pruned per question to
+  the actions of the space that every policy type which must allow does allow somewhere; a
+  question where nothing survives is proven without the solver.
+* Actions that no statement of the question tells apart and that share their resource ARN
+  formats form one class: the solver picks a class, the counterexample names its first
+  member.
+* Each closed-world action takes only resources of its catalog resource types (an action
+  without resource types only ``*``), so a ``*`` resource never pairs with an arbitrary ARN.
+* The open world adds one class whose action is any ``service:action`` string (lower-case:
+  action names compare case-insensitively) with any resource.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import count
+
+import z3
+
+from ..model.actions import ActionCatalog, catalog
+from .evaluator import Policy, Request, RequestPrincipal, Statement
+from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
+from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
+from .z3_conditions import DATE, IP, NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
+from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
+
+_ANY = z3.AllChar(z3.ReSort(z3.StringSort()))
+_NOT_COLON = z3.Diff(_ANY, z3.Re(":"))
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+#: Keys AWS derives from the caller; tied to the symbolic caller unless the space lists them.
+_CALLER_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username")
+#: Multivalued global keys ("AWS global condition context keys").
+_MULTIVALUED_GLOBALS = {"aws:tagkeys", "aws:calledvia", "aws:principalservicenameslist",
+                        "aws:principalorgpaths", "aws:sourcevpcarn"}
+
+
+def _chars(spec: str) -> z3.ReRef:
+    """A character class such as ``a-z0-9.-`` (a final ``-`` is literal)."""
+    parts = [z3.Range(a, b) for a, b in re.findall(r"(\w)-(\w)", spec)]
+    parts += [z3.Re(c) for c in re.sub(r"\w-\w", "", spec)]
+    return z3.Union(*parts) if len(parts) > 1 else parts[0]
+
+
+_NAME = z3.Plus(_chars("A-Za-z0-9+=,.@_-"))
+_PATH = z3.Union(z3.Re("/"), z3.Concat(z3.Re("/"), z3.Plus(z3.Concat(_NAME, z3.Re("/")))))
+_ACCOUNT = z3.Loop(z3.Range("0", "9"), 12, 12)
+_ACTION_NAME = z3.Concat(z3.Plus(_chars("a-z0-9-")), z3.Re(":"), z3.Plus(_chars("a-z0-9")))
+
+
+def _format_tokens(arn_format: str) -> list:
+    """A catalog ARN format as tokens: characters, and ``SEG`` (a placeholder within one of
+    the five segments before the resource part: non-empty, no colon), ``REST`` (a placeholder
+    in the resource part: non-empty) or ``STAR`` (a literal ``*``: any run)."""
+    out: list = []
+    for index, segment in enumerate(arn_format.split(":", 5)):
+        if index:
+            out.append(":")
+        for piece in re.split(r"(\$\{[^}]*\}|\*)", segment):
+            if piece == "*":
+                out.append(("STAR",))
+            elif _PLACEHOLDER.fullmatch(piece):
+                out.append(("SEG",) if index < 5 else ("REST",))
+            else:
+                out.extend(piece)
+    return out
+
+
+_TOKEN_REGEX = {"STAR": z3.Star(_ANY), "SEG": z3.Plus(_NOT_COLON), "REST": z3.Plus(_ANY)}
+
+
+def formats_regex(arn_formats) -> z3.ReRef:
+    """The union of catalog ARN formats, factored as a trie (common prefixes once): a flat
+    union of the ~100 formats of ``ec2:CreateTags`` took z3 4 s, the trie 0.15 s."""
+    return _trie([_format_tokens(f) for f in sorted(set(arn_formats))])
+
+
+def _trie(sequences: list[list]) -> z3.ReRef:
+    alternatives = []
+    if any(not s for s in sequences):
+        alternatives.append(z3.Re(z3.StringVal("")))
+    groups: dict = {}
+    for s in sequences:
+        if s:
+            groups.setdefault(s[0], []).append(s[1:])
+    for token, tails in groups.items():
+        if isinstance(token, str):
+            text = token
+            while tails and all(t and isinstance(t[0], str) for t in tails) and len({t[0] for t in tails}) == 1:
+                text += tails[0][0]
+                tails = [t[1:] for t in tails]
+            head = z3.Re(z3.StringVal(text))
+        else:
+            head = _TOKEN_REGEX[token[0]]
+        alternatives.append(head if all(not t for t in tails) else z3.Concat(head, _trie(tails)))
+    return alternatives[0] if len(alternatives) == 1 else z3.Union(*alternatives)
+
+
+def _all_statements(policies) -> list[tuple[Policy, Statement]]:
+    return [(p, s) for p in policies for s in p.statements]
+
+
+@dataclass
+class Question:
+    """Everything about one ``find_allowed`` call (see :mod:`.symbolic`)."""
+
+    space: RequestSpace
+    identity: tuple[Policy, ...] = ()
+    boundary: Policy | None = None
+    session: tuple[Policy, ...] = ()
+    scps: tuple[tuple[Policy, ...], ...] = ()
+    resource_policy: Policy | None = None
+    resource_policy_required: bool = False
+    catalog: ActionCatalog = field(default_factory=catalog)
+
+    def __post_init__(self) -> None:
+        self.policies = [*(p for level in self.scps for p in level), *self.identity, *self.session]
+        self.policies += [p for p in (self.boundary, self.resource_policy) if p is not None]
+        self.statements = _all_statements(self.policies)
+        self._check_names()
+        self.empty_reason = ""
+        self.classes: list[ActionClass] = []
+        self.coverage: dict[int, list[int]] = {}
+        self._prune()
+
+    # -- actions ----------------------------------------------------------------------------
+    def _check_names(self) -> None:
+        if self.space.actions.open_world:
+            return  # any service:Action string is a possible action
+        for policy, statement in self.statements:
+            for pattern in statement.actions or statement.not_actions or ():
+                self.catalog.check_pattern(pattern, where=f"policy {policy.name}")
+        for pattern in (*self.space.actions.include, *self.space.actions.exclude):
+            self.catalog.check_pattern(pattern, where="the question's action space")
+
+    def _covered(self, statement: Statement) -> set[str]:
+        patterns = statement.actions if statement.actions is not None else statement.not_actions or ()
+        hit = {a.key for p in patterns for a in self.catalog.matching(p)}
+        return hit if statement.actions is not None else self._universe - hit
+
+    def _prune(self) -> None:
+        acts = self.space.actions
+        self._universe = {a.key for a in self.catalog.matching("*")} if any(
+            s.not_actions is not None for _, s in self.statements) else set()
+        domain_keys = {a.key for p in acts.include for a in self.catalog.matching(p)}
+        domain_keys -= {a.key for p in acts.exclude for a in self.catalog.matching(p)}
+        covered = {id(s): self._covered(s) for _, s in self.statements}
+
+        def allows(policies) -> set[str]:
+            return set().union(*[covered[id(s)] for p in policies for s in p.statements if s.effect == "Allow"])
+
+        granting = [*self.identity] + ([self.resource_policy] if self.resource_policy else [])
+        survivors = domain_keys & allows(granting)
+        for level in self.scps:
+            survivors &= allows(level)
+        if self.boundary is not None and not self.resource_policy:
+            survivors &= allows([self.boundary])
+        if self.session and not self.resource_policy:
+            survivors &= allows(self.session)
+        if self.resource_policy_required and self.resource_policy is not None:
+            survivors &= allows([self.resource_policy])
+        self.action_count = len(survivors)
+        relevant = [s for _, s in self.statements if covered[id(s)] & survivors]
+        patterns = {p for s in relevant for p in (s.resources or s.not_resources or ()) if p != "*"}
+        patterns |= {p for p in (*self.space.resources.include, *self.space.resources.exclude) if p != "*"}
+        reached: dict[str, bool] = {}
+
+        def formats_of(info) -> tuple[tuple[str, ...], str | None]:
+            # Formats that no resource pattern of the question can match are interchangeable
+            # (every pattern is false on them): keep one of them, so that actions differing
+            # only there fall into one class (3,120 classes -> a few dozen on the default
+            # assembly's "anything without MFA" question).
+            if info is None or not info.resource_arns:
+                return (), None
+            kept, unreached = [], None
+            for f in info.resource_arns:
+                if f not in reached:
+                    reached[f] = any(may_overlap(p, f) for p in patterns)
+                if reached[f]:
+                    kept.append(f)
+                elif unreached is None or f < unreached:
+                    unreached = f
+            return tuple(sorted(kept)), unreached
+
+        groups: dict[tuple, list[str]] = {}
+        unreached_of: dict[tuple, str | None] = {}
+        for key in sorted(survivors):
+            info = self.catalog.get(key)
+            kept, unreached = formats_of(info)
+            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None)
+            groups.setdefault(signature, []).append(info.name if info else key)
+            unreached_of.setdefault(signature, unreached)  # the first member's, for a readable ARN
+        self.classes = [ActionClass(tuple(m), sig[1] + ((unreached_of[sig],) if sig[2] else ()))
+                        for sig, m in groups.items()]
+        index = {name.lower(): i for i, c in enumerate(self.classes) for name in c.members[:1]}
+        for _, s in self.statements:
+            self.coverage[id(s)] = sorted(
+                i for i, c in enumerate(self.classes) if c.members[0].lower() in covered[id(s)]
+            )
+        del index
+        if acts.open_world:
+            self.classes.append(ActionClass((), (), open=True))
+        if not self.classes:
+            self.empty_reason = (
+                "no action of the space is allowed by every policy type that must allow it "
+                "(pruned before solving)"
+            )
+
+    # -- terms --------------------------------------------------------------------------------
+    def build(self) -> tuple[z3.Solver, z3.BoolRef]:
+        """A fresh solver with the space's constraints, and the "allowed" formula.
+
+        Raises:
+            Unsupported: a construct the encoder does not model exactly.
+        """
+        solver = z3.Solver()
+        names = count()
+        self.fresh_terms: list[z3.SeqRef] = []
+
+        def fresh(label: str) -> z3.SeqRef:
+            term = z3.String(f"{label}#{next(names)}")
+            self.fresh_terms.append(term)
+            return term
+
+        fresh.define = solver.add  # type: ignore[attr-defined]  # top-level definitions of fresh terms
+
+        self.action = z3.Int("action")
+        solver.add(self.action >= 0, self.action < len(self.classes))
+        self.open_action = z3.String("open_action") if self.space.actions.open_world else None
+        self.resource = z3.String("resource")
+        # Catalog ARN formats all have six parts and "*" has one: only the open-world class
+        # needs the solver to count colons.
+        star = z3.Or(z3.BoolVal(False), *[self.action == i for i, c in enumerate(self.classes)
+                                          if not c.open and not c.resource_arns])
+        five = z3.Not(star)
+        if self.open_action is not None:
+            from .z3_patterns import has_five_colons
+
+            five = z3.If(self.action == len(self.classes) - 1, has_five_colons(self.resource), five)
+        self.caller = self._caller(solver, fresh)
+        self.keys = self._keys(solver)
+        solver.add(*self._space_constraints(fresh))
+        conditions = ConditionEncoder(self.keys, fresh)
+        encoder = Encoder(self.classes, self.coverage, conditions, self.caller, self.resource, five,
+                          self.action, self.open_action, has_boundary=self.boundary is not None)
+        allowed = encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
+                                  scps=self.scps, resource_policy=self.resource_policy,
+                                  resource_policy_required=self.resource_policy_required)
+        return solver, allowed
+
+    def _space_constraints(self, fresh) -> list[z3.BoolRef]:
+        out = []
+        formats: dict[tuple[str, ...], list[int]] = {}
+        for i, c in enumerate(self.classes):
+            if not c.open:
+                formats.setdefault(c.resource_arns, []).append(i)
+        for arns, indices in formats.items():
+            member = z3.Or(*[self.action == i for i in indices])
+            if arns:
+                out.append(z3.Implies(member, z3.InRe(self.resource, formats_regex(arns))))
+            else:
+                out.append(z3.Implies(member, self.resource == z3.StringVal("*")))
+        if self.open_action is not None:
+            acts = self.space.actions
+            inc = z3.Or(*[z3.InRe(self.open_action, _lower_glob(p)) for p in acts.include])
+            exc = [z3.Not(z3.InRe(self.open_action, _lower_glob(p))) for p in acts.exclude]
+            out.append(z3.Implies(self.action == len(self.classes) - 1,
+                                  z3.And(z3.InRe(self.open_action, _ACTION_NAME), inc, *exc)))
+        res = self.space.resources
+
+        def match(p: str) -> z3.BoolRef:
+            return pattern_match(self.resource, p, mode="arn", variables=False, resolve=lambda v: None,
+                                 positive=True, fresh=fresh)
+
+        out.append(z3.Or(*[match(p) for p in res.include]))
+        out += [z3.Not(match(p)) for p in res.exclude]
+        return out
+
+    # -- context keys -------------------------------------------------------------------------
+    def _key_usage(self) -> dict[str, tuple[set[str], bool]]:
+        usage: dict[str, tuple[set[str], bool]] = {}
+
+        def use(key: str, sort: str | None, multi: bool = False) -> None:
+            sorts, was_multi = usage.get(key, (set(), False))
+            if sort:
+                sorts.add(sort)
+            usage[key] = (sorts, was_multi or multi)
+
+        relevant = {id(s) for _, s in self.statements if self.coverage.get(id(s)) or self.space.actions.open_world}
+        for policy, statement in self.statements:
+            if id(statement) not in relevant:
+                continue
+            variables = policy.version == "2012-10-17"
+            texts = list(statement.resources or statement.not_resources or ())
+            for condition in statement.conditions:
+                op = condition.operator
+                sort = None if op.base == "null" else sort_for(op.base)
+                use(condition.key, sort, op.set_operator is not None)
+                if sort == STRING:
+                    texts += list(condition.values)
+            for text in texts:
+                for piece in split_variables(text, variables):
+                    if isinstance(piece, Variable):
+                        use(piece.key, STRING)
+        for key in _CALLER_KEYS:
+            if key in usage and key not in self._space_context():
+                use(key, STRING)
+        return usage
+
+    def _space_context(self) -> dict[str, KeyConstraint]:
+        return {k.lower(): v for k, v in self.space.context.items()}
+
+    def _keys(self, solver: z3.Solver) -> dict[str, KeyVar]:
+        keys = {}
+        context = self._space_context()
+        for key, (sorts, multi) in self._key_usage().items():
+            if len(sorts) > 1:
+                raise Unsupported(f"condition key {key} is read as {' and '.join(sorted(sorts))} values")
+            sort = next(iter(sorts), STRING)
+            kind = self.catalog.key_type(key) or ""
+            bound = MULTIVALUE_BOUND if multi or kind.startswith("ArrayOf") or key in _MULTIVALUED_GLOBALS else 1
+            constraint = context.get(key)
+            if constraint is not None and constraint.exactly is not None:
+                bound = max(bound, len(constraint.exactly))
+            var = make_key(key, sort, bound)
+            solver.add(*domain(var))
+            if constraint is not None:
+                solver.add(*_constrain(var, constraint))
+                var.constant = _constant(constraint) if sort == STRING else None
+            elif key in _CALLER_KEYS:
+                solver.add(self._tie(var))
+                var.constant = self._caller_constant(key)
+            keys[key] = var
+        return keys
+
+    def _tie(self, var: KeyVar) -> z3.BoolRef:
+        c = self.caller
+        one = lambda term: z3.And(var.count == 1, var.values[0] == term)  # noqa: E731
+        if var.key == "aws:principalarn":
+            value = z3.If(c.has_role, c.role_arn, c.arn)
+        elif var.key == "aws:principalaccount":
+            value = c.account
+        elif var.key == "aws:principaltype":
+            value = z3.If(c.is_kind("user"), z3.StringVal("User"), z3.StringVal("AssumedRole"))
+        else:  # aws:username: the user's name; no such key for other callers
+            return z3.If(c.is_kind("user"), one(self._user_name), var.count == 0)
+        return z3.If(z3.Or(c.is_kind("user"), c.is_kind("role_session")), one(value), z3.BoolVal(True))
+
+    def _caller_constant(self, key: str) -> str | None:
+        """The value of a caller key when the space has one concrete caller that has it."""
+        principals = self.space.principals
+        if isinstance(principals, PrincipalSpace) or len(principals) != 1:
+            return None
+        p = principals[0]
+        if p.kind not in ("user", "role_session"):
+            return None
+        return {
+            "aws:principalarn": p.role_arn or p.arn,
+            "aws:principalaccount": p.account,
+            "aws:principaltype": "User" if p.kind == "user" else "AssumedRole",
+            "aws:username": p.arn.rsplit("/", 1)[-1] if p.kind == "user" else None,
+        }[key]
+
+    # -- the caller ---------------------------------------------------------------------------
+    def _caller(self, solver: z3.Solver, fresh) -> Caller:
+        caller = Caller(z3.Int("caller_kind"), z3.String("caller_arn"), z3.String("caller_role_arn"),
+                        z3.Bool("caller_has_role"), z3.String("caller_account"))
+        self._user_name = z3.String("caller_user_name")
+        principals = self.space.principals
+        if isinstance(principals, PrincipalSpace):
+            solver.add(*self._principal_space(caller, principals))
+            return caller
+        options = []
+        for p in principals:
+            options.append(z3.And(
+                caller.kind == KINDS.index(str(getattr(p.kind, "value", p.kind))),
+                caller.arn == z3.StringVal(p.arn),
+                caller.account == z3.StringVal(p.account),
+                caller.has_role == z3.BoolVal(p.role_arn is not None),
+                caller.role_arn == z3.StringVal(p.role_arn or ""),
+                self._user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
+            ))
+        solver.add(z3.Or(*options))
+        return caller
+
+    def _principal_space(self, c: Caller, space: PrincipalSpace) -> list[z3.BoolRef]:
+        S = z3.StringVal  # noqa: N806
+        part = S(space.partition)
+        path, name = z3.String("caller_path"), self._user_name
+        session = z3.String("caller_session")
+        provider = z3.String("caller_provider")
+        iam = z3.Concat(S("arn:"), part, S(":iam::"), c.account)
+        shapes = {
+            PrincipalKind.USER: z3.And(c.arn == z3.Concat(iam, S(":user"), path, name), z3.Not(c.has_role)),
+            PrincipalKind.ROLE_SESSION: z3.And(
+                c.has_role,
+                c.role_arn == z3.Concat(iam, S(":role"), path, name),
+                c.arn == z3.Concat(S("arn:"), part, S(":sts::"), c.account, S(":assumed-role/"), name, S("/"), session),
+                z3.InRe(session, _NAME),
+            ),
+            PrincipalKind.FEDERATED: z3.And(
+                z3.Not(c.has_role),
+                z3.Or(c.arn == z3.Concat(iam, S(":saml-provider/"), provider),
+                      c.arn == z3.Concat(iam, S(":oidc-provider/"), provider)),
+                z3.InRe(provider, z3.Plus(_chars("A-Za-z0-9._/-"))),
+            ),
+            PrincipalKind.SERVICE: z3.And(
+                z3.Not(c.has_role), c.account == S(""),
+                z3.InRe(c.arn, z3.Concat(z3.Plus(_chars("a-z0-9.-")), z3.Re(".amazonaws.com"))),
+            ),
+        }
+        accounts = (z3.Or(*[c.account == S(a) for a in sorted(space.accounts)]) if space.accounts
+                    else z3.InRe(c.account, _ACCOUNT))
+        out = [z3.InRe(path, _PATH), z3.InRe(name, _NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
+        out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
+                                  accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
+                           for k in space.kinds]))
+        principal_arn = z3.If(c.has_role, c.role_arn, c.arn)
+
+        def like(p: str) -> z3.BoolRef:
+            return pattern_match(principal_arn, p, mode="arn", variables=False, resolve=lambda v: None,
+                                 positive=True, fresh=lambda label: z3.String(label))
+
+        if space.arn_like:
+            out.append(z3.Or(*[like(p) for p in space.arn_like]))
+        out += [z3.Not(like(p)) for p in space.arn_not_like]
+        return out
+
+    # -- the model, back to a request -------------------------------------------------------------
+    def request_from(self, model: z3.ModelRef) -> Request:
+        """The concrete request of a sat model (absent keys left out)."""
+        ev = lambda t: model.eval(t, model_completion=True)  # noqa: E731
+        c = self.caller
+        kind = KINDS[ev(c.kind).as_long()]
+        has_role = z3.is_true(ev(c.has_role))
+        principal = RequestPrincipal(arn=text_of(ev(c.arn)), account=text_of(ev(c.account)), kind=kind,
+                                     role_arn=text_of(ev(c.role_arn)) if has_role else None)
+        cls = self.classes[ev(self.action).as_long()]
+        action = text_of(ev(self.open_action)) if cls.open else cls.representative
+        context = {}
+        for key, var in self.keys.items():
+            value = var.render(model)
+            if value is not None:
+                context[key] = value
+        for key, constraint in self._space_context().items():
+            if key not in self.keys:
+                value = _example(constraint)
+                if value is not None:
+                    context[key] = value
+        return Request(principal, action, text_of(ev(self.resource)), context)
+
+
+def _lower_glob(pattern: str) -> z3.ReRef:
+    from .z3_patterns import glob_regex
+
+    return glob_regex(pattern.lower())
+
+
+def _example(constraint: KeyConstraint):
+    """A value satisfying a constraint on a key no policy reads (``None`` = absent)."""
+    if constraint.may_be_absent:
+        return None
+    if constraint.exactly is not None:
+        return list(constraint.exactly) if len(constraint.exactly) != 1 else constraint.exactly[0]
+    if constraint.one_of:
+        return constraint.one_of[0]
+    return next(f"value-{i}" for i in count() if f"value-{i}" not in constraint.none_of)
+
+
+def _constant(constraint: KeyConstraint) -> str | None:
+    """The one single value a constraint pins a key to, if it does."""
+    if constraint.may_be_absent or not constraint.may_be_present:
+        return None
+    if constraint.exactly is not None:
+        return constraint.exactly[0] if len(constraint.exactly) == 1 else None
+    if constraint.one_of is not None and len(constraint.one_of) == 1:
+        return None  # one value per slot, but possibly two slots: not a single value
+    return None
+
+
+def _constrain(var: KeyVar, constraint: KeyConstraint) -> list[z3.BoolRef]:
+    """The space's :class:`KeyConstraint` on a key's terms."""
+    out = []
+    if not constraint.may_be_absent:
+        out.append(var.count >= 1)
+    if not constraint.may_be_present:
+        out.append(var.count == 0)
+    if constraint.exactly is not None:
+        out.append(z3.Or(var.count == 0, var.count == len(constraint.exactly)))
+        for i, value in enumerate(constraint.exactly):
+            out.append(z3.Implies(var.count > i, _equal(var, i, value)))
+    for i in var.slots():
+        if constraint.one_of is not None:
+            out.append(z3.Implies(var.count > i, z3.Or(*[_equal(var, i, v) for v in constraint.one_of])))
+        for v in constraint.none_of:
+            out.append(z3.Implies(var.count > i, z3.Not(_equal(var, i, v))))
+    return out
+
+
+def _equal(var: KeyVar, i: int, text: str) -> z3.BoolRef:
+    """Slot ``i`` holds a value that the evaluator cannot tell from ``text``."""
+    from fractions import Fraction
+
+    from .z3_conditions import _frac_date, _frac_decimal
+
+    if var.sort == STRING:
+        return var.values[i] == z3.StringVal(text)
+    if var.sort in (NUMBER, DATE):
+        value = _frac_decimal(text) if var.sort == NUMBER else _frac_date(text)
+        scale = 10**6 if var.sort == NUMBER else 1
+        if value is None:
+            return z3.Not(var.valid[i])
+        scaled = value * scale
+        if scaled != Fraction(int(scaled)):
+            raise Unsupported(f"value {text!r} of {var.key} is finer than the encoder's {var.sort} values")
+        return z3.And(var.valid[i], var.values[i] == int(scaled))
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return z3.Not(var.valid[i])
+    return z3.And(var.valid[i], var.v6[i] == (address.version == 6), var.values[i] == int(address))

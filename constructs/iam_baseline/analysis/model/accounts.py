@@ -1,0 +1,162 @@
+"""Every account the assembly touches, as one :class:`AccountScope` each.
+
+A cloud assembly may deploy to several accounts: the account baseline (and its us-east-1
+global events stack) to the config's account, the IAM Identity Center stack to the
+management or delegated administrator account, the organization stacks to the StackSets
+administrator, and, in nested assemblies (CDK Stages), one StackSet *member* template per
+baseline variant, which CloudFormation deploys to every account of the OUs that name it.
+
+* Stacks with an environment are grouped by account.
+* A StackSet member stage has no environment; it is one scope per variant, labelled by the
+  stage ("StackSet member Security"), whatever accounts it reaches (the template is the same
+  in each of them; ``AWS::AccountId`` resolves to a placeholder).
+* A permission set is a principal of each account it is *assigned to*: IAM Identity Center
+  provisions a role from it there ("Permission sets" and "Assign user access to AWS
+  accounts", IAM Identity Center User Guide). Each ``AWS::SSO::Assignment`` adds its
+  permission set to the scope of its ``TargetId`` (or of the variant that account's OU gets).
+* ``scps``: the SCP levels (root, OUs, account) that govern the scope's account; empty until
+  the organization stack carries SCPs (the ``orgguard`` work feeds them here), and handed to
+  every evaluation the invariants make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...config.models import BaselineConfig
+from ...config.organization import member_baseline_config
+from ...naming import construct_id
+from ..engine.evaluator import Policy
+from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
+
+_MEMBER_STAGE = "assembly-StackSetMember"
+
+
+@dataclass
+class AccountScope:
+    """One account (or StackSet variant) of the assembly and what governs it.
+
+    Attributes:
+        label: ``account 111122223333`` or ``StackSet member Security``.
+        model: its principals and policies.
+        scps: SCP levels (root, each OU, the account) that apply; empty: no SCPs modelled.
+        variant: the stage suffix of a StackSet member (``Security``), else None.
+        config: the config this scope was built from (a variant's merged config for a member).
+        declared_accounts: every account the *top-level* config names, plus the scope's own.
+    """
+
+    label: str
+    model: AccountModel
+    scps: tuple[tuple[Policy, ...], ...] = ()
+    variant: str | None = None
+    stacks: list[StackTemplate] = field(default_factory=list)
+    config: BaselineConfig | None = None
+    declared_accounts: frozenset[str] = frozenset()
+    top_config: BaselineConfig | None = None  # the config as given (organization, federation, access matrix)
+
+
+def _group(stacks: list[StackTemplate]) -> dict[tuple[str, str | None], list[StackTemplate]]:
+    groups: dict[tuple[str, str | None], list[StackTemplate]] = {}
+    for stack in stacks:
+        stage = stack.path.parent.name
+        variant = stage.removeprefix(_MEMBER_STAGE) if stage.startswith(_MEMBER_STAGE) else None
+        groups.setdefault((stack.account, variant), []).append(stack)
+    return groups
+
+
+def _has_iam(stacks: list[StackTemplate]) -> bool:
+    return any(
+        r.get("Type", "").startswith("AWS::IAM::") for s in stacks for r in s.template.get("Resources", {}).values()
+    )
+
+
+def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScope]:
+    """Every account scope of the assembly in ``out_dir``, the config's own account first.
+
+    Raises:
+        FileNotFoundError, TemplateError, UnknownPolicy, PolicyError: see
+            :func:`~.templates.load_account`.
+    """
+    stacks = load_stacks(out_dir)
+    scopes: list[AccountScope] = []
+    for (account, variant), group in _group(stacks).items():
+        if not _has_iam(group):
+            continue  # e.g. the Identity Center stack: its permission sets belong to other accounts
+        # The stack in the config's region first: its region is the scope's home region.
+        group.sort(key=lambda s: s.region != config.region)
+        label = f"StackSet member {variant}" if variant else f"account {account}"
+        model = build_account(group, permission_sets=False)
+        scopes.append(
+            AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant),
+                         declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config)
+        )
+    scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
+    _place_permission_sets(stacks, scopes, config)
+    return scopes
+
+
+def declared_accounts(config: BaselineConfig) -> set[str]:
+    """Every account id the config names: its ``account_id``, the Identity Center account,
+    and for an organization its management, delegated administrator and member accounts."""
+    accounts = {config.account_id}
+    federation = config.federation
+    if federation is not None and federation.identity_center is not None:
+        accounts.add(federation.identity_center.account_id)
+    org = config.organization
+    if org is not None:
+        accounts.add(org.management_account_id)
+        if org.delegated_admin_account_id:
+            accounts.add(org.delegated_admin_account_id)
+        accounts |= {a.id for _, a in org.member_accounts()}
+    return accounts
+
+
+def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig:
+    """The config a scope was synthesized from: a StackSet member's is its variant's."""
+    if variant is None or config.organization is None:
+        return config
+    for key in config.organization.baselines:
+        if construct_id(key) == variant:
+            return member_baseline_config(config, key)
+    return config
+
+
+def _variant_of(config: BaselineConfig) -> dict[str, str]:
+    """member account id -> construct id of its OU's baseline variant."""
+    if config.organization is None:
+        return {}
+    return {
+        account.id: construct_id(ou.baseline)
+        for ou, account in config.organization.member_accounts()
+        if ou.baseline is not None
+    }
+
+
+def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScope], config: BaselineConfig) -> None:
+    readers = stack_readers(stacks)
+    by_arn = {}
+    for reader in readers:
+        for logical_id, resource in reader.resources.items():
+            if resource.get("Type") == "AWS::SSO::PermissionSet":
+                by_arn[reader._attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
+    variants = _variant_of(config)
+    placed: set[tuple[str, str]] = set()
+    for reader in readers:
+        for resource in reader.resources.values():
+            if resource.get("Type") != "AWS::SSO::Assignment":
+                continue
+            props = resource.get("Properties", {})
+            target = str(reader.resolver.resolve(props.get("TargetId")))
+            permission_set = by_arn.get(str(reader.resolver.resolve(props.get("PermissionSetArn"))))
+            if permission_set is None:
+                continue
+            for scope in scopes:
+                if scope.variant is None and scope.model.account != target:
+                    continue
+                if scope.variant is not None and variants.get(target) != scope.variant:
+                    continue
+                key = (scope.label, permission_set[1])
+                if key not in placed:
+                    placed.add(key)
+                    collect_permission_set(permission_set[0], scope.model, permission_set[1], permission_set[2])

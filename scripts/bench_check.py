@@ -1,0 +1,41 @@
+"""``make bench-check``: wall time of ``make check`` with every invariant, on the default
+baseline and on the organization example; invariants per second and time per invariant
+(the slowest named). A benchmark that prints figures, never a timed test.
+
+Usage: python scripts/bench_check.py DEFAULT_OUT DEFAULT_CONFIG ORG_OUT ORG_CONFIG
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from iam_baseline.analysis.check import run_checks
+from iam_baseline.analysis.model.accounts import load_scopes
+from iam_baseline.analysis.model.templates import load_account
+from iam_baseline.config import load_config
+
+
+def bench(out: str, config_path: str) -> None:
+    start = time.perf_counter()
+    config = load_config(config_path)
+    model = load_account(out, account=config.account_id)
+    scopes = load_scopes(out, config)
+    run = run_checks(model, config, scopes)
+    total = time.perf_counter() - start
+    decided = sum(t.findings for t in run.invariant_timings)
+    spent = sum(t.seconds for t in run.invariant_timings)
+    failed = sum(not r.passed for r in run.results)
+    print(f"{config_path}: make check {total:.2f} s ({len(run.results)} checks, {failed} failed), "
+          f"{len(scopes)} account scopes, {decided} invariant findings in {spent:.2f} s "
+          f"({decided / spent if spent else float('inf'):,.0f} per second)")
+    for timing in sorted(run.invariant_timings, key=lambda t: -t.seconds):
+        print(f"  {timing.id:32} {timing.seconds * 1000:8.1f} ms  {timing.findings} findings")
+    slowest = max(run.invariant_timings, key=lambda t: t.seconds)
+    print(f"  slowest: {slowest.id}")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    for out, config_path in zip(args[::2], args[1::2]):
+        bench(out, config_path)
