@@ -16,7 +16,6 @@ Following design.md ("Symbolic encoding: what a quick feasibility sketch measure
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -26,78 +25,16 @@ from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
-from .z3_conditions import DATE, IP, NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
+from .z3_conditions import STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
+from .z3_context import constant_of, constrain, example_value
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
+from .z3_shapes import ACCOUNT, ACTION_NAME, NAME, PATH, chars, formats_regex
 
-_ANY = z3.AllChar(z3.ReSort(z3.StringSort()))
-_NOT_COLON = z3.Diff(_ANY, z3.Re(":"))
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 #: Keys AWS derives from the caller; tied to the symbolic caller unless the space lists them.
 _CALLER_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username")
 #: Multivalued global keys ("AWS global condition context keys").
 _MULTIVALUED_GLOBALS = {"aws:tagkeys", "aws:calledvia", "aws:principalservicenameslist",
                         "aws:principalorgpaths", "aws:sourcevpcarn"}
-
-
-def _chars(spec: str) -> z3.ReRef:
-    """A character class such as ``a-z0-9.-`` (a final ``-`` is literal)."""
-    parts = [z3.Range(a, b) for a, b in re.findall(r"(\w)-(\w)", spec)]
-    parts += [z3.Re(c) for c in re.sub(r"\w-\w", "", spec)]
-    return z3.Union(*parts) if len(parts) > 1 else parts[0]
-
-
-_NAME = z3.Plus(_chars("A-Za-z0-9+=,.@_-"))
-_PATH = z3.Union(z3.Re("/"), z3.Concat(z3.Re("/"), z3.Plus(z3.Concat(_NAME, z3.Re("/")))))
-_ACCOUNT = z3.Loop(z3.Range("0", "9"), 12, 12)
-_ACTION_NAME = z3.Concat(z3.Plus(_chars("a-z0-9-")), z3.Re(":"), z3.Plus(_chars("a-z0-9")))
-
-
-def _format_tokens(arn_format: str) -> list:
-    """A catalog ARN format as tokens: characters, and ``SEG`` (a placeholder within one of
-    the five segments before the resource part: non-empty, no colon), ``REST`` (a placeholder
-    in the resource part: non-empty) or ``STAR`` (a literal ``*``: any run)."""
-    out: list = []
-    for index, segment in enumerate(arn_format.split(":", 5)):
-        if index:
-            out.append(":")
-        for piece in re.split(r"(\$\{[^}]*\}|\*)", segment):
-            if piece == "*":
-                out.append(("STAR",))
-            elif _PLACEHOLDER.fullmatch(piece):
-                out.append(("SEG",) if index < 5 else ("REST",))
-            else:
-                out.extend(piece)
-    return out
-
-
-_TOKEN_REGEX = {"STAR": z3.Star(_ANY), "SEG": z3.Plus(_NOT_COLON), "REST": z3.Plus(_ANY)}
-
-
-def formats_regex(arn_formats) -> z3.ReRef:
-    """The union of catalog ARN formats, factored as a trie (common prefixes once): a flat
-    union of the ~100 formats of ``ec2:CreateTags`` took z3 4 s, the trie 0.15 s."""
-    return _trie([_format_tokens(f) for f in sorted(set(arn_formats))])
-
-
-def _trie(sequences: list[list]) -> z3.ReRef:
-    alternatives = []
-    if any(not s for s in sequences):
-        alternatives.append(z3.Re(z3.StringVal("")))
-    groups: dict = {}
-    for s in sequences:
-        if s:
-            groups.setdefault(s[0], []).append(s[1:])
-    for token, tails in groups.items():
-        if isinstance(token, str):
-            text = token
-            while tails and all(t and isinstance(t[0], str) for t in tails) and len({t[0] for t in tails}) == 1:
-                text += tails[0][0]
-                tails = [t[1:] for t in tails]
-            head = z3.Re(z3.StringVal(text))
-        else:
-            head = _TOKEN_REGEX[token[0]]
-        alternatives.append(head if all(not t for t in tails) else z3.Concat(head, _trie(tails)))
-    return alternatives[0] if len(alternatives) == 1 else z3.Union(*alternatives)
 
 
 def _all_statements(policies) -> list[tuple[Policy, Statement]]:
@@ -269,7 +206,7 @@ class Question:
             inc = z3.Or(*[z3.InRe(self.open_action, _lower_glob(p)) for p in acts.include])
             exc = [z3.Not(z3.InRe(self.open_action, _lower_glob(p))) for p in acts.exclude]
             out.append(z3.Implies(self.action == len(self.classes) - 1,
-                                  z3.And(z3.InRe(self.open_action, _ACTION_NAME), inc, *exc)))
+                                  z3.And(z3.InRe(self.open_action, ACTION_NAME), inc, *exc)))
         res = self.space.resources
 
         def match(p: str) -> z3.BoolRef:
@@ -329,8 +266,8 @@ class Question:
             var = make_key(key, sort, bound)
             solver.add(*domain(var))
             if constraint is not None:
-                solver.add(*_constrain(var, constraint))
-                var.constant = _constant(constraint) if sort == STRING else None
+                solver.add(*constrain(var, constraint))
+                var.constant = constant_of(constraint) if sort == STRING else None
             elif key in _CALLER_KEYS:
                 solver.add(self._tie(var))
                 var.constant = self._caller_constant(key)
@@ -400,22 +337,22 @@ class Question:
                 c.has_role,
                 c.role_arn == z3.Concat(iam, S(":role"), path, name),
                 c.arn == z3.Concat(S("arn:"), part, S(":sts::"), c.account, S(":assumed-role/"), name, S("/"), session),
-                z3.InRe(session, _NAME),
+                z3.InRe(session, NAME),
             ),
             PrincipalKind.FEDERATED: z3.And(
                 z3.Not(c.has_role),
                 z3.Or(c.arn == z3.Concat(iam, S(":saml-provider/"), provider),
                       c.arn == z3.Concat(iam, S(":oidc-provider/"), provider)),
-                z3.InRe(provider, z3.Plus(_chars("A-Za-z0-9._/-"))),
+                z3.InRe(provider, z3.Plus(chars("A-Za-z0-9._/-"))),
             ),
             PrincipalKind.SERVICE: z3.And(
                 z3.Not(c.has_role), c.account == S(""),
-                z3.InRe(c.arn, z3.Concat(z3.Plus(_chars("a-z0-9.-")), z3.Re(".amazonaws.com"))),
+                z3.InRe(c.arn, z3.Concat(z3.Plus(chars("a-z0-9.-")), z3.Re(".amazonaws.com"))),
             ),
         }
         accounts = (z3.Or(*[c.account == S(a) for a in sorted(space.accounts)]) if space.accounts
-                    else z3.InRe(c.account, _ACCOUNT))
-        out = [z3.InRe(path, _PATH), z3.InRe(name, _NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
+                    else z3.InRe(c.account, ACCOUNT))
+        out = [z3.InRe(path, PATH), z3.InRe(name, NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
         out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
                                   accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
                            for k in space.kinds]))
@@ -448,7 +385,7 @@ class Question:
                 context[key] = value
         for key, constraint in self._space_context().items():
             if key not in self.keys:
-                value = _example(constraint)
+                value = example_value(constraint)
                 if value is not None:
                     context[key] = value
         return Request(principal, action, text_of(ev(self.resource)), context)
@@ -460,68 +397,3 @@ def _lower_glob(pattern: str) -> z3.ReRef:
     return glob_regex(pattern.lower())
 
 
-def _example(constraint: KeyConstraint):
-    """A value satisfying a constraint on a key no policy reads (``None`` = absent)."""
-    if constraint.may_be_absent:
-        return None
-    if constraint.exactly is not None:
-        return list(constraint.exactly) if len(constraint.exactly) != 1 else constraint.exactly[0]
-    if constraint.one_of:
-        return constraint.one_of[0]
-    return next(f"value-{i}" for i in count() if f"value-{i}" not in constraint.none_of)
-
-
-def _constant(constraint: KeyConstraint) -> str | None:
-    """The one single value a constraint pins a key to, if it does."""
-    if constraint.may_be_absent or not constraint.may_be_present:
-        return None
-    if constraint.exactly is not None:
-        return constraint.exactly[0] if len(constraint.exactly) == 1 else None
-    if constraint.one_of is not None and len(constraint.one_of) == 1:
-        return None  # one value per slot, but possibly two slots: not a single value
-    return None
-
-
-def _constrain(var: KeyVar, constraint: KeyConstraint) -> list[z3.BoolRef]:
-    """The space's :class:`KeyConstraint` on a key's terms."""
-    out = []
-    if not constraint.may_be_absent:
-        out.append(var.count >= 1)
-    if not constraint.may_be_present:
-        out.append(var.count == 0)
-    if constraint.exactly is not None:
-        out.append(z3.Or(var.count == 0, var.count == len(constraint.exactly)))
-        for i, value in enumerate(constraint.exactly):
-            out.append(z3.Implies(var.count > i, _equal(var, i, value)))
-    for i in var.slots():
-        if constraint.one_of is not None:
-            out.append(z3.Implies(var.count > i, z3.Or(*[_equal(var, i, v) for v in constraint.one_of])))
-        for v in constraint.none_of:
-            out.append(z3.Implies(var.count > i, z3.Not(_equal(var, i, v))))
-    return out
-
-
-def _equal(var: KeyVar, i: int, text: str) -> z3.BoolRef:
-    """Slot ``i`` holds a value that the evaluator cannot tell from ``text``."""
-    from fractions import Fraction
-
-    from .z3_conditions import _frac_date, _frac_decimal
-
-    if var.sort == STRING:
-        return var.values[i] == z3.StringVal(text)
-    if var.sort in (NUMBER, DATE):
-        value = _frac_decimal(text) if var.sort == NUMBER else _frac_date(text)
-        scale = 10**6 if var.sort == NUMBER else 1
-        if value is None:
-            return z3.Not(var.valid[i])
-        scaled = value * scale
-        if scaled != Fraction(int(scaled)):
-            raise Unsupported(f"value {text!r} of {var.key} is finer than the encoder's {var.sort} values")
-        return z3.And(var.valid[i], var.values[i] == int(scaled))
-    import ipaddress
-
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return z3.Not(var.valid[i])
-    return z3.And(var.valid[i], var.v6[i] == (address.version == 6), var.values[i] == int(address))
