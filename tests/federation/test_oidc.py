@@ -229,7 +229,7 @@ RAW_SUBJECTS = [
      "created later: it matches 'repo:acme/app:ref:x' and 'repo:acme/appx:ref:x'"),
     # A leading wildcard reaches other organizations through an environment name.
     ("*:acme/app:pull_request", "github", "sub '*:acme/app:pull_request' admits repositories of other "
-     "organizations: it matches 'repo:acme/app:pull_request' and 'repo:x/x:ref:acme/app:pull_request'"),
+     "organizations: it matches 'repo:acme/app:pull_request' and 'repo:a/x:ref:acme/app:pull_request'"),
     ("project_path:*/x:ref_type:branch:ref:main", None, "sub 'project_path:*/x:ref_type:branch:ref:main' admits "
      "repositories of other organizations"),
     ("project_path:grp/*", "gitlab", "sub 'project_path:grp/*' admits more than one repository of grp"),

@@ -168,7 +168,7 @@ def _witness(pattern: str, grammar: _Grammar, *, track: int = 0, target: str = "
             for allowed, _, tags in edges:
                 expected = target[matched] if track & tags and 0 <= matched < len(target) else None
                 chars |= _candidates(allowed, expected)
-        for char in chars:
+        for char in sorted(chars):  # a deterministic witness, whatever the hash seed
             if pos >= size:
                 continue
             glob_next = pos if pattern[pos] == "*" else pos + 1
