@@ -13,7 +13,7 @@ OUT ?= cdk.out
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock
+.PHONY: install synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -88,6 +88,10 @@ schema: install
 ## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
 break-glass-lock: install
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-break-glass-lock
+
+## Record the Identity Center users of $(CONFIG) in its lock (a deliberate user rename).
+identity-store-lock: install
+	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-identity-store-lock
 
 diff: install
 	cdk diff -c config=$(CONFIG)

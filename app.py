@@ -19,6 +19,7 @@ from iam_baseline.config.break_glass_lock import (
     lock_path_for,
     write_lock,
 )
+from iam_baseline.config import identity_store_lock
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -79,10 +80,12 @@ def build_app(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Synthesize; ``--record-break-glass-lock`` instead records the break-glass names.
+    """Synthesize; ``--record-break-glass-lock`` / ``--record-identity-store-lock`` instead
+    record the break-glass names / the Identity Center users.
 
-    The break-glass lock is checked before any construct is built: a config that renames
-    the retained last way in is refused (see ``iam_baseline.config.break_glass_lock``).
+    Both locks are checked before any construct is built: a config that renames the retained
+    last way in (``iam_baseline.config.break_glass_lock``) or an Identity Center user
+    (``iam_baseline.config.identity_store_lock``) is refused.
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
@@ -92,8 +95,14 @@ def main(argv: list[str] | None = None) -> int:
             write_lock(lock_path_for(path), config)
             print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
             return 0
+        users_lock = identity_store_lock.lock_path_for(path)
+        if argv == ["--record-identity-store-lock"]:
+            identity_store_lock.write_lock(users_lock, config)
+            print(f"recorded the Identity Center users of {path} in {users_lock}", file=sys.stderr)
+            return 0
         note = check_break_glass_lock(config, lock_path_for(path), write_missing=False)
-    except (ConfigError, BreakGlassLockError) as error:
+        users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
+    except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
@@ -125,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         # Only a config that synthesized cleanly gets its break-glass names recorded.
         write_lock(lock_path_for(path), config)
         print(f"note: {note}", file=sys.stderr)
+    if users_note:
+        identity_store_lock.write_lock(users_lock, config)
+        print(f"note: {users_note}", file=sys.stderr)
     return 0
 
 

@@ -19,15 +19,18 @@ from iam_baseline.federation.identity_center import (
     IdentityStorePrincipalLookup,
     PermissionSet,
 )
+from iam_baseline.federation.identity_store import IdentityStoreDirectory
 from iam_baseline.identity.personas import persona_policies
 from iam_baseline.naming import construct_id
 from stacks.base import BaselineStack
 
 
 class IdentityCenterStack(BaselineStack):
-    """Permission sets (one per configured set, persona policies included) and assignments.
+    """Permission sets (one per configured set, persona policies included), the declared
+    users, groups and memberships of the Identity Center directory, and assignments.
 
-    A principal given by name is looked up once, whatever the number of its assignments.
+    A principal declared in ``identity_store`` is referenced (``Ref`` / ``Fn::GetAtt``);
+    another principal given by name is looked up once, whatever the number of its assignments.
     With ``assignments_in_shards`` (an organization) the stack holds the permission sets
     only and exports each ARN (:func:`permission_set_export_name`); the assignments live in
     the shard stacks of ``stacks/identity_center_assignments.py``.
@@ -35,6 +38,7 @@ class IdentityCenterStack(BaselineStack):
     Attributes:
         permission_sets: permission set name -> :class:`PermissionSet`.
         lookups: (principal type, name) -> :class:`IdentityStorePrincipalLookup`.
+        directory: the :class:`IdentityStoreDirectory`, or ``None`` without ``identity_store``.
 
     Raises:
         ValueError: ``config.federation.identity_center`` is not set.
@@ -52,6 +56,13 @@ class IdentityCenterStack(BaselineStack):
             account=center.account_id,
             region=center.region,
             description="cdk-iam-baseline: IAM Identity Center permission sets and assignments.",
+        )
+        self.directory = (
+            IdentityStoreDirectory(
+                self, "IdentityStore", identity_store_id=center.identity_store_id, identity_store=center.identity_store
+            )
+            if center.identity_store
+            else None
         )
 
         self.permission_sets: dict[str, PermissionSet] = {}
@@ -74,9 +85,23 @@ class IdentityCenterStack(BaselineStack):
                     value=permission_set.arn,
                     export_name=permission_set_export_name(center.stack_name, name),
                 )
+            # The shards reference the declared principals through exports too: no lookup.
+            for kind, principals, attribute in (
+                ("GROUP", self.directory.groups if self.directory else {}, "group_id"),
+                ("USER", self.directory.users if self.directory else {}, "user_id"),
+            ):
+                for name, principal in principals.items():
+                    CfnOutput(
+                        principal,
+                        "Id",
+                        value=getattr(principal, attribute),
+                        export_name=principal_export_name(center.stack_name, kind, name),
+                    )
             return
         for i, assignment in enumerate(center.assignments):
             principal_id = assignment.principal_id
+            if principal_id is None and self.directory is not None:
+                principal_id = self.directory.principal_id(assignment.principal_type, assignment.principal_name)
             if principal_id is None:
                 key = (assignment.principal_type, assignment.principal_name)
                 if key not in self.lookups:
@@ -104,7 +129,17 @@ def permission_set_export_name(stack_name: str, permission_set: str) -> str:
     Export names allow letters, digits, ``-`` and ``:``; other characters of a permission
     set name become ``-`` and a short hash of the name keeps such names distinct.
     """
-    safe = re.sub(r"[^A-Za-z0-9-]", "-", permission_set)
-    if safe != permission_set:
-        safe += "-" + hashlib.sha256(permission_set.encode()).hexdigest()[:6]
-    return f"{stack_name}-PermissionSet-{safe}"
+    return _export_name(stack_name, "PermissionSet", permission_set)
+
+
+def principal_export_name(stack_name: str, principal_type: str, name: str) -> str:
+    """Export name of a declared group's or user's identity-store id: ``<stack>-Group-<name>``
+    or ``<stack>-User-<name>`` (characters as in :func:`permission_set_export_name`)."""
+    return _export_name(stack_name, principal_type.title(), name)
+
+
+def _export_name(stack_name: str, kind: str, name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9-]", "-", name)
+    if safe != name:
+        safe += "-" + hashlib.sha256(name.encode()).hexdigest()[:6]
+    return f"{stack_name}-{kind}-{safe}"

@@ -2,8 +2,8 @@
 spread over stacks by :mod:`iam_baseline.federation.assignment_shards`.
 
 Each shard stack lives next to the permission sets (the Identity Center account and home
-region), imports the permission set ARNs exported by the ``IdentityCenter`` stack, resolves
-the principals it names once each, and holds one ``AWS::SSO::Assignment`` per (account,
+region), imports the permission set ARNs and the ids of declared groups and users exported by
+the ``IdentityCenter`` stack, resolves the other principals it names once each, and holds one ``AWS::SSO::Assignment`` per (account,
 permission set, principal). Construct ids derive from that triple, never from an order, so
 a template changes only when its own accounts' assignments change.
 """
@@ -22,7 +22,7 @@ from iam_baseline.federation.identity_center import (
     account_assignment,
 )
 from stacks.base import BaselineStack
-from stacks.identity_center import permission_set_export_name
+from stacks.identity_center import permission_set_export_name, principal_export_name
 
 
 def _digest(text: str) -> str:
@@ -52,14 +52,20 @@ class AssignmentShardStack(BaselineStack):
             analytics_reporting=False,  # keeps the resource count exactly the planned one
         )
         self.shard = shard
+        store = center.identity_store
         principal_ids = {
-            principal: IdentityStorePrincipalLookup(
-                self,
-                f"PrincipalLookup{principal.type.title()}{_digest(principal.key)}",
-                identity_store_id=center.identity_store_id,
-                principal_type=principal.type,
-                name=principal.name,
-            ).principal_id
+            principal: (
+                # Declared in the Identity Center stack: its export, no lookup.
+                Fn.import_value(principal_export_name(center.stack_name, principal.type, principal.name))
+                if store is not None and store.declared(principal.type, principal.name)
+                else IdentityStorePrincipalLookup(
+                    self,
+                    f"PrincipalLookup{principal.type.title()}{_digest(principal.key)}",
+                    identity_store_id=center.identity_store_id,
+                    principal_type=principal.type,
+                    name=principal.name,
+                ).principal_id
+            )
             for principal in shard.lookups
         }
         permission_set_arns = {

@@ -87,6 +87,7 @@ def _optional_parts(data: dict[str, Any]) -> None:
         {"permission_set": "Support", "principal_type": "USER", "principal_name": "alice@example.com",
          "account_ids": [ACCOUNT]}
     )
+    data["federation"]["identity_center"]["identity_store"]["existing_users"] = ["alice@example.com"]
 
 
 def _organization(data: dict[str, Any]) -> None:

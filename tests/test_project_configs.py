@@ -3,7 +3,7 @@
 The rest of the suite runs on tests/fixtures/ and never reads these files, so a user's edit
 of config/baseline.yaml (or a new config/prod.yaml) changes no other test result. This module
 validates each of them exactly as `make synth` and `make check` would, without naming any of
-its values: it loads, its break-glass lock is current, it synthesizes with no unacknowledged
+its values: it loads, its break-glass and identity-store locks are current, it synthesizes with no unacknowledged
 finding, and the access check (matrix, escalation search, admin equivalence, lint) passes.
 
 One in-process synth per file, shared by that file's tests (a synth costs seconds).
@@ -48,6 +48,15 @@ def test_the_break_glass_lock_is_current(project_synth):
 
     path, config, _ = project_synth
     check_break_glass_lock(config, lock_path_for(ROOT / path), write_missing=False)
+
+
+def test_no_identity_center_user_is_renamed(project_synth):
+    """`make synth` refuses a config that renames an Identity Center user its committed
+    identity-store lock records (a missing lock is fine: the first clean synth records it)."""
+    from iam_baseline.config.identity_store_lock import check_identity_store_lock, lock_path_for
+
+    path, config, _ = project_synth
+    check_identity_store_lock(config, lock_path_for(ROOT / path))
 
 
 def test_synth_leaves_no_unacknowledged_finding(project_synth):

@@ -106,6 +106,8 @@ def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
         # CDK's custom-resource function (password policy; Identity Center name lookups).
         ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,
         ("IdentityCenter", CUSTOM_RESOURCE_ROLE): lambda_service,
+        # The Identity Store user function (Custom::IdentityStoreUser).
+        ("IdentityCenter", "IdentityStoreUserHandlerFunctionRoleB013FD4B"): lambda_service,
         ("GlobalEvents", "ForwardingRole7C571F0A"): [{
             "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "events.amazonaws.com"},
             "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},

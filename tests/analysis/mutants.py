@@ -140,8 +140,10 @@ def mutants() -> Iterator[Mutant]:
     yield Mutant("operator-ifexists", "ForceMFA BoolIfExists -> Bool",
                  lambda t: _sid(managed(t, "ForceMFA"), "DenyAllExceptListedIfNoMFA")["Condition"].update(
                      {"Bool": _sid(managed(t, "ForceMFA"), "DenyAllExceptListedIfNoMFA")["Condition"].pop("BoolIfExists")}))
-    yield Mutant("condition-weakened", "ForceMFA exempts s3:*",
-                 lambda t: _sid(managed(t, "ForceMFA"), "DenyAllExceptListedIfNoMFA")["NotAction"].append("s3:*"))
+    # (Exempting an action no user is allowed, such as s3:*, is an equivalent mutant: the engine
+    # proves nothing more is allowed.) GetLoginProfile is allowed on one's own user.
+    yield Mutant("condition-weakened", "ForceMFA exempts iam:GetLoginProfile",
+                 lambda t: _sid(managed(t, "ForceMFA"), "DenyAllExceptListedIfNoMFA")["NotAction"].append("iam:GetLoginProfile"))
     yield Mutant("condition-weakened", "ForceMFA exempts iam:DeactivateMFADevice",
                  lambda t: _sid(managed(t, "ForceMFA"), "DenyAllExceptListedIfNoMFA")["NotAction"].append("iam:DeactivateMFADevice"))
     yield Mutant("resource-widened", "ForceMFA Deny only on the user's own ARN",

@@ -56,31 +56,28 @@ def test_permission_sets_match_the_baseline_roles(baseline_template, identity_ce
         assert sets[name]["ManagedPolicies"] == roles[name]["ManagedPolicyArns"]
 
 
-def test_names_are_resolved_at_deploy_time(identity_center_template):
+def test_existing_names_are_resolved_at_deploy_time(identity_center_template):
+    """Only a group listed in identity_store.existing_groups is looked up; declared ones are referenced."""
     lookups = resources(identity_center_template, "Custom::IdentityStorePrincipalLookup")
     calls = {logical_id: json.loads(r["Properties"]["Create"]) for logical_id, r in lookups.items()}
-    assert sorted(c["parameters"]["AlternateIdentifier"]["UniqueAttribute"]["AttributeValue"] for c in calls.values()) == [
-        "AWS Administrators",
-        "Developers",
-    ]
-    admin_id, admin_call = next((k, c) for k, c in calls.items() if "Administrators" in json.dumps(c))
-    assert admin_call == {
+    ((lookup_id, call),) = calls.items()
+    assert call == {
         "service": "IdentityStore",
         "action": "getGroupId",
         "parameters": {
             "IdentityStoreId": "d-0123456789",
-            "AlternateIdentifier": {"UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "AWS Administrators"}},
+            "AlternateIdentifier": {"UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "Support Engineers"}},
         },
         "outputPaths": ["GroupId"],
         "physicalResourceId": {"responsePath": "GroupId"},
     }
-    assert json.loads(lookups[admin_id]["Properties"]["Update"]) == admin_call
+    assert json.loads(lookups[lookup_id]["Properties"]["Update"]) == call
     assignments = [r["Properties"] for r in resources(identity_center_template, "AWS::SSO::Assignment").values()]
-    admin = next(a for a in assignments if "Admin" in a["PermissionSetArn"]["Fn::GetAtt"][0])
-    assert admin == {
+    support = next(a for a in assignments if "Support" in a["PermissionSetArn"]["Fn::GetAtt"][0])
+    assert support == {
         "InstanceArn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
-        "PermissionSetArn": {"Fn::GetAtt": [admin["PermissionSetArn"]["Fn::GetAtt"][0], "PermissionSetArn"]},
-        "PrincipalId": {"Fn::GetAtt": [admin_id, "GroupId"]},
+        "PermissionSetArn": {"Fn::GetAtt": [support["PermissionSetArn"]["Fn::GetAtt"][0], "PermissionSetArn"]},
+        "PrincipalId": {"Fn::GetAtt": [lookup_id, "GroupId"]},
         "PrincipalType": "GROUP",
         "TargetId": "111122223333",
         "TargetType": "AWS_ACCOUNT",

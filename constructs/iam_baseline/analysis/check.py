@@ -14,6 +14,8 @@ Runs, offline and without aws_cdk:
    every finding must be acknowledged in the registry with a reason;
 5. every derived invariant (:mod:`.checks.invariants.catalog`) on every account scope of the
    assembly (:mod:`.model.accounts`): proven passes, a counterexample or "not proven" fails.
+6. IAM Identity Center (:mod:`.checks.identity_center`): every assignment's principal exists,
+   and a person reaches an admin permission set only when listed in ``admin_principals``.
 
 Prints one line per failed check with its explanation, then ``N checks, F failed`` and the
 checks per second; writes ``access-report.md`` and ``access-report.html`` into the assembly
@@ -35,6 +37,8 @@ from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
 from .engine.conditions import PolicyError
 from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .checks.identity_center import admin_permission_sets, identity_center_results
+from .model.identity_center import IdentityCenterModel, Reach, load_identity_center
 from .checks.invariants.catalog import run_invariants
 from .model.accounts import AccountScope, load_scopes
 from .model.intrinsics import TemplateError
@@ -48,13 +52,18 @@ from .model.templates import AccountModel, UnknownPolicy, load_account
 
 @dataclass(frozen=True)
 class CheckRun:
-    """Everything one run produced: the model, the results and the admin-equivalent principals."""
+    """Everything one run produced: the model, the results and the admin-equivalent principals.
+
+    ``people``: every (person, account, permission set, group) of IAM Identity Center, with
+    whether the permission set is admin-equivalent (``None``: not judged).
+    """
 
     model: AccountModel
     results: list[CheckResult]
     admin_equivalent: list[str]
     seconds: float
     invariant_timings: list = field(default_factory=list)
+    people: list[tuple[Reach, bool | None]] = field(default_factory=list)
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -76,8 +85,14 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
     return results
 
 
-def run_checks(model: AccountModel, config: BaselineConfig, scopes: list[AccountScope] | None = None) -> CheckRun:
-    """Run the matrix, the escalation search and the admin-equivalence checks."""
+def run_checks(
+    model: AccountModel,
+    config: BaselineConfig,
+    scopes: list[AccountScope] | None = None,
+    center: IdentityCenterModel | None = None,
+) -> CheckRun:
+    """Run the matrix, the escalation search, the admin-equivalence checks, the derived
+    invariants of ``scopes`` and, with ``center``, the Identity Center checks."""
     start = time.perf_counter()
     matrix = config.access_matrix or AccessMatrixConfig()
     results = check_matrix(model, config, matrix)
@@ -109,7 +124,12 @@ def run_checks(model: AccountModel, config: BaselineConfig, scopes: list[Account
     if scopes:
         invariant_results, timings = run_invariants(scopes, config)
         results += invariant_results
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings)
+    people = []
+    if center is not None:
+        results += identity_center_results(model, center, matrix.admin_principals)
+        verdicts = admin_permission_sets(model, center)
+        people = [(reach, verdicts.get(reach.permission_set)) for reach in center.reach()]
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         model = load_account(args.out, account=config.account_id)
         scopes = load_scopes(args.out, config)
+        center = load_identity_center(args.out)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -130,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         for ref, rows in sorted(missing.items()):
             print(f"  {ref} (rows: {', '.join(rows)})", file=sys.stderr)
         return 2
-    run = run_checks(model, config, scopes)
+    run = run_checks(model, config, scopes, center)
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")

@@ -313,6 +313,50 @@ REGISTRY += (
 )
 
 
+#: Identity Center directory: the function behind ``Custom::IdentityStoreUser``
+#: (``iam_baseline.federation.identity_store``), shipped inline like the password policy handler.
+_USER_FUNCTION = "IdentityStore/UserHandler/Function/Resource"
+_USER_POLICY = "IdentityStore/UserHandler/FunctionPolicy/Resource"
+
+REGISTRY += (
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::user/*]",
+        _USER_POLICY,
+        "A user's ARN holds only its id, which CreateUser returns, so it cannot be named in advance; every "
+        "granted action (Create/Describe/Update/DeleteUser, nothing on groups or memberships) is authorized "
+        "on the identity store too, which is named exactly, so only users of this one store are reachable.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
+        "/iam-baseline/identity-store-users:log-stream:*]",
+        _USER_POLICY,
+        "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
+        "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaConcurrency",
+        _USER_FUNCTION,
+        "CloudFormation invokes this function once per user and stack operation; nobody else can invoke it, "
+        "so a concurrency limit would guard against nothing.",
+    ),
+    *_each(
+        _PACKS_LAMBDA,
+        "LambdaDLQ",
+        _USER_FUNCTION,
+        "CloudFormation invokes the function synchronously and receives every failure as the user resource's "
+        "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
+    ),
+    *_each(
+        ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
+        "LambdaInsideVPC",
+        _USER_FUNCTION,
+        "The function only calls the Identity Store API's public endpoint and touches no data in any network; "
+        "a VPC would add NAT or endpoints without narrowing what it can reach or do.",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class PolicyLintAcknowledgment:
     """One accepted parliament finding: ``issue`` (e.g. ``RESOURCE_STAR``) in the policies whose

@@ -22,9 +22,14 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this modu
 
 #: ``kind:name`` with kind user, group (a member of the group), role, persona (the persona's
 #: role), federated (an identity provider ARN suffix) or service; the name may use ``*``
-#: and ``?`` to expand over every matching principal of the assembly.
+#: and ``?`` to expand over every matching principal of the assembly. In ``admin_principals``
+#: also ``identity_center_user:USER NAME`` and ``identity_center_group:GROUP NAME`` (names
+#: may hold spaces): IAM Identity Center people allowed to reach admin permission sets.
 PrincipalRef = Annotated[
-    str, StringConstraints(pattern=r"^(user|group|role|persona|permission_set|federated|service):[\x21-\x7e]+$")
+    str,
+    StringConstraints(
+        pattern=r"^(?:(user|group|role|persona|permission_set|federated|service):[\x21-\x7e]+|identity_center_(?:user|group):[^\x00-\x20](?:.*[^\x00-\x20])?)$"
+    ),
 ]
 
 #: An IAM action ``service:Action`` (no wildcard: a request names one action).
@@ -133,6 +138,10 @@ def declared_principals(config: "BaselineConfig") -> dict[str, set[str]]:
     center = config.federation.identity_center if config.federation else None
     if center is not None:
         names["permission_set"] = {p.name for p in center.permission_sets}
+    store = center.identity_store if center is not None else None
+    if store is not None:  # without it the people live outside the config: nothing to check against
+        names["identity_center_user"] = {u.user_name for u in store.users} | set(store.existing_users)
+        names["identity_center_group"] = {g.name for g in store.groups} | set(store.existing_groups)
     return names
 
 

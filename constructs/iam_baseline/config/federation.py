@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from ..federation.policy_size import (
     PERMISSION_SET_INLINE_POLICY_MAX_CHARS,
@@ -25,6 +25,7 @@ from ..federation.policy_size import (
 from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from ..federation.subject_claims import SubjectFormat, breadth_problem
 from .files import ConfigFileError, FileKind, read_referenced
+from .identity_store import IdentitySource, IdentityStoreConfig
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
 from .policy_document import catalog_problem, check_condition_block, check_identity_policy
 from .types import (
@@ -553,6 +554,25 @@ class IdentityCenterConfig(StrictModel):
     stack_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$")] = "IamBaselineIdentityCenter"
     permission_sets: tuple[PermissionSetConfig, ...] = Field(description="Permission sets (at least one).")
     assignments: tuple[AssignmentConfig, ...] = ()
+    identity_source: IdentitySource = Field(
+        IdentitySource.IDENTITY_CENTER_DIRECTORY,
+        description="identity_center_directory (default) or external (an IdP provisions users and groups through SCIM).",
+    )
+    identity_store: IdentityStoreConfig | None = Field(
+        None, description="Users, groups and memberships the baseline creates (identity_center_directory only)."
+    )
+
+    @field_validator("identity_store")
+    @classmethod
+    def _one_writer(cls, store: IdentityStoreConfig | None, info: ValidationInfo) -> IdentityStoreConfig | None:
+        if store is not None and info.data.get("identity_source") == IdentitySource.EXTERNAL:
+            raise ValueError(
+                "the identity source is external: the external IdP provisions users and groups (SCIM) and would "
+                "overwrite what the baseline writes, and the baseline would undo its changes (two writers of one "
+                "directory). Manage people and groups in the IdP and remove identity_store; assignments may still "
+                "name them (looked up at deploy time)"
+            )
+        return store
 
     @model_validator(mode="after")
     def _references(self) -> "IdentityCenterConfig":
@@ -574,7 +594,33 @@ class IdentityCenterConfig(StrictModel):
         for i, assignment in enumerate(self.assignments):
             if assignment.permission_set not in names:
                 raise ItemError(("assignments", i, "permission_set"), f"assignments[{i}]: unknown permission set {assignment.permission_set!r}; declared: {names}")
+            principal_problem(("assignments", i), assignment, self.identity_store)
         return self
+
+
+def principal_problem(where: tuple[str | int, ...], assignment: PrincipalAssignmentConfig, store: IdentityStoreConfig | None) -> None:
+    """Refuse an assignment naming a principal that ``identity_store`` neither declares nor lists as existing.
+
+    Without an ``identity_store`` section every name is looked up at deploy time (the
+    principals live outside the baseline, e.g. provisioned by an external IdP).
+
+    Raises:
+        ItemError: at ``where`` + ``principal_name``: the name is unknown; the message names
+            the declared and existing principals.
+    """
+    name = assignment.principal_name
+    if store is None or name is None or store.has(assignment.principal_type, name):
+        return
+    kind, declared, existing = (
+        ("group", [g.name for g in store.groups], store.existing_groups)
+        if assignment.principal_type == "GROUP"
+        else ("user", [u.user_name for u in store.users], store.existing_users)
+    )
+    raise ItemError(
+        (*where, "principal_name"),
+        f"unknown {kind} {name!r}: declare it in identity_store.{kind}s {sorted(declared)} or, if it "
+        f"exists outside the baseline, list it in identity_store.existing_{kind}s {sorted(existing)}",
+    )
 
 
 class FederationConfig(StrictModel):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from .federation import PrincipalAssignmentConfig
+from .federation import PrincipalAssignmentConfig, principal_problem
 from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
 from .types import ItemError, TagKey, TagValue, ascii_name, printable_text, unique
 
@@ -311,6 +311,7 @@ def organization_rules(config: "BaselineConfig") -> None:
         for where, ou, assignment in ou_assignments:
             if assignment.permission_set not in known:
                 raise ItemError(where + ("permission_set",), f"OU {ou.path}: unknown permission set {assignment.permission_set!r}; declared: {known}")
+            principal_problem(where, assignment, center.identity_store)
         if center.account_id != organization.management_account_id:
             in_management = [i for i, a in enumerate(center.assignments) if organization.management_account_id in a.account_ids]
             if in_management:

@@ -261,5 +261,6 @@ _PATTERN_HINTS = {
     "relay_state": "a console URL: 1-240 of A-Z, a-z, 0-9 and &$@#\\/%?=~-_'\"|!:,.;*+[]() {}",
     "path": "OU names from the root separated by '/', each 1-128 printable ASCII characters, not blank",
     "principal": "kind:name with kind user, group, role, persona, permission_set, federated or service",
-    "admin_principals": "kind:name with kind user, group, role, persona, permission_set, federated or service",
+    "admin_principals": "kind:name with kind user, group, role, persona, permission_set, federated or service, "
+    "or identity_center_user:NAME / identity_center_group:NAME",
 }

@@ -28,14 +28,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Aws, CustomResource, Duration
+from aws_cdk import CustomResource
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ..config.models import PasswordPolicyConfig
+from ..inline_handler import inline_handler
 
 #: Fixed physical id of the custom resource (one password policy per account).
 PHYSICAL_RESOURCE_ID = "AccountPasswordPolicy"
@@ -135,36 +135,16 @@ class AccountPasswordPolicy(Construct):
         )
 
     def _inline_handler(self) -> lambda_.Function:
-        log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{INLINE_HANDLER_LOG_GROUP}"
-        permissions = iam.ManagedPolicy(
-            self,
-            "HandlerPolicy",
-            description="The account password policy handler: set and delete the password policy, write its logs.",
-            statements=[
-                _password_policy_statement(),
-                iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[log_group_arn]),
-                iam.PolicyStatement(
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{log_group_arn}:log-stream:*"]
-                ),
-            ],
-        )
-        role = iam.Role(
-            self,
-            "HandlerRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Runs the account password policy handler.",
-            managed_policies=[permissions],
-        )
-        return lambda_.Function(
+        return inline_handler(
             self,
             "Handler",
-            runtime=lambda_.Runtime.PYTHON_3_14,
-            handler="index.handler",
-            code=lambda_.Code.from_inline(INLINE_HANDLER_SOURCE),
-            role=role,
-            timeout=Duration.seconds(10),
+            source=INLINE_HANDLER_SOURCE,
+            statements=[_password_policy_statement()],
+            log_group_name=INLINE_HANDLER_LOG_GROUP,
+            timeout_seconds=10,
             description="Sets the IAM account password policy (CloudFormation custom resource).",
-            log_group=logs.LogGroup.from_log_group_name(self, "HandlerLogGroup", INLINE_HANDLER_LOG_GROUP),
+            role_description="Runs the account password policy handler.",
+            policy_description="The account password policy handler: set and delete the password policy, write its logs.",
         )
 
 

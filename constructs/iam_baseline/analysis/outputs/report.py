@@ -117,6 +117,13 @@ def markdown(run: CheckRun) -> str:
         "## Admin-equivalent principals",
         "",
         *(f"- {ref}" for ref in run.admin_equivalent or ["none"]),
+        # People reach admin through permission sets (IAM Identity Center).
+        *(
+            f"- identity_center_user:{reach.person} ({reach.permission_set} in {reach.account}"
+            f"{' through ' + reach.via.name if reach.via else ''})"
+            for reach, admin in run.people
+            if admin
+        ),
         "",
         "## Roles outside the assembly",
         "",
@@ -128,6 +135,7 @@ def markdown(run: CheckRun) -> str:
     ]
     if failed:
         lines += ["## Failed checks", "", *(f"- **{r.check}**: {r.message}" for r in failed), ""]
+    lines += _people_section(run)
     lines += ["## Principals", ""]
     for principal in sorted(model.principals.values(), key=lambda p: (p.kind, p.name)):
         lines += _principal_section(model, principal, principal.ref in run.admin_equivalent)
@@ -139,6 +147,23 @@ def markdown(run: CheckRun) -> str:
         decision = result.decision.outcome.value if result.decision else ""
         lines.append(f"| {result.check} | {result.subject} | {result.summary} | {status} {decision} |")
     return "\n".join(lines) + "\n"
+
+
+def _people_section(run: CheckRun) -> list[str]:
+    """Which person (IAM Identity Center user) can reach which account as what, and through which group."""
+    if not run.people:
+        return []
+    lines = [
+        "## People (IAM Identity Center)",
+        "",
+        "| person | account | permission set | through | admin-equivalent |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    verdict = {True: "**yes**", False: "no", None: "not judged"}
+    for reach, admin in run.people:
+        through = reach.via.name if reach.via else "direct assignment"
+        lines.append(f"| {reach.person} | {reach.account} | {reach.permission_set} | {through} | {verdict[admin]} |")
+    return [*lines, ""]
 
 
 def _edges(model: AccountModel) -> list[tuple[str, str, str]]:

@@ -11,7 +11,8 @@ Proof: an explicit Deny of every action outside the list, on every resource, und
 ``BoolIfExists aws:MultiFactorAuthPresent false`` (true when the key is absent or false:
 "...IfExists condition operators"), in a policy the user always holds (its own or a group's).
 Counterexample search otherwise: every action the user's Allow statements name (wildcards
-instantiated), on the resources they name, with MFA absent and false.
+instantiated), on the resources they name, with MFA absent and false; what that leaves open
+is asked of the symbolic engine (:mod:`.solver`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from ...engine.evaluator import Policy, Request, evaluate
 from ...engine.patterns import action_matches
 from ...model.accounts import AccountScope
 from ...model.subjects import Subject, subject_for
-from .base import Counterexample, Finding, Invariant, NotProven, Proven
+from ...engine.space import ABSENT, ActionSpace, RequestSpace, equals
+from .base import Counterexample, Finding, Invariant, Proven
+from .solver import ask
 
 SELF_SERVICE = (
     "iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:GetMFADevice", "iam:ListMFADevices",
@@ -95,8 +98,15 @@ def check_subject(scope: AccountScope, config: BaselineConfig, subject: Subject)
                 decision = evaluate(request, identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
                 if decision.allowed:
                     return Finding(subject.label, Counterexample(request, decision, "allowed without MFA"))
-    return Finding(subject.label, NotProven("no Deny of every non-self-service action under BoolIfExists "
-                                            "aws:MultiFactorAuthPresent false, and no counterexample found"))
+    # Neither shape nor search settled it: ask the symbolic engine over every catalog action
+    # outside the list, any resource, MFA absent or false.
+    space = RequestSpace(
+        principals=(subject.principal,),
+        actions=ActionSpace(exclude=allowed),
+        context={"aws:MultiFactorAuthPresent": equals("false", absent_ok=True), "aws:MultiFactorAuthAge": ABSENT},
+    )
+    return Finding(subject.label, ask(space, identity=subject.identity, boundary=subject.boundary, scps=scope.scps,
+                                      note="allowed without MFA"))
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

@@ -140,3 +140,23 @@ def principal_keys(caller: Caller) -> dict[str, str]:
     if p.kind == "federated":
         return {"aws:FederatedProvider": p.arn}
     return {}
+
+
+class TooManyClasses(Exception):
+    """The condition classes of one caller exceed :data:`MAX_COMBINATIONS` (reported as not proven)."""
+
+
+def caller_contexts(caller: Caller, classes: Mapping[str, list[str | None]]) -> Iterator[dict[str, str]]:
+    """Every request context of ``caller``: the keys AWS sets for it, plus each class combination
+    of the other keys (MFA keys only for users and role sessions, which alone carry them).
+
+    Raises:
+        TooManyClasses: more than :data:`MAX_COMBINATIONS` combinations.
+    """
+    fixed = principal_keys(caller)
+    taken = {k.lower() for k in fixed}
+    free = {k: v for k, v in classes.items() if k not in taken and (caller.is_aws or not k.startswith("aws:multifactor"))}
+    if combination_count(free) > MAX_COMBINATIONS:
+        raise TooManyClasses(f"{combination_count(free)} condition classes exceed {MAX_COMBINATIONS}")
+    for context in contexts(free):
+        yield {**fixed, **context}

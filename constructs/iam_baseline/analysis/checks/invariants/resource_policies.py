@@ -21,18 +21,7 @@ from ...engine.evaluator import Request, RequestPrincipal, evaluate
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
 from .declared import declared_accounts
-from .requests import (
-    ALLOW_ALL,
-    FOREIGN_ACCOUNT,
-    MAX_COMBINATIONS,
-    Caller,
-    aws_callers,
-    combination_count,
-    contexts,
-    key_classes,
-    principal_keys,
-    unsupported,
-)
+from .requests import ALLOW_ALL, FOREIGN_ACCOUNT, Caller, TooManyClasses, aws_callers, caller_contexts, key_classes, unsupported
 
 
 def _actions(policy) -> list[str]:
@@ -50,6 +39,30 @@ def _targets(resource, action: str) -> list[str]:
     if resource.kind == "S3 bucket policy":
         return [resource.arn, f"{resource.arn}/probe-object"]
     return [resource.arn]
+
+
+def _search(scope: AccountScope, declared, resource, callers: list[Caller], classes) -> tuple[Counterexample | None, int]:
+    """The first request allowed to a caller outside the declared accounts, and how many were evaluated."""
+    model = scope.model
+    evaluations = 0
+    for caller in callers:
+        # Cross-account and service requests need the resource-based policy itself to allow
+        # ("Cross-account policy evaluation logic"); the evaluator is single-account otherwise.
+        required = resource.required or caller.principal.account != model.account
+        for context in caller_contexts(caller, classes):
+            for action in _actions(resource.policy):
+                for target in _targets(resource, action):
+                    request = Request(caller.principal, action, target, context)
+                    evaluations += 1
+                    decision = evaluate(request, identity=caller.identity or (ALLOW_ALL,), resource_policy=resource.policy,
+                                        resource_policy_required=required, scps=scope.scps)
+                    if not decision.allowed:
+                        continue
+                    p = caller.principal
+                    ok = context.get("aws:sourceaccount") in declared if p.kind == "service" else p.account in declared
+                    if not ok:
+                        return Counterexample(request, decision, "granted outside the declared accounts"), evaluations
+    return None, evaluations
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
@@ -71,40 +84,10 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         services = sorted({i for s in policy.statements for i in (s.principals or {}).get("Service", ())} - {"*"})
         callers += [Caller(RequestPrincipal(s, "", "service"), ()) for s in [*services, "probe.amazonaws.com"]]
         classes = key_classes(policy, {"aws:SourceAccount": (model.account, FOREIGN_ACCOUNT)})
-        verdict = None
-        evaluations = 0
-        for caller in callers:
-            fixed = principal_keys(caller)
-            free = {k: v for k, v in classes.items() if k not in {f.lower() for f in fixed}}
-            if combination_count(free) > MAX_COMBINATIONS:
-                verdict = NotProven(f"{combination_count(free)} condition classes exceed {MAX_COMBINATIONS}")
-                break
-            # Cross-account and service requests need the resource-based policy itself to allow
-            # ("Cross-account policy evaluation logic"); the evaluator is single-account otherwise.
-            required = resource.required or caller.principal.account != model.account
-            for context in contexts(free):
-                for action in _actions(policy):
-                  for target in _targets(resource, action):
-                    request = Request(caller.principal, action, target, {**fixed, **context})
-                    evaluations += 1
-                    decision = evaluate(request, identity=caller.identity or (ALLOW_ALL,), resource_policy=policy,
-                                        resource_policy_required=required, scps=scope.scps)
-                    if not decision.allowed:
-                        continue
-                    p = caller.principal
-                    if p.kind == "service":
-                        ok = context.get("aws:sourceaccount") in declared
-                    else:
-                        ok = p.account in declared
-                    if not ok:
-                        verdict = Counterexample(request, decision, "granted outside the declared accounts")
-                        break
-                  if verdict:
-                      break
-                if verdict:
-                    break
-            if verdict:
-                break
+        try:
+            verdict, evaluations = _search(scope, declared, resource, callers, classes)
+        except TooManyClasses as error:
+            verdict, evaluations = NotProven(str(error)), 0
         findings.append(Finding(label, verdict or Proven(f"{evaluations} request classes evaluated, none undeclared")))
     return findings
 
