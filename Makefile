@@ -1,41 +1,94 @@
-# cdk-iam-baseline. `make synth` and `make test` install everything they need on first use:
-# a .venv from the pinned requirements*.txt, and Node.js 22 plus the CDK CLI from
-# package.json / package-lock.json (npm), so only Python 3.11+, npm and make are required.
+# cdk-iam-baseline. Every target installs what it needs on first use, and only that:
+#   make synth   the runtime (requirements.lock) and Node.js 22 plus the CDK CLI (package-lock.json)
+#   make check   adds the analysis tools (requirements-check.lock: parliament, z3-solver, moto's data)
+#   make test    adds the test tooling (requirements-dev.lock: pytest, cfn-lint, moto's server, ...)
+# The .venv is made by `python3 -m venv`; uv (pinned with hashes in requirements-uv.lock) installs
+# the hash-checked lock files into it: a cold install measured ~5x faster than pip (README,
+# "Install"). So only Python 3.11+, npm and make are required, and a network reaching PyPI and npm.
+# Each marker below depends on its lock file(s): a changed lock reinstalls on the next run.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
 CONFIG ?= config/baseline.yaml
 OUT ?= cdk.out
 
 # The pinned Node.js (node_modules/.bin/node) must win over any system node: jsii runs on it.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python must cache the bytecode of what it imports: CDK's Python bindings are large source
+# files (aws_cdk.aws_ec2 alone is 7.7 MB) and recompiling them cost every synth ~3 s of CPU
+# where PYTHONDONTWRITEBYTECODE is set. The caches land in .venv and __pycache__/ (ignored).
+unexport PYTHONDONTWRITEBYTECODE
+# uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
+UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
+.PHONY: install install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
 
-install: $(VENV)/.installed node_modules/.installed
+install: install-test
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constructs/pyproject.toml
+# Each level installs on top of the one below it; `uv pip install` only adds (a package
+# dropped from a lock stays in an existing .venv, harmless; `make clean` for a fresh one).
+# The Python and the Node.js installs are independent: a sub-make runs them side by side.
+install-synth:
+	@$(MAKE) --no-print-directory --silent -j2 $(VENV)/.synth node_modules/.installed
+install-check:
+	@$(MAKE) --no-print-directory --silent -j2 $(VENV)/.check node_modules/.installed
+install-test:
+	@$(MAKE) --no-print-directory --silent -j2 $(VENV)/.test node_modules/.installed
+
+$(VENV)/.uv: requirements-uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=...)")'
+	@echo "== creating $(VENV) and installing uv (requirements-uv.lock)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements-uv.lock
 	@touch $@
 
+$(VENV)/.synth: $(VENV)/.uv requirements.lock constructs/pyproject.toml
+	@echo "== installing the runtime (requirements.lock) and the construct library (constructs/)"
+	$(UV_INSTALL) -r requirements.lock
+	$(UV) pip install --no-deps --python $(PY) -e ./constructs
+	@touch $@
+
+$(VENV)/.check: $(VENV)/.synth requirements-check.lock
+	@echo "== installing the analysis tools (requirements-check.lock)"
+	$(UV_INSTALL) -r requirements-check.lock
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.check requirements-dev.lock
+	@echo "== installing the test tooling (requirements-dev.lock)"
+	$(UV_INSTALL) -r requirements-dev.lock
+	@touch $@
+
+## Regenerate the lock files (pinned versions and their hashes) from requirements*.txt; run it
+## after any change there, and commit both (tests/test_locks.py checks that they agree).
+lock: $(VENV)/.uv
+	for name in requirements requirements-check requirements-dev; do \
+	  $(UV) pip compile $$name.txt --quiet --generate-hashes --universal --python-version 3.11 \
+	    --no-emit-package cdk-iam-baseline --custom-compile-command "make lock" -o $$name.lock || exit 1; \
+	done
+	$(UV) pip compile requirements-uv.txt --quiet --generate-hashes --universal --python-version 3.11 \
+	  --custom-compile-command "make lock" -o requirements-uv.lock
+
 node_modules/.installed: package.json package-lock.json
+	@echo "== installing Node.js 22 and the CDK CLI (package-lock.json)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "pinned Node.js >= 22 missing from node_modules/.bin" >&2; exit 1; }
 	@touch $@
 
 ## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
-synth: install
-	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
+synth: install-synth
+	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
+	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
+	@# display its template.": filtered out; the exit status stays cdk's (pipefail).
+	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
+	  | { grep -v '^Supply a stack id (' || true; }
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
-check: install
+check: install-check
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
 ## `make check` with every invariant on the default baseline and on the organization example:
@@ -46,7 +99,7 @@ bench-check: install
 	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
 
 ## Run the whole test suite.
-test: install
+test: install-test
 	$(PY) -m pytest
 
 ## Third-party scanners on the default and organization templates (StackSet members
@@ -81,22 +134,26 @@ fuzz: install
 bench-scale: install
 	$(PY) scripts/bench_scale.py
 
+## Rewrite the construct reference of constructs/README.md from the library's docstrings.
+construct-docs: install-synth
+	$(PY) scripts/construct_docs.py
+
 ## Regenerate config/baseline.schema.json from the pydantic models.
-schema: install
+schema: install-synth
 	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
 
 ## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
-break-glass-lock: install
+break-glass-lock: install-synth
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-break-glass-lock
 
 ## Record the Identity Center users of $(CONFIG) in its lock (a deliberate user rename).
-identity-store-lock: install
+identity-store-lock: install-synth
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-identity-store-lock
 
-diff: install
+diff: install-synth
 	cdk diff -c config=$(CONFIG)
 
-deploy: install
+deploy: install-synth
 	cdk deploy --all -c config=$(CONFIG)
 
 clean:

@@ -32,7 +32,12 @@ def config_path() -> str:
 
 
 def build_app(
-    config: BaselineConfig, outdir: str | None = None, context: dict | None = None, *, acknowledge: bool = True
+    config: BaselineConfig,
+    outdir: str | None = None,
+    context: dict | None = None,
+    *,
+    acknowledge: bool = True,
+    nag: bool = True,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -41,6 +46,8 @@ def build_app(
     where the CLI hands them over in ``CDK_CONTEXT_JSON`` (which takes precedence).
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
+    ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
+    template writing alone with it).
     """
     from aws_cdk import App, Stack
 
@@ -73,6 +80,8 @@ def build_app(
     for stack in app.node.children:
         if isinstance(stack, Stack):
             check_trust_policy_sizes(stack, max_chars=config.trust_policy_max_chars)
+    if not nag:
+        return app
     register_nag_packs(app)
     if acknowledge:
         apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)

@@ -16,14 +16,28 @@ from constructs import Construct, IConstruct
 from .registry import REGISTRY, Acknowledgment
 
 
-def _walk(scope: IConstruct, stack_path: str = ""):
-    """Yield (construct, path of its stack) for ``scope`` and everything below it."""
-    path = scope.node.path
-    if isinstance(scope, Stack):
-        stack_path = path
-    yield scope, path, stack_path
-    for child in scope.node.children:
-        yield from _walk(child, stack_path)
+def _relative_paths(scope: IConstruct):
+    """Yield (construct, its path relative to its stack) for ``scope`` and everything below.
+
+    One ``find_all`` and one path read per construct: every access to a construct's node is
+    a round trip to jsii's Node.js process, and this walk was most of the construct phase's
+    round trips (``make bench``). A construct outside any stack is relative to the app.
+    """
+    constructs = scope.node.find_all()  # pre-order: a stack comes before its constructs
+    stack_paths: list[str] = []
+    for construct in constructs:
+        path = construct.node.path
+        # The deepest enclosing stack (a StackSet template's stack sits in a Stage of a stack);
+        # a stack itself, like anything outside a stack, is relative to the app.
+        stack_path = "" if isinstance(construct, Stack) else max(
+            (p for p in stack_paths if path.startswith(p + "/")), key=len, default=""
+        )
+        if isinstance(construct, Stack):
+            stack_paths.append(path)
+        if stack_path:
+            yield construct, path[len(stack_path) + 1 :]
+        else:
+            yield construct, path.split("/", 1)[1] if "/" in path else path
 
 
 def apply_acknowledgments(
@@ -41,11 +55,7 @@ def apply_acknowledgments(
     are replaced by the given IAM paths. Returns the number of acknowledgments made.
     """
     made = 0
-    for construct, path, stack_path in _walk(scope):
-        if stack_path and path.startswith(stack_path + "/"):
-            relative = path[len(stack_path) + 1 :]
-        else:
-            relative = path.split("/", 1)[1] if "/" in path else path
+    for construct, relative in _relative_paths(scope):
         for entry in registry:
             if fnmatchcase(relative, entry.path):
                 rule = entry.rule.format(iam_path=iam_path, workload_role_path=workload_role_path)

@@ -101,6 +101,14 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "The function only calls the IAM API's public endpoint and touches no data in any network; a VPC "
         "would add NAT or endpoints without narrowing what it can reach or do.",
     ),
+    *_each(
+        _NO_INLINE,
+        "CloudWatchLogGroupEncrypted",
+        f"{_CR_FUNCTION}/LogGroup/Resource",
+        "The log group (a stack resource since the @aws-cdk/aws-lambda:useCdkManagedLogGroup flag) holds "
+        "only the custom resource function's own start/end lines and API errors, no secret; CloudWatch "
+        "Logs encrypts it at rest with its own keys, and a customer managed key would protect nothing more.",
+    ),
     # --- Persona roles: AWS managed job-function policies --------------------------------
     Acknowledgment(
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",

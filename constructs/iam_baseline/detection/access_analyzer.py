@@ -53,6 +53,10 @@ def archive_rules(rules: tuple[ArchiveRuleConfig, ...]) -> list[accessanalyzer.C
 class AccessAnalyzers(Construct):
     """The enabled analyzers of :class:`AccessAnalyzerConfig` as ``AWS::AccessAnalyzer::Analyzer``.
 
+    Args:
+        config: which analyzers (external access, unused access), their scope (account or
+            organization) and names, validated by :class:`AccessAnalyzerConfig`.
+
     Attributes:
         external_access: the external-access analyzer, or ``None`` when disabled.
         unused_access: the unused-access analyzer, or ``None`` when disabled.

@@ -121,6 +121,11 @@ class IdentityStorePrincipalLookup(Construct):
     does not exist fails the deployment with Identity Store's ``ResourceNotFoundException``.
     Its function may call only that action, on this identity store and its groups or users.
 
+    Args:
+        identity_store_id: the instance's identity store (``d-`` and 10 hex digits, or a UUID).
+        principal_type: ``GROUP`` (looked up by display name) or ``USER`` (by user name).
+        name: the group's display name or the user's user name, as in the identity store.
+
     Attributes:
         principal_id: the resolved id (a token: ``Fn::GetAtt`` of the response field).
     """

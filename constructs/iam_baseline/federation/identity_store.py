@@ -82,6 +82,9 @@ class IdentityStoreUserFunction(Construct):
     *and* on the user, so the store's ARN confines ``user/*`` to this store), plus log writes
     to :data:`USER_HANDLER_LOG_GROUP`. No group, membership or other action.
 
+    Args:
+        identity_store_id: the identity store the function may change users in.
+
     Attributes:
         function: the Lambda function (its ARN is the service token).
     """
@@ -176,6 +179,11 @@ class IdentityStoreGroup(Construct):
 
 class IdentityStoreDirectory(Construct):
     """Every declared user and group of ``identity_store``, with their memberships.
+
+    Args:
+        identity_store_id: the instance's identity store.
+        identity_store: the users, groups and memberships to create, validated by
+            :class:`IdentityStoreConfig`.
 
     Attributes:
         users: user name -> :class:`IdentityStoreUser`.

@@ -78,6 +78,10 @@ class OidcIdentityProvider(Construct):
     Creates one ``AWS::IAM::OIDCProvider`` with the preset's (or configured) URL, client
     ids and thumbprints, unless ``provider.existing_provider_arn`` is set.
 
+    Args:
+        provider: issuer URL, client ids, thumbprints or an existing provider's ARN,
+            validated by :class:`OidcProviderConfig` (presets for GitHub Actions and GitLab).
+
     Attributes:
         arn: the provider ARN, built from the issuer (IAM names an OIDC provider after its
             URL), so trust policies can be measured before deployment; or the existing ARN.

@@ -98,6 +98,10 @@ class SamlIdentityProvider(Construct):
     The metadata was checked when ``provider`` was validated (see
     :mod:`.saml_metadata`); the file's text becomes the provider's metadata document.
 
+    Args:
+        provider: name (1-128 characters) and metadata file, validated by
+            :class:`SamlProviderConfig` (signing certificate, no DTDs or entities).
+
     Attributes:
         provider: the ``iam.SamlProvider``.
         arn: its ARN, built from the name (so trust policies can be measured before deployment).

@@ -1,6 +1,6 @@
 """Documents of AWS managed policies, from the pinned copy that moto ships.
 
-moto (pinned in ``requirements-dev.txt``) bundles the default version of every AWS managed
+moto (pinned in ``requirements-check.txt``) bundles the default version of every AWS managed
 policy as one JSON string in ``moto/iam/aws_managed_policies.py``, refreshed from AWS by its
 maintainers. This module reads that file as *data*: it never imports moto (which would load
 boto3 and cost most of the 2-second budget of ``make check``).
