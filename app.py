@@ -51,10 +51,11 @@ def build_app(
     ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
     template writing alone with it).
     """
-    from aws_cdk import App
+    from aws_cdk import App, Stack
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
     from iam_baseline.config.provenance import record
+    from iam_baseline.federation.policy_size import check_trust_policy_sizes
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
     from stacks.identity_center import IdentityCenterStack
@@ -77,6 +78,10 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
+    # IAM refuses an oversized trust policy only at deployment, after other resources exist.
+    for stack in app.node.children:
+        if isinstance(stack, Stack):
+            check_trust_policy_sizes(stack, max_chars=config.trust_policy_max_chars)
     if not nag:
         return app
     register_nag_packs(app)
