@@ -10,7 +10,6 @@ from typing import get_args
 
 from aws_cdk import BootstraplessSynthesizer, RemovalPolicy
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
@@ -37,6 +36,7 @@ from iam_baseline.identity.protection import (
     ProtectedResources,
 )
 from iam_baseline.identity.users import initial_password_length
+from iam_baseline.keys import baseline_key
 from iam_baseline.naming import construct_id
 from stacks.base import BaselineStack
 from stacks.detection import add_detection
@@ -114,6 +114,7 @@ class AccountBaselineStack(BaselineStack):
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
+            service_linked_roles=config.developer_service_linked_roles,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -124,6 +125,7 @@ class AccountBaselineStack(BaselineStack):
             assumable_cdk_qualifiers=config.developer_cdk_qualifiers,
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
+            service_linked_roles=config.developer_service_linked_roles,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
             protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )
@@ -188,12 +190,8 @@ class AccountBaselineStack(BaselineStack):
 
         password_key = None
         if config.users or (config.break_glass is not None and config.break_glass.mode == "users"):
-            password_key = kms.Key(
-                self,
-                "InitialPasswordKey",
-                description="Encrypts the initial console passwords of the baseline's IAM users.",
-                enable_key_rotation=True,
-                removal_policy=RemovalPolicy.RETAIN,
+            password_key = baseline_key(
+                self, "InitialPasswordKey", description="Encrypts the initial console passwords of the baseline's IAM users."
             )
         for index, user in enumerate(config.users):
             record(HumanUser(

@@ -195,3 +195,50 @@ def test_every_finding_of_every_variant_is_acknowledged(unacknowledged_variants,
         if not any(_covers(e, default_config, rule, path) for e in REGISTRY)
     ]
     assert uncovered == []
+
+
+#: cdk-nag rules that report one finding per wildcard or managed policy: never acknowledged
+#: rule-wide, which would accept every future finding of the rule on that construct unseen.
+GRANULAR_RULES = {"AwsSolutions-IAM4", "AwsSolutions-IAM5"}
+
+
+def test_no_rule_wide_acknowledgment_of_a_granular_rule():
+    from iam_baseline.compliance import REGISTRY
+
+    assert [e for e in REGISTRY if e.rule in GRANULAR_RULES] == []
+
+
+@pytest.mark.parametrize("variant_id", ["DefaultConfig", "Organization"])
+def test_iam5_runs_on_the_developer_boundary(unacknowledged_variants, variant_id):
+    """cdk-nag 3.0.2's IAM5 throws on a NotAction Allow statement; the boundary lets it read
+    that statement, so the rule reports its granular findings instead of one error."""
+    _, report = unacknowledged_variants[variant_id]
+    boundary = {
+        violation["ruleName"]: violation["description"]
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+        if construct["constructPath"].endswith("/DeveloperBoundary/Resource/Resource")
+        and violation["ruleName"].startswith("AwsSolutions-IAM5")
+    }
+    assert not [d for d in boundary.values() if "threw an error" in d]
+    iam = "arn:<AWS::Partition>:iam::<AWS::AccountId>"
+    assert set(boundary) == {
+        "AwsSolutions-IAM5[Action::*]", "AwsSolutions-IAM5[Resource::*]",
+        "AwsSolutions-IAM5[Action::iam:Get*]", "AwsSolutions-IAM5[Action::iam:List*]",
+        f"AwsSolutions-IAM5[Resource::{iam}:role/workload/*]", f"AwsSolutions-IAM5[Resource::{iam}:policy/workload/*]",
+    }  # fmt: skip
+
+
+def test_the_boundary_deploys_its_not_action_statement(baseline_template):
+    """What the rule is shown is not what is deployed: the template keeps the NotAction form."""
+    from template_tools import resources
+
+    (boundary,) = [
+        r["Properties"]["PolicyDocument"] for r in resources(baseline_template, "AWS::IAM::ManagedPolicy").values()
+        if r["Properties"]["ManagedPolicyName"] == "DeveloperBoundary"
+    ]
+    assert boundary["Statement"][0] == {
+        "Sid": "AllowServiceAccess", "Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
+        "Resource": "*",
+    }  # fmt: skip

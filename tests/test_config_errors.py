@@ -37,7 +37,7 @@ BAD_CONFIGS = {
         "colour",
         '"blue"',
         "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
-        "developer_cdk_qualifiers, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, "
+        "developer_cdk_qualifiers, developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, "
         "password_policy, protection_tag, region, roles, stack_name, tags, termination_protection, users, "
         "workload_role_path",
         line=3,
@@ -49,6 +49,17 @@ BAD_CONFIGS = {
         "unknown key (did you mean 'minimum_length'?); allowed keys: allow_users_to_change_password, hard_expiry, "
         "max_age_days, minimum_length,",
         line=4,
+    ),
+    "developer CDK qualifiers: an unbounded deploy role": Bad(
+        MINIMAL + "developer_cdk_qualifiers: [dev]\n",
+        "developer_cdk_qualifiers",
+        "",  # the message names the list
+        "refused: the CDK bootstrap deploy role of ['dev'] may update any stack and passes CloudFormation its "
+        "execution role (AdministratorAccess unless bootstrapped otherwise), and the baseline cannot bound a "
+        "bootstrap it does not create, so developers would get an unbounded deploy role; deploy workloads "
+        "through an OIDC deploy role (federation.oidc.deploy_roles) or as stacks under developer_stack_prefixes, "
+        "and leave developer_cdk_qualifiers empty",
+        line=3,
     ),
     "developer stack prefix covering the baseline's stack": Bad(
         MINIMAL + "stack_name: dev-baseline\n",

@@ -394,6 +394,54 @@ def test_tagged_baseline_resources_are_read_only(rails, doc):
 
 
 @pytest.mark.parametrize("doc", ["boundary", "guardrails"])
+@pytest.mark.parametrize(
+    ("service", "allowed"),
+    [
+        ("ecs.amazonaws.com", True),
+        ("elasticloadbalancing.amazonaws.com", True),
+        ("dynamodb.application-autoscaling.amazonaws.com", True),
+        # A service the workloads do not need: e.g. Config recording the whole account, SSO.
+        ("config.amazonaws.com", False),
+        ("sso.amazonaws.com", False),
+        ("ecs.amazonaws.com.evil", False),
+    ],
+)
+def test_service_linked_roles_only_for_the_listed_services(rails, doc, service, allowed):
+    """PowerUserAccess (and the boundary, before) allowed iam:CreateServiceLinkedRole for every
+    service; only the config's developer_service_linked_roles remain."""
+    stmts = rails.documents()[doc]
+    role = iam_arn(f"role/aws-service-role/{service}/AWSServiceRoleFor")
+    decision = _decide(stmts, "iam:CreateServiceLinkedRole", role, {"iam:AWSServiceName": service})
+    assert _refused(doc, decision) is not allowed
+    # Without the key (an API shape that does not send it) nothing is allowed.
+    assert _refused(doc, _decide(stmts, "iam:CreateServiceLinkedRole", role, {}))
+
+
+def test_service_linked_role_services_are_config(default_config):
+    from iam_baseline.identity.boundary import service_linked_role_statement
+    from aws_cdk import aws_iam as iam
+
+    assert default_config.developer_service_linked_roles == (
+        "autoscaling.amazonaws.com", "ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com",
+        "rds.amazonaws.com", "elasticache.amazonaws.com", "*.application-autoscaling.amazonaws.com",
+    )
+    deny_all = service_linked_role_statement((), effect=iam.Effect.DENY).to_statement_json()
+    assert deny_all == {"Sid": "DenyOtherServiceLinkedRoles", "Effect": "Deny",
+                        "Action": "iam:CreateServiceLinkedRole", "Resource": "*"}
+
+
+@pytest.mark.parametrize("service", ["*.amazonaws.com", "*", "?*.amazonaws.com.cn"])
+def test_a_service_linked_role_wildcard_for_every_service_is_refused(service):
+    from iam_baseline.config import ConfigError
+    from template_tools import config_from_data, default_config_data
+
+    data = default_config_data()
+    data["developer_service_linked_roles"] = [service]
+    with pytest.raises(ConfigError, match="developer_service_linked_roles"):
+        config_from_data(data)
+
+
+@pytest.mark.parametrize("doc", ["boundary", "guardrails"])
 def test_no_service_linked_role_deletion(rails, doc):
     """PowerUserAccess allows iam:DeleteServiceLinkedRole: deleting Access Analyzer's (or any
     service's) role switches that service off."""
@@ -560,9 +608,9 @@ def test_guardrails_are_the_boundary_rules(rails):
     """The developer and every role a developer creates follow the same rules. The boundary
     leaves out only the Deny statements it does not need (what it never allows cannot be
     overridden), for its one policy of at most 6,144 characters."""
-    boundary_only = {"AllowServiceAccess", "AllowIamReadAndServiceLinkedRoles", "AllowOrganizationAndAccountRead"}
+    boundary_only = {"AllowServiceAccess", "AllowIamRead", "AllowServiceLinkedRoles", "AllowOrganizationAndAccountRead"}
     left_out = {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion",
-                "DenyStackServiceRolesOutsideWorkload"}
+                "DenyOtherServiceLinkedRoles", "DenyStackServiceRolesOutsideWorkload"}
     assert [s for s in rails.boundary if s["Sid"] not in boundary_only] == [
         s for s in rails.guardrails if s["Sid"] not in left_out
     ]

@@ -92,17 +92,20 @@ def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
              "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]
     github = "token.actions.githubusercontent.com"
     lambda_service = [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]
+
+    def github_job(sub: str) -> list[dict]:
+        """The trust of a GitHub Actions OIDC role: the provider, the STS audience, one job's sub."""
+        return [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
+            "Condition": {"StringEquals": {f"{github}:aud": "sts.amazonaws.com", f"{github}:sub": sub}},
+        }]
+
     assert trusts == {
         **{("AccountBaseline", name): account_with_mfa for name in PERSONA_ROLES},
         **{("AccountBaseline", f"Federated{name}"): saml for name in ("Admin", "Developer", "ReadOnly")},
-        ("AccountBaseline", "GitHubDeploy"): [{
-            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
-            "Condition": {"StringEquals": {
-                f"{github}:aud": "sts.amazonaws.com",
-                f"{github}:sub": "repo:example-org/infrastructure:environment:production",
-            }},
-        }],
+        ("AccountBaseline", "GitHubDeploy"): github_job("repo:example-org/infrastructure:environment:production"),
+        ("AccountBaseline", "GitHubDiff"): github_job("repo:example-org/infrastructure:pull_request"),
         # CDK's custom-resource function (password policy; Identity Center name lookups).
         ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,
         ("IdentityCenter", CUSTOM_RESOURCE_ROLE): lambda_service,
@@ -170,7 +173,7 @@ def test_names_and_max_session_durations_come_from_config(source, baseline_templ
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.saml.roles}
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.oidc.deploy_roles}
     assert {name: props["MaxSessionDuration"] for name, props in roles.items()} == expected
-    assert len(expected) == (8 if source == "default" else 4)  # default: 4 persona, 3 SAML, 1 OIDC deploy role
+    assert len(expected) == (9 if source == "default" else 4)  # default: 4 persona, 3 SAML, 2 OIDC (deploy, diff)
     assert all(props["Path"] == config.iam_path for props in roles.values())
 
 
@@ -259,3 +262,48 @@ def test_no_policy_document_in_the_default_app_allows_every_action(default_assem
                         "AccountBaseline", "DeveloperBoundary"
                     )
     assert checked > 50
+
+
+def _break_glass_role_config(count: int):
+    from template_tools import config_from_data, default_config_data
+
+    data = default_config_data()
+    data["break_glass"] = {
+        "mode": "role",
+        "role_name": "BreakGlassAdmin",
+        # Long but valid ARNs: a path per team, a 64-character name.
+        "trusted_principals": [
+            f"arn:aws:iam::444455556666:role/emergency/platform-team/{i:02d}/" + "break-glass-operator-".ljust(64, "x")
+            for i in range(count)
+        ],
+    }
+    return config_from_data(data, "break-glass-role.yaml")
+
+
+def test_every_role_trust_policy_is_measured_against_the_quota():
+    """The break-glass role builds its trust policy from the config: ten long principal ARNs
+    with the MFA conditions do not fit IAM's 2,048 characters, and synth says so."""
+    from app import build_app
+    from iam_baseline.federation.policy_size import PolicySizeError
+
+    with pytest.raises(PolicySizeError) as info:
+        build_app(_break_glass_role_config(10), context={})
+    message = str(info.value)
+    assert message.startswith("trust policy of role BreakGlassAdmin is ")
+    length = int(message.split(" is ", 1)[1].split(" ", 1)[0])
+    assert length > 2048
+    assert f"{length - 2048} over the quota of 2048" in message
+    assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html" in message
+
+
+def test_a_trust_policy_within_the_quota_is_accepted():
+    """Negative control: the same role with five principals fits (and is measured)."""
+    from aws_cdk import Stack
+
+    from app import build_app
+    from iam_baseline.federation.policy_size import check_trust_policy_sizes
+
+    app = build_app(_break_glass_role_config(5), context={})
+    (stack,) = [s for s in app.node.children if isinstance(s, Stack) and s.stack_name == "IamBaseline"]
+    sizes = check_trust_policy_sizes(stack)
+    assert 1000 < sizes["BreakGlassAdmin"] <= 2048

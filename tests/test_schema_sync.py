@@ -19,7 +19,8 @@ def test_schema_documents_every_field_and_refuses_unknown_keys():
     assert schema["additionalProperties"] is False
     assert schema["required"] == ["account_id", "region"]
     for name, definition in schema["$defs"].items():
-        if "enum" in definition:  # a kind (e.g. IdentitySource) is a string enum, not a mapping
+        if "enum" in definition:  # a kind (e.g. IdentitySource, SubjectFormat) is a string enum, not a mapping
+            assert definition["type"] == "string" and definition["enum"], name
             continue
         assert definition["additionalProperties"] is False, name
     for prop in schema["properties"].values():

@@ -50,7 +50,7 @@ def iam_user_identity(name: str, path: str = "/baseline/") -> dict[str, Any]:
     }
 
 
-def assumed_role_identity(role: str, session: str) -> dict[str, Any]:
+def assumed_role_identity(role: str, session: str, path: str = "/") -> dict[str, Any]:
     return {
         "type": "AssumedRole",
         "principalId": f"AROACKCEVSQ6C2EXAMPLE:{session}",
@@ -60,7 +60,7 @@ def assumed_role_identity(role: str, session: str) -> dict[str, Any]:
             "sessionIssuer": {
                 "type": "Role",
                 "principalId": "AROACKCEVSQ6C2EXAMPLE",
-                "arn": f"arn:aws:iam::{ACCOUNT}:role/{role}",
+                "arn": f"arn:aws:iam::{ACCOUNT}:role{path}{role}",
                 "accountId": ACCOUNT,
                 "userName": role,
             },

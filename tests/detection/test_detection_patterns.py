@@ -21,6 +21,7 @@ from detection_helpers import matches
 from iam_baseline.detection import patterns
 from iam_baseline.detection.patterns import detection_rules
 
+OUTSIDE_PIPELINE = ["CreateRole", "CreatePolicy", "CreatePolicyVersion", "SetDefaultPolicyVersion", "UpdateAssumeRolePolicy"]
 API = "AWS API Call via CloudTrail"
 SIGN_IN = "AWS Console Sign In via CloudTrail"
 
@@ -78,6 +79,15 @@ def test_iam_changes_pattern_is_exact(default_config):
                 },
                 {"requestParameters": {"policyArn": [{"prefix": f"arn:aws:iam::{ACCOUNT}:policy/baseline/"}]}},
                 {"requestParameters": {"path": [{"prefix": "/baseline/"}]}},
+                # role and policy creation and changes by anyone but the pipeline
+                {"eventName": OUTSIDE_PIPELINE, "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [{"exists": False}]}}}},
+                {
+                    "eventName": OUTSIDE_PIPELINE,
+                    "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [{"anything-but": [
+                        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-eu-west-1",
+                        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-us-east-1",
+                    ]}]}}},
+                },
             ],
         },
     }  # fmt: skip
@@ -121,6 +131,10 @@ def test_partition_and_global_events_region(region, partition, global_region):
 
 ADMIN_SESSION = assumed_role_identity("Admin", "alice.admin")
 WORKLOAD_SESSION = assumed_role_identity("Developer", "bob.developer")
+PIPELINE_SESSION = assumed_role_identity(f"cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-eu-west-1", "AWSCloudFormation")
+#: A role a developer could create under /workload/ with the execution role's name (in a
+#: region without that bootstrap): its session ARN looks the same, its issuer ARN has the path.
+LOOKALIKE_SESSION = assumed_role_identity(f"cdk-hnb659fds-cfn-exec-role-{ACCOUNT}-eu-west-1", "AWSCloudFormation", path="/workload/")
 SSO_SESSION = assumed_role_identity("AWSReservedSSO_AdministratorAccess_0123456789abcdef", "alice@example.com")
 
 #: Sample event -> the rules (by id) that must fire for it under the default config; every
@@ -173,10 +187,23 @@ SAMPLES = {
         ),
         {"IamPolicyChange"},
     ),
-    "workload role created with the boundary": (
+    "workload role created by a developer, outside the pipeline": (
         api_call(WORKLOAD_SESSION, "CreateRole", {"roleName": "app", "path": "/workload/", "assumeRolePolicyDocument": "{}"}),
+        {"IamPolicyChange"},
+    ),
+    "workload role created by the pipeline's CloudFormation execution role": (
+        api_call(PIPELINE_SESSION, "CreateRole", {"roleName": "app", "path": "/workload/", "assumeRolePolicyDocument": "{}"}),
         set(),
     ),
+    "role created by an IAM user (no session issuer)": (
+        api_call(iam_user_identity("alice.admin"), "CreateRole", {"roleName": "app", "path": "/", "assumeRolePolicyDocument": "{}"}),
+        {"IamPolicyChange"},
+    ),
+    "role created by a developer's look-alike of the execution role": (
+        api_call(LOOKALIKE_SESSION, "CreateRole", {"roleName": "app", "path": "/", "assumeRolePolicyDocument": "{}"}),
+        {"IamPolicyChange"},
+    ),
+    "workload role tagged by the pipeline": (api_call(PIPELINE_SESSION, "TagRole", {"roleName": "app", "tags": []}), set()),
     "workload role tagged": (api_call(WORKLOAD_SESSION, "TagRole", {"roleName": "app", "tags": []}), set()),
     "Admin role read": (api_call(ADMIN_SESSION, "GetRole", {"roleName": "Admin"}, read_only=True), set()),
     "break-glass user signs in with MFA": (console_login(iam_user_identity("breakglass.one"), mfa_used=True), {"BreakGlassUse"}),
@@ -204,6 +231,35 @@ SAMPLES = {
         set(),
     ),
 }  # fmt: skip
+
+
+#: One test event per role or policy change that must alert when made outside the pipeline.
+CHANGES = {
+    "CreateRole": {"roleName": "app", "path": "/workload/", "assumeRolePolicyDocument": "{}"},
+    "CreatePolicy": {"policyName": "app", "path": "/workload/", "policyDocument": "{}"},
+    "CreatePolicyVersion": {"policyArn": f"arn:aws:iam::{ACCOUNT}:policy/workload/app", "policyDocument": "{}", "setAsDefault": True},
+    "SetDefaultPolicyVersion": {"policyArn": f"arn:aws:iam::{ACCOUNT}:policy/workload/app", "versionId": "v2"},
+    "UpdateAssumeRolePolicy": {"roleName": "app", "policyDocument": "{}"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("event_name", CHANGES)
+@pytest.mark.parametrize(
+    "identity",
+    [WORKLOAD_SESSION, SSO_SESSION, LOOKALIKE_SESSION, iam_user_identity("alice.admin"), root_identity()],
+    ids=["developer", "sso", "look-alike-role", "iam-user", "root"],
+)
+def test_role_and_policy_changes_outside_the_pipeline_alert(default_config, event_name, identity):
+    (rule,) = [r for r in detection_rules(default_config) if r.id == "IamPolicyChange"]
+    assert matches(rule.pattern, api_call(identity, event_name, CHANGES[event_name]))
+
+
+def test_only_role_creation_by_the_pipeline_is_silent(default_config):
+    """The pipeline's role creation is its job; its policy changes still alert (CIS 4.4 asks
+    for every one of them, whoever makes them)."""
+    (rule,) = [r for r in detection_rules(default_config) if r.id == "IamPolicyChange"]
+    fired = {name for name, params in CHANGES.items() if matches(rule.pattern, api_call(PIPELINE_SESSION, name, params))}
+    assert fired == set(CHANGES) - {"CreateRole"}
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -59,8 +59,11 @@ def test_key_policy_lets_only_this_accounts_eventbridge_and_cloudwatch_publish(b
         }
         for service in ("events.amazonaws.com", "cloudwatch.amazonaws.com")
     ]
-    # The remaining statement is CDK's default: the account administers the key.
-    (admin,) = [s for s in statements if "Service" not in s["Principal"]]
+    # The remaining statements: CDK's default (the account administers the key) and the Deny
+    # of grants not made by an AWS service (CT.KMS.PR.3, tests/test_kms_keys.py).
+    (admin,) = [s for s in statements if "Service" not in s["Principal"] and s["Effect"] == "Allow"]
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Sid"] == "DenyGrantsNotForAwsResources"
     assert admin["Action"] == "kms:*" and "Condition" not in admin
     assert json.dumps(admin["Principal"]).endswith(':iam::111122223333:root"]]}}') or admin["Principal"] == {
         "AWS": "arn:aws:iam::111122223333:root"

@@ -185,14 +185,21 @@ def test_oversized_trust_policy(stack):
     ("github", "extra", "problem"),
     [
         ("organization: '*'\n            repository: app\n            branches: [main]", "",
-         "sub 'repo:*/app:ref:refs/heads/main' admits repositories of any organization; name the organization or group exactly"),
+         "sub 'repo:*/app:ref:refs/heads/main' admits repositories of other organizations: it matches "
+         "'repo:x/app:ref:refs/heads/main' and 'repo:y/app:ref:refs/heads/main'; name the organization or group exactly"),
         ("organization: acme\n            repository: '*'\n            branches: [main]", "",
-         "sub 'repo:acme/*:ref:refs/heads/main' admits every repository of acme, including ones created later; "
+         "sub 'repo:acme/*:ref:refs/heads/main' admits more than one repository of acme, including ones created later: "
+         "it matches 'repo:acme/x:ref:refs/heads/main' and 'repo:acme/y:ref:refs/heads/main'; "
          "list the repositories, or set allow_organization_wildcard: true to opt in"),
+        # The breadth is in what the pattern matches, not how it starts: acme-evil is another organization.
+        ("organization: acme?\n            repository: app\n            branches: [main]", "",
+         "sub 'repo:acme?/app:ref:refs/heads/main' admits repositories of other organizations"),
+        ("organization: acme\n            repository: app?\n            branches: [main]", "",
+         "sub 'repo:acme/app?:ref:refs/heads/main' admits more than one repository of acme"),
         ("organization: acme\n            repository: app", "",
          "no sub value: list at least one branch, tag, environment or pull_request"),
     ],
-    ids=["organization-wildcard", "repository-wildcard-without-opt-in", "no-sub"],
+    ids=["organization-wildcard", "repository-wildcard-without-opt-in", "organization-suffix", "repository-suffix", "no-sub"],
 )
 def test_too_broad_github_subjects(github, extra, problem):
     message = config_error(_github_role(github, extra))
@@ -207,30 +214,67 @@ def test_repository_wildcard_with_opt_in():
     assert config.federation.oidc.deploy_roles[0].sub_values() == ("repo:acme/*:ref:refs/heads/main",)
 
 
-@pytest.mark.parametrize(
-    ("sub", "problem"),
-    [
-        ("*", "sub '*' admits every token of the issuer, whatever repository or pipeline sent it"),
-        ("repo:*", "sub 'repo:*' admits repositories of any organization; name the organization or group exactly"),
-        ("repo:acme*/app:*", "sub 'repo:acme*/app:*' admits repositories of any organization; name the organization or group exactly"),
-        ("project_path:*/x:ref_type:branch:ref:main", "sub 'project_path:*/x:ref_type:branch:ref:main' admits repositories of any organization"),
-    ],
-)
-def test_too_broad_raw_subjects(sub, problem):
-    message = config_error(
-        f"""
+#: (sub, the generic provider's subject_format or None, the problem) of raw subjects.
+RAW_SUBJECTS = [
+    ("*", None, "sub '*' admits every token of the issuer, whatever repository or pipeline sent it"),
+    # Undeclared format: a pattern that can match a GitHub or GitLab sub is judged by that grammar.
+    ("repo:*", None, "sub 'repo:*' admits repositories of other organizations: it matches 'repo:x/x:ref:x' and "
+     "'repo:y/x:ref:x'; name the organization or group exactly"),
+    # Starts with a literal, yet every repository of every organization: the case of the issue.
+    ("repo*", "github", "sub 'repo*' admits repositories of other organizations: it matches 'repo:x/x:ref:x' and "
+     "'repo:y/x:ref:x'; name the organization or group exactly"),
+    ("repo:acme*/app:*", "github", "sub 'repo:acme*/app:*' admits repositories of other organizations: it matches "
+     "'repo:acme/app:ref:x' and 'repo:acmex/app:ref:x'"),
+    ("repo:acme/app*", "github", "sub 'repo:acme/app*' admits more than one repository of acme, including ones "
+     "created later: it matches 'repo:acme/app:ref:x' and 'repo:acme/appx:ref:x'"),
+    # A leading wildcard reaches other organizations through an environment name.
+    ("*:acme/app:pull_request", "github", "sub '*:acme/app:pull_request' admits repositories of other "
+     "organizations: it matches 'repo:acme/app:pull_request' and 'repo:a/x:ref:acme/app:pull_request'"),
+    ("project_path:*/x:ref_type:branch:ref:main", None, "sub 'project_path:*/x:ref_type:branch:ref:main' admits "
+     "repositories of other organizations"),
+    ("project_path:grp/*", "gitlab", "sub 'project_path:grp/*' admits more than one repository of grp"),
+    ("acme/app", "github", "sub 'acme/app' matches no github sub (repo:<organization>/<repository>:"
+     "<environment:NAME | ref:REF | pull_request>); check its spelling"),
+]
+
+
+def _raw_subjects_config(sub: str, subject_format: str | None, opt_in: bool = False) -> str:
+    return f"""
         oidc:
           providers:
             - name: ci
               kind: generic
               url: https://ci.example.com
+              {f"subject_format: {subject_format}" if subject_format else ""}
           deploy_roles:
             - name: Deploy
               provider: ci
+              allow_organization_wildcard: {str(opt_in).lower()}
               subjects: ["{sub}"]
         """
-    )
-    assert problem in message
+
+
+@pytest.mark.parametrize(("sub", "subject_format", "problem"), RAW_SUBJECTS, ids=[s for s, _, _ in RAW_SUBJECTS])
+def test_too_broad_raw_subjects(sub, subject_format, problem):
+    message = config_error(_raw_subjects_config(sub, subject_format))
+    assert f"federation.oidc.deploy_roles[0].subjects (line 14, column 9): deploy_roles[0] (Deploy): {problem}" in message
+
+
+@pytest.mark.parametrize(
+    ("sub", "subject_format", "opt_in"),
+    [
+        ("repo:acme/app:*", "github", False),  # every context of one repository
+        ("rep?:acme/app:pull_request", "github", False),  # the ? can only be "o"
+        ("repo:acme/*", "github", True),  # every repository of acme, opted in
+        ("project_path:grp/*", "gitlab", True),
+        ("project_path:grp/sub/proj:ref_type:branch:ref:main", "gitlab", False),
+        ("system:serviceaccount:ci:deployer*", None, False),  # no known grammar: only a leading wildcard is refused
+    ],
+)
+def test_narrow_raw_subjects_are_accepted(sub, subject_format, opt_in):
+    """Negative controls: patterns whose every match has one organization (and repository)."""
+    (role,) = parse_federation(_raw_subjects_config(sub, subject_format, opt_in)).federation.oidc.deploy_roles
+    assert role.sub_values() == (sub,)
 
 
 def test_duplicate_provider_url():
@@ -287,3 +331,29 @@ def test_audience_must_be_a_client_id_of_the_provider():
                                         "audience: https://example.com"))
     assert ("deploy_roles[0] (Deploy): audience 'https://example.com' is not a client id of provider 'github' "
             "['sts.amazonaws.com']; IAM rejects tokens for other audiences") in message
+
+
+@pytest.mark.parametrize(
+    ("arn", "where"),
+    [
+        (f"arn:aws:iam::444455556666:oidc-provider/{GITHUB}", "account 444455556666, partition aws"),
+        (f"arn:aws-cn:iam::111122223333:oidc-provider/{GITHUB}", "account 111122223333, partition aws-cn"),
+    ],
+    ids=["other-account", "other-partition"],
+)
+def test_existing_provider_arn_must_be_in_the_account_and_partition(arn, where):
+    message = config_error(
+        f"""
+        oidc:
+          providers:
+            - name: github
+              kind: github
+              existing_provider_arn: {arn}
+        """
+    )
+    assert "federation.oidc.providers[0].existing_provider_arn (line 8, column " in message
+    assert (
+        f"oidc.providers[0] (github): existing_provider_arn {arn!r} is in {where}; the baseline "
+        "deploys to account 111122223333 in partition aws (region eu-west-1), and a role can only trust an OIDC "
+        "provider of its own account"
+    ) in message

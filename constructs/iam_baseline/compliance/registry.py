@@ -158,12 +158,42 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "administration); a boundary grants nothing alone, and listing every other service's actions "
         "would fall behind each AWS launch.",
     ),
+    # The boundary's findings one by one: cdk-nag 3.0.2's IAM5 throws on its NotAction Allow,
+    # so the policy shows the rule that statement as Action * (iam_baseline.compliance.nag_readable).
     Acknowledgment(
-        "AwsSolutions-IAM5",
+        "AwsSolutions-IAM5[Action::*]",
         "DeveloperBoundary/Resource/Resource",
-        "A permissions boundary grants nothing by itself: it is the ceiling intersected with a role's "
-        "identity policies. Its wide Allow sets that ceiling; its Denies (tested) close every escalation "
-        "path. The rule cannot evaluate the boundary's self-referencing ARN condition and errors.",
+        "Deployed as NotAction [iam:*, organizations:*, account:*] (the rule is shown Action * because it "
+        "cannot read NotAction): the boundary's ceiling, which grants nothing by itself; a role's identity "
+        "policies decide within it, and the boundary's Denies close the escalation paths (tested).",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM5[Resource::*]",
+        "DeveloperBoundary/Resource/Resource",
+        "Resource * on the ceiling (services other than IAM, Organizations, Account), on IAM reads, on "
+        "organizations:DescribeOrganization and the account reads (no resource-level permissions), and on "
+        "iam:CreateServiceLinkedRole, which the iam:AWSServiceName condition limits to the configured services.",
+    ),
+    *(
+        Acknowledgment(
+            f"AwsSolutions-IAM5[Action::iam:{verb}*]",
+            "DeveloperBoundary/Resource/Resource",
+            f"iam:{verb}* only reads (no IAM write starts with {verb}); reading the baseline's own roles and "
+            "policies stays allowed so workloads can be debugged, and their content holds no secret.",
+        )
+        for verb in ("Get", "List")
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:role{{workload_role_path}}*]",
+        "DeveloperBoundary/Resource/Resource",
+        "A bounded role manages only roles under the workload path, and creating or changing one requires "
+        "this same boundary (iam:PermissionsBoundary condition), so no role it makes can exceed it.",
+    ),
+    Acknowledgment(
+        f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:policy{{workload_role_path}}*]",
+        "DeveloperBoundary/Resource/Resource",
+        "A bounded role authors managed policies only under the workload path; they attach only to roles "
+        "that carry this boundary, which caps whatever such a policy grants.",
     ),
     # --- Groups and users ----------------------------------------------------------------
     *_each(

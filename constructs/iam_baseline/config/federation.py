@@ -3,7 +3,8 @@
 These models are the props of the constructs in :mod:`iam_baseline.federation`. Every rule
 that can be judged from the config alone is a validator here, so the loader reports it
 with its YAML path before any construct is built: metadata files (read and checked at
-load time), ``sub`` patterns that would admit any repository, ISO-8601 session durations,
+load time), ``sub`` patterns that admit another organization's or repository's tokens (decided
+by matching, :mod:`iam_baseline.federation.subject_claims`), ISO-8601 session durations,
 inline policy size, duplicate OIDC provider URLs. Trust policy size depends on the
 synthesized ARNs and is checked by the role constructs at synth.
 """
@@ -22,6 +23,7 @@ from ..federation.policy_size import (
     check_policy_size,
 )
 from ..federation.saml_metadata import SamlMetadataError, parse_metadata
+from ..federation.subject_claims import SubjectFormat, breadth_problem
 from .files import ConfigFileError, FileKind, read_referenced
 from .identity_store import IdentitySource, IdentityStoreConfig
 from .models import AccountId, IamName, IamPath, Persona, RegionName, RoleConfig, StrictModel
@@ -45,7 +47,6 @@ ConfigKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,
 #: IAM SAML provider name: 1-128 characters of ``[\w._-]``. Source: IAM API ``CreateSAMLProvider``.
 SamlProviderName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")]
 
-WILDCARDS = ("*", "?")
 
 
 # --------------------------------------------------------------------------- SAML
@@ -155,6 +156,14 @@ class OidcProviderConfig(StrictModel):
     thumbprints: unique(Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{40}$")], "thumbprint", fold=str.lower) = Field(  # type: ignore[valid-type]
         (), max_length=5, description="Server certificate thumbprints (40 hex digits, at most 5); usually none."
     )
+    subject_format: SubjectFormat | None = Field(
+        None,
+        description=(
+            "Grammar of the issuer's sub claim, by which sub patterns are judged: github, gitlab or undeclared; "
+            "default: the preset's (generic: undeclared). Declare github for GitHub Enterprise issuers; "
+            "undeclared for a customized sub claim."
+        ),
+    )
     existing_provider_arn: Annotated[
         str, StringConstraints(pattern=r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/[A-Za-z0-9./_~-]+$")
     ] | None = Field(None, description="Reuse this existing IAM OIDC provider instead of creating one.")
@@ -170,6 +179,13 @@ class OidcProviderConfig(StrictModel):
                 f"existing_provider_arn {self.existing_provider_arn!r} is not the provider of issuer {self.issuer_url}"
             )
         return self
+
+    @property
+    def claim_format(self) -> SubjectFormat:
+        """The ``sub`` grammar, preset default applied (see :mod:`iam_baseline.federation.subject_claims`)."""
+        if self.subject_format is not None:
+            return self.subject_format
+        return {"github": SubjectFormat.GITHUB, "gitlab": SubjectFormat.GITLAB}.get(self.kind, SubjectFormat.UNDECLARED)
 
     @property
     def issuer_url(self) -> str:
@@ -245,32 +261,6 @@ class GitLabSubjectsConfig(StrictModel):
         )
 
 
-def subject_breadth_problem(sub: str, *, allow_organization_wildcard: bool) -> str | None:
-    """Why ``sub`` admits too much, or ``None``.
-
-    Refused: a pattern that starts with a wildcard (``*`` admits every token of the issuer),
-    a ``repo:`` / ``project_path:`` pattern with a wildcard in the organization or group
-    (``repo:*``, ``repo:org*/x``: any organization's repositories), and, unless
-    ``allow_organization_wildcard``, a wildcard in the repository or project name
-    (``repo:org/*``: every repository of the organization, including ones created later).
-    """
-    if sub.startswith(WILDCARDS) or not sub.strip("*?"):
-        return f"sub {sub!r} admits every token of the issuer, whatever repository or pipeline sent it"
-    for prefix in ("repo:", "project_path:"):
-        if not sub.startswith(prefix):
-            continue
-        owner_repo = sub[len(prefix) :].split(":", 1)[0]
-        namespace, _, name = owner_repo.rpartition("/")
-        if not namespace or any(w in namespace for w in WILDCARDS):
-            return f"sub {sub!r} admits repositories of any organization; name the organization or group exactly"
-        if any(w in name for w in WILDCARDS) and not allow_organization_wildcard:
-            return (
-                f"sub {sub!r} admits every repository of {namespace}, including ones created later; "
-                "list the repositories, or set allow_organization_wildcard: true to opt in"
-            )
-    return None
-
-
 class PolicyStatementConfig(StrictModel):
     """An extra identity-based policy statement (IAM policy grammar, one statement)."""
 
@@ -344,11 +334,20 @@ class DeployRoleConfig(StrictModel):
         subs = self.sub_values()
         if not subs:
             raise ValueError("no sub value: list at least one branch, tag, environment or pull_request")
-        for sub in subs:
-            problem = subject_breadth_problem(sub, allow_organization_wildcard=self.allow_organization_wildcard)
+        # The github and gitlab forms spell their issuer's grammar; raw subjects are judged by
+        # their provider's claim format, in OidcConfig.
+        form = SubjectFormat.GITHUB if self.github else SubjectFormat.GITLAB if self.gitlab else None
+        if form is not None:
+            self.check_breadth(form)
+        return self
+
+    def check_breadth(self, subject_format: SubjectFormat) -> None:
+        """Raise ``ValueError`` for the first ``sub`` that admits too much under ``subject_format``
+        (see :func:`iam_baseline.federation.subject_claims.breadth_problem`)."""
+        for sub in self.sub_values():
+            problem = breadth_problem(sub, subject_format, allow_organization_wildcard=self.allow_organization_wildcard)
             if problem:
                 raise ValueError(problem)
-        return self
 
     def sub_values(self) -> tuple[str, ...]:
         """Every ``sub`` value or pattern the trust policy admits."""
@@ -384,7 +383,13 @@ class OidcConfig(StrictModel):
         for i, role in enumerate(self.deploy_roles):
             if role.provider not in kinds:
                 raise ItemError(("deploy_roles", i, "provider"), f"deploy_roles[{i}] ({role.name}): unknown provider {role.provider!r}; declared: {sorted(kinds)}")
-            client_ids = next(p.client_ids for p in self.providers if p.name == role.provider)
+            provider = next(p for p in self.providers if p.name == role.provider)
+            if role.subjects:
+                try:
+                    role.check_breadth(provider.claim_format)
+                except ValueError as exc:
+                    raise ItemError(("deploy_roles", i, "subjects"), f"deploy_roles[{i}] ({role.name}): {exc}") from None
+            client_ids = provider.client_ids
             if role.audience and role.audience not in client_ids:
                 raise ItemError(
                     ("deploy_roles", i, "audience"),

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from . import detection
+from ..partitions import partition_of
 from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig, check_principal_references
@@ -42,6 +43,35 @@ RegionName = Annotated[
     AfterValidator(known_region),
     WithJsonSchema({"type": "string", "enum": sorted(KNOWN_REGIONS)}),
 ]
+
+
+def _names_a_service(service: str) -> str:
+    if not service.removesuffix(".cn").removesuffix(".amazonaws.com").strip("*?."):
+        raise ValueError(f"{service!r} matches every service; name the services that need a service-linked role")
+    return service
+
+
+#: A service principal as ``iam:AWSServiceName`` takes it, ``*``/``?`` allowed inside
+#: (``*.application-autoscaling.amazonaws.com``). Source: IAM User Guide, "Service-linked
+#: role permissions" (the condition key ``iam:AWSServiceName``).
+ServiceLinkedRoleService = Annotated[
+    str,
+    StringConstraints(max_length=128, pattern=r"^[a-z0-9*?][a-z0-9*?.-]*\.amazonaws\.com(?:\.cn)?$"),
+    AfterValidator(_names_a_service),
+]
+
+#: Services whose service-linked roles workloads commonly need created on first use: EC2
+#: Auto Scaling, ECS, Elastic Load Balancing, RDS, ElastiCache and Application Auto Scaling
+#: (one principal per scalable service). Source: IAM User
+#: Guide, "AWS services that work with IAM" (column "Service-linked roles").
+DEFAULT_SERVICE_LINKED_ROLE_SERVICES: tuple[str, ...] = (
+    "autoscaling.amazonaws.com",
+    "ecs.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+    "rds.amazonaws.com",
+    "elasticache.amazonaws.com",
+    "*.application-autoscaling.amazonaws.com",
+)
 
 
 class StrictModel(BaseModel):
@@ -197,6 +227,7 @@ class UserConfig(StrictModel):
 # Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
 # are imported here, after them: models.py stays the single entry point of the config.
 from .federation import FederationConfig  # noqa: E402
+from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
 
 
@@ -221,9 +252,19 @@ class BaselineConfig(StrictModel):
     developer_cdk_qualifiers: unique(Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,10}$")], "qualifier") = Field(  # type: ignore[valid-type]
         (),
         description=(
-            "CDK bootstrap qualifiers whose roles (cdk-<qualifier>-*) developers and the roles they create may "
-            "assume; every other role outside the workload path is denied to them. Bootstrap these with a "
-            "permissions-bounded execution policy; never list the bootstrap that deploys the baseline."
+            "Refused when not empty: a CDK bootstrap's deploy role may update any stack with an administrator "
+            "execution role, and the baseline does not create a bounded bootstrap for developers. Kept so that "
+            "a config that sets it gets this reason rather than 'unknown key'."
+        ),
+    )
+    developer_service_linked_roles: tuple[ServiceLinkedRoleService, ...] = Field(
+        DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
+        max_length=20,
+        description=(
+            "Service principals (iam:AWSServiceName, StringLike: * and ? are wildcards) for which developers and "
+            "the roles they create may create a service-linked role: a service creates its own on first use "
+            "(Auto Scaling, ECS, Elastic Load Balancing, RDS, ...). Empty: none. The developer boundary has little "
+            "room (IAM's 6,144 characters): list only what workloads use."
         ),
     )
     developer_stack_prefixes: unique(Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,63}$")], "prefix") = (  # type: ignore[valid-type]
@@ -233,8 +274,8 @@ class BaselineConfig(StrictModel):
                 "CloudFormation stack name prefixes (letter first, 1-64 letters, digits, hyphens) under which "
                 "developers and the roles they create may create, change and delete stacks themselves. Every other "
                 "stack may carry a service role (CloudFormation reuses it without iam:PassRole), e.g. a pipeline's "
-                "CDK execution role. Empty: developers deploy only through the CDK deploy roles of "
-                "developer_cdk_qualifiers. Must not match the baseline's own stack_name."
+                "CDK execution role. Empty: developers create no stack themselves (only pipelines deploy). "
+                "Must not match the baseline's own stack_name."
             ),
             # Validated even when omitted: the default must not cover the baseline's stack_name.
             validate_default=True,
@@ -304,6 +345,25 @@ class BaselineConfig(StrictModel):
             )
         return value
 
+    @field_validator("developer_cdk_qualifiers")
+    @classmethod
+    def _no_unbounded_deploy_roles(cls, qualifiers: tuple[str, ...]) -> tuple[str, ...]:
+        # A bootstrap's deploy role may create, update and delete any stack and hands
+        # CloudFormation its execution role (AdministratorAccess unless bootstrapped with
+        # another policy); nothing in the baseline bounds a bootstrap made outside it. Until the
+        # baseline ships a bootstrap template for these qualifiers (deploy role limited to
+        # developer_stack_prefixes, execution policy = the developer boundary), listing one
+        # would hand developers an unbounded deploy role. AWS CDK Developer Guide, "Bootstrapping".
+        if qualifiers:
+            raise ValueError(
+                f"refused: the CDK bootstrap deploy role of {list(qualifiers)} may update any stack and passes "
+                "CloudFormation its execution role (AdministratorAccess unless bootstrapped otherwise), and the "
+                "baseline cannot bound a bootstrap it does not create, so developers would get an unbounded "
+                "deploy role; deploy workloads through an OIDC deploy role (federation.oidc.deploy_roles) or as "
+                "stacks under developer_stack_prefixes, and leave developer_cdk_qualifiers empty"
+            )
+        return qualifiers
+
     @field_validator("developer_stack_prefixes")
     @classmethod
     def _prefixes_spare_the_baseline(cls, prefixes: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
@@ -315,6 +375,32 @@ class BaselineConfig(StrictModel):
                 "(and <stack_name>-GlobalEvents): choose prefixes that the stack name does not start with"
             )
         return prefixes
+
+    @field_validator("federation")
+    @classmethod
+    def _existing_oidc_providers_are_local(cls, federation: FederationConfig | None, info: ValidationInfo) -> FederationConfig | None:
+        # A trust policy naming another account's provider lets that account's issuer mint
+        # web identities for our role (or denies every pipeline, if the ARN is a typo); a
+        # provider of another partition cannot be trusted at all. IAM User Guide, "Create
+        # an OpenID Connect (OIDC) identity provider in IAM": a provider belongs to one account.
+        account, region = info.data.get("account_id"), info.data.get("region")
+        if federation is None or federation.oidc is None or not account or not region:
+            return federation
+        partition = partition_of(region)
+        for i, provider in enumerate(federation.oidc.providers):
+            arn = provider.existing_provider_arn
+            if arn is None:
+                continue
+            arn_partition, arn_account = arn.split(":")[1], arn.split(":")[4]
+            if (arn_partition, arn_account) != (partition, account):
+                raise ItemError(
+                    ("oidc", "providers", i, "existing_provider_arn"),
+                    f"oidc.providers[{i}] ({provider.name}): existing_provider_arn {arn!r} is in account "
+                    f"{arn_account}, partition {arn_partition}; the baseline deploys to account {account} in "
+                    f"partition {partition} (region {region}), and a role can only trust an OIDC provider of its "
+                    "own account"
+                )
+        return federation
 
     @field_validator("users")
     @classmethod
@@ -336,6 +422,15 @@ class BaselineConfig(StrictModel):
                 "iam:ChangePassword and lock them out; set it to true or declare no users"
             )
         return users
+
+    @property
+    def trust_policy_max_chars(self) -> int:
+        """The account's quota "Role trust policy length" as the config states it: the largest
+        ``federation.saml/oidc.trust_policy_max_chars`` given (each states the same account
+        quota), else IAM's default 2,048. Source: IAM User Guide, "IAM and AWS STS quotas"."""
+        federation = self.federation
+        declared = [s.trust_policy_max_chars for s in (federation.saml, federation.oidc) if s] if federation else []
+        return max(declared, default=TRUST_POLICY_DEFAULT_MAX_CHARS)
 
     def _role_names(self) -> list[tuple[str, tuple[str | int, ...]]]:
         """Every IAM role name the config declares, with the config path that declares it."""

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import jsii
-from aws_cdk import Aws, RemovalPolicy
+from aws_cdk import Aws
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
+
+from ..keys import baseline_key
 
 #: Service principals that publish alerts: EventBridge rules and CloudWatch alarms.
 PUBLISHING_SERVICES: tuple[str, ...] = ("events.amazonaws.com", "cloudwatch.amazonaws.com")
@@ -62,13 +63,7 @@ class AlertTopic(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.topic_arn_literal = f"arn:{Aws.PARTITION}:sns:{Aws.REGION}:{Aws.ACCOUNT_ID}:{topic_name}"
-        self.key = kms.Key(
-            self,
-            "Key",
-            description=f"Encrypts the security alert topic {topic_name}.",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.key = baseline_key(self, "Key", description=f"Encrypts the security alert topic {topic_name}.")
         for service in PUBLISHING_SERVICES:
             self.key.add_to_resource_policy(
                 iam.PolicyStatement(

@@ -52,6 +52,21 @@ TRUST_AND_BOUNDARY_EVENTS: tuple[str, ...] = (
     "DeleteUserPermissionsBoundary",
 )
 
+#: Role and policy creation and changes that alert whenever a principal other than the
+#: pipeline makes them (see :func:`pipeline_role_arns`). Every one but ``CreateRole`` is also
+#: in the lists above, which alert for every principal (CIS 4.4 asks for all of them): the
+#: new alert is the role created outside the pipeline, wherever its path.
+OUTSIDE_PIPELINE_EVENTS: tuple[str, ...] = (
+    "CreateRole",
+    "CreatePolicy",
+    "CreatePolicyVersion",
+    "SetDefaultPolicyVersion",
+    "UpdateAssumeRolePolicy",
+)
+
+#: Qualifier of the CDK bootstrap that ``cdk deploy`` uses unless told otherwise.
+DEFAULT_CDK_QUALIFIER = "hnb659fds"
+
 #: Fields of every alert message: label -> JSON path in the EventBridge event (who, what,
 #: when, from where). The input transformer of each rule renders them.
 MESSAGE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -160,13 +175,39 @@ def baseline_names(config: BaselineConfig) -> dict[str, list[str]]:
     return {"roleName": sorted(roles), "groupName": sorted(groups), "userName": sorted(users)}
 
 
+def pipeline_role_arns(config: BaselineConfig) -> list[str]:
+    """ARNs of the roles through which the pipeline changes IAM: the CloudFormation execution
+    roles ``cdk-<qualifier>-cfn-exec-role-<account>-<region>`` (path ``/``) of the CDK
+    bootstraps the baseline deploys with (the default qualifier and the qualifiers of the OIDC
+    deploy roles), in the home region, the global events region and the deploy roles' regions.
+
+    They are matched as the ``sessionIssuer`` of the caller's session, which carries the
+    role's path: a developer's ``/workload/cdk-...`` role of the same name cannot pass for
+    one. Source: AWS CDK Developer Guide, "Bootstrapping" (bootstrap template resources);
+    AWS CloudTrail User Guide, "CloudTrail userIdentity element".
+    """
+    partition, account = partition_of(config.region), config.account_id
+    qualifiers, regions = {DEFAULT_CDK_QUALIFIER}, {config.region, global_events_region(config.region)}
+    oidc = config.federation.oidc if config.federation else None
+    for role in oidc.deploy_roles if oidc else ():
+        qualifiers.add(role.cdk_qualifier)
+        regions.update(role.regions)
+    return [
+        f"arn:{partition}:iam::{account}:role/cdk-{qualifier}-cfn-exec-role-{account}-{region}"
+        for qualifier in sorted(qualifiers)
+        for region in sorted(regions)
+    ]
+
+
 def iam_changes_pattern(config: BaselineConfig) -> dict[str, Any]:
     """IAM policy and trust changes (CIS 4.4 plus trust and boundary events) and any change to
     the baseline's own roles, groups, users and policies.
 
     The baseline's resources are matched by the name in the request (``roleName``,
     ``groupName``, ``userName``), by a policy ARN under the baseline's IAM path, and by the
-    ``path`` of a new entity created inside it. Read-only calls are excluded.
+    ``path`` of a new entity created inside it. :data:`OUTSIDE_PIPELINE_EVENTS` alert when
+    made by anyone but the pipeline's roles (:func:`pipeline_role_arns`): an IAM user, the
+    root user, or a session of any other role. Read-only calls are excluded.
     """
     partition = partition_of(config.region)
     policy_prefix = f"arn:{partition}:iam::{config.account_id}:policy{config.iam_path}"
@@ -182,6 +223,15 @@ def iam_changes_pattern(config: BaselineConfig) -> dict[str, Any]:
                 *own,
                 {"requestParameters": {"policyArn": [{"prefix": policy_prefix}]}},
                 {"requestParameters": {"path": [{"prefix": config.iam_path}]}},
+                # No session issuer: an IAM user, the root user or a federated session.
+                {
+                    "eventName": list(OUTSIDE_PIPELINE_EVENTS),
+                    "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [{"exists": False}]}}},
+                },
+                {
+                    "eventName": list(OUTSIDE_PIPELINE_EVENTS),
+                    "userIdentity": {"sessionContext": {"sessionIssuer": {"arn": [{"anything-but": pipeline_role_arns(config)}]}}},
+                },
             ],
         },
     }

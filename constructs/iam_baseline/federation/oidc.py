@@ -27,11 +27,12 @@ from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ..config.federation import WILDCARDS, DeployRoleConfig, OidcProviderConfig
+from ..config.federation import DeployRoleConfig, OidcProviderConfig
 from ..identity.arns import iam_arn
 from ..identity.roles import configured_role
 from .policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS
 from .saml import FederatedProvidersPrincipal, check_trust_policy_size
+from .subject_claims import WILDCARDS
 
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 

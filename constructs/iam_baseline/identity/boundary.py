@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ..compliance.nag_readable import let_nag_read_not_action
+from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .arns import iam_arn, managed_policy_arn, secret_arns
 from .password_policy import INLINE_HANDLER_LOG_GROUP
 from .protection import ProtectedResources, protection_statements
@@ -100,11 +102,32 @@ USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
 
 #: Deny statements of :func:`bounded_role_statements` whose actions the boundary's own Allow
 #: statements never allow (IAM user management, removing a boundary, deleting a
-#: service-linked role): left out of the boundary, kept in the Developer's guard rails, where
+#: service-linked role, one for a service not listed): left out of the boundary, kept in the Developer's guard rails, where
 #: another attached policy could allow them.
 BOUNDARY_REDUNDANT_SIDS: frozenset[str] = frozenset(
-    {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion"}
+    {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion", "DenyOtherServiceLinkedRoles"}
 )
+
+
+def service_linked_role_statement(services: Sequence[str], *, effect: iam.Effect) -> iam.PolicyStatement:
+    """``iam:CreateServiceLinkedRole`` limited by ``iam:AWSServiceName`` to ``services``.
+
+    ``effect=ALLOW`` (the boundary): allowed for those services only. ``effect=DENY`` (the
+    Developer's guard rails, whose PowerUserAccess allows it for every service): denied for
+    every other service; with no services, denied outright. A service-linked role lets a
+    service act in the account with permissions AWS defines: which services may get one is
+    the account owner's choice, not a developer's. Source: IAM User Guide, "Create a
+    service-linked role" and "Service-linked role permissions".
+    """
+    allow = effect == iam.Effect.ALLOW
+    operator = "StringLike" if allow else "StringNotLike"
+    return iam.PolicyStatement(
+        sid="AllowServiceLinkedRoles" if allow else "DenyOtherServiceLinkedRoles",
+        effect=effect,
+        actions=["iam:CreateServiceLinkedRole"],
+        resources=["*"],
+        conditions={operator: {"iam:AWSServiceName": list(services)}} if services else None,
+    )
 
 
 def bounded_role_statements(
@@ -113,6 +136,7 @@ def bounded_role_statements(
     workload_role_path: str,
     protected_path: str,
     assumable_cdk_qualifiers: Sequence[str] = (),
+    service_linked_roles: Sequence[str] = DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
     protected_secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
     in_boundary: bool = False,
 ) -> list[iam.PolicyStatement]:
@@ -133,6 +157,8 @@ def bounded_role_statements(
             trusts the whole account and hands CloudFormation an administrator execution role.
         protected_secret_prefix: name prefix of the secrets holding the baseline users' initial
             passwords; reading or setting one would let a developer sign in as that user.
+        service_linked_roles: services (``iam:AWSServiceName`` patterns) that may get a
+            service-linked role; every other one is denied (see :func:`service_linked_role_statement`).
         in_boundary: leave out the Deny statements whose actions the boundary never allows
             (:data:`BOUNDARY_REDUNDANT_SIDS`): a boundary's implicit deny cannot be overridden,
             and the boundary is one policy of at most 6,144 characters (IAM quotas).
@@ -225,6 +251,7 @@ def bounded_role_statements(
             actions=["iam:DeleteServiceLinkedRole"],
             resources=["*"],
         ),
+        service_linked_role_statement(service_linked_roles, effect=iam.Effect.DENY),
     ]
     if in_boundary:
         statements = [s for s in statements if s.sid not in BOUNDARY_REDUNDANT_SIDS]
@@ -246,6 +273,8 @@ class DeveloperPermissionsBoundary(Construct):
         assumable_cdk_qualifiers: see :func:`bounded_role_statements`.
         developer_stack_prefixes, protected: see
             :func:`~iam_baseline.identity.protection.protection_statements`.
+        service_linked_roles: services that may get a service-linked role
+            (:func:`service_linked_role_statement`); empty: none.
     """
 
     def __init__(
@@ -259,6 +288,7 @@ class DeveloperPermissionsBoundary(Construct):
         assumable_cdk_qualifiers: Sequence[str] = (),
         developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
         protected: ProtectedResources = ProtectedResources(),
+        service_linked_roles: Sequence[str] = DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
     ) -> None:
         super().__init__(scope, id)
         self.arn = managed_policy_arn(path, managed_policy_name)
@@ -268,12 +298,9 @@ class DeveloperPermissionsBoundary(Construct):
                 not_actions=list(ADMINISTRATIVE_SERVICES),
                 resources=["*"],
             ),
-            iam.PolicyStatement(
-                sid="AllowIamReadAndServiceLinkedRoles",
-                # Deleting a service-linked role is denied to all: it switches a service off.
-                actions=["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole"],
-                resources=["*"],
-            ),
+            iam.PolicyStatement(sid="AllowIamRead", actions=["iam:Get*", "iam:List*"], resources=["*"]),
+            # Deleting a service-linked role is denied to all: it switches a service off.
+            *([service_linked_role_statement(service_linked_roles, effect=iam.Effect.ALLOW)] if service_linked_roles else []),
             iam.PolicyStatement(
                 sid="AllowOrganizationAndAccountRead",
                 actions=["organizations:DescribeOrganization", "account:GetAccountInformation", "account:ListRegions"],
@@ -284,6 +311,7 @@ class DeveloperPermissionsBoundary(Construct):
                 workload_role_path=workload_role_path,
                 protected_path=path,
                 assumable_cdk_qualifiers=assumable_cdk_qualifiers,
+                service_linked_roles=service_linked_roles,
                 in_boundary=True,
             ),
             *protection_statements(
@@ -302,3 +330,6 @@ class DeveloperPermissionsBoundary(Construct):
             description="Permissions boundary for every role developers create.",
             statements=statements,
         )
+        # cdk-nag 3.0.2's AwsSolutions-IAM5 throws on a NotAction Allow and would then be
+        # acknowledgeable only rule-wide: let it read this one (the template is unchanged).
+        let_nag_read_not_action(self.policy, "AllowServiceAccess")

@@ -19,6 +19,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .arns import iam_arn
+from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .boundary import DEFAULT_DEVELOPER_STACK_PREFIXES, bounded_role_statements
 from .password_policy import INLINE_HANDLER_LOG_GROUP
 from .protection import ProtectedResources, protection_statements
@@ -44,6 +45,8 @@ class DeveloperGuardrailsPolicy(Construct):
             (see :func:`~iam_baseline.identity.boundary.bounded_role_statements`).
         developer_stack_prefixes: stack name prefixes developers may write to (same function).
         protected: baseline detection resources denied by name (same function).
+        service_linked_roles: services PowerUserAccess may create a service-linked role for;
+            every other one is denied (same function).
         managed_policy_name: IAM name, 1-128 characters; default ``DeveloperGuardrails``.
         protection_policy_name: IAM name, 1-128 characters; default ``DeveloperProtection``.
     """
@@ -59,6 +62,7 @@ class DeveloperGuardrailsPolicy(Construct):
         assumable_cdk_qualifiers: Sequence[str] = (),
         developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
         protected: ProtectedResources = ProtectedResources(),
+        service_linked_roles: Sequence[str] = DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
         managed_policy_name: str = "DeveloperGuardrails",
         protection_policy_name: str = "DeveloperProtection",
     ) -> None:
@@ -74,6 +78,7 @@ class DeveloperGuardrailsPolicy(Construct):
                 workload_role_path=workload_role_path,
                 protected_path=path,
                 assumable_cdk_qualifiers=assumable_cdk_qualifiers,
+                service_linked_roles=service_linked_roles,
             ),
         )
         self.protection_policy = iam.ManagedPolicy(
