@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
+.PHONY: install init install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
 
 install: install-test
 
@@ -78,8 +78,17 @@ node_modules/.installed: package.json package-lock.json
 	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "pinned Node.js >= 22 missing from node_modules/.bin" >&2; exit 1; }
 	@touch $@
 
+## Write your own config from the documented template (never overwrites a file), then print
+## the next steps: make init ACCOUNT=123456789012 REGION=eu-central-1 [CONFIG=config/prod.yaml]
+## (without CONFIG: config/account-<ACCOUNT>.yaml; config/baseline.yaml is the example).
+init: install-synth
+	@test -n "$(ACCOUNT)" -a -n "$(REGION)" || { echo "usage: make init ACCOUNT=123456789012 REGION=eu-central-1 [CONFIG=config/prod.yaml]" >&2; exit 2; }
+	@$(PY) scripts/init_config.py --account "$(ACCOUNT)" --region "$(REGION)" $(if $(filter command line environment,$(origin CONFIG)),--config "$(CONFIG)")
+
 ## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
+## $(OUT) is emptied first (only if it is a cloud assembly), so no stale template or report stays.
 synth: install-synth
+	@$(PY) scripts/clean_output.py "$(OUT)"
 	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
 	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
 	@# display its template.": filtered out; the exit status stays cdk's (pipefail).
@@ -150,11 +159,13 @@ break-glass-lock: install-synth
 identity-store-lock: install-synth
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --record-identity-store-lock
 
+## Compare with the deployed stacks (needs AWS credentials: a profile, SSO, or OIDC in CI;
+## without them it says how to provide them).
 diff: install-synth
-	cdk diff -c config=$(CONFIG)
+	@$(PY) scripts/aws_hint.py cdk diff -c config=$(CONFIG)
 
 deploy: install-synth
-	cdk deploy --all -c config=$(CONFIG)
+	@$(PY) scripts/aws_hint.py cdk deploy --all -c config=$(CONFIG)
 
 clean:
 	rm -rf $(VENV) $(SCAN_VENV) node_modules cdk.out $(SCAN_OUT) .pytest_cache

@@ -17,8 +17,10 @@ from iam_baseline.config.break_glass_lock import (
     BreakGlassLockError,
     check_break_glass_lock,
     lock_path_for,
+    record_lock,
     write_lock,
 )
+from iam_baseline.config.example_values import refuse_example_values
 from iam_baseline.config import identity_store_lock
 from iam_baseline.errors import BaselineError
 
@@ -88,30 +90,46 @@ def build_app(
     return app
 
 
+def load_checked(path: str) -> tuple[BaselineConfig, str | None]:
+    """Everything synth checks before a construct is built: the config loads, holds no example
+    value unless it is an example (:mod:`iam_baseline.config.example_values`) and keeps the
+    break-glass names of its lock.
+
+    Returns:
+        The config and the lock note (the lock is to be written after a clean synth), if any.
+
+    Raises:
+        ConfigError, ExampleValuesError (a BaselineError), BreakGlassLockError.
+    """
+    config = load_config(path)
+    refuse_example_values(config, path)
+    return config, check_break_glass_lock(config, lock_path_for(path), write_missing=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Synthesize; ``--record-break-glass-lock`` / ``--record-identity-store-lock`` instead
     record the break-glass names / the Identity Center users.
 
-    Both locks are checked before any construct is built: a config that renames the retained
-    last way in (``iam_baseline.config.break_glass_lock``) or an Identity Center user
+    The example values and both locks are checked before any construct is built (see
+    :func:`load_checked`): a config that renames the retained last way in
+    (``iam_baseline.config.break_glass_lock``) or an Identity Center user
     (``iam_baseline.config.identity_store_lock``) is refused.
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
     try:
-        config = load_config(path)
         if argv == ["--record-break-glass-lock"]:
-            write_lock(lock_path_for(path), config)
-            print(f"recorded the break-glass names of {path} in {lock_path_for(path)}", file=sys.stderr)
+            print(record_lock(lock_path_for(path), load_config(path), path), file=sys.stderr)
             return 0
         users_lock = identity_store_lock.lock_path_for(path)
         if argv == ["--record-identity-store-lock"]:
+            config = load_config(path)
             identity_store_lock.write_lock(users_lock, config)
             print(f"recorded the Identity Center users of {path} in {users_lock}", file=sys.stderr)
             return 0
-        note = check_break_glass_lock(config, lock_path_for(path), write_missing=False)
+        config, note = load_checked(path)
         users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
-    except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError) as error:
+    except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:

@@ -85,8 +85,8 @@ def organization_config(accounts: int, extra_assignment: bool = False) -> dict:
         "region": "eu-west-1",
         "federation": {
             "identity_center": {
-                "instance_arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
-                "identity_store_id": "d-0123456789",
+                "instance_arn": "arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6",  # not the example's placeholder
+                "identity_store_id": "d-9067a1b2c3",
                 "account_id": ADMIN,
                 "region": "eu-west-1",
                 "permission_sets": [{"name": name, **props} for name, props in PERMISSION_SETS.items()],

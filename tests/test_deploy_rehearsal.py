@@ -42,7 +42,9 @@ import yaml
 from template_tools import DEFAULT_CONFIG_FILE, FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCOUNT = "123456789012"  # moto's default account
+#: The config fixture's account, which moto serves as its own (MOTO_ACCOUNT_ID): an example
+#: account, so the example values the rehearsal deploys are not refused (example_values.py).
+ACCOUNT = "111122223333"
 REGION = "eu-west-1"
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 
@@ -73,7 +75,8 @@ def moto(tmp_path_factory):
     log = tmp_path_factory.mktemp("moto") / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "MOTO_ACCOUNT_ID": ACCOUNT},
         )
     # `localhost`, not 127.0.0.1: moto resolves the S3 template URL that CloudFormation is
     # given (the endpoint URL + bucket path) by bucket in path only for hosts named localhost.
@@ -97,7 +100,9 @@ def _aws_env(endpoint: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "CDK_"))}
     env.update(
         AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
+        # The CDK CLI caches the account of an access key id (~/.cdk/cache): a key of its own
+        # keeps an earlier emulator's default account (123456789012) from being reused.
+        AWS_ACCESS_KEY_ID=f"rehearsal-{ACCOUNT}",
         AWS_SECRET_ACCESS_KEY="testing",
         AWS_REGION=REGION,
         AWS_DEFAULT_REGION=REGION,

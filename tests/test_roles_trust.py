@@ -92,17 +92,20 @@ def test_every_trust_policy_of_the_default_app_is_constrained(default_assembly):
              "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}]
     github = "token.actions.githubusercontent.com"
     lambda_service = [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]
+
+    def github_job(sub: str) -> list[dict]:
+        """The trust of a GitHub Actions OIDC role: the provider, the STS audience, one job's sub."""
+        return [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
+            "Condition": {"StringEquals": {f"{github}:aud": "sts.amazonaws.com", f"{github}:sub": sub}},
+        }]
+
     assert trusts == {
         **{("AccountBaseline", name): account_with_mfa for name in PERSONA_ROLES},
         **{("AccountBaseline", f"Federated{name}"): saml for name in ("Admin", "Developer", "ReadOnly")},
-        ("AccountBaseline", "GitHubDeploy"): [{
-            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-            "Principal": {"Federated": iam_arn(f"oidc-provider/{github}")},
-            "Condition": {"StringEquals": {
-                f"{github}:aud": "sts.amazonaws.com",
-                f"{github}:sub": "repo:example-org/infrastructure:environment:production",
-            }},
-        }],
+        ("AccountBaseline", "GitHubDeploy"): github_job("repo:example-org/infrastructure:environment:production"),
+        ("AccountBaseline", "GitHubDiff"): github_job("repo:example-org/infrastructure:pull_request"),
         # CDK's custom-resource function (password policy; Identity Center name lookups).
         ("AccountBaseline", CUSTOM_RESOURCE_ROLE): lambda_service,
         ("IdentityCenter", CUSTOM_RESOURCE_ROLE): lambda_service,
@@ -170,7 +173,7 @@ def test_names_and_max_session_durations_come_from_config(source, baseline_templ
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.saml.roles}
         expected |= {r.name: r.max_session_duration_seconds for r in config.federation.oidc.deploy_roles}
     assert {name: props["MaxSessionDuration"] for name, props in roles.items()} == expected
-    assert len(expected) == (8 if source == "default" else 4)  # default: 4 persona, 3 SAML, 1 OIDC deploy role
+    assert len(expected) == (9 if source == "default" else 4)  # default: 4 persona, 3 SAML, 2 OIDC (deploy, diff)
     assert all(props["Path"] == config.iam_path for props in roles.values())
 
 

@@ -93,3 +93,43 @@ def test_the_trust_policies_admit_the_tokens_of_these_jobs(role, job_sub):
     config = load_config(ORGANIZATION_CONFIG_FILE)
     roles = {r.name: r for r in config.federation.oidc.deploy_roles}
     assert f"repo:example-org/iam-baseline:{job_sub}" in roles[role].sub_values()
+
+
+def test_every_action_is_pinned_by_commit_sha():
+    """A tag can be moved to other code; a commit SHA cannot (GitHub, "Security hardening for
+    GitHub Actions": pin actions to a full-length commit SHA)."""
+    import re
+
+    for path in WORKFLOWS:
+        for job in _load(path.name)["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), f"{path.name}: {step['uses']}"
+
+
+def test_the_config_path_comes_from_one_repository_variable():
+    for path in WORKFLOWS:
+        assert _load(path.name)["env"] == {"CONFIG": "${{ vars.IAM_BASELINE_CONFIG || 'config/baseline.yaml' }}"}
+        assert "config/examples" not in path.read_text()
+
+
+def test_deploy_proves_the_assembly_it_deploys():
+    steps = _load("deploy.yml")["jobs"]["deploy"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    synth, check, deploy = (next(i for i, r in enumerate(runs) if c in r) for c in ("make synth", "make check", "cdk deploy"))
+    assert synth < check < deploy
+    assert "--app cdk.out" in runs[deploy]  # exactly the checked templates, not a new synth
+
+
+@pytest.mark.parametrize("config_file", ["DEFAULT", "ORGANIZATION"])
+def test_both_example_shapes_have_a_read_only_diff_role(config_file):
+    """The pull-request job assumes a GitHubDiff role: the single-account example declares one
+    too, trusting pull requests only and limited to the CDK lookup role."""
+    import template_tools
+
+    from iam_baseline.config import load_config
+
+    config = load_config(getattr(template_tools, f"{config_file}_CONFIG_FILE"))
+    (diff,) = [r for r in config.federation.oidc.deploy_roles if r.name == "GitHubDiff"]
+    assert diff.cdk_roles == ("lookup",)
+    assert [s.rsplit(":", 1)[-1] for s in diff.sub_values()] == ["pull_request"]

@@ -14,4 +14,10 @@ Subpackages:
 constructs/README.md lists every public construct with its props.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # The one place of the version is constructs/pyproject.toml; the installed metadata carries it.
+    __version__ = version("cdk-iam-baseline")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -143,3 +144,84 @@ def test_a_failed_build_records_no_lock(tmp_path, monkeypatch, capsys):
     assert app.main([]) == 2
     assert "error: trust policy of role X" in capsys.readouterr().err
     assert not lock_path_for(config_file).exists()
+
+
+# --------------------------------------------------------------- one config, one account
+def other_account(data):
+    data["account_id"] = "210987654321"
+
+
+def test_a_lock_of_another_account_is_not_binding_and_is_replaced(project):
+    """The example's lock never blocks a user who edits the example in place for their account."""
+    config = edit(project, lambda d: (other_account(d), rename_user(d)))
+    note = check_break_glass_lock(config, lock_path_for(project))
+    assert note == f"{lock_path_for(project)} recorded account '111122223333', not '210987654321': not binding; " \
+        "replaced with this config's break-glass names"
+    assert json.loads(lock_path_for(project).read_text())["names"] == locked_names(config)
+
+
+def test_a_lock_of_another_account_is_removed_when_break_glass_is_off(project):
+    config = edit(project, lambda d: (other_account(d), d.update(break_glass=None)))
+    note = check_break_glass_lock(config, lock_path_for(project))
+    assert note.endswith("not binding; removed (break-glass is off)")
+    assert not lock_path_for(project).exists()
+
+
+def test_the_same_account_stays_bound(project):
+    """Negative control: only another account unbinds the lock."""
+    config = edit(project, lambda d: (d.update(region="eu-central-1"), rename_user(d)))
+    with pytest.raises(BreakGlassLockError):
+        check_break_glass_lock(config, lock_path_for(project))
+
+
+def test_synth_of_another_account_replaces_the_lock_after_a_clean_synth(project, monkeypatch, capsys, tmp_path):
+    import app
+
+    config = edit(project, lambda d: (other_account(d), rename_user(d)))
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
+    monkeypatch.setattr(app, "refuse_example_values", lambda *a: None)  # the example's people are kept here
+    monkeypatch.setattr(app, "build_app", lambda *a, **k: SimpleNamespace(synth=lambda: SimpleNamespace(directory=str(tmp_path))))
+    assert app.main([]) == 0
+    assert "not binding; replaced with this config's break-glass names" in capsys.readouterr().err
+    assert json.loads(lock_path_for(project).read_text())["names"] == locked_names(config)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: None, "{lock} already records the break-glass names of {config}: unchanged"),
+        (rename_user, "updated {lock} with the break-glass names of {config}; commit it in a reviewed change:\n"
+                      "  - break_glass.users: 'breakglass.two' is recorded but no longer configured\n"
+                      "  - break_glass.users: 'breakglass.2' is configured but not recorded"),
+        (lambda d: d.update(break_glass=None), "removed {lock}: break-glass is off in {config}"),
+        (other_account, "replaced {lock}: it recorded account '111122223333', not '210987654321' of {config}, "
+                        "so it bound nothing this config deploys; commit it with the config"),
+    ],
+    ids=["unchanged", "updated", "removed", "replaced"],
+)
+def test_make_break_glass_lock_says_what_it_did(project, monkeypatch, capsys, change, message):
+    import app
+
+    edit(project, change)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
+    assert app.main(["--record-break-glass-lock"]) == 0
+    assert capsys.readouterr().err.strip() == message.format(lock=lock_path_for(project), config=project)
+
+
+def test_make_break_glass_lock_records_a_new_lock_or_none(tmp_path, monkeypatch, capsys):
+    import app
+
+    config_file = tmp_path / "new.yaml"
+    config_file.write_text(DEFAULT_TEXT)
+    shutil.copytree(FIXTURES / "saml", tmp_path / "saml")
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(config_file)}))
+    assert app.main(["--record-break-glass-lock"]) == 0
+    lock = lock_path_for(config_file)
+    assert capsys.readouterr().err.strip() == (
+        f"recorded the break-glass names of {config_file} in {lock} (there was no lock); commit it with the config"
+    )
+    lock.unlink()
+    edit(config_file, lambda d: d.update(break_glass=None))
+    assert app.main(["--record-break-glass-lock"]) == 0
+    assert capsys.readouterr().err.strip() == f"no lock written: break-glass is off in {config_file} (and there was no lock)"
+    assert not lock.exists()

@@ -15,12 +15,17 @@ file is used rather than the previous ``cdk.out``: ``cdk.out`` is not versioned,
 between machines and is absent in a fresh clone or CI, so it cannot witness what is deployed.
 When no lock exists yet (first synthesis of a config), it is written.
 
+A lock binds one config file and one account: a lock that records another ``account_id``
+(the example's, when a user edits the example in place) does not describe anything deployed
+by this config, so it does not block; it is replaced, with a note, on the next clean synth.
+
 This module imports neither aws_cdk nor YAML: it compares a validated config with a JSON file.
 """
 
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +69,74 @@ def locked_names(config: BaselineConfig) -> dict[str, Any] | None:
     return names
 
 
-def write_lock(path: str | Path, config: BaselineConfig) -> None:
-    """Record the current names of ``config`` in ``path`` (remove the lock when break-glass is off)."""
+class LockChange(Enum):
+    """What recording a config's names did to its lock file."""
+
+    RECORDED = "recorded"  # there was no lock
+    UPDATED = "updated"  # the lock recorded other names of the same account
+    REPLACED = "replaced"  # the lock recorded another account: it bound nothing
+    UNCHANGED = "unchanged"  # the lock already recorded these names
+    REMOVED = "removed"  # break-glass is off: the lock is deleted
+    ABSENT = "absent"  # break-glass is off and there was no lock
+
+
+def write_lock(path: str | Path, config: BaselineConfig) -> LockChange:
+    """Record the current names of ``config`` in ``path`` (remove the lock when break-glass is off).
+
+    A damaged lock is overwritten: recording is the deliberate act that restores one.
+    """
     path = Path(path)
+    try:
+        recorded = _read_lock(path)
+    except BreakGlassLockError:
+        recorded = {}
     names = locked_names(config)
     if names is None:
+        if recorded is None:
+            return LockChange.ABSENT
         path.unlink(missing_ok=True)
-        return
+        return LockChange.REMOVED
     path.write_text(json.dumps({"version": LOCK_VERSION, "names": names}, indent=2, sort_keys=True) + "\n")
+    if recorded is None:
+        return LockChange.RECORDED
+    if recorded == names:
+        return LockChange.UNCHANGED
+    return LockChange.REPLACED if _other_account(recorded, config) else LockChange.UPDATED
+
+
+def record_lock(path: str | Path, config: BaselineConfig, config_path: str | Path) -> str:
+    """``make break-glass-lock``: record the names of ``config`` on purpose.
+
+    Returns:
+        What was done, in words: recorded, updated (each changed name listed), replaced (the
+        lock recorded another account), unchanged, or removed because break-glass is off.
+    """
+    try:
+        before = _read_lock(Path(path)) or {}
+    except BreakGlassLockError:
+        before = {}
+    change = write_lock(path, config)
+    if change is LockChange.RECORDED:
+        return f"recorded the break-glass names of {config_path} in {path} (there was no lock); commit it with the config"
+    if change is LockChange.UPDATED:
+        body = "".join(f"\n  - {line}" for line in differences(before, locked_names(config)))
+        return f"updated {path} with the break-glass names of {config_path}; commit it in a reviewed change:{body}"
+    if change is LockChange.REPLACED:
+        return (
+            f"replaced {path}: it recorded account {before.get('account_id')!r}, not {config.account_id!r} of "
+            f"{config_path}, so it bound nothing this config deploys; commit it with the config"
+        )
+    if change is LockChange.UNCHANGED:
+        return f"{path} already records the break-glass names of {config_path}: unchanged"
+    if change is LockChange.REMOVED:
+        return f"removed {path}: break-glass is off in {config_path}"
+    return f"no lock written: break-glass is off in {config_path} (and there was no lock)"
+
+
+def _other_account(recorded: dict[str, Any], config: BaselineConfig) -> bool:
+    """Whether a lock records another account than ``config`` targets (then it binds nothing:
+    the resources it protects are not in this account)."""
+    return recorded.get("account_id") not in (None, config.account_id)
 
 
 def _read_lock(path: Path) -> dict[str, Any] | None:
@@ -112,7 +177,8 @@ def check_break_glass_lock(config: BaselineConfig, path: str | Path, *, write_mi
     the synth has succeeded, so a failed synth leaves no lock behind).
 
     Returns:
-        A note to print when the lock was (or is to be) written, else ``None``.
+        A note to print when the lock was (or is to be) written, replaced (it recorded another
+        account) or removed, else ``None``.
 
     Raises:
         BreakGlassLockError: the config differs from the recorded names (the message lists
@@ -128,6 +194,11 @@ def check_break_glass_lock(config: BaselineConfig, path: str | Path, *, write_mi
         if write_missing:
             write_lock(path, config)
         return f"recorded the break-glass names in {path}; commit it with the config"
+    if _other_account(recorded, config):
+        if write_missing:
+            write_lock(path, config)
+        done = "removed (break-glass is off)" if current is None else "replaced with this config's break-glass names"
+        return f"{path} recorded account {recorded['account_id']!r}, not {config.account_id!r}: not binding; {done}"
     problems = differences(recorded, current)
     if not problems:
         return None

@@ -1,0 +1,78 @@
+"""The Makefile's helpers: synth writes into a clean output folder (and deletes nothing else);
+`make diff`/`make deploy` without AWS credentials say how to provide them."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from template_tools import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import aws_hint  # noqa: E402
+import clean_output  # noqa: E402
+
+
+def _assembly(folder):
+    (folder / "assembly-Stale").mkdir(parents=True)
+    (folder / "assembly-Stale" / "Stale.template.json").write_text("{}")
+    (folder / "manifest.json").write_text("{}")
+    (folder / "OldStack.template.json").write_text("{}")
+    (folder / "access-report.md").write_text("stale report")
+    return folder
+
+
+def test_a_previous_assembly_is_emptied(tmp_path):
+    out = _assembly(tmp_path / "cdk.out")
+    assert clean_output.main([str(out)]) == 0
+    assert out.is_dir() and list(out.iterdir()) == []
+
+
+def test_a_link_inside_is_removed_not_followed(tmp_path):
+    outside = tmp_path / "keep"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("x")
+    out = _assembly(tmp_path / "cdk.out")
+    (out / "link").symlink_to(outside, target_is_directory=True)
+    clean_output.clean_output(out)
+    assert (outside / "precious.txt").read_text() == "x"
+
+
+def test_an_absent_folder_is_fine(tmp_path):
+    assert clean_output.clean_output(tmp_path / "cdk.out") == []
+
+
+@pytest.mark.parametrize(
+    ("make_out", "reason"),
+    [
+        (lambda tmp: (tmp / "notes.txt").write_text("mine") and tmp, "is not a cloud assembly"),
+        (lambda tmp: ROOT, "which holds more than a cloud assembly"),
+        (lambda tmp: ROOT.parent, "which holds more than a cloud assembly"),
+        (lambda tmp: (tmp / "l").symlink_to(_assembly(tmp / "real")) or tmp / "l", "is a symbolic link"),
+    ],
+    ids=["not-an-assembly", "project-root", "above-the-project", "symlink"],
+)
+def test_anything_else_is_refused_and_kept(tmp_path, capsys, make_out, reason):
+    out = make_out(tmp_path)
+    before = sorted(p.name for p in out.iterdir())
+    assert clean_output.main([str(out)]) == 2
+    assert reason in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+NO_CREDENTIALS = "Need to perform AWS calls for account 111122223333, but no credentials have been configured"
+
+
+def test_a_credentials_failure_gets_the_hint_and_keeps_its_status(capfd):
+    status = aws_hint.main([sys.executable, "-c", f"print({NO_CREDENTIALS!r}); raise SystemExit(1)"])
+    out, err = capfd.readouterr()
+    assert status == 1
+    assert NO_CREDENTIALS in out
+    assert "AWS credentials are missing or expired" in err
+    assert "AWS_PROFILE=<name> make" in err and "aws sso login --profile <name>" in err
+
+
+def test_other_failures_get_no_hint(capfd):
+    """Negative control: a failure that is not about credentials is passed through alone."""
+    assert aws_hint.main([sys.executable, "-c", "print('Stack IamBaseline failed'); raise SystemExit(3)"]) == 3
+    assert "AWS credentials" not in capfd.readouterr().err
