@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
-from .files import ConfigFileError, FileKind, read_bounded
+from .files import read_lock_section
 from .models import BaselineConfig
 
 #: Format version of the lock file.
@@ -140,17 +140,7 @@ def _other_account(recorded: dict[str, Any], config: BaselineConfig) -> bool:
 
 
 def _read_lock(path: Path) -> dict[str, Any] | None:
-    if not path.exists():
-        return None
-    try:
-        data = json.loads(read_bounded(path, FileKind.LOCK))  # a regular file of at most 64 KiB
-    except ConfigFileError as exc:
-        raise BreakGlassLockError(f"cannot read the break-glass lock {exc}") from None
-    except ValueError as exc:
-        raise BreakGlassLockError(f"cannot read the break-glass lock {path}: {exc}") from None
-    if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("names"), dict):
-        raise BreakGlassLockError(f"{path} is not a version {LOCK_VERSION} break-glass lock; restore it from git")
-    return data["names"]
+    return read_lock_section(path, "names", "break-glass", BreakGlassLockError)
 
 
 def differences(recorded: dict[str, Any], current: dict[str, Any] | None) -> list[str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -154,3 +155,27 @@ def read_referenced(name: str, kind: FileKind) -> tuple[Path, str]:
             path, f"no such file; a relative path starts from the config file's folder {folder}"
         )
     return path, read_bounded(path, kind)
+
+
+def read_lock_section(
+    path: str | Path, section: str, what: str, error: type[BaselineError]
+) -> dict | None:
+    """The ``section`` mapping of the version-1 JSON lock file at ``path``; ``None`` when the
+    file does not exist. Read with :func:`read_bounded` (:attr:`FileKind.LOCK`), like every
+    file next to a config.
+
+    Raises:
+        error: unreadable, too large, not JSON, or not a version-1 ``what`` lock with ``section``.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(read_bounded(path, FileKind.LOCK))
+    except ConfigFileError as exc:
+        raise error(f"cannot read the {what} lock {exc}") from None
+    except ValueError as exc:
+        raise error(f"cannot read the {what} lock {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get(section), dict):
+        raise error(f"{path} is not a version 1 {what} lock; restore it from git")
+    return data[section]

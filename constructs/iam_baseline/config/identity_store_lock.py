@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
+from .files import read_lock_section
 from .models import BaselineConfig
 
 #: Format version of the lock file.
@@ -52,15 +53,7 @@ def locked_users(config: BaselineConfig) -> tuple[str, dict[str, dict[str, str]]
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise IdentityStoreLockError(f"cannot read the identity-store lock {path}: {exc}") from None
-    if not isinstance(data, dict) or data.get("version") != LOCK_VERSION or not isinstance(data.get("stores"), dict):
-        raise IdentityStoreLockError(f"{path} is not a version {LOCK_VERSION} identity-store lock; restore it from git")
-    return data["stores"]
+    return read_lock_section(path, "stores", "identity-store", IdentityStoreLockError) or {}
 
 
 def write_lock(path: str | Path, config: BaselineConfig) -> None:
