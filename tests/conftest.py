@@ -64,3 +64,24 @@ def unacknowledged_variants(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
             app.synth()
         synthesized[variant_id] = outdir, json.loads((outdir / "validation-report.json").read_text())
     return synthesized
+
+
+@pytest.fixture(scope="session")
+def synthesized_config(tmp_path_factory):
+    """``synthesized_config(path)``: the cloud assembly directory of the config file at
+    ``path``, synthesized in-process as ``cdk synth`` does (nag packs and acknowledgments),
+    once per session whichever tests ask for it. Callers that edit templates copy it first."""
+    from app import build_app
+    from iam_baseline.config import load_config
+
+    assemblies: dict[Path, Path] = {}
+
+    def synthesized(path: Path) -> Path:
+        path = Path(path).resolve()
+        if path not in assemblies:
+            outdir = tmp_path_factory.mktemp(f"{path.stem}.out")
+            build_app(load_config(path), outdir=str(outdir), context=CDK_CONTEXT).synth()
+            assemblies[path] = outdir
+        return assemblies[path]
+
+    return synthesized

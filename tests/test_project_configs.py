@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from template_tools import CDK_CONTEXT, ROOT
+from template_tools import ROOT
 
 #: Every config the project holds, relative to the project root (the app's working directory:
 #: relative metadata paths inside the configs resolve against it).
@@ -28,18 +28,13 @@ PROJECT_CONFIGS = sorted(
 
 
 @pytest.fixture(scope="session", params=PROJECT_CONFIGS)
-def project_synth(request, tmp_path_factory) -> tuple[str, object, Path]:
+def project_synth(request, synthesized_config) -> tuple[str, object, Path]:
     """(config path, validated config, cloud assembly directory) of one project config,
     synthesized in-process with the nag packs and the acknowledgments, as `cdk synth` does."""
-    from app import build_app
-
     from iam_baseline.config import load_config
 
     path = request.param
-    config = load_config(ROOT / path)
-    outdir = tmp_path_factory.mktemp("project-config")
-    build_app(config, outdir=str(outdir), context=CDK_CONTEXT).synth()
-    return path, config, outdir
+    return path, load_config(ROOT / path), synthesized_config(ROOT / path)
 
 
 def test_what_synth_checks_before_building_passes(project_synth):

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from iam_baseline.analysis.check import main
-from template_tools import CDK_CONTEXT, DEFAULT_CONFIG_FILE, FIXTURES
+from template_tools import DEFAULT_CONFIG_FILE, FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The shipped example itself: the issue asks that this very file passes.
@@ -21,14 +21,9 @@ SMALL_TEAM = ROOT / "config" / "examples" / "small-team.yaml"
 
 
 @pytest.fixture(scope="session")
-def small_team_assembly(tmp_path_factory) -> Path:
-    """The example small team's assembly, synthesized once."""
-    from app import build_app
-    from iam_baseline.config import load_config
-
-    outdir = tmp_path_factory.mktemp("small-team.out")
-    build_app(load_config(SMALL_TEAM), outdir=str(outdir), context=CDK_CONTEXT).synth()
-    return outdir
+def small_team_assembly(synthesized_config) -> Path:
+    """The example small team's assembly, synthesized once (shared with test_project_configs)."""
+    return synthesized_config(SMALL_TEAM)
 
 
 def test_a_user_config_is_proven_without_expectations(small_team_assembly, tmp_path, capsys):
