@@ -17,17 +17,18 @@ def example_data() -> dict:
     return copy.deepcopy(yaml.safe_load(EXAMPLE.read_text()))
 
 
-def parse(data: dict):
+def parse(data: dict, folder=None):
+    """The config of ``data`` as if it were a file in ``folder`` (default: the fixture's)."""
     from iam_baseline.config import parse_config
 
-    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml", folder=EXAMPLE.parent)
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "org.yaml", folder=folder or EXAMPLE.parent)
 
 
-def config_error(data: dict) -> str:
+def config_error(data: dict, folder=None) -> str:
     from iam_baseline.config import ConfigError
 
     with pytest.raises(ConfigError) as info:
-        parse(data)
+        parse(data, folder)
     return str(info.value)
 
 

@@ -75,16 +75,21 @@ def test_refusals_name_the_key(change, key, message):
 
 
 def test_custom_scp_file_must_be_a_deny_only_policy(tmp_path):
+    import shutil
+
+    from template_tools import FIXTURES
+
+    shutil.copytree(FIXTURES / "saml", tmp_path / "saml")  # the policy files sit next to the config
     allow = tmp_path / "allow.json"
     allow.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
     data = example_data()
     data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(allow)}]
-    error = config_error(data)
+    error = config_error(data, tmp_path)
     assert f"custom[0] ({allow}): statement 0 is not a Deny: the baseline keeps the deny-list model" in error
     deny = tmp_path / "deny.json"
     deny.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}))
     data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(deny), "targets": ["Sandbox"]}]
-    assert parse(data).organization.service_control_policies.custom[0].targets == ("Sandbox",)
+    assert parse(data, tmp_path).organization.service_control_policies.custom[0].targets == ("Sandbox",)
 
 
 def test_account_selects_member_rows_only():
@@ -94,3 +99,15 @@ def test_account_selects_member_rows_only():
     )
     error = config_error(data)
     assert "account 'Security' applies to member:admin and member:root rows only" in error, error
+
+
+def test_custom_scp_file_outside_the_config_folder_is_refused(tmp_path):
+    """Custom SCP files follow the rule of every file a config names (config/files.py):
+    relative to the config's folder and inside it."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}))
+    data = example_data()
+    data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(outside)}]
+    error = config_error(data)
+    assert "  - organization.service_control_policies.custom[0].file (line " in error, error
+    assert "outside the config's folder" in error and f"(resolved: {outside})" in error, error

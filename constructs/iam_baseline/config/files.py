@@ -42,6 +42,9 @@ class FileKind(enum.Enum):
     SAML_METADATA = 10_000_000
     #: A break-glass lock file (a few lines of JSON).
     LOCK = 64 * 1024
+    #: A policy document a config names (a custom SCP): Organizations allows 5,120 characters
+    #: per SCP ("Quotas for AWS Organizations"); the cap leaves room for indentation.
+    POLICY_DOCUMENT = 64 * 1024
 
     @property
     def max_bytes(self) -> int:

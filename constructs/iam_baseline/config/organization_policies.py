@@ -15,11 +15,11 @@ need the OUs and accounts of the organization sit in :func:`guardrail_rules`, ca
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
 from .models import AccountId, IamName, RegionName, RoleConfig, StrictModel
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
@@ -146,11 +146,24 @@ class CustomPolicyConfig(StrictModel):
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,39}$")] = Field(
         description="Policy name suffix: a letter, then letters, digits, hyphens (at most 40)."
     )
-    file: str = Field(min_length=1, description="Path of the policy document (JSON), relative to the project root.")
+    file: str = Field(
+        min_length=1,
+        description="Path of the policy document (JSON), relative to the config file's folder and inside it.",
+    )
     description: str = Field("", max_length=512, description="Policy description (at most 512 characters).")
     targets: tuple[PolicyTarget, ...] = Field(
         (ROOT_TARGET,), min_length=1, description="'root' or OU paths of organization.organizational_units."
     )
+
+    @field_validator("file")
+    @classmethod
+    def _file_next_to_the_config(cls, name: str) -> str:
+        # The one rule for files a config names (config/files.py): relative to the config's
+        # folder and confined to it, like federation.saml's metadata_file.
+        try:
+            return str(resolve_referenced(name))
+        except ConfigFileError as exc:
+            raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
 
 
 class ServiceControlPoliciesConfig(StrictModel):
@@ -219,9 +232,9 @@ def read_policy_file(path: str) -> dict[str, Any]:
             (SCPs have none).
     """
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read the policy file: {exc}") from None
+        document = json.loads(read_bounded(path, FileKind.POLICY_DOCUMENT))
+    except ConfigFileError as exc:
+        raise ValueError(f"cannot read the policy file: {exc.reason}") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"the policy file is not JSON: {exc.msg} (line {exc.lineno})") from None
     statements = document.get("Statement") if isinstance(document, dict) else None
