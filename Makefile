@@ -111,10 +111,12 @@ access-diff: install-check
 
 ## `make check` with every invariant on the default baseline and on the organization example:
 ## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
+## Then the access diff of two generated 100-account organizations differing by one assignment.
 bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
 	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
+	$(PY) scripts/bench_diff.py
 
 ## Run the whole test suite.
 test: install-test

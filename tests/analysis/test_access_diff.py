@@ -149,3 +149,19 @@ def test_an_added_assignment_is_new_access(base, tmp_path, capsys):
 def test_unreadable_assembly_exits_two(tmp_path, capsys, base):
     assert main(["--base", str(tmp_path), "--new", str(base), "--config", CONFIG]) == 2
     assert "manifest.json" in capsys.readouterr().err
+
+
+def test_a_widened_resource_policy_is_new_access_for_the_account_it_names(base, tmp_path, default_config):
+    def share_topic(resources: dict) -> None:
+        policy = next(r for r in resources.values() if r["Type"] == "AWS::SNS::TopicPolicy")
+        topic = policy["Properties"]["PolicyDocument"]["Statement"][0]["Resource"]
+        policy["Properties"]["PolicyDocument"]["Statement"].append(
+            {"Effect": "Allow", "Action": "sns:Publish", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+             "Resource": topic})
+
+    diff = access_diff(changed(base, tmp_path, share_topic), base, default_config, default_config, limit=1)
+    [comparison] = diff.comparisons
+    assert comparison.subject.surface is Surface.RESOURCE and comparison.subject.name.startswith("SNS topic policy")
+    [access] = comparison.gained.found
+    assert access.request.action == "sns:Publish" and access.request.principal.account == "444455556666"
+    assert not comparison.lost.found

@@ -191,7 +191,10 @@ def _subjects_of_resource(scope: str, new: AccountScope | None, old: AccountScop
     presence = Presence.BOTH if n and o else Presence.ADDED if n else Presence.REMOVED
     here = n or o
     partition = (new or old).model.partition  # type: ignore[union-attr]
-    space = RequestSpace(principals=PrincipalSpace(partition=partition), resources=ResourceSpace(include=(arn, f"{arn}/*")))
+    # A bucket policy also governs the bucket's objects; a key or a topic is its ARN alone
+    # (a needless "ARN/*" pattern measured 1 s -> 30 s unknown on a topic question).
+    objects = (f"{arn}/*",) if here.kind == "S3 bucket policy" else ()  # type: ignore[union-attr]
+    space = RequestSpace(principals=PrincipalSpace(partition=partition), resources=ResourceSpace(include=(arn, *objects)))
 
     def side(r) -> PolicySet:
         return PolicySet(identity=(ALLOW_ALL,), resource_policy=r.policy, resource_policy_required=True) if r else PolicySet()
