@@ -295,17 +295,9 @@ def test_synth_refuses_a_quota_with_the_yaml_key_and_line(tmp_path, monkeypatch,
     import yaml
 
     import app
-    from template_tools import default_config_data
+    from template_tools import break_glass_role_data
 
-    data = default_config_data()
-    data["break_glass"] = {
-        "mode": "role",
-        "role_name": "BreakGlassAdmin",
-        "trusted_principals": [
-            f"arn:aws:iam::444455556666:role/emergency/platform-team/{i:02d}/" + "break-glass-operator-".ljust(64, "x")
-            for i in range(10)
-        ],
-    }
+    data = break_glass_role_data(10)
     data.pop("federation", None)
     data.pop("access_matrix", None)
     config = tmp_path / "quota.yaml"

@@ -265,18 +265,9 @@ def test_no_policy_document_in_the_default_app_allows_every_action(default_assem
 
 
 def _break_glass_role_config(count: int):
-    from template_tools import config_from_data, default_config_data
+    from template_tools import break_glass_role_data, config_from_data
 
-    data = default_config_data()
-    data["break_glass"] = {
-        "mode": "role",
-        "role_name": "BreakGlassAdmin",
-        # Long but valid ARNs: a path per team, a 64-character name.
-        "trusted_principals": [
-            f"arn:aws:iam::444455556666:role/emergency/platform-team/{i:02d}/" + "break-glass-operator-".ljust(64, "x")
-            for i in range(count)
-        ],
-    }
+    data = break_glass_role_data(count)
     return config_from_data(data, "break-glass-role.yaml")
 
 
