@@ -128,3 +128,15 @@ def rendered_for_size(stack: Any, document: Any, *, placeholder_references: bool
         stack_name=None if stack.stack_name.startswith("${Token") else stack.stack_name,
         placeholder_references=placeholder_references,
     )
+
+
+def deployed_text(stack: Any, value: Any) -> str | None:
+    """A name or path (resolved in ``stack``) as IAM will see it, or None when it is only
+    known at deployment (it refers to another resource)."""
+    if value is None:
+        return None
+    try:
+        rendered = rendered_for_size(stack, value, placeholder_references=False)
+    except ValueError:
+        return None
+    return rendered if isinstance(rendered, str) and "${Token" not in rendered else None

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import BaselineError
+from ..federation.policy_size import deployed_text as _text
 from ..federation.policy_size import policy_length, rendered_for_size
 from . import limits as q
 
@@ -84,17 +85,6 @@ def _default_where(construct_path: str) -> str:
     from ..config.provenance import config_key_for
 
     return config_key_for(construct_path) or "the baseline itself"
-
-
-def _text(stack: Any, value: Any) -> str | None:
-    """A name or path as deployed, or None when it is only known at deployment."""
-    if value is None:
-        return None
-    try:
-        rendered = rendered_for_size(stack, value, placeholder_references=False)
-    except ValueError:  # a reference to another resource: its name is not known before deployment
-        return None
-    return rendered if isinstance(rendered, str) and "${Token" not in rendered else None
 
 
 def _list(stack: Any, value: Any) -> list[Any]:
