@@ -112,6 +112,13 @@ def load_checked(path: str) -> tuple[BaselineConfig, str | None]:
     return config, check_break_glass_lock(config, lock_path_for(path), write_missing=False)
 
 
+def built_identities(app) -> list:
+    """The named IAM identities ``app`` deploys, for the names lock (imports aws_cdk)."""
+    from iam_baseline.identity.named_identities import named_identities
+
+    return named_identities(app)
+
+
 def accept_renames(path: str) -> str:
     """``make accept-renames``: record the names of ``path``'s config in its three locks, the
     renames into the names lock's history (:mod:`iam_baseline.config.names_lock`), the
@@ -120,11 +127,9 @@ def accept_renames(path: str) -> str:
     Raises:
         ConfigError, BaselineError (a quota the config exceeds: nothing is recorded).
     """
-    from iam_baseline.identity.named_identities import named_identities
-
     config = load_config(path)
     app = build_app(config, nag=False, source=path)
-    done = [names_lock.accept_renames(names_lock.lock_path_for(path), named_identities(app), config.account_id)]
+    done = [names_lock.accept_renames(names_lock.lock_path_for(path), built_identities(app), config.account_id)]
     done.append(record_lock(lock_path_for(path), config, path))
     if identity_store_lock.locked_users(config) is not None:
         identity_store_lock.write_lock(identity_store_lock.lock_path_for(path), config)
@@ -167,9 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     names_path = names_lock.lock_path_for(path)
     try:
         app = build_app(config, source=path)
-        from iam_baseline.identity.named_identities import named_identities
-
-        identities = named_identities(app)
+        identities = built_identities(app)
         names_note = names_lock.check_names_lock(identities, config.account_id, names_path)
     except BaselineError as error:
         # Raised while building, before synth: no template has been written.
