@@ -113,8 +113,13 @@ def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
 
 
 def _chain(entry: str, kind: EntryKind, found: tuple[tuple[Hop, ...], str], declared: set[str]) -> AdminChain:
+    """Declared: the entry or a principal on the way is an admin principal. The administrator
+    at the end does not count (reaching it is the question), except the role a federated
+    entry assumes first: the identity provider decides who gets that role."""
     hops, why = found
-    on_the_way = (entry, *(h.target for h in hops))
+    on_the_way = (entry, *(h.target for h in hops[:-1]))
+    if kind is not EntryKind.PERSON:
+        on_the_way += (hops[0].target,)
     return AdminChain(entry, kind, hops, why, any(ref in declared for ref in on_the_way))
 
 
