@@ -40,6 +40,7 @@ def build_app(
     *,
     acknowledge: bool = True,
     nag: bool = True,
+    source: str | None = None,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -49,13 +50,18 @@ def build_app(
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
     ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
-    template writing alone with it).
+    template writing alone with it). ``source`` is the config file: a quota error names its
+    lines.
+
+    Raises:
+        QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
+            (:mod:`iam_baseline.quotas`), each violation at its config key.
     """
-    from aws_cdk import App, Stack
+    from aws_cdk import App
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
-    from iam_baseline.config.provenance import record
-    from iam_baseline.federation.policy_size import check_trust_policy_sizes
+    from iam_baseline.config.provenance import record, where
+    from iam_baseline.quotas import check_quotas
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
     from stacks.identity_center import IdentityCenterStack
@@ -78,10 +84,10 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
-    # IAM refuses an oversized trust policy only at deployment, after other resources exist.
-    for stack in app.node.children:
-        if isinstance(stack, Stack):
-            check_trust_policy_sizes(stack, max_chars=config.trust_policy_max_chars)
+    # IAM refuses a quota breach only at deployment, after other resources exist: refuse it now.
+    check_quotas(
+        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source)
+    )
     if not nag:
         return app
     register_nag_packs(app)
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        app = build_app(config)
+        app = build_app(config, source=path)
     except BaselineError as error:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
