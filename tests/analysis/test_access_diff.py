@@ -91,6 +91,7 @@ def test_a_widened_role_is_new_access_with_one_concrete_request(base, tmp_path, 
     [access] = comparison.gained.found
     assert access.request.action in ("s3:GetObject", "s3:PutObject")
     assert access.request.principal.role_arn.endswith(":role/baseline/GitHubDiff")
+    assert access.request.resource.startswith("arn:aws:s3:::build-") and " " not in access.request.resource
     subject = comparison.subject
     assert evaluate(access.request, **subject.new.keywords()).allowed
     assert not evaluate(access.request, **subject.old.keywords()).allowed
