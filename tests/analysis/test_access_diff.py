@@ -166,3 +166,15 @@ def test_a_widened_resource_policy_is_new_access_for_the_account_it_names(base, 
     [access] = comparison.gained.found
     assert access.request.action == "sns:Publish" and access.request.principal.account == "444455556666"
     assert not comparison.lost.found
+
+
+def test_an_undecided_question_is_reported_and_fails_never_no_change(base, tmp_path, capsys):
+    def binary_condition(resources: dict) -> None:  # BinaryEquals: not modelled by the z3 engine
+        statements(resources, GITHUB_DIFF_POLICY).append(
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+             "Condition": {"BinaryEquals": {"aws:UserAgent": "QUJD"}}})
+
+    code, text = run(capsys, base, changed(base, tmp_path, binary_condition))
+    assert code == 1
+    assert "### Could not decide" in text and "role:GitHubDiff" in text and "not modelled" in text
+    assert "Result: could not decide 1 subject (may hide new access), exit 1" in text and "no new access" not in text

@@ -138,7 +138,8 @@ def render(diff: AccessDiff, *, allow_new_access: bool = False) -> str:
     if diff.new_access or diff.assignments_added or diff.reach_added:
         verdict = "new access" + suffix
     elif diff.undecided:
-        verdict = f"could not decide {len(diff.undecided)} subjects (may hide new access)" + suffix
+        count = len(diff.undecided)
+        verdict = f"could not decide {count} subject{'s' if count != 1 else ''} (may hide new access)" + suffix
     else:
         verdict = "no new access, exit 0"
     out.append(f"**Result: {verdict}.**")
