@@ -53,7 +53,7 @@ def build_app(
     """
     from aws_cdk import App, Stack
 
-    from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+    from iam_baseline.compliance import REGISTRY, apply_acknowledgments, persona_acknowledgments, register_nag_packs
     from iam_baseline.config.provenance import record
     from iam_baseline.federation.policy_size import check_trust_policy_sizes
     from stacks.account_baseline import AccountBaselineStack
@@ -86,7 +86,12 @@ def build_app(
         return app
     register_nag_packs(app)
     if acknowledge:
-        apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
+        apply_acknowledgments(
+            app,
+            iam_path=config.iam_path,
+            workload_role_path=config.workload_role_path,
+            registry=REGISTRY + persona_acknowledgments(config),
+        )
     return app
 
 
