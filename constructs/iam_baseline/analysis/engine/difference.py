@@ -167,7 +167,7 @@ class _Shared(Encoder):
                           lambda: super(_Shared, self).conditions_hold(statement, variables, False))
 
     def side(self, policies: PolicySet) -> z3.BoolRef:
-        """"``policies`` allow the request", as :func:`.evaluator.evaluate` decides."""
+        """Whether ``policies`` allow the request, as :func:`.evaluator.evaluate` decides."""
         self.has_boundary = policies.boundary is not None
         self._cache = {}  # keyed by policy identity, and the boundary changes the NotPrincipal rule
         return self.allowed(**policies.keywords())
