@@ -178,3 +178,18 @@ def test_an_undecided_question_is_reported_and_fails_never_no_change(base, tmp_p
     assert code == 1
     assert "### Could not decide" in text and "role:GitHubDiff" in text and "not modelled" in text
     assert "Result: could not decide 1 subject (may hide new access), exit 1" in text and "no new access" not in text
+
+
+def test_trust_and_resource_questions_ask_every_account_when_a_pattern_could_tell_them_apart():
+    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.outputs.access_diff import _callers
+
+    def trust(principal: str) -> Policy:
+        return Policy.from_document("t", {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"},
+             "Condition": {"StringLike": {"aws:PrincipalArn": principal}}}]}, PolicyKind.TRUST)
+
+    named = _callers("aws", "111122223333", trust("arn:aws:iam::444455556666:role/ci-*"), None)
+    assert named.accounts == {"111122223333", "444455556666", "999999999999"}
+    # "4444*" matches some unnamed accounts and not others: no representative, every account.
+    assert _callers("aws", "111122223333", trust("arn:aws:iam::4444*:role/ci"), None).accounts is None
