@@ -238,15 +238,18 @@ def check_quotas(
             limit, the quota's name and page.
     """
     from aws_cdk import Stack
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_sso as sso
 
     measure = _Measure(quotas, trust_policy_length or quotas.role_trust_policy_length)
+    measured = (iam.CfnRole, iam.CfnUser, iam.CfnGroup, iam.CfnManagedPolicy, iam.CfnPolicy,
+                iam.CfnUserToGroupAddition, iam.CfnSAMLProvider, sso.CfnPermissionSet)
     by_stack: dict[str, tuple[Any, list[Any]]] = {}
-    for construct in [scope, *scope.node.find_all()]:
-        try:
+    # isinstance is answered in Python; Stack.of (a jsii call) only for the resources measured.
+    for construct in scope.node.find_all():
+        if isinstance(construct, measured):
             stack = Stack.of(construct)
-        except Exception:  # noqa: BLE001 - the app and stages are in no stack
-            continue
-        by_stack.setdefault(stack.node.path, (stack, []))[1].append(construct)
+            by_stack.setdefault(stack.node.path, (stack, []))[1].append(construct)
     for stack, constructs in by_stack.values():
         measure.stack(stack, constructs)
     if measure.violations:
