@@ -139,6 +139,42 @@ def test_a_trusted_principal_is_one_account_or_role_by_arn(principal):
     assert "roles.admin.trusted_principals[0]" in refused(f"roles:\n  admin:\n    trusted_principals: ['{principal}']\n")
 
 
+_SAML_ROLE = (
+    "federation:\n  saml:\n    providers: [{name: Idp, metadata_file: saml/example-idp.xml}]\n"
+    "    roles:\n      - name: Fed\n        persona: read_only\n        providers: [Idp]\n        conditions:\n"
+)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["StringEquals: {SAML:aud: https://evil.example/saml}", "StringLike: {saml:AUD: '*'}", "'Null': {SAML:aud: 'true'}",
+     "ForAnyValue:StringEquals: {SAML:Aud: [x]}"],
+)
+def test_saml_extra_conditions_can_never_name_saml_aud(condition):
+    message = refused(_SAML_ROLE + f"          {condition}\n")
+    assert "federation.saml.roles[0].conditions" in message
+    assert "SAML:aud is the baseline's own condition" in message and "neither removed nor overwritten" in message
+
+
+def test_saml_extra_conditions_are_checked_keys_and_operators():
+    assert "unknown SAML condition key 'SAML:subtype' (did you mean 'SAML:sub_type'?)" in refused(
+        _SAML_ROLE + "          StringEquals: {SAML:subtype: persistent}\n"
+    )
+    assert "unknown condition operator 'StringEqual'" in refused(_SAML_ROLE + "          StringEqual: {SAML:sub_type: persistent}\n")
+
+
+def test_saml_aud_survives_any_merge():
+    from iam_baseline.federation.saml import SAML_AUDIENCE, saml_trust_conditions
+
+    merged = saml_trust_conditions({"StringEquals": {"SAML:sub_type": "persistent"}, "StringLike": {"SAML:iss": ("x*",)}})
+    assert merged == {
+        "StringEquals": {"SAML:aud": SAML_AUDIENCE, "SAML:sub_type": "persistent"},
+        "StringLike": {"SAML:iss": ["x*"]},
+    }
+    with pytest.raises(ValueError, match="SAML:aud can be neither removed nor overwritten"):
+        saml_trust_conditions({"StringEquals": {"saml:aud": "x"}})
+
+
 # --------------------------------------------------------------------------- templates
 @pytest.fixture(scope="session")
 def personas_assembly(synthesized_config) -> Path:
@@ -219,6 +255,15 @@ def test_the_three_surfaces_of_a_persona_hold_the_same_policies(personas_templat
         "CustomerManagedPolicyReference": {"Name": "DeveloperBoundary", "Path": "/baseline/"}
     }
     assert {"Key": "team", "Value": "data"} in mfa["Tags"]
+
+
+def test_the_saml_role_carries_its_extra_conditions_beside_saml_aud(personas_templates):
+    template, _ = personas_templates
+    (statement,) = _role(template, "FederatedData")["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"] == {
+        "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml", "SAML:sub_type": "persistent"},
+        "StringLike": {"SAML:namequalifier": ["example-idp*"], "SAML:edupersonaffiliation": ["data-*"]},
+    }
 
 
 def test_a_persona_without_mfa_role_keeps_its_other_surfaces(personas_templates):
