@@ -299,8 +299,10 @@ def test_the_fixture_is_proven_with_the_admin_personas_derived(personas_assembly
     assert main(["--out", str(out), "--config", str(PERSONAS)]) == 0, capsys.readouterr().out
 
 
-def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(personas_assembly, tmp_path, capsys):
-    """Negative control: the Billing persona's role given AdministratorAccess in the template."""
+@pytest.mark.parametrize("policy", ["AdministratorAccess", "IAMFullAccess"])
+def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(policy, personas_assembly, tmp_path, capsys):
+    """Negative control: the Billing persona's role given an admin-equivalent policy in the template
+    (IAMFullAccess is no '*' on '*', but may attach one: the proof, not the loader, finds it)."""
     from iam_baseline.analysis.check import main
 
     out = tmp_path / "cdk.out"
@@ -309,7 +311,7 @@ def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(persona
     template = json.loads(path.read_text())
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::IAM::Role" and resource["Properties"].get("RoleName") == "Billing":
-            resource["Properties"]["ManagedPolicyArns"].append("arn:aws:iam::aws:policy/AdministratorAccess")
+            resource["Properties"]["ManagedPolicyArns"].append(f"arn:aws:iam::aws:policy/{policy}")
     path.write_text(json.dumps(template))
     assert main(["--out", str(out), "--config", str(PERSONAS)]) == 1
     failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
