@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ...config.models import BaselineConfig
 from ...config.organization import member_baseline_config
+from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.evaluator import Policy
 from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
@@ -109,6 +110,7 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
         if org.delegated_admin_account_id:
             accounts.add(org.delegated_admin_account_id)
         accounts |= {a.id for _, a in org.member_accounts()}
+    accounts |= trusted_accounts(config)  # personas' extra trusted principals, declared by ARN
     return accounts
 
 
@@ -139,7 +141,7 @@ def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScop
     for reader in readers:
         for logical_id, resource in reader.resources.items():
             if resource.get("Type") == "AWS::SSO::PermissionSet":
-                by_arn[reader._attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
+                by_arn[reader.attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
     variants = _variant_of(config)
     placed: set[tuple[str, str]] = set()
     for reader in readers:
