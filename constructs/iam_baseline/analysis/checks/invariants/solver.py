@@ -24,10 +24,18 @@ TIMEOUT_MS = 10_000
 
 
 def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Policy | None = None,
-        scps: Sequence[Sequence[Policy]] = (), note: str = "") -> Verdict:
-    """The engine's verdict on ``space``, in the invariants' terms."""
+        scps: Sequence[Sequence[Policy]] = (), resource_policy: Policy | None = None,
+        resource_policy_required: bool = False, trust: Policy | None = None, note: str = "") -> Verdict:
+    """The engine's verdict on ``space``, in the invariants' terms.
+
+    ``trust``: a role's trust policy, as ``resource_policy`` that must allow by itself
+    (:func:`~...engine.evaluator.evaluate_assume_role`).
+    """
+    if trust is not None:
+        resource_policy, resource_policy_required = trust, True
     try:
-        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, timeout_ms=TIMEOUT_MS)
+        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, resource_policy=resource_policy,
+                               resource_policy_required=resource_policy_required, timeout_ms=TIMEOUT_MS)
     except AnalysisError as error:
         return NotProven(f"symbolic engine: {error}")
     if isinstance(verdict, SolverProven):
