@@ -79,6 +79,16 @@ def mutants() -> Iterator[Mutant]:
         yield Mutant("operator-ifexists", f"{name}: Bool -> BoolIfExists (no age condition)",
                      lambda t, n=name: trust(t, n)[0].update(
                          {"Condition": {"BoolIfExists": trust(t, n)[0]["Condition"]["Bool"]}}))
+        # The same edit with the age kept: equivalent for every request AWS sends (the age
+        # exists only with MFA), so the trust-shape check must refuse it, naming the promise.
+        yield Mutant("operator-ifexists", f"{name}: Bool -> BoolIfExists (age kept)",
+                     lambda t, n=name: trust(t, n)[0]["Condition"].update(
+                         {"BoolIfExists": trust(t, n)[0]["Condition"].pop("Bool")}))
+        yield Mutant("operator-ifexists", f"{name}: NumericLessThan -> NumericLessThanIfExists on the MFA age",
+                     lambda t, n=name: trust(t, n)[0]["Condition"].update(
+                         {"NumericLessThanIfExists": trust(t, n)[0]["Condition"].pop("NumericLessThan")}))
+        yield Mutant("condition-weakened", f"{name}: MFA age one second over mfa.max_age_seconds",
+                     lambda t, n=name: trust(t, n)[0]["Condition"]["NumericLessThan"].update({"aws:MultiFactorAuthAge": "3601"}))
         yield Mutant("principal-widened", f"{name}: Principal AWS *",
                      lambda t, n=name: _set(trust(t, n)[0], Principal={"AWS": "*"}))
         yield Mutant("principal-widened", f"{name}: Principal another account",
