@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from iam_baseline.analysis.checks.invariants import trust
+from iam_baseline.analysis.checks.invariants import accounts, trust
 from iam_baseline.analysis.checks.invariants.base import Counterexample, Proven
 from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, evaluate_assume_role
 from iam_baseline.analysis.model.accounts import AccountScope
@@ -147,3 +147,33 @@ def test_an_oidc_trust_on_a_role_the_config_does_not_declare_is_a_counterexample
 def test_any_federated_provider_is_a_counterexample(config):
     verdict = _check(config, "GitHubDeploy", {**OIDC_TRUST, "Principal": {"Federated": "*"}})
     assert isinstance(verdict, Counterexample) and verdict.request.principal.arn != PROVIDER
+
+
+# INV-TRUST-DECLARED-ACCOUNTS on the same small models.
+def _accounts(config, *statements: dict):
+    model = AccountModel(account=ACCOUNT, partition="aws", region="eu-west-1")
+    document = {"Version": "2012-10-17", "Statement": [copy.deepcopy(s) for s in statements]}
+    role = Principal("role", "Admin", f"arn:aws:iam::{ACCOUNT}:role/Admin", "/", "S", "Admin",
+                     trust=Policy.from_document("trust:Admin", document, PolicyKind.TRUST))
+    model.principals[role.arn] = role
+    (finding,) = accounts.check(AccountScope(f"account {ACCOUNT}", model, declared_accounts=frozenset({ACCOUNT})), config)
+    return finding.verdict
+
+
+def test_a_trust_of_the_declared_account_is_proven(config):
+    assert isinstance(_accounts(config, MFA_TRUST), Proven)
+
+
+@pytest.mark.parametrize("principal", ["*", "arn:aws:iam::999988887777:root", "999988887777",
+                                       "arn:aws:iam::999988887777:role/Deployer"])
+def test_an_undeclared_account_is_a_counterexample_from_that_account(config, principal):
+    verdict = _accounts(config, MFA_TRUST, {**MFA_TRUST, "Principal": {"AWS": principal}})
+    assert isinstance(verdict, Counterexample)
+    assert verdict.request.principal.account not in (ACCOUNT, "")
+    if principal != "*":
+        assert verdict.request.principal.account == "999988887777"
+
+
+def test_an_undeclared_account_shut_out_by_a_condition_is_proven(config):
+    shut = {**MFA_TRUST, "Principal": {"AWS": "*"}, "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}}}
+    assert isinstance(_accounts(config, shut), Proven)

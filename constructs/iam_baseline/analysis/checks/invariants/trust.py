@@ -42,30 +42,8 @@ from .base import Counterexample, Finding, Invariant, NotProven, Proven, Verdict
 from . import oidc_subjects
 from .requests import ALLOW_ALL
 from .solver import ask
-from .ways import declared_ways, named, space
+from .ways import declared_ways, named, named_callers, space
 
-
-
-def _named_callers(role: Principal) -> tuple[RequestPrincipal, ...]:
-    """A caller for each user and role ARN the trust names (a session of a named role).
-
-    Asked apart from the rest of the accounts (which exclude them by ``aws:PrincipalArn``):
-    z3 decides "this caller is that role" on a concrete ARN in milliseconds, where the
-    symbolic caller ARN (account, path, name) against a literal took seconds. A session's name
-    is free in AWS and no trust condition of the baseline reads it.
-    """
-    out = []
-    for ident in named(role, "AWS"):
-        if not ident.startswith("arn:") or ident.count(":") != 5:
-            continue
-        partition, account, resource = ident.split(":")[1], ident.split(":")[4], ident.split(":", 5)[5]
-        if resource.startswith("role/"):
-            name = resource.rsplit("/", 1)[-1]
-            out.append(RequestPrincipal(f"arn:{partition}:sts::{account}:assumed-role/{name}/probe", account,
-                                        "role_session", role_arn=ident))
-        elif resource.startswith("user/"):
-            out.append(RequestPrincipal(ident, account, "user"))
-    return tuple(out)
 
 
 def _policies(*policies: Policy | None) -> tuple[Policy, ...]:
@@ -76,7 +54,7 @@ def questions(scope: AccountScope, config: BaselineConfig, role: Principal):
     """``(family, space, identity-based policies)`` per caller family (module docstring)."""
     model = scope.model
     aws = _policies(ALLOW_ALL, declared_ways(scope, config, role))
-    callers = _named_callers(role)
+    callers = named_callers(role)
     out = []
     if callers:
         out.append(("the users and roles the trust names", space(role, callers), aws))

@@ -9,7 +9,7 @@ same rules as every other policy (README.md, "What is proven").
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy
+from ...engine.evaluator import Policy, RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
@@ -66,3 +66,25 @@ def space(role: Principal, principals, context: dict | None = None) -> RequestSp
     """``sts:AssumeRole*`` on ``role`` by ``principals`` (with ``context`` constraints)."""
     return RequestSpace(principals=principals, actions=ActionSpace(include=ACTIONS),
                         resources=ResourceSpace(include=(role.arn,)), context=context or {})
+
+
+def named_callers(role: Principal) -> tuple[RequestPrincipal, ...]:
+    """A caller for each user and role ARN the trust names (a session of a named role).
+
+    Asked apart from the rest of the accounts (which exclude them by ``aws:PrincipalArn``):
+    z3 decides "this caller is that role" on a concrete ARN in milliseconds, where the
+    symbolic caller ARN (account, path, name) against a literal took seconds. A session's name
+    is free in AWS and no trust condition of the baseline reads it.
+    """
+    out = []
+    for ident in named(role, "AWS"):
+        if not ident.startswith("arn:") or ident.count(":") != 5:
+            continue
+        partition, account, resource = ident.split(":")[1], ident.split(":")[4], ident.split(":", 5)[5]
+        if resource.startswith("role/"):
+            name = resource.rsplit("/", 1)[-1]
+            out.append(RequestPrincipal(f"arn:{partition}:sts::{account}:assumed-role/{name}/probe", account,
+                                        "role_session", role_arn=ident))
+        elif resource.startswith("user/"):
+            out.append(RequestPrincipal(ident, account, "user"))
+    return tuple(out)
