@@ -10,6 +10,7 @@ know is "not proven" here, with the engine's message naming the nearest actions.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ...engine.evaluator import Policy
 from ...engine.space import RequestSpace
@@ -33,6 +34,26 @@ def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Polic
     """
     if trust is not None:
         resource_policy, resource_policy_required = trust, True
+    key = repr((space.principals, space.actions, space.resources, sorted(space.context.items()), tuple(identity),
+                boundary, tuple(map(tuple, scps)), resource_policy, resource_policy_required))
+    if key in _DECIDED:
+        verdict = _DECIDED[key]
+        return replace(verdict, note=note or verdict.note) if isinstance(verdict, Counterexample) else verdict
+    verdict = _ask(space, identity, boundary, scps, resource_policy, resource_policy_required, note)
+    if not isinstance(verdict, NotProven):  # an undecided question may be decided with more time
+        if len(_DECIDED) >= _CACHE_SIZE:
+            _DECIDED.pop(next(iter(_DECIDED)))
+        _DECIDED[key] = verdict
+    return verdict
+
+
+#: Decided questions by their full text (space and policies): the same role in every StackSet
+#: variant, and every role a mutant leaves alone, is decided once per process.
+_DECIDED: dict[str, Verdict] = {}
+_CACHE_SIZE = 4096
+
+
+def _ask(space, identity, boundary, scps, resource_policy, resource_policy_required, note) -> Verdict:
     try:
         verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, resource_policy=resource_policy,
                                resource_policy_required=resource_policy_required, timeout_ms=TIMEOUT_MS)
