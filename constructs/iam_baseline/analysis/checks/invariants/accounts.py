@@ -34,6 +34,7 @@ def declared_callers(accounts: frozenset[str]) -> Policy:
 
 
 def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
+    """The verdict on one role's trust policy (module docstring)."""
     identity = (ALLOW_ALL, declared_callers(declared_accounts(config, scope)))
     callers = named_callers(role)
     families = [("the users and roles the trust names", callers)] if callers else []

@@ -47,6 +47,7 @@ BOUNDARY_SETTING = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")
 
 
 def boundary_arn(scope: AccountScope, config: BaselineConfig) -> str:
+    """The ARN of the developer boundary in ``scope``'s account."""
     return scope.model.iam_arn(f"policy{config.iam_path}{BOUNDARY_NAME}")
 
 
@@ -91,6 +92,7 @@ def _finding(label: str, verdict: Verdict, proven: str) -> Finding:
 
 
 def check_writes(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
+    """Question 1 of the module docstring: no write to what lies under ``iam_path``."""
     label = f"{subject.label} writes to the baseline's resources"
     owned = _baseline_owned(scope, config)
     policies = [*subject.identity, *([subject.boundary] if subject.boundary else [])]
@@ -107,6 +109,7 @@ def check_writes(scope: AccountScope, config: BaselineConfig, subject: Subject) 
 
 
 def check_boundary_setting(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
+    """Question 2: no role created or re-bounded without the developer boundary."""
     arn = boundary_arn(scope, config)
     verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_SETTING), (scope.model.iam_arn("role/*"),),
                    {"iam:PermissionsBoundary": not_equals(arn, absent_ok=True)})
@@ -115,6 +118,7 @@ def check_boundary_setting(scope: AccountScope, config: BaselineConfig, subject:
 
 
 def check_shedding(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
+    """Question 3: no boundary removed, no edit of the boundary policy."""
     label = f"{subject.label} sheds the boundary"
     model = scope.model
     verdict = _ask(scope, subject, ActionSpace(include=SHEDDING), (model.iam_arn("role/*"), model.iam_arn("user/*")))

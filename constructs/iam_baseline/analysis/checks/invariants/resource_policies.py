@@ -48,6 +48,8 @@ def _resources(resource) -> tuple[str, ...]:
 
 
 def check_policy(scope: AccountScope, config: BaselineConfig, resource) -> Finding:
+    """The verdict on one resource-based policy: the first counterexample of the two questions
+    (module docstring), else not proven if one is undecided, else proven."""
     label = f"{resource.kind} {resource.arn}"
     declared = declared_accounts(config, scope)
     resources = ResourceSpace(include=_resources(resource))
