@@ -19,10 +19,10 @@ from ....config.models import BaselineConfig
 from ...engine.evaluator import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
-from .base import Counterexample, Finding, Invariant, NotProven, Proven, Verdict
+from .base import Finding, Invariant
 from .declared import declared_accounts
 from .requests import ALLOW_ALL
-from .solver import ask
+from .solver import first_finding
 from .ways import named_callers, space
 
 
@@ -41,17 +41,10 @@ def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
     families.append(("AWS callers of every account", PrincipalSpace(
         kinds=frozenset({PrincipalKind.USER, PrincipalKind.ROLE_SESSION}), partition=scope.model.partition,
         arn_not_like=tuple(p.role_arn or p.arn for p in callers))))
-    undecided = []
-    for family, principals in families:
-        verdict: Verdict = ask(space(role, principals), identity=identity, trust=role.trust,
-                               note=f"a principal of an undeclared account is let in ({family})")
-        if isinstance(verdict, Counterexample):
-            return Finding(role.ref, verdict)
-        if isinstance(verdict, NotProven):
-            undecided.append(f"{family}: {verdict.reason}")
-    if undecided:
-        return Finding(role.ref, NotProven("; ".join(undecided)))
-    return Finding(role.ref, Proven("z3: no principal outside the declared accounts is let in"))
+    return first_finding(role.ref, [(family, space(role, principals), {"identity": identity, "trust": role.trust})
+                                    for family, principals in families],
+                         "no principal outside the declared accounts is let in",
+                         "a principal of an undeclared account is let in")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

@@ -27,10 +27,10 @@ from ...engine.evaluator import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from .accounts import declared_callers
-from .base import Counterexample, Finding, Invariant, NotProven, Proven, Verdict
+from .base import Finding, Invariant
 from .declared import declared_accounts
 from .requests import ALLOW_ALL
-from .solver import ask
+from .solver import first_finding
 
 
 def declared_source(accounts: frozenset[str]) -> Policy:
@@ -61,18 +61,11 @@ def check_policy(scope: AccountScope, config: BaselineConfig, resource) -> Findi
          PrincipalSpace(kinds=frozenset({PrincipalKind.SERVICE}), partition=scope.model.partition),
          (declared_source(declared),)),
     )
-    undecided = []
-    for family, principals, identity in families:
-        verdict: Verdict = ask(RequestSpace(principals=principals, resources=resources), identity=identity,
-                               resource_policy=resource.policy, resource_policy_required=True,
-                               note=f"granted outside the declared accounts ({family})")
-        if isinstance(verdict, Counterexample):
-            return Finding(label, verdict)
-        if isinstance(verdict, NotProven):
-            undecided.append(f"{family}: {verdict.reason}")
-    if undecided:
-        return Finding(label, NotProven("; ".join(undecided)))
-    return Finding(label, Proven("z3: no request of an undeclared account or for one is allowed"))
+    return first_finding(label, [(family, RequestSpace(principals=principals, resources=resources),
+                                  {"identity": identity, "resource_policy": resource.policy,
+                                   "resource_policy_required": True}) for family, principals, identity in families],
+                         "no request of an undeclared account or for one is allowed",
+                         "granted outside the declared accounts")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

@@ -18,7 +18,7 @@ from ...engine.symbolic import Counterexample as SolverCounterexample
 from ...engine.symbolic import Proven as SolverProven
 from ...engine.symbolic import find_allowed
 from ...errors import AnalysisError
-from .base import Counterexample, NotProven, Proven, Verdict
+from .base import Counterexample, Finding, NotProven, Proven, Verdict
 
 #: Per question: load on 2 shared cores turns seconds into timeouts; a timeout is "not proven".
 TIMEOUT_MS = 10_000
@@ -64,3 +64,19 @@ def _ask(space, identity, boundary, scps, resource_policy, resource_policy_requi
     if isinstance(verdict, SolverCounterexample):
         return Counterexample(verdict.request, verdict.decision, note or "found by z3, replayed by the evaluator")
     return NotProven(f"symbolic engine: {verdict.reason}")
+
+
+def first_finding(subject: str, questions: Sequence[tuple[str, RequestSpace, dict]], proven: str, note: str) -> Finding:
+    """Ask each ``(family, space, ask keywords)`` in turn: the first counterexample (its note
+    names ``note`` and the family); else "not proven" listing every undecided family; else
+    :class:`Proven` with z3's reason and ``proven``."""
+    undecided = []
+    for family, space, policies in questions:
+        verdict = ask(space, **policies, note=f"{note} ({family})")
+        if isinstance(verdict, Counterexample):
+            return Finding(subject, verdict)
+        if isinstance(verdict, NotProven):
+            undecided.append(f"{family}: {verdict.reason}")
+    if undecided:
+        return Finding(subject, NotProven("; ".join(undecided)))
+    return Finding(subject, Proven(f"z3: {proven}"))

@@ -38,10 +38,10 @@ from ...engine.evaluator import Policy, RequestPrincipal
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
-from .base import Counterexample, Finding, Invariant, NotProven, Proven, Verdict
+from .base import Finding, Invariant
 from . import oidc_subjects
 from .requests import ALLOW_ALL
-from .solver import ask
+from .solver import first_finding
 from .ways import declared_ways, named, named_callers, space
 
 
@@ -77,18 +77,10 @@ def questions(scope: AccountScope, config: BaselineConfig, role: Principal):
 
 def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> Finding:
     """The verdict on one role's trust policy: the first counterexample, else not proven, else proven."""
-    undecided: list[str] = []
-    families = questions(scope, config, role)
-    for family, question, identity in families:
-        verdict: Verdict = ask(question, identity=identity, trust=role.trust,
-                               note=f"an undeclared way into the role ({family})")
-        if isinstance(verdict, Counterexample):
-            return Finding(role.ref, verdict)
-        if isinstance(verdict, NotProven):
-            undecided.append(f"{family}: {verdict.reason}")
-    if undecided:
-        return Finding(role.ref, NotProven("; ".join(undecided)))
-    return Finding(role.ref, Proven(f"z3: no caller of {len(families)} families has an undeclared way in"))
+    families = [(family, space_, {"identity": identity, "trust": role.trust})
+                for family, space_, identity in questions(scope, config, role)]
+    return first_finding(role.ref, families, f"no caller of {len(families)} families has an undeclared way in",
+                         "an undeclared way into the role")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
