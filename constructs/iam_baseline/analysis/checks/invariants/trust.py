@@ -38,12 +38,11 @@ from ...engine.evaluator import Policy, RequestPrincipal
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
-from .base import Finding, Invariant
 from . import oidc_subjects
+from .base import Finding, Invariant
 from .requests import ALLOW_ALL
 from .solver import first_finding
 from .ways import declared_ways, named, named_callers, space
-
 
 
 def _policies(*policies: Policy | None) -> tuple[Policy, ...]:
