@@ -127,11 +127,15 @@ def mutants() -> Iterator[Mutant]:
     # Boundary and guard rails removed or opened.
     # (DenyBoundaryRemoval or DenyBoundaryAndBaselinePolicyEdits alone are equivalent mutants:
     # no Allow covers those requests, or DenyBaselineResourceChanges still refuses them.)
-    for sid in ("DenyRoleManagementWithoutBoundary", "DenyBaselineResourceChanges"):
-        yield Mutant("boundary-removed", f"DeveloperGuardrails without {sid}",
-                     lambda t, s=sid: _drop(managed(t, "DeveloperGuardrails"), s))
-    yield Mutant("boundary-removed", "DeveloperBoundary without DenyRoleManagementWithoutBoundary",
-                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyRoleManagementWithoutBoundary"))
+    # DenyRoleManagementWithoutBoundary alone is an equivalent mutant too, in either policy: the
+    # Allow that remains (AllowWorkloadRoleManagementWithBoundary) itself requires
+    # iam:PermissionsBoundary = the boundary, so z3 proves the promise without the Deny. Its
+    # non-equivalent forms drop the Deny and the Allow's condition (below and in the boundary).
+    yield Mutant("boundary-removed", "DeveloperGuardrails without DenyBaselineResourceChanges",
+                 lambda t: _drop(managed(t, "DeveloperGuardrails"), "DenyBaselineResourceChanges"))
+    yield Mutant("boundary-removed", "DeveloperBoundary without DenyRoleManagementWithoutBoundary, Allow unconditioned",
+                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyRoleManagementWithoutBoundary")
+                 or _sid(managed(t, "DeveloperBoundary"), "AllowWorkloadRoleManagementWithBoundary").pop("Condition"))
     yield Mutant("boundary-removed", "DeveloperBoundary without DenyBoundaryAndBaselinePolicyEdits, edits allowed",
                  lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyBoundaryAndBaselinePolicyEdits")
                  or _drop(managed(t, "DeveloperBoundary"), "DenyBaselineResourceChanges")
