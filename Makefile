@@ -91,9 +91,12 @@ synth: install-synth
 	@$(PY) scripts/clean_output.py "$(OUT)"
 	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
 	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
-	@# display its template.": filtered out; the exit status stays cdk's (pipefail).
+	@# display its template." and "Successfully synthesized", with one stack it prints
+	@# nothing: both filtered out, and one success line of ours said whatever the stack count.
+	@# The exit status stays cdk's (pipefail).
 	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
-	  | { grep -v '^Supply a stack id (' || true; }
+	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' || true; }
+	@n=$$(find $(OUT) -name '*.template.json' | wc -l); echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s)); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
