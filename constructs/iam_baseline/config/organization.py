@@ -32,9 +32,12 @@ from .organization_policies import (
     RootAccessConfig,
     RootId,
     ServiceControlPoliciesConfig,
+    GUARDRAIL_KEYS,
+    attachment_targets,
     check_custom_files,
     check_targets,
 )
+from .targeting import AccountDirectory
 from .types import ItemError, TagKey, TagValue, ascii_name, printable_text, unique
 
 if TYPE_CHECKING:
@@ -207,13 +210,15 @@ class OrganizationConfig(StrictModel):
             return value  # the OUs' own error is reported; targets cannot be judged without them
         ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
         root_id = info.data.get("root_id")
-        for key in ("deny_root_user", "deny_leaving_organization", "protect_baseline", "protect_detection",
-                    "deny_iam_users", "region_allow_list"):
+        directory = AccountDirectory(info.data.get("organizational_units") or ())
+        for key in GUARDRAIL_KEYS:
             guardrail = getattr(value, key)
             if guardrail.enabled:
                 check_targets(guardrail.targets, where=key, ou_paths=ou_paths, root_id=root_id)
+                attachment_targets(guardrail, directory, (key,))
         for index, custom in enumerate(value.custom):
             check_targets(custom.targets, where=f"custom[{index}]", ou_paths=ou_paths, root_id=root_id)
+            attachment_targets(custom, directory, ("custom", index))
         check_custom_files(value)
         return value
 
@@ -287,6 +292,11 @@ class OrganizationConfig(StrictModel):
                 "administrator must be a member account (e.g. the security/tooling account)",
             )
         return self
+
+    @property
+    def directory(self) -> AccountDirectory:
+        """The declared OUs and member accounts, to resolve targets by name (:mod:`.targeting`)."""
+        return AccountDirectory(self.organizational_units)
 
     def member_accounts(self) -> list[tuple[OrganizationalUnitConfig, MemberAccountConfig]]:
         """Every (OU, account) pair, in config order."""
