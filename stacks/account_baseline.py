@@ -15,6 +15,7 @@ from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.models import Persona
 from iam_baseline.config.provenance import record
+from iam_baseline.identity.machine_roles import MachineRole
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
 from iam_baseline.federation.policy_size import check_managed_policy_sizes
@@ -158,6 +159,14 @@ class AccountBaselineStack(BaselineStack):
         # The Admin role is the break-glass users' way to administer the account: kept even
         # when the stack is deleted or a change would replace it.
         self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
+        # Targeted machine roles reach member accounts through their StackSet group's config,
+        # where their targets are gone (config.stackset_groups); the rest live here.
+        for index, machine_role in enumerate(config.machine_roles):
+            if machine_role.targets is None:
+                record(
+                    MachineRole(self, f"Machine-{machine_role.name}", role=machine_role, path=path, boundary=self.boundary.policy),
+                    f"machine_roles[{index}]",
+                )
 
         federation = config.federation
         if federation and (federation.saml or federation.oidc):

@@ -428,3 +428,17 @@ POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
         "CloudFormation invokes it (iam_baseline.organization.root_access).",
     ),
 )
+
+#: Machine roles (:mod:`iam_baseline.identity.machine_roles`): the closed list of read-only AWS
+#: managed policies ``config.machine_roles.MACHINE_ROLE_POLICIES`` (kept equal by a test).
+MACHINE_ROLE_POLICY_NAMES = ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit", "CloudWatchReadOnlyAccess")
+REGISTRY += tuple(
+    Acknowledgment(
+        f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+        "Machine-*/Resource/Resource",
+        f"{name.split('/')[-1]} is a read-only AWS managed policy that AWS keeps current; a machine role may hold only "
+        "such policies, always under the developer permissions boundary, and its trust admits one declared "
+        "principal (a declared account's role, or a third party with its sts:ExternalId).",
+    )
+    for name in MACHINE_ROLE_POLICY_NAMES
+)

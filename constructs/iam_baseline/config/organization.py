@@ -316,7 +316,7 @@ class OrganizationConfig(StrictModel):
         return self.delegated_admin_account_id or self.management_account_id
 
 
-def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineConfig":
+def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = ()) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
     The config's top-level baseline with the variant's parts replaced, without IAM users,
@@ -327,7 +327,9 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
     Without the access matrix either: it names the management account's principals, and
-    ``make check`` proves it on the management account's assembly. Validated like any config.
+    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
+    the targeted ones named in ``machine_roles`` (a StackSet group's items, see
+    :mod:`.stackset_groups`), without their targets. Validated like any config.
 
     Raises:
         KeyError: ``variant`` is not declared.
@@ -339,8 +341,15 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     assert config.organization is not None
     overrides = config.organization.baselines[variant]
     data = config.model_dump(
-        mode="json", exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix"}
+        mode="json",
+        exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix", "machine_roles"},
     )
+    # Sorted by name: a group's template does not depend on config order (stable StackSets).
+    data["machine_roles"] = [
+        {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
+        for role in sorted(config.machine_roles, key=lambda r: r.name)
+        if role.name in machine_roles
+    ]
     if data.get("detection") and data["detection"].get("access_analyzer"):
         data["detection"]["access_analyzer"]["scope"] = "account"
     for part in ("password_policy", "mfa", "roles", "groups"):
@@ -352,7 +361,7 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     if saml is not None and overrides.saml:
         data["federation"] = {"saml": saml.model_dump(mode="json")}
     # Round-trip through JSON, as the loader does, so strict validation sees JSON types.
-    return BaselineConfig.model_validate_json(json.dumps(data))
+    return BaselineConfig.model_validate_json(json.dumps(data), context={"stackset_member": True})
 
 
 def organization_rules(config: "BaselineConfig") -> None:

@@ -15,7 +15,7 @@ from ....config.models import BaselineConfig
 from ...engine.evaluator import Request, evaluate_assume_role
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
-from .declared import declared_accounts
+from .declared import declared_accounts, machine_role
 from .requests import FOREIGN_ACCOUNT, aws_callers
 
 
@@ -41,7 +41,10 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         for statement in role.trust.statements:
             if statement.effect == "Allow":
                 named |= _named_accounts(statement)
-        foreign = sorted(named - declared)
+        machine = machine_role(config, role.name)
+        # A third party's account is declared by its machine role, for that role only.
+        own = {machine.third_party.account_id} if machine is not None and machine.third_party is not None else set()
+        foreign = sorted(named - declared - own)
         if not foreign:
             findings.append(Finding(role.ref, Proven(f"names only declared accounts {sorted(named) or '(none)'}")))
             continue

@@ -24,10 +24,12 @@ TIMEOUT_MS = 10_000
 
 
 def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Policy | None = None,
-        scps: Sequence[Sequence[Policy]] = (), note: str = "") -> Verdict:
-    """The engine's verdict on ``space``, in the invariants' terms."""
+        scps: Sequence[Sequence[Policy]] = (), note: str = "", resource_policy: Policy | None = None) -> Verdict:
+    """The engine's verdict on ``space``, in the invariants' terms (``resource_policy``: a trust
+    or resource-based policy that must allow too)."""
     try:
-        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, timeout_ms=TIMEOUT_MS)
+        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, timeout_ms=TIMEOUT_MS,
+                               resource_policy=resource_policy, resource_policy_required=resource_policy is not None)
     except AnalysisError as error:
         return NotProven(f"symbolic engine: {error}")
     if isinstance(verdict, SolverProven):

@@ -30,7 +30,7 @@ from ...model.subjects import subject_for
 from ...model.templates import AccountModel, Principal
 from ....config.access_matrix import RequestContextConfig
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
-from .declared import declared_accounts, declared_subjects, oidc_audiences
+from .declared import declared_accounts, declared_subjects, machine_role, oidc_audiences
 from .requests import FOREIGN_ACCOUNT, Caller, TooManyClasses, aws_callers, caller_contexts, key_classes, unsupported
 
 ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
@@ -70,6 +70,13 @@ def callers(scope: AccountScope, role: Principal) -> list[Caller]:
 def declared_way(scope: AccountScope, config: BaselineConfig, role: Principal, request: Request) -> bool:
     """Whether an allowed ``request`` is one of the ways the config declares (module docstring)."""
     p, context, model = request.principal, request.context, scope.model
+    machine = machine_role(config, role.name)
+    if machine is not None:  # no MFA: its one principal (INV-MACHINE-ROLE-PRINCIPAL decides it symbolically)
+        if request.action != "sts:AssumeRole" or p.kind not in ("user", "role_session"):
+            return False
+        if machine.third_party is not None:
+            return p.account == machine.third_party.account_id and context.get("sts:externalid") == machine.third_party.external_id
+        return p.role_arn == machine.principal_arn
     if p.kind in ("user", "role_session"):
         age = context.get("aws:multifactorauthage")
         return (
