@@ -16,6 +16,8 @@ from iam_baseline.config import BaselineConfig
 from iam_baseline.config.models import Persona
 from iam_baseline.config.provenance import record
 from iam_baseline.identity.machine_roles import MachineRole
+from iam_baseline.identity.service_roles import ServiceRole
+from iam_baseline.partitions import partition_of
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
 from iam_baseline.federation.policy_size import check_managed_policy_sizes
@@ -167,6 +169,19 @@ class AccountBaselineStack(BaselineStack):
                     MachineRole(self, f"Machine-{machine_role.name}", role=machine_role, path=path, boundary=self.boundary.policy),
                     f"machine_roles[{index}]",
                 )
+        for index, service_role in enumerate(config.service_roles):
+            record(
+                ServiceRole(
+                    self,
+                    f"Service-{service_role.name}",
+                    role=service_role,
+                    path=path,
+                    boundary=self.boundary.policy,
+                    passers=[self.roles[p] for p in service_role.passed_by],
+                    partition=partition_of(config.region),
+                ),
+                f"service_roles[{index}]",
+            )
 
         federation = config.federation
         if federation and (federation.saml or federation.oidc):

@@ -5,33 +5,9 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
-import yaml
-
-from organization_helpers import resources_of
-
-HUB = Path(__file__).resolve().parents[1] / "fixtures" / "hub-and-spoke.yaml"
-
-
-def hub_data() -> dict:
-    return copy.deepcopy(yaml.safe_load(HUB.read_text()))
-
-
-def parse_hub(data: dict):
-    from iam_baseline.config import parse_config
-
-    return parse_config(yaml.safe_dump(data, sort_keys=False), "hub.yaml", folder=HUB.parent)
-
-
-def hub_error(data: dict) -> str:
-    from iam_baseline.config import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        parse_hub(data)
-    return str(info.value)
-
+from organization_helpers import hub_data, hub_error, parse_hub, resources_of
 
 SCANNER, COLLECTOR = 0, 1
 
@@ -91,16 +67,6 @@ def test_an_account_added_to_a_role_moves_alone_and_no_other_stack_changes():
     # Config order and the other accounts' membership do not rename groups either.
     data["machine_roles"].reverse()
     assert _plan(data) == after
-
-
-@pytest.fixture(scope="module")
-def hub_synth(synthesized_config):
-    from iam_baseline.config import load_config
-    from iam_baseline.analysis.model.accounts import load_scopes
-
-    config = load_config(HUB)
-    outdir = synthesized_config(HUB)
-    return config, outdir, load_scopes(outdir, config)
 
 
 def _role(scopes, label, name):
@@ -178,3 +144,10 @@ def test_a_broken_machine_trust_gives_a_counterexample(hub_synth, name, mutate, 
     if caller_account is not None:
         assert verdict.request.principal.account == caller_account
     assert verdict.request.principal.role_arn != machine.principal_arn
+
+
+def test_every_policy_a_machine_role_may_hold_is_acknowledged_once():
+    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES
+    from iam_baseline.config.machine_roles import MACHINE_ROLE_POLICIES
+
+    assert MACHINE_ROLE_POLICY_NAMES == MACHINE_ROLE_POLICIES

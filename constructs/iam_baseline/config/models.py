@@ -230,6 +230,7 @@ from .federation import FederationConfig  # noqa: E402
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
 from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules  # noqa: E402
+from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -325,6 +326,9 @@ class BaselineConfig(StrictModel):
     )
     machine_roles: tuple[MachineRoleConfig, ...] = Field(
         (), description="Roles for automation and third parties (no MFA, a reason, the boundary; see README, 'Machine roles')."
+    )
+    service_roles: tuple[ServiceRoleConfig, ...] = Field(
+        (), description="Roles for AWS services (EC2 with an instance profile, Lambda, ECS tasks), passable only by named personas."
     )
 
     # Cross-field rules are field validators (fields validate in declaration order, so
@@ -449,6 +453,7 @@ class BaselineConfig(StrictModel):
                 (r.name, ("federation", "oidc", "deploy_roles", i, "name")) for i, r in enumerate(federation.oidc.deploy_roles)
             ]
         names += [(r.name, ("machine_roles", i, "name")) for i, r in enumerate(self.machine_roles)]
+        names += [(r.name, ("service_roles", i, "name")) for i, r in enumerate(self.service_roles)]
         return names
 
     @model_validator(mode="after")
@@ -474,4 +479,5 @@ class BaselineConfig(StrictModel):
         # its machine roles were checked against: the whole config checked them.
         if not (info.context or {}).get("stackset_member"):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
+        service_role_rules(self)  # see iam_baseline.config.service_roles
         return self

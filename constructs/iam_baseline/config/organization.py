@@ -326,7 +326,7 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
-    Without the access matrix either: it names the management account's principals, and
+    Without service roles (created in the config's own account only, for now). Without the access matrix either: it names the management account's principals, and
     ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
     the targeted ones named in ``machine_roles`` (a StackSet group's items, see
     :mod:`.stackset_groups`), without their targets. Validated like any config.
@@ -342,7 +342,8 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
     overrides = config.organization.baselines[variant]
     data = config.model_dump(
         mode="json",
-        exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix", "machine_roles"},
+        exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix", "machine_roles",
+                 "service_roles"},
     )
     # Sorted by name: a group's template does not depend on config order (stable StackSets).
     data["machine_roles"] = [
