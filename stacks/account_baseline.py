@@ -20,7 +20,6 @@ from iam_baseline.identity.service_roles import ServiceRole
 from iam_baseline.partitions import partition_of
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
-from iam_baseline.federation.policy_size import check_managed_policy_sizes
 from iam_baseline.identity import (
     AccountPasswordPolicy,
     DeveloperGuardrailsPolicy,
@@ -232,5 +231,3 @@ class AccountBaselineStack(BaselineStack):
         self.detection = add_detection(
             self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
         )
-        # IAM refuses a managed policy over 6,144 characters only at deployment: refuse it now.
-        check_managed_policy_sizes(self)
