@@ -89,10 +89,12 @@ def check_role(machine: MachineRoleConfig, role: Principal | None) -> Verdict:
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
-    """One finding per machine role the scope's config deploys (its group's, for a StackSet member)."""
+    """One finding per machine role the scope's config deploys (its group's, for a StackSet member),
+    its subject naming the role and its ``reason``."""
     roles = {p.name: p for p in scope.model.principals.values() if p.kind == "role"}
     deployed = [m for m in config.machine_roles if m.targets is None]
-    return [Finding(f"role:{m.name}", check_role(m, roles.get(m.name))) for m in deployed]
+    # The reason travels with the finding: the report shows why each MFA-less way in exists.
+    return [Finding(f"role:{m.name} (reason: {m.reason})", check_role(m, roles.get(m.name))) for m in deployed]
 
 
 INVARIANT = Invariant(
