@@ -27,6 +27,8 @@ SCANNER, COLLECTOR = 0, 1
         (lambda r: r[COLLECTOR]["targets"].update(ous=["Workload"]), "machine_roles[1].targets.ous[0]", "unknown OU 'Workload'; nearest: 'Workloads'"),
         (lambda r: r[SCANNER]["targets"].update(exclude=["sandbox-alic"]), "machine_roles[0].targets.exclude[0]", "nearest: 'sandbox-alice'"),
         (lambda r: r[COLLECTOR].update(name="Admin"), "machine_roles[1].name", "duplicate role name 'Admin'"),
+        (lambda r: r[COLLECTOR].update(max_session_duration_seconds=7200), "machine_roles[1].max_session_duration_seconds",
+         "7200 seconds cannot be used: the automation role's session assuming this role is role chaining, which AWS limits to 3600"),
     ],
 )
 def test_a_machine_role_outside_its_fences_is_refused(change, where, message):

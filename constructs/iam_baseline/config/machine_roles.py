@@ -54,6 +54,12 @@ MachineRolePolicy = Literal[
 MACHINE_ROLE_POLICIES: tuple[str, ...] = MachineRolePolicy.__args__  # type: ignore[attr-defined]
 
 
+#: A role session used to assume another role (role chaining) lasts at most one hour. Source:
+#: IAM User Guide, "Roles terms and concepts" > "Role chaining"; STS API Reference, ``AssumeRole``
+#: parameter ``DurationSeconds``.
+ROLE_CHAINING_MAX_SECONDS = 3600
+
+
 class AutomationPrincipal(StrictModel):
     """Automation of a declared account: exactly one role ARN (``aws:PrincipalArn``)."""
 
@@ -102,6 +108,13 @@ class MachineRoleConfig(StrictModel):
                 ("admin",),
                 "refused: a machine role cannot answer an MFA prompt, so an admin-equivalent machine role would be an "
                 "MFA-less way to administrator; grant it narrow AWS managed policies instead",
+            )
+        if self.automation is not None and self.max_session_duration_seconds > ROLE_CHAINING_MAX_SECONDS:
+            raise ItemError(
+                ("max_session_duration_seconds",),
+                f"{self.max_session_duration_seconds} seconds cannot be used: the automation role's session assuming this "
+                f"role is role chaining, which AWS limits to {ROLE_CHAINING_MAX_SECONDS} seconds whatever the role allows "
+                "(IAM User Guide, 'Roles terms and concepts' > 'Role chaining'); set 3600",
             )
         if self.targets is not None and self.targets.empty:
             raise ItemError(("targets",), "targets names no account: give accounts or ous (or leave targets out)")
