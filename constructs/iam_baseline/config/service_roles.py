@@ -100,9 +100,19 @@ class ServiceRoleConfig(StrictModel):
 
 
 def service_role_rules(config: "BaselineConfig") -> None:
-    """A service role's path is neither inside nor around ``iam_path`` or ``workload_role_path``;
-    raises :class:`ItemError` at the role's ``path``."""
+    """A service role's ``passed_by`` names personas with an MFA role, and its path is neither
+    inside nor around ``iam_path`` or ``workload_role_path``; raises :class:`ItemError` there."""
+    from .personas import persona_views
+
+    views = persona_views(config)
+    with_role = [key for key, view in views.items() if view.mfa_role]
     for index, role in enumerate(config.service_roles):
+        for position, key in enumerate(role.passed_by):
+            if key not in with_role:
+                raise ItemError(
+                    ("service_roles", index, "passed_by", position),
+                    f"{key!r} is not a persona with an MFA role (the grant is attached to that role); personas: {with_role}",
+                )
         for key in ("iam_path", "workload_role_path"):
             other = getattr(config, key)
             if role.path.startswith(other) or other.startswith(role.path):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
+from ....config.personas import persona_views
 from ....config.service_roles import ServiceRoleConfig
 from ...engine.space import FREE, ActionSpace, RequestSpace, ResourceSpace, not_equals
 from ...model.accounts import AccountScope
@@ -32,7 +33,8 @@ from .solver import ask
 
 def _passers(config: BaselineConfig, service_role: ServiceRoleConfig) -> set[str]:
     """Refs of the persona roles that may pass ``service_role``."""
-    return {f"role:{getattr(config.roles, persona).name}" for persona in service_role.passed_by}
+    views = persona_views(config)
+    return {f"role:{views[persona].role.name}" for persona in service_role.passed_by if persona in views}
 
 
 def check_pass(scope: AccountScope, config: BaselineConfig, service_role: ServiceRoleConfig, role: Principal,
