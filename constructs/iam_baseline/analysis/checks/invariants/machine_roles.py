@@ -82,7 +82,7 @@ def check_role(machine: MachineRoleConfig, role: Principal | None) -> Verdict:
         return NotProven(f"the trust of machine role {machine.name} admits federated principals {federated} or uses NotPrincipal")
     for what, question in questions(machine, role):
         for space in _per_kind(question):
-            verdict = ask(space, identity=(ALLOW_ALL,), resource_policy=role.trust, note=f"{what} assumes the role")
+            verdict = ask(space, identity=(ALLOW_ALL,), trust=role.trust, note=f"{what} assumes the role")
             if not isinstance(verdict, Proven):
                 return verdict
     return Proven(f"z3: only {machine.principal_arn}" + (" with its external id" if machine.third_party else "") + " assumes it")
