@@ -41,9 +41,6 @@ def config(accounts: int, extra_assignment: bool) -> dict:
     data = organization_config(accounts, extra_assignment=extra_assignment)
     center = data["federation"]["identity_center"]
     center["assignments"] = [a for a in center["assignments"] if a["account_ids"] != [ADMIN]]
-    # Twice bench_scale's shard count: with fewer assignments per shard, each shard's principal
-    # lookup role stays under IAM's inline policy size quota, which synth now checks.
-    data["organization"]["assignment_shards"] *= 2
     return data
 
 

@@ -113,13 +113,17 @@ def organization_config(accounts: int, extra_assignment: bool = False) -> dict:
 
 
 def shard_count(data: dict) -> int:
-    """What an operator would choose: the smallest count that fits, plus 50% headroom for growth."""
+    """What an operator would choose: the smallest count that fits (CloudFormation's resources
+    per stack and the lookup role's policy size), plus 50% headroom for growth; from there, the
+    first count that fits (placement is a hash: a larger count is not always a better one)."""
     from iam_baseline.config import parse_config
-    from iam_baseline.federation.assignment_shards import account_assignments, shard_count_for
+    from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, shard_count_for
 
     config = parse_config(yaml.safe_dump({**data, "organization": {**data["organization"], "assignment_shards": 200}}))
-    needed = shard_count_for(account_assignments(config.federation.identity_center, config.organization))
-    return max(1, math.ceil(needed * 1.5))
+    center = config.federation.identity_center
+    assignments, quotas = account_assignments(center, config.organization), ShardQuotas.for_center(center)
+    needed = shard_count_for(assignments, quotas=quotas)
+    return shard_count_for(assignments, start=max(1, math.ceil(needed * 1.5)), quotas=quotas)
 
 
 def stacks_of(outdir: Path) -> dict[str, dict]:

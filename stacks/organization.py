@@ -21,7 +21,7 @@ from aws_cdk import App, Stack, Stage
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.organization import member_baseline_config
 from iam_baseline.config.stackset_groups import stackset_groups
-from iam_baseline.federation.assignment_shards import account_assignments, plan_shards
+from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
 from iam_baseline.naming import construct_id
 from iam_baseline.organization import ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
@@ -90,13 +90,18 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
     """Add the rollout stack and, with Identity Center, the assignment shard stacks.
 
     Raises:
-        BaselineError: a shard would exceed CloudFormation's resources-per-stack quota.
+        BaselineError: a shard would exceed CloudFormation's resources-per-stack quota, or its
+            lookup policies IAM's role policy size quota.
     """
     stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
     stacks += add_guardrail_stacks(app, config)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:
-        shards = plan_shards(account_assignments(center, config.organization), config.organization.assignment_shards)
+        shards = plan_shards(
+            account_assignments(center, config.organization),
+            config.organization.assignment_shards,
+            quotas=ShardQuotas.for_center(center),
+        )
         for shard in shards:
             stack = AssignmentShardStack(app, f"IdentityCenterAssignments{shard.index:03d}", config=config, shard=shard)
             if identity_center is not None:

@@ -11,11 +11,18 @@ by a hash of the **account id**, so:
   account), changes exactly one shard and leaves every other template byte-for-byte equal;
 * the placement depends on nothing else: not on config order, nor on the other accounts.
 
+A shard that resolves principals by name also holds one inline policy per lookup on its
+lookup function's role (:mod:`.principal_lookup_policy`), and IAM counts them together
+against the role's policy size quota: with three names per account, that quota binds before
+the resources per stack do. :class:`ShardQuotas` measures both.
+
 The number of shards is explicit because changing it moves accounts between stacks (a
 migration, README.md section "Organization-wide rollout"); :func:`plan_shards` refuses a plan in which a shard would
-exceed the quota and says how many shards would do. This module is plain Python (no CDK),
-so the plan is cheap to compute and to test. Source: AWS CloudFormation User Guide,
-"CloudFormation quotas" (resources per stack, template body size).
+exceed either quota and says how many shards would do (:func:`shard_count_for`, which counts
+with the same :class:`ShardQuotas`, so the count it names passes the synth-time quota check).
+This module is plain Python (no CDK), so the plan is cheap to compute and to test. Sources:
+AWS CloudFormation User Guide, "CloudFormation quotas" (resources per stack, template body
+size); IAM User Guide, "IAM and AWS STS quotas" (role policy size).
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from dataclasses import dataclass, field
 from ..config.federation import IdentityCenterConfig, PrincipalAssignmentConfig
 from ..config.organization import OrganizationConfig
 from ..errors import BaselineError
+from ..partitions import partition_of
+from ..quotas.limits import ROLE_INLINE_POLICY_SIZE
+from .principal_lookup_policy import lookup_policy_length
 
 #: CloudFormation quota: resources per stack.
 MAX_RESOURCES_PER_STACK = 500
@@ -108,24 +118,76 @@ def shard_of(account_id: str, shards: int) -> int:
     return int.from_bytes(hashlib.sha256(account_id.encode()).digest()[:8], "big") % shards
 
 
-def plan_shards(
-    assignments: list[AccountAssignment], shards: int, *, max_resources: int = MAX_RESOURCES_PER_STACK
-) -> list[Shard]:
+@dataclass(frozen=True)
+class ShardQuotas:
+    """The quotas a shard's stack must stay under, and the size of one lookup's policy.
+
+    Attributes:
+        max_resources: CloudFormation resources per stack; a shard must hold fewer.
+        max_role_policy_chars: IAM "Role policy size" (characters, whitespace excluded) of the
+            lookup function's role: all its inline policies together, at most this.
+        group_lookup_chars, user_lookup_chars: characters of one group's (user's) lookup
+            policy. The defaults are the longest of any partition, account and identity
+            store; :meth:`for_center` gives the exact ones of an Identity Center instance.
+    """
+
+    max_resources: int = MAX_RESOURCES_PER_STACK
+    max_role_policy_chars: int = ROLE_INLINE_POLICY_SIZE.default
+    group_lookup_chars: int = lookup_policy_length("GROUP")
+    user_lookup_chars: int = lookup_policy_length("USER")
+
+    @classmethod
+    def for_center(cls, center: IdentityCenterConfig) -> "ShardQuotas":
+        """The quotas with the lookup policies measured as IAM will see them in ``center``'s
+        account, region (partition) and identity store."""
+        where = {"partition": partition_of(center.region), "account_id": center.account_id}
+        return cls(
+            group_lookup_chars=lookup_policy_length("GROUP", center.identity_store_id, **where),
+            user_lookup_chars=lookup_policy_length("USER", center.identity_store_id, **where),
+        )
+
+    def lookup_policy_chars(self, shard: Shard) -> int:
+        """Characters of the inline policies of ``shard``'s lookup function role (one per
+        principal given by name; a name the identity store declares is counted too, so the
+        figure never falls short)."""
+        return sum(self.group_lookup_chars if p.type == "GROUP" else self.user_lookup_chars for p in shard.lookups)
+
+    def problem(self, shard: Shard) -> str | None:
+        """Why ``shard`` does not fit (the first quota it exceeds, in words), or None."""
+        if shard.resource_count >= self.max_resources:
+            return (
+                f"Identity Center assignment shard {shard.index} would hold {shard.resource_count} resources, over "
+                f"CloudFormation's {self.max_resources} per stack"
+            )
+        chars = self.lookup_policy_chars(shard)
+        if chars > self.max_role_policy_chars:
+            return (
+                f"Identity Center assignment shard {shard.index} would resolve {len(shard.lookups)} principals by "
+                f"name, whose lookup policies are {chars} characters on one role, over IAM's role policy size "
+                f"quota of {self.max_role_policy_chars}"
+            )
+        return None
+
+
+def plan_shards(assignments: list[AccountAssignment], shards: int, *, quotas: ShardQuotas | None = None) -> list[Shard]:
     """Place ``assignments`` in ``shards`` stacks by account; return the non-empty shards.
 
+    Args:
+        quotas: what a shard may hold; default :class:`ShardQuotas` (longest lookup policies).
+
     Raises:
-        BaselineError: a shard would hold ``max_resources`` resources or more; the message
-            names the smallest shard count that fits.
+        BaselineError: a shard would hold ``quotas.max_resources`` resources or more, or lookup
+            policies over ``quotas.max_role_policy_chars``; the message names the smallest
+            shard count that fits both.
     """
+    quotas = quotas or ShardQuotas()
     plan = _place(assignments, shards)
-    too_big = [s for s in plan if s.resource_count >= max_resources]
-    if too_big:
-        worst = max(too_big, key=lambda s: s.resource_count)
-        enough = shard_count_for(assignments, start=shards + 1, max_resources=max_resources)
+    problems = [problem for problem in map(quotas.problem, plan) if problem]
+    if problems:
+        enough = shard_count_for(assignments, start=shards + 1, quotas=quotas)
         raise BaselineError(
-            f"Identity Center assignment shard {worst.index} would hold {worst.resource_count} resources, over "
-            f"CloudFormation's {max_resources} per stack; set organization.assignment_shards to at least "
-            f"{enough} (changing it moves accounts between stacks: see README.md, section Organization-wide rollout)"
+            f"{problems[0]}; set organization.assignment_shards to at least {enough} (changing it moves "
+            f"accounts between stacks: see README.md, section Organization-wide rollout)"
         )
     return plan
 
@@ -139,17 +201,20 @@ def _place(assignments: list[AccountAssignment], shards: int) -> list[Shard]:
 
 
 def shard_count_for(
-    assignments: list[AccountAssignment], *, start: int = 1, max_resources: int = MAX_RESOURCES_PER_STACK
+    assignments: list[AccountAssignment], *, start: int = 1, quotas: ShardQuotas | None = None
 ) -> int:
-    """The smallest shard count, from ``start`` on, whose every shard fits under ``max_resources``.
+    """The smallest shard count, from ``start`` on, whose every shard fits ``quotas`` (default
+    :class:`ShardQuotas`): the count :func:`plan_shards` accepts with the same quotas.
 
     Raises:
         BaselineError: one account alone needs more than one stack.
     """
+    quotas = quotas or ShardQuotas()
     per_account = Counter(a.account_id for a in assignments)
     for shards in range(start, 10 * len(per_account) + 2):
-        if all(s.resource_count < max_resources for s in _place(assignments, shards)):
+        if not any(map(quotas.problem, _place(assignments, shards))):
             return shards
     raise BaselineError(
-        f"one account holds {max(per_account.values())} assignments, more than one stack can: split them"
+        f"one account holds {max(per_account.values())} assignments (with their principals' lookups), more than "
+        f"one stack can: split them"
     )

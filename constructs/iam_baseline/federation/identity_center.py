@@ -27,13 +27,7 @@ from constructs import Construct
 
 from ..config.federation import AssignmentConfig, PermissionSetConfig
 from ..identity.personas import PersonaPolicies
-
-#: Identity Store API per principal type: SDK action, response field, unique attribute.
-#: ``displayName`` is the only unique attribute of a group, ``userName`` of a user.
-LOOKUPS: dict[str, tuple[str, str, str]] = {
-    "GROUP": ("getGroupId", "GroupId", "displayName"),
-    "USER": ("getUserId", "UserId", "userName"),
-}
+from .principal_lookup_policy import LOOKUPS, lookup_policy_document
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -159,7 +153,9 @@ class IdentityStorePrincipalLookup(Construct):
             physical_resource_id=cr.PhysicalResourceId.from_response(field),
             output_paths=[field],
         )
-        kind = "group" if principal_type == "GROUP" else "user"
+        document = lookup_policy_document(
+            principal_type, identity_store_id, partition=Aws.PARTITION, account_id=Aws.ACCOUNT_ID
+        )
         self.resource = cr.AwsCustomResource(
             self,
             "Resource",
@@ -167,16 +163,10 @@ class IdentityStorePrincipalLookup(Construct):
             on_create=call,
             on_update=call,
             install_latest_aws_sdk=False,
+            # One inline policy per lookup on the stack's singleton function role: the shard
+            # planner measures the same document (principal_lookup_policy).
             policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=[f"identitystore:{action[0].upper()}{action[1:]}"],
-                        resources=[
-                            f"arn:{Aws.PARTITION}:identitystore::{Aws.ACCOUNT_ID}:identitystore/{identity_store_id}",
-                            f"arn:{Aws.PARTITION}:identitystore:::{kind}/*",
-                        ],
-                    )
-                ]
+                [iam.PolicyStatement.from_json(statement) for statement in document["Statement"]]
             ),
         )
         self.principal_id = self.resource.get_response_field(field)
