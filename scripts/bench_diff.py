@@ -26,22 +26,16 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import ADMIN, organization_config, synth  # noqa: E402
+from bench_scale import organization_config, synth  # noqa: E402
 
 from iam_baseline.analysis.outputs.access_diff import access_diff  # noqa: E402
 from iam_baseline.config import load_config  # noqa: E402
 
 
 def config(accounts: int, extra_assignment: bool) -> dict:
-    """:func:`bench_scale.organization_config` without the delegated administrator's own
-    assignments: ``load_scopes`` places a permission set assigned to that account (which has
-    stacks of its own and a StackSet variant) in the scope of its own stacks, where the
-    variant's customer managed policies the permission set references are missing (a gap of
-    ``model/accounts.py``, reported, not fixed here)."""
-    data = organization_config(accounts, extra_assignment=extra_assignment)
-    center = data["federation"]["identity_center"]
-    center["assignments"] = [a for a in center["assignments"] if a["account_ids"] != [ADMIN]]
-    return data
+    """:func:`bench_scale.organization_config`, the delegated administrator's own assignments
+    included (its permission sets find their customer managed policies in its member template)."""
+    return organization_config(accounts, extra_assignment=extra_assignment)
 
 
 def synthesized(work: Path, name: str, data: dict) -> Path:

@@ -13,7 +13,10 @@ baseline variant, which CloudFormation deploys to every account of the OUs that 
 * A permission set is a principal of each account it is *assigned to*: IAM Identity Center
   provisions a role from it there ("Permission sets" and "Assign user access to AWS
   accounts", IAM Identity Center User Guide). Each ``AWS::SSO::Assignment`` adds its
-  permission set to the scope of its ``TargetId`` (or of the variant that account's OU gets).
+  permission set to the scope of its ``TargetId`` and of the variant that account's OU gets.
+  An account with stacks of its own (the delegated administrator) that is also a StackSet
+  target holds both: its permission sets' customer managed policy references resolve in
+  its own templates, then in its member template (:func:`~.templates.collect_permission_set`).
 * ``scps``: the SCP levels (root, OUs, account) that govern the scope's account; empty until
   the organization stack carries SCPs (the ``orgguard`` work feeds them here), and handed to
   every evaluation the invariants make.
@@ -21,7 +24,7 @@ baseline variant, which CloudFormation deploys to every account of the OUs that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...config.models import BaselineConfig
@@ -141,6 +144,18 @@ def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScop
             if resource.get("Type") == "AWS::SSO::PermissionSet":
                 by_arn[reader.attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
     variants = _variant_of(config)
+    member_stacks = {scope.variant: scope.stacks for scope in scopes if scope.variant is not None}
+    deployed_too: dict[str, list[AccountModel]] = {}
+
+    def also_deployed(account: str) -> list[AccountModel]:
+        """The member template of ``account``'s OU as CloudFormation deploys it there (its
+        ``AWS::AccountId`` is that account), when the account has stacks of its own too."""
+        if account not in deployed_too:
+            stacks = member_stacks.get(variants.get(account), [])
+            here = [replace(stack, account=account, region=config.region) for stack in stacks]
+            deployed_too[account] = [build_account(here, permission_sets=False)] if here else []
+        return deployed_too[account]
+
     placed: set[tuple[str, str]] = set()
     for reader in readers:
         for resource in reader.resources.values():
@@ -159,4 +174,8 @@ def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScop
                 key = (scope.label, permission_set[1])
                 if key not in placed:
                     placed.add(key)
-                    collect_permission_set(permission_set[0], scope.model, permission_set[1], permission_set[2])
+                    # An account with stacks of its own that is also a StackSet target holds the
+                    # member template's policies too: the permission set may reference them.
+                    also = also_deployed(target) if scope.variant is None else []
+                    collect_permission_set(permission_set[0], scope.model, permission_set[1], permission_set[2],
+                                           also_deployed=also)

@@ -17,7 +17,7 @@ module every caller has always imported them from.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +192,19 @@ def _collect_principals(reader: StackReader, model: AccountModel, *, permission_
             model.saml_providers.append(reader.attribute(logical_id, resource, None))
 
 
-def collect_permission_set(reader: StackReader, model: AccountModel, logical_id: str, resource: Mapping) -> None:
+def collect_permission_set(
+    reader: StackReader, model: AccountModel, logical_id: str, resource: Mapping, *, also_deployed: Sequence[AccountModel] = ()
+) -> None:
     """Add the permission set ``logical_id`` of ``reader``'s stack to ``model`` as a principal.
 
     Customer managed policy references are resolved in ``model``'s account, as IAM Identity
     Center does when it provisions the permission set there ("Customer managed policies" in
-    the IAM Identity Center User Guide).
+    the IAM Identity Center User Guide), by name and path: in ``model`` first, then in each of
+    ``also_deployed``, the models of templates that CloudFormation deploys to that account too
+    (a StackSet member template reaching an account that has stacks of its own).
+
+    Raises:
+        UnknownPolicy: a referenced policy is in none of them (nor AWS managed).
     """
     props = resource.get("Properties", {})
     name = str(reader.resolver.resolve(props.get("Name", logical_id)))
@@ -210,17 +217,27 @@ def collect_permission_set(reader: StackReader, model: AccountModel, logical_id:
     for policy_arn in reader.resolver.resolve(props.get("ManagedPolicies", [])):
         principal.policies.append(managed_policy(model, policy_arn))
     for reference in reader.resolver.resolve(props.get("CustomerManagedPolicyReferences", [])):
-        policy_arn = model.iam_arn(f"policy{reference.get('Path', '/')}{reference['Name']}")
-        principal.policies.append(managed_policy(model, policy_arn))
+        principal.policies.append(_customer_managed(model, reference, also_deployed))
     boundary = reader.resolver.resolve(props.get("PermissionsBoundary"))
     if boundary:
         if "ManagedPolicyArn" in boundary:
-            boundary_arn = boundary["ManagedPolicyArn"]
+            principal.boundary = managed_policy(model, boundary["ManagedPolicyArn"], PolicyKind.BOUNDARY)
         else:
             reference = boundary["CustomerManagedPolicyReference"]
-            boundary_arn = model.iam_arn(f"policy{reference.get('Path', '/')}{reference['Name']}")
-        principal.boundary = managed_policy(model, boundary_arn, PolicyKind.BOUNDARY)
+            principal.boundary = _customer_managed(model, reference, also_deployed, PolicyKind.BOUNDARY)
     model.principals[arn] = principal
+
+
+def _customer_managed(
+    model: AccountModel, reference: Mapping, also_deployed: Sequence[AccountModel], kind: PolicyKind = PolicyKind.IDENTITY
+) -> Policy:
+    """The customer managed policy ``reference`` (``Name``, ``Path``) names in ``model``'s
+    account: defined by ``model``'s own templates, else by one of ``also_deployed``."""
+    resource = f"policy{reference.get('Path', '/')}{reference['Name']}"
+    for other in also_deployed:
+        if model.iam_arn(resource) not in model.managed_policies and other.iam_arn(resource) in other.managed_policies:
+            return managed_policy(other, other.iam_arn(resource), kind)
+    return managed_policy(model, model.iam_arn(resource), kind)
 
 
 def _by_name(model: AccountModel, kind: str, name: str) -> Principal:
