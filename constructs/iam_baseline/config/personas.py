@@ -38,7 +38,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from .models import RoleConfig, StrictModel, refuse_duplicate_names
 from .policies import AwsManagedPolicyRef, CustomerPolicyConfig, PolicyName, RESERVED_POLICY_NAMES, aws_managed_allows_everything
-from .types import GroupKey, IamName, ItemError, PersonaKey, TagKey, TagValue, unique
+from .types import IamName, ItemError, PersonaKey, TagKey, TagValue, unique
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
