@@ -1,0 +1,191 @@
+"""Build the analysis graph: the catalogue's attempts decided by the concrete evaluator.
+
+For every source node and every rule that applies to its kind, the rule proposes attempts
+(target, requests); an attempt becomes an edge when the evaluator allows each of its requests
+for the source's caller (its identity-based policies, permissions boundary and the SCPs of its
+account; a role's trust policy for ``sts:AssumeRole``, plus the caller's own policies across
+accounts; a resource's policy, e.g. a KMS key policy, when the assembly holds one). Each
+request carries the source's context (MFA present and fresh, a fresh ``aws:TokenIssueTime``),
+the rule's keys (``iam:PassedToService``, ``iam:PolicyARN``) and the target's tags as
+``aws:ResourceTag/...``. Structural edges (a function holds its role, a service assumes a role
+that trusts it, the CDK deploy role passes the execution role) need no request of the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...config.models import BaselineConfig
+from ..checks.matrix import ASSUME_ROLE_ACTIONS
+from ..engine.evaluator import Decision, Outcome, Request, RequestPrincipal, evaluate, evaluate_assume_role
+from ..model.accounts import AccountScope
+from .admin import admin_refs, is_admin_equivalent
+from .graph import AccessGraph
+from .nodes import PRINCIPAL_KINDS, Edge, Node, NodeKind, Step
+from .rules import BY_ID, RULES, Ask, Attempt
+from .world import COMPUTE_SERVICES, World, build_world
+
+
+def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = None,
+                declared: dict[str, set[str]] | None = None) -> AccessGraph:
+    """The graph of every principal of ``scopes`` (see the module docstring).
+
+    Args:
+        scopes: the account scopes of the assembly (:func:`..model.accounts.load_scopes`), or
+            hand-built ones.
+        config: the top-level config (declared admins, CDK qualifiers, Identity Center and
+            organization accounts); None: no declared admins, default qualifier.
+        declared: scope label -> refs declared admin (default: derived from ``config``).
+
+    Raises:
+        PolicyError: a policy the evaluator cannot judge.
+    """
+    if declared is None:
+        declared = {s.label: admin_refs(s.model, s.top_config or s.config or config) for s in scopes} if config else {}
+    world = build_world(list(scopes), config, declared)
+    builder = _Builder(world)
+    builder.run()
+    return AccessGraph(world.nodes, tuple(builder.edges.values()), builder.admins(), world)
+
+
+class _Builder:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.edges: dict[tuple[str, str, str], Edge] = {}
+        self.cache: dict[tuple, Decision] = {}
+
+    # --- deciding --------------------------------------------------------------------------
+    def decide(self, node: Node, ask: Ask) -> Decision:
+        key = (node.id, ask.action.lower(), ask.resource, ask.context)
+        if key not in self.cache:
+            self.cache[key] = self._decide(node, ask)
+        return self.cache[key]
+
+    def _decide(self, node: Node, ask: Ask) -> Decision:
+        world = self.world
+        subject = world.subject_of[node.id]
+        scope = world.scope_of[node.id]
+        context = dict(subject.context) | dict(ask.context)
+        target = world.principal_of.get(world.by_arn.get(ask.resource, ""))
+        if target is not None:
+            context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
+        request = Request(subject.principal, ask.action, ask.resource, context)
+        own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
+        if ask.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
+            decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
+            target_account = world.nodes[world.by_arn[ask.resource]].account
+            if decision.allowed and target_account != subject.principal.account:
+                # Across accounts the caller's own policies must allow too (IAM User Guide,
+                # "Cross-account policy evaluation logic").
+                mine = evaluate(request, **own)
+                if not mine.allowed:
+                    return mine
+            return decision
+        resource_policy = world.scope_of[node.id].model.resource_policies.get(ask.resource)
+        if resource_policy is not None:
+            return evaluate(request, resource_policy=resource_policy.policy,
+                            resource_policy_required=resource_policy.required, **own)
+        return evaluate(request, **own)
+
+    def attempt(self, node: Node, attempt: Attempt) -> tuple[Step, ...] | None:
+        steps = []
+        for ask in attempt.asks:
+            decision = self.decide(node, ask)
+            if not decision.allowed:
+                return None
+            subject = self.world.subject_of[node.id]
+            request = Request(subject.principal, ask.action, ask.resource, dict(subject.context) | dict(ask.context))
+            steps.append(Step(request, decision))
+        return tuple(steps)
+
+    def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "") -> None:
+        if target not in self.world.nodes or source == target:
+            return
+        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note))
+
+    # --- building --------------------------------------------------------------------------
+    def run(self) -> None:
+        deferred: list[tuple[str, Attempt, str, tuple[Step, ...]]] = []
+        for node in list(self.world.nodes.values()):
+            if node.kind not in PRINCIPAL_KINDS:
+                continue
+            for rule in RULES:
+                if rule.attempts is None or node.kind not in rule.sources:
+                    continue
+                for attempt in rule.attempts(self.world, node):
+                    steps = self.attempt(node, attempt)
+                    if steps is None:
+                        continue
+                    if attempt.requires_reach is not None:
+                        deferred.append((node.id, attempt, rule.id, steps))
+                    else:
+                        self.add(node.id, attempt.target, rule.id, steps, attempt.note)
+        self._structural()
+        self._deferred(deferred)
+
+    def _structural(self) -> None:
+        world = self.world
+        for node in list(world.nodes.values()):
+            if node.kind is NodeKind.SERVICE:
+                for role in world.in_scope(node, NodeKind.ROLE):
+                    if world.trusts_service(role, node.arn or ""):
+                        request = Request(RequestPrincipal(node.arn or "", "", "service"), "sts:AssumeRole", role.arn or "")
+                        decision = evaluate_assume_role(request, trust_policy=world.principal_of[role.id].trust)
+                        self.add(node.id, role.id, "service-assumes-role", (Step(request, decision),),
+                                 f"{node.arn} assumes {role.label}")
+            elif node.kind is NodeKind.COMPUTE:
+                model = world.scope_of[node.id].model
+                function = next((f for f in model.functions if f.arn == node.arn), None)
+                role = world.by_arn.get(function.role_arn or "") if function else None
+                if role:
+                    self.add(node.id, role, "compute-holds-role", (), f"{node.label} runs as {world.nodes[role].label}")
+            elif node.kind is NodeKind.BOOTSTRAP_ROLE and "/bootstrap:deploy:" in node.id:
+                self.add(node.id, node.id.replace("/bootstrap:deploy:", "/bootstrap:cfn-exec:"),
+                         "cdk-deploy-passes-execution-role", (), "CloudFormation deploys with the cfn-exec role")
+        self._unseen_compute()
+
+    def _unseen_compute(self) -> None:
+        """Any resource of a compute type holds every role of its account that trusts its service
+        and that some principal who is not a declared administrator may pass to that service."""
+        from .rules.pass_role import pass_role, passable_roles
+
+        world = self.world
+        for unseen in list(world.everywhere(NodeKind.UNSEEN_COMPUTE)):
+            service = COMPUTE_SERVICES[unseen.id.rsplit(":", 1)[-1]][0]
+            passers = [n for n in world.in_scope(unseen, *PRINCIPAL_KINDS) if not n.declared_admin]
+            for role in passable_roles(world, unseen, service):
+                for passer in passers:
+                    steps = self.attempt(passer, Attempt(role.id, (pass_role(role, service),)))
+                    if steps is not None:
+                        self.add(unseen.id, role.id, "compute-holds-role", (),
+                                 f"{role.label} may run on it: {passer.label} may pass it to {service}")
+                        break
+
+    def _deferred(self, deferred: list[tuple[str, Attempt, str, tuple[Step, ...]]]) -> None:
+        """Edits of another principal count once the editor reaches it; repeat until stable."""
+        changed = True
+        while changed and deferred:
+            changed = False
+            graph = AccessGraph(self.world.nodes, tuple(self.edges.values()), {}, self.world)
+            for source, attempt, rule, steps in list(deferred):
+                if graph.reaches(source, attempt.requires_reach):
+                    self.add(source, attempt.target, rule, steps, attempt.note)
+                    deferred.remove((source, attempt, rule, steps))
+                    changed = True
+
+    def admins(self) -> dict[str, str]:
+        world = self.world
+        found: dict[str, str] = {}
+        for node in world.nodes.values():
+            if node.kind in PRINCIPAL_KINDS:
+                subject = world.subject_of[node.id]
+                scope = world.scope_of[node.id]
+                if is_admin_equivalent(scope.model, subject, scope.scps):
+                    found[node.id] = "attaches AdministratorAccess, writes role policies and creates users"
+            elif node.kind is NodeKind.ADMIN or node.kind is NodeKind.STAND_IN or (
+                    node.kind is NodeKind.BOOTSTRAP_ROLE and "/bootstrap:cfn-exec:" in node.id):
+                found[node.id] = node.assumed or node.label
+        return found
+
+
+__all__ = ["build_graph", "Outcome"]
