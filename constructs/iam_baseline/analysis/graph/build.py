@@ -16,14 +16,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...config.models import BaselineConfig
-from ..checks.matrix import ASSUME_ROLE_ACTIONS
-from ..engine.evaluator import Decision, Outcome, Request, RequestPrincipal, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, Request, RequestPrincipal, evaluate, evaluate_assume_role
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
 from .nodes import PRINCIPAL_KINDS, Edge, Node, NodeKind, Step
 from .rules import BY_ID, RULES, Ask, Attempt
 from .world import COMPUTE_SERVICES, World, build_world
+
+#: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
+ASSUME_ROLE_ACTIONS = frozenset(a.lower() for a in ("sts:AssumeRole", "sts:AssumeRoleWithSAML",
+                                                     "sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
 
 
 def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = None,
@@ -188,4 +191,4 @@ class _Builder:
         return found
 
 
-__all__ = ["build_graph", "Outcome"]
+__all__ = ["build_graph"]

@@ -43,8 +43,10 @@ def _change_set(world, node: Node) -> Iterator[Attempt]:
 
 
 def _deploy_role(world, node: Node) -> Iterator[Attempt]:
+    scope = world.scope_of[node.id]
+    accounts = scope.declared_accounts | {node.account}
     for role in world.everywhere(NodeKind.BOOTSTRAP_ROLE):
-        if "/bootstrap:deploy:" in role.id and role.scope == node.scope:
+        if "/bootstrap:deploy:" in role.id and role.account in accounts:
             yield Attempt(role.id, (Ask("sts:AssumeRole", role.arn),), f"assumes {role.label}")
 
 
