@@ -9,9 +9,9 @@ report read this one graph. API: /work/coord/graph-api.md (``build_graph``, ``Ac
 
 from __future__ import annotations
 
-from .build import build_graph
+from .build import build_graph, replay
 from .graph import AccessGraph
 from .nodes import Chain, Edge, Family, Node, NodeKind, Step
 from .rules import RULES, Rule
 
-__all__ = ["AccessGraph", "Chain", "Edge", "Family", "Node", "NodeKind", "RULES", "Rule", "Step", "build_graph"]
+__all__ = ["AccessGraph", "Chain", "Edge", "Family", "Node", "NodeKind", "RULES", "Rule", "Step", "build_graph", "replay"]

@@ -20,7 +20,7 @@ from ..engine.evaluator import Decision, Request, RequestPrincipal, evaluate, ev
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
-from .nodes import PRINCIPAL_KINDS, Edge, Node, NodeKind, Step
+from .nodes import PRINCIPAL_KINDS, Chain, Edge, Node, NodeKind, Step
 from .rules import BY_ID, RULES, Ask, Attempt
 from .world import COMPUTE_SERVICES, World, build_world
 
@@ -51,11 +51,40 @@ def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = 
     return AccessGraph(world.nodes, tuple(builder.edges.values()), builder.admins(), world)
 
 
+def decide_request(world: World, node: Node, request: Request) -> Decision:
+    """Decide ``request`` of ``node``'s caller with everything that applies to it."""
+    subject = world.subject_of[node.id]
+    scope = world.scope_of[node.id]
+    target = world.principal_of.get(world.by_arn.get(request.resource, ""))
+    own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
+    if request.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
+        decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
+        if decision.allowed and world.nodes[world.by_arn[request.resource]].account != subject.principal.account:
+            # Across accounts the caller's own policies must allow too (IAM User Guide,
+            # "Cross-account policy evaluation logic").
+            mine = evaluate(request, **own)
+            if not mine.allowed:
+                return mine
+        return decision
+    resource_policy = scope.model.resource_policies.get(request.resource)
+    if resource_policy is not None:
+        return evaluate(request, resource_policy=resource_policy.policy,
+                        resource_policy_required=resource_policy.required, **own)
+    return evaluate(request, **own)
+
+
+def replay(graph: AccessGraph, chain: Chain) -> list[Decision]:
+    """Every request of ``chain`` decided again by the concrete evaluator, in order."""
+    return [decide_request(graph.world, graph.nodes[edge.source], step.request)
+            for edge in chain.edges for step in edge.steps]
+
+
 class _Builder:
     def __init__(self, world: World) -> None:
         self.world = world
         self.edges: dict[tuple[str, str, str], Edge] = {}
         self.cache: dict[tuple, Decision] = {}
+        self._admins: dict[str, str] | None = None
 
     # --- deciding --------------------------------------------------------------------------
     def decide(self, node: Node, ask: Ask) -> Decision:
@@ -65,30 +94,18 @@ class _Builder:
         return self.cache[key]
 
     def _decide(self, node: Node, ask: Ask) -> Decision:
+        return decide_request(self.world, node, self.request(node, ask))
+
+    def request(self, node: Node, ask: Ask) -> Request:
+        """The request of ``ask`` made by ``node``'s caller: its context, the rule's keys and the
+        target principal's tags as ``aws:ResourceTag/...``."""
         world = self.world
         subject = world.subject_of[node.id]
-        scope = world.scope_of[node.id]
         context = dict(subject.context) | dict(ask.context)
         target = world.principal_of.get(world.by_arn.get(ask.resource, ""))
         if target is not None:
             context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
-        request = Request(subject.principal, ask.action, ask.resource, context)
-        own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
-        if ask.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
-            decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
-            target_account = world.nodes[world.by_arn[ask.resource]].account
-            if decision.allowed and target_account != subject.principal.account:
-                # Across accounts the caller's own policies must allow too (IAM User Guide,
-                # "Cross-account policy evaluation logic").
-                mine = evaluate(request, **own)
-                if not mine.allowed:
-                    return mine
-            return decision
-        resource_policy = world.scope_of[node.id].model.resource_policies.get(ask.resource)
-        if resource_policy is not None:
-            return evaluate(request, resource_policy=resource_policy.policy,
-                            resource_policy_required=resource_policy.required, **own)
-        return evaluate(request, **own)
+        return Request(subject.principal, ask.action, ask.resource, context)
 
     def attempt(self, node: Node, attempt: Attempt) -> tuple[Step, ...] | None:
         steps = []
@@ -96,9 +113,7 @@ class _Builder:
             decision = self.decide(node, ask)
             if not decision.allowed:
                 return None
-            subject = self.world.subject_of[node.id]
-            request = Request(subject.principal, ask.action, ask.resource, dict(subject.context) | dict(ask.context))
-            steps.append(Step(request, decision))
+            steps.append(Step(self.request(node, ask), decision))
         return tuple(steps)
 
     def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "") -> None:
@@ -149,13 +164,15 @@ class _Builder:
 
     def _unseen_compute(self) -> None:
         """Any resource of a compute type holds every role of its account that trusts its service
-        and that some principal who is not a declared administrator may pass to that service."""
+        and that some principal who is not an administrator (declared or admin-equivalent) may
+        pass to that service."""
         from .rules.pass_role import pass_role, passable_roles
 
         world = self.world
         for unseen in list(world.everywhere(NodeKind.UNSEEN_COMPUTE)):
             service = COMPUTE_SERVICES[unseen.id.rsplit(":", 1)[-1]][0]
-            passers = [n for n in world.in_scope(unseen, *PRINCIPAL_KINDS) if not n.declared_admin]
+            admins = self.admins()
+            passers = [n for n in world.in_scope(unseen, *PRINCIPAL_KINDS) if not n.declared_admin and n.id not in admins]
             for role in passable_roles(world, unseen, service):
                 for passer in passers:
                     steps = self.attempt(passer, Attempt(role.id, (pass_role(role, service),)))
@@ -177,6 +194,11 @@ class _Builder:
                     changed = True
 
     def admins(self) -> dict[str, str]:
+        if self._admins is None:
+            self._admins = self._find_admins()
+        return self._admins
+
+    def _find_admins(self) -> dict[str, str]:
         world = self.world
         found: dict[str, str] = {}
         for node in world.nodes.values():
@@ -191,4 +213,4 @@ class _Builder:
         return found
 
 
-__all__ = ["build_graph"]
+__all__ = ["build_graph", "decide_request", "replay"]

@@ -1,0 +1,98 @@
+"""Chains of 2, 3 and 5 hops across two accounts, each replayed request by request on the
+concrete evaluator; breaking one link (a trust, a PassRole condition) removes the chain.
+Also the Identity Center and organizations families, which need the config's accounts."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from iam_baseline.analysis.graph import build_graph
+
+from .small import A, ADMIN, B, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
+
+
+def arn(account: str, name: str) -> str:
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def trusts(account: str, name: str):
+    return trust({"AWS": arn(account, name)})
+
+
+def two_accounts(last_link_ok: bool = True, hops: int = 2):
+    """u (A) -> Hop1 (A) -> ... ending at an administrator of B, ``hops`` edges long."""
+    in_a = [user("u", allow("sts:AssumeRole", arn(A, "Hop1"))),
+            role("Hop1", allow("sts:AssumeRole", [arn(B, "Admin"), arn(B, "Hop2")]), trust=trust({"AWS": f"arn:aws:iam::{A}:user/u"}))]
+    if hops == 2:
+        in_b = [role("Admin", *ADMIN, account=B, trust=trusts(A, "Hop1" if last_link_ok else "Nobody"))]
+    elif hops == 3:
+        passed = {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com" if last_link_ok else "ec2.amazonaws.com"}}
+        in_b = [role("Hop2", allow("iam:PassRole", arn(B, "Admin"), passed),
+                     allow(["lambda:CreateFunction", "lambda:InvokeFunction"]), account=B, trust=trusts(A, "Hop1")),
+                role("Admin", *ADMIN, account=B, trust=trust_service("lambda.amazonaws.com"))]
+    else:
+        fn = f"arn:aws:lambda:eu-west-1:{B}:function:worker"
+        in_b = [role("Hop2", allow("sts:AssumeRole", arn(B, "Hop3")), account=B, trust=trusts(A, "Hop1")),
+                role("Hop3", allow("lambda:UpdateFunctionCode", fn if last_link_ok else fn + "-other"), account=B,
+                     trust=trusts(B, "Hop2")),
+                role("Admin", *ADMIN, account=B, trust=trust_service("lambda.amazonaws.com"))]
+    functions = [("worker", "Admin")] if hops == 5 else []
+    return graph_of(scope(A, *in_a, declared_accounts=(B,)), scope(B, *in_b, functions=functions, declared_accounts=(A,)))
+
+
+def test_two_hops_across_accounts():
+    found = chain_from(two_accounts(), "user:u")
+    assert rules_of(found) == ["assume-role", "assume-role"] and found.target == f"{B}/role:Admin"
+    assert chain_from(two_accounts(last_link_ok=False), "user:u") is None
+
+
+def test_three_hops_with_a_passed_role():
+    found = chain_from(two_accounts(hops=3), "user:u")
+    assert rules_of(found) == ["assume-role", "assume-role", "pass-role-lambda-invoke"]
+    assert found.hops == 3 and found.node_ids[-1] == f"{B}/role:Admin"
+    assert chain_from(two_accounts(hops=3, last_link_ok=False), "user:u") is None
+
+
+def test_five_hops_through_existing_compute():
+    found = chain_from(two_accounts(hops=5), "user:u")
+    assert rules_of(found) == ["assume-role", "assume-role", "assume-role", "update-function-code", "compute-holds-role"]
+    assert "user:u -[assume-role]-> role:Hop1" in found.describe(two_accounts(hops=5).labels())
+    assert chain_from(two_accounts(hops=5, last_link_ok=False), "user:u") is None
+
+
+def test_cross_account_assumption_needs_the_callers_own_policy():
+    """The trust policy of B's role names Hop1, but Hop1's policies do not allow the call."""
+    graph = graph_of(scope(A, role("Hop1", allow("s3:GetObject"))),
+                     scope(B, role("Admin", *ADMIN, account=B, trust=trusts(A, "Hop1"))))
+    assert chain_from(graph, "role:Hop1") is None
+
+
+def config_stub(center: str | None = None, management: str | None = None):
+    identity_center = SimpleNamespace(account_id=center) if center else None
+    return SimpleNamespace(federation=SimpleNamespace(oidc=None, identity_center=identity_center),
+                           organization=SimpleNamespace(management_account_id=management) if management else None)
+
+
+def test_assigning_oneself_an_admin_permission_set():
+    from iam_baseline.analysis.model.templates import Principal
+
+    def graph(statements):
+        center = scope(A, role("Operator", *statements))
+        member = scope(B)
+        admin_set = Principal("permission_set", "Admin", f"arn:aws:sso:::permissionSet/ins/ps-admin", "/", "IC", "ps",
+                              policies=role("x", *ADMIN).policies)
+        member.model.principals[admin_set.arn] = admin_set
+        return build_graph([center, member], config_stub(center=A), {center.label: set(), member.label: set()})
+
+    assert escalates_by(graph([allow("sso:CreateAccountAssignment")]), "role:Operator", "sso-assign-permission-set")
+    assert chain_from(graph([allow("sso:DescribeAccountAssignmentCreationStatus")]), "role:Operator") is None
+
+
+def test_the_management_account_reaches_members_through_organization_account_access_role():
+    def graph(management):
+        return build_graph([scope(A, role("Ops", allow("sts:AssumeRole", "arn:aws:iam::*:role/OrganizationAccountAccessRole"))),
+                            scope(B)], config_stub(management=management), {f"account {A}": set(), f"account {B}": set()})
+
+    found = chain_from(graph(A), "role:Ops")
+    assert rules_of(found) == ["assume-organization-access-role"] and found.target.startswith(B)
+    assert chain_from(graph("999988887777"), "role:Ops") is None
