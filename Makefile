@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
 
 install: install-test
 
@@ -106,6 +106,11 @@ bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
 	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
+
+## Regenerate RULES.md, the catalogue of escalation edges, from the rule modules
+## (constructs/iam_baseline/analysis/graph/rules/); a test keeps it current.
+rules-doc: install-check
+	$(PY) -m iam_baseline.analysis.graph.catalogue_doc > RULES.md
 
 ## Run the whole test suite.
 test: install-test

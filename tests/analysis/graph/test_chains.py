@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from iam_baseline.analysis.graph import build_graph
 
 from .small import A, ADMIN, B, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
@@ -88,6 +90,29 @@ def test_assigning_oneself_an_admin_permission_set():
     assert chain_from(graph([allow("sso:DescribeAccountAssignmentCreationStatus")]), "role:Operator") is None
 
 
+@pytest.mark.parametrize("rule, action", [("sso-put-inline-policy", "sso:PutInlinePolicyToPermissionSet"),
+                                          ("sso-attach-managed-policy", "sso:AttachManagedPolicyToPermissionSet")])
+def test_rewriting_a_permission_set_one_holds(rule, action):
+    """A permission set's holder that may rewrite it becomes an administrator of its account;
+    one that cannot act as the permission set gains nothing by rewriting it."""
+    from iam_baseline.analysis.model.templates import Principal
+
+    def graph(statements, holder: bool):
+        if holder:
+            statements = [*statements, allow("sso:CreateAccountAssignment")]
+        center = scope(A, role("Operator", *statements))
+        member = scope(B)
+        weak_set = Principal("permission_set", "Weak", "arn:aws:sso:::permissionSet/ins/ps-weak", "/", "IC", "ps",
+                             policies=role("x", allow("s3:GetObject")).policies)
+        member.model.principals[weak_set.arn] = weak_set
+        return build_graph([center, member], config_stub(center=A), {center.label: set(), member.label: set()})
+
+    found = chain_from(graph([allow(action)], holder=True), "role:Operator")
+    assert found is not None and rules_of(found) == [rule] and found.target == f"{B}/admin"
+    assert chain_from(graph([allow("sso:DescribePermissionSet")], holder=True), "role:Operator") is None
+    assert chain_from(graph([allow(action)], holder=False), "role:Operator") is None
+
+
 def test_the_management_account_reaches_members_through_organization_account_access_role():
     def graph(management):
         return build_graph([scope(A, role("Ops", allow("sts:AssumeRole", "arn:aws:iam::*:role/OrganizationAccountAccessRole"))),
@@ -96,3 +121,10 @@ def test_the_management_account_reaches_members_through_organization_account_acc
     found = chain_from(graph(A), "role:Ops")
     assert rules_of(found) == ["assume-organization-access-role"] and found.target.startswith(B)
     assert chain_from(graph("999988887777"), "role:Ops") is None
+
+
+def test_services_assume_the_roles_that_trust_them_and_are_never_reported():
+    graph = graph_of(scope(A, role("Worker", *ADMIN, trust=trust_service("lambda.amazonaws.com")), role("Other", *ADMIN)))
+    edges = graph.edges_from(f"{A}/service:lambda.amazonaws.com")
+    assert [(e.rule, e.target) for e in edges] == [("service-assumes-role", f"{A}/role:Worker")]
+    assert all(not c.source.startswith(f"{A}/service:") for c in graph.paths_to_admin())

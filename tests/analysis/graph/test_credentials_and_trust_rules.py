@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from iam_baseline.analysis.model.templates import CredentialSecret
 
-from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, scope, trust, trust_account, user
+from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_account, user
 
 BOSS = f"arn:aws:iam::{A}:user/boss"
 
@@ -18,8 +18,11 @@ def test_create_access_key_for_an_admin_user():
 
 
 def test_a_user_outside_the_assembly_is_assumed_an_administrator():
+    """create-login-profile on any user: the stand-in user may be an administrator."""
     found = chain_from(graph_of(scope(A, user("u", allow("iam:CreateLoginProfile")))), "user:u")
     assert found is not None and found.target.endswith("stand-in:user/another-user")
+    assert rules_of(found) == ["create-login-profile"]
+    assert chain_from(graph_of(scope(A, user("u", allow("iam:GetLoginProfile")))), "user:u") is None
 
 
 def test_update_login_profile_and_reading_the_initial_password():

@@ -19,22 +19,25 @@ CASES = {
     "create-role-without-boundary": ([allow(["iam:CreateRole", "iam:AttachRolePolicy"])],
                                      [allow(["iam:CreateRole", "iam:AttachRolePolicy"], condition=NEED_BOUNDARY)]),
     "delete-own-boundary": ([allow("iam:DeleteRolePermissionsBoundary", ME)], [allow("iam:GetRole", ME)]),
+    "replace-own-boundary": ([allow("iam:PutRolePermissionsBoundary", ME)], [allow("iam:GetRole", ME)]),
 }
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
 def test_enabling_policy_gives_a_chain_and_without_it_none(rule):
     enabling, disabled = CASES[rule]
-    boundary = (allow("*"),) if rule == "delete-own-boundary" else None
+    boundary = (allow("*"),) if rule.endswith("own-boundary") else None
     assert escalates_by(graph_of(scope(A, role("Weak", *enabling, boundary=boundary))), "role:Weak", rule)
     assert chain_from(graph_of(scope(A, role("Weak", *disabled, boundary=boundary))), "role:Weak") is None
 
 
-def test_create_policy_version_of_a_policy_it_holds():
+@pytest.mark.parametrize("rule, action", [("create-policy-version", "iam:CreatePolicyVersion"),
+                                          ("set-default-policy-version", "iam:SetDefaultPolicyVersion")])
+def test_new_default_version_of_a_policy_it_holds(rule, action):
     arn = f"arn:aws:iam::{A}:policy/Mine"
-    mine = policy("policy/Mine", allow("iam:CreatePolicyVersion", arn))
-    other = policy("policy/Mine", allow("iam:CreatePolicyVersion", f"arn:aws:iam::{A}:policy/NotMine"))
-    for held, expected in ((mine, ["create-policy-version"]), (other, None)):
+    mine = policy("policy/Mine", allow(action, arn))
+    other = policy("policy/Mine", allow(action, f"arn:aws:iam::{A}:policy/NotMine"))
+    for held, expected in ((mine, [rule]), (other, None)):
         weak = principal("role", "Weak", trust=None)
         weak.policies.append(held)
         small = scope(A, weak)
@@ -50,12 +53,14 @@ def test_add_user_to_an_admin_group():
     assert chain_from(graph_of(scope(A, user("u", allow("iam:GetGroup")), admins)), "user:u") is None
 
 
-def test_editing_another_role_counts_only_when_the_editor_can_act_as_it():
+@pytest.mark.parametrize("rule, action", [("attach-policy-to-other", "iam:AttachRolePolicy"),
+                                          ("put-policy-on-other", "iam:PutRolePolicy")])
+def test_editing_another_role_counts_only_when_the_editor_can_act_as_it(rule, action):
     target = f"arn:aws:iam::{A}:role/Target"
-    editor = user("u", allow("iam:AttachRolePolicy", target), allow("sts:AssumeRole", target))
+    editor = user("u", allow(action, target), allow("sts:AssumeRole", target))
     found = chain_from(graph_of(scope(A, editor, role("Target"))), "user:u")
-    assert found is not None and "attach-policy-to-other" in rules_of(found)
-    cannot_assume = user("u", allow("iam:AttachRolePolicy", target))
+    assert found is not None and rule in rules_of(found)
+    cannot_assume = user("u", allow(action, target))
     assert chain_from(graph_of(scope(A, cannot_assume, role("Target", trust=None))), "user:u") is None
 
 

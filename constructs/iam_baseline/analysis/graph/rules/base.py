@@ -50,7 +50,7 @@ class Rule:
         id: stable kebab-case id, printed in every chain (``pass-role-lambda``).
         family: the family module it lives in.
         title: one line.
-        actions: the actions that enable it (all of them are needed).
+        actions: the actions that enable it (all of them are needed; ``a|b``: either one).
         context: the request context it sets (condition keys and values), in words.
         becomes: the principal it makes you, in words.
         source: the AWS documentation page or published research it rests on.

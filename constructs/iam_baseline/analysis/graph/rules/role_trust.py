@@ -39,11 +39,6 @@ def _update_trust(world, node: Node) -> Iterator[Attempt]:
             yield Attempt(role.id, (Ask("iam:UpdateAssumeRolePolicy", role.arn),), f"rewrites the trust policy of {role.label}")
 
 
-def _service(world, node: Node) -> Iterator[Attempt]:
-    # Decided structurally by the builder: the trust policy alone lets the service in.
-    return iter(())
-
-
 RULES: tuple[Rule, ...] = (
     Rule("assume-role", Family.ROLE_TRUST, "Assume a role whose trust policy admits it", ("sts:AssumeRole",),
          "a session of the role", "IAM User Guide, 'Switch to an IAM role'; 'Policy evaluation logic'",
@@ -52,5 +47,5 @@ RULES: tuple[Rule, ...] = (
          ("iam:UpdateAssumeRolePolicy",), "a session of the role", f"{RHINO}, method 7", attempts=_update_trust),
     Rule("service-assumes-role", Family.ROLE_TRUST, "An AWS service assumes a role that trusts it", (),
          "a session of the role", "IAM User Guide, 'Create a role to delegate permissions to an AWS service'",
-         attempts=_service, sources=frozenset({NodeKind.SERVICE})),
+         sources=frozenset({NodeKind.SERVICE})),
 )
