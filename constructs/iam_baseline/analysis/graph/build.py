@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Decision, Request, RequestPrincipal, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, Outcome, Request, RequestPrincipal, evaluate, evaluate_assume_role
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
@@ -85,13 +85,29 @@ class _Builder:
         self.edges: dict[tuple[str, str, str], Edge] = {}
         self.cache: dict[tuple, Decision] = {}
         self._admins: dict[str, str] | None = None
+        self.covers: dict[tuple[str, str], bool] = {}
 
     # --- deciding --------------------------------------------------------------------------
     def decide(self, node: Node, ask: Ask) -> Decision:
         key = (node.id, ask.action.lower(), ask.resource, ask.context)
         if key not in self.cache:
-            self.cache[key] = self._decide(node, ask)
+            if not self._may(node, ask):
+                self.cache[key] = Decision(Outcome.IMPLICIT_DENY, "no identity-based policy allows it")
+            else:
+                self.cache[key] = self._decide(node, ask)
         return self.cache[key]
+
+    def _may(self, node: Node, ask: Ask) -> bool:
+        """False when nothing but the caller's identity-based policies could allow ``ask`` and no
+        Allow of them names its action (a shortcut: the evaluator would say the same)."""
+        action = ask.action.lower()
+        if action in ASSUME_ROLE_ACTIONS or ask.resource in self.world.scope_of[node.id].model.resource_policies:
+            return True
+        key = (node.id, action)
+        if key not in self.covers:
+            self.covers[key] = any(s.effect == "Allow" and s.covers_action(ask.action)
+                                   for p in self.world.subject_of[node.id].identity for s in p.statements)
+        return self.covers[key]
 
     def _decide(self, node: Node, ask: Ask) -> Decision:
         return decide_request(self.world, node, self.request(node, ask))

@@ -8,8 +8,8 @@ Nodes, per account scope (:mod:`..model.accounts`):
 * every Lambda function of the assembly (it holds its execution role);
 * per compute service, "any resource of this type outside the assembly" (UNSEEN_COMPUTE),
   assumed to hold any role of its account that trusts the service and that a principal who is
-  not a declared administrator may pass to it (an administrator already holds everything; what
-  an administrator hands to compute is its own decision);
+  not an administrator (declared or admin-equivalent) may pass to it (an administrator already
+  holds everything; what an administrator hands to compute is its own decision);
 * the CDK bootstrap deploy and ``cfn-exec`` roles of every declared account (AWS CDK Developer
   Guide, "Bootstrapping": the deploy role passes CloudFormation the execution role, which holds
   AdministratorAccess unless bootstrapped with ``--cloudformation-execution-policies``);
@@ -68,6 +68,7 @@ class World:
     by_arn: dict[str, str] = field(default_factory=dict)
     scopes: list[AccountScope] = field(default_factory=list)
     admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
+    _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     # --- lookups the rules use -------------------------------------------------------------
     def model(self, node: Node) -> AccountModel:
@@ -103,6 +104,12 @@ class World:
     def trusts_service(self, role: Node, service: str) -> bool:
         """The role's trust policy lets ``service`` assume it (a role outside the assembly:
         assumed to, the worst case)."""
+        key = (role.id, service)
+        if key not in self._trusts:
+            self._trusts[key] = self._trusts_service(role, service)
+        return self._trusts[key]
+
+    def _trusts_service(self, role: Node, service: str) -> bool:
         principal = self.principal_of.get(role.id)
         if principal is None:
             return role.kind is NodeKind.STAND_IN and role.arn is not None and ":role/" in role.arn
