@@ -100,12 +100,16 @@ synth: install-synth
 check: install-check
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
-## `make check` with every invariant on the default baseline and on the organization example:
-## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
+## `make check` with every invariant on the default baseline, the organization example and the
+## hub example (when present): wall time, invariants per second, time per invariant (slowest
+## named), escalation search time. Synthesizes them first.
+HUB_EXAMPLE := $(firstword $(wildcard config/examples/hub*.yaml))
 bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
-	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
+	$(if $(HUB_EXAMPLE),cdk synth --quiet -c config=$(HUB_EXAMPLE) --output $(OUT)-hub)
+	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml \
+	  $(if $(HUB_EXAMPLE),$(OUT)-hub $(HUB_EXAMPLE))
 
 ## Regenerate RULES.md, the catalogue of escalation edges, from the rule modules
 ## (constructs/iam_baseline/analysis/graph/rules/); a test keeps it current.
