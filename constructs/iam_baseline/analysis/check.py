@@ -39,6 +39,7 @@ from ..config.models import BaselineConfig
 from .engine.conditions import PolicyError
 from .checks.escalation import escalation_results
 from .graph import AccessGraph, build_graph
+from .graph.shared import share
 from .graph.admin import is_admin_equivalent
 from .graph.world import SEARCH_CONTEXT
 from .checks.identity_center import admin_permission_sets, identity_center_results
@@ -144,7 +145,9 @@ def run_checks(
         )
     graph = None
     if matrix.escalation_search:
-        graph = build_graph(scopes or [_single_scope(model, config)], config)
+        graph_scopes = scopes or [_single_scope(model, config)]
+        graph = build_graph(graph_scopes, config)
+        share(graph_scopes, graph)  # INV-ONLY-ADMINS-ADMIN reads the same graph
         results += escalation_results(graph, main_account=model.account)
     results += lint_results(model)
     timings = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Decision, Outcome, Request, RequestPrincipal, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, Outcome, Policy, Request, RequestPrincipal, evaluate, evaluate_assume_role
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
@@ -51,15 +51,20 @@ def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = 
     return AccessGraph(world.nodes, tuple(builder.edges.values()), builder.admins(), world)
 
 
-def decide_request(world: World, node: Node, request: Request) -> Decision:
-    """Decide ``request`` of ``node``'s caller with everything that applies to it."""
+def decide_request(world: World, node: Node, request: Request, own: dict | None = None) -> Decision:
+    """Decide ``request`` of ``node``'s caller with everything that applies to it.
+
+    ``own``: the caller's identity, boundary and SCP policies to use (default: all of them;
+    the builder passes them reduced to the statements naming the request's action)."""
     subject = world.subject_of[node.id]
     scope = world.scope_of[node.id]
-    target = world.principal_of.get(world.by_arn.get(request.resource, ""))
-    own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
+    target_id = world.node_for_arn(node, request.resource)
+    target = world.principal_of.get(target_id or "")
+    if own is None:
+        own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
     if request.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
         decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
-        if decision.allowed and world.nodes[world.by_arn[request.resource]].account != subject.principal.account:
+        if decision.allowed and world.nodes[target_id].account != subject.principal.account:
             # Across accounts the caller's own policies must allow too (IAM User Guide,
             # "Cross-account policy evaluation logic").
             mine = evaluate(request, **own)
@@ -86,6 +91,8 @@ class _Builder:
         self.cache: dict[tuple, Decision] = {}
         self._admins: dict[str, str] | None = None
         self.covers: dict[tuple[str, str], bool] = {}
+        self.reduced: dict[tuple[str, str], dict] = {}
+        self.pattern_cache: dict[tuple, bool] = {}
 
     # --- deciding --------------------------------------------------------------------------
     def decide(self, node: Node, ask: Ask) -> Decision:
@@ -105,12 +112,37 @@ class _Builder:
             return True
         key = (node.id, action)
         if key not in self.covers:
-            self.covers[key] = any(s.effect == "Allow" and s.covers_action(ask.action)
-                                   for p in self.world.subject_of[node.id].identity for s in p.statements)
+            self.covers[key] = any(s.effect == "Allow" for p in self._reduced(node, ask.action)["identity"]
+                                   for s in p.statements)
         return self.covers[key]
 
     def _decide(self, node: Node, ask: Ask) -> Decision:
-        return decide_request(self.world, node, self.request(node, ask))
+        return decide_request(self.world, node, self.request(node, ask), self._reduced(node, ask.action))
+
+    def _covers(self, statement, action: str) -> bool:
+        # Keyed by the patterns: AWS managed policies repeat across principals and accounts.
+        key = (statement.actions, statement.not_actions, action.lower())
+        if key not in self.pattern_cache:
+            self.pattern_cache[key] = statement.covers_action(action)
+        return self.pattern_cache[key]
+
+    def _reduced(self, node: Node, action: str) -> dict:
+        """The caller's policies with only the statements whose Action/NotAction covers ``action``
+        (the others never match a request for it, so every decision is unchanged; it saves
+        matching hundreds of AWS managed policy patterns per request)."""
+        key = (node.id, action.lower())
+        if key not in self.reduced:
+            subject = self.world.subject_of[node.id]
+
+            def keep(policy: Policy | None) -> Policy | None:
+                if policy is None:
+                    return None
+                statements = tuple(s for s in policy.statements if self._covers(s, action))
+                return Policy(policy.name, policy.kind, statements, policy.version, policy.document)
+
+            self.reduced[key] = dict(identity=tuple(keep(p) for p in subject.identity), boundary=keep(subject.boundary),
+                                     scps=tuple(tuple(keep(p) for p in level) for level in self.world.scope_of[node.id].scps))
+        return self.reduced[key]
 
     def request(self, node: Node, ask: Ask) -> Request:
         """The request of ``ask`` made by ``node``'s caller: its context, the rule's keys and the
@@ -118,7 +150,7 @@ class _Builder:
         world = self.world
         subject = world.subject_of[node.id]
         context = dict(subject.context) | dict(ask.context)
-        target = world.principal_of.get(world.by_arn.get(ask.resource, ""))
+        target = world.principal_of.get(world.node_for_arn(node, ask.resource) or "")
         if target is not None:
             context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
         return Request(subject.principal, ask.action, ask.resource, context)
@@ -170,7 +202,7 @@ class _Builder:
             elif node.kind is NodeKind.COMPUTE:
                 model = world.scope_of[node.id].model
                 function = next((f for f in model.functions if f.arn == node.arn), None)
-                role = world.by_arn.get(function.role_arn or "") if function else None
+                role = world.node_for_arn(node, function.role_arn or "") if function else None
                 if role:
                     self.add(node.id, role, "compute-holds-role", (), f"{node.label} runs as {world.nodes[role].label}")
             elif node.kind is NodeKind.BOOTSTRAP_ROLE and "/bootstrap:deploy:" in node.id:

@@ -65,7 +65,8 @@ class World:
     scope_of: dict[str, AccountScope] = field(default_factory=dict)
     principal_of: dict[str, Principal] = field(default_factory=dict)
     subject_of: dict[str, Subject] = field(default_factory=dict)
-    by_arn: dict[str, str] = field(default_factory=dict)
+    by_arn: dict[str, str] = field(default_factory=dict)  # first node of each ARN, any scope
+    _scoped_arn: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     scopes: list[AccountScope] = field(default_factory=list)
     admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
     _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
@@ -86,16 +87,16 @@ class World:
                 yield other
 
     def admin_node(self, node: Node) -> str:
-        return f"{node.account}/admin"
+        return f"{prefix(node)}/admin"
 
     def stand_in_user(self, node: Node) -> str:
-        return f"{node.account}/stand-in:{STAND_IN_USER}"
+        return f"{prefix(node)}/stand-in:{STAND_IN_USER}"
 
     def stand_in_role(self, node: Node) -> str:
-        return f"{node.account}/stand-in:{STAND_IN_ROLE}"
+        return f"{prefix(node)}/stand-in:{STAND_IN_ROLE}"
 
     def unseen(self, node: Node, service: str) -> str:
-        return f"{node.account}/unseen:{service}"
+        return f"{prefix(node)}/unseen:{service}"
 
     def arn(self, node: Node, service: str, resource: str, region: bool = True) -> str:
         model = self.model(node)
@@ -127,6 +128,22 @@ class World:
         self.scope_of.setdefault(node.id, scope)
         if node.arn:
             self.by_arn.setdefault(node.arn, node.id)
+            self._scoped_arn.setdefault((scope.label, node.arn), node.id)
+
+    def node_for_arn(self, near: Node, arn: str) -> str | None:
+        """The node with ``arn`` in ``near``'s scope, else in any scope (StackSet variants share
+        one placeholder account, so an ARN alone does not name one node)."""
+        return self._scoped_arn.get((near.scope, arn)) or self.by_arn.get(arn)
+
+
+def scope_prefix(scope: AccountScope) -> str:
+    """The first part of the ids of a scope's nodes: its account, or ``stackset:<variant>`` for
+    a StackSet member variant (every variant shares one placeholder account)."""
+    return f"stackset:{scope.variant}" if scope.variant else scope.model.account
+
+
+def prefix(node: Node) -> str:
+    return node.id.split("/", 1)[0]
 
 
 def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
@@ -135,12 +152,13 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
     world = World(config, scopes=list(scopes), admins=declared or {})
     for scope in scopes:
         model = scope.model
+        key = scope_prefix(scope)
         admins = world.admins.get(scope.label, set())
         for principal in sorted(model.principals.values(), key=lambda p: p.ref):
             kind = _KINDS.get(principal.kind)
             if kind is None:
                 continue
-            node = Node(f"{model.account}/{principal.ref}", kind, model.account, principal.ref, principal.arn,
+            node = Node(f"{key}/{principal.ref}", kind, model.account, principal.ref, principal.arn,
                         principal.ref, principal.ref in admins, scope=scope.label)
             world.add(node, scope)
             world.principal_of[node.id] = principal
@@ -148,22 +166,22 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
         _add_services(world, scope)
         for function in model.functions:
             name = function.arn.rsplit(":", 1)[-1]
-            world.add(Node(f"{model.account}/function:{name}", NodeKind.COMPUTE, model.account, f"function:{name}",
+            world.add(Node(f"{key}/function:{name}", NodeKind.COMPUTE, model.account, f"function:{name}",
                            function.arn, scope=scope.label), scope)
-        for key, (_, what) in COMPUTE_SERVICES.items():
-            world.add(Node(f"{model.account}/unseen:{key}", NodeKind.UNSEEN_COMPUTE, model.account,
+        for service_key, (_, what) in COMPUTE_SERVICES.items():
+            world.add(Node(f"{key}/unseen:{service_key}", NodeKind.UNSEEN_COMPUTE, model.account,
                            f"{what} (not in the assembly)", assumed=f"{what} outside the assembly: may hold any role "
                            "of the account that trusts its service and that a non-administrator may pass to it",
                            scope=scope.label), scope)
         iam = model.iam_arn
-        world.add(Node(f"{model.account}/stand-in:{STAND_IN_USER}", NodeKind.STAND_IN, model.account,
+        world.add(Node(f"{key}/stand-in:{STAND_IN_USER}", NodeKind.STAND_IN, model.account,
                        "another IAM user (not in the assembly)", iam(STAND_IN_USER),
                        assumed="a user outside the assembly may be an administrator", scope=scope.label), scope)
-        world.add(Node(f"{model.account}/stand-in:{STAND_IN_ROLE}", NodeKind.STAND_IN, model.account,
+        world.add(Node(f"{key}/stand-in:{STAND_IN_ROLE}", NodeKind.STAND_IN, model.account,
                        "OrganizationAccountAccessRole", iam(STAND_IN_ROLE),
                        assumed="created by AWS Organizations with AdministratorAccess, trusting the management "
                        "account (AWS Organizations User Guide, 'Accessing member accounts')", scope=scope.label), scope)
-        world.add(Node(f"{model.account}/admin", NodeKind.ADMIN, model.account, f"administrator of {model.account}",
+        world.add(Node(f"{key}/admin", NodeKind.ADMIN, model.account, f"administrator of {model.account}",
                        assumed="any principal that may rewrite its own permissions", scope=scope.label), scope)
         _add_bootstrap(world, scope)
     return world
@@ -178,12 +196,13 @@ def _subject(model: AccountModel, principal: Principal) -> Subject:
 
 def _add_services(world: World, scope: AccountScope) -> None:
     model = scope.model
+    key = scope_prefix(scope)
     for principal in model.principals.values():
         if principal.trust is None:
             continue
         for statement in principal.trust.statements:
             for service in (statement.principals or {}).get("Service", ()):
-                world.add(Node(f"{model.account}/service:{service}", NodeKind.SERVICE, model.account,
+                world.add(Node(f"{key}/service:{service}", NodeKind.SERVICE, model.account,
                                f"service:{service}", service, scope=scope.label), scope)
 
 

@@ -1,6 +1,7 @@
 """INV-ONLY-ADMINS-ADMIN: only the config's ``admin_principals`` can become an administrator.
 
-Decided over the analysis graph (:mod:`...graph`) of the scope: every technique of the
+Decided over the analysis graph (:mod:`...graph`): the one ``make check`` builds over every
+account scope (so chains may cross accounts), or the scope's own: every technique of the
 catalogue (role assumption, PassRole to new compute, existing compute, credentials, policy
 edits, stacks, Identity Center, organizations), each edge decided by the concrete evaluator.
 An administrator is a principal that is admin-equivalent by itself (it may attach
@@ -21,6 +22,7 @@ from ...graph import build_graph
 from ...graph.admin import admin_refs, admin_probes
 from ...graph.admin import is_admin_equivalent  # noqa: F401 - importable from here as before
 from ...graph.nodes import PRINCIPAL_KINDS
+from ...graph.shared import shared_for
 from ...engine.evaluator import Request, evaluate
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, Proven
@@ -30,11 +32,13 @@ __all__ = ["INVARIANT", "admin_refs", "check"]
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     top = scope.top_config or config
-    graph = build_graph([scope], top, {scope.label: admin_refs(scope.model, top)})
+    # The run's graph over every scope when `make check` built one (chains may cross accounts),
+    # else this scope's own.
+    graph = shared_for(scope) or build_graph([scope], top, {scope.label: admin_refs(scope.model, top)})
     labels = graph.labels()
     findings = []
     for node in sorted(graph.nodes.values(), key=lambda n: n.ref or ""):
-        if node.kind not in PRINCIPAL_KINDS or node.declared_admin:
+        if node.kind not in PRINCIPAL_KINDS or node.declared_admin or node.scope != scope.label:
             continue
         chain = graph.shortest_chain(node.id)
         if chain is None:

@@ -32,7 +32,7 @@ def _read_password(world, node: Node) -> Iterator[Attempt]:
     model = world.model(node)
     own = world.principal_of[node.id].arn
     for secret in model.credential_secrets:
-        target = world.by_arn.get(secret.user_arn)
+        target = world.node_for_arn(node, secret.user_arn)
         if secret.user_arn == own or target is None:
             continue
         asks = [Ask("secretsmanager:GetSecretValue", secret.arn)]

@@ -42,7 +42,7 @@ def _assign(world, node: Node) -> Iterator[Attempt]:
 def _edit(action: str):
     def attempts(world, node: Node) -> Iterator[Attempt]:
         for permission_set in _permission_sets(world, node):
-            yield Attempt(f"{permission_set.account}/admin", (Ask(action, permission_set.arn),),
+            yield Attempt(world.admin_node(permission_set), (Ask(action, permission_set.arn),),
                           f"rewrites {permission_set.label}, which it can act as", requires_reach=permission_set.id)
     return attempts
 

@@ -30,6 +30,8 @@ def _assume(world, node: Node) -> Iterator[Attempt]:
             continue
         if not names_me and role.account != node.account:
             continue
+        if (role.id.startswith("stackset:") or node.id.startswith("stackset:")) and role.scope != node.scope:
+            continue  # StackSet variants share a placeholder account but deploy to different accounts
         yield Attempt(role.id, (Ask("sts:AssumeRole", role.arn),), f"assumes {role.label}")
 
 
