@@ -50,7 +50,7 @@ COMPUTE_SERVICES: dict[str, tuple[str, str]] = {
 _KINDS = {"user": NodeKind.USER, "group": NodeKind.GROUP, "role": NodeKind.ROLE, "permission_set": NodeKind.PERMISSION_SET}
 
 
-def _qualifiers(config: BaselineConfig | None) -> list[str]:
+def qualifiers_of(config: BaselineConfig | None) -> list[str]:
     federation = config.federation if config is not None else None
     roles = federation.oidc.deploy_roles if federation is not None and federation.oidc is not None else ()
     return sorted({DEFAULT_QUALIFIER} | {r.cdk_qualifier for r in roles if getattr(r, "cdk_qualifier", None)})
@@ -120,7 +120,7 @@ class World:
         return evaluate_assume_role(request, trust_policy=principal.trust).allowed
 
     def qualifiers(self) -> list[str]:
-        return _qualifiers(self.config)
+        return qualifiers_of(self.config)
 
     # --- construction ----------------------------------------------------------------------
     def add(self, node: Node, scope: AccountScope) -> None:
