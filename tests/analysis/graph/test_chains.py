@@ -128,3 +128,29 @@ def test_services_assume_the_roles_that_trust_them_and_are_never_reported():
     edges = graph.edges_from(f"{A}/service:lambda.amazonaws.com")
     assert [(e.rule, e.target) for e in edges] == [("service-assumes-role", f"{A}/role:Worker")]
     assert all(not c.source.startswith(f"{A}/service:") for c in graph.paths_to_admin())
+
+
+def test_a_grant_on_a_key_the_caller_chooses_is_found_by_the_z3_engine():
+    """The concrete search brings no aws:SourceIp; the z3 engine finds a context that meets the
+    grant, and the chain's request (with that IP) replays allowed. A grant on the caller's own
+    tag it does not have stays unreachable: its tags are facts, not choices."""
+    arn = f"arn:aws:iam::{A}:role/Target"
+    from_office = {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}
+    graph = graph_of(scope(A, user("u", allow("sts:AssumeRole", arn, from_office)), role("Target", *ADMIN)))
+    found = chain_from(graph, "user:u")
+    assert rules_of(found) == ["assume-role"] and found.first_request.context["aws:sourceip"].startswith("203.0.113.")
+    concrete = build_graph(graph.world.scopes, None, {f"account {A}": set()}, symbolic=False)
+    assert concrete.shortest_chain(f"{A}/user:u") is None
+    team_only = {"StringEquals": {"aws:PrincipalTag/team": "platform"}}
+    untagged = graph_of(scope(A, user("u", allow("sts:AssumeRole", arn, team_only)), role("Target", *ADMIN)))
+    assert chain_from(untagged, "user:u") is None
+    tagged = graph_of(scope(A, user("u", allow("sts:AssumeRole", arn, team_only), tags={"team": "platform"}),
+                            role("Target", *ADMIN)))
+    assert chain_from(tagged, "user:u") is not None
+
+
+def test_create_role_requiring_a_boundary_stays_unreachable_symbolically():
+    """The technique leaves iam:PermissionsBoundary out: the z3 engine may not choose it."""
+    need = {"StringEquals": {"iam:PermissionsBoundary": f"arn:aws:iam::{A}:policy/Boundary"}}
+    graph = graph_of(scope(A, role("Dev", allow(["iam:CreateRole", "iam:AttachRolePolicy"], "*", need))))
+    assert chain_from(graph, "role:Dev") is None and not graph.undecided

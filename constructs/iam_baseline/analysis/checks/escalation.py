@@ -10,8 +10,8 @@ applies to it): failed when an edge of that rule leaves the principal towards
   weaker role is not escalation. Assuming a role its trust policy admits is the access the
   matrix rows judge, so ``assume-role`` edges count only when they lead to an administrator.
 
-An undecided strength ("unknown" or a construct the engine does not model) fails as "not
-proven", never passes.
+An undecided strength or edge ("unknown", a timeout or a construct the engine does not model)
+fails as "not proven", never passes.
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ def escalation_results(graph: AccessGraph, main_account: str | None = None) -> l
                 failures.append(why)
                 if request is None and edge.steps:
                     request, decision = edge.steps[0].request, edge.steps[0].decision
+            failures += [f"not proven: '{rule.id}' towards {graph.nodes[t].label if t in graph.nodes else t} is "
+                         f"undecided ({why})" for source, rule_id, t, why in graph.undecided
+                         if source == node.id and rule_id == rule.id]
             passed = not failures
             message = (f"{label}: '{rule.id}' not reachable" if passed else
                        f"{label}: privilege escalation '{rule.id}' is reachable: " + " | ".join(failures)

@@ -22,6 +22,7 @@ from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
 from .nodes import PRINCIPAL_KINDS, Chain, Edge, Node, NodeKind, Step
 from .rules import BY_ID, RULES, Ask, Attempt
+from .symbolic_edges import decide_symbolically, worth_asking
 from .world import COMPUTE_SERVICES, World, build_world
 
 #: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
@@ -30,7 +31,7 @@ ASSUME_ROLE_ACTIONS = frozenset(a.lower() for a in ("sts:AssumeRole", "sts:Assum
 
 
 def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = None,
-                declared: dict[str, set[str]] | None = None) -> AccessGraph:
+                declared: dict[str, set[str]] | None = None, *, symbolic: bool = True) -> AccessGraph:
     """The graph of every principal of ``scopes`` (see the module docstring).
 
     Args:
@@ -39,6 +40,9 @@ def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = 
         config: the top-level config (declared admins, CDK qualifiers, Identity Center and
             organization accounts); None: no declared admins, default qualifier.
         declared: scope label -> refs declared admin (default: derived from ``config``).
+        symbolic: a request the concrete evaluator denies under a conditioned Allow is asked of
+            the z3 engine over every context the caller controls (:mod:`.symbolic_edges`);
+            False: the concrete evaluator alone (the search context only).
 
     Raises:
         PolicyError: a policy the evaluator cannot judge.
@@ -46,9 +50,9 @@ def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = 
     if declared is None:
         declared = {s.label: admin_refs(s.model, s.top_config or s.config or config) for s in scopes} if config else {}
     world = build_world(list(scopes), config, declared)
-    builder = _Builder(world)
+    builder = _Builder(world, symbolic)
     builder.run()
-    return AccessGraph(world.nodes, tuple(builder.edges.values()), builder.admins(), world)
+    return AccessGraph(world.nodes, tuple(builder.edges.values()), builder.admins(), world, tuple(builder.undecided))
 
 
 def decide_request(world: World, node: Node, request: Request, own: dict | None = None) -> Decision:
@@ -85,8 +89,10 @@ def replay(graph: AccessGraph, chain: Chain) -> list[Decision]:
 
 
 class _Builder:
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, symbolic: bool = True) -> None:
         self.world = world
+        self.symbolic = symbolic
+        self.undecided: list[tuple[str, str, str, str]] = []
         self.edges: dict[tuple[str, str, str], Edge] = {}
         self.cache: dict[tuple, Decision] = {}
         self._admins: dict[str, str] | None = None
@@ -95,14 +101,41 @@ class _Builder:
         self.pattern_cache: dict[tuple, bool] = {}
 
     # --- deciding --------------------------------------------------------------------------
-    def decide(self, node: Node, ask: Ask) -> Decision:
-        key = (node.id, ask.action.lower(), ask.resource, ask.context)
+    def decide(self, node: Node, ask: Ask) -> tuple[Decision | None, Request, str]:
+        """(decision, the request decided, why undecided): the concrete evaluator first; when it
+        denies and a conditioned Allow could admit another context, the z3 engine
+        (:mod:`.symbolic_edges`). decision None: undecided."""
+        key = (node.id, ask.action.lower(), ask.resource, ask.context, ask.absent)
         if key not in self.cache:
+            request = self.request(node, ask)
             if not self._may(node, ask):
-                self.cache[key] = Decision(Outcome.IMPLICIT_DENY, "no identity-based policy allows it")
+                self.cache[key] = (Decision(Outcome.IMPLICIT_DENY, "no identity-based policy allows it"), request, "")
             else:
-                self.cache[key] = self._decide(node, ask)
+                decision = decide_request(self.world, node, request, self._reduced(node, ask.action))
+                self.cache[key] = (decision, request, "")
+                if not decision.allowed and self.symbolic:
+                    self.cache[key] = self._symbolic(node, ask, request, decision)
         return self.cache[key]
+
+    def _symbolic(self, node: Node, ask: Ask, request: Request, denied: Decision) -> tuple[Decision | None, Request, str]:
+        world = self.world
+        own = self._reduced(node, ask.action)
+        target_id = world.node_for_arn(node, ask.resource)
+        target = world.principal_of.get(target_id or "")
+        assume = ask.action.lower() in ASSUME_ROLE_ACTIONS
+        trust = target.trust if assume and target is not None else None
+        if assume and (trust is None or world.nodes[target_id].account != node.account):
+            return denied, request, ""  # outside the assembly or across accounts: the concrete answer stands
+        role_arn = world.subject_of[node.id].principal.role_arn or world.subject_of[node.id].principal.arn
+        if not worth_asking(own["identity"], own["boundary"], trust, ask.action, ask.resource, role_arn):
+            return denied, request, ""
+        fixed = dict(ask.context) | {k: v for k, v in request.context.items() if k.startswith("aws:resourcetag/")}
+        decision, found, why = decide_symbolically(
+            request, fixed, ask.absent, target_known=target is not None, identity=own["identity"],
+            boundary=own["boundary"], scps=own["scps"], resource_policy=trust, required=trust is not None)
+        if decision is not None:
+            return decision, found, ""
+        return (None, request, why) if why else (denied, request, "")
 
     def _may(self, node: Node, ask: Ask) -> bool:
         """False when nothing but the caller's identity-based policies could allow ``ask`` and no
@@ -115,9 +148,6 @@ class _Builder:
             self.covers[key] = any(s.effect == "Allow" for p in self._reduced(node, ask.action)["identity"]
                                    for s in p.statements)
         return self.covers[key]
-
-    def _decide(self, node: Node, ask: Ask) -> Decision:
-        return decide_request(self.world, node, self.request(node, ask), self._reduced(node, ask.action))
 
     def _covers(self, statement, action: str) -> bool:
         # Keyed by the patterns: AWS managed policies repeat across principals and accounts.
@@ -155,13 +185,17 @@ class _Builder:
             context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
         return Request(subject.principal, ask.action, ask.resource, context)
 
-    def attempt(self, node: Node, attempt: Attempt) -> tuple[Step, ...] | None:
+    def attempt(self, node: Node, attempt: Attempt, rule: str = "") -> tuple[Step, ...] | None:
+        """The allowed steps of ``attempt``, or None (an undecided request is recorded)."""
         steps = []
         for ask in attempt.asks:
-            decision = self.decide(node, ask)
+            decision, request, why = self.decide(node, ask)
+            if decision is None:
+                self.undecided.append((node.id, rule, attempt.target, why))
+                return None
             if not decision.allowed:
                 return None
-            steps.append(Step(self.request(node, ask), decision))
+            steps.append(Step(request, decision))
         return tuple(steps)
 
     def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "") -> None:
@@ -179,7 +213,7 @@ class _Builder:
                 if rule.attempts is None or node.kind not in rule.sources:
                     continue
                 for attempt in rule.attempts(self.world, node):
-                    steps = self.attempt(node, attempt)
+                    steps = self.attempt(node, attempt, rule.id)
                     if steps is None:
                         continue
                     if attempt.requires_reach is not None:

@@ -17,12 +17,15 @@ from .nodes import PRINCIPAL_KINDS, Chain, Edge, Node
 
 @dataclass
 class AccessGraph:
-    """Nodes by id, "can become" edges, and the admin-equivalent nodes (id -> why)."""
+    """Nodes by id, "can become" edges, the admin-equivalent nodes (id -> why) and the attempts
+    left undecided (never read as "no edge": the checks report them as not proven)."""
 
     nodes: dict[str, Node]
     edges: tuple[Edge, ...]
     admins: dict[str, str]
     world: Any = field(default=None, repr=False)  # the builder's lookups (subjects, scopes)
+    #: (source, rule, target, why) of attempts the z3 engine could not decide: not proven.
+    undecided: tuple[tuple[str, str, str, str], ...] = ()
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

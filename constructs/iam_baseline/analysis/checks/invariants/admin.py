@@ -27,7 +27,7 @@ from ...graph.shared import shared_for
 from ...graph.world import qualifiers_of
 from ...engine.evaluator import Request, evaluate
 from ...model.accounts import AccountScope
-from .base import Counterexample, Finding, Invariant, Proven
+from .base import Counterexample, Finding, Invariant, NotProven, Proven
 
 __all__ = ["CONTEXT", "INVARIANT", "admin_refs", "check", "deploy_roles"]
 
@@ -56,6 +56,12 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         if node.kind not in PRINCIPAL_KINDS or node.declared_admin or node.scope != scope.label:
             continue
         chain = graph.shortest_chain(node.id)
+        open_questions = [u for u in graph.undecided if u[0] == node.id]
+        if chain is None and open_questions:
+            _, rule, target, why = open_questions[0]
+            findings.append(Finding(node.ref, NotProven(f"'{rule}' towards {labels.get(target, target)} is undecided: {why}"
+                                                        f" ({len(open_questions)} undecided request(s))")))
+            continue
         if chain is None:
             findings.append(Finding(node.ref, Proven(f"no chain of the {len(graph.edges)} edges of the analysis graph "
                                                      f"reaches one of {len(graph.admins)} administrators")))

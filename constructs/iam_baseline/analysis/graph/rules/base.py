@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Ask:
-    """One request an attempt needs: action, resource ARN and the extra context it carries."""
+    """One request an attempt needs: action, resource ARN, the extra context it carries and the
+    keys it leaves out (fixed as absent when the z3 engine looks for another context)."""
 
     action: str
     resource: str
     context: tuple[tuple[str, str], ...] = ()
+    absent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

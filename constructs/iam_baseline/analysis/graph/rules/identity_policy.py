@@ -94,7 +94,8 @@ def _edit_other(verb: str):
 
 def _create_role(world, node: Node) -> Iterator[Attempt]:
     arn = world.model(node).iam_arn("role/escalation-probe")
-    yield Attempt(world.admin_node(node), (Ask("iam:CreateRole", arn), Ask("iam:AttachRolePolicy", arn, _admin_policy(world, node))),
+    create = Ask("iam:CreateRole", arn, absent=("iam:PermissionsBoundary",))
+    yield Attempt(world.admin_node(node), (create, Ask("iam:AttachRolePolicy", arn, _admin_policy(world, node))),
                   "creates a role without a permissions boundary, trusting itself, with AdministratorAccess")
 
 
