@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -91,18 +91,31 @@ synth: install-synth
 	@$(PY) scripts/clean_output.py "$(OUT)"
 	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
 	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
-	@# display its template.": filtered out; the exit status stays cdk's (pipefail).
+	@# display its template." and "Successfully synthesized", with one stack it prints
+	@# nothing: both filtered out, and one success line of ours said whatever the stack count.
+	@# The exit status stays cdk's (pipefail).
 	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
-	  | { grep -v '^Supply a stack id (' || true; }
+	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' || true; }
+	@n=$$(find $(OUT) -name '*.template.json' | wc -l); echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s)); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
 check: install-check
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
+## The access diff: what $(OUT) allows that an older assembly denies, and the reverse, proven
+## with z3 per principal, trust policy and resource-based policy (README, "Access diff"):
+## make access-diff BASE=<old cdk.out> [BASE_CONFIG=<its config>] [DIFF_ARGS=--allow-new-access].
+## Exit 1 on new access (or an undecided question) unless --allow-new-access.
+BASE_CONFIG ?= $(CONFIG)
+access-diff: install-check
+	@test -n "$(BASE)" || { echo "usage: make access-diff BASE=<old cdk.out> [BASE_CONFIG=<its config>] [OUT=cdk.out] [DIFF_ARGS=...]" >&2; exit 2; }
+	$(PY) -m iam_baseline.analysis.diff --base "$(BASE)" --new "$(OUT)" --config "$(CONFIG)" --base-config "$(BASE_CONFIG)" $(DIFF_ARGS)
+
 ## `make check` with every invariant on the default baseline, the organization example and the
 ## hub example (when present): wall time, invariants per second, time per invariant (slowest
-## named), escalation search time. Synthesizes them first.
+## named), escalation search time. Synthesizes them first. Then the access diff of two
+## generated 100-account organizations differing by one assignment.
 HUB_EXAMPLE := $(firstword $(wildcard config/examples/hub*.yaml))
 bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
@@ -110,6 +123,7 @@ bench-check: install
 	$(if $(HUB_EXAMPLE),cdk synth --quiet -c config=$(HUB_EXAMPLE) --output $(OUT)-hub)
 	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml \
 	  $(if $(HUB_EXAMPLE),$(OUT)-hub $(HUB_EXAMPLE))
+	$(PY) scripts/bench_diff.py
 
 ## Regenerate RULES.md, the catalogue of escalation edges, from the rule modules
 ## (constructs/iam_baseline/analysis/graph/rules/); a test keeps it current.
@@ -121,14 +135,23 @@ test: install-test
 	$(PY) -m pytest
 
 ## Third-party scanners on the default and organization templates (StackSet members
-## included): checkov (own pinned venv, not a test dependency) and cfn-lint with every optional
-## rule. The findings kept by design are listed, with their reasons, in README "Third-party
-## scanners"; they are reported but do not fail the target.
+## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional
+## rule, and cfn-guard with the Control Tower proactive rules (scan/package.json). The
+## findings kept by design are listed, with their reasons, in README "Third-party scanners";
+## they are reported but do not fail the target (cfn-guard: a finding not registered in
+## scripts/guard_scan.py does).
 SCAN_VENV := .venv-scan
+# cfn-guard and the Control Tower proactive control rules, as cdklabs packages them on npm
+# (scan/package.json, pinned). --legacy-peer-deps: its aws-cdk-lib peer is not needed to run
+# the bundled binary on templates (and would add ~100 MB).
+GUARD_PACKAGE := scan/node_modules/@cdklabs/cdk-validator-cfnguard
+$(GUARD_PACKAGE)/package.json: scan/package.json scan/package-lock.json | node_modules/.installed
+	npm ci --prefix scan --legacy-peer-deps --no-audit --no-fund --loglevel=error
+	@touch $@
 SCAN_OUT := cdk.out.scan
 CHECKOV_VERSION := 3.3.30
-CHECKOV_REASONED := CKV_AWS_109,CKV_AWS_111,CKV_AWS_115,CKV_AWS_116,CKV_AWS_117
-scan: install
+CHECKOV_REASONED := CKV_AWS_109,CKV_AWS_111,CKV_AWS_115,CKV_AWS_116,CKV_AWS_117,CKV_AWS_158
+scan: install $(GUARD_PACKAGE)/package.json
 	@test -x $(SCAN_VENV)/bin/checkov || { $(PYTHON) -m venv $(SCAN_VENV) && $(SCAN_VENV)/bin/pip install --quiet checkov==$(CHECKOV_VERSION); }
 	rm -rf $(SCAN_OUT)
 	cdk synth --quiet -c config=config/baseline.yaml --output $(SCAN_OUT)/default
@@ -136,6 +159,8 @@ scan: install
 	$(SCAN_VENV)/bin/checkov --skip-download --framework cloudformation --compact --quiet -d $(SCAN_OUT) --soft-fail-on $(CHECKOV_REASONED)
 	# W3005: a redundant DependsOn that aws-cdk-lib writes on its own AwsCustomResource function.
 	cfn-lint --include-checks I --include-experimental --ignore-checks W3005 -- $$(find $(SCAN_OUT) -name '*.template.json')
+	$(PY) scripts/guard_scan.py $(GUARD_PACKAGE) $(SCAN_OUT)
+
 
 ## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app; config load time.
 bench: install

@@ -38,7 +38,7 @@ BAD_CONFIGS = {
         '"blue"',
         "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
         "developer_cdk_qualifiers, developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, "
-        "password_policy, protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, "
+        "password_policy, personas, policies, protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, "
         "workload_role_path",
         line=3,
     ),
@@ -99,14 +99,14 @@ BAD_CONFIGS = {
         MINIMAL + "password_policy:\n  minimum_length: 5\n",
         "password_policy.minimum_length",
         "5",
-        "greater than or equal to 6; allowed: Minimum password length in characters (6-128).",
+        "greater than or equal to 6; allowed: Minimum password length in characters (6-128)",
         line=4,
     ),
     "out of range: password longer than 128": Bad(
         MINIMAL + "password_policy:\n  minimum_length: 129\n",
         "password_policy.minimum_length",
         "129",
-        "less than or equal to 128; allowed: Minimum password length in characters (6-128).",
+        "less than or equal to 128; allowed: Minimum password length in characters (6-128)",
     ),
     "password reuse prevention 0 (null disables)": Bad(
         MINIMAL + "password_policy:\n  reuse_prevention: 0\n",
@@ -215,7 +215,7 @@ BAD_CONFIGS = {
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: [admin, root]\n",
         "groups.admins.assumable_roles[1]",
         '"root"',
-        "Input should be 'admin', 'developer', 'read_only' or 'support'",
+        "unknown persona 'root'; personas with an MFA role: ['admin', 'developer', 'read_only', 'support']",
     ),
     "group with no role": Bad(
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: []\n",
@@ -250,7 +250,7 @@ BAD_CONFIGS = {
         MINIMAL + "mfa: {allow_password_change_without_mfa: true}\nusers:\n  - {name: ann, groups: [ops]}\n",
         "users[0].groups[0]",
         '"ops"',
-        "Input should be 'admins', 'developers' or 'read_only'",
+        "unknown group 'ops'; declared: ['admins', 'developers', 'read_only']",
     ),
     "overlapping paths": Bad(
         MINIMAL + "iam_path: /baseline/\nworkload_role_path: /baseline/apps/\n",
@@ -342,7 +342,7 @@ def test_bad_config_is_refused_with_path_value_and_what_is_allowed(bad: Bad):
     problem = error.problems[0]
     assert problem.path == bad.path
     assert problem.value == bad.value
-    assert bad.allowed in problem.message
+    assert bad.allowed.rstrip(".") in problem.message  # no full stop before "[got: ...]"
     if bad.line is not None:
         assert problem.line == bad.line
     # The printed message carries all three, on one line per problem.

@@ -25,8 +25,9 @@ from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
-from .z3_conditions import STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
-from .z3_context import constant_of, constrain, example_value
+from .context_rules import MFA_AGE, MFA_PRESENT
+from .z3_conditions import NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
+from .z3_context import constant_of, constrain, example_value, mfa_consistency
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
 from .z3_shapes import ACCOUNT, ACTION_NAME, NAME, PATH, chars, formats_regex
 
@@ -52,11 +53,15 @@ class Question:
     scps: tuple[tuple[Policy, ...], ...] = ()
     resource_policy: Policy | None = None
     resource_policy_required: bool = False
+    #: Policies outside the evaluation whose statements the action classes must also tell
+    #: apart (the other policy set of a difference question, :mod:`.difference`).
+    distinguish: tuple[Policy, ...] = ()
     catalog: ActionCatalog = field(default_factory=catalog)
 
     def __post_init__(self) -> None:
         self.policies = [*(p for level in self.scps for p in level), *self.identity, *self.session]
         self.policies += [p for p in (self.boundary, self.resource_policy) if p is not None]
+        self.policies += list(self.distinguish)
         self.statements = _all_statements(self.policies)
         self._check_names()
         self.empty_reason = ""
@@ -184,10 +189,14 @@ class Question:
         conditions = ConditionEncoder(self.keys, fresh)
         encoder = Encoder(self.classes, self.coverage, conditions, self.caller, self.resource, five,
                           self.action, self.open_action, has_boundary=self.boundary is not None)
-        allowed = encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
-                                  scps=self.scps, resource_policy=self.resource_policy,
-                                  resource_policy_required=self.resource_policy_required)
-        return solver, allowed
+        return solver, self.formula(encoder)
+
+    def formula(self, encoder: Encoder) -> z3.BoolRef:
+        """The formula the solver satisfies: "allowed" (:mod:`.difference` asks another one
+        over the same request terms)."""
+        return encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
+                               scps=self.scps, resource_policy=self.resource_policy,
+                               resource_policy_required=self.resource_policy_required)
 
     def _space_constraints(self, fresh) -> list[z3.BoolRef]:
         out = []
@@ -246,6 +255,8 @@ class Question:
         for key in _CALLER_KEYS:
             if key in usage and key not in self._space_context():
                 use(key, STRING)
+        if {MFA_AGE, MFA_PRESENT} & {*usage, *self._space_context()}:  # sent together (context_rules)
+            use(MFA_PRESENT, STRING), use(MFA_AGE, None if MFA_AGE in usage else NUMBER)
         return usage
 
     def _space_context(self) -> dict[str, KeyConstraint]:
@@ -272,6 +283,7 @@ class Question:
                 solver.add(self._tie(var))
                 var.constant = self._caller_constant(key)
             keys[key] = var
+        solver.add(*mfa_consistency(keys))
         return keys
 
     def _tie(self, var: KeyVar) -> z3.BoolRef:

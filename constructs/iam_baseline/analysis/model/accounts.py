@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ...config.models import BaselineConfig
 from ...config.organization import member_baseline_config
+from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.evaluator import Policy
 from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
@@ -109,6 +110,7 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
         if org.delegated_admin_account_id:
             accounts.add(org.delegated_admin_account_id)
         accounts |= {a.id for _, a in org.member_accounts()}
+    accounts |= trusted_accounts(config)  # personas' extra trusted principals, declared by ARN
     return accounts
 
 
