@@ -20,7 +20,7 @@ from ...engine.evaluator import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from .base import Finding, Invariant
-from .declared import declared_accounts
+from .declared import declared_accounts, machine_role
 from .requests import ALLOW_ALL
 from .solver import first_finding
 from .ways import named_callers, space
@@ -35,7 +35,10 @@ def declared_callers(accounts: frozenset[str]) -> Policy:
 
 def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
     """The verdict on one role's trust policy (module docstring)."""
-    identity = (ALLOW_ALL, declared_callers(declared_accounts(config, scope)))
+    machine = machine_role(config, role.name)
+    # A third party's account is declared by its machine role, for that role only.
+    own = {machine.third_party.account_id} if machine is not None and machine.third_party is not None else set()
+    identity = (ALLOW_ALL, declared_callers(declared_accounts(config, scope) | own))
     callers = named_callers(role)
     families = [("the users and roles the trust names", callers)] if callers else []
     families.append(("AWS callers of every account", PrincipalSpace(
