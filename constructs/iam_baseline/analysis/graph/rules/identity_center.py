@@ -25,10 +25,7 @@ def _center_account(world) -> str | None:
 def _permission_sets(world, node: Node) -> Iterator[Node]:
     if _center_account(world) != node.account:
         return
-    seen = set()
-    for permission_set in world.everywhere(NodeKind.PERMISSION_SET):
-        yield permission_set
-        seen.add(permission_set.id)
+    yield from world.everywhere(NodeKind.PERMISSION_SET)
 
 
 def _assign(world, node: Node) -> Iterator[Attempt]:
