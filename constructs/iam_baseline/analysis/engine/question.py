@@ -23,6 +23,7 @@ import z3
 
 from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
+from .rcp import RCP_SERVICES, service_of
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
 from .z3_conditions import STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
@@ -50,12 +51,13 @@ class Question:
     boundary: Policy | None = None
     session: tuple[Policy, ...] = ()
     scps: tuple[tuple[Policy, ...], ...] = ()
+    rcps: tuple[tuple[Policy, ...], ...] = ()
     resource_policy: Policy | None = None
     resource_policy_required: bool = False
     catalog: ActionCatalog = field(default_factory=catalog)
 
     def __post_init__(self) -> None:
-        self.policies = [*(p for level in self.scps for p in level), *self.identity, *self.session]
+        self.policies = [*(p for level in (*self.scps, *self.rcps) for p in level), *self.identity, *self.session]
         self.policies += [p for p in (self.boundary, self.resource_policy) if p is not None]
         self.statements = _all_statements(self.policies)
         self._check_names()
@@ -94,6 +96,8 @@ class Question:
         survivors = domain_keys & allows(granting)
         for level in self.scps:
             survivors &= allows(level)
+        # RCP levels prune nothing: whether they govern depends on the caller too (service-linked
+        # roles and service principals are spared), which the solver decides.
         if self.boundary is not None and not self.resource_policy:
             survivors &= allows([self.boundary])
         if self.session and not self.resource_policy:
@@ -128,7 +132,9 @@ class Question:
         for key in sorted(survivors):
             info = self.catalog.get(key)
             kept, unreached = formats_of(info)
-            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None)
+            # With RCPs, whether they govern an action is one more thing that tells actions apart.
+            governed = bool(self.rcps) and service_of(key) in RCP_SERVICES
+            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None, governed)
             groups.setdefault(signature, []).append(info.name if info else key)
             unreached_of.setdefault(signature, unreached)  # the first member's, for a readable ARN
         self.classes = [ActionClass(tuple(m), sig[1] + ((unreached_of[sig],) if sig[2] else ()))
@@ -185,7 +191,7 @@ class Question:
         encoder = Encoder(self.classes, self.coverage, conditions, self.caller, self.resource, five,
                           self.action, self.open_action, has_boundary=self.boundary is not None)
         allowed = encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
-                                  scps=self.scps, resource_policy=self.resource_policy,
+                                  scps=self.scps, rcps=self.rcps, resource_policy=self.resource_policy,
                                   resource_policy_required=self.resource_policy_required)
         return solver, allowed
 

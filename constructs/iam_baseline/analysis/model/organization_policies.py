@@ -37,7 +37,7 @@ FULL_AWS_ACCESS = Policy.from_document(
 RCP_FULL_AWS_ACCESS = Policy.from_document(
     "RCPFullAWSAccess",
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
-    PolicyKind.RESOURCE,
+    PolicyKind.RCP,
 )
 
 
@@ -89,7 +89,7 @@ def read_policies(stacks_templates: Sequence[Mapping[str, Any]]) -> list[Attache
             if resource.get("Type") != POLICY_TYPE:
                 continue
             props = resource["Properties"]
-            kind = PolicyKind.SCP if props["Type"] == "SERVICE_CONTROL_POLICY" else PolicyKind.RESOURCE
+            kind = PolicyKind.SCP if props["Type"] == "SERVICE_CONTROL_POLICY" else PolicyKind.RCP
             content = props["Content"]
             if isinstance(content, str):  # Content may be given as a JSON string too
                 content = json.loads(content)
