@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
-from iam_baseline.analysis.engine.rcp import RCP_SERVICES, rcp_governs
+from iam_baseline.analysis.engine.org_levels import RCP_SERVICES, rcp_governs
 from iam_baseline.analysis.engine.space import ABSENT, ActionSpace, RequestSpace, ResourceSpace, exactly
 from iam_baseline.analysis.engine.symbolic import Counterexample, NotProven, Proven, find_allowed
 from iam_baseline.analysis.model.organization_policies import FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS
@@ -160,3 +160,13 @@ def test_engines_agree_on_scp_and_rcp_levels(scps, rcps, principal, request_shap
     verdict = find_allowed(space, **policies)
     assert not isinstance(verdict, NotProven), verdict
     assert isinstance(verdict, Counterexample) == decision.allowed, (verdict, decision.explain())
+
+
+def test_scps_spare_service_linked_roles_but_bind_every_other_role():
+    deny_all = _scp({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    levels = [[FULL_AWS_ACCESS, deny_all]]
+    for principal, allowed in ((LINKED, True), (BOB, False)):
+        request = Request(principal, "s3:GetObject", BUCKET)
+        assert evaluate(request, identity=[EVERYTHING], scps=levels).allowed is allowed
+        verdict = find_allowed(_space(principal, "s3:GetObject", BUCKET), identity=[EVERYTHING], scps=levels)
+        assert isinstance(verdict, Counterexample if allowed else Proven)

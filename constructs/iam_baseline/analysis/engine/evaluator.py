@@ -13,9 +13,10 @@ request is allowed or denied within an account" (the flow chart), rule by rule:
    (:attr:`Outcome.EXPLICIT_DENY`).
 3. **Service control policies.** When SCPs are given, every level of the organization (root,
    OUs, account) must allow the action ("Service control policies (SCPs)" > "SCP evaluation");
-   otherwise the request is implicitly denied. **Resource control policies** are the same
+   otherwise the request is implicitly denied; SCPs spare service-linked roles and service
+   principals (:func:`.org_levels.scp_governs`). **Resource control policies** are the same
    kind of level on the resource's side ("RCP evaluation"), for the requests that
-   :func:`.rcp.rcp_governs` says they govern (their Deny statements join rule 2 only then).
+   :func:`.org_levels.rcp_governs` says they govern (their Deny statements join rule 2 only then).
 4. **Resource-based policy.** Within one account, a resource-based policy that allows an IAM
    user ARN or a role *session* ARN grants access by itself, unlimited by an implicit deny in
    identity-based policies, permissions boundaries or session policies; one that allows the
@@ -51,7 +52,7 @@ from dataclasses import dataclass, field
 
 from .conditions import Condition, ContextValue, PolicyError, parse_conditions
 from .patterns import action_matches, arn_matches, lookup_in
-from .rcp import rcp_governs
+from .org_levels import rcp_governs, scp_governs
 
 __all__ = [
     "Decision",
@@ -419,7 +420,7 @@ def evaluate(
             (root, each OU, the account); empty when the account is not governed by SCPs.
         rcps: resource control policies of the account that owns the resource, one sequence
             per level; empty for a resource of the management account or outside the
-            organization. They apply only where :func:`.rcp.rcp_governs` says so.
+            organization. They apply only where :func:`.org_levels.rcp_governs` says so.
         resource_policy: the resource-based policy of the resource (a role's trust policy for
             ``sts:AssumeRole``).
         resource_policy_required: the resource policy must allow by itself (role trust).
@@ -429,6 +430,8 @@ def evaluate(
     """
     if not rcp_governs(request.action, request.principal.kind, request.principal.role_arn):
         rcps = ()
+    if not scp_governs(request.principal.kind, request.principal.role_arn):
+        scps = ()
     applicable = [*(p for level in scps for p in level), *(p for level in rcps for p in level), *identity, *session]
     if boundary is not None:
         applicable.append(boundary)

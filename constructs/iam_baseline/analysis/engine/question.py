@@ -23,7 +23,10 @@ import z3
 
 from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
-from .rcp import RCP_SERVICES, service_of
+from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
+
+#: The path of every service-linked role ("Using service-linked roles", IAM User Guide).
+SERVICE_LINKED_PATH = "/aws-service-role/"
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
 from .z3_conditions import STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
@@ -94,8 +97,13 @@ class Question:
 
         granting = [*self.identity] + ([self.resource_policy] if self.resource_policy else [])
         survivors = domain_keys & allows(granting)
-        for level in self.scps:
-            survivors &= allows(level)
+        # SCP levels prune only when they govern every caller of the space (they spare
+        # service-linked roles and service principals, which a principal space may include).
+        principals = self.space.principals
+        if not isinstance(principals, PrincipalSpace) and all(
+                scp_governs(str(getattr(p.kind, "value", p.kind)), p.role_arn) for p in principals):
+            for level in self.scps:
+                survivors &= allows(level)
         # RCP levels prune nothing: whether they govern depends on the caller too (service-linked
         # roles and service principals are spared), which the solver decides.
         if self.boundary is not None and not self.resource_policy:
@@ -311,7 +319,7 @@ class Question:
     # -- the caller ---------------------------------------------------------------------------
     def _caller(self, solver: z3.Solver, fresh) -> Caller:
         caller = Caller(z3.Int("caller_kind"), z3.String("caller_arn"), z3.String("caller_role_arn"),
-                        z3.Bool("caller_has_role"), z3.String("caller_account"))
+                        z3.Bool("caller_has_role"), z3.String("caller_account"), z3.Bool("caller_service_linked"))
         self._user_name = z3.String("caller_user_name")
         principals = self.space.principals
         if isinstance(principals, PrincipalSpace):
@@ -326,6 +334,7 @@ class Question:
                 caller.has_role == z3.BoolVal(p.role_arn is not None),
                 caller.role_arn == z3.StringVal(p.role_arn or ""),
                 self._user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
+                caller.linked == z3.BoolVal(is_service_linked(p.role_arn)),
             ))
         solver.add(z3.Or(*options))
         return caller
@@ -359,6 +368,9 @@ class Question:
         accounts = (z3.Or(*[c.account == S(a) for a in sorted(space.accounts)]) if space.accounts
                     else z3.InRe(c.account, ACCOUNT))
         out = [z3.InRe(path, PATH), z3.InRe(name, NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
+        out.append(c.linked == z3.And(c.has_role, z3.PrefixOf(S(SERVICE_LINKED_PATH), path)))
+        if not space.service_linked_roles:
+            out.append(z3.Not(c.linked))
         out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
                                   accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
                            for k in space.kinds]))

@@ -24,10 +24,11 @@ TIMEOUT_MS = 10_000
 
 
 def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Policy | None = None,
-        scps: Sequence[Sequence[Policy]] = (), note: str = "") -> Verdict:
-    """The engine's verdict on ``space``, in the invariants' terms."""
+        scps: Sequence[Sequence[Policy]] = (), note: str = "", **policies) -> Verdict:
+    """The engine's verdict on ``space``, in the invariants' terms (``policies``: the other
+    keywords of ``find_allowed``: ``rcps``, ``session``, ``resource_policy``...)."""
     try:
-        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, timeout_ms=TIMEOUT_MS)
+        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, timeout_ms=TIMEOUT_MS, **policies)
     except AnalysisError as error:
         return NotProven(f"symbolic engine: {error}")
     if isinstance(verdict, SolverProven):

@@ -1,4 +1,12 @@
-"""Which requests resource control policies (RCPs) govern: the scope rule both engines share.
+"""Which requests SCPs and RCPs govern: the scope rules both engines share.
+
+SCPs (AWS Organizations User Guide, "Service control policies (SCPs)" > "Tasks and entities
+not restricted by SCPs"): they restrict the IAM users and roles of member accounts, root user
+included, but "SCPs don't affect service-linked roles", nor AWS service principals (not
+principals of the account). The caller of :func:`.evaluator.evaluate` passes ``scps=`` only
+for a principal of a member account (never the management account's).
+
+RCPs:
 
 AWS Organizations User Guide, "Resource control policies (RCPs)":
 
@@ -34,6 +42,16 @@ def service_of(action: str) -> str:
     return action.split(":", 1)[0].lower()
 
 
+def is_service_linked(role_arn: str | None) -> bool:
+    """Whether ``role_arn`` is a service-linked role (path ``/aws-service-role/``)."""
+    return bool(role_arn) and SERVICE_LINKED_ROLE_PATH in role_arn
+
+
+def scp_governs(principal_kind: str, role_arn: str | None) -> bool:
+    """Whether SCP levels take part in deciding a request by this caller."""
+    return principal_kind != "service" and not is_service_linked(role_arn)
+
+
 def rcp_governs(action: str, principal_kind: str, role_arn: str | None) -> bool:
     """Whether RCP levels take part in deciding ``action`` by this caller.
 
@@ -44,4 +62,4 @@ def rcp_governs(action: str, principal_kind: str, role_arn: str | None) -> bool:
     """
     if service_of(action) not in RCP_SERVICES or principal_kind == "service":
         return False
-    return not (role_arn and SERVICE_LINKED_ROLE_PATH in role_arn)
+    return not is_service_linked(role_arn)
