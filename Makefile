@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock
+.PHONY: install init install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -150,6 +150,11 @@ construct-docs: install-synth
 ## Regenerate config/baseline.schema.json from the pydantic models.
 schema: install-synth
 	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
+
+## Accept the renames of $(CONFIG): record its IAM identity names (renames into the lock's
+## history), its break-glass names and its Identity Center users in their locks.
+accept-renames: install-synth
+	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --accept-renames
 
 ## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
 break-glass-lock: install-synth

@@ -21,7 +21,7 @@ from iam_baseline.config.break_glass_lock import (
     write_lock,
 )
 from iam_baseline.config.example_values import refuse_example_values
-from iam_baseline.config import identity_store_lock
+from iam_baseline.config import identity_store_lock, names_lock
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -40,6 +40,7 @@ def build_app(
     *,
     acknowledge: bool = True,
     nag: bool = True,
+    source: str | None = None,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -49,13 +50,18 @@ def build_app(
     ``acknowledge=False`` leaves the registry out: synth then fails and its validation report
     lists every finding (the tests prove with it that no registry entry is dead).
     ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
-    template writing alone with it).
+    template writing alone with it). ``source`` is the config file: a quota error names its
+    lines.
+
+    Raises:
+        QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
+            (:mod:`iam_baseline.quotas`), each violation at its config key.
     """
-    from aws_cdk import App, Stack
+    from aws_cdk import App
 
     from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
-    from iam_baseline.config.provenance import record
-    from iam_baseline.federation.policy_size import check_trust_policy_sizes
+    from iam_baseline.config.provenance import record, where
+    from iam_baseline.quotas import check_quotas
     from stacks.account_baseline import AccountBaselineStack
     from stacks.global_events import GlobalEventsStack, needs_global_events_stack
     from stacks.identity_center import IdentityCenterStack
@@ -78,10 +84,10 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
-    # IAM refuses an oversized trust policy only at deployment, after other resources exist.
-    for stack in app.node.children:
-        if isinstance(stack, Stack):
-            check_trust_policy_sizes(stack, max_chars=config.trust_policy_max_chars)
+    # IAM refuses a quota breach only at deployment, after other resources exist: refuse it now.
+    check_quotas(
+        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source)
+    )
     if not nag:
         return app
     register_nag_packs(app)
@@ -106,18 +112,49 @@ def load_checked(path: str) -> tuple[BaselineConfig, str | None]:
     return config, check_break_glass_lock(config, lock_path_for(path), write_missing=False)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Synthesize; ``--record-break-glass-lock`` / ``--record-identity-store-lock`` instead
-    record the break-glass names / the Identity Center users.
+def built_identities(app) -> list:
+    """The named IAM identities ``app`` deploys, for the names lock (imports aws_cdk)."""
+    from iam_baseline.identity.named_identities import named_identities
 
-    The example values and both locks are checked before any construct is built (see
-    :func:`load_checked`): a config that renames the retained last way in
-    (``iam_baseline.config.break_glass_lock``) or an Identity Center user
-    (``iam_baseline.config.identity_store_lock``) is refused.
+    return named_identities(app)
+
+
+def accept_renames(path: str) -> str:
+    """``make accept-renames``: record the names of ``path``'s config in its three locks, the
+    renames into the names lock's history (:mod:`iam_baseline.config.names_lock`), the
+    break-glass names and the Identity Center users as their own commands do.
+
+    Raises:
+        ConfigError, BaselineError (a quota the config exceeds: nothing is recorded).
+    """
+    config = load_config(path)
+    app = build_app(config, nag=False, source=path)
+    done = [names_lock.accept_renames(names_lock.lock_path_for(path), built_identities(app), config.account_id)]
+    done.append(record_lock(lock_path_for(path), config, path))
+    if identity_store_lock.locked_users(config) is not None:
+        identity_store_lock.write_lock(identity_store_lock.lock_path_for(path), config)
+        done.append(f"recorded the Identity Center users of {path} in {identity_store_lock.lock_path_for(path)}")
+    return "\n".join(done)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Synthesize; ``--accept-renames`` instead records the names of the config in its locks
+    (:func:`accept_renames`); ``--record-break-glass-lock`` / ``--record-identity-store-lock``
+    record the break-glass names / the Identity Center users only.
+
+    The example values and the break-glass and identity-store locks are checked before any
+    construct is built (see :func:`load_checked`): a config that renames the retained last way
+    in (``iam_baseline.config.break_glass_lock``) or an Identity Center user
+    (``iam_baseline.config.identity_store_lock``) is refused. The names lock
+    (``iam_baseline.config.names_lock``) is checked on the built constructs, before a template
+    is written: a renamed IAM identity is refused until accepted.
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
     try:
+        if argv == ["--accept-renames"]:
+            print(accept_renames(path), file=sys.stderr)
+            return 0
         if argv == ["--record-break-glass-lock"]:
             print(record_lock(lock_path_for(path), load_config(path), path), file=sys.stderr)
             return 0
@@ -132,8 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    names_path = names_lock.lock_path_for(path)
     try:
-        app = build_app(config)
+        app = build_app(config, source=path)
+        identities = built_identities(app)
+        names_note = names_lock.check_names_lock(identities, config.account_id, names_path)
     except BaselineError as error:
         # Raised while building, before synth: no template has been written.
         print(f"error: {error}", file=sys.stderr)
@@ -164,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     if users_note:
         identity_store_lock.write_lock(users_lock, config)
         print(f"note: {users_note}", file=sys.stderr)
+    if names_note:
+        names_lock.write_lock(names_path, identities, config.account_id)
+        print(f"note: {names_note}", file=sys.stderr)
     return 0
 
 

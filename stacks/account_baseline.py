@@ -17,7 +17,6 @@ from iam_baseline.config.models import Persona
 from iam_baseline.config.provenance import record
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
-from iam_baseline.federation.policy_size import check_managed_policy_sizes
 from iam_baseline.identity import (
     AccountPasswordPolicy,
     DeveloperGuardrailsPolicy,
@@ -208,5 +207,3 @@ class AccountBaselineStack(BaselineStack):
         self.detection = add_detection(
             self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
         )
-        # IAM refuses a managed policy over 6,144 characters only at deployment: refuse it now.
-        check_managed_policy_sizes(self)

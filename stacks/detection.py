@@ -16,6 +16,7 @@ from aws_cdk import aws_kms as kms
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.provenance import record
 from iam_baseline.detection import (
     AccessAnalyzers,
     AccountAlias,
@@ -115,6 +116,8 @@ def add_detection(
             mfa_max_age_seconds=config.mfa.max_age_seconds,
             max_session_duration_seconds=bg.max_session_duration_seconds,
         )
+    if made.break_glass is not None:
+        record(made.break_glass, "break_glass")  # quota and nag findings report the config key
 
     if config.account_alias:
         made.account_alias = AccountAlias(stack, "AccountAlias", alias=config.account_alias)

@@ -282,3 +282,19 @@ def synth_unit_stack(build: Callable[[Any], None], outdir: Path) -> dict:
 def iam_arn(resource: str) -> str:
     """``arn:aws:iam::111122223333:<resource>``: an ARN as :func:`resolve` renders it."""
     return f"arn:{PARTITION}:iam::{ACCOUNT}:{resource}"
+
+
+def break_glass_role_data(count: int) -> dict[str, Any]:
+    """The default config data with a break-glass role trusting ``count`` long but valid ARNs
+    (a path per team, a 64-character name): ten of them overflow the 2,048-character trust
+    policy quota, five fit."""
+    data = default_config_data()
+    data["break_glass"] = {
+        "mode": "role",
+        "role_name": "BreakGlassAdmin",
+        "trusted_principals": [
+            f"arn:aws:iam::444455556666:role/emergency/platform-team/{i:02d}/" + "break-glass-operator-".ljust(64, "x")
+            for i in range(count)
+        ],
+    }
+    return data

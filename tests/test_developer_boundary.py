@@ -666,14 +666,12 @@ def test_boundary_is_attached_to_nothing(baseline_template):
 def test_a_config_that_overflows_a_managed_policy_is_refused_at_synth():
     """Enough stack prefixes push the guard rails past IAM's 6,144 characters: synth stops
     with the policy, its size and the overflow, before any template exists."""
-    from aws_cdk import App
-
+    from app import build_app
     from iam_baseline.errors import BaselineError
-    from stacks.account_baseline import AccountBaselineStack
     from template_tools import config_from_data, default_config_data
 
     data = default_config_data()
     data["developer_stack_prefixes"] = [f"team-{i:02d}-sandbox-" for i in range(60)]
     config = config_from_data(data, "many-prefixes.yaml")
     with pytest.raises(BaselineError, match=r"managed policy \S+ is \d+ characters \(whitespace excluded\), \d+ over the quota of 6144"):
-        AccountBaselineStack(App(), "TooBig", config=config)
+        build_app(config, context={}, nag=False)

@@ -9,6 +9,7 @@ Subpackages:
                   break-glass access, account alias
     organization  service-managed StackSets
     compliance    cdk-nag pack registration and the acknowledgment registry
+    quotas        every IAM and Identity Center quota, measured on what synth built
     analysis      the offline proof of what the synthesized templates grant (``make check``)
 
 constructs/README.md lists every public construct with its props.

@@ -36,7 +36,7 @@ def test_check_passes_on_the_default_baseline(assembly_copy, capsys):
     assert total >= 50 and failed == 0
     assert "checks per second" in output
     report = (assembly_copy / "access-report.md").read_text()
-    assert "## Admin-equivalent principals" in report and "- role:Admin" in report
+    assert "## Admin-equivalent principals" in report and "- `role:Admin`" in report
     assert "### role `Developer`" in report and "DenyBaselineResourcesByName" in report
     page = (assembly_copy / "access-report.html").read_text()
     assert "<svg" in page and "role:Admin" in page and "group:Developers" in page

@@ -181,6 +181,7 @@ def test_synth_of_another_account_replaces_the_lock_after_a_clean_synth(project,
     monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(project)}))
     monkeypatch.setattr(app, "refuse_example_values", lambda *a: None)  # the example's people are kept here
     monkeypatch.setattr(app, "build_app", lambda *a, **k: SimpleNamespace(synth=lambda: SimpleNamespace(directory=str(tmp_path))))
+    monkeypatch.setattr(app, "built_identities", lambda built: [])  # the fake app builds no identity
     assert app.main([]) == 0
     assert "not binding; replaced with this config's break-glass names" in capsys.readouterr().err
     assert json.loads(lock_path_for(project).read_text())["names"] == locked_names(config)

@@ -58,6 +58,8 @@ class CheckRun:
 
     ``people``: every (person, account, permission set, group) of IAM Identity Center, with
     whether the permission set is admin-equivalent (``None``: not judged).
+    ``scopes`` and ``config``: what the invariants ran on (the report reads the analysed
+    account's scope, where the permission sets assigned to it are placed).
     """
 
     model: AccountModel
@@ -66,6 +68,8 @@ class CheckRun:
     seconds: float
     invariant_timings: list = field(default_factory=list)
     people: list[tuple[Reach, bool | None]] = field(default_factory=list)
+    scopes: list[AccountScope] = field(default_factory=list)
+    config: BaselineConfig | None = None
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -148,7 +152,7 @@ def run_checks(
         results += identity_center_results(model, center, matrix.admin_principals)
         verdicts = admin_permission_sets(model, center)
         people = [(reach, verdicts.get(reach.permission_set)) for reach in center.reach()]
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people)
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people, scopes or [], config)
 
 
 def main(argv: list[str] | None = None) -> int:

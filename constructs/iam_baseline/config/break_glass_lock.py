@@ -199,6 +199,7 @@ def check_break_glass_lock(config: BaselineConfig, path: str | Path, *, write_mi
         "name makes CloudFormation create a new resource and orphan the old one, which keeps its password "
         "and MFA device outside the stack, its alerts and its reviews, while the sealed break-glass "
         "credentials stop matching. Revert the config, or, if the change is intended, record it with "
-        "`make break-glass-lock` in a reviewed commit, hand out and test the new credentials, then delete "
-        "the orphaned IAM resources by hand (runbook: README.md, section Break-glass runbook)."
+        "`make accept-renames` (every lock) or `make break-glass-lock` (these names only) in a reviewed "
+        "commit, hand out and test the new credentials, then delete the orphaned IAM resources by hand "
+        "(runbook: README.md, section Break-glass runbook)."
     )

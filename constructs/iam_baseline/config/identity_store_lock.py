@@ -109,7 +109,7 @@ def check_identity_store_lock(config: BaselineConfig, path: str | Path) -> str |
             "The user name is the user's identity: CloudFormation would create a new user and delete the old one, "
             "with its password, registered MFA devices and sessions; the person would have to accept a new "
             "invitation and register MFA again. Revert the name, or, if the change is intended, record it with "
-            "`make identity-store-lock` in a reviewed commit and tell the person (README.md, section "
+            "`make accept-renames` (every lock) or `make identity-store-lock` (these users only) in a reviewed commit and tell the person (README.md, section "
             "Onboarding and offboarding people)."
         )
     if recorded != users:

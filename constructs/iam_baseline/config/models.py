@@ -228,6 +228,7 @@ class UserConfig(StrictModel):
 # are imported here, after them: models.py stays the single entry point of the config.
 from .federation import FederationConfig  # noqa: E402
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
+from .quotas import QuotasConfig  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
 
 
@@ -322,6 +323,7 @@ class BaselineConfig(StrictModel):
     organization: OrganizationConfig | None = Field(
         None, description="AWS Organizations rollout: OUs, member accounts, baseline variants by StackSet (optional)."
     )
+    quotas: QuotasConfig = Field(QuotasConfig(), description="The account's adjustable IAM quotas, as raised in Service Quotas.")
 
     # Cross-field rules are field validators (fields validate in declaration order, so
     # ``info.data`` holds the earlier ones): the error then carries the YAML path of the field
@@ -426,11 +428,12 @@ class BaselineConfig(StrictModel):
     @property
     def trust_policy_max_chars(self) -> int:
         """The account's quota "Role trust policy length" as the config states it: the largest
-        ``federation.saml/oidc.trust_policy_max_chars`` given (each states the same account
-        quota), else IAM's default 2,048. Source: IAM User Guide, "IAM and AWS STS quotas"."""
+        of ``quotas.role_trust_policy_length`` and ``federation.saml/oidc.trust_policy_max_chars``
+        (each states the same account quota), IAM's default 2,048 when none is given.
+        Source: IAM User Guide, "IAM and AWS STS quotas"."""
         federation = self.federation
         declared = [s.trust_policy_max_chars for s in (federation.saml, federation.oidc) if s] if federation else []
-        return max(declared, default=TRUST_POLICY_DEFAULT_MAX_CHARS)
+        return max([self.quotas.role_trust_policy_length, *declared], default=TRUST_POLICY_DEFAULT_MAX_CHARS)
 
     def _role_names(self) -> list[tuple[str, tuple[str | int, ...]]]:
         """Every IAM role name the config declares, with the config path that declares it."""

@@ -114,16 +114,11 @@ def render_intrinsics(
     return render(value)
 
 
-#: Where the quotas above are listed, quoted in every size error.
-IAM_QUOTAS_PAGE = (
-    'IAM User Guide, "IAM and AWS STS quotas" '
-    "(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)"
-)
-
-
-def _rendered(stack: Any, document: Any) -> Any:
-    """``document`` (resolved) with the values IAM will see in ``stack``'s account and region;
-    references to other resources count as :data:`REFERENCE_PLACEHOLDER_CHARS` characters."""
+def rendered_for_size(stack: Any, document: Any, *, placeholder_references: bool = True) -> Any:
+    """``document`` (resolved in ``stack``, a CDK Stack) with the values IAM will see in the
+    stack's account and region; with ``placeholder_references`` a reference to another
+    resource counts as :data:`REFERENCE_PLACEHOLDER_CHARS` characters (else ValueError).
+    The measures against each quota are made by :mod:`iam_baseline.quotas.synth_check`."""
     return render_intrinsics(
         stack.resolve(document),
         partition=partition_for_size(stack.region),
@@ -131,69 +126,17 @@ def _rendered(stack: Any, document: Any) -> Any:
         region=stack.region if not stack.region.startswith("${Token") else "ap-southeast-7",
         # A StackSet member's name is chosen by CloudFormation (StackSet-<name>-<uuid>).
         stack_name=None if stack.stack_name.startswith("${Token") else stack.stack_name,
-        placeholder_references=True,
+        placeholder_references=placeholder_references,
     )
 
 
-def check_managed_policy_sizes(scope: Any) -> dict[str, int]:
-    """Measure every customer managed policy under ``scope`` (a CDK Stack) as deployed.
-
-    A policy over :data:`MANAGED_POLICY_MAX_CHARS` would fail only at deployment, after
-    other resources were created; a config with many stack prefixes, qualifiers or long
-    names can get there. References to other resources count as
-    :data:`REFERENCE_PLACEHOLDER_CHARS` characters. Returns name -> length.
-
-    Raises:
-        PolicySizeError: ``"managed policy <name> is N characters (whitespace excluded),
-            M over the quota of 6144; ..."``.
-    """
-    from aws_cdk import Stack
-    from aws_cdk import aws_iam as iam
-
-    stack = Stack.of(scope)
-    sizes = {}
-    for construct in scope.node.find_all():
-        if not isinstance(construct, iam.CfnManagedPolicy):
-            continue
-        name = construct.managed_policy_name or construct.node.path
-        sizes[name] = check_policy_size(
-            _rendered(stack, construct.policy_document),
-            limit=MANAGED_POLICY_MAX_CHARS,
-            what=f"managed policy {name}",
-            hint="shorten the lists that feed it (developer_stack_prefixes, developer_cdk_qualifiers, names); "
-            + IAM_QUOTAS_PAGE,
-        )
-    return sizes
-
-
-def check_trust_policy_sizes(scope: Any, *, max_chars: int = TRUST_POLICY_DEFAULT_MAX_CHARS) -> dict[str, int]:
-    """Measure the trust policy of every IAM role under ``scope`` (a CDK Stack) as deployed.
-
-    Every role counts, not only the federated ones that check their own size when built: the
-    break-glass role grows with its trusted principals (ten long ARNs with the MFA conditions
-    pass 2,048 characters), and IAM refuses an oversized trust policy only at deployment.
-    ``max_chars`` is the account's quota "Role trust policy length" (2,048 by default,
-    :data:`TRUST_POLICY_QUOTA_CEILING` at most). Returns role name (or construct path) -> length.
-
-    Raises:
-        PolicySizeError: ``"trust policy of role <name> is N characters (whitespace excluded),
-            M over the quota of L; ..."``, quoting the IAM quotas page.
-    """
-    from aws_cdk import Stack
-    from aws_cdk import aws_iam as iam
-
-    sizes = {}
-    for construct in scope.node.find_all():
-        if not isinstance(construct, iam.CfnRole) or construct.assume_role_policy_document is None:
-            continue
-        name = construct.role_name or construct.node.path
-        sizes[name] = check_policy_size(
-            # Stack.of the role: a nested stack (assignment shards) resolves in its own scope.
-            _rendered(Stack.of(construct), construct.assume_role_policy_document),
-            limit=max_chars,
-            what=f"trust policy of role {name}",
-            hint="trust fewer principals (break_glass.trusted_principals, providers, sub values) or raise the "
-            "account's quota 'Role trust policy length' (Service Quotas, at most 4096) and declare it in "
-            "federation.saml/oidc.trust_policy_max_chars; " + IAM_QUOTAS_PAGE,
-        )
-    return sizes
+def deployed_text(stack: Any, value: Any) -> str | None:
+    """A name or path (resolved in ``stack``) as IAM will see it, or None when it is only
+    known at deployment (it refers to another resource)."""
+    if value is None:
+        return None
+    try:
+        rendered = rendered_for_size(stack, value, placeholder_references=False)
+    except ValueError:
+        return None
+    return rendered if isinstance(rendered, str) and "${Token" not in rendered else None

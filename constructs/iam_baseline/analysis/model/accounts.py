@@ -171,7 +171,7 @@ def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScop
     for reader in readers:
         for logical_id, resource in reader.resources.items():
             if resource.get("Type") == "AWS::SSO::PermissionSet":
-                by_arn[reader._attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
+                by_arn[reader.attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
     variants = _variant_of(config)
     placed: set[tuple[str, str]] = set()
     for reader in readers:

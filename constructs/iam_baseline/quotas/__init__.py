@@ -1,0 +1,7 @@
+"""Every IAM and IAM Identity Center quota, as one table (:mod:`.limits`), measured on what
+synth built (:mod:`.synth_check`)."""
+
+from .limits import ALL_QUOTAS, Quota, markdown_table
+from .synth_check import QuotaError, QuotaViolation, check_quotas
+
+__all__ = ["ALL_QUOTAS", "Quota", "QuotaError", "QuotaViolation", "check_quotas", "markdown_table"]
