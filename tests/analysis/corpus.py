@@ -201,9 +201,9 @@ RCP_EXAMPLES_PAGE = "https://docs.aws.amazon.com/organizations/latest/userguide/
 
 
 def rcp_cases() -> list[dict[str, Any]]:
-    """Resource control policies (AWS Organizations User Guide, "Resource control policies"
-    and "Examples of resource control policies"): the "enforce organization identities" data
-    perimeter and the "require TLS" examples, one level below the root. ``rcps`` lists each
+    """Resource control policies (RCP_PAGE, "RCP effects on permissions"; RCP_EXAMPLES_PAGE):
+    the "enforce organization identities" data perimeter and the "require TLS" examples, one
+    level below the root. ``rcps`` lists each
     level's own policies: RCPFullAWSAccess, attached everywhere, is added by both engines'
     callers (our test and iam-simulate alike)."""
     perimeter = _doc({

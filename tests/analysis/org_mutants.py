@@ -9,22 +9,14 @@ access matrix rows about member accounts) must fail on every one, naming the bro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+
+from .mutants import Mutant, Templates
 
 GUARDRAILS = "OrganizationGuardrails.template.json"
 SCP = "IamBaseline-Guardrails"
 SCP_OUS = "IamBaseline-Guardrails-2"
 RCP = "IamBaseline-ResourceGuardrails"
-
-Templates = dict[str, dict]
-
-
-@dataclass(frozen=True)
-class Mutant:
-    cls: str
-    name: str
-    edit: Callable[[Templates], None]
 
 
 def policy(templates: Templates, name: str) -> dict:

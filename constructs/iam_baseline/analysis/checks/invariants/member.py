@@ -11,10 +11,14 @@ SCPs do not restrict them (AWS Organizations User Guide, "SCP effects on permiss
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ....config.models import BaselineConfig
 from ...engine.evaluator import RequestPrincipal
-from ...engine.space import PrincipalKind, PrincipalSpace
+from ...engine.space import PrincipalKind, PrincipalSpace, RequestSpace
 from ...model.accounts import AccountScope
+from .base import Proven, Verdict
+from .solver import ask
 
 #: Callers that an account's own IAM controls.
 MEMBER_KINDS = frozenset({PrincipalKind.USER, PrincipalKind.ROLE_SESSION})
@@ -67,3 +71,13 @@ def any_member_principal(account: str, partition: str, exempt: tuple[str, ...] =
 def root_user(account: str, partition: str) -> RequestPrincipal:
     """The member account's root user (``aws:PrincipalArn`` ``arn:aws:iam::ACCOUNT:root``)."""
     return RequestPrincipal(f"arn:{partition}:iam::{account}:root", account, "user")
+
+
+def ask_all(spaces: Iterable[RequestSpace], **policies) -> Verdict:
+    """Proven when the solver proves every space; else the first other verdict."""
+    verdict: Verdict = Proven("no question")
+    for space in spaces:
+        verdict = ask(space, **policies)
+        if not isinstance(verdict, Proven):
+            break
+    return verdict

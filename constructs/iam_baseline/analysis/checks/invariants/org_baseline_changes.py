@@ -26,10 +26,9 @@ from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, exactly
 from ...model.accounts import AccountScope
 from ...model.stackset_roles import EXECUTION_ROLE_PATTERN
 from .base import Counterexample, Finding, Invariant, Proven
-from .member import any_member_principal, guardrail_covers, member_account, root_user, subject
+from .member import any_member_principal, ask_all, guardrail_covers, member_account, root_user, subject
 from .org_shape import covering_deny, space_actions, takes
 from .requests import ALLOW_ALL
-from .solver import ask
 
 #: IAM actions that change nothing of the baseline: reading, simulating, generating reports,
 #: passing a role, and a user's own password change ("ChangePassword: changes the password of
@@ -93,17 +92,13 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     found = _search(scope, account, actions, resources, exempt)
     if found:
         return [Finding(subject(scope), found)]
-    space_actions_ = ActionSpace(include=("iam:*",), exclude=NOT_CHANGES)
-    verdict = Proven("no caller")
     # The root user's only way in is a root session (INV-ORG-ROOT-ONLY-ROOT-SESSIONS).
     questions = ((any_member_principal(account, partition, exempt), {}),
                  ((root_user(account, partition),), {"aws:AssumedRoot": exactly("true")}))
-    for principals, context in questions:
-        space = RequestSpace(principals=principals, actions=space_actions_, resources=ResourceSpace(include=resources),
-                             context=context)
-        verdict = ask(space, identity=[ALLOW_ALL], scps=scope.scps, note="an undeclared principal changes the baseline")
-        if not isinstance(verdict, Proven):
-            break
+    spaces = (RequestSpace(principals=principals, actions=ActionSpace(include=("iam:*",), exclude=NOT_CHANGES),
+                           resources=ResourceSpace(include=resources), context=context)
+              for principals, context in questions)
+    verdict = ask_all(spaces, identity=[ALLOW_ALL], scps=scope.scps, note="an undeclared principal changes the baseline")
     return [Finding(subject(scope), verdict)]
 
 

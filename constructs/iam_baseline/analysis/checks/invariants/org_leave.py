@@ -16,9 +16,8 @@ from ...engine.space import ActionSpace, RequestSpace
 from ...model.accounts import AccountScope
 from .base import Finding, Invariant, Proven
 from .org_shape import covering_deny
-from .member import any_member_principal, guardrail_covers, member_account, root_user, subject
+from .member import any_member_principal, ask_all, guardrail_covers, member_account, root_user, subject
 from .requests import ALLOW_ALL
-from .solver import ask
 
 ACTION = "organizations:LeaveOrganization"
 
@@ -31,12 +30,9 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     if shape:  # the same answer the solver gives, without its seconds
         return [Finding(subject(scope), Proven(shape))]
     partition = scope.model.partition
-    verdict = Proven("no caller")
-    for principals in (any_member_principal(account, partition), (root_user(account, partition),)):
-        space = RequestSpace(principals=principals, actions=ActionSpace(include=(ACTION,)))
-        verdict = ask(space, identity=[ALLOW_ALL], scps=scope.scps, note="the account can leave the organization")
-        if not isinstance(verdict, Proven):
-            break
+    spaces = (RequestSpace(principals=principals, actions=ActionSpace(include=(ACTION,)))
+              for principals in (any_member_principal(account, partition), (root_user(account, partition),)))
+    verdict = ask_all(spaces, identity=[ALLOW_ALL], scps=scope.scps, note="the account can leave the organization")
     return [Finding(subject(scope), verdict)]
 
 
