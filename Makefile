@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs synth check test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs synth check access-diff test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -100,12 +100,23 @@ synth: install-synth
 check: install-check
 	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
+## The access diff: what $(OUT) allows that an older assembly denies, and the reverse, proven
+## with z3 per principal, trust policy and resource-based policy (README, "Access diff"):
+## make access-diff BASE=<old cdk.out> [BASE_CONFIG=<its config>] [DIFF_ARGS=--allow-new-access].
+## Exit 1 on new access (or an undecided question) unless --allow-new-access.
+BASE_CONFIG ?= $(CONFIG)
+access-diff: install-check
+	@test -n "$(BASE)" || { echo "usage: make access-diff BASE=<old cdk.out> [BASE_CONFIG=<its config>] [OUT=cdk.out] [DIFF_ARGS=...]" >&2; exit 2; }
+	$(PY) -m iam_baseline.analysis.diff --base "$(BASE)" --new "$(OUT)" --config "$(CONFIG)" --base-config "$(BASE_CONFIG)" $(DIFF_ARGS)
+
 ## `make check` with every invariant on the default baseline and on the organization example:
 ## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
+## Then the access diff of two generated 100-account organizations differing by one assignment.
 bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
 	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
+	$(PY) scripts/bench_diff.py
 
 ## Run the whole test suite.
 test: install-test

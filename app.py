@@ -59,7 +59,7 @@ def build_app(
     """
     from aws_cdk import App
 
-    from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+    from iam_baseline.compliance import REGISTRY, apply_acknowledgments, persona_acknowledgments, register_nag_packs
     from iam_baseline.config.provenance import record, where
     from iam_baseline.quotas import check_quotas
     from stacks.account_baseline import AccountBaselineStack
@@ -92,7 +92,12 @@ def build_app(
         return app
     register_nag_packs(app)
     if acknowledge:
-        apply_acknowledgments(app, iam_path=config.iam_path, workload_role_path=config.workload_role_path)
+        apply_acknowledgments(
+            app,
+            iam_path=config.iam_path,
+            workload_role_path=config.workload_role_path,
+            registry=REGISTRY + persona_acknowledgments(config),
+        )
     return app
 
 

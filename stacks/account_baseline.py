@@ -6,14 +6,12 @@ It never parses files: ``app.py`` loads and validates the config first.
 
 from __future__ import annotations
 
-from typing import get_args
-
-from aws_cdk import BootstraplessSynthesizer, RemovalPolicy
+from aws_cdk import BootstraplessSynthesizer, RemovalPolicy, Tags
 from aws_cdk import aws_iam as iam
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.models import Persona
+from iam_baseline.config.personas import persona_views
 from iam_baseline.config.provenance import record
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
@@ -27,6 +25,7 @@ from iam_baseline.identity import (
     MfaAssumableRole,
 )
 from iam_baseline.identity.personas import (
+    DEVELOPER_BOUNDARY_POLICY_NAME,
     DEVELOPER_GUARDRAILS_POLICY_NAME,
     DEVELOPER_PROTECTION_POLICY_NAME,
     persona_policies,
@@ -68,8 +67,10 @@ class AccountBaselineStack(BaselineStack):
     handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users.
 
     Attributes:
-        roles: persona ("admin", "developer", "read_only", "support") -> ``iam.Role``.
-        groups: group key ("admins", "developers", "read_only") -> ``iam.Group``.
+        roles: persona key ("admin", "developer", "read_only", "support", and the keys of
+            ``personas:`` with an MFA role) -> ``iam.Role``.
+        groups: group key ("admins", "developers", "read_only", and the config's own) -> ``iam.Group``.
+        policies: customer managed policy name -> ``iam.ManagedPolicy`` (the developer's and ``policies:``).
         boundary: the developer permissions boundary construct.
     """
 
@@ -128,32 +129,57 @@ class AccountBaselineStack(BaselineStack):
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
             protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )
-        own_policies = {
+        own_policies: dict[str, iam.IManagedPolicy] = {
             DEVELOPER_GUARDRAILS_POLICY_NAME: guardrails.policy,
             DEVELOPER_PROTECTION_POLICY_NAME: guardrails.protection_policy,
+            DEVELOPER_BOUNDARY_POLICY_NAME: self.boundary.policy,
         }
+        for name, policy in config.policies.items():
+            own_policies[name] = record(
+                iam.ManagedPolicy(
+                    self,
+                    f"Policy-{name}",  # the IAM name itself: distinct names never share an id
+                    managed_policy_name=name,
+                    path=path,
+                    description=policy.description or None,
+                    document=iam.PolicyDocument.from_json(policy.document),
+                ),
+                f"policies.{name}",
+            )
+        self.policies = own_policies
 
-        def managed_policies(persona: Persona) -> list[iam.IManagedPolicy]:
+        def managed_policies(persona: str) -> list[iam.IManagedPolicy]:
             """The persona's policies, shared by its MFA role and its SAML role."""
-            policies = persona_policies(persona, config.roles)
+            policies = persona_policies(persona, config)
             return [iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in policies.aws_managed] + [
                 own_policies[n] for n in policies.customer_managed
             ]
 
+        def bound(persona: str, role: iam.IRole) -> None:
+            """Apply the persona's permissions boundary, if any, to ``role``."""
+            boundary = persona_policies(persona, config).boundary
+            if boundary is not None:
+                iam.PermissionsBoundary.of(role).apply(own_policies[boundary])
+
         self.roles: dict[str, iam.IRole] = {}
-        for persona in get_args(Persona):
-            role_config = getattr(config.roles, persona)
-            self.roles[persona] = record(
+        for key, persona in persona_views(config).items():
+            if not persona.mfa_role:
+                continue
+            self.roles[key] = record(
                 MfaAssumableRole(
                     self,
-                    f"{construct_id(persona)}Role",
-                    role=role_config,
+                    f"{construct_id(key)}Role",
+                    role=persona.role,
                     mfa_max_age_seconds=config.mfa.max_age_seconds,
                     path=path,
-                    managed_policies=managed_policies(persona),
+                    managed_policies=managed_policies(key),
+                    trusted_principals=persona.role.trusted_principals,
                 ),
-                f"roles.{persona}",
+                f"roles.{key}" if persona.built_in else f"personas.{key}",
             ).role
+            bound(key, self.roles[key])
+            for tag_key, tag_value in persona.role.tags.items():
+                Tags.of(self.roles[key]).add(tag_key, tag_value)
         # The Admin role is the break-glass users' way to administer the account: kept even
         # when the stack is deleted or a change would replace it.
         self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
@@ -172,9 +198,15 @@ class AccountBaselineStack(BaselineStack):
                 "federation",
             )
 
+        if federation and federation.saml:
+            views = persona_views(config)
+            for role in federation.saml.roles:
+                bound(role.persona, self.federation.saml_roles[role.name])
+                for tag_key, tag_value in views[role.persona].role.tags.items():
+                    Tags.of(self.federation.saml_roles[role.name]).add(tag_key, tag_value)
+
         self.groups: dict[str, iam.IGroup] = {}
-        for key in ("admins", "developers", "read_only"):
-            group_config = getattr(config.groups, key)
+        for key, group_config in config.groups.items():
             self.groups[key] = record(
                 HumanUserGroup(
                     self,

@@ -72,7 +72,7 @@ class IdentityCenterStack(BaselineStack):
                 f"PermissionSet{construct_id(ps.name)}",
                 instance_arn=center.instance_arn,
                 permission_set=ps,
-                persona=persona_policies(ps.persona, config.roles) if ps.persona else None,
+                persona=persona_policies(ps.persona, config) if ps.persona else None,
                 baseline_path=config.iam_path,
             )
 

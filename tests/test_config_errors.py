@@ -38,7 +38,7 @@ BAD_CONFIGS = {
         '"blue"',
         "unknown key; allowed keys: access_matrix, account_alias, account_id, break_glass, detection, "
         "developer_cdk_qualifiers, developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, "
-        "password_policy, protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, "
+        "password_policy, personas, policies, protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, "
         "workload_role_path",
         line=3,
     ),
@@ -215,7 +215,7 @@ BAD_CONFIGS = {
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: [admin, root]\n",
         "groups.admins.assumable_roles[1]",
         '"root"',
-        "Input should be 'admin', 'developer', 'read_only' or 'support'",
+        "unknown persona 'root'; personas with an MFA role: ['admin', 'developer', 'read_only', 'support']",
     ),
     "group with no role": Bad(
         MINIMAL + "groups:\n  admins:\n    name: Admins\n    assumable_roles: []\n",
@@ -250,7 +250,7 @@ BAD_CONFIGS = {
         MINIMAL + "mfa: {allow_password_change_without_mfa: true}\nusers:\n  - {name: ann, groups: [ops]}\n",
         "users[0].groups[0]",
         '"ops"',
-        "Input should be 'admins', 'developers' or 'read_only'",
+        "unknown group 'ops'; declared: ['admins', 'developers', 'read_only']",
     ),
     "overlapping paths": Bad(
         MINIMAL + "iam_path: /baseline/\nworkload_role_path: /baseline/apps/\n",

@@ -270,7 +270,7 @@ AT_KEY = {
         "- pasword_policy (line 3, column 1): unknown key (did you mean 'password_policy'?); allowed keys: "
         "access_matrix, account_alias, account_id, break_glass, detection, developer_cdk_qualifiers, "
         "developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, mfa, organization, password_policy, "
-        "protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, workload_role_path "
+        "personas, policies, protection_tag, quotas, region, roles, stack_name, tags, termination_protection, users, workload_role_path "
         "[got: {}]",
     ),
     "long value shortened": (

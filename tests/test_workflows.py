@@ -133,3 +133,18 @@ def test_both_example_shapes_have_a_read_only_diff_role(config_file):
     (diff,) = [r for r in config.federation.oidc.deploy_roles if r.name == "GitHubDiff"]
     assert diff.cdk_roles == ("lookup",)
     assert [s.rsplit(":", 1)[-1] for s in diff.sub_values()] == ["pull_request"]
+
+
+def test_pull_requests_post_the_access_diff_against_the_target_branch():
+    """Issue 14: the target branch's assembly is synthesized from its own checkout, then the
+    access diff writes its Markdown to the job summary; new access fails the job unless the
+    pull request carries the `allow-new-access` label."""
+    steps = _load("pull-request.yml")["jobs"]["test"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    base = next(i for i, r in enumerate(runs) if "make -C ../base synth" in r)
+    diff = next(i for i, r in enumerate(runs) if "make access-diff" in r)
+    assert runs.index(next(r for r in runs if "make synth" in r and "../base" not in r)) < base < diff
+    assert "github.base_ref" in steps[base]["env"]["BASE_REF"]
+    assert 'OUT="$PWD/cdk.out.base"' in runs[base] and "BASE=cdk.out.base" in runs[diff]
+    assert "--summary $GITHUB_STEP_SUMMARY" in runs[diff] and "$ALLOW" in runs[diff]
+    assert "'allow-new-access'" in steps[diff]["env"]["ALLOW"]

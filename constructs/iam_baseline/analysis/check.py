@@ -194,13 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def run(argv: list[str] | None = None) -> int:
-    """:func:`main` without a traceback: a refused config prints its problems; any other failure
-    one line naming the config, exit 2 (``IAM_BASELINE_DEBUG=1`` shows the traceback)."""
+def run(argv: list[str] | None = None, entry=None) -> int:
+    """:func:`main` (or another CLI's ``entry(argv)``, e.g. the access diff's) without a
+    traceback: a refused config prints its problems; any other failure one line naming the
+    arguments, exit 2 (``IAM_BASELINE_DEBUG=1`` shows the traceback)."""
     from ..errors import BaselineError
 
     try:
-        return main(argv)
+        return (entry or main)(argv)
     except BaselineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

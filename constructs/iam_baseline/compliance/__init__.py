@@ -13,6 +13,7 @@ _EXPORTS = {
     "POLICY_LINT_REGISTRY": ".registry",
     "Acknowledgment": ".registry",
     "PolicyLintAcknowledgment": ".registry",
+    "persona_acknowledgments": ".registry",
     "apply_acknowledgments": ".acknowledgments",
     "NAG_PACKS": ".packs",
     "register_nag_packs": ".packs",

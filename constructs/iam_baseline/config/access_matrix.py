@@ -142,9 +142,9 @@ _DECLARED_KINDS = ("user", "group", "role", "persona", "permission_set")
 def declared_principals(config: "BaselineConfig") -> dict[str, set[str]]:
     """Every principal name the config declares, by kind (``persona`` keys included)."""
     names: dict[str, set[str]] = {kind: set() for kind in _DECLARED_KINDS}
-    names["persona"] = {"admin", "developer", "read_only", "support"}
+    names["persona"] = {"admin", "developer", "read_only", "support", *config.personas}
     names["user"] = {u.name for u in config.users}
-    names["group"] = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
+    names["group"] = {g.name for _, g in config.groups.items()}
     names["role"] = {name for name, _ in config._role_names()}
     bg = config.break_glass
     if bg is not None and bg.mode == "users":

@@ -274,7 +274,7 @@ def cross_check(config: "BaselineConfig") -> None:
                     ("break_glass", "users", index),
                     f"break_glass.users {[name]} are also declared in users; use distinct IAM user names",
                 )
-        groups = {getattr(config.groups, k).name.casefold() for k in ("admins", "developers", "read_only")}
+        groups = {g.name.casefold() for _, g in config.groups.items()}
         if bg.group_name.casefold() in groups:
             raise ItemError(
                 ("break_glass", "group_name"), f"break_glass.group_name {bg.group_name!r} is already a baseline group name"
@@ -286,7 +286,7 @@ def cross_check(config: "BaselineConfig") -> None:
                 "mfa.allow_password_change_without_mfa is false, so the force-MFA policy would lock them out"
             )
     else:
-        roles = {getattr(config.roles, k).name.casefold() for k in ("admin", "developer", "read_only", "support")}
+        roles = {name.casefold() for name, _ in config._role_names()}
         if bg.role_name.casefold() in roles:
             raise ItemError(
                 ("break_glass", "role_name"), f"break_glass.role_name {bg.role_name!r} is already a baseline role name"

@@ -30,12 +30,13 @@ from .regions import KNOWN_REGIONS, known_region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig, check_principal_references
 
-#: Role personas of the baseline. Each maps to one IAM role (see :class:`RolesConfig`).
-Persona = Literal["admin", "developer", "read_only", "support"]
-
 # Shared field types (ASCII grammars, tags) live in types.py; imported here, where the other
 # config modules have always found them.
-from .types import AccountId, IamName, IamPath, ItemError, TagKey, TagValue, printable_text, unique  # noqa: E402,F401
+from .types import AccountId, GroupKey, IamName, IamPath, ItemError, PersonaKey, TagKey, TagValue, printable_text, unique  # noqa: E402,F401
+
+#: A persona key: a built-in persona (``admin``, ``developer``, ``read_only``, ``support``) or
+#: a key of ``personas:`` (see :mod:`.personas`); references are checked against the config.
+Persona = PersonaKey
 
 #: An AWS region code such as ``eu-west-1`` or ``us-gov-west-1``, one of :data:`KNOWN_REGIONS`.
 RegionName = Annotated[
@@ -80,7 +81,7 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
-def _refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
+def refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
     """Raise when two of ``keys`` of ``model`` share a ``name``.
 
     IAM names are unique per account and "not distinguished by case" (IAM User Guide, "IAM
@@ -160,55 +161,10 @@ class RoleConfig(StrictModel):
     )
 
 
-#: AWS managed policies the read-only persona may be given. ``ViewOnlyAccess`` (default)
-#: lists and describes resources without reading their data (no S3 objects, no table items);
-#: ``ReadOnlyAccess`` also reads data; ``SecurityAudit`` reads security configuration.
-#: Source: IAM User Guide, "AWS managed policies for job functions".
-ReadOnlyPolicyName = Literal["ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit"]
-
-
-class RolesConfig(StrictModel):
-    """The persona roles. ``admin`` is the only role with ``*:*`` in the baseline."""
-
-    admin: RoleConfig = RoleConfig(name="Admin", description="Full administrator access, MFA required.")
-    developer: RoleConfig = RoleConfig(
-        name="Developer", description="Service access without account, billing or IAM user administration."
-    )
-    read_only: RoleConfig = RoleConfig(name="ReadOnly", description="Read-only access to resources and configuration.")
-    support: RoleConfig = RoleConfig(name="Support", description="AWS Support case management (CIS 1.17).")
-    read_only_managed_policy: ReadOnlyPolicyName = Field(
-        "ViewOnlyAccess", description="AWS managed policy of the read-only role: ViewOnlyAccess, ReadOnlyAccess or SecurityAudit."
-    )
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> "RolesConfig":
-        _refuse_duplicate_names(self, "roles", ("admin", "developer", "read_only", "support"), "role")
-        return self
-
-
-class GroupConfig(StrictModel):
-    """An IAM group of human users and the persona roles its members may assume."""
-
-    name: IamName = Field(description="Group name (1-128 characters; this project keeps 1-64).")
-    assumable_roles: unique(Persona, "persona") = Field(  # type: ignore[valid-type]
-        min_length=1, description="Personas whose role members of this group may assume with MFA."
-    )
-
-
-class GroupsConfig(StrictModel):
-    """The three groups of human IAM users (CIS 1.15: permissions through groups and roles only)."""
-
-    admins: GroupConfig = GroupConfig(name="Admins", assumable_roles=("admin", "support", "read_only"))
-    developers: GroupConfig = GroupConfig(name="Developers", assumable_roles=("developer", "read_only"))
-    read_only: GroupConfig = GroupConfig(name="ReadOnly", assumable_roles=("read_only",))
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> "GroupsConfig":
-        _refuse_duplicate_names(self, "groups", ("admins", "developers", "read_only"), "group")
-        return self
-
-
-GroupKey = Literal["admins", "developers", "read_only"]
+# The built-in persona roles and the groups are models of the personas concern; imported
+# here (after StrictModel and RoleConfig, which they build on) so models.py stays the entry point.
+from .personas import GroupConfig, GroupsConfig, PersonaConfig, PersonaRoleConfig, ReadOnlyPolicyName, RolesConfig  # noqa: E402,F401
+from .policies import CustomerPolicyConfig, PolicyName  # noqa: E402
 
 
 class UserConfig(StrictModel):
@@ -220,7 +176,7 @@ class UserConfig(StrictModel):
 
     name: IamName = Field(description="User name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
     groups: unique(GroupKey, "group") = Field(  # type: ignore[valid-type]
-        min_length=1, description="Groups (by key: admins, developers, read_only)."
+        min_length=1, description="Groups by key: admins, developers, read_only or a key of your own under groups:."
     )
 
 
@@ -230,6 +186,7 @@ from .federation import FederationConfig  # noqa: E402
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .quotas import QuotasConfig  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
+from .personas import check_personas  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -304,6 +261,14 @@ class BaselineConfig(StrictModel):
     mfa: MfaConfig = MfaConfig()
     roles: RolesConfig = RolesConfig()
     groups: GroupsConfig = GroupsConfig()
+    personas: dict[PersonaKey, PersonaConfig] = Field(
+        default_factory=dict,
+        description="Personas of your own beside the four built-ins (roles:): policies, boundary, role settings.",
+    )
+    policies: dict[PolicyName, CustomerPolicyConfig] = Field(
+        default_factory=dict,
+        description="Customer managed policies the baseline creates for personas (from a JSON file or YAML statements).",
+    )
     users: tuple[UserConfig, ...] = Field((), description="IAM users for people (optional).")
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict,
@@ -440,6 +405,7 @@ class BaselineConfig(StrictModel):
         names: list[tuple[str, tuple[str | int, ...]]] = [
             (getattr(self.roles, p).name, ("roles", p, "name")) for p in ("admin", "developer", "read_only", "support")
         ]
+        names += [(p.name, ("personas", key, "name")) for key, p in self.personas.items() if p.mfa_role]
         federation = self.federation
         if federation and federation.saml:
             names += [(r.name, ("federation", "saml", "roles", i, "name")) for i, r in enumerate(federation.saml.roles)]
@@ -461,6 +427,7 @@ class BaselineConfig(StrictModel):
                     "an account, ignoring case and path",
                 )
             first[name.casefold()] = where
+        check_personas(self)
         detection.cross_check(self)
         check_principal_references(self)
         return self

@@ -46,6 +46,15 @@ IamName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=
 #: Source: IAM API Reference, ``CreateRole`` parameter ``Path``.
 IamPath = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^/(?:[\x21-\x2e\x30-\x7e]+/)*$")]
 
+#: A persona key: how groups, SAML roles and permission sets name a persona (the built-ins
+#: ``admin``, ``developer``, ``read_only``, ``support``, or a key of ``personas:``): a lowercase
+#: letter, then at most 63 lowercase letters, digits and ``_``.
+PersonaKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+#: A group key: how users name their groups (``admins``, ``developers``, ``read_only`` or a
+#: key of your own under ``groups:``), same grammar as :data:`PersonaKey`.
+GroupKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
 #: IAM managed policy name, optionally under a path (``job-function/ViewOnlyAccess``), 1-128 characters.
 #: Source: IAM API Reference, ``CreatePolicy`` parameter ``PolicyName``.
 ManagedPolicyName = Annotated[

@@ -164,7 +164,8 @@ def assume_root_rule() -> DetectionRule:
 def baseline_names(config: BaselineConfig) -> dict[str, list[str]]:
     """The names of the baseline's own IAM roles, groups and users, sorted, by kind."""
     roles = {getattr(config.roles, k).name for k in ("admin", "developer", "read_only", "support")}
-    groups = {getattr(config.groups, k).name for k in ("admins", "developers", "read_only")}
+    roles |= {p.name for p in config.personas.values() if p.mfa_role}
+    groups = {g.name for _, g in config.groups.items()}
     users = {u.name for u in config.users}
     bg = config.break_glass
     if bg is not None and bg.mode == "users":

@@ -50,7 +50,8 @@ class PermissionSet(Construct):
         permission_set: name, description, session duration (PT1H..PT12H), relay state,
             managed policies, at most one inline policy (10,240 characters), boundary, tags;
             validated by the config model.
-        persona: the policies of ``permission_set.persona``, added before the set's own.
+        persona: the policies of ``permission_set.persona``, added before the set's own, and
+            its permissions boundary (by name, at ``baseline_path``).
         baseline_path: IAM path of the baseline's customer managed policies in member accounts.
 
     Attributes:
@@ -73,7 +74,14 @@ class PermissionSet(Construct):
         customer_managed = [(name, baseline_path) for name in (persona.customer_managed if persona else ())]
         customer_managed += [(ref.name, ref.path) for ref in ps.customer_managed_policies]
         boundary = None
-        if ps.permissions_boundary:
+        if persona is not None and persona.boundary is not None:
+            # The persona's boundary (the config refuses a permission set that names another).
+            boundary = sso.CfnPermissionSet.PermissionsBoundaryProperty(
+                customer_managed_policy_reference=sso.CfnPermissionSet.CustomerManagedPolicyReferenceProperty(
+                    name=persona.boundary, path=baseline_path
+                )
+            )
+        elif ps.permissions_boundary:
             ref = ps.permissions_boundary.customer_managed_policy
             boundary = sso.CfnPermissionSet.PermissionsBoundaryProperty(
                 customer_managed_policy_reference=(

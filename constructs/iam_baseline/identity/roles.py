@@ -21,7 +21,6 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ..config.models import RoleConfig
 
 
 def mfa_trust_conditions(max_age_seconds: int) -> dict[str, dict[str, object]]:
@@ -72,6 +71,40 @@ def configured_role(
     )
 
 
+class MfaPrincipals(iam.PrincipalBase):
+    """The principals of a persona role's one trust statement, with the MFA conditions.
+
+    ``Principal: {"AWS": [account root, extra ARNs...]}`` and the conditions of
+    :func:`mfa_trust_conditions` in the same statement: the extra principals can never be
+    written in a statement of their own, without MFA. (CDK's ``CompositePrincipal`` would write
+    one statement per principal.)
+
+    Args:
+        arns: principal ARNs (the account's root first), at least one.
+        conditions: the statement's condition block (the MFA conditions).
+    """
+
+    def __init__(self, arns: Sequence[str], conditions: dict[str, dict[str, object]]) -> None:
+        if not arns:
+            raise ValueError("a trust statement needs at least one principal")
+        if not conditions:
+            raise ValueError("a persona role's trust statement always carries the MFA conditions")
+        super().__init__()
+        self._arns = list(arns)
+        self._conditions = dict(conditions)
+
+    @property
+    def policy_fragment(self) -> iam.PrincipalPolicyFragment:
+        return iam.PrincipalPolicyFragment({"AWS": self._arns}, self._conditions)
+
+    @property
+    def assume_role_action(self) -> str:
+        return "sts:AssumeRole"
+
+    def dedupe_string(self) -> str | None:
+        return None
+
+
 class MfaAssumableRole(Construct):
     """An IAM role that IAM users of the same account assume with MFA.
 
@@ -91,6 +124,9 @@ class MfaAssumableRole(Construct):
         mfa_max_age_seconds: see :func:`mfa_trust_conditions`.
         path: IAM path of the role, e.g. ``/baseline/``.
         managed_policies: identity-based policies attached to the role.
+        trusted_principals: extra principal ARNs (other accounts' roots or roles), trusted in
+            the same statement, with the same MFA conditions; validated by
+            :class:`~iam_baseline.config.personas.PersonaRoleConfig`.
     """
 
     def __init__(
@@ -98,15 +134,21 @@ class MfaAssumableRole(Construct):
         scope: Construct,
         id: str,
         *,
-        role: RoleConfig,
+        role: NamedRoleSettings,
         account_id: str | None = None,
         mfa_max_age_seconds: int,
         path: str = "/",
         managed_policies: Sequence[iam.IManagedPolicy] = (),
+        trusted_principals: Sequence[str] = (),
     ) -> None:
         super().__init__(scope, id)
         account = iam.AccountPrincipal(account_id) if account_id else iam.AccountRootPrincipal()
-        principal = account.with_conditions(mfa_trust_conditions(mfa_max_age_seconds))
+        conditions = mfa_trust_conditions(mfa_max_age_seconds)
+        principal: iam.IPrincipal = (
+            MfaPrincipals([account.arn, *trusted_principals], conditions)
+            if trusted_principals
+            else account.with_conditions(conditions)
+        )
         self.role = configured_role(
             self, "Resource", role, path=path, assumed_by=principal, managed_policies=managed_policies
         )

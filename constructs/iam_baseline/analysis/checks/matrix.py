@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 
 from ...config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
 from ...config.models import BaselineConfig
+from ...config.personas import persona_views
 from ..engine.evaluator import Decision, Request, evaluate, evaluate_assume_role
 from ..model.subjects import Subject, external_subject, fill, subject_for
 from ..model.templates import AccountModel, Principal
@@ -45,7 +46,7 @@ class MatrixError(ValueError):
 
 def persona_roles(config: BaselineConfig) -> dict[str, str]:
     """persona -> role name, from the config (``persona:admin`` -> ``role:Admin``)."""
-    return {p: getattr(config.roles, p).name for p in ("admin", "developer", "read_only", "support")}
+    return {key: view.role.name for key, view in persona_views(config).items() if view.mfa_role}
 
 
 def expand_principals(model: AccountModel, config: BaselineConfig, ref: str) -> list[Principal]:

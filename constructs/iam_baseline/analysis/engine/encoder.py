@@ -260,8 +260,8 @@ class Encoder:
         return z3.And(governed, z3.Not(c.is_kind("service")), z3.Not(self._service_linked()))
 
     def allowed(self, *, identity: Sequence[Policy], boundary: Policy | None, session: Sequence[Policy],
-                scps: Sequence[Sequence[Policy]], rcps: Sequence[Sequence[Policy]], resource_policy: Policy | None,
-                resource_policy_required: bool) -> z3.BoolRef:
+                scps: Sequence[Sequence[Policy]], resource_policy: Policy | None,
+                resource_policy_required: bool, rcps: Sequence[Sequence[Policy]] = ()) -> z3.BoolRef:
         """The request is ALLOWED: :func:`.evaluator.evaluate`, rule by rule."""
         applicable = [*identity, *session]
         if boundary is not None:

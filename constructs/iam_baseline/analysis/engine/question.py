@@ -57,11 +57,15 @@ class Question:
     rcps: tuple[tuple[Policy, ...], ...] = ()
     resource_policy: Policy | None = None
     resource_policy_required: bool = False
+    #: Policies outside the evaluation whose statements the action classes must also tell
+    #: apart (the other policy set of a difference question, :mod:`.difference`).
+    distinguish: tuple[Policy, ...] = ()
     catalog: ActionCatalog = field(default_factory=catalog)
 
     def __post_init__(self) -> None:
         self.policies = [*(p for level in (*self.scps, *self.rcps) for p in level), *self.identity, *self.session]
         self.policies += [p for p in (self.boundary, self.resource_policy) if p is not None]
+        self.policies += list(self.distinguish)
         self.statements = _all_statements(self.policies)
         self._check_names()
         self.empty_reason = ""
@@ -198,10 +202,14 @@ class Question:
         conditions = ConditionEncoder(self.keys, fresh)
         encoder = Encoder(self.classes, self.coverage, conditions, self.caller, self.resource, five,
                           self.action, self.open_action, has_boundary=self.boundary is not None)
-        allowed = encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
-                                  scps=self.scps, rcps=self.rcps, resource_policy=self.resource_policy,
-                                  resource_policy_required=self.resource_policy_required)
-        return solver, allowed
+        return solver, self.formula(encoder)
+
+    def formula(self, encoder: Encoder) -> z3.BoolRef:
+        """The formula the solver satisfies: "allowed" (:mod:`.difference` asks another one
+        over the same request terms)."""
+        return encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
+                               scps=self.scps, rcps=self.rcps, resource_policy=self.resource_policy,
+                               resource_policy_required=self.resource_policy_required)
 
     def _space_constraints(self, fresh) -> list[z3.BoolRef]:
         out = []

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ...config.models import BaselineConfig
 from ...config.organization import member_baseline_config
+from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.evaluator import Policy
 from .organization_policies import level_groups, organization_policies
@@ -141,6 +142,7 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
         if org.delegated_admin_account_id:
             accounts.add(org.delegated_admin_account_id)
         accounts |= {a.id for _, a in org.member_accounts()}
+    accounts |= trusted_accounts(config)  # personas' extra trusted principals, declared by ARN
     return accounts
 
 

@@ -75,3 +75,12 @@ def aws_managed_document(arn: str) -> dict[str, Any]:
     if arn.split(":", 5)[5] != expected:
         raise UnknownManagedPolicy(f"unknown AWS managed policy {arn}: its path is {entry['Path']}")
     return entry["Document"]
+
+
+def known_policy_paths() -> dict[str, str]:
+    """Name -> path (``/``, ``/job-function/``, ...) of every AWS managed policy in the pinned copy.
+
+    Raises:
+        UnknownManagedPolicy: the pinned copy is not installed.
+    """
+    return {name: entry["Path"] for name, entry in _catalog().items()}

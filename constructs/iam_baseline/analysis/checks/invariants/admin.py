@@ -21,6 +21,7 @@ from collections import deque
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
+from ....config.personas import admin_personas, persona_views
 from ...model.accounts import AccountScope
 from ...model.subjects import subject_for
 from ...model.templates import AccountModel, Principal
@@ -35,15 +36,16 @@ DEFAULT_QUALIFIER = "hnb659fds"
 def admin_refs(model: AccountModel, config: BaselineConfig) -> set[str]:
     """The refs the config makes admin in ``model``.
 
-    Declared: ``access_matrix.admin_principals`` (default ``persona:admin``); ``persona:X``
-    covers X's IAM role, SAML roles and permission sets. Derived: every group whose
-    ``assumable_roles`` include the admin persona, the break-glass group (users mode) and
+    Declared: ``access_matrix.admin_principals`` and the admin personas (``admin`` and every
+    persona with ``admin: true``); ``persona:X`` covers X's IAM role, SAML roles and permission
+    sets. Derived: every group whose ``assumable_roles`` include an admin persona, the break-glass group (users mode) and
     every OIDC deploy role that may assume the CDK deploy role. A group's members are admins too.
     """
     matrix = config.access_matrix
-    declared = list(matrix.admin_principals if matrix else ("persona:admin",))
-    declared += [f"group:{g.name}" for g in (config.groups.admins, config.groups.developers, config.groups.read_only)
-                 if "admin" in g.assumable_roles]
+    admins = admin_personas(config)  # admin and every persona declared admin: true
+    declared = list(matrix.admin_principals if matrix else ())
+    declared += [f"persona:{key}" for key in admins]
+    declared += [f"group:{g.name}" for _, g in config.groups.items() if set(admins) & set(g.assumable_roles)]
     if config.break_glass is not None and config.break_glass.mode == "users":
         declared.append(f"group:{config.break_glass.group_name}")
     federation = config.federation
@@ -54,9 +56,9 @@ def admin_refs(model: AccountModel, config: BaselineConfig) -> set[str]:
     for ref in declared:
         kind, _, name = ref.partition(":")
         if kind == "persona":
-            persona = getattr(config.roles, name, None)
-            if persona is not None:
-                refs.add(f"role:{persona.name}")
+            persona = persona_views(config).get(name)
+            if persona is not None and persona.mfa_role:
+                refs.add(f"role:{persona.role.name}")
             if federation is not None and federation.saml is not None:
                 refs |= {f"role:{r.name}" for r in federation.saml.roles if r.persona == name}
             if federation is not None and federation.identity_center is not None:
