@@ -91,9 +91,12 @@ synth: install-synth
 	@$(PY) scripts/clean_output.py "$(OUT)"
 	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
 	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
-	@# display its template.": filtered out; the exit status stays cdk's (pipefail).
+	@# display its template." and "Successfully synthesized", with one stack it prints
+	@# nothing: both filtered out, and one success line of ours said whatever the stack count.
+	@# The exit status stays cdk's (pipefail).
 	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
-	  | { grep -v '^Supply a stack id (' || true; }
+	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' || true; }
+	@n=$$(find $(OUT) -name '*.template.json' | wc -l); echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s)); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
@@ -123,14 +126,23 @@ test: install-test
 	$(PY) -m pytest
 
 ## Third-party scanners on the default and organization templates (StackSet members
-## included): checkov (own pinned venv, not a test dependency) and cfn-lint with every optional
-## rule. The findings kept by design are listed, with their reasons, in README "Third-party
-## scanners"; they are reported but do not fail the target.
+## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional
+## rule, and cfn-guard with the Control Tower proactive rules (scan/package.json). The
+## findings kept by design are listed, with their reasons, in README "Third-party scanners";
+## they are reported but do not fail the target (cfn-guard: a finding not registered in
+## scripts/guard_scan.py does).
 SCAN_VENV := .venv-scan
+# cfn-guard and the Control Tower proactive control rules, as cdklabs packages them on npm
+# (scan/package.json, pinned). --legacy-peer-deps: its aws-cdk-lib peer is not needed to run
+# the bundled binary on templates (and would add ~100 MB).
+GUARD_PACKAGE := scan/node_modules/@cdklabs/cdk-validator-cfnguard
+$(GUARD_PACKAGE)/package.json: scan/package.json scan/package-lock.json | node_modules/.installed
+	npm ci --prefix scan --legacy-peer-deps --no-audit --no-fund --loglevel=error
+	@touch $@
 SCAN_OUT := cdk.out.scan
 CHECKOV_VERSION := 3.3.30
-CHECKOV_REASONED := CKV_AWS_109,CKV_AWS_111,CKV_AWS_115,CKV_AWS_116,CKV_AWS_117
-scan: install
+CHECKOV_REASONED := CKV_AWS_109,CKV_AWS_111,CKV_AWS_115,CKV_AWS_116,CKV_AWS_117,CKV_AWS_158
+scan: install $(GUARD_PACKAGE)/package.json
 	@test -x $(SCAN_VENV)/bin/checkov || { $(PYTHON) -m venv $(SCAN_VENV) && $(SCAN_VENV)/bin/pip install --quiet checkov==$(CHECKOV_VERSION); }
 	rm -rf $(SCAN_OUT)
 	cdk synth --quiet -c config=config/baseline.yaml --output $(SCAN_OUT)/default
@@ -138,6 +150,8 @@ scan: install
 	$(SCAN_VENV)/bin/checkov --skip-download --framework cloudformation --compact --quiet -d $(SCAN_OUT) --soft-fail-on $(CHECKOV_REASONED)
 	# W3005: a redundant DependsOn that aws-cdk-lib writes on its own AwsCustomResource function.
 	cfn-lint --include-checks I --include-experimental --ignore-checks W3005 -- $$(find $(SCAN_OUT) -name '*.template.json')
+	$(PY) scripts/guard_scan.py $(GUARD_PACKAGE) $(SCAN_OUT)
+
 
 ## Wall time and peak memory of `cdk synth`: baseline vs an empty CDK app; config load time.
 bench: install

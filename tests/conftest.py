@@ -47,6 +47,18 @@ def baseline_template(default_assembly) -> dict:
     return json.loads(Path(stack.template_full_path).read_text())
 
 
+def _write_construct_classes(app, outdir: Path) -> None:
+    """``construct-classes.json`` next to the report: construct path -> {library construct class
+    -> path below its nearest instance}, for the registry entries that follow a construct's type
+    (``Acknowledgment(..., construct=...)``), which a validation report alone cannot place."""
+    from iam_baseline.compliance import REGISTRY
+    from iam_baseline.compliance.acknowledgments import _relative_paths
+
+    classes = frozenset(e.construct for e in REGISTRY if e.construct)
+    placed = {c.node.path: below for c, _, below in _relative_paths(app, classes) if below}
+    (outdir / "construct-classes.json").write_text(json.dumps(placed))
+
+
 @pytest.fixture(scope="session")
 def unacknowledged_variants(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     """Every config of VARIANTS synthesized as the app does (all its stacks, the four nag
@@ -62,6 +74,7 @@ def unacknowledged_variants(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
         app = build_app(variant_config(variant_id), outdir=str(outdir), context=CDK_CONTEXT, acknowledge=False)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
             app.synth()
+        _write_construct_classes(app, outdir)
         synthesized[variant_id] = outdir, json.loads((outdir / "validation-report.json").read_text())
     return synthesized
 

@@ -16,7 +16,8 @@ CFN_VALIDATE = "CloudFormation Validate"
 
 
 def _findings(report: dict) -> list[tuple[str, str, str]]:
-    """(acknowledgment id, stack id, construct path below the stack) of every violation.
+    """(acknowledgment id, stack id, construct path below the stack, full construct path) of
+    every violation.
 
     A stack inside a Stage (a StackSet member template) sits one level deeper; the registry
     matches paths below the stack either way. Stages are recognised by their nested
@@ -38,12 +39,17 @@ def _findings(report: dict) -> list[tuple[str, str, str]]:
         ack_id = f"CloudFormation-Validate::{rule}" if plugin["pluginName"] == CFN_VALIDATE else rule
         parts = construct["constructPath"].split("/")
         depth = 2 if parts[0] in stages else 1
-        found.append((ack_id, "/".join(parts[:depth]), "/".join(parts[depth:])))
+        found.append((ack_id, "/".join(parts[:depth]), "/".join(parts[depth:]), construct["constructPath"]))
     return found
 
 
 def _rule_of(entry, config) -> str:
     return entry.rule.format(iam_path=config.iam_path, workload_role_path=config.workload_role_path)
+
+
+def _classes(outdir: Path) -> dict[str, dict[str, str]]:
+    """construct path -> {class -> path below its instance} (conftest's construct-classes.json)."""
+    return json.loads((outdir / "construct-classes.json").read_text())
 
 
 def test_builtin_template_validation_is_on_in_cdk_json():
@@ -84,8 +90,8 @@ def test_insecure_role_is_rejected_by_every_pack(default_config, tmp_path):
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
     findings = _findings(json.loads((tmp_path / "validation-report.json").read_text()))
-    assert {path for _, _, path in findings} == {"Backdoor/DefaultPolicy/Resource"}
-    assert {rule for rule, _, _ in findings} >= {
+    assert {path for _, _, path, _ in findings} == {"Backdoor/DefaultPolicy/Resource"}
+    assert {rule for rule, _, _, _ in findings} >= {
         "AwsSolutions-IAM5[Action::*]",
         "AwsSolutions-IAM5[Resource::*]",
         "NIST.800.53.R5-IAMPolicyNoStatementsWithAdminAccess",
@@ -108,11 +114,15 @@ def test_every_acknowledgment_has_a_reason_of_substance():
         assert "::" not in entry.rule.split("[")[0] or entry.rule.startswith("CloudFormation-Validate::"), (
             f"{entry.rule}: nag rule ids carry no 'Pack::' prefix"
         )
-    assert len({(e.rule, e.path) for e in REGISTRY}) == len(REGISTRY), "duplicate registry entries"
+    assert len({(e.rule, e.construct, e.path) for e in REGISTRY}) == len(REGISTRY), "duplicate registry entries"
 
 
-def _covers(entry, config, rule: str, path: str) -> bool:
-    return rule == _rule_of(entry, config) and fnmatchcase(path, entry.path)
+def _covers(entry, config, finding: tuple[str, str, str, str], classes: dict[str, dict[str, str]]) -> bool:
+    """Whether ``entry`` acknowledges ``finding`` as apply_acknowledgments would: below an
+    instance of its construct class when it names one, else below the stack."""
+    rule, _, path, full_path = finding
+    target = classes.get(full_path, {}).get(entry.construct) if entry.construct else path
+    return rule == _rule_of(entry, config) and target is not None and fnmatchcase(target, entry.path)
 
 
 def test_no_dead_acknowledgment(unacknowledged_variants, default_config):
@@ -121,10 +131,10 @@ def test_no_dead_acknowledgment(unacknowledged_variants, default_config):
     selects, in any stack of the app."""
     from iam_baseline.compliance import REGISTRY
 
-    findings = [f for _, report in unacknowledged_variants.values() for f in _findings(report)]
+    findings = [(f, _classes(out)) for out, report in unacknowledged_variants.values() for f in _findings(report)]
     dead = [
         entry for entry in REGISTRY
-        if not any(_covers(entry, default_config, rule, path) for rule, _, path in findings)
+        if not any(_covers(entry, default_config, finding, classes) for finding, classes in findings)
     ]
     assert dead == []
 
@@ -139,10 +149,10 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
     assert sorted(p.name for p in outdir.glob("*.template.json")) == [
         "AccountBaseline.template.json", "GlobalEvents.template.json", "IdentityCenter.template.json"
     ]
-    findings = _findings(report)
+    findings, classes = _findings(report), _classes(outdir)
     unused = sorted(
         (entry.rule, entry.path) for entry in REGISTRY
-        if not any(_covers(entry, default_config, rule, path) for rule, _, path in findings)
+        if not any(_covers(entry, default_config, finding, classes) for finding in findings)
     )
     read_only = "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{}]"
     assert unused == sorted([
@@ -150,8 +160,8 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
         *((read_only.format(name), path) for name in ("ReadOnlyAccess", "SecurityAudit")
           for path in ("ReadOnlyRole/Resource/Resource", "Federation/SamlReadOnlyRole*/Resource/Resource")),
         # Empty groups (NoUsersReadOnlyAccess).
-        ("HIPAA.Security-IAMGroupHasUsers", "*Group/Resource/Resource"),
-        ("PCI.DSS.321-IAMGroupHasUsers", "*Group/Resource/Resource"),
+        ("HIPAA.Security-IAMGroupHasUsers", "Resource/Resource"),  # below HumanUserGroup
+        ("PCI.DSS.321-IAMGroupHasUsers", "Resource/Resource"),
         # The optional parts (OptionalParts): break-glass role, account alias, SAML Support
         # role, an Identity Center user looked up by name.
         ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
@@ -164,13 +174,14 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
         ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:identitystore:::user/*]",
          "PrincipalLookup*/Resource/CustomResourcePolicy/Resource"),
         # StackSet member templates (Organization): the inline password-policy handler.
-        ("AwsSolutions-IAM5[Resource::*]", "PasswordPolicy/HandlerPolicy/Resource"),
+        # (below AccountPasswordPolicy)
+        ("AwsSolutions-IAM5[Resource::*]", "HandlerPolicy/Resource"),
         ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
-         "/iam-baseline/account-password-policy:log-stream:*]", "PasswordPolicy/HandlerPolicy/Resource"),
-        *((f"{pack}-{rule}", "PasswordPolicy/Handler/Resource")
+         "/iam-baseline/account-password-policy:log-stream:*]", "HandlerPolicy/Resource"),
+        *((f"{pack}-{rule}", "Handler/Resource")
           for pack in ("NIST.800.53.R5", "HIPAA.Security")
           for rule in ("LambdaConcurrency", "LambdaDLQ", "LambdaInsideVPC")),
-        ("PCI.DSS.321-LambdaInsideVPC", "PasswordPolicy/Handler/Resource"),
+        ("PCI.DSS.321-LambdaInsideVPC", "Handler/Resource"),
         # The organization guard rails (Organization): the organization features handler.
         ("AwsSolutions-IAM5[Resource::*]", "OrganizationFeatures/HandlerPolicy/Resource"),
         ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
@@ -187,12 +198,12 @@ def test_every_finding_of_every_variant_is_acknowledged(unacknowledged_variants,
     """The variants would synthesize clean with the registry: no finding without an entry."""
     from iam_baseline.compliance import REGISTRY
 
-    _, report = unacknowledged_variants[variant_id]
-    findings = _findings(report)
+    outdir, report = unacknowledged_variants[variant_id]
+    findings, classes = _findings(report), _classes(outdir)
     assert findings, "the packs ran"
     uncovered = [
-        (rule, stack, path) for rule, stack, path in findings
-        if not any(_covers(e, default_config, rule, path) for e in REGISTRY)
+        finding[:3] for finding in findings
+        if not any(_covers(e, default_config, finding, classes) for e in REGISTRY)
     ]
     assert uncovered == []
 

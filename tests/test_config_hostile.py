@@ -43,12 +43,14 @@ UNICODE = {
     "full-width digits in an account id": (
         'account_id: "１１１１２２２２３３３３"\nregion: eu-west-1\n',
         "- account_id (line 1, column 1): not allowed: expected an AWS account id: exactly 12 digits 0-9, quoted, "
-        "e.g. '123456789012' [got: \"\\uff11\\uff11\\uff11\\uff11\\uff12\\uff12\\uff12\\uff12\\uff13\\uff13\\uff13\\uff13\"]",
+        "e.g. '123456789012'; it contains the non-ASCII character '１' U+FF11 FULLWIDTH DIGIT ONE at position 1 "
+        "[got: \"\\uff11\\uff11\\uff11\\uff11\\uff12\\uff12\\uff12\\uff12\\uff13\\uff13\\uff13\\uff13\"]",
     ),
     "Cyrillic look-alike in a role name": (
         MINIMAL + "roles:\n  admin:\n    name: Аdmin\n",
         "- roles.admin.name (line 5, column 5): not allowed: expected Role name (1-64 characters of "
-        '[A-Za-z0-9+=,.@_-]). [got: "\\u0410dmin"]',
+        "[A-Za-z0-9+=,.@_-]); it contains the non-ASCII character 'А' U+0410 CYRILLIC CAPITAL LETTER A at "
+        'position 1 [got: "\\u0410dmin"]',
     ),
     "duration with a trailing newline": (
         MINIMAL + IDENTITY_CENTER + '        session_duration: "PT1H\\n"\n',
@@ -64,7 +66,7 @@ UNICODE = {
     "whitespace-only account name": (
         MINIMAL + ORGANIZATION.replace("baseline: a}", "baseline: a, accounts: [{name: '   ', id: '222233334444'}]}"),
         "- organization.organizational_units[0].accounts[0].name (line 3, column 155): not allowed: expected Account "
-        'name: 1-50 printable ASCII characters, not blank. [got: "   "]',
+        'name: 1-50 printable ASCII characters, not blank [got: "   "]',
     ),
     "newline in an OU path": (
         MINIMAL + ORGANIZATION.replace("path: X", 'path: "X\\nY"'),
@@ -74,7 +76,8 @@ UNICODE = {
     "non-ASCII relay state": (
         MINIMAL + IDENTITY_CENTER + '        relay_state: "https://console.aws.amazon.com/é"\n',
         "- federation.identity_center.permission_sets[0].relay_state (line 12, column 9): not allowed: expected a "
-        "console URL: 1-240 of A-Z, a-z, 0-9 and &$@#\\/%?=~-_'\"|!:,.;*+[]() {} "
+        "console URL: 1-240 of A-Z, a-z, 0-9 and &$@#\\/%?=~-_'\"|!:,.;*+[]() {}; it contains the non-ASCII "
+        "character 'é' U+00E9 LATIN SMALL LETTER E WITH ACUTE at position 32 "
         '[got: "https://console.aws.amazon.com/\\u00e9"]',
     ),
     "newline in a principal name": (

@@ -16,7 +16,9 @@ DENY_GRANTS = {
     "Principal": {"AWS": "*"},
     "Action": "kms:CreateGrant",
     "Resource": "*",
-    "Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "false"}},
+    # Exactly the statement Control Tower's CT.KMS.PR.3 Guard rule asks for: both keys, both
+    # "false", under BoolIfExists, principal "*", resource "*" (`make scan` runs that rule).
+    "Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}},
 }
 ROOT = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}
 
@@ -63,8 +65,11 @@ def test_every_key_keeps_the_root_statement_and_limits_grants(key_policies):
         ({}, "Deny"),  # a direct CreateGrant that does not carry the key
         ({"kms:GrantIsForAWSResource": "false"}, "Deny"),
         ({"kms:GrantIsForAWSResource": "true"}, "Allow"),  # an AWS service on the principal's behalf
+        ({"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}, "Deny"),
+        ({"aws:PrincipalIsAWSService": "true"}, "Allow"),  # an AWS service principal itself
+        ({"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "true"}, "Allow"),
     ],
-    ids=["key-absent", "direct-call", "aws-service"],
+    ids=["key-absent", "direct-call", "aws-service", "direct-call-not-service", "service-principal", "service-direct"],
 )
 def test_grants_only_through_aws_services(key_policies, context, decision):
     for name, statements in key_policies.items():

@@ -139,6 +139,42 @@ def test_a_trusted_principal_is_one_account_or_role_by_arn(principal):
     assert "roles.admin.trusted_principals[0]" in refused(f"roles:\n  admin:\n    trusted_principals: ['{principal}']\n")
 
 
+_SAML_ROLE = (
+    "federation:\n  saml:\n    providers: [{name: Idp, metadata_file: saml/example-idp.xml}]\n"
+    "    roles:\n      - name: Fed\n        persona: read_only\n        providers: [Idp]\n        conditions:\n"
+)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["StringEquals: {SAML:aud: https://evil.example/saml}", "StringLike: {saml:AUD: '*'}", "'Null': {SAML:aud: 'true'}",
+     "ForAnyValue:StringEquals: {SAML:Aud: [x]}"],
+)
+def test_saml_extra_conditions_can_never_name_saml_aud(condition):
+    message = refused(_SAML_ROLE + f"          {condition}\n")
+    assert "federation.saml.roles[0].conditions" in message
+    assert "SAML:aud is the baseline's own condition" in message and "neither removed nor overwritten" in message
+
+
+def test_saml_extra_conditions_are_checked_keys_and_operators():
+    assert "unknown SAML condition key 'SAML:subtype' (did you mean 'SAML:sub_type'?)" in refused(
+        _SAML_ROLE + "          StringEquals: {SAML:subtype: persistent}\n"
+    )
+    assert "unknown condition operator 'StringEqual'" in refused(_SAML_ROLE + "          StringEqual: {SAML:sub_type: persistent}\n")
+
+
+def test_saml_aud_survives_any_merge():
+    from iam_baseline.federation.saml import SAML_AUDIENCE, saml_trust_conditions
+
+    merged = saml_trust_conditions({"StringEquals": {"SAML:sub_type": "persistent"}, "StringLike": {"SAML:iss": ("x*",)}})
+    assert merged == {
+        "StringEquals": {"SAML:aud": SAML_AUDIENCE, "SAML:sub_type": "persistent"},
+        "StringLike": {"SAML:iss": ["x*"]},
+    }
+    with pytest.raises(ValueError, match="SAML:aud can be neither removed nor overwritten"):
+        saml_trust_conditions({"StringEquals": {"saml:aud": "x"}})
+
+
 # --------------------------------------------------------------------------- templates
 @pytest.fixture(scope="session")
 def personas_assembly(synthesized_config) -> Path:
@@ -221,6 +257,15 @@ def test_the_three_surfaces_of_a_persona_hold_the_same_policies(personas_templat
     assert {"Key": "team", "Value": "data"} in mfa["Tags"]
 
 
+def test_the_saml_role_carries_its_extra_conditions_beside_saml_aud(personas_templates):
+    template, _ = personas_templates
+    (statement,) = _role(template, "FederatedData")["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"] == {
+        "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml", "SAML:sub_type": "persistent"},
+        "StringLike": {"SAML:namequalifier": ["example-idp*"], "SAML:edupersonaffiliation": ["data-*"]},
+    }
+
+
 def test_a_persona_without_mfa_role_keeps_its_other_surfaces(personas_templates):
     template, center = personas_templates
     names = {r["Properties"].get("RoleName") for r in resources(template, "AWS::IAM::Role").values()}
@@ -254,8 +299,10 @@ def test_the_fixture_is_proven_with_the_admin_personas_derived(personas_assembly
     assert main(["--out", str(out), "--config", str(PERSONAS)]) == 0, capsys.readouterr().out
 
 
-def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(personas_assembly, tmp_path, capsys):
-    """Negative control: the Billing persona's role given AdministratorAccess in the template."""
+@pytest.mark.parametrize("policy", ["AdministratorAccess", "IAMFullAccess"])
+def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(policy, personas_assembly, tmp_path, capsys):
+    """Negative control: the Billing persona's role given an admin-equivalent policy in the template
+    (IAMFullAccess is no '*' on '*', but may attach one: the proof, not the loader, finds it)."""
     from iam_baseline.analysis.check import main
 
     out = tmp_path / "cdk.out"
@@ -264,7 +311,7 @@ def test_a_persona_not_declared_admin_that_becomes_admin_fails_the_proof(persona
     template = json.loads(path.read_text())
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::IAM::Role" and resource["Properties"].get("RoleName") == "Billing":
-            resource["Properties"]["ManagedPolicyArns"].append("arn:aws:iam::aws:policy/AdministratorAccess")
+            resource["Properties"]["ManagedPolicyArns"].append(f"arn:aws:iam::aws:policy/{policy}")
     path.write_text(json.dumps(template))
     assert main(["--out", str(out), "--config", str(PERSONAS)]) == 1
     failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]

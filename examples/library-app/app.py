@@ -17,7 +17,7 @@ import os
 from aws_cdk import App, Environment, Stack
 from aws_cdk import aws_iam as iam
 
-from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
+from iam_baseline.compliance import REGISTRY, Acknowledgment, apply_acknowledgments, register_nag_packs
 from iam_baseline.config import PasswordPolicyConfig, RoleConfig
 from iam_baseline.identity import (
     AccountPasswordPolicy,
@@ -33,20 +33,37 @@ REGION = os.environ.get("CDK_DEFAULT_REGION", "eu-central-1")
 PATH = "/people/"  # the IAM path of everything this stack owns
 WORKLOAD_ROLE_PATH = "/workload/"  # where bounded roles may be created
 
+#: This app's own acknowledgments, each saying why the finding is safe here. The library's
+#: constructs bring theirs (force-MFA, password policy, boundary, group), whatever their ids;
+#: the managed policies these roles get are this app's choice, so it acknowledges them itself.
+OWN_ACKNOWLEDGMENTS = (
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/PowerUserAccess]",
+        "Operator/Resource/Resource",
+        "Operators may use every service but IAM and Organizations, only after MFA, and inside the "
+        "permissions boundary; AWS keeps PowerUserAccess current as services launch.",
+    ),
+    Acknowledgment(
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/job-function/ViewOnlyAccess]",
+        "Auditor/Resource/Resource",
+        "ViewOnlyAccess lists and describes resources without reading data; AWS maintains it.",
+    ),
+)
+
 
 class PeopleStack(Stack):
     """Force-MFA, the password policy, two MFA roles, the boundary and one group."""
 
     def __init__(self, scope: App, id: str, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        force_mfa = ForceMfaPolicy(self, "ForceMfa", path=PATH, allow_password_change_without_mfa=True)
-        AccountPasswordPolicy(self, "PasswordPolicy", policy=PasswordPolicyConfig(minimum_length=16))
+        force_mfa = ForceMfaPolicy(self, "Mfa", path=PATH, allow_password_change_without_mfa=True)
+        AccountPasswordPolicy(self, "Passwords", policy=PasswordPolicyConfig(minimum_length=16))
         boundary = DeveloperPermissionsBoundary(
-            self, "DeveloperBoundary", path=PATH, workload_role_path=WORKLOAD_ROLE_PATH
+            self, "Ceiling", path=PATH, workload_role_path=WORKLOAD_ROLE_PATH
         )
         operator = MfaAssumableRole(
             self,
-            "DeveloperRole",
+            "Operator",
             role=RoleConfig(name="Operator", max_session_duration_seconds=14400, description="Day-to-day operations."),
             mfa_max_age_seconds=3600,
             path=PATH,
@@ -57,7 +74,7 @@ class PeopleStack(Stack):
         )
         read_only = MfaAssumableRole(
             self,
-            "ReadOnlyRole",
+            "Auditor",
             role=RoleConfig(name="Auditor", description="Read-only access to resources and configuration."),
             mfa_max_age_seconds=3600,
             path=PATH,
@@ -65,7 +82,7 @@ class PeopleStack(Stack):
         )
         HumanUserGroup(
             self,
-            "DevelopersGroup",
+            "Operators",
             group_name="Operators",
             path=PATH,
             force_mfa_policy=force_mfa.policy,
@@ -79,7 +96,9 @@ def build(app: App, *, acknowledge: bool = True) -> PeopleStack:
     stack = PeopleStack(app, "People", env=Environment(account=ACCOUNT, region=REGION))
     register_nag_packs(app)
     if acknowledge:
-        apply_acknowledgments(app, iam_path=PATH, workload_role_path=WORKLOAD_ROLE_PATH)
+        apply_acknowledgments(
+            app, iam_path=PATH, workload_role_path=WORKLOAD_ROLE_PATH, registry=REGISTRY + OWN_ACKNOWLEDGMENTS
+        )
     return stack
 
 

@@ -6,9 +6,15 @@ module is plain data (no aws_cdk import), so the offline checks read it too.
 
 Each entry names the rule (the finding id cdk-nag prints, e.g.
 ``AwsSolutions-IAM5[Resource::*]``), the construct path it applies to (an ``fnmatch``
-pattern over the path below the stack, e.g. ``*/PasswordPolicy/*``), and a reason that
-says why the finding is safe here, not merely that it is needed. No acknowledgment is
-made anywhere else in the code base.
+pattern), and a reason that says why the finding is safe here, not merely that it is needed.
+The path is relative to an instance of the library construct the entry names
+(``construct="ForceMfaPolicy"``: ``Resource/Resource`` below every ``ForceMfaPolicy``, whatever
+its id and wherever it sits, so a library user's ``ForceMfaPolicy(self, "Mfa")`` carries its
+acknowledgments), or, without ``construct``, relative to the stack (the baseline's own
+composition, e.g. ``AdminRole/Resource/Resource``). No acknowledgment is made anywhere else
+in the code base; a library user adds their own by passing ``registry=REGISTRY + (...)`` to
+:func:`iam_baseline.compliance.apply_acknowledgments` (README, "Using the constructs in
+another CDK app").
 """
 
 from __future__ import annotations
@@ -21,11 +27,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Acknowledgment:
-    """One accepted finding: ``rule`` on constructs matching ``path``, because ``reason``."""
+    """One accepted finding: ``rule`` on constructs matching ``path``, because ``reason``.
+
+    ``construct``: the class name of the library construct ``path`` is relative to (e.g.
+    ``"ForceMfaPolicy"``); empty: ``path`` is relative to the stack."""
 
     rule: str
     path: str
     reason: str
+    construct: str = ""
 
 
 _CR_FUNCTION = "AWS679f53fac002430cb0da5b7982bd2287"  # CDK's singleton AwsCustomResource function
@@ -35,8 +45,8 @@ _SECRET_ROTATION = ("NIST.800.53.R5", "HIPAA.Security")
 _IAM_ARN = "arn:<AWS::Partition>:iam::<AWS::AccountId>"
 
 
-def _each(packs: tuple[str, ...], rule: str, path: str, reason: str) -> tuple[Acknowledgment, ...]:
-    return tuple(Acknowledgment(f"{pack}-{rule}", path, reason) for pack in packs)
+def _each(packs: tuple[str, ...], rule: str, path: str, reason: str, construct: str = "") -> tuple[Acknowledgment, ...]:
+    return tuple(Acknowledgment(f"{pack}-{rule}", path, reason, construct) for pack in packs)
 
 
 #: Placeholders ``{iam_path}`` and ``{workload_role_path}`` in rule ids are filled from the
@@ -45,35 +55,40 @@ REGISTRY: tuple[Acknowledgment, ...] = (
     # --- Force-MFA self-service policy --------------------------------------------------
     Acknowledgment(
         "AwsSolutions-IAM5[Resource::*]",
-        "ForceMfa/Resource/Resource",
+        "Resource/Resource",
         "Resource * appears only on iam:GetAccountPasswordPolicy and iam:ListVirtualMFADevices, which "
         "support no resource-level permissions and reveal no secret, and on the MFA Deny, where * widens a Deny.",
+        construct="ForceMfaPolicy",
     ),
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:user/*/<aws:username>]",
-        "ForceMfa/Resource/Resource",
+        "Resource/Resource",
         "The * is the IAM path segment; ${aws:username} pins the resource to the caller's own user, so a "
         "user can change only their own password and MFA, wherever their user sits in the path tree.",
+        construct="ForceMfaPolicy",
     ),
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:mfa/*]",
-        "ForceMfa/Resource/Resource",
+        "Resource/Resource",
         "Only iam:CreateVirtualMFADevice is allowed on mfa/*: device names are free-form since 2022 and a "
         "device is useless until enabled on a user, which is allowed on the caller's own user only.",
+        construct="ForceMfaPolicy",
     ),
     # --- Account password policy custom resource ----------------------------------------
     Acknowledgment(
         "AwsSolutions-IAM5[Resource::*]",
-        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "Resource/CustomResourcePolicy/Resource",
         "The account password policy has no ARN: iam:UpdateAccountPasswordPolicy and "
         "iam:DeleteAccountPasswordPolicy accept only Resource *, and they are the only actions granted.",
+        construct="AccountPasswordPolicy",
     ),
     *_each(
         _NO_INLINE,
         "IAMNoInlinePolicy",
-        "PasswordPolicy/Resource/CustomResourcePolicy/Resource",
+        "Resource/CustomResourcePolicy/Resource",
         "CDK's AwsCustomResource writes its grant as an inline policy bound to its own function role; it "
         "holds only the two password-policy actions and cannot be attached to any other principal.",
+        construct="AccountPasswordPolicy",
     ),
     Acknowledgment(
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
@@ -141,81 +156,92 @@ REGISTRY: tuple[Acknowledgment, ...] = (
     # --- Developer guard rails and boundary ----------------------------------------------
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:role{{workload_role_path}}*]",
-        "DeveloperGuardrails/Resource/Resource",
+        "Resource/Resource",
         "Developers manage only roles under the workload path, and creating or changing one requires "
         "the developer permissions boundary (iam:PermissionsBoundary condition); the boundary cannot be "
         "removed or edited, so every such role stays within it.",
+        construct="DeveloperGuardrailsPolicy",
     ),
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:policy{{workload_role_path}}*]",
-        "DeveloperGuardrails/Resource/Resource",
+        "Resource/Resource",
         "Developers author managed policies only under the workload path; such a policy can be attached "
         "only to roles that carry the permissions boundary, which caps whatever it grants.",
+        construct="DeveloperGuardrailsPolicy",
     ),
     Acknowledgment(
         "CloudFormation-Validate::W2512",
-        "DeveloperBoundary/Resource/Resource",
+        "Resource/Resource",
         "The NotAction Allow is the boundary's ceiling (everything but IAM, Organizations and Account "
         "administration); a boundary grants nothing alone, and listing every other service's actions "
         "would fall behind each AWS launch.",
+        construct="DeveloperPermissionsBoundary",
     ),
     # The boundary's findings one by one: cdk-nag 3.0.2's IAM5 throws on its NotAction Allow,
     # so the policy shows the rule that statement as Action * (iam_baseline.compliance.nag_readable).
     Acknowledgment(
         "AwsSolutions-IAM5[Action::*]",
-        "DeveloperBoundary/Resource/Resource",
+        "Resource/Resource",
         "Deployed as NotAction [iam:*, organizations:*, account:*] (the rule is shown Action * because it "
         "cannot read NotAction): the boundary's ceiling, which grants nothing by itself; a role's identity "
         "policies decide within it, and the boundary's Denies close the escalation paths (tested).",
+        construct="DeveloperPermissionsBoundary",
     ),
     Acknowledgment(
         "AwsSolutions-IAM5[Resource::*]",
-        "DeveloperBoundary/Resource/Resource",
+        "Resource/Resource",
         "Resource * on the ceiling (services other than IAM, Organizations, Account), on IAM reads, on "
         "organizations:DescribeOrganization and the account reads (no resource-level permissions), and on "
         "iam:CreateServiceLinkedRole, which the iam:AWSServiceName condition limits to the configured services.",
+        construct="DeveloperPermissionsBoundary",
     ),
     *(
         Acknowledgment(
             f"AwsSolutions-IAM5[Action::iam:{verb}*]",
-            "DeveloperBoundary/Resource/Resource",
+            "Resource/Resource",
             f"iam:{verb}* only reads (no IAM write starts with {verb}); reading the baseline's own roles and "
             "policies stays allowed so workloads can be debugged, and their content holds no secret.",
+            construct="DeveloperPermissionsBoundary",
         )
         for verb in ("Get", "List")
     ),
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:role{{workload_role_path}}*]",
-        "DeveloperBoundary/Resource/Resource",
+        "Resource/Resource",
         "A bounded role manages only roles under the workload path, and creating or changing one requires "
         "this same boundary (iam:PermissionsBoundary condition), so no role it makes can exceed it.",
+        construct="DeveloperPermissionsBoundary",
     ),
     Acknowledgment(
         f"AwsSolutions-IAM5[Resource::{_IAM_ARN}:policy{{workload_role_path}}*]",
-        "DeveloperBoundary/Resource/Resource",
+        "Resource/Resource",
         "A bounded role authors managed policies only under the workload path; they attach only to roles "
         "that carry this boundary, which caps whatever such a policy grants.",
+        construct="DeveloperPermissionsBoundary",
     ),
     # --- Groups and users ----------------------------------------------------------------
     *_each(
         ("HIPAA.Security", "PCI.DSS.321"),
         "IAMGroupHasUsers",
-        "*Group/Resource/Resource",
+        "Resource/Resource",
         "An empty group grants nothing to anyone: its only policies are self-service and assume-role; "
         "groups exist before the people who join them, and membership is the access decision.",
+        construct="HumanUserGroup",
     ),
     Acknowledgment(
         "AwsSolutions-SMG4",
-        "User*/InitialPassword/Resource",
+        "InitialPassword/Resource",
         "The secret holds a one-time initial password that IAM forces the user to change at first "
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+        construct="HumanUser",
     ),
     *_each(
         _SECRET_ROTATION,
         "SecretsManagerRotationEnabled",
-        "User*/InitialPassword/Resource",
+        "InitialPassword/Resource",
         "The secret holds a one-time initial password that IAM forces the user to change at first "
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
+        construct="HumanUser",
     ),
     # --- Detection: break-glass users ----------------------------------------------------
     *(
@@ -299,18 +325,18 @@ REGISTRY += (
 #: Organization rollout: StackSet member templates ship the password policy handler inline
 #: (``AccountPasswordPolicy(inline_handler=True)``). Its function and grant are the
 #: AwsCustomResource's, so the same reasons hold; only the log stream wildcard is new.
-_INLINE_HANDLER = "PasswordPolicy/Handler/Resource"
-_INLINE_HANDLER_POLICY = "PasswordPolicy/HandlerPolicy/Resource"
+_INLINE_HANDLER = "Handler/Resource"  # below AccountPasswordPolicy
+_INLINE_HANDLER_POLICY = "HandlerPolicy/Resource"
 _SAME_REASON_AS = {
-    f"{_CR_FUNCTION}/Resource": _INLINE_HANDLER,
-    "PasswordPolicy/Resource/CustomResourcePolicy/Resource": _INLINE_HANDLER_POLICY,
+    ("", f"{_CR_FUNCTION}/Resource"): _INLINE_HANDLER,
+    ("AccountPasswordPolicy", "Resource/CustomResourcePolicy/Resource"): _INLINE_HANDLER_POLICY,
 }
 
 REGISTRY += (
     *(
-        Acknowledgment(entry.rule, _SAME_REASON_AS[entry.path], entry.reason)
+        Acknowledgment(entry.rule, _SAME_REASON_AS[entry.construct, entry.path], entry.reason, "AccountPasswordPolicy")
         for entry in REGISTRY
-        if entry.path in _SAME_REASON_AS and "IAMNoInlinePolicy" not in entry.rule
+        if (entry.construct, entry.path) in _SAME_REASON_AS and "IAMNoInlinePolicy" not in entry.rule
     ),
     Acknowledgment(
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:"
@@ -318,6 +344,7 @@ REGISTRY += (
         _INLINE_HANDLER_POLICY,
         "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
         "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
+        construct="AccountPasswordPolicy",
     ),
 )
 

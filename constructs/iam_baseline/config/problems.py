@@ -9,6 +9,7 @@ every problem of a file at once, so a bad config is fixed in one edit.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
@@ -65,6 +66,17 @@ def describe(value: Any) -> str:
         return text
     size = f" ({len(value)} characters)" if isinstance(value, str) else ""
     return text[: VALUE_QUOTE_CHARS - 3] + "..." + size
+
+
+def non_ascii_note(value: Any) -> str:
+    """For a string holding characters outside ASCII, where a pattern expects ASCII: which
+    one and where (``'а' U+0430 CYRILLIC SMALL LETTER A at position 1``), since a look-alike
+    letter reads like the one it imitates; otherwise ``""``."""
+    if not isinstance(value, str) or value.isascii():
+        return ""
+    index, char = next((i, c) for i, c in enumerate(value) if not c.isascii())
+    name = unicodedata.name(char, "unnamed character")
+    return f"; it contains the non-ASCII character {char!r} U+{ord(char):04X} {name} at position {index + 1}"
 
 
 def dotted(path: Path) -> str:
@@ -170,6 +182,10 @@ def problems_from_validation_error(
         whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
         value = "" if err["type"] == "missing" or whole or absent else describe(raw)
         message = _explain(err, loc, key_error, message)
+        if err["type"] == "string_pattern_mismatch" and value:
+            message = message.rstrip(".") + non_ascii_note(raw)
+        if value:  # the message is a sentence, "[got: ...]" its evidence: no full stop between
+            message = message.rstrip(".")
         problems.append(
             ConfigProblem(
                 path=dotted(shown),

@@ -8,17 +8,69 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from difflib import get_close_matches
+
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_QUOTA_CEILING
 from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from .files import ConfigFileError, FileKind, read_referenced
 from .models import Persona, RoleConfig, StrictModel
+from .policy_document import condition_key_problem, operator_problem
 from .types import ItemError, unique
 from .sections import refuse_duplicates, require_some
 
 #: IAM SAML provider name: 1-128 characters of ``[\w._-]``. Source: IAM API ``CreateSAMLProvider``.
 SamlProviderName = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+#: The audience key every SAML trust statement pins (to the AWS sign-in endpoint).
+SAML_AUDIENCE_KEY = "SAML:aud"
+
+#: Condition keys that SAML federation puts in the request context. Source: IAM User Guide,
+#: "Available keys for SAML-based AWS STS federation".
+SAML_CONDITION_KEYS: tuple[str, ...] = (
+    "SAML:aud", "SAML:commonName", "SAML:doc", "SAML:eduorghomepageuri", "SAML:eduorgidentityauthnpolicyuri",
+    "SAML:eduorglegalname", "SAML:eduorgsuperioruri", "SAML:eduorgwhitepagesuri", "SAML:edupersonaffiliation",
+    "SAML:edupersonassurance", "SAML:edupersonentitlement", "SAML:edupersonnickname", "SAML:edupersonorgdn",
+    "SAML:edupersonorgunitdn", "SAML:edupersonprimaryaffiliation", "SAML:edupersonprimaryorgunitdn",
+    "SAML:edupersonprincipalname", "SAML:edupersonscopedaffiliation", "SAML:edupersontargetedid", "SAML:givenName",
+    "SAML:iss", "SAML:mail", "SAML:name", "SAML:namequalifier", "SAML:organizationStatus", "SAML:primaryGroupSID",
+    "SAML:sub", "SAML:sub_type", "SAML:surname", "SAML:uid", "SAML:x500UniqueIdentifier",
+)  # fmt: skip
+
+
+def _extra_saml_conditions(block: dict[str, dict[str, str | tuple[str, ...]]]) -> dict[str, dict[str, str | tuple[str, ...]]]:
+    """Check the extra conditions of a SAML role: IAM operators, SAML or global keys, never ``SAML:aud``.
+
+    Every extra condition lands in the one trust statement beside ``SAML:aud`` (conditions of a
+    statement are ANDed), so it can only narrow who gets in.
+    """
+    for operator, keys in block.items():
+        problem = operator_problem(operator)
+        if problem:
+            raise ItemError((operator,), problem)
+        if not keys:
+            raise ItemError((operator,), f"{operator} must map condition keys to values")
+        for key, values in keys.items():
+            if key.casefold() == SAML_AUDIENCE_KEY.casefold():
+                raise ItemError(
+                    (operator, key),
+                    "SAML:aud is the baseline's own condition (StringEquals https://signin.aws.amazon.com/saml, the "
+                    "AWS sign-in endpoint): it can be neither removed nor overwritten; leave it out",
+                )
+            if key.casefold().startswith("saml:"):
+                known = {k.casefold(): k for k in SAML_CONDITION_KEYS}
+                if key.casefold() not in known:
+                    close = get_close_matches(key, SAML_CONDITION_KEYS, n=1, cutoff=0.6)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    raise ItemError((operator, key), f"unknown SAML condition key {key!r}{hint}")
+            else:
+                problem = condition_key_problem(key)
+                if problem:
+                    raise ItemError((operator, key), problem)
+            if not values:
+                raise ItemError((operator, key), "give at least one value")
+    return block
 
 
 
@@ -55,12 +107,23 @@ class SamlRoleConfig(RoleConfig):
     """A persona role reached through SAML federation, with that persona's permissions.
 
     Trust: the listed providers, ``sts:AssumeRoleWithSAML`` (plus ``sts:TagSession`` when
-    session tags are on), ``StringEquals SAML:aud = https://signin.aws.amazon.com/saml``.
+    session tags are on), ``StringEquals SAML:aud = https://signin.aws.amazon.com/saml``, and
+    ``conditions`` merged beside it under their operators (``SAML:aud`` itself is refused there).
     """
 
     persona: Persona = Field(description="Baseline persona whose managed policies the role carries.")
     providers: unique(SamlProviderName, "provider") = Field(  # type: ignore[valid-type]
         min_length=1, description="Names of the SAML providers (federation.saml.providers) the role trusts."
+    )
+    conditions: Annotated[
+        dict[str, dict[str, Annotated[str, StringConstraints(min_length=1)] | tuple[Annotated[str, StringConstraints(min_length=1)], ...]]],
+        AfterValidator(_extra_saml_conditions),
+    ] = Field(
+        default_factory=dict,
+        description=(
+            "Extra trust conditions, operator -> key -> value(s), e.g. StringEquals SAML:sub_type persistent, "
+            "StringLike SAML:namequalifier ...: merged beside SAML:aud (which cannot be given) in the one statement."
+        ),
     )
 
 

@@ -35,6 +35,23 @@ SAML_ACTION = "sts:AssumeRoleWithSAML"
 TAG_SESSION_ACTION = "sts:TagSession"
 
 
+def saml_trust_conditions(extra: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """The condition block of a SAML role's trust statement: ``StringEquals SAML:aud`` = the
+    sign-in endpoint, with ``extra`` (operator -> key -> values) merged beside it.
+
+    Raises:
+        ValueError: ``extra`` names ``SAML:aud`` (in any case): it can be neither removed nor
+            overwritten (the config refuses it first).
+    """
+    conditions: dict[str, dict[str, Any]] = {"StringEquals": {"SAML:aud": SAML_AUDIENCE}}
+    for operator, keys in (extra or {}).items():
+        if any(key.casefold() == "saml:aud" for key in keys):
+            raise ValueError("SAML:aud can be neither removed nor overwritten by extra conditions")
+        merged = conditions.setdefault(operator, {})
+        merged.update({key: list(v) if isinstance(v, tuple) else v for key, v in keys.items()})
+    return conditions
+
+
 def saml_provider_arn(name: str) -> str:
     """ARN of the IAM SAML provider ``name`` in the deploying account (a token, partition-aware)."""
     return iam_arn(f"saml-provider/{name}")
@@ -157,7 +174,7 @@ class SamlPersonaRole(Construct):
         super().__init__(scope, id)
         trusted = [providers[name] for name in role.providers]
         principal: iam.IPrincipal = FederatedProvidersPrincipal(
-            [p.arn for p in trusted], SAML_ACTION, {"StringEquals": {"SAML:aud": SAML_AUDIENCE}}
+            [p.arn for p in trusted], SAML_ACTION, saml_trust_conditions(role.conditions)
         )
         if session_tags:
             principal = iam.SessionTagsPrincipal(principal)
