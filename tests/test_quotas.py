@@ -309,3 +309,38 @@ def test_synth_refuses_a_quota_with_the_yaml_key_and_line(tmp_path, monkeypatch,
     assert f"  - break_glass ({config}, line {line}): trust policy of role BreakGlassAdmin is " in err
     assert 'over the quota of 2048; quota "Role trust policy length" (IAM\'s default 2048; raise it in Service ' \
            f"Quotas up to 4096 and state it in quotas.role_trust_policy_length; {IAM_PAGE})" in err
+
+
+#: 21 AWS managed policies of the pinned copy (read-only and job-function ones).
+MANY_POLICIES = [
+    "ReadOnlyAccess", "SecurityAudit", "job-function/ViewOnlyAccess", "AmazonS3ReadOnlyAccess",
+    "AmazonEC2ReadOnlyAccess", "CloudWatchReadOnlyAccess", "AWSSupportAccess", "IAMReadOnlyAccess",
+    "AmazonDynamoDBReadOnlyAccess", "AmazonRDSReadOnlyAccess", "AmazonSQSReadOnlyAccess", "AmazonSNSReadOnlyAccess",
+    "AWSLambda_ReadOnlyAccess", "AmazonVPCReadOnlyAccess", "AWSCloudTrail_ReadOnlyAccess", "AmazonRoute53ReadOnlyAccess",
+    "AmazonEventBridgeReadOnlyAccess", "AWSCloudFormationReadOnlyAccess", "AmazonKinesisReadOnlyAccess",
+    "AmazonElastiCacheReadOnlyAccess", "AmazonRedshiftReadOnlyAccess",
+]
+
+
+@pytest.mark.parametrize(("count", "raised", "over"), [(11, None, 1), (21, 20, 1), (20, 20, 0)])
+def test_a_persona_with_too_many_policies_is_refused_at_its_config_key(count, raised, over):
+    """A persona of the config (issue 11): its MFA role with 11 managed policies at IAM's
+    default, 21 at the raised maximum, is refused at ``personas.wide``; 20 at 20 passes."""
+    from app import build_app
+    from template_tools import config_from_data, default_config_data
+
+    data = default_config_data()
+    data.pop("federation", None)
+    data["personas"] = {"wide": {"name": "Wide", "aws_managed_policies": MANY_POLICIES[:count]}}
+    if raised:
+        data["quotas"] = {"managed_policies_per_role": raised}
+    config = config_from_data(data, "wide.yaml")
+    if not over:
+        build_app(config, context={}, nag=False)
+        return
+    with pytest.raises(QuotaError) as info:
+        build_app(config, context={}, nag=False)
+    assert [str(v.problem()) for v in info.value.violations] == [
+        f"role Wide has {count} managed policies attached, 1 over the quota of {raised or 10}"
+    ]
+    assert f"  - personas.wide: role Wide has {count} managed policies" in str(info.value)

@@ -327,9 +327,11 @@ def edge_cases() -> list[dict[str, Any]]:
         cases.append(_case(f"edge:numeric-age:{age}", "s3:GetObject", "arn:aws:s3:::b/k",
                            [_doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
                                   "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}})],
-                           context={"aws:MultiFactorAuthAge": age}))
+                           context={"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": age}))
     for present in ("true", "false", None):
         ctx = {"aws:MultiFactorAuthPresent": present} if present else {}
+        if present == "true":  # AWS sends the age exactly with MFA (engine/context_rules.py)
+            ctx["aws:MultiFactorAuthAge"] = "60"
         for op in ("Bool", "BoolIfExists"):
             cases.append(_case(f"edge:mfa-deny:{op}:{present}", "s3:GetObject", "arn:aws:s3:::b/k",
                                [_doc({"Effect": "Allow", "Action": "*", "Resource": "*"},

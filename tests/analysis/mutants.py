@@ -79,6 +79,16 @@ def mutants() -> Iterator[Mutant]:
         yield Mutant("operator-ifexists", f"{name}: Bool -> BoolIfExists (no age condition)",
                      lambda t, n=name: trust(t, n)[0].update(
                          {"Condition": {"BoolIfExists": trust(t, n)[0]["Condition"]["Bool"]}}))
+        # The same edit with the age kept: equivalent for every request AWS sends (the age
+        # exists only with MFA), so the trust-shape check must refuse it, naming the promise.
+        yield Mutant("operator-ifexists", f"{name}: Bool -> BoolIfExists (age kept)",
+                     lambda t, n=name: trust(t, n)[0]["Condition"].update(
+                         {"BoolIfExists": trust(t, n)[0]["Condition"].pop("Bool")}))
+        yield Mutant("operator-ifexists", f"{name}: NumericLessThan -> NumericLessThanIfExists on the MFA age",
+                     lambda t, n=name: trust(t, n)[0]["Condition"].update(
+                         {"NumericLessThanIfExists": trust(t, n)[0]["Condition"].pop("NumericLessThan")}))
+        yield Mutant("condition-weakened", f"{name}: MFA age one second over mfa.max_age_seconds",
+                     lambda t, n=name: trust(t, n)[0]["Condition"]["NumericLessThan"].update({"aws:MultiFactorAuthAge": "3601"}))
         yield Mutant("principal-widened", f"{name}: Principal AWS *",
                      lambda t, n=name: _set(trust(t, n)[0], Principal={"AWS": "*"}))
         yield Mutant("principal-widened", f"{name}: Principal another account",
@@ -117,11 +127,15 @@ def mutants() -> Iterator[Mutant]:
     # Boundary and guard rails removed or opened.
     # (DenyBoundaryRemoval or DenyBoundaryAndBaselinePolicyEdits alone are equivalent mutants:
     # no Allow covers those requests, or DenyBaselineResourceChanges still refuses them.)
-    for sid in ("DenyRoleManagementWithoutBoundary", "DenyBaselineResourceChanges"):
-        yield Mutant("boundary-removed", f"DeveloperGuardrails without {sid}",
-                     lambda t, s=sid: _drop(managed(t, "DeveloperGuardrails"), s))
-    yield Mutant("boundary-removed", "DeveloperBoundary without DenyRoleManagementWithoutBoundary",
-                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyRoleManagementWithoutBoundary"))
+    # DenyRoleManagementWithoutBoundary alone is an equivalent mutant too, in either policy: the
+    # Allow that remains (AllowWorkloadRoleManagementWithBoundary) itself requires
+    # iam:PermissionsBoundary = the boundary, so z3 proves the promise without the Deny. Its
+    # non-equivalent forms drop the Deny and the Allow's condition (below and in the boundary).
+    yield Mutant("boundary-removed", "DeveloperGuardrails without DenyBaselineResourceChanges",
+                 lambda t: _drop(managed(t, "DeveloperGuardrails"), "DenyBaselineResourceChanges"))
+    yield Mutant("boundary-removed", "DeveloperBoundary without DenyRoleManagementWithoutBoundary, Allow unconditioned",
+                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyRoleManagementWithoutBoundary")
+                 or _sid(managed(t, "DeveloperBoundary"), "AllowWorkloadRoleManagementWithBoundary").pop("Condition"))
     yield Mutant("boundary-removed", "DeveloperBoundary without DenyBoundaryAndBaselinePolicyEdits, edits allowed",
                  lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyBoundaryAndBaselinePolicyEdits")
                  or _drop(managed(t, "DeveloperBoundary"), "DenyBaselineResourceChanges")

@@ -141,7 +141,8 @@ FORCE_MFA = policy(
 
 @pytest.mark.parametrize(
     ("context", "allowed"),
-    [({"aws:MultiFactorAuthPresent": "true"}, True), ({"aws:MultiFactorAuthPresent": "false"}, False), ({}, False)],
+    [({"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}, True),
+     ({"aws:MultiFactorAuthPresent": "false"}, False), ({}, False)],
     ids=["mfa", "console-without-mfa", "long-term-keys"],
 )
 def test_force_mfa_deny_covers_absent_key(context, allowed):
@@ -152,7 +153,7 @@ def test_force_mfa_deny_covers_absent_key(context, allowed):
 def test_bool_allow_does_not_match_absent_key():
     gated = [policy(allow(Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))]
     assert not evaluate(req(), identity=gated).allowed
-    assert evaluate(req(**{"aws:MultiFactorAuthPresent": "true"}), identity=gated).allowed
+    assert evaluate(req(**{"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "60"}), identity=gated).allowed
 
 
 @pytest.mark.parametrize(

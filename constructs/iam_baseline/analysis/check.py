@@ -13,7 +13,9 @@ Runs, offline and without aws_cdk:
 4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
    every finding must be acknowledged in the registry with a reason;
 5. every derived invariant (:mod:`.checks.invariants.catalog`) on every account scope of the
-   assembly (:mod:`.model.accounts`): proven passes, a counterexample or "not proven" fails.
+   assembly (:mod:`.model.accounts`): proven passes, a counterexample or "not proven" fails;
+   then the trust shape (:mod:`.checks.trust_shape`): a trust statement relying on MFA carries
+   ``Bool`` and the age bound, as README.md promises.
 6. IAM Identity Center (:mod:`.checks.identity_center`): every assignment's principal exists,
    and a person reaches an admin permission set only when listed in ``admin_principals``.
 
@@ -46,6 +48,7 @@ from .checks.lint import lint_policy, linted_policies
 from .checks.invariants.admin import admin_refs
 from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .checks.member_accounts import MEMBER_PRINCIPALS, check_member_expectation
+from .checks.trust_shape import trust_shape_results
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.organization_policies import OrganizationPolicies, load_organization_policies
@@ -147,6 +150,7 @@ def run_checks(
     if scopes:
         invariant_results, timings = run_invariants(scopes, config)
         results += invariant_results
+        results += trust_shape_results(scopes, config)
     people = []
     if center is not None:
         results += identity_center_results(model, center, matrix.admin_principals)

@@ -15,15 +15,20 @@ from ..config.names_lock import IdentityKind, NamedIdentity
 from ..config.provenance import config_key_for
 from ..federation.policy_size import deployed_text
 
-#: CloudFormation resource -> (kind, name property, ARN resource type, has a path).
-_NAMED = {
-    "AWS::IAM::User": (IdentityKind.USER, "user_name", "user", True),
-    "AWS::IAM::Group": (IdentityKind.GROUP, "group_name", "group", True),
-    "AWS::IAM::Role": (IdentityKind.ROLE, "role_name", "role", True),
-    "AWS::IAM::ManagedPolicy": (IdentityKind.MANAGED_POLICY, "managed_policy_name", "policy", True),
-    "AWS::IAM::SAMLProvider": (IdentityKind.SAML_PROVIDER, "name", "saml-provider", False),
-    "AWS::SSO::PermissionSet": (IdentityKind.PERMISSION_SET, "name", "", False),
-}
+
+def _named() -> dict[type, tuple[IdentityKind, str, str, bool]]:
+    """L1 class -> (kind, name property, ARN resource type, has a path)."""
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_sso as sso
+
+    return {
+        iam.CfnUser: (IdentityKind.USER, "user_name", "user", True),
+        iam.CfnGroup: (IdentityKind.GROUP, "group_name", "group", True),
+        iam.CfnRole: (IdentityKind.ROLE, "role_name", "role", True),
+        iam.CfnManagedPolicy: (IdentityKind.MANAGED_POLICY, "managed_policy_name", "policy", True),
+        iam.CfnSAMLProvider: (IdentityKind.SAML_PROVIDER, "name", "saml-provider", False),
+        sso.CfnPermissionSet: (IdentityKind.PERMISSION_SET, "name", "", False),
+    }
 
 
 def _refs(stack: Any, value: Any) -> list[str]:
@@ -35,13 +40,16 @@ def named_identities(scope: Any) -> list[NamedIdentity]:
     """The named identities under ``scope`` (an app or stack), each keyed by its stack's
     construct path and logical id, with its ARN as IAM will show it (``<account>`` when the
     stack has no fixed account) and, for a group, the users the app makes its members."""
-    from aws_cdk import CfnResource, Stack
+    from aws_cdk import Stack
     from aws_cdk import aws_iam as iam
 
+    named = _named()
     found: list[tuple[Any, Any, IdentityKind, str, str]] = []
     members: dict[tuple[str, str], list[str]] = {}  # (stack path, group ref or name) -> user names
     for construct in scope.node.find_all():
-        if not isinstance(construct, CfnResource) or construct.cfn_resource_type not in _NAMED:
+        # isinstance is answered in Python: no jsii call for the other constructs.
+        entry = next((value for cls, value in named.items() if isinstance(construct, cls)), None)
+        if entry is None:
             if isinstance(construct, iam.CfnUserToGroupAddition):
                 stack = Stack.of(construct)
                 group = json.dumps(stack.resolve(construct.group_name), sort_keys=True)
@@ -49,7 +57,7 @@ def named_identities(scope: Any) -> list[NamedIdentity]:
                     members.setdefault((stack.node.path, group), []).append(user)
             continue
         stack = Stack.of(construct)
-        kind, name_attr, arn_type, has_path = _NAMED[construct.cfn_resource_type]
+        kind, name_attr, arn_type, has_path = entry
         name = deployed_text(stack, getattr(construct, name_attr))
         if name is None:
             continue

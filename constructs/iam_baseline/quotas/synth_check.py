@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config.names_lock import IdentityKind
 from ..errors import BaselineError
 from ..federation.policy_size import deployed_text as _text
 from ..federation.policy_size import policy_length, rendered_for_size
@@ -73,7 +74,7 @@ class QuotaError(BaselineError):
 
 @dataclass
 class _Identity:
-    kind: str  # "role", "user" or "group": IAM's word, used in the messages
+    kind: IdentityKind  # ROLE, USER or GROUP
     name: str
     construct_path: str
     managed: int = 0
@@ -130,8 +131,9 @@ class _Measure:
 
         by_ref: dict[str, _Identity] = {}
         identities: list[_Identity] = []
-        kinds = ((iam.CfnRole, "role", "role_name", q.ROLE_NAME), (iam.CfnUser, "user", "user_name", q.USER_NAME),
-                 (iam.CfnGroup, "group", "group_name", q.GROUP_NAME))
+        kinds = ((iam.CfnRole, IdentityKind.ROLE, "role_name", q.ROLE_NAME),
+                 (iam.CfnUser, IdentityKind.USER, "user_name", q.USER_NAME),
+                 (iam.CfnGroup, IdentityKind.GROUP, "group_name", q.GROUP_NAME))
         for construct in constructs:
             for cls, kind, name_attr, name_quota in kinds:
                 if not isinstance(construct, cls):
@@ -141,15 +143,15 @@ class _Measure:
                 identity = _Identity(kind, name or path, path)
                 identity.managed = len(_list(stack, construct.managed_policy_arns))
                 identity.inline = [p.get("policyDocument") for p in _list(stack, construct.policies)]
-                if kind == "user":
+                if kind is IdentityKind.USER:
                     identity.groups = len(_list(stack, construct.groups))
                 identities.append(identity)
                 by_ref[_key({"Ref": stack.resolve(construct.logical_id)})] = identity
                 if name:
                     by_ref[_key(name)] = identity
-                self.name(name_quota, f"{kind} name", name, path)
-                self.name(q.PATH, f"path of {kind} {identity.name}", _text(stack, construct.path), path)
-                if kind == "role" and construct.assume_role_policy_document is not None:
+                self.name(name_quota, f"{kind.value} name", name, path)
+                self.name(q.PATH, f"path of {kind.value} {identity.name}", _text(stack, construct.path), path)
+                if kind is IdentityKind.ROLE and construct.assume_role_policy_document is not None:
                     self.over(q.ROLE_TRUST_POLICY_SIZE, f"trust policy of role {identity.name}",
                               policy_length(rendered_for_size(stack, construct.assume_role_policy_document)),
                               self.trust_policy_length, path)
@@ -182,17 +184,17 @@ class _Measure:
                 self.permission_set(stack, construct)
 
         limits = {
-            "role": (q.ROLE_MANAGED_POLICIES, self.quotas.managed_policies_per_role, q.ROLE_INLINE_POLICY_SIZE),
-            "user": (q.USER_MANAGED_POLICIES, self.quotas.managed_policies_per_user, q.USER_INLINE_POLICY_SIZE),
-            "group": (q.GROUP_MANAGED_POLICIES, q.GROUP_MANAGED_POLICIES.default, q.GROUP_INLINE_POLICY_SIZE),
+            IdentityKind.ROLE: (q.ROLE_MANAGED_POLICIES, self.quotas.managed_policies_per_role, q.ROLE_INLINE_POLICY_SIZE),
+            IdentityKind.USER: (q.USER_MANAGED_POLICIES, self.quotas.managed_policies_per_user, q.USER_INLINE_POLICY_SIZE),
+            IdentityKind.GROUP: (q.GROUP_MANAGED_POLICIES, q.GROUP_MANAGED_POLICIES.default, q.GROUP_INLINE_POLICY_SIZE),
         }
         for identity in identities:
             count_quota, count_limit, inline_quota = limits[identity.kind]
-            what = f"{identity.kind} {identity.name}"
+            what = f"{identity.kind.value} {identity.name}"
             self.over(count_quota, what, identity.managed, count_limit, identity.construct_path)
             size = sum(policy_length(rendered_for_size(stack, doc)) for doc in identity.inline)
             self.over(inline_quota, f"the inline policies of {what}", size, inline_quota.default, identity.construct_path)
-            if identity.kind == "user":
+            if identity.kind is IdentityKind.USER:
                 self.over(q.GROUPS_PER_USER, what, identity.groups, q.GROUPS_PER_USER.default, identity.construct_path)
 
     def permission_set(self, stack: Any, construct: Any) -> None:
@@ -238,15 +240,18 @@ def check_quotas(
             limit, the quota's name and page.
     """
     from aws_cdk import Stack
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_sso as sso
 
     measure = _Measure(quotas, trust_policy_length or quotas.role_trust_policy_length)
+    measured = (iam.CfnRole, iam.CfnUser, iam.CfnGroup, iam.CfnManagedPolicy, iam.CfnPolicy,
+                iam.CfnUserToGroupAddition, iam.CfnSAMLProvider, sso.CfnPermissionSet)
     by_stack: dict[str, tuple[Any, list[Any]]] = {}
-    for construct in [scope, *scope.node.find_all()]:
-        try:
+    # isinstance is answered in Python; Stack.of (a jsii call) only for the resources measured.
+    for construct in scope.node.find_all():
+        if isinstance(construct, measured):
             stack = Stack.of(construct)
-        except Exception:  # noqa: BLE001 - the app and stages are in no stack
-            continue
-        by_stack.setdefault(stack.node.path, (stack, []))[1].append(construct)
+            by_stack.setdefault(stack.node.path, (stack, []))[1].append(construct)
     for stack, constructs in by_stack.values():
         measure.stack(stack, constructs)
     if measure.violations:

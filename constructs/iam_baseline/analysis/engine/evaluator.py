@@ -6,7 +6,8 @@ request is allowed or denied within an account" (the flow chart), rule by rule:
 1. **Authentication and request context.** The caller supplies the request context
    (:class:`Request`): principal, action, resource and context keys. Keys that the caller
    leaves out are *absent*, as ``aws:MultiFactorAuthPresent`` is for long-term access keys
-   ("AWS global condition context keys").
+   ("AWS global condition context keys"). A context AWS never sends (an MFA age without
+   ``aws:MultiFactorAuthPresent`` true, or the converse) is refused (:mod:`.context_rules`).
 2. **Explicit deny.** "An explicit deny in any policy overrides any allows": every applicable
    policy (SCPs, resource-based policy, identity-based policies, permissions boundary,
    session policies) is searched for a matching ``Deny`` statement first
@@ -51,6 +52,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .conditions import Condition, ContextValue, PolicyError, parse_conditions
+from .context_rules import check_context
 from .patterns import action_matches, arn_matches, lookup_in
 from .org_levels import rcp_governs, scp_governs
 
@@ -427,7 +429,9 @@ def evaluate(
 
     Raises:
         PolicyError: a statement cannot be judged (e.g. an unknown condition operator).
+        ImpossibleContext: a context AWS never sends (:mod:`.context_rules`).
     """
+    check_context(request.context)
     if not rcp_governs(request.action, request.principal.kind, request.principal.role_arn):
         rcps = ()
     if not scp_governs(request.principal.kind, request.principal.role_arn):

@@ -29,8 +29,9 @@ from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
 SERVICE_LINKED_PATH = "/aws-service-role/"
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
-from .z3_conditions import STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
-from .z3_context import constant_of, constrain, example_value
+from .context_rules import MFA_AGE, MFA_PRESENT
+from .z3_conditions import NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
+from .z3_context import constant_of, constrain, example_value, mfa_consistency
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
 from .z3_shapes import ACCOUNT, ACTION_NAME, NAME, PATH, chars, formats_regex
 
@@ -268,6 +269,8 @@ class Question:
         for key in _CALLER_KEYS:
             if key in usage and key not in self._space_context():
                 use(key, STRING)
+        if {MFA_AGE, MFA_PRESENT} & {*usage, *self._space_context()}:  # sent together (context_rules)
+            use(MFA_PRESENT, STRING), use(MFA_AGE, None if MFA_AGE in usage else NUMBER)
         return usage
 
     def _space_context(self) -> dict[str, KeyConstraint]:
@@ -294,6 +297,7 @@ class Question:
                 solver.add(self._tie(var))
                 var.constant = self._caller_constant(key)
             keys[key] = var
+        solver.add(*mfa_consistency(keys))
         return keys
 
     def _tie(self, var: KeyVar) -> z3.BoolRef:

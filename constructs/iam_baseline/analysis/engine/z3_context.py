@@ -9,6 +9,7 @@ from itertools import count
 
 import z3
 
+from .context_rules import MFA_AGE, MFA_PRESENT, MFA_PRESENT_VALUES
 from .space import KeyConstraint
 from .z3_conditions import DATE, NUMBER, STRING, KeyVar, _frac_date, _frac_decimal
 from .z3_patterns import Unsupported
@@ -52,6 +53,22 @@ def constrain(var: KeyVar, constraint: KeyConstraint) -> list[z3.BoolRef]:
             out.append(z3.Implies(var.count > i, z3.Or(*[equal_value(var, i, v) for v in constraint.one_of])))
         for v in constraint.none_of:
             out.append(z3.Implies(var.count > i, z3.Not(equal_value(var, i, v))))
+    return out
+
+
+def mfa_consistency(keys: dict[str, KeyVar]) -> list[z3.BoolRef]:
+    """AWS's MFA context fact (:mod:`.context_rules`) on the key terms: ``aws:MultiFactorAuthPresent``
+    holds one of ``true``/``false``, and the age is present exactly when it holds ``true``.
+    Both keys must be terms when either is (:meth:`.question.Question._key_usage` adds the partner)."""
+    present, age = keys.get(MFA_PRESENT), keys.get(MFA_AGE)
+    if present is None or age is None:
+        return []
+    one = z3.And(present.count == 1, z3.Or(*[equal_value(present, 0, v) for v in MFA_PRESENT_VALUES]))
+    out = [z3.Or(present.count == 0, one), age.present == z3.And(present.present, equal_value(present, 0, "true"))]
+    if age.sort == NUMBER:  # a number of seconds, not negative
+        out.append(z3.Implies(age.present, z3.And(age.valid[0], age.values[0] >= 0)))
+    elif age.sort == STRING:
+        out.append(z3.Implies(age.present, z3.InRe(age.values[0], z3.Plus(z3.Range("0", "9")))))
     return out
 
 

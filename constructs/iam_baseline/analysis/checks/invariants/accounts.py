@@ -1,71 +1,65 @@
-"""INV-TRUST-DECLARED-ACCOUNTS: no trust policy names an account that the config does not declare.
+"""INV-TRUST-DECLARED-ACCOUNTS: no trust policy lets in a principal of an account that the
+config does not declare.
 
-Other accounts must be listed in the config to be trusted at all. Every AWS principal of every
-Allow statement of every trust policy is read: an account id, ``arn:...:iam::ACCOUNT:root``
-or any ARN of an account; ``"*"`` and ``NotPrincipal`` name every account. Exact by reading:
-the principal element lists its principals explicitly (IAM User Guide, "AWS JSON policy
-elements: Principal": no wildcards other than ``*``). A named foreign account is reported
-with a concrete request from it that the trust policy allows (its caller holding an
-allow-everything identity policy, since that side is outside the model).
+Other accounts must be listed in the config to be trusted at all. Decided by the z3 engine,
+one question per role: is any ``sts:AssumeRole*`` request on the role, by a user or role
+session of **any** account (any 12-digit id, any ARN; the users and roles the trust names are
+asked apart as concrete callers, which z3 decides much faster), with any context, allowed by
+the trust policy while ``aws:PrincipalAccount`` is none of the declared accounts? The caller
+holds an allow-everything identity-based policy (cross-account access needs both sides, and the
+other side is outside the model); the "declared account" side is an IAM ``Deny`` on
+``aws:PrincipalAccount``, so both engines judge it with the same rules. ``"*"``,
+``NotPrincipal`` and an account id or ARN of an undeclared account all give a counterexample
+naming that account, unless a condition of the trust shuts it out for every request.
 """
 
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, evaluate_assume_role
+from ...engine.evaluator import Policy
+from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
-from .base import Counterexample, Finding, Invariant, NotProven, Proven
-from .declared import declared_accounts
-from .requests import FOREIGN_ACCOUNT, aws_callers
+from .base import Finding, Invariant
+from .declared import declared_accounts, machine_role
+from .requests import ALLOW_ALL
+from .solver import first_finding
+from .ways import named_callers, space
 
 
-def _named_accounts(statement) -> set[str]:
-    if statement.not_principals is not None:
-        return {"*"}
-    out = set()
-    for ident in (statement.principals or {}).get("AWS", ()):
-        if ident == "*":
-            out.add("*")
-        elif ident.startswith("arn:"):
-            out.add(ident.split(":")[4])
-        else:
-            out.add(ident)
-    return out
+def declared_callers(accounts: frozenset[str]) -> Policy:
+    """A ``Deny`` of every request whose caller is of one of ``accounts`` (what is not asked about)."""
+    return Policy.from_document("declared-accounts", {"Version": "2012-10-17", "Statement": [
+        {"Sid": "DeclaredAccount", "Effect": "Deny", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalAccount": sorted(accounts)}}}]})
+
+
+def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
+    """The verdict on one role's trust policy (module docstring)."""
+    machine = machine_role(config, role.name)
+    # A third party's account is declared by its machine role, for that role only.
+    own = {machine.third_party.account_id} if machine is not None and machine.third_party is not None else set()
+    identity = (ALLOW_ALL, declared_callers(declared_accounts(config, scope) | own))
+    callers = named_callers(role)
+    families = [("the users and roles the trust names", callers)] if callers else []
+    families.append(("AWS callers of every account", PrincipalSpace(
+        kinds=frozenset({PrincipalKind.USER, PrincipalKind.ROLE_SESSION}), partition=scope.model.partition,
+        arn_not_like=tuple(p.role_arn or p.arn for p in callers))))
+    return first_finding(role.ref, [(family, space(role, principals), {"identity": identity, "trust": role.trust})
+                                    for family, principals in families],
+                         "no principal outside the declared accounts is let in",
+                         "a principal of an undeclared account is let in")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
-    declared = declared_accounts(config, scope)
-    findings = []
-    for role in sorted((p for p in scope.model.principals.values() if p.kind == "role" and p.trust), key=lambda p: p.ref):
-        named = set()
-        for statement in role.trust.statements:
-            if statement.effect == "Allow":
-                named |= _named_accounts(statement)
-        foreign = sorted(named - declared)
-        if not foreign:
-            findings.append(Finding(role.ref, Proven(f"names only declared accounts {sorted(named) or '(none)'}")))
-            continue
-        account = foreign[0] if foreign[0] != "*" else FOREIGN_ACCOUNT
-        verdict = NotProven(f"trust names undeclared account(s) {foreign}")
-        for caller in aws_callers(scope.model, account):
-            for age in ("0",):
-                context = {"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": age,
-                           "aws:PrincipalAccount": account}
-                request = Request(caller.principal, "sts:AssumeRole", role.arn, context)
-                decision = evaluate_assume_role(request, trust_policy=role.trust, identity=caller.identity)
-                if decision.allowed:
-                    verdict = Counterexample(request, decision, f"trust names undeclared account(s) {foreign}")
-                    break
-            if isinstance(verdict, Counterexample):
-                break
-        findings.append(Finding(role.ref, verdict))
-    return findings
+    """One finding per role with a trust policy in ``scope``."""
+    roles = sorted((p for p in scope.model.principals.values() if p.kind == "role" and p.trust), key=lambda p: p.ref)
+    return [check_role(scope, config, role) for role in roles]
 
 
 INVARIANT = Invariant(
     id="INV-TRUST-DECLARED-ACCOUNTS",
-    promise="no trust policy names an account that the config does not declare",
+    promise="no trust policy lets in a principal of an account that the config does not declare",
     rule="IAM User Guide, 'AWS JSON policy elements: Principal' (AWS account principals); 'Cross account resource "
-    "access in IAM'",
+    "access in IAM'; 'AWS global condition context keys' > aws:PrincipalAccount",
     check=check,
 )

@@ -6,45 +6,48 @@ sets) and a stand-in for *every* role a developer creates: a role bounded by the
 boundary whose identity-based policy allows everything (IAM User Guide, "Permissions
 boundaries for IAM entities": the effective permissions are the intersection).
 
-For each subject, three families of requests, each proven by a statement (:mod:`.proofs`) or
-refuted by a concrete counterexample:
+For each subject, three questions to the z3 engine (``find_allowed``), over any request
+context (keys the caller does not fix are free), each proven (unsat), refuted by a
+counterexample the concrete evaluator replays, or not proven (never a pass); resources that an
+unconditional Deny of every IAM write covers are proven by that statement first
+(:func:`.proofs.denies_all_writes_on`):
 
-1. every write (any action outside the Read/List access levels) to each IAM principal and
+1. any IAM action outside the Read and List access levels (action-name prefixes of the Service
+   Authorization Reference, :data:`.proofs.READ_PREFIXES`; ``iam:PassRole`` hands a role over
+   rather than writing it, and is the escalation graph's question) on any IAM principal or
    managed policy under the baseline's ``iam_path``;
-2. ``iam:CreateRole`` and ``iam:PutRolePermissionsBoundary`` with any boundary other than the
-   developer boundary, or none;
-3. ``iam:DeleteRolePermissionsBoundary``/``iam:DeleteUserPermissionsBoundary`` on any
-   resource, and every edit of the boundary policy itself (new default version, deletion).
+2. ``iam:CreateRole`` or ``iam:PutRolePermissionsBoundary`` on any role with
+   ``iam:PermissionsBoundary`` absent or any other policy than the developer boundary;
+3. ``iam:DeleteRolePermissionsBoundary``/``iam:DeleteUserPermissionsBoundary`` on any role or
+   user, and every edit of the boundary policy itself (new default version, deletion).
 """
 
 from __future__ import annotations
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, evaluate
+from ...engine.evaluator import PolicyKind, RequestPrincipal
+from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, not_equals
 from ...model.accounts import AccountScope
+from ...model.actions import catalog
 from ...model.subjects import Subject, subject_for
 from ...model.templates import managed_policy
-from ...engine.evaluator import PolicyKind
-from .base import Counterexample, Finding, Invariant, NotProven, Proven
-from .proofs import denies_all_writes_on, denies_unconditionally, never_allowed_by, only_with_key
+from .base import Finding, Invariant, Proven, Verdict
+from .proofs import READ_PREFIXES, denies_all_writes_on
 from .requests import ALLOW_ALL
+from .solver import ask
 
 #: The boundary's IAM name (identity/boundary.py ``DeveloperBoundary``, under ``iam_path``).
 BOUNDARY_NAME = "DeveloperBoundary"
-#: Writes tried on a baseline principal or policy when no Deny proves them all refused.
-IAM_WRITES = (
-    "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRole", "iam:TagRole",
-    "iam:UpdateRole", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
-    "iam:AddUserToGroup", "iam:PutGroupPolicy", "iam:AttachGroupPolicy", "iam:DeleteUser", "iam:CreateAccessKey",
-    "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:CreateLoginProfile",
-)
+#: Reads (Read and List access levels) and PassRole: not writes to the resource (docstring).
+NOT_WRITES = (*(f"iam:{p}*" for p in READ_PREFIXES), "iam:PassRole")
 BOUNDARY_EDITS = ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion")
 SHEDDING = ("iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary")
 BOUNDARY_SETTING = ("iam:CreateRole", "iam:PutRolePermissionsBoundary")
 
 
 def boundary_arn(scope: AccountScope, config: BaselineConfig) -> str:
+    """The ARN of the developer boundary in ``scope``'s account."""
     return scope.model.iam_arn(f"policy{config.iam_path}{BOUNDARY_NAME}")
 
 
@@ -65,8 +68,6 @@ def subjects(scope: AccountScope, config: BaselineConfig) -> list[Subject]:
         boundary = managed_policy(model, arn, PolicyKind.BOUNDARY)
         probe_arn = model.iam_arn(f"role{config.workload_role_path}bounded-role-probe")
         session = f"arn:{model.partition}:sts::{model.account}:assumed-role/bounded-role-probe/probe"
-        from ...engine.evaluator import RequestPrincipal
-
         out.append(Subject("bounded-role:*", RequestPrincipal(session, model.account, "role_session", probe_arn),
                            (ALLOW_ALL,), boundary, {"aws:PrincipalArn": probe_arn, "aws:PrincipalAccount": model.account}))
     return out
@@ -79,75 +80,51 @@ def _baseline_owned(scope: AccountScope, config: BaselineConfig) -> list[str]:
     return sorted(set(owned))
 
 
-def _try(scope: AccountScope, subject: Subject, action: str, resource: str, keys=None) -> Counterexample | None:
-    request = Request(subject.principal, action, resource, {**subject.context, **(keys or {})})
-    decision = evaluate(request, identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
-    return Counterexample(request, decision) if decision.allowed else None
+def _ask(scope: AccountScope, subject: Subject, actions: ActionSpace, resources: tuple[str, ...],
+         context: dict | None = None) -> Verdict:
+    space = RequestSpace(principals=(subject.principal,), actions=actions, resources=ResourceSpace(include=resources),
+                         context=context or {})
+    return ask(space, identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
 
 
-def _policies(subject: Subject):
-    return list(subject.identity) + ([subject.boundary] if subject.boundary else [])
+def _finding(label: str, verdict: Verdict, proven: str) -> Finding:
+    return Finding(label, Proven(f"{verdict.method}: {proven}") if isinstance(verdict, Proven) else verdict)
 
 
 def check_writes(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
+    """Question 1 of the module docstring: no write to what lies under ``iam_path``."""
     label = f"{subject.label} writes to the baseline's resources"
-    unproven = []
-    for resource in _baseline_owned(scope, config):
-        if denies_all_writes_on(_policies(subject), "iam", resource):
-            continue
-        for action in IAM_WRITES:
-            found = _try(scope, subject, action, resource)
-            if found:
-                return Finding(label, found)
-        unproven.append(resource)
-    if unproven:
-        return Finding(label, NotProven(f"no unconditional Deny of every write on {', '.join(unproven[:3])}"))
-    return Finding(label, Proven(f"an unconditional Deny of every write covers each of {len(_baseline_owned(scope, config))} "
-                                 f"baseline principals and policies under {config.iam_path}"))
+    owned = _baseline_owned(scope, config)
+    policies = [*subject.identity, *([subject.boundary] if subject.boundary else [])]
+    # An unconditional Deny of every IAM write on a resource proves it at once (sound, .proofs);
+    # z3 is asked about the rest (measured: every write on 20 ARNs at once timed out at 10 s).
+    open_ = [arn for arn in owned if not denies_all_writes_on(policies, "iam", arn)]
+    denied = f"an unconditional Deny of every write covers {len(owned) - len(open_)} of {len(owned)}"
+    if not open_:
+        return Finding(label, Proven(f"{denied} baseline principals and policies under {config.iam_path}"))
+    # The closed world takes only patterns that name catalog actions (IAM has no Describe*...).
+    reads = tuple(p for p in NOT_WRITES if catalog().matching(p))
+    verdict = _ask(scope, subject, ActionSpace(include=("iam:*",), exclude=reads), tuple(open_))
+    return _finding(label, verdict, f"{denied}; no write to the other {len(open_)} under {config.iam_path}")
 
 
 def check_boundary_setting(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
-    label = f"{subject.label} creates a role without the boundary"
+    """Question 2: no role created or re-bounded without the developer boundary."""
     arn = boundary_arn(scope, config)
-    model = scope.model
-    reasons = []
-    for action in BOUNDARY_SETTING:
-        reason = only_with_key(_policies(subject), action, "iam:PermissionsBoundary", {arn})
-        if reason is None and never_allowed_by(list(subject.identity), action):
-            reason = "no identity-based policy allows it"
-        if reason is None and subject.boundary is not None and never_allowed_by([subject.boundary], action):
-            reason = "the boundary allows it not"
-        if reason is None:
-            for resource in (model.iam_arn(f"role{config.workload_role_path}probe"), model.iam_arn("role/probe")):
-                for keys in ({}, {"iam:PermissionsBoundary": f"arn:{model.partition}:iam::aws:policy/AdministratorAccess"}):
-                    found = _try(scope, subject, action, resource, keys)
-                    if found:
-                        return Finding(label, found)
-            return Finding(label, NotProven(f"{action}: no statement pins iam:PermissionsBoundary to {arn}"))
-        reasons.append(f"{action}: {reason}")
-    return Finding(label, Proven("; ".join(reasons)))
+    verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_SETTING), (scope.model.iam_arn("role/*"),),
+                   {"iam:PermissionsBoundary": not_equals(arn, absent_ok=True)})
+    return _finding(f"{subject.label} creates a role without the boundary", verdict,
+                    f"no role created or re-bounded with iam:PermissionsBoundary absent or other than {arn}")
 
 
 def check_shedding(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
+    """Question 3: no boundary removed, no edit of the boundary policy."""
     label = f"{subject.label} sheds the boundary"
     model = scope.model
-    arn = boundary_arn(scope, config)
-    questions = [(a, "*") for a in SHEDDING] + [(a, arn) for a in BOUNDARY_EDITS]
-    for action, resource in questions:
-        probe = resource if resource != "*" else model.iam_arn(f"role{config.workload_role_path}probe")
-        if resource == "*" and denies_unconditionally(_policies(subject), action, "*"):
-            continue
-        if resource != "*" and denies_unconditionally(_policies(subject), action, resource):
-            continue
-        if never_allowed_by(list(subject.identity), action, None if resource == "*" else resource):
-            continue
-        if subject.boundary is not None and never_allowed_by([subject.boundary], action, None if resource == "*" else resource):
-            continue
-        found = _try(scope, subject, action, probe)
-        if found:
-            return Finding(label, found)
-        return Finding(label, NotProven(f"{action} on {resource}: neither refused by a Deny nor left unallowed"))
-    return Finding(label, Proven(f"{len(questions)} boundary-removing requests refused by a Deny or never allowed"))
+    verdict = _ask(scope, subject, ActionSpace(include=SHEDDING), (model.iam_arn("role/*"), model.iam_arn("user/*")))
+    if isinstance(verdict, Proven):
+        verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_EDITS), (boundary_arn(scope, config),))
+    return _finding(label, verdict, "no boundary removed from a role or user, no edit of the boundary policy")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

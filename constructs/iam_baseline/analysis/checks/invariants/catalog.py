@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 from ..matrix import CheckResult
-from . import accounts, admin, boundary, mfa, resource_policies, trust
+from . import accounts, admin, boundary, machine_roles, mfa, resource_policies, service_roles, trust
 from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
 from .base import Counterexample, Invariant, explain
 
@@ -20,6 +20,8 @@ INVARIANTS: tuple[Invariant, ...] = (
     boundary.INVARIANT,
     admin.INVARIANT,
     resource_policies.INVARIANT,
+    machine_roles.INVARIANT,
+    service_roles.INVARIANT,
     org_leave.INVARIANT,
     org_root_user.INVARIANT,
     org_baseline_changes.INVARIANT,

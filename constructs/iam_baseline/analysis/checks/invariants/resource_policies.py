@@ -2,94 +2,75 @@
 anonymous callers or services acting for another account.
 
 Read: every KMS key policy, SNS topic policy and S3 bucket policy of the scope
-(:attr:`~...model.templates.AccountModel.resource_policies`). Asked: for every action an Allow
-statement names (wildcards instantiated) on the resource, and every caller class (a user and a
-role session of a foreign account, holding an allow-everything identity policy, since
-cross-account access needs both sides and the other side is not ours; a caller of the scope's
-own account; an AWS service with ``aws:SourceAccount`` absent, the scope's own, or foreign),
-over the equivalence classes of the policy's condition keys (:mod:`.requests`): is any request
-allowed whose caller is neither of a declared account nor a service acting for a declared
-account? KMS key policies are evaluated as required (AWS KMS Developer Guide, "Key policies in
-AWS KMS": without a key policy statement that allows, IAM policies grant nothing, so a key
-policy that does not enable IAM policies denies).
+(:attr:`~...model.account_model.AccountModel.resource_policies`). Decided by the z3 engine,
+two questions per policy, over every action of the pinned catalog that takes the resource (the
+key, the topic, the bucket and its objects) and any context:
+
+* AWS callers: is any request by a user or role session of **any** account whose
+  ``aws:PrincipalAccount`` is not declared allowed? The caller holds an allow-everything
+  identity-based policy (cross-account access needs both sides and the other side is not
+  ours), and the resource-based policy must allow by itself, as it must across accounts
+  ("Cross-account policy evaluation logic");
+* services: is any request by any AWS service principal allowed whose ``aws:SourceAccount``
+  is absent or not declared?
+
+"Declared" is an IAM ``Deny`` passed with the caller's policies, so both engines judge it with
+the same rules, and every counterexample is replayed on the concrete evaluator. KMS key
+policies must allow by themselves in every case (AWS KMS Developer Guide, "Key policies in AWS
+KMS": without a key policy statement that allows, IAM policies grant nothing).
 """
 
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, RequestPrincipal, evaluate
+from ...engine.evaluator import Policy
+from ...engine.space import PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
-from .base import Counterexample, Finding, Invariant, NotProven, Proven
+from .accounts import declared_callers
+from .base import Finding, Invariant
 from .declared import declared_accounts
-from .requests import ALLOW_ALL, FOREIGN_ACCOUNT, Caller, TooManyClasses, aws_callers, caller_contexts, key_classes, unsupported
+from .requests import ALLOW_ALL
+from .solver import first_finding
 
 
-def _actions(policy) -> list[str]:
-    out = set()
-    for statement in policy.statements:
-        if statement.effect != "Allow":
-            continue
-        for pattern in statement.actions or ("s3:GetObject", "kms:Decrypt", "sns:Publish"):
-            out.add(pattern.replace("*", "Probe").replace("?", "X") if pattern not in ("*",) else "kms:Decrypt")
-    return sorted(out)
+def declared_source(accounts: frozenset[str]) -> Policy:
+    """A ``Deny`` of every request a service makes for one of ``accounts`` (not asked about)."""
+    return Policy.from_document("declared-source-accounts", {"Version": "2012-10-17", "Statement": [
+        {"Sid": "DeclaredSourceAccount", "Effect": "Deny", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": sorted(accounts)}}}]})
 
 
-def _targets(resource, action: str) -> list[str]:
-    """The resource ARNs a request may name: the resource, and for a bucket an object in it."""
+def _resources(resource) -> tuple[str, ...]:
+    """The ARNs a request may name: the resource, and for a bucket every object in it."""
     if resource.kind == "S3 bucket policy":
-        return [resource.arn, f"{resource.arn}/probe-object"]
-    return [resource.arn]
+        return (resource.arn, f"{resource.arn}/*")
+    return (resource.arn,)
 
 
-def _search(scope: AccountScope, declared, resource, callers: list[Caller], classes) -> tuple[Counterexample | None, int]:
-    """The first request allowed to a caller outside the declared accounts, and how many were evaluated."""
-    model = scope.model
-    evaluations = 0
-    for caller in callers:
-        # Cross-account and service requests need the resource-based policy itself to allow
-        # ("Cross-account policy evaluation logic"); the evaluator is single-account otherwise.
-        required = resource.required or caller.principal.account != model.account
-        for context in caller_contexts(caller, classes):
-            for action in _actions(resource.policy):
-                for target in _targets(resource, action):
-                    request = Request(caller.principal, action, target, context)
-                    evaluations += 1
-                    decision = evaluate(request, identity=caller.identity or (ALLOW_ALL,), resource_policy=resource.policy,
-                                        resource_policy_required=required, scps=scope.scps)
-                    if not decision.allowed:
-                        continue
-                    p = caller.principal
-                    ok = context.get("aws:sourceaccount") in declared if p.kind == "service" else p.account in declared
-                    if not ok:
-                        return Counterexample(request, decision, "granted outside the declared accounts"), evaluations
-    return None, evaluations
+def check_policy(scope: AccountScope, config: BaselineConfig, resource) -> Finding:
+    """The verdict on one resource-based policy: the first counterexample of the two questions
+    (module docstring), else not proven if one is undecided, else proven."""
+    label = f"{resource.kind} {resource.arn}"
+    declared = declared_accounts(config, scope)
+    resources = ResourceSpace(include=_resources(resource))
+    families = (
+        ("AWS callers of undeclared accounts",
+         PrincipalSpace(kinds=frozenset({PrincipalKind.USER, PrincipalKind.ROLE_SESSION}), partition=scope.model.partition),
+         (ALLOW_ALL, declared_callers(declared))),
+        ("services acting for an undeclared account",
+         PrincipalSpace(kinds=frozenset({PrincipalKind.SERVICE}), partition=scope.model.partition),
+         (declared_source(declared),)),
+    )
+    return first_finding(label, [(family, RequestSpace(principals=principals, resources=resources),
+                                  {"identity": identity, "resource_policy": resource.policy,
+                                   "resource_policy_required": True}) for family, principals, identity in families],
+                         "no request of an undeclared account or for one is allowed",
+                         "granted outside the declared accounts")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
-    model = scope.model
-    declared = declared_accounts(config, scope)
-    findings = []
-    for arn, resource in sorted(model.resource_policies.items()):
-        policy = resource.policy
-        label = f"{resource.kind} {arn}"
-        reason = unsupported(policy)
-        if reason:
-            findings.append(Finding(label, NotProven(reason)))
-            continue
-        callers = aws_callers(model, FOREIGN_ACCOUNT) + aws_callers(model, model.account)
-        for ident in sorted({i for s in policy.statements for i in (s.principals or {}).get("AWS", ())}):
-            account = ident.split(":")[4] if ident.startswith("arn:") else ident
-            if account.isdigit() and account not in (FOREIGN_ACCOUNT, model.account):
-                callers += aws_callers(model, account)  # every account the policy names
-        services = sorted({i for s in policy.statements for i in (s.principals or {}).get("Service", ())} - {"*"})
-        callers += [Caller(RequestPrincipal(s, "", "service"), ()) for s in [*services, "probe.amazonaws.com"]]
-        classes = key_classes(policy, {"aws:SourceAccount": (model.account, FOREIGN_ACCOUNT)})
-        try:
-            verdict, evaluations = _search(scope, declared, resource, callers, classes)
-        except TooManyClasses as error:
-            verdict, evaluations = NotProven(str(error)), 0
-        findings.append(Finding(label, verdict or Proven(f"{evaluations} request classes evaluated, none undeclared")))
-    return findings
+    """One finding per resource-based policy of ``scope``."""
+    return [check_policy(scope, config, resource) for _, resource in sorted(scope.model.resource_policies.items())]
 
 
 INVARIANT = Invariant(

@@ -9,118 +9,79 @@ The declared ways (README.md, "What is proven"):
 * ``sts:AssumeRoleWithWebIdentity`` from one of the assembly's OIDC providers, for a role
   the config declares as an OIDC deploy role, with an ``aud`` the provider declares and a
   ``sub`` inside the role's declared subjects;
-* the service principal the trust policy names (never ``*``).
+* the service principal the trust policy names (never ``*``);
+* for a machine role (``machine_roles:``), instead of the MFA way: its automation role
+  (``aws:PrincipalArn``), or its third party's account with the agreed ``sts:ExternalId``.
 
-Decided over every caller kind (users and role sessions of the account, of each account the
-trust names and of a foreign account; every principal ARN the trust names; AWS services;
-federated providers, declared or not; the anonymous ``*``), every ``sts:AssumeRole*`` action
-and every equivalence class of the trust policy's condition keys (:mod:`.requests`). Callers
-outside the model hold an allow-everything identity policy (the worst case: cross-account
-requests need both sides, and the other side is not ours).
+Decided by the z3 engine (``find_allowed``), one symbolic question per caller family and role:
+is any request ``sts:AssumeRole*`` on the role, from any caller of the family, with any
+context, allowed by the trust policy **and outside the declared ways**? The declared ways are
+written as IAM ``Deny`` statements (:func:`declared_ways`) and passed with the caller's
+policies, so "allowed" means "allowed and undeclared", in IAM's own language, in both engines;
+the counterexample is a concrete request the concrete evaluator replays. The families:
+
+* AWS callers: every user and role session of **every** account (declared, named by the
+  trust, or any other 12-digit account), with any ARN (the users and roles the trust names
+  are asked apart, as concrete callers, which z3 decides much faster), holding an allow-everything
+  identity-based policy (the worst case: cross-account requests need both sides, and the other
+  side is not ours; for the baseline's own principals it over-approximates their policies);
+* each SAML and OIDC provider of the assembly;
+* every other federated provider and every service principal the trust does not name.
+
+The OIDC question is the ``sub`` language inclusion of issue 9: the set of ``sub`` strings the
+trust admits (``StringEquals``/``StringLike``, IAM's ``*`` and ``?``) must lie inside the set
+the config declares (:mod:`.oidc_subjects`); a counterexample names one ``sub``.
 """
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
-
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, RequestPrincipal, evaluate_assume_role
+from ...engine.evaluator import Policy, RequestPrincipal
+from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
-from ...model.subjects import subject_for
-from ...model.templates import AccountModel, Principal
-from ....config.access_matrix import RequestContextConfig
-from .base import Counterexample, Finding, Invariant, NotProven, Proven
-from .declared import declared_accounts, declared_subjects, oidc_audiences
-from .requests import FOREIGN_ACCOUNT, Caller, TooManyClasses, aws_callers, caller_contexts, key_classes, unsupported
-
-ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
-SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
+from ...model.templates import Principal
+from . import oidc_subjects
+from .base import Finding, Invariant
+from .requests import ALLOW_ALL
+from .solver import first_finding
+from .ways import declared_ways, named, named_callers, space
 
 
-def _named(role: Principal, kind: str) -> list[str]:
-    return sorted({i for s in role.trust.statements for i in (s.principals or {}).get(kind, ())})
+def _policies(*policies: Policy | None) -> tuple[Policy, ...]:
+    return tuple(p for p in policies if p is not None)
 
 
-def callers(scope: AccountScope, role: Principal) -> list[Caller]:
-    """Every caller class the trust question ranges over."""
+def questions(scope: AccountScope, config: BaselineConfig, role: Principal):
+    """``(family, space, identity-based policies)`` per caller family (module docstring)."""
     model = scope.model
-    out = aws_callers(model, model.account) + aws_callers(model, FOREIGN_ACCOUNT)
-    for ident in _named(role, "AWS"):
-        account = ident.split(":")[4] if ident.startswith("arn:") else ident
-        if account.isdigit() and account not in (model.account, FOREIGN_ACCOUNT):
-            out += aws_callers(model, account)
-        inside = model.principals.get(ident)
-        if inside is not None and inside.kind in ("user", "role"):
-            subject = subject_for(model, inside, RequestContextConfig())
-            out.append(Caller(subject.principal, subject.identity, subject.boundary, inside=True))
-        elif ident.startswith("arn:") and ":role/" in ident:
-            out.append(Caller(RequestPrincipal(ident.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/probe",
-                                               account, "role_session", role_arn=ident), aws_callers(model, account)[0].identity))
-        elif ident.startswith("arn:") and ":user/" in ident:
-            out.append(Caller(RequestPrincipal(ident, account, "user"), aws_callers(model, account)[0].identity))
-    for service in {*_named(role, "Service"), "probe.amazonaws.com"} - {"*"}:
-        out.append(Caller(RequestPrincipal(service, "", "service"), ()))
-    providers = {*_named(role, "Federated"), *model.saml_providers, *model.oidc_providers,
-                 f"arn:{model.partition}:iam::{FOREIGN_ACCOUNT}:oidc-provider/probe.example.com"} - {"*"}
-    for provider in sorted(providers):
-        out.append(Caller(RequestPrincipal(provider, model.account, "federated"), ()))
+    aws = _policies(ALLOW_ALL, declared_ways(scope, config, role))
+    callers = named_callers(role)
+    out = []
+    if callers:
+        out.append(("the users and roles the trust names", space(role, callers), aws))
+    out.append(("AWS callers of every account", space(role, PrincipalSpace(
+        kinds=frozenset({PrincipalKind.USER, PrincipalKind.ROLE_SESSION}), partition=model.partition,
+        arn_not_like=tuple(p.role_arn or p.arn for p in callers))), aws))
+    providers = sorted({*model.saml_providers, *model.oidc_providers})
+    for provider in providers:
+        if provider in model.oidc_providers:
+            out += oidc_subjects.questions(scope, config, role, provider)
+            continue
+        caller = RequestPrincipal(provider, model.account, "federated")
+        out.append((f"provider {provider}", space(role, (caller,)), _policies(declared_ways(scope, config, role, provider))))
+    others = tuple(providers) + tuple(s for s in named(role, "Service") if s != "*")
+    out.append(("every other federated provider and service", space(role, PrincipalSpace(
+        kinds=frozenset({PrincipalKind.FEDERATED, PrincipalKind.SERVICE}), partition=model.partition,
+        arn_not_like=others)), ()))
     return out
 
 
-def declared_way(scope: AccountScope, config: BaselineConfig, role: Principal, request: Request) -> bool:
-    """Whether an allowed ``request`` is one of the ways the config declares (module docstring)."""
-    p, context, model = request.principal, request.context, scope.model
-    if p.kind in ("user", "role_session"):
-        age = context.get("aws:multifactorauthage")
-        return (
-            request.action == "sts:AssumeRole"
-            and p.account in declared_accounts(config, scope)
-            and context.get("aws:multifactorauthpresent") == "true"
-            and age is not None and int(age) <= config.mfa.max_age_seconds
-        )
-    if p.kind == "service":
-        return p.arn in _named(role, "Service")
-    if p.kind == "federated":
-        if p.arn in model.saml_providers:
-            return request.action == "sts:AssumeRoleWithSAML" and context.get("saml:aud") == SAML_AUDIENCE
-        if p.arn in model.oidc_providers and request.action == "sts:AssumeRoleWithWebIdentity":
-            issuer = p.arn.split(":oidc-provider/", 1)[1]
-            subs = declared_subjects(config, role.name)
-            return (
-                context.get(f"{issuer}:aud".lower()) in oidc_audiences(config, issuer)
-                and any(fnmatchcase(str(context.get(f"{issuer}:sub".lower(), "")), s) for s in subs)
-            )
-    return False
-
-
-def _extra_values(config: BaselineConfig, model: AccountModel) -> dict[str, tuple[str, ...]]:
-    extra = {"aws:MultiFactorAuthAge": ("0", str(config.mfa.max_age_seconds), str(config.mfa.max_age_seconds + 1)),
-             "aws:MultiFactorAuthPresent": ("true",)}
-    return extra
-
-
 def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> Finding:
-    """The verdict on one role's trust policy."""
-    reason = unsupported(role.trust)
-    if reason:
-        return Finding(role.ref, NotProven(reason))
-    classes = key_classes(role.trust, _extra_values(config, scope.model))
-    evaluations = 0
-    try:
-        for caller in callers(scope, role):
-            for context in caller_contexts(caller, classes):
-                for action in ACTIONS:
-                    request = Request(caller.principal, action, role.arn, context)
-                    evaluations += 1
-                    decision = evaluate_assume_role(
-                        request, trust_policy=role.trust, identity=caller.identity, boundary=caller.boundary,
-                        scps=scope.scps if caller.principal.account == scope.model.account else (),
-                    )
-                    if decision.allowed and not declared_way(scope, config, role, request):
-                        return Finding(role.ref, Counterexample(request, decision, "an undeclared way into the role"))
-    except TooManyClasses as error:
-        return Finding(role.ref, NotProven(str(error)))
-    return Finding(role.ref, Proven(f"{evaluations} request classes of the trust policy evaluated, none undeclared"))
+    """The verdict on one role's trust policy: the first counterexample, else not proven, else proven."""
+    families = [(family, space_, {"identity": identity, "trust": role.trust})
+                for family, space_, identity in questions(scope, config, role)]
+    return first_finding(role.ref, families, f"no caller of {len(families)} families has an undeclared way in",
+                         "an undeclared way into the role")
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
