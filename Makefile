@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs synth check access-diff test scan bench bench-check bench-scale fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs synth check access-diff test scan bench bench-check bench-scale bench-org fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -167,6 +167,11 @@ fuzz: install
 ## Synth of generated organizations (10-200 accounts) and of a one-assignment change.
 bench-scale: install
 	$(PY) scripts/bench_scale.py
+
+## The hub-and-spoke and organization examples at 100 and 500 member accounts, A/B interleaved:
+## synth time and peak memory, `make check` time and verdict (medians; prints figures, fails nothing).
+bench-org: install
+	$(PY) scripts/bench_org.py
 
 ## Rewrite the construct reference of constructs/README.md from the library's docstrings.
 construct-docs: install-synth

@@ -13,6 +13,9 @@ from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.personas import persona_views
 from iam_baseline.config.provenance import record
+from iam_baseline.identity.machine_roles import MachineRole
+from iam_baseline.identity.service_roles import ServiceRole
+from iam_baseline.partitions import partition_of
 from iam_baseline.errors import BaselineError
 from iam_baseline.federation.account import AccountFederation
 from iam_baseline.identity import (
@@ -183,6 +186,27 @@ class AccountBaselineStack(BaselineStack):
         # The Admin role is the break-glass users' way to administer the account: kept even
         # when the stack is deleted or a change would replace it.
         self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
+        # Targeted machine roles reach member accounts through their StackSet group's config,
+        # where their targets are gone (config.stackset_groups); the rest live here.
+        for index, machine_role in enumerate(config.machine_roles):
+            if machine_role.targets is None:
+                record(
+                    MachineRole(self, f"Machine-{machine_role.name}", role=machine_role, path=path, boundary=self.boundary.policy),
+                    f"machine_roles[{index}]",
+                )
+        for index, service_role in enumerate(config.service_roles):
+            record(
+                ServiceRole(
+                    self,
+                    f"Service-{service_role.name}",
+                    role=service_role,
+                    path=path,
+                    boundary=self.boundary.policy,
+                    passers=[self.roles[p] for p in service_role.passed_by],
+                    partition=partition_of(config.region),
+                ),
+                f"service_roles[{index}]",
+            )
 
         federation = config.federation
         if federation and (federation.saml or federation.oidc):

@@ -20,6 +20,7 @@ from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.organization import member_baseline_config
+from iam_baseline.config.stackset_groups import stackset_groups
 from iam_baseline.federation.assignment_shards import account_assignments, plan_shards
 from iam_baseline.naming import construct_id
 from iam_baseline.organization import ServiceManagedStackSet
@@ -33,8 +34,9 @@ class OrganizationRolloutStack(BaselineStack):
     """The baseline StackSets, one per variant, targeting the OUs that name the variant.
 
     Attributes:
-        stack_sets: variant key -> :class:`ServiceManagedStackSet`.
-        member_stacks: variant key -> the member ``AccountBaselineStack`` (in its own stage).
+        stack_sets: StackSet group key (the variant key, or ``<variant>-<digest>`` for a
+            combination with targeted machine roles) -> :class:`ServiceManagedStackSet`.
+        member_stacks: group key -> the member ``AccountBaselineStack`` (in its own stage).
     """
 
     def __init__(self, scope: App, id: str, *, config: BaselineConfig) -> None:
@@ -53,23 +55,34 @@ class OrganizationRolloutStack(BaselineStack):
         )
         self.stack_sets: dict[str, ServiceManagedStackSet] = {}
         self.member_stacks: dict[str, AccountBaselineStack] = {}
-        for variant, ous in organization.variant_targets().items():
+        for group in stackset_groups(config):
+            key = group.key
             # A Stage keeps the member template out of `cdk deploy --all` and gives it its
             # own nested cloud assembly, which the StackSet reads its TemplateBody from.
-            stage = Stage(scope, f"StackSetMember{construct_id(variant)}")
-            self.member_stacks[variant] = AccountBaselineStack(
-                stage, "AccountBaseline", config=member_baseline_config(config, variant), stackset_member=True
+            stage = Stage(scope, f"StackSetMember{construct_id(key)}")
+            self.member_stacks[key] = AccountBaselineStack(
+                stage,
+                "AccountBaseline",
+                config=member_baseline_config(config, group.variant, group.machine_roles),
+                stackset_member=True,
             )
-            self.stack_sets[variant] = ServiceManagedStackSet(
+            description = organization.baselines[group.variant].description
+            if group.machine_roles:
+                description = f"{description} With machine roles {', '.join(group.machine_roles)}."[:1024]
+            self.stack_sets[key] = ServiceManagedStackSet(
                 self,
-                f"StackSet{construct_id(variant)}",
-                stack_set_name=f"{rollout.name_prefix}-{variant}",
-                template=self.member_stacks[variant],
-                organizational_unit_ids=[ou.id for ou in ous],
+                f"StackSet{construct_id(key)}",
+                stack_set_name=f"{rollout.name_prefix}-{key}",
+                template=self.member_stacks[key],
+                organizational_unit_ids=group.ou_ids,
+                # The plain variant spares the accounts another group serves; a combination
+                # reaches exactly its accounts (config/stackset_groups.py).
+                accounts=group.accounts if group.machine_roles else group.excluded,
+                account_filter="INTERSECTION" if group.machine_roles else "DIFFERENCE",
                 region=config.region,
                 rollout=rollout,
                 delegated_admin=organization.delegated_admin_account_id is not None,
-                description=organization.baselines[variant].description,
+                description=description,
             )
 
 

@@ -15,7 +15,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sns as sns
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.organization_policies import ROOT_TARGET, read_policy_file
+from iam_baseline.config.organization_policies import ROOT_TARGET, attachment_targets, read_policy_file
 from iam_baseline.detection import DetectionEventRules, alert_message
 from iam_baseline.detection.patterns import assume_root_rule
 from iam_baseline.identity.password_policy import INLINE_HANDLER_LOG_GROUP
@@ -54,7 +54,10 @@ def policy_specs(config: BaselineConfig) -> list[PolicySpec]:
     specs: list[PolicySpec] = []
     scps = organization.service_control_policies
     if scps is not None:
-        guardrails = default_guardrails(scps, baseline_names(config), config.region)
+        directory = organization.directory
+        guardrails = default_guardrails(
+            scps, baseline_names(config), config.region, lambda g: attachment_targets(g, directory)
+        )
         specs += pack(
             [(g.name, g.statements, g.targets, g.description) for g in guardrails],
             prefix=scps.name_prefix,
@@ -65,7 +68,7 @@ def policy_specs(config: BaselineConfig) -> list[PolicySpec]:
                 f"{scps.name_prefix}-{custom.name}",
                 PolicyType.SERVICE_CONTROL_POLICY,
                 read_policy_file(custom.file),
-                custom.targets,
+                attachment_targets(custom, directory),
                 custom.description or f"Custom SCP from {custom.file}.",
             )
             for custom in scps.custom
@@ -149,7 +152,9 @@ class OrganizationGuardrailsStack(BaselineStack):
             self.root_tasks = _root_tasks(self, config)
         self.policies = None
         if specs:
+            # Targets are 'root', OU paths and member account ids (accounts and exclude attach per account).
             target_ids = {ou.path: ou.id for ou in organization.organizational_units}
+            target_ids |= {account.id: account.id for _, account in organization.member_accounts()}
             if organization.root_id is not None:
                 target_ids[ROOT_TARGET] = organization.root_id
             self.policies = OrganizationPolicies(self, "Policies", specs=specs, target_ids=target_ids)

@@ -73,7 +73,8 @@ def _security_audit(data: dict[str, Any]) -> None:
 
 def _optional_parts(data: dict[str, Any]) -> None:
     """What the default leaves out: a break-glass role (not users), an account alias, a SAML
-    Support role and an Identity Center user assigned by name (looked up at deploy time)."""
+    Support role, an Identity Center user assigned by name (looked up at deploy time),
+    machine roles and service roles."""
     data["break_glass"] = {
         "mode": "role",
         "role_name": "BreakGlassAdmin",
@@ -88,6 +89,22 @@ def _optional_parts(data: dict[str, Any]) -> None:
          "account_ids": [ACCOUNT]}
     )
     data["federation"]["identity_center"]["identity_store"]["existing_users"] = ["alice@example.com"]
+    # Machine roles holding every read-only policy a machine role may hold (their acknowledgments).
+    data["machine_roles"] = [
+        {"name": "Scanner", "reason": "A vendor's scanner reads configuration.",
+         "third_party": {"account_id": "777788889999", "external_id": "vendor-0001"},
+         "aws_managed_policies": ["SecurityAudit", "job-function/ViewOnlyAccess"]},
+        {"name": "Collector", "reason": "The monitoring automation reads metrics.",
+         "automation": {"role_arn": f"arn:aws:iam::{ACCOUNT}:role/tooling/Collector"},
+         "aws_managed_policies": ["CloudWatchReadOnlyAccess", "ReadOnlyAccess"]},
+    ]
+    # Service roles holding them too: an EC2 role (instance profile) and an ECS task role.
+    data["service_roles"] = [
+        {"name": "AppInstance", "reason": "The app's EC2 instances read their metrics.", "service": "ec2.amazonaws.com",
+         "aws_managed_policies": ["CloudWatchReadOnlyAccess", "ReadOnlyAccess"], "passed_by": ["developer"]},
+        {"name": "AuditTask", "reason": "An ECS task audits the configuration.", "service": "ecs-tasks.amazonaws.com",
+         "aws_managed_policies": ["SecurityAudit", "job-function/ViewOnlyAccess"]},
+    ]
 
 
 def _organization(data: dict[str, Any]) -> None:

@@ -167,6 +167,8 @@ def test_default_config_needs_all_but_the_config_dependent_entries(unacknowledge
         ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AdministratorAccess]",
          "BreakGlass/Resource/Resource"),
         ("AwsSolutions-IAM5[Resource::*]", "AccountAlias/Resource/CustomResourcePolicy/Resource"),
+        *((read_only.format(name), f"{kind}-*/Resource/Resource") for kind in ("Machine", "Service")
+          for name in ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit", "CloudWatchReadOnlyAccess")),
         *((f"{pack}-IAMNoInlinePolicy", "AccountAlias/Resource/CustomResourcePolicy/Resource")
           for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")),
         ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSSupportAccess]",

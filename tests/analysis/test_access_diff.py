@@ -91,16 +91,20 @@ def test_a_widened_role_is_new_access_with_one_concrete_request(base, tmp_path, 
     [access] = comparison.gained.found
     assert access.request.action in ("s3:GetObject", "s3:PutObject")
     assert access.request.principal.role_arn.endswith(":role/baseline/GitHubDiff")
+    assert access.request.resource.startswith("arn:aws:s3:::build-") and " " not in access.request.resource
     subject = comparison.subject
     assert evaluate(access.request, **subject.new.keywords()).allowed
     assert not evaluate(access.request, **subject.old.keywords()).allowed
     assert comparison.lost is not None and not comparison.lost.found  # nothing was taken away
 
 
-def test_allow_new_access_reports_but_exits_zero(base, tmp_path, capsys):
-    code, text = run(capsys, base, changed(base, tmp_path, widen), "--allow-new-access")
+def test_allow_new_access_reports_but_exits_zero_and_the_summary_gets_the_same_text(base, tmp_path, capsys):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("## cdk diff\n")  # appended to, as $GITHUB_STEP_SUMMARY is
+    code, text = run(capsys, base, changed(base, tmp_path, widen), "--allow-new-access", "--summary", str(summary))
     assert code == 0
     assert "role:GitHubDiff" in text and "accepted with --allow-new-access" in text
+    assert summary.read_text() == "## cdk diff\n" + text
 
 
 def test_reordering_renaming_and_splitting_statements_is_silent(base, tmp_path, capsys):
@@ -165,3 +169,30 @@ def test_a_widened_resource_policy_is_new_access_for_the_account_it_names(base, 
     [access] = comparison.gained.found
     assert access.request.action == "sns:Publish" and access.request.principal.account == "444455556666"
     assert not comparison.lost.found
+
+
+def test_an_undecided_question_is_reported_and_fails_never_no_change(base, tmp_path, capsys):
+    def binary_condition(resources: dict) -> None:  # BinaryEquals: not modelled by the z3 engine
+        statements(resources, GITHUB_DIFF_POLICY).append(
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+             "Condition": {"BinaryEquals": {"aws:UserAgent": "QUJD"}}})
+
+    code, text = run(capsys, base, changed(base, tmp_path, binary_condition))
+    assert code == 1
+    assert "### Could not decide" in text and "role:GitHubDiff" in text and "not modelled" in text
+    assert "Result: could not decide 1 subject (may hide new access), exit 1" in text and "no new access" not in text
+
+
+def test_trust_and_resource_questions_ask_every_account_when_a_pattern_could_tell_them_apart():
+    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.outputs.access_diff import _callers
+
+    def trust(principal: str) -> Policy:
+        return Policy.from_document("t", {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"},
+             "Condition": {"StringLike": {"aws:PrincipalArn": principal}}}]}, PolicyKind.TRUST)
+
+    named = _callers("aws", "111122223333", trust("arn:aws:iam::444455556666:role/ci-*"), None)
+    assert named.accounts == {"111122223333", "444455556666", "999999999999"}
+    # "4444*" matches some unnamed accounts and not others: no representative, every account.
+    assert _callers("aws", "111122223333", trust("arn:aws:iam::4444*:role/ci"), None).accounts is None

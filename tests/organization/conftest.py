@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from organization_helpers import EXAMPLE, synth_templates  # noqa: E402
+from organization_helpers import EXAMPLE, HUB, synth_templates  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +30,14 @@ def org_synth(org_config, tmp_path_factory):
 @pytest.fixture(scope="session")
 def org_templates(org_synth) -> dict[str, dict]:
     return org_synth[1]
+
+
+@pytest.fixture(scope="session")
+def hub_synth(synthesized_config):
+    """(config, cloud assembly directory, account scopes) of the hub-and-spoke example."""
+    from iam_baseline.analysis.model.accounts import load_scopes
+    from iam_baseline.config import load_config
+
+    config = load_config(HUB)
+    outdir = synthesized_config(HUB)
+    return config, outdir, load_scopes(outdir, config)

@@ -10,6 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "fixtures" / "organization.yaml"  # the suite's copy of config/examples/organization.yaml
+HUB = ROOT / "tests" / "fixtures" / "hub-and-spoke.yaml"  # the suite's copy of config/examples/hub-and-spoke.yaml
 
 
 def example_data() -> dict:
@@ -47,3 +48,22 @@ def resources_of(template: dict, type_: str) -> dict[str, dict]:
 
 def member_stack_ids(templates: dict[str, dict]) -> list[str]:
     return sorted(k for k in templates if k.startswith("StackSetMember"))
+
+
+def hub_data() -> dict:
+    """The hub-and-spoke example as plain data, to modify in a test."""
+    return copy.deepcopy(yaml.safe_load(HUB.read_text()))
+
+
+def parse_hub(data: dict):
+    from iam_baseline.config import parse_config
+
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "hub.yaml", folder=HUB.parent)
+
+
+def hub_error(data: dict) -> str:
+    from iam_baseline.config import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        parse_hub(data)
+    return str(info.value)

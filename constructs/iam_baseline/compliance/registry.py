@@ -457,6 +457,23 @@ POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
     ),
 )
 
+#: Machine and service roles (:mod:`iam_baseline.identity.machine_roles`, ``.service_roles``): the
+#: closed list of read-only AWS managed policies ``config.machine_roles.MACHINE_ROLE_POLICIES``
+#: (kept equal by a test).
+MACHINE_ROLE_POLICY_NAMES = ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit", "CloudWatchReadOnlyAccess")
+REGISTRY += tuple(
+    Acknowledgment(
+        f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+        f"{kind}-*/Resource/Resource",
+        f"{name.split('/')[-1]} is a read-only AWS managed policy that AWS keeps current; a {what} may hold only "
+        f"such policies, always under the developer permissions boundary, and its trust admits {who}.",
+    )
+    for kind, what, who in (
+        ("Machine", "machine role", "one declared principal (a declared account's role, or a third party with its sts:ExternalId)"),
+        ("Service", "service role", "one service principal, and only the personas the config names may pass it to that service"),
+    )
+    for name in MACHINE_ROLE_POLICY_NAMES
+)
 
 #: Personas of the config (``personas:``, ``policies:``): the findings follow from what the
 #: config's author declared, so the entries are derived from the config by one function,

@@ -186,6 +186,8 @@ from .federation import FederationConfig  # noqa: E402
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .quotas import QuotasConfig  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
+from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules  # noqa: E402
+from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
 from .personas import check_personas  # noqa: E402
 
 
@@ -287,6 +289,12 @@ class BaselineConfig(StrictModel):
     )
     organization: OrganizationConfig | None = Field(
         None, description="AWS Organizations rollout: OUs, member accounts, baseline variants by StackSet (optional)."
+    )
+    machine_roles: tuple[MachineRoleConfig, ...] = Field(
+        (), description="Roles for automation and third parties (no MFA, a reason, the boundary; see README, 'Machine roles')."
+    )
+    service_roles: tuple[ServiceRoleConfig, ...] = Field(
+        (), description="Roles for AWS services (EC2 with an instance profile, Lambda, ECS tasks), passable only by named personas."
     )
     quotas: QuotasConfig = Field(QuotasConfig(), description="The account's adjustable IAM quotas, as raised in Service Quotas.")
 
@@ -413,6 +421,8 @@ class BaselineConfig(StrictModel):
             names += [
                 (r.name, ("federation", "oidc", "deploy_roles", i, "name")) for i, r in enumerate(federation.oidc.deploy_roles)
             ]
+        names += [(r.name, ("machine_roles", i, "name")) for i, r in enumerate(self.machine_roles)]
+        names += [(r.name, ("service_roles", i, "name")) for i, r in enumerate(self.service_roles)]
         return names
 
     @model_validator(mode="after")
@@ -433,6 +443,11 @@ class BaselineConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
-    def _organization_rules(self) -> "BaselineConfig":
+    def _organization_rules(self, info: ValidationInfo) -> "BaselineConfig":
         organization_rules(self)  # see iam_baseline.config.organization
+        # A StackSet member's config (member_baseline_config) no longer holds the organization
+        # its machine roles were checked against: the whole config checked them.
+        if not (info.context or {}).get("stackset_member"):
+            machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
+        service_role_rules(self)  # see iam_baseline.config.service_roles
         return self

@@ -32,9 +32,12 @@ from .organization_policies import (
     RootAccessConfig,
     RootId,
     ServiceControlPoliciesConfig,
+    GUARDRAIL_KEYS,
+    attachment_targets,
     check_custom_files,
     check_targets,
 )
+from .targeting import AccountDirectory
 from .types import ItemError, TagKey, TagValue, ascii_name, printable_text, unique
 
 if TYPE_CHECKING:
@@ -207,13 +210,15 @@ class OrganizationConfig(StrictModel):
             return value  # the OUs' own error is reported; targets cannot be judged without them
         ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
         root_id = info.data.get("root_id")
-        for key in ("deny_root_user", "deny_leaving_organization", "protect_baseline", "protect_detection",
-                    "deny_iam_users", "region_allow_list"):
+        directory = AccountDirectory(info.data.get("organizational_units") or ())
+        for key in GUARDRAIL_KEYS:
             guardrail = getattr(value, key)
             if guardrail.enabled:
                 check_targets(guardrail.targets, where=key, ou_paths=ou_paths, root_id=root_id)
+                attachment_targets(guardrail, directory, (key,))
         for index, custom in enumerate(value.custom):
             check_targets(custom.targets, where=f"custom[{index}]", ou_paths=ou_paths, root_id=root_id)
+            attachment_targets(custom, directory, ("custom", index))
         check_custom_files(value)
         return value
 
@@ -288,6 +293,11 @@ class OrganizationConfig(StrictModel):
             )
         return self
 
+    @property
+    def directory(self) -> AccountDirectory:
+        """The declared OUs and member accounts, to resolve targets by name (:mod:`.targeting`)."""
+        return AccountDirectory(self.organizational_units)
+
     def member_accounts(self) -> list[tuple[OrganizationalUnitConfig, MemberAccountConfig]]:
         """Every (OU, account) pair, in config order."""
         return [(ou, account) for ou in self.organizational_units for account in ou.accounts]
@@ -306,7 +316,7 @@ class OrganizationConfig(StrictModel):
         return self.delegated_admin_account_id or self.management_account_id
 
 
-def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineConfig":
+def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = ()) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
     The config's top-level baseline with the variant's parts replaced, without IAM users,
@@ -316,8 +326,10 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
-    Without the access matrix either: it names the management account's principals, and
-    ``make check`` proves it on the management account's assembly. Validated like any config.
+    Without service roles (created in the config's own account only, for now). Without the access matrix either: it names the management account's principals, and
+    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
+    the targeted ones named in ``machine_roles`` (a StackSet group's items, see
+    :mod:`.stackset_groups`), without their targets. Validated like any config.
 
     Raises:
         KeyError: ``variant`` is not declared.
@@ -329,8 +341,16 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     assert config.organization is not None
     overrides = config.organization.baselines[variant]
     data = config.model_dump(
-        mode="json", exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix"}
+        mode="json",
+        exclude={"users", "organization", "federation", "account_alias", "break_glass", "access_matrix", "machine_roles",
+                 "service_roles"},
     )
+    # Sorted by name: a group's template does not depend on config order (stable StackSets).
+    data["machine_roles"] = [
+        {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
+        for role in sorted(config.machine_roles, key=lambda r: r.name)
+        if role.name in machine_roles
+    ]
     if data.get("detection") and data["detection"].get("access_analyzer"):
         data["detection"]["access_analyzer"]["scope"] = "account"
     for part in ("password_policy", "mfa", "roles", "groups"):
@@ -342,7 +362,7 @@ def member_baseline_config(config: "BaselineConfig", variant: str) -> "BaselineC
     if saml is not None and overrides.saml:
         data["federation"] = {"saml": saml.model_dump(mode="json")}
     # Round-trip through JSON, as the loader does, so strict validation sees JSON types.
-    return BaselineConfig.model_validate_json(json.dumps(data))
+    return BaselineConfig.model_validate_json(json.dumps(data), context={"stackset_member": True})
 
 
 def organization_rules(config: "BaselineConfig") -> None:

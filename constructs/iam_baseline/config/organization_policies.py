@@ -21,6 +21,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
 from .models import AccountId, IamName, RegionName, RoleConfig, StrictModel
+from .targeting import AccountDirectory, TargetName, Targets
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
 #: ARNs are ``arn:<partition>:iam::aws:policy/root-task/<name>``). Source: STS API Reference,
@@ -54,6 +55,12 @@ PolicyNamePrefix = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-
 PrincipalArnPattern = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\x21-\x7e]+$")]
 
 ROOT_TARGET = "root"
+
+#: The keys of ``service_control_policies`` holding a default guard rail, in policy order.
+GUARDRAIL_KEYS: tuple[str, ...] = (
+    "deny_root_user", "deny_leaving_organization", "protect_baseline", "protect_detection", "deny_iam_users",
+    "region_allow_list",
+)
 
 
 class RootTasksRoleConfig(RoleConfig):
@@ -120,7 +127,22 @@ class RootAccessConfig(StrictModel):
         return self.root_sessions and bool(self.task_policies)
 
 
-class GuardrailConfig(StrictModel):
+class AccountTargetsMixin(StrictModel):
+    """``accounts:`` and ``exclude:`` beside a policy's ``targets`` (:mod:`.targeting`).
+
+    Without ``exclude`` the policy is attached to ``targets`` (root, OUs) and to each of
+    ``accounts``; with ``exclude`` an OU attachment would still reach the excluded accounts, so
+    the policy is attached to each account that ``targets`` and ``accounts`` reach minus
+    ``exclude``, one by one (each counts against the 5 policies per account).
+    """
+
+    accounts: tuple[TargetName, ...] = Field((), description="Member accounts (names or ids) the policy is also attached to.")
+    exclude: tuple[TargetName, ...] = Field(
+        (), description="Account names (or ids) or OU paths the policy must not reach (it is then attached per account)."
+    )
+
+
+class GuardrailConfig(AccountTargetsMixin):
     """One switchable default SCP: whether it is attached, and where."""
 
     enabled: bool = Field(True, description="Attach this guard rail.")
@@ -140,7 +162,7 @@ class RegionAllowListConfig(GuardrailConfig):
     regions: tuple[RegionName, ...] = Field((), description="Regions where requests are allowed (the home region is always added).")
 
 
-class CustomPolicyConfig(StrictModel):
+class CustomPolicyConfig(AccountTargetsMixin):
     """The user's own policy file (JSON, ``Deny`` statements only), attached to ``targets``."""
 
     name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,39}$")] = Field(
@@ -261,6 +283,23 @@ def check_targets(targets: tuple[str, ...], *, where: str, ou_paths: list[str], 
             raise ValueError(f"{where}: unknown target {target!r}; allowed: 'root' or one of the OU paths {ou_paths}")
     if len(set(targets)) != len(targets):
         raise ValueError(f"{where}: duplicate targets {list(targets)}")
+
+
+def attachment_targets(
+    policy: AccountTargetsMixin, directory: AccountDirectory, where: tuple[str | int, ...] = ()
+) -> tuple[str, ...]:
+    """Where ``policy`` (a guard rail or custom SCP with ``targets``) is attached: 'root', OU
+    paths and member account ids (see :class:`AccountTargetsMixin`).
+
+    Raises:
+        ItemError: at ``where`` + the key: an unknown account or OU name (with the nearest), or
+            nothing left to reach.
+    """
+    targets: tuple[str, ...] = getattr(policy, "targets")
+    accounts = tuple(directory.account(name, (*where, "accounts", i)) for i, name in enumerate(policy.accounts))
+    if not policy.exclude:
+        return (*targets, *dict.fromkeys(accounts))
+    return directory.resolve(Targets(accounts=accounts, ous=targets, exclude=policy.exclude), where)
 
 
 def check_custom_files(scps: ServiceControlPoliciesConfig) -> None:

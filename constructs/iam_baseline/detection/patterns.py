@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..config.machine_roles import MachineRoleConfig
 from ..config.models import BaselineConfig
+from ..naming import construct_id
 from ..partitions import partition_of
 
 API_CALL = "AWS API Call via CloudTrail"
@@ -271,6 +273,47 @@ def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
     }
 
 
+def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
+    """``AssumeRole`` of machine role ``role`` (successful or refused) by a caller outside the
+    account of its declared principal (the automation role's account, or the third party's).
+
+    The role's account records a cross-account ``AssumeRole`` with ``userIdentity.type``
+    ``AWSAccount`` and the caller's ``accountId`` only (no ARN), so the alert judges the account;
+    the trust itself admits only the exact role ARN (or the external id). The role is matched by
+    the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``, so one pattern serves
+    every member account. STS records the call in the region of the endpoint the caller used:
+    the global endpoint's calls reach the home region through the global-events stack, a
+    regional endpoint's only in that region (README.md, "Known limits"). Sources: AWS CloudTrail
+    User Guide, "CloudTrail userIdentity element" (AWSAccount) and "Logging IAM and AWS STS API
+    calls with AWS CloudTrail" (cross-account AssumeRole); Amazon EventBridge User Guide,
+    "Content filtering" (suffix, anything-but).
+    """
+    expected = role.principal_arn.split(":")[4]
+    return {
+        "source": ["aws.sts"],
+        "detail-type": [API_CALL],
+        "detail": {
+            "eventName": ["AssumeRole"],
+            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role.name}"}]},
+            "userIdentity": {"accountId": [{"anything-but": expected}]},
+        },
+    }
+
+
+def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
+    """One alert per machine role this config deploys (a member's: its StackSet group's)."""
+    return [
+        DetectionRule(
+            f"MachineRoleOutsider{construct_id(role.name)}",
+            f"Machine role {role.name} assumed from outside its principal's account",
+            "machine roles (reason: " + role.reason[:200] + ")",
+            machine_role_outsider_pattern(config, role),
+        )
+        for role in config.machine_roles
+        if role.targets is None
+    ]
+
+
 def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
     """Every EventBridge alert of ``config``, in a stable order (construct ids are stable).
 
@@ -300,4 +343,5 @@ def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
         rules.append(
             DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
         )
+    rules += machine_role_rules(config)
     return tuple(rules)

@@ -12,11 +12,11 @@ member accounts".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..config.organization_policies import ServiceControlPoliciesConfig
+from ..config.organization_policies import GuardrailConfig, ServiceControlPoliciesConfig
 
 Statement = dict[str, Any]
 
@@ -215,8 +215,18 @@ class Guardrail:
     description: str
 
 
-def default_guardrails(scps: ServiceControlPoliciesConfig, names: BaselineNames, home_region: str) -> list[Guardrail]:
-    """The enabled default guard rails of ``scps``, in config order."""
+def default_guardrails(
+    scps: ServiceControlPoliciesConfig,
+    names: BaselineNames,
+    home_region: str,
+    placement: Callable[[GuardrailConfig], tuple[str, ...]] = lambda config: config.targets,
+) -> list[Guardrail]:
+    """The enabled default guard rails of ``scps``, in config order.
+
+    ``placement`` gives a guard rail's attachment targets ('root', OU paths, account ids);
+    default: its ``targets`` (``config.organization_policies.attachment_targets`` adds
+    ``accounts`` and ``exclude``).
+    """
     exempt = scps.exempt_role_arns
     built = [
         ("DenyRootUser", scps.deny_root_user, deny_root_user(names.partition), "Member root users act only in sts:AssumeRoot sessions."),
@@ -234,4 +244,4 @@ def default_guardrails(scps: ServiceControlPoliciesConfig, names: BaselineNames,
             "Requests only in the allowed regions (global services exempt).",
         ),
     ]
-    return [Guardrail(name, tuple(stmts), config.targets, why) for name, config, stmts, why in built if config.enabled]
+    return [Guardrail(name, tuple(stmts), placement(config), why) for name, config, stmts, why in built if config.enabled]

@@ -79,6 +79,9 @@ class ServiceManagedStackSet(Construct):
         template: the stack whose synthesized template is deployed; it must be the stack of
             its own ``Stage``, environment-agnostic and without assets.
         organizational_unit_ids: target OUs (``ou-...``), at least one.
+        accounts: member account ids that filter the OUs' accounts (none: every account of the OUs).
+        account_filter: ``INTERSECTION`` (only ``accounts``) or ``DIFFERENCE`` (all but ``accounts``).
+            Source: CloudFormation User Guide, "Account-level targets for service-managed stack sets".
         region: the one region stack instances are created in (IAM is global).
         rollout: max concurrency (percent), failure tolerance (percent), concurrency mode,
             whether stacks are kept when an account leaves the OUs.
@@ -101,6 +104,8 @@ class ServiceManagedStackSet(Construct):
         stack_set_name: str,
         template: Stack,
         organizational_unit_ids: Sequence[str],
+        accounts: Sequence[str] = (),
+        account_filter: str = "DIFFERENCE",
         region: str,
         rollout: StackSetRolloutConfig,
         delegated_admin: bool,
@@ -109,6 +114,8 @@ class ServiceManagedStackSet(Construct):
         super().__init__(scope, id)
         if not organizational_unit_ids:
             raise BaselineError(f"StackSet {stack_set_name} has no target OU")
+        if account_filter not in ("INTERSECTION", "DIFFERENCE"):
+            raise BaselineError(f"StackSet {stack_set_name}: account_filter must be INTERSECTION or DIFFERENCE")
         self.resource = cfn.CfnStackSet(
             self,
             "Resource",
@@ -131,7 +138,9 @@ class ServiceManagedStackSet(Construct):
             stack_instances_group=[
                 cfn.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cfn.CfnStackSet.DeploymentTargetsProperty(
-                        organizational_unit_ids=list(organizational_unit_ids)
+                        organizational_unit_ids=list(organizational_unit_ids),
+                        accounts=list(accounts) or None,
+                        account_filter_type=account_filter if accounts else None,
                     ),
                     regions=[region],
                 )

@@ -29,8 +29,9 @@ complete.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import z3
 
@@ -166,7 +167,7 @@ class _Shared(Encoder):
                           lambda: super(_Shared, self).conditions_hold(statement, variables, False))
 
     def side(self, policies: PolicySet) -> z3.BoolRef:
-        """"``policies`` allow the request", as :func:`.evaluator.evaluate` decides."""
+        """Whether ``policies`` allow the request, as :func:`.evaluator.evaluate` decides."""
         self.has_boundary = policies.boundary is not None
         self._cache = {}  # keyed by policy identity, and the boundary changes the NotPrincipal rule
         return self.allowed(**policies.keywords())
@@ -283,7 +284,36 @@ def _replay(question: _DifferenceQuestion, model: z3.ModelRef, new: PolicySet, o
     if old_decision.allowed:
         raise DifferenceDisagreement(request, old_decision, "old")
     members = question.classes[index].members
+    for candidate in _readable(request):
+        decided = evaluate(candidate, **new.keywords()), evaluate(candidate, **old.keywords())
+        if decided[0].allowed and not decided[1].allowed:
+            request, (new_decision, old_decision) = candidate, decided
+            break
     return NewAccess(request, new_decision, old_decision, tuple(members)), index
+
+
+def _readable(request: Request) -> list[Request]:
+    """Easier-to-read variants of the solver's request, to be confirmed by the caller.
+
+    z3 fills free ARN parts with whatever satisfies the formula (``arn: :s3:::build-/ ``): an
+    empty partition, region or account becomes the caller's partition, ``us-east-1`` and the
+    caller's account, and other characters outside ``[A-Za-z0-9:/*._-]`` become ``x``. A
+    variant is used only when the concrete evaluator still allows it under the new policies
+    and denies it under the old ones (:func:`_replay`).
+    """
+    resource = re.sub(r"[^A-Za-z0-9:/*._@=,+-]", "x", request.resource)
+    parts = resource.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        principal = request.principal
+        partition = principal.arn.split(":")[1] if principal.arn.startswith("arn:") else "aws"
+        filled = [parts[0], parts[1].strip("x") or partition, parts[2],
+                  parts[3] and (parts[3].strip("x") or "us-east-1"),
+                  parts[4] if parts[4] == "" or parts[4].isdigit() else (principal.account or parts[4]),
+                  parts[5]]
+        candidates = [":".join(filled), resource]
+    else:
+        candidates = [resource]
+    return [replace(request, resource=c) for c in dict.fromkeys(candidates) if c != request.resource]
 
 
 def differs(new: Sequence[Policy], old: Sequence[Policy]) -> bool:

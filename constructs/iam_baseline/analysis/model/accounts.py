@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ...config.models import BaselineConfig
 from ...config.organization import member_baseline_config
+from ...config.stackset_groups import stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.evaluator import Policy
@@ -115,24 +116,21 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
 
 
 def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig:
-    """The config a scope was synthesized from: a StackSet member's is its variant's."""
+    """The config a scope was synthesized from: a StackSet member's is its group's (its
+    variant with its targeted machine roles, :mod:`...config.stackset_groups`)."""
     if variant is None or config.organization is None:
         return config
-    for key in config.organization.baselines:
-        if construct_id(key) == variant:
-            return member_baseline_config(config, key)
+    for group in stackset_groups(config):
+        if construct_id(group.key) == variant:
+            return member_baseline_config(config, group.variant, group.machine_roles)
     return config
 
 
 def _variant_of(config: BaselineConfig) -> dict[str, str]:
-    """member account id -> construct id of its OU's baseline variant."""
+    """member account id -> construct id of its StackSet group (the stage suffix)."""
     if config.organization is None:
         return {}
-    return {
-        account.id: construct_id(ou.baseline)
-        for ou, account in config.organization.member_accounts()
-        if ou.baseline is not None
-    }
+    return {account: construct_id(group.key) for group in stackset_groups(config) for account in group.accounts}
 
 
 def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScope], config: BaselineConfig) -> None:

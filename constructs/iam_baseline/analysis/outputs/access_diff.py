@@ -9,7 +9,8 @@ symbolic engine (:func:`..engine.difference.new_accesses`) asked in both directi
   policies): its identity-based policies, permissions boundary and the SCP levels of its
   scope, for requests it makes itself (every action, resource and context);
 * who may become a role: its trust policy, for a caller of any kind and account whose own
-  identity-based policies allow everything (a caller outside the assembly), on
+  identity-based policies allow everything (a caller outside the assembly; the accounts the
+  policies name, the scope's own, and one standing for every other, see :func:`_callers`), on
   ``sts:AssumeRole``, ``sts:AssumeRoleWithSAML`` and ``sts:AssumeRoleWithWebIdentity``;
 * who may use a resource: its resource-based policy (KMS key, SNS topic, S3 bucket), for the
   same worst-case caller, the policy required to allow as for a cross-account request (IAM
@@ -26,12 +27,14 @@ analysis error) is "could not decide", never "no change".
 from __future__ import annotations
 
 import enum
+import json
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...config.models import BaselineConfig
-from ..checks.invariants.requests import ALLOW_ALL
+from ..checks.invariants.requests import ALLOW_ALL, FOREIGN_ACCOUNT
 from ..engine.difference import AccessDifference, PolicySet, differs, new_accesses
 from ..engine.evaluator import Policy, PolicyKind, RequestPrincipal
 from ..engine.space import ABSENT, ActionSpace, PrincipalSpace, RequestSpace, ResourceSpace
@@ -173,10 +176,26 @@ def _subjects_of_principal(scope: str, new: AccountScope | None, old: AccountSco
     subjects.append(Subject(scope, here.ref, Surface.IDENTITY, presence, RequestSpace(principals=(caller,), context=context),
                             _identity(new, n) if n else PolicySet(), _identity(old, o) if o else PolicySet()))
     if here.kind == "role":
-        space = RequestSpace(principals=PrincipalSpace(partition=model.partition),
-                             actions=ActionSpace(include=ASSUME_ACTIONS), resources=ResourceSpace(include=(here.arn,)))
+        callers = _callers(model.partition, model.account, n and n.trust, o and o.trust)
+        space = RequestSpace(principals=callers, actions=ActionSpace(include=ASSUME_ACTIONS),
+                             resources=ResourceSpace(include=(here.arn,)))
         subjects.append(Subject(scope, here.ref, Surface.TRUST, presence, space, _trust(n), _trust(o)))
     return subjects
+
+
+def _callers(partition: str, account: str, *sides: Policy | None) -> PrincipalSpace:
+    """Callers of every kind from the accounts that matter: those the policies name, the
+    scope's own, and one that nobody names (``FOREIGN_ACCOUNT``, standing for all others).
+
+    All unnamed accounts are alike to these policies unless a pattern puts a wildcard next to
+    account digits (``1111*``): then every account is a caller. Finite accounts make a trust
+    question ~80x faster (measured 0.25 s against 20 s on the default assembly's OIDC role).
+    """
+    text = json.dumps([p.document for p in sides if p is not None])
+    if re.search(r"\d[*?]|[*?]\d", text):
+        return PrincipalSpace(partition=partition)
+    named = set(re.findall(r"(?<!\d)\d{12}(?!\d)", text))
+    return PrincipalSpace(partition=partition, accounts=frozenset(named | {account, FOREIGN_ACCOUNT}))
 
 
 def _trust(principal: Principal | None) -> PolicySet:
@@ -190,11 +209,12 @@ def _subjects_of_resource(scope: str, new: AccountScope | None, old: AccountScop
     o = old.model.resource_policies.get(arn) if old else None
     presence = Presence.BOTH if n and o else Presence.ADDED if n else Presence.REMOVED
     here = n or o
-    partition = (new or old).model.partition  # type: ignore[union-attr]
+    model = (new or old).model  # type: ignore[union-attr]
+    callers = _callers(model.partition, model.account, n and n.policy, o and o.policy)
     # A bucket policy also governs the bucket's objects; a key or a topic is its ARN alone
     # (a needless "ARN/*" pattern measured 1 s -> 30 s unknown on a topic question).
     objects = (f"{arn}/*",) if here.kind == "S3 bucket policy" else ()  # type: ignore[union-attr]
-    space = RequestSpace(principals=PrincipalSpace(partition=partition), resources=ResourceSpace(include=(arn, *objects)))
+    space = RequestSpace(principals=callers, resources=ResourceSpace(include=(arn, *objects)))
 
     def side(r) -> PolicySet:
         return PolicySet(identity=(ALLOW_ALL,), resource_policy=r.policy, resource_policy_required=True) if r else PolicySet()

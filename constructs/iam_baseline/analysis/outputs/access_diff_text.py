@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..checks.invariants.requests import ALLOW_ALL
 from ..engine.difference import AccessDifference, NewAccess, PolicySet
 from ..engine.evaluator import PolicyKind
-from .access_diff import AccessDiff, AssignmentChange, Comparison, Presence, statement_of
+from .access_diff import AccessDiff, AssignmentChange, Comparison, Presence, Surface, statement_of
 
 #: The policy types whose statements grant (SCPs and boundaries only limit).
 _GRANTING = (PolicyKind.IDENTITY, PolicyKind.RESOURCE, PolicyKind.TRUST)
@@ -90,7 +90,7 @@ def _comparison_lines(c: Comparison, lost: bool) -> list[str]:
     policies = s.old if lost else s.new
     head = f"- **{s.label}** ({s.surface.value})"
     if s.presence is Presence.ADDED:
-        head += ": added principal" if not s.name.startswith(("KMS", "SNS", "S3")) else ": added resource policy"
+        head += ": added resource-based policy" if s.surface is Surface.RESOURCE else ": added principal"
     lines = [head]
     for access in found.found:
         lines += access_lines(access, policies, "new" if lost else "old")
@@ -138,7 +138,8 @@ def render(diff: AccessDiff, *, allow_new_access: bool = False) -> str:
     if diff.new_access or diff.assignments_added or diff.reach_added:
         verdict = "new access" + suffix
     elif diff.undecided:
-        verdict = f"could not decide {len(diff.undecided)} subjects (may hide new access)" + suffix
+        count = len(diff.undecided)
+        verdict = f"could not decide {count} subject{'s' if count != 1 else ''} (may hide new access)" + suffix
     else:
         verdict = "no new access, exit 0"
     out.append(f"**Result: {verdict}.**")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 from ..matrix import CheckResult
-from . import accounts, admin, boundary, mfa, resource_policies, trust
+from . import accounts, admin, boundary, machine_roles, mfa, resource_policies, service_roles, trust
 from .base import Counterexample, Invariant, explain
 
 INVARIANTS: tuple[Invariant, ...] = (
@@ -19,6 +19,8 @@ INVARIANTS: tuple[Invariant, ...] = (
     boundary.INVARIANT,
     admin.INVARIANT,
     resource_policies.INVARIANT,
+    machine_roles.INVARIANT,
+    service_roles.INVARIANT,
 )
 
 

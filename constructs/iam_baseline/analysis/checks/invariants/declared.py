@@ -33,3 +33,9 @@ def oidc_audiences(config: BaselineConfig, issuer: str) -> tuple[str, ...]:
     if federation is None or federation.oidc is None:
         return ()
     return tuple(a for p in federation.oidc.providers if p.issuer == issuer for a in p.client_ids)
+
+
+def machine_role(config: BaselineConfig, role_name: str):
+    """The ``machine_roles`` entry named ``role_name`` (a member scope's config holds its
+    StackSet group's), else None."""
+    return next((r for r in config.machine_roles if r.name == role_name), None)

@@ -9,7 +9,9 @@ The declared ways (README.md, "What is proven"):
 * ``sts:AssumeRoleWithWebIdentity`` from one of the assembly's OIDC providers, for a role
   the config declares as an OIDC deploy role, with an ``aud`` the provider declares and a
   ``sub`` inside the role's declared subjects;
-* the service principal the trust policy names (never ``*``).
+* the service principal the trust policy names (never ``*``);
+* for a machine role (``machine_roles:``), instead of the MFA way: its automation role
+  (``aws:PrincipalArn``), or its third party's account with the agreed ``sts:ExternalId``.
 
 Decided by the z3 engine (``find_allowed``), one symbolic question per caller family and role:
 is any request ``sts:AssumeRole*`` on the role, from any caller of the family, with any

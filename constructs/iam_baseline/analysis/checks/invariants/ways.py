@@ -13,7 +13,7 @@ from ...engine.evaluator import Policy, RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
-from .declared import declared_accounts, declared_subjects, oidc_audiences
+from .declared import declared_accounts, declared_subjects, machine_role, oidc_audiences
 
 ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -40,7 +40,16 @@ def declared_ways(scope: AccountScope, config: BaselineConfig, role: Principal,
     """
     model = scope.model
     statements: list[dict] = []
-    if provider is None:
+    machine = machine_role(config, role.name)
+    if provider is None and machine is not None:
+        # A machine role's one declared way, without MFA (config.machine_roles).
+        if machine.third_party is not None:
+            statements.append(_deny("DeclaredThirdPartyWithExternalId", "sts:AssumeRole", {"StringEquals": {
+                "aws:PrincipalAccount": machine.third_party.account_id, "sts:ExternalId": machine.third_party.external_id}}))
+        else:
+            statements.append(_deny("DeclaredAutomationRole", "sts:AssumeRole",
+                                    {"ArnEquals": {"aws:PrincipalArn": machine.principal_arn}}))
+    elif provider is None:
         statements.append(_deny("DeclaredAccountWithRecentMfa", "sts:AssumeRole", {
             "StringEquals": {"aws:PrincipalAccount": sorted(declared_accounts(config, scope))},
             "Bool": {"aws:MultiFactorAuthPresent": "true"},

@@ -1,0 +1,123 @@
+"""Config models of service roles: roles that an AWS service assumes for a workload.
+
+An EC2 instance, a Lambda function or an ECS task acts as its role, so whoever may *pass* the
+role to the service (``iam:PassRole``) holds its permissions. Each service role is therefore:
+
+* trusted by exactly one service principal, with ``aws:SourceAccount`` and ``aws:SourceArn``
+  in the same statement where the service sets them when it assumes the role (the
+  cross-service confused-deputy fence: IAM User Guide, "The confused deputy problem" >
+  "Cross-service confused deputy prevention"; ECS sets them for task roles, Amazon ECS
+  Developer Guide, "Amazon ECS task IAM role"; EC2 and Lambda do not for instance and
+  execution roles, so none is promised there);
+* given an instance profile when the service is EC2 (EC2 takes a role only through one:
+  IAM User Guide, "Use instance profiles");
+* bounded by the developer permissions boundary, with read-only AWS managed policies (the
+  machine roles' closed list), never ``admin``;
+* passable only by the personas in ``passed_by``: each gets ``iam:PassRole`` on exactly this
+  role's ARN with ``iam:PassedToService`` the service, in the same statement (IAM User Guide,
+  "Grant a user permissions to pass a role to an AWS service"). Nothing else in the config
+  grants ``iam:PassRole`` on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, model_validator
+
+from .machine_roles import MachineRolePolicy
+from .models import IamName, IamPath, Persona, StrictModel
+from .targeting import Targets
+from .types import ItemError, printable_text, unique
+
+if TYPE_CHECKING:
+    from .models import BaselineConfig
+
+#: The services a service role may be for (their service principals).
+ServicePrincipal = Literal["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com"]
+
+#: Services that set ``aws:SourceAccount`` and ``aws:SourceArn`` when they assume a role, with the
+#: ARN pattern of their resources (``{partition}``, ``{account}``), so the trust can require them.
+#: Source: Amazon ECS Developer Guide, "Amazon ECS task IAM role" (trust policy example).
+CONFUSED_DEPUTY_SOURCE_ARNS: dict[str, str] = {
+    "ecs-tasks.amazonaws.com": "arn:{partition}:ecs:*:{account}:*",
+}
+
+
+class ServiceRoleConfig(StrictModel):
+    """A role an AWS service assumes for a workload (see the module docstring).
+
+    ``max_session_duration_seconds``: 3600-43200 (IAM API Reference, ``CreateRole``).
+    """
+
+    name: IamName = Field(description="Role name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
+    reason: printable_text(1000, min_length=1) = Field(  # type: ignore[valid-type]
+        description="What the workload needs the role for (shown in the access report; 1-1000 characters)."
+    )
+    service: ServicePrincipal = Field(description="The service principal: ec2, lambda or ecs-tasks .amazonaws.com.")
+    path: IamPath = Field(
+        "/service/",
+        description="IAM path of the role and its instance profile: outside iam_path (whose roles the developer guard "
+        "rails deny passing) and outside workload_role_path (whose roles developers may change).",
+    )
+    instance_profile: bool = Field(True, description="EC2 only: create an instance profile of the same name (EC2 needs one).")
+    aws_managed_policies: unique(MachineRolePolicy, "managed policy") = Field(  # type: ignore[valid-type]
+        min_length=1, description="Read-only AWS managed policies, as for machine roles."
+    )
+    passed_by: unique(Persona, "persona") = Field(  # type: ignore[valid-type]
+        (), description="Personas whose roles may pass this role to its service (iam:PassRole with iam:PassedToService)."
+    )
+    max_session_duration_seconds: int = Field(3600, ge=3600, le=43200, description="Maximum session, seconds (3600-43200).")
+    admin: bool = Field(False, description="Refused when true: whoever passes the role would hold its permissions.")
+    targets: Targets | None = Field(None, description="Member accounts that receive the role (organization only).")
+
+    @model_validator(mode="after")
+    def _fenced(self) -> "ServiceRoleConfig":
+        if self.admin:
+            raise ItemError(
+                ("admin",),
+                "refused: every principal that may pass a service role acts as it, so an admin-equivalent service role "
+                "turns iam:PassRole into administrator access; grant it narrow policies",
+            )
+        if self.targets is not None:
+            raise ItemError(("targets",), "service roles are created in the config's own account for now (targets come later)")
+        return self
+
+    @property
+    def has_instance_profile(self) -> bool:
+        """True for an EC2 role with ``instance_profile`` (the default)."""
+        return self.service == "ec2.amazonaws.com" and self.instance_profile
+
+    def trust_conditions(self, partition: str, account: str) -> dict[str, dict[str, str]]:
+        """The confused-deputy conditions of the trust statement (empty where the service sets none)."""
+        pattern = CONFUSED_DEPUTY_SOURCE_ARNS.get(self.service)
+        if pattern is None:
+            return {}
+        return {
+            "StringEquals": {"aws:SourceAccount": account},
+            "ArnLike": {"aws:SourceArn": pattern.format(partition=partition, account=account)},
+        }
+
+
+def service_role_rules(config: "BaselineConfig") -> None:
+    """A service role's ``passed_by`` names personas with an MFA role, and its path is neither
+    inside nor around ``iam_path`` or ``workload_role_path``; raises :class:`ItemError` there."""
+    from .personas import persona_views
+
+    views = persona_views(config)
+    with_role = [key for key, view in views.items() if view.mfa_role]
+    for index, role in enumerate(config.service_roles):
+        for position, key in enumerate(role.passed_by):
+            if key not in with_role:
+                raise ItemError(
+                    ("service_roles", index, "passed_by", position),
+                    f"{key!r} is not a persona with an MFA role (the grant is attached to that role); personas: {with_role}",
+                )
+        for key in ("iam_path", "workload_role_path"):
+            other = getattr(config, key)
+            if role.path.startswith(other) or other.startswith(role.path):
+                raise ItemError(
+                    ("service_roles", index, "path"),
+                    f"path {role.path!r} overlaps {key} {other!r}: the developer guard rails deny passing roles under "
+                    "iam_path, and developers may change roles under workload_role_path; choose a path of its own",
+                )

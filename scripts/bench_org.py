@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Benchmark the hub-and-spoke example against the organization example at 100 and 500 member accounts.
+
+For each size, both configs are grown to that many member accounts (generated accounts are
+added to their largest workload OU, so every targeted machine role and guard rail reaches them)
+and each is run through ``cdk synth`` (the pinned CDK CLI, the four cdk-nag packs) and then
+``make check``'s analysis (``python -m iam_baseline.analysis.check``). The runs are A/B
+interleaved (hub, organization, hub, organization, ... per round), so a change of the machine's
+load hits both alike; the figures are medians over the rounds. Printed per config and size:
+synth wall time, synth CPU seconds, synth peak memory (RSS summed over the process tree), check
+wall time, check peak memory, and whether the check passed (every invariant proven).
+
+The issue's goals (issue 17): 500 accounts synthesize in under twice the 100-account time, peak
+memory under 1.2 GiB, ``make check`` in under a minute with every derived invariant proven. The
+script prints them; it asserts nothing (benchmarks never fail the build).
+
+Usage: ``make bench-org`` (or ``python scripts/bench_org.py --sizes 100 500 --rounds 3``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_synth import measure_cpu  # noqa: E402
+
+CDK = str(ROOT / "node_modules" / ".bin" / "cdk")
+CONFIGS = {"hub": ROOT / "config" / "examples" / "hub-and-spoke.yaml", "organization": ROOT / "config" / "examples" / "organization.yaml"}
+
+
+def grown(data: dict, members: int) -> dict:
+    """``data`` with generated accounts (ids ``9xxxxxxxxxxx``) added to its OU with the most
+    accounts, until the organization has ``members`` member accounts."""
+    data = copy.deepcopy(data)
+    ous = data["organization"]["organizational_units"]
+    have = sum(len(ou.get("accounts", ())) for ou in ous)
+    target = max(ous, key=lambda ou: len(ou.get("accounts", ())))
+    target.setdefault("accounts", [])
+    target["accounts"] += [{"name": f"generated-{i:04d}", "id": f"9{i:011d}"} for i in range(max(0, members - have))]
+    return data
+
+
+def write_config(name: str, members: int, folder: Path) -> Path:
+    """The grown config ``name`` in ``folder``, with the SAML metadata it names beside it."""
+    source = CONFIGS[name]
+    data = grown(yaml.safe_load(source.read_text()), members)
+    shutil.copytree(source.parent / "saml", folder / "saml", dirs_exist_ok=True)
+    path = folder / f"{name}-{members}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def run(config: Path, out: Path) -> dict[str, float]:
+    """Synth then check ``config`` into ``out``; the figures of both."""
+    synth_wall, synth_mib, synth_cpu = measure_cpu([CDK, "synth", "--quiet", "-c", f"config={config}", "--output", str(out)], ROOT)
+    check = [sys.executable, "-m", "iam_baseline.analysis.check", "--out", str(out), "--config", str(config)]
+    try:
+        check_wall, check_mib, _ = measure_cpu(check, ROOT)
+        passed = 1.0
+    except SystemExit:  # measure_cpu exits on a failed command: a failed check is a figure here
+        check_wall, check_mib, passed = float("nan"), float("nan"), 0.0
+    return {"synth_s": synth_wall, "synth_cpu_s": synth_cpu, "synth_mib": synth_mib,
+            "check_s": check_wall, "check_mib": check_mib, "check_passed": passed}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500], help="member accounts (default 100 500)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are printed (default 3)")
+    args = parser.parse_args(argv)
+    figures: dict[tuple[str, int], list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
+        folder = Path(tmp)
+        paths = {(name, size): write_config(name, size, folder) for size in args.sizes for name in CONFIGS}
+        for round_ in range(args.rounds):
+            for size in args.sizes:
+                for name in CONFIGS:  # A/B interleaved
+                    print(f"round {round_ + 1}/{args.rounds}: {name} at {size} member accounts ...", flush=True)
+                    figures.setdefault((name, size), []).append(run(paths[name, size], folder / f"out-{name}-{size}"))
+    print(f"\n{'config':<14}{'members':>8}{'synth s':>9}{'synth cpu':>10}{'synth MiB':>10}{'check s':>9}{'check MiB':>10}  check")
+    for (name, size), runs in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        verdict = "passed" if all(r["check_passed"] for r in runs) else "FAILED"
+        print(f"{name:<14}{size:>8}{med['synth_s']:>9.1f}{med['synth_cpu_s']:>10.1f}{med['synth_mib']:>10.0f}"
+              f"{med['check_s']:>9.1f}{med['check_mib']:>10.0f}  {verdict}")
+    if len(args.sizes) >= 2:
+        small, large = min(args.sizes), max(args.sizes)
+        for name in CONFIGS:
+            ratio = statistics.median(r["synth_s"] for r in figures[name, large]) / statistics.median(r["synth_s"] for r in figures[name, small])
+            print(f"{name}: synth at {large} / at {small} = {ratio:.2f} (goal for hub: < 2)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
