@@ -49,6 +49,7 @@ from .checks.invariants.admin import admin_refs
 from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .checks.member_accounts import MEMBER_PRINCIPALS, check_member_expectation
 from .checks.trust_shape import trust_shape_results
+from .outputs.graphviz import GraphvizError
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.organization_policies import OrganizationPolicies, load_organization_policies
@@ -183,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")
-    reports = write_reports(Path(args.out), run)
+    try:
+        reports = write_reports(Path(args.out), run)
+    except GraphvizError as error:
+        print(f"error: the access report's graph: {error}", file=sys.stderr)
+        return 2
     total = len(run.results)
     rate = total / run.seconds if run.seconds > 0 else float("inf")
     print(f"reports: {', '.join(str(p) for p in reports)}")
