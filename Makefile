@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs synth check access-diff test scan bench bench-check bench-scale bench-org fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test scan bench bench-check bench-scale bench-org fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -112,14 +112,23 @@ access-diff: install-check
 	@test -n "$(BASE)" || { echo "usage: make access-diff BASE=<old cdk.out> [BASE_CONFIG=<its config>] [OUT=cdk.out] [DIFF_ARGS=...]" >&2; exit 2; }
 	$(PY) -m iam_baseline.analysis.diff --base "$(BASE)" --new "$(OUT)" --config "$(CONFIG)" --base-config "$(BASE_CONFIG)" $(DIFF_ARGS)
 
-## `make check` with every invariant on the default baseline and on the organization example:
-## wall time, invariants per second, time per invariant (slowest named). Synthesizes both first.
-## Then the access diff of two generated 100-account organizations differing by one assignment.
+## `make check` with every invariant on the default baseline, the organization example and the
+## hub example (when present): wall time, invariants per second, time per invariant (slowest
+## named), escalation search time. Synthesizes them first. Then the access diff of two
+## generated 100-account organizations differing by one assignment.
+HUB_EXAMPLE := $(firstword $(wildcard config/examples/hub*.yaml))
 bench-check: install
 	cdk synth --quiet -c config=$(CONFIG) --output $(OUT)
 	cdk synth --quiet -c config=config/examples/organization.yaml --output $(OUT)-organization
-	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml
+	$(if $(HUB_EXAMPLE),cdk synth --quiet -c config=$(HUB_EXAMPLE) --output $(OUT)-hub)
+	$(PY) scripts/bench_check.py $(OUT) $(CONFIG) $(OUT)-organization config/examples/organization.yaml \
+	  $(if $(HUB_EXAMPLE),$(OUT)-hub $(HUB_EXAMPLE))
 	$(PY) scripts/bench_diff.py
+
+## Regenerate RULES.md, the catalogue of escalation edges, from the rule modules
+## (constructs/iam_baseline/analysis/graph/rules/); a test keeps it current.
+rules-doc: install-check
+	$(PY) -m iam_baseline.analysis.graph.catalogue_doc > RULES.md
 
 ## Run the whole test suite.
 test: install-test

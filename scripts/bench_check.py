@@ -1,7 +1,8 @@
 """``make bench-check``: wall time of ``make check`` with every invariant, on the default
-baseline and on the organization example; invariants per second and time per invariant
-(the slowest named), and the build time of the access report (Markdown and HTML, the graph laid
-out by Graphviz). A benchmark that prints figures, never a timed test.
+baseline, the organization example and (when present) the hub example; invariants per second,
+time per invariant (the slowest named), the escalation search (analysis graph: build,
+escalation checks, shortest chains) and the build time of the access report (Markdown and
+HTML, the graph laid out by Graphviz). A benchmark that prints figures, never a timed test.
 
 Usage: python scripts/bench_check.py DEFAULT_OUT DEFAULT_CONFIG ORG_OUT ORG_CONFIG
 """
@@ -14,6 +15,8 @@ import time
 from pathlib import Path
 
 from iam_baseline.analysis.check import run_checks
+from iam_baseline.analysis.checks.escalation import escalation_results
+from iam_baseline.analysis.graph import build_graph
 from iam_baseline.analysis.model.accounts import load_scopes
 from iam_baseline.analysis.model.identity_center import load_identity_center
 from iam_baseline.analysis.outputs.report import write_reports
@@ -38,6 +41,14 @@ def bench(out: str, config_path: str) -> None:
         print(f"  {timing.id:32} {timing.seconds * 1000:8.1f} ms  {timing.findings} findings")
     slowest = max(run.invariant_timings, key=lambda t: t.seconds)
     print(f"  slowest: {slowest.id}")
+    start = time.perf_counter()
+    graph = build_graph(scopes, config)
+    built = time.perf_counter() - start
+    results = escalation_results(graph, main_account=model.account)
+    chains = graph.paths_to_admin()
+    searched = time.perf_counter() - start
+    print(f"  escalation search: {searched:.2f} s (graph {built:.2f} s: {len(graph.nodes)} nodes, {len(graph.edges)} edges; "
+          f"{len(results)} escalation checks, {len(chains)} principals reaching an administrator)")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         write_reports(Path(folder), run)

@@ -272,8 +272,9 @@ AT_KEY = {
         MINIMAL + "pasword_policy: {}\n",
         "- pasword_policy (line 3, column 1): unknown key (did you mean 'password_policy'?); allowed keys: "
         "access_matrix, account_alias, account_id, break_glass, detection, developer_cdk_qualifiers, "
-        "developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, machine_roles, mfa, organization, password_policy, "
-        "personas, policies, protection_tag, quotas, region, roles, service_roles, stack_name, tags, termination_protection, users, workload_role_path "
+        "developer_service_linked_roles, developer_stack_prefixes, federation, groups, iam_path, machine_roles, mfa, organization, "
+        "password_policy, personas, policies, protection_tag, quotas, region, roles, service_roles, stack_name, tags, "
+        "termination_protection, users, workload_role_path "
         "[got: {}]",
     ),
     "long value shortened": (

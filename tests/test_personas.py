@@ -122,6 +122,8 @@ def test_a_policy_file_outside_the_config_folder_is_refused(tmp_path):
          "is the baseline's own"),
         ("policies:\n  Both:\n    file: policies/data-lake.json\n    statements: [{Effect: Allow, Action: s3:GetObject, Resource: '*'}]\n",
          "give exactly one of file"),
+        ("personas:\n  readonly:\n    name: Ro2\n    aws_managed_policies: [SecurityAudit]\n",
+         "key 'readonly' differs from 'read_only' only by '_'"),
         ("policies:\n  Wide:\n    statements: [{Effect: Allow, NotAction: 'iam:*', Resource: '*'}]\n",
          "an Allow with NotAction allows every other action"),
     ],
@@ -324,3 +326,30 @@ def test_trusted_accounts_are_declared_accounts():
     from iam_baseline.config import load_config
 
     assert "999988887777" in declared_accounts(load_config(PERSONAS))
+
+
+def test_every_persona_acknowledgment_answers_a_finding(tmp_path):
+    """Negative control of the derived acknowledgments: without the registry, synth of the
+    fixture reports a finding for each (rule, construct) they acknowledge, and nothing else of theirs."""
+    from fnmatch import fnmatchcase
+
+    from app import build_app
+    from iam_baseline.compliance import persona_acknowledgments
+    from iam_baseline.config import load_config
+    from template_tools import CDK_CONTEXT
+
+    config = load_config(PERSONAS)
+    app = build_app(config, outdir=str(tmp_path), context=CDK_CONTEXT, acknowledge=False)
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    findings = {
+        (violation["ruleName"], construct["constructPath"].partition("/")[2])
+        for report_plugin in report["pluginReports"]
+        for violation in report_plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    }
+    acknowledgments = persona_acknowledgments(config)
+    assert acknowledgments
+    for entry in acknowledgments:
+        assert any(r == entry.rule and fnmatchcase(path, entry.path) for r, path in findings), entry

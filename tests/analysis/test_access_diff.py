@@ -98,10 +98,13 @@ def test_a_widened_role_is_new_access_with_one_concrete_request(base, tmp_path, 
     assert comparison.lost is not None and not comparison.lost.found  # nothing was taken away
 
 
-def test_allow_new_access_reports_but_exits_zero(base, tmp_path, capsys):
-    code, text = run(capsys, base, changed(base, tmp_path, widen), "--allow-new-access")
+def test_allow_new_access_reports_but_exits_zero_and_the_summary_gets_the_same_text(base, tmp_path, capsys):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("## cdk diff\n")  # appended to, as $GITHUB_STEP_SUMMARY is
+    code, text = run(capsys, base, changed(base, tmp_path, widen), "--allow-new-access", "--summary", str(summary))
     assert code == 0
     assert "role:GitHubDiff" in text and "accepted with --allow-new-access" in text
+    assert summary.read_text() == "## cdk diff\n" + text
 
 
 def test_reordering_renaming_and_splitting_statements_is_silent(base, tmp_path, capsys):

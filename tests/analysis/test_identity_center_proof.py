@@ -77,7 +77,7 @@ def test_default_config_passes_and_the_report_names_people(assembly, account_mod
     report = markdown(run)
     assert "| alice.admin | 111122223333 | Admin | Platform Admins | **yes** |" in report
     assert "| carol.dev | 111122223333 | Developer | Developers | no |" in report
-    assert "- identity_center_user:alice.admin (Admin in 111122223333 through Platform Admins)" in report
+    assert "- `identity_center_user:alice.admin` (Admin in 111122223333 through Platform Admins)" in report
 
 
 def test_a_person_reaching_admin_must_be_listed(assembly, account_model, default_config):

@@ -238,3 +238,15 @@ def test_the_chromium_probe_sees_an_overflowing_page(default_run, tmp_path):
     seen = _in_chromium(wide, tmp_path)
     assert seen["scrollWidth"] > 1280
     assert _in_chromium(overlapping, tmp_path / "2")["overlaps"] > 0
+
+
+def test_make_check_without_graphviz_says_what_to_install(default_assembly, monkeypatch, tmp_path, capsys):
+    from iam_baseline.analysis.check import main
+    from template_tools import DEFAULT_CONFIG_FILE
+
+    out = tmp_path / "cdk.out"
+    shutil.copytree(default_assembly.directory, out)
+    monkeypatch.setattr(graphviz, "_VIZ", Path("node_modules/@viz-js/absent"))
+    assert main(["--out", str(out), "--config", str(DEFAULT_CONFIG_FILE)]) == 2
+    err = capsys.readouterr().err
+    assert "@viz-js/viz" in err and "make install" in err and "Traceback" not in err

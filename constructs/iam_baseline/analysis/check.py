@@ -8,7 +8,8 @@ Runs, offline and without aws_cdk:
 
 1. every expectation of the config's ``access_matrix`` (:mod:`.checks.matrix`);
 2. the privilege-escalation search for every user, group member, role and permission set
-   not listed in ``admin_principals`` (:mod:`.checks.escalation`);
+   not listed in ``admin_principals``, over the analysis graph of every account scope
+   (:mod:`.graph`, read by :mod:`.checks.escalation`);
 3. one check per principal that is admin-equivalent: it must be listed in ``admin_principals``;
 4. one check per policy document of the assembly, linted with parliament (:mod:`.checks.lint`):
    every finding must be acknowledged in the registry with a reason;
@@ -38,17 +39,22 @@ from ..config import ConfigError, load_config
 from ..config.access_matrix import AccessMatrixConfig
 from ..config.models import BaselineConfig
 from .engine.conditions import PolicyError
-from .checks.escalation import SEARCH_CONTEXT, is_admin_equivalent, search
+from .checks.escalation import escalation_results
+from .graph import AccessGraph, build_graph
+from .graph.shared import share
+from .graph.admin import is_admin_equivalent
+from .graph.world import SEARCH_CONTEXT
 from .checks.identity_center import admin_permission_sets, identity_center_results
 from .model.identity_center import IdentityCenterModel, Reach, load_identity_center
 from .checks.invariants.catalog import run_invariants
-from .model.accounts import AccountScope, load_scopes
+from .model.accounts import AccountScope, declared_accounts, load_scopes
 from .model.intrinsics import TemplateError
 from .checks.lint import lint_policy, linted_policies
-from .checks.invariants.admin import admin_refs
+from .graph.admin import admin_refs
 from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .checks.member_accounts import MEMBER_PRINCIPALS, check_member_expectation
 from .checks.trust_shape import trust_shape_results
+from .outputs.graphviz import GraphvizError
 from .outputs.report import write_reports
 from .model.subjects import subject_for
 from .model.organization_policies import OrganizationPolicies, load_organization_policies
@@ -73,6 +79,8 @@ class CheckRun:
     people: list[tuple[Reach, bool | None]] = field(default_factory=list)
     scopes: list[AccountScope] = field(default_factory=list)
     config: BaselineConfig | None = None
+    #: Who can become whom (:mod:`.graph`), over every account scope; None when not searched.
+    graph: AccessGraph | None = None
 
 
 def lint_results(model: AccountModel) -> list[CheckResult]:
@@ -143,8 +151,12 @@ def run_checks(
                 f"{subject.label}: admin-equivalent but not listed in access_matrix.admin_principals",
             )
         )
+    graph = None
     if matrix.escalation_search:
-        results += search(model, [s for s in subjects if s.label not in admins], admins)
+        graph_scopes = scopes or [_single_scope(model, config)]
+        graph = build_graph(graph_scopes, config)
+        share(graph_scopes, graph)  # INV-ONLY-ADMINS-ADMIN reads the same graph
+        results += escalation_results(graph, main_account=model.account)
     results += lint_results(model)
     timings = []
     if scopes:
@@ -156,7 +168,14 @@ def run_checks(
         results += identity_center_results(model, center, matrix.admin_principals)
         verdicts = admin_permission_sets(model, center)
         people = [(reach, verdicts.get(reach.permission_set)) for reach in center.reach()]
-    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people, scopes or [], config)
+    return CheckRun(model, results, admin_equivalent, time.perf_counter() - start, timings, people, scopes or [], config,
+                    graph)
+
+
+def _single_scope(model: AccountModel, config: BaselineConfig) -> AccountScope:
+    """``model`` as the only account scope (a run without the assembly's scopes)."""
+    return AccountScope(f"account {model.account}", model, config=config, top_config=config,
+                        declared_accounts=frozenset(declared_accounts(config) | {model.account}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")
-    reports = write_reports(Path(args.out), run)
+    try:
+        reports = write_reports(Path(args.out), run)
+    except GraphvizError as error:
+        print(f"error: the access report's graph: {error}", file=sys.stderr)
+        return 2
     total = len(run.results)
     rate = total / run.seconds if run.seconds > 0 else float("inf")
     print(f"reports: {', '.join(str(p) for p in reports)}")

@@ -495,6 +495,8 @@ def persona_acknowledgments(config: Any) -> tuple[Acknowledgment, ...]:
     from ..naming import construct_id  # plain helper, no aws_cdk
 
     made: list[Acknowledgment] = []
+    saml = config.federation.saml if config.federation is not None else None
+    with_saml_role = {role.persona for role in saml.roles} if saml is not None else set()
     for key, persona in config.personas.items():
         for name in persona.aws_managed_policies:
             reason = (
@@ -503,8 +505,10 @@ def persona_acknowledgments(config: Any) -> tuple[Acknowledgment, ...]:
                 "configured IdP), and make check proves the persona cannot become admin unless declared admin."
             )
             rule = f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]"
-            made.append(Acknowledgment(rule, f"{construct_id(key)}Role/Resource/Resource", reason))
-            made.append(Acknowledgment(rule, f"Federation/Saml{construct_id(key)}Role*/Resource/Resource", reason))
+            if persona.mfa_role:
+                made.append(Acknowledgment(rule, f"{construct_id(key)}Role/Resource/Resource", reason))
+            if key in with_saml_role:
+                made.append(Acknowledgment(rule, f"Federation/Saml{construct_id(key)}Role*/Resource/Resource", reason))
     for name, policy in config.policies.items():
         path = f"Policy-{name}/Resource"
         reason = (

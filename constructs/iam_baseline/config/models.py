@@ -10,7 +10,7 @@ The JSON Schema committed as ``config/baseline.schema.json`` is generated from t
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,

@@ -38,7 +38,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from .models import RoleConfig, StrictModel, refuse_duplicate_names
 from .policies import AwsManagedPolicyRef, CustomerPolicyConfig, PolicyName, RESERVED_POLICY_NAMES, aws_managed_allows_everything
-from .types import GroupKey, IamName, ItemError, PersonaKey, TagKey, TagValue, unique
+from .types import IamName, ItemError, PersonaKey, TagKey, TagValue, unique
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -291,6 +291,14 @@ def check_personas(config: "BaselineConfig") -> None:
     """
     check_persona_references(config.personas, config.policies)
     views = persona_views(config)
+    # Keys become construct ids (data_team -> DataTeam): two keys with one id would collide in the app.
+    for section, keys in (("personas", list(views)), ("groups", [k for k, _ in config.groups.items()])):
+        ids: dict[str, str] = {}
+        for key in keys:
+            folded = key.replace("_", "")
+            if folded in ids:
+                raise ItemError((section, key), f"key {key!r} differs from {ids[folded]!r} only by '_': choose another key")
+            ids[folded] = key
     with_role = sorted(k for k, v in views.items() if v.mfa_role)
     for group_key, group in config.groups.items():
         for index, persona in enumerate(group.assumable_roles):

@@ -27,7 +27,8 @@ from ..model.identity_center import IdentityCenterModel, Origin, PrincipalKind
 from ..model.intrinsics import TemplateError
 from ..model.subjects import subject_for
 from ..model.templates import AccountModel, UnknownPolicy, collect_permission_set, stack_readers
-from .escalation import SEARCH_CONTEXT, is_admin_equivalent
+from ..graph.admin import is_admin_equivalent
+from ..graph.world import SEARCH_CONTEXT
 from .matrix import CheckResult
 
 #: Reference kinds of Identity Center principals in ``access_matrix.admin_principals``.

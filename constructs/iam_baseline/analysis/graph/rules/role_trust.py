@@ -1,0 +1,53 @@
+"""Role trust: assuming a role, rewriting a role's trust policy, services assuming roles.
+
+Sources: IAM User Guide, "Switch to an IAM role" and "Policy evaluation logic" (the role's trust
+policy and, across accounts, the caller's identity-based policies must both allow
+``sts:AssumeRole``); Rhino Security Labs (2018) method 7 (UpdateAssumeRolePolicy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..nodes import Family, Node, NodeKind
+from .base import Ask, Attempt, Rule
+from .identity_policy import RHINO
+
+
+def _may_assume_anything(world, node: Node) -> bool:
+    return any(s.effect == "Allow" and s.covers_action("sts:AssumeRole")
+               for p in world.subject_of[node.id].identity for s in p.statements)
+
+
+def _assume(world, node: Node) -> Iterator[Attempt]:
+    # Within one account, a trust policy naming the caller's ARN suffices on its own.
+    names_me = _may_assume_anything(world, node)
+    for role in world.everywhere(NodeKind.ROLE):
+        if role.id == node.id:
+            continue
+        trust = world.principal_of[role.id].trust
+        if trust is None:
+            continue
+        if not names_me and role.account != node.account:
+            continue
+        if (role.id.startswith("stackset:") or node.id.startswith("stackset:")) and role.scope != node.scope:
+            continue  # StackSet variants share a placeholder account but deploy to different accounts
+        yield Attempt(role.id, (Ask("sts:AssumeRole", role.arn),), f"assumes {role.label}")
+
+
+def _update_trust(world, node: Node) -> Iterator[Attempt]:
+    for role in [*world.in_scope(node, NodeKind.ROLE), world.nodes[world.stand_in_role(node)]]:
+        if role.id != node.id:
+            yield Attempt(role.id, (Ask("iam:UpdateAssumeRolePolicy", role.arn),), f"rewrites the trust policy of {role.label}")
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("assume-role", Family.ROLE_TRUST, "Assume a role whose trust policy admits it", ("sts:AssumeRole",),
+         "a session of the role", "IAM User Guide, 'Switch to an IAM role'; 'Policy evaluation logic'",
+         "MFA present and 60 s old (the strongest a person brings)", attempts=_assume),
+    Rule("update-assume-role-policy", Family.ROLE_TRUST, "Rewrite another role's trust policy to admit itself",
+         ("iam:UpdateAssumeRolePolicy",), "a session of the role", f"{RHINO}, method 7", attempts=_update_trust),
+    Rule("service-assumes-role", Family.ROLE_TRUST, "An AWS service assumes a role that trusts it", (),
+         "a session of the role", "IAM User Guide, 'Create a role to delegate permissions to an AWS service'",
+         sources=frozenset({NodeKind.SERVICE})),
+)

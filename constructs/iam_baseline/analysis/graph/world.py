@@ -1,0 +1,228 @@
+"""The nodes of the analysis graph, and what the rules may look up about them.
+
+Nodes, per account scope (:mod:`..model.accounts`):
+
+* every user, group, role and permission set of the assembly (a group stands for a member
+  holding only its policies, a permission set for the role Identity Center provisions);
+* every AWS service principal a trust policy names;
+* every Lambda function of the assembly (it holds its execution role);
+* per compute service, "any resource of this type outside the assembly" (UNSEEN_COMPUTE),
+  assumed to hold any role of its account that trusts the service and that a principal who is
+  not an administrator (declared or admin-equivalent) may pass to it (an administrator already
+  holds everything; what an administrator hands to compute is its own decision);
+* the CDK bootstrap deploy and ``cfn-exec`` roles of every declared account (AWS CDK Developer
+  Guide, "Bootstrapping": the deploy role passes CloudFormation the execution role, which holds
+  AdministratorAccess unless bootstrapped with ``--cloudformation-execution-policies``);
+* stand-ins for principals outside the assembly: another IAM user (any user may be an
+  administrator) and ``OrganizationAccountAccessRole`` (AWS Organizations User Guide,
+  "Accessing member accounts": created with AdministratorAccess);
+* one ADMIN node per account: what editing one's own identity-based policies yields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ...config.access_matrix import RequestContextConfig
+from ...config.models import BaselineConfig
+from ..engine.evaluator import Policy, Request, RequestPrincipal, evaluate_assume_role
+from ..model.accounts import AccountScope
+from ..model.subjects import REQUEST_TIME, Subject, subject_for
+from ..model.templates import AccountModel, Principal
+from .admin import STAND_IN_ROLE, STAND_IN_USER
+from .nodes import Node, NodeKind
+
+#: The request context of the search: the strongest a person can bring (MFA, fresh session).
+SEARCH_CONTEXT = RequestContextConfig(mfa=True, mfa_age_seconds=60)
+DEFAULT_QUALIFIER = "hnb659fds"
+
+#: Compute services whose resources run code with a role: key -> (service principal, what).
+COMPUTE_SERVICES: dict[str, tuple[str, str]] = {
+    "ec2": ("ec2.amazonaws.com", "any EC2 instance"),
+    "lambda": ("lambda.amazonaws.com", "any Lambda function"),
+    "sagemaker": ("sagemaker.amazonaws.com", "any SageMaker notebook instance"),
+    "glue": ("glue.amazonaws.com", "any Glue development endpoint"),
+    "codebuild": ("codebuild.amazonaws.com", "any CodeBuild project"),
+    "ecs": ("ecs-tasks.amazonaws.com", "any ECS task"),
+}
+
+_KINDS = {"user": NodeKind.USER, "group": NodeKind.GROUP, "role": NodeKind.ROLE, "permission_set": NodeKind.PERMISSION_SET}
+
+
+def qualifiers_of(config: BaselineConfig | None) -> list[str]:
+    federation = config.federation if config is not None else None
+    roles = federation.oidc.deploy_roles if federation is not None and federation.oidc is not None else ()
+    return sorted({DEFAULT_QUALIFIER} | {r.cdk_qualifier for r in roles if getattr(r, "cdk_qualifier", None)})
+
+
+@dataclass
+class World:
+    """Every node of the graph and, per node, what decides its requests."""
+
+    config: BaselineConfig | None
+    nodes: dict[str, Node] = field(default_factory=dict)
+    scope_of: dict[str, AccountScope] = field(default_factory=dict)
+    principal_of: dict[str, Principal] = field(default_factory=dict)
+    subject_of: dict[str, Subject] = field(default_factory=dict)
+    by_arn: dict[str, str] = field(default_factory=dict)  # first node of each ARN, any scope
+    _scoped_arn: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    scopes: list[AccountScope] = field(default_factory=list)
+    admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
+    _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+
+    # --- lookups the rules use -------------------------------------------------------------
+    def model(self, node: Node) -> AccountModel:
+        return self.scope_of[node.id].model
+
+    def in_scope(self, node: Node, *kinds: NodeKind) -> Iterator[Node]:
+        """Nodes of ``node``'s scope of the given kinds (all principals of the assembly)."""
+        for other in self.nodes.values():
+            if other.scope == node.scope and other.kind in kinds:
+                yield other
+
+    def everywhere(self, *kinds: NodeKind) -> Iterator[Node]:
+        for other in self.nodes.values():
+            if other.kind in kinds:
+                yield other
+
+    def admin_node(self, node: Node) -> str:
+        return f"{prefix(node)}/admin"
+
+    def stand_in_user(self, node: Node) -> str:
+        return f"{prefix(node)}/stand-in:{STAND_IN_USER}"
+
+    def stand_in_role(self, node: Node) -> str:
+        return f"{prefix(node)}/stand-in:{STAND_IN_ROLE}"
+
+    def unseen(self, node: Node, service: str) -> str:
+        return f"{prefix(node)}/unseen:{service}"
+
+    def arn(self, node: Node, service: str, resource: str, region: bool = True) -> str:
+        model = self.model(node)
+        return f"arn:{model.partition}:{service}:{model.region if region else ''}:{node.account}:{resource}"
+
+    def trusts_service(self, role: Node, service: str) -> bool:
+        """The role's trust policy lets ``service`` assume it (a role outside the assembly:
+        assumed to, the worst case)."""
+        key = (role.id, service)
+        if key not in self._trusts:
+            self._trusts[key] = self._trusts_service(role, service)
+        return self._trusts[key]
+
+    def _trusts_service(self, role: Node, service: str) -> bool:
+        principal = self.principal_of.get(role.id)
+        if principal is None:
+            return role.kind is NodeKind.STAND_IN and role.arn is not None and ":role/" in role.arn
+        if principal.trust is None:
+            return False
+        request = Request(RequestPrincipal(arn=service, account="", kind="service"), "sts:AssumeRole", principal.arn, {})
+        return evaluate_assume_role(request, trust_policy=principal.trust).allowed
+
+    def qualifiers(self) -> list[str]:
+        return qualifiers_of(self.config)
+
+    # --- construction ----------------------------------------------------------------------
+    def add(self, node: Node, scope: AccountScope) -> None:
+        self.nodes.setdefault(node.id, node)
+        self.scope_of.setdefault(node.id, scope)
+        if node.arn:
+            self.by_arn.setdefault(node.arn, node.id)
+            self._scoped_arn.setdefault((scope.label, node.arn), node.id)
+
+    def node_for_arn(self, near: Node, arn: str) -> str | None:
+        """The node with ``arn`` in ``near``'s scope, else in any scope (StackSet variants share
+        one placeholder account, so an ARN alone does not name one node)."""
+        return self._scoped_arn.get((near.scope, arn)) or self.by_arn.get(arn)
+
+
+def scope_prefix(scope: AccountScope) -> str:
+    """The first part of the ids of a scope's nodes: its account, or ``stackset:<variant>`` for
+    a StackSet member variant (every variant shares one placeholder account)."""
+    return f"stackset:{scope.variant}" if scope.variant else scope.model.account
+
+
+def prefix(node: Node) -> str:
+    return node.id.split("/", 1)[0]
+
+
+def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
+                declared: dict[str, set[str]] | None = None) -> World:
+    """The nodes of ``scopes``. ``declared``: scope label -> the refs the config makes admin."""
+    world = World(config, scopes=list(scopes), admins=declared or {})
+    for scope in scopes:
+        model = scope.model
+        key = scope_prefix(scope)
+        admins = world.admins.get(scope.label, set())
+        for principal in sorted(model.principals.values(), key=lambda p: p.ref):
+            kind = _KINDS.get(principal.kind)
+            if kind is None:
+                continue
+            node = Node(f"{key}/{principal.ref}", kind, model.account, principal.ref, principal.arn,
+                        principal.ref, principal.ref in admins, scope=scope.label)
+            world.add(node, scope)
+            world.principal_of[node.id] = principal
+            world.subject_of[node.id] = _subject(model, principal)
+        _add_services(world, scope)
+        for function in model.functions:
+            name = function.arn.rsplit(":", 1)[-1]
+            world.add(Node(f"{key}/function:{name}", NodeKind.COMPUTE, model.account, f"function:{name}",
+                           function.arn, scope=scope.label), scope)
+        for service_key, (_, what) in COMPUTE_SERVICES.items():
+            world.add(Node(f"{key}/unseen:{service_key}", NodeKind.UNSEEN_COMPUTE, model.account,
+                           f"{what} (not in the assembly)", assumed=f"{what} outside the assembly: may hold any role "
+                           "of the account that trusts its service and that a non-administrator may pass to it",
+                           scope=scope.label), scope)
+        iam = model.iam_arn
+        world.add(Node(f"{key}/stand-in:{STAND_IN_USER}", NodeKind.STAND_IN, model.account,
+                       "another IAM user (not in the assembly)", iam(STAND_IN_USER),
+                       assumed="a user outside the assembly may be an administrator", scope=scope.label), scope)
+        world.add(Node(f"{key}/stand-in:{STAND_IN_ROLE}", NodeKind.STAND_IN, model.account,
+                       "OrganizationAccountAccessRole", iam(STAND_IN_ROLE),
+                       assumed="created by AWS Organizations with AdministratorAccess, trusting the management "
+                       "account (AWS Organizations User Guide, 'Accessing member accounts')", scope=scope.label), scope)
+        world.add(Node(f"{key}/admin", NodeKind.ADMIN, model.account, f"administrator of {model.account}",
+                       assumed="any principal that may rewrite its own permissions", scope=scope.label), scope)
+        _add_bootstrap(world, scope)
+    return world
+
+
+def _subject(model: AccountModel, principal: Principal) -> Subject:
+    subject = subject_for(model, principal, SEARCH_CONTEXT)
+    # A fresh session: its token was issued now (IAM User Guide, aws:TokenIssueTime).
+    return Subject(subject.label, subject.principal, subject.identity, subject.boundary,
+                   dict(subject.context) | {"aws:TokenIssueTime": REQUEST_TIME}, subject.source)
+
+
+def _add_services(world: World, scope: AccountScope) -> None:
+    model = scope.model
+    key = scope_prefix(scope)
+    for principal in model.principals.values():
+        if principal.trust is None:
+            continue
+        for statement in principal.trust.statements:
+            for service in (statement.principals or {}).get("Service", ()):
+                world.add(Node(f"{key}/service:{service}", NodeKind.SERVICE, model.account,
+                               f"service:{service}", service, scope=scope.label), scope)
+
+
+def _add_bootstrap(world: World, scope: AccountScope) -> None:
+    model = scope.model
+    accounts = sorted(scope.declared_accounts | {model.account})
+    for account in accounts:
+        for qualifier in world.qualifiers():
+            deploy = f"arn:{model.partition}:iam::{account}:role/cdk-{qualifier}-deploy-role-{account}-{model.region}"
+            execution = f"arn:{model.partition}:iam::{account}:role/cdk-{qualifier}-cfn-exec-role-{account}-{model.region}"
+            world.add(Node(f"{account}/bootstrap:deploy:{qualifier}", NodeKind.BOOTSTRAP_ROLE, account,
+                           f"CDK deploy role ({qualifier}) of {account}", deploy,
+                           assumed="CDK bootstrap deploy role (AWS CDK Developer Guide, 'Bootstrapping'): trusts its "
+                           "account, passes CloudFormation the cfn-exec role", scope=scope.label), scope)
+            world.add(Node(f"{account}/bootstrap:cfn-exec:{qualifier}", NodeKind.BOOTSTRAP_ROLE, account,
+                           f"CDK cfn-exec role ({qualifier}) of {account}", execution,
+                           assumed="CDK bootstrap CloudFormation execution role: AdministratorAccess unless bootstrapped "
+                           "with --cloudformation-execution-policies", scope=scope.label), scope)
+
+
+def policies_of(world: World, node: Node) -> tuple[tuple[Policy, ...], Policy | None]:
+    subject = world.subject_of[node.id]
+    return subject.identity, subject.boundary
