@@ -19,7 +19,8 @@ from ....config.models import BaselineConfig
 from ...engine.evaluator import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
-from .base import Finding, Invariant
+from . import trust
+from .base import Finding, Invariant, Proven
 from .declared import declared_accounts, machine_role
 from .requests import ALLOW_ALL
 from .solver import first_finding
@@ -36,6 +37,17 @@ def declared_callers(accounts: frozenset[str]) -> Policy:
 def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
     """The verdict on one role's trust policy (module docstring)."""
     machine = machine_role(config, role.name)
+    if machine is None:
+        # INV-TRUST-DECLARED-WAYS's questions about AWS callers (decided first, cached by the
+        # solver) are stronger: proven there, every AWS caller let in is of a declared account,
+        # with MFA. (A machine role's declared way names its own principal instead.)
+        ways = [(family, space_, {"identity": identity, "trust": role.trust})
+                for family, space_, identity in trust.questions(scope, config, role)
+                if not family.startswith("provider") and "federated" not in family]
+        implied = first_finding(role.ref, ways, "implied by INV-TRUST-DECLARED-WAYS (every AWS caller let in is of a "
+                                "declared account, with MFA)", "")
+        if isinstance(implied.verdict, Proven):
+            return implied
     # A third party's account is declared by its machine role, for that role only.
     own = {machine.third_party.account_id} if machine is not None and machine.third_party is not None else set()
     identity = (ALLOW_ALL, declared_callers(declared_accounts(config, scope) | own))

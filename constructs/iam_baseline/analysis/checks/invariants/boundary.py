@@ -8,9 +8,9 @@ boundaries for IAM entities": the effective permissions are the intersection).
 
 For each subject, three questions to the z3 engine (``find_allowed``), over any request
 context (keys the caller does not fix are free), each proven (unsat), refuted by a
-counterexample the concrete evaluator replays, or not proven (never a pass); resources that an
-unconditional Deny of every IAM write covers are proven by that statement first
-(:func:`.proofs.denies_all_writes_on`):
+counterexample the concrete evaluator replays, or not proven (never a pass). A question a
+single statement settles (an unconditional Deny, a Deny of any other ``iam:PermissionsBoundary``,
+no Allow in a policy that must allow: :mod:`.proofs`) is proven by it first, z3 decides the rest:
 
 1. any IAM action outside the Read and List access levels (action-name prefixes of the Service
    Authorization Reference, :data:`.proofs.READ_PREFIXES`; ``iam:PassRole`` hands a role over
@@ -33,7 +33,7 @@ from ...model.actions import catalog
 from ...model.subjects import Subject, subject_for
 from ...model.templates import managed_policy
 from .base import Finding, Invariant, Proven, Verdict
-from .proofs import READ_PREFIXES, denies_all_writes_on
+from .proofs import READ_PREFIXES, denies_all_writes_on, denies_unconditionally, never_allowed_by, only_with_key
 from .requests import ALLOW_ALL
 from .solver import ask
 
@@ -108,22 +108,45 @@ def check_writes(scope: AccountScope, config: BaselineConfig, subject: Subject) 
     return _finding(label, verdict, f"{denied}; no write to the other {len(open_)} under {config.iam_path}")
 
 
+def _statement_proof(subject: Subject, action: str, resource: str | None, key: tuple[str, set[str]] | None = None) -> str | None:
+    """Why a statement alone refuses ``action`` (on ``resource``) to ``subject``, or None (then z3 is asked)."""
+    policies = [*subject.identity, *([subject.boundary] if subject.boundary else [])]
+    if key is not None:
+        reason = only_with_key(policies, action, *key)
+        if reason:
+            return reason
+    elif denies_unconditionally(policies, action, resource or "*"):
+        return "an unconditional Deny"
+    if never_allowed_by(list(subject.identity), action, resource):
+        return "no identity-based policy allows it"
+    if subject.boundary is not None and never_allowed_by([subject.boundary], action, resource):
+        return "the boundary allows it not"
+    return None
+
+
 def check_boundary_setting(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
     """Question 2: no role created or re-bounded without the developer boundary."""
+    label = f"{subject.label} creates a role without the boundary"
     arn = boundary_arn(scope, config)
+    reasons = [_statement_proof(subject, a, None, ("iam:PermissionsBoundary", {arn})) for a in BOUNDARY_SETTING]
+    if all(reasons):
+        return Finding(label, Proven("; ".join(f"{a}: {r}" for a, r in zip(BOUNDARY_SETTING, reasons))))
     verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_SETTING), (scope.model.iam_arn("role/*"),),
                    {"iam:PermissionsBoundary": not_equals(arn, absent_ok=True)})
-    return _finding(f"{subject.label} creates a role without the boundary", verdict,
-                    f"no role created or re-bounded with iam:PermissionsBoundary absent or other than {arn}")
+    return _finding(label, verdict, f"no role created or re-bounded with iam:PermissionsBoundary absent or other than {arn}")
 
 
 def check_shedding(scope: AccountScope, config: BaselineConfig, subject: Subject) -> Finding:
     """Question 3: no boundary removed, no edit of the boundary policy."""
     label = f"{subject.label} sheds the boundary"
     model = scope.model
+    arn = boundary_arn(scope, config)
+    questions = [(a, None) for a in SHEDDING] + [(a, arn) for a in BOUNDARY_EDITS]
+    if all(_statement_proof(subject, a, r) for a, r in questions):
+        return Finding(label, Proven(f"{len(questions)} boundary-removing requests refused by a Deny or never allowed"))
     verdict = _ask(scope, subject, ActionSpace(include=SHEDDING), (model.iam_arn("role/*"), model.iam_arn("user/*")))
     if isinstance(verdict, Proven):
-        verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_EDITS), (boundary_arn(scope, config),))
+        verdict = _ask(scope, subject, ActionSpace(include=BOUNDARY_EDITS), (arn,))
     return _finding(label, verdict, "no boundary removed from a role or user, no edit of the boundary policy")
 
 
