@@ -30,6 +30,7 @@ def _case(cid: str, action: str, resource: str, identity: list[dict], **extra: A
         "boundary": None,
         "session": None,
         "scps": [],
+        "rcps": [],
         "resource_policy": None,
         "trust": False,
     }
@@ -192,6 +193,40 @@ def documented_cases() -> list[dict[str, Any]]:
         for action, resource in (("ec2:DescribeInstances", "*"), ("iam:ListRoles", "*")):
             cases.append(_case(f"doc:region-scp:{region}:{action}", action, resource, [full], scps=[[region_scp]],
                                context={"aws:RequestedRegion": region}))
+    return cases
+
+
+RCP_PAGE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html"
+RCP_EXAMPLES_PAGE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html"
+
+
+def rcp_cases() -> list[dict[str, Any]]:
+    """Resource control policies (RCP_PAGE, "RCP effects on permissions"; RCP_EXAMPLES_PAGE):
+    the "enforce organization identities" data perimeter and the "require TLS" examples, one
+    level below the root. ``rcps`` lists each
+    level's own policies: RCPFullAWSAccess, attached everywhere, is added by both engines'
+    callers (our test and iam-simulate alike)."""
+    perimeter = _doc({
+        "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:AssumeRole"],
+        "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+                      "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}},
+    })
+    tls = _doc({"Effect": "Deny", "Principal": "*", "Action": ["s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:*"],
+                "Resource": "*", "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}})
+    full = _doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    cases = []
+    for org in ("o-a1b2c3d4e5", "o-zzzzzzzzzz", None):
+        ctx = {"aws:username": "bob", "aws:PrincipalArn": USER, "aws:PrincipalIsAWSService": "false"}
+        ctx |= {"aws:PrincipalOrgID": org} if org else {}
+        for action, resource in (("s3:GetObject", "arn:aws:s3:::data/key"),
+                                 ("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:db-AbCdEf")):
+            cases.append(_case(f"doc:rcp-perimeter:{org}:{action}", action, resource, [full], rcps=[[perimeter]],
+                               context=ctx))
+    for secure in ("true", "false", None):
+        ctx = {"aws:username": "bob", "aws:PrincipalArn": USER} | ({"aws:SecureTransport": secure} if secure else {})
+        cases.append(_case(f"doc:rcp-tls:{secure}", "sqs:SendMessage", f"arn:aws:sqs:eu-west-1:{ACCOUNT}:queue",
+                           [full], rcps=[[], [tls]], context=ctx))
     return cases
 
 

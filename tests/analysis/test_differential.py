@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.model.organization_policies import RCP_FULL_AWS_ACCESS
 
-from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases, element_page_cases
+from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases, element_page_cases, rcp_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = ROOT / "node_modules" / ".bin" / "node"
@@ -31,6 +32,8 @@ def ours(case: dict) -> str:
     boundary = Policy.from_document("boundary", case["boundary"], PolicyKind.BOUNDARY) if case["boundary"] else None
     session = [Policy.from_document("session", case["session"], PolicyKind.SESSION)] if case["session"] else []
     scps = [[Policy.from_document(f"scp{i}", d, PolicyKind.SCP) for d in level] for i, level in enumerate(case["scps"])]
+    rcps = [[RCP_FULL_AWS_ACCESS, *(Policy.from_document(f"rcp{i}", d, PolicyKind.RCP) for d in level)]
+            for i, level in enumerate(case.get("rcps", []))]
     resource_policy = None
     if case["resource_policy"]:
         kind = PolicyKind.TRUST if case["trust"] else PolicyKind.RESOURCE
@@ -41,6 +44,7 @@ def ours(case: dict) -> str:
         boundary=boundary,
         session=session,
         scps=scps,
+        rcps=rcps,
         resource_policy=resource_policy,
         resource_policy_required=case["trust"],
     )
@@ -69,7 +73,10 @@ def simulation(case: dict) -> dict:
             {"orgIdentifier": f"level{i}", "policies": [{"name": f"scp{i}-{j}", "policy": d} for j, d in enumerate(level)]}
             for i, level in enumerate(case["scps"])
         ],
-        "resourceControlPolicies": [],
+        "resourceControlPolicies": [
+            {"orgIdentifier": f"level{i}", "policies": [{"name": f"rcp{i}-{j}", "policy": d} for j, d in enumerate(level)]}
+            for i, level in enumerate(case.get("rcps", []))
+        ],
         "resourcePolicy": resource_policy,
     }
 
@@ -83,7 +90,7 @@ def corpus(default_assembly) -> list[dict]:
     from iam_baseline.analysis.model.templates import load_account
 
     model = load_account(default_assembly.directory, account="111122223333")
-    return baseline_cases(model) + documented_cases() + edge_cases() + element_page_cases()
+    return baseline_cases(model) + documented_cases() + edge_cases() + element_page_cases() + rcp_cases()
 
 
 @pytest.mark.skipif(not NODE.exists(), reason="the pinned Node (node_modules/.bin/node) is missing")

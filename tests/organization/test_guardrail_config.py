@@ -98,7 +98,7 @@ def test_account_selects_member_rows_only():
         {"id": "bad", "principal": "role:RootTasks", "account": "Security", "action": "sts:AssumeRoot", "expect": "denied", "because": "x"}
     )
     error = config_error(data)
-    assert "account 'Security' applies to member:admin and member:root rows only" in error, error
+    assert "account 'Security' applies to member:admin, member:root and member:stackset-execution rows only" in error, error
 
 
 def test_custom_scp_file_outside_the_config_folder_is_refused(tmp_path):

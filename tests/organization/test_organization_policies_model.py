@@ -68,6 +68,10 @@ def _without(templates, sid=None, mutate=None):
         ("member-admin-cannot-change-baseline", {"sid": "DenyBaselineIamChanges"}),
         ("member-admin-cannot-silence-alerts", {"sid": "DenyDetectionChanges"}),
         ("workloads-no-iam-users", {"sid": "DenyIamUsersAndKeys"}),
+        ("member-admin-cannot-change-baseline-stacks", {"sid": "DenyBaselineStackChanges"}),
+        # Guard rails that stop exempting the StackSet execution roles lock out the deployer.
+        ("stackset-execution-updates-baseline", {"mutate": lambda s: s.get("Condition", {}).pop("ArnNotLike", None)}),
+        ("stackset-execution-updates-alerts", {"mutate": lambda s: s.get("Condition", {}).pop("ArnNotLike", None)}),
     ],
 )
 def test_each_member_row_rejects_a_template_without_its_guard_rail(org_templates, org_config, row, broken):

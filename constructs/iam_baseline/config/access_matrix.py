@@ -25,12 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this modu
 #: and ``?`` to expand over every matching principal of the assembly. In ``admin_principals``
 #: also ``identity_center_user:USER NAME`` and ``identity_center_group:GROUP NAME`` (names
 #: may hold spaces): IAM Identity Center people allowed to reach admin permission sets.
-#: ``member:admin`` and ``member:root`` are principals of the organization's member accounts
-#: (rows with ``account``).
+#: ``member:admin``, ``member:root`` and ``member:stackset-execution`` are principals of the
+#: organization's member accounts (rows with ``account``; see
+#: ``iam_baseline.analysis.checks.member_accounts``).
 PrincipalRef = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(?:(user|group|role|persona|permission_set|federated|service):[\x21-\x7e]+|identity_center_(?:user|group):[^\x00-\x20](?:.*[^\x00-\x20])?|member:(?:admin|root))$"
+        pattern=r"^(?:(user|group|role|persona|permission_set|federated|service):[\x21-\x7e]+|identity_center_(?:user|group):[^\x00-\x20](?:.*[^\x00-\x20])?|member:(?:admin|root|stackset-execution))$"
     ),
 ]
 
@@ -89,7 +90,7 @@ class Expectation(_Strict):
     context: RequestContextConfig = RequestContextConfig()
     account: str | None = Field(
         None,
-        description="For member:admin and member:root: a member account id, an OU path or '*' (every member "
+        description="For member:admin, member:root and member:stackset-execution: a member account id, an OU path or '*' (every member "
         "account); the request is decided with that account's SCPs (iam_baseline.analysis.checks.member_accounts).",
     )
     expect: Literal["allowed", "denied"] = Field(description="The decision the policies must reach.")
@@ -101,7 +102,7 @@ class Expectation(_Strict):
     def _account_for_member_rows(self) -> "Expectation":
         if self.account is not None and not self.principal.startswith("member:"):
             raise ValueError(
-                f"account {self.account!r} applies to member:admin and member:root rows only; "
+                f"account {self.account!r} applies to member:admin, member:root and member:stackset-execution rows only; "
                 f"{self.principal} is a principal of the config's own account"
             )
         return self

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import z3
 
 from .conditions import PolicyError
-from .evaluator import NOT_PRINCIPAL_LEVELS, Policy, PolicyKind, Statement, account_of
+from .evaluator import NOT_PRINCIPAL_LEVELS, PRINCIPAL_KINDS, Policy, Statement, account_of
 from .patterns import arn_matches
+from .org_levels import RCP_SERVICES, service_of
 from .z3_conditions import ConditionEncoder
 from .z3_patterns import glob_regex, pattern_match
 
@@ -58,6 +59,9 @@ class Caller:
     role_arn: z3.SeqRef
     has_role: z3.BoolRef
     account: z3.SeqRef
+    #: A service-linked role session (role path ``/aws-service-role/``): a plain Bool tied to
+    #: the role's path where the caller is built, so SCP and RCP scope rules stay cheap.
+    linked: z3.BoolRef
 
     def is_kind(self, name: str) -> z3.BoolRef:
         return self.kind == KINDS.index(name)
@@ -227,7 +231,7 @@ class Encoder:
         if key not in self._cache:
             variables = policy.version == "2012-10-17"
             parts = [self.covers_action(statement)]
-            if policy.kind in (PolicyKind.RESOURCE, PolicyKind.TRUST):
+            if policy.kind in PRINCIPAL_KINDS:
                 how = self.principal_match(statement)
                 parts.append(z3.BoolVal(False) if how is None else z3.Or(*how.values()))
             parts.append(self.covers_resource(statement, variables, positive))
@@ -238,18 +242,43 @@ class Encoder:
     def any_allows(self, policies: Sequence[Policy]) -> z3.BoolRef:
         return z3.Or(*[self.applies(p, s, True) for p in policies for s in p.statements if s.effect == "Allow"])
 
+    def _service_linked(self) -> z3.BoolRef:
+        return self.caller.linked
+
+    def scp_governs(self) -> z3.BoolRef:
+        """:func:`.org_levels.scp_governs` over the symbolic caller."""
+        return z3.And(z3.Not(self.caller.is_kind("service")), z3.Not(self._service_linked()))
+
+    def rcp_governs(self) -> z3.BoolRef:
+        """:func:`.org_levels.rcp_governs` over the symbolic action and caller."""
+        c = self.caller
+        governed = self._in_classes([i for i, k in enumerate(self.classes)
+                                     if not k.open and service_of(k.representative) in RCP_SERVICES])
+        if self.open_action is not None:
+            prefixes = z3.Or(*[z3.PrefixOf(z3.StringVal(f"{s}:"), self.open_action) for s in sorted(RCP_SERVICES)])
+            governed = z3.If(self.action == len(self.classes) - 1, prefixes, governed)
+        return z3.And(governed, z3.Not(c.is_kind("service")), z3.Not(self._service_linked()))
+
     def allowed(self, *, identity: Sequence[Policy], boundary: Policy | None, session: Sequence[Policy],
                 scps: Sequence[Sequence[Policy]], resource_policy: Policy | None,
-                resource_policy_required: bool) -> z3.BoolRef:
+                resource_policy_required: bool, rcps: Sequence[Sequence[Policy]] = ()) -> z3.BoolRef:
         """The request is ALLOWED: :func:`.evaluator.evaluate`, rule by rule."""
-        applicable = [*(p for level in scps for p in level), *identity, *session]
+        applicable = [*identity, *session]
         if boundary is not None:
             applicable.append(boundary)
         if resource_policy is not None:
             applicable.append(resource_policy)
         deny = z3.Or(*[self.applies(p, s, False) for p in applicable for s in p.statements if s.effect == "Deny"])
         parts = [z3.Not(deny)]
-        parts += [self.any_allows(level) for level in scps]
+        if scps:
+            scp_deny = z3.Or(*[self.applies(p, s, False) for level in scps for p in level
+                               for s in p.statements if s.effect == "Deny"])
+            parts.append(z3.Implies(self.scp_governs(), z3.And(z3.Not(scp_deny), *[self.any_allows(level) for level in scps])))
+        if rcps:
+            governs = self.rcp_governs()
+            rcp_deny = z3.Or(*[self.applies(p, s, False) for level in rcps for p in level
+                               for s in p.statements if s.effect == "Deny"])
+            parts.append(z3.Implies(governs, z3.And(z3.Not(rcp_deny), *[self.any_allows(level) for level in rcps])))
         direct_or_any = role = z3.BoolVal(False)
         if resource_policy is not None:
             variables = resource_policy.version == "2012-10-17"

@@ -14,7 +14,10 @@ request is allowed or denied within an account" (the flow chart), rule by rule:
    (:attr:`Outcome.EXPLICIT_DENY`).
 3. **Service control policies.** When SCPs are given, every level of the organization (root,
    OUs, account) must allow the action ("Service control policies (SCPs)" > "SCP evaluation");
-   otherwise the request is implicitly denied.
+   otherwise the request is implicitly denied; SCPs spare service-linked roles and service
+   principals (:func:`.org_levels.scp_governs`). **Resource control policies** are the same
+   kind of level on the resource's side ("RCP evaluation"), for the requests that
+   :func:`.org_levels.rcp_governs` says they govern (their Deny statements join rule 2 only then).
 4. **Resource-based policy.** Within one account, a resource-based policy that allows an IAM
    user ARN or a role *session* ARN grants access by itself, unlimited by an implicit deny in
    identity-based policies, permissions boundaries or session policies; one that allows the
@@ -51,6 +54,7 @@ from dataclasses import dataclass, field
 from .conditions import Condition, ContextValue, PolicyError, parse_conditions
 from .context_rules import check_context
 from .patterns import action_matches, arn_matches, lookup_in
+from .org_levels import rcp_governs, scp_governs
 
 __all__ = [
     "Decision",
@@ -73,6 +77,7 @@ class PolicyKind(str, enum.Enum):
     BOUNDARY = "permissions boundary"
     SESSION = "session policy"
     SCP = "service control policy"
+    RCP = "resource control policy"
     RESOURCE = "resource-based policy"
     TRUST = "trust policy"
 
@@ -288,13 +293,17 @@ def _matching(
         if statement.effect != effect or not statement.covers_action(request.action):
             continue
         principal_match = None
-        if policy.kind in (PolicyKind.RESOURCE, PolicyKind.TRUST):
+        if policy.kind in PRINCIPAL_KINDS:
             principal_match = _principal_match(statement, request.principal, has_boundary)
             if principal_match is None:
                 continue
         if statement.covers_resource(request.resource, lookup) and statement.conditions_hold(request.context, lookup):
             out.append((statement, principal_match))
     return out
+
+
+#: Policy kinds whose statements name principals (an RCP's ``Principal`` is always ``"*"``).
+PRINCIPAL_KINDS = (PolicyKind.RESOURCE, PolicyKind.TRUST, PolicyKind.RCP)
 
 
 def _principal_match(statement: Statement, principal: RequestPrincipal, has_boundary: bool = False) -> str | None:
@@ -397,6 +406,7 @@ def evaluate(
     boundary: Policy | None = None,
     session: Sequence[Policy] = (),
     scps: Sequence[Sequence[Policy]] = (),
+    rcps: Sequence[Sequence[Policy]] = (),
     resource_policy: Policy | None = None,
     resource_policy_required: bool = False,
 ) -> Decision:
@@ -410,6 +420,9 @@ def evaluate(
         session: session policies passed when the role session was created.
         scps: service control policies, one sequence per level of the organization
             (root, each OU, the account); empty when the account is not governed by SCPs.
+        rcps: resource control policies of the account that owns the resource, one sequence
+            per level; empty for a resource of the management account or outside the
+            organization. They apply only where :func:`.org_levels.rcp_governs` says so.
         resource_policy: the resource-based policy of the resource (a role's trust policy for
             ``sts:AssumeRole``).
         resource_policy_required: the resource policy must allow by itself (role trust).
@@ -419,7 +432,11 @@ def evaluate(
         ImpossibleContext: a context AWS never sends (:mod:`.context_rules`).
     """
     check_context(request.context)
-    applicable = [*(p for level in scps for p in level), *identity, *session]
+    if not rcp_governs(request.action, request.principal.kind, request.principal.role_arn):
+        rcps = ()
+    if not scp_governs(request.principal.kind, request.principal.role_arn):
+        scps = ()
+    applicable = [*(p for level in scps for p in level), *(p for level in rcps for p in level), *identity, *session]
     if boundary is not None:
         applicable.append(boundary)
     if resource_policy is not None:
@@ -429,11 +446,12 @@ def evaluate(
         return Decision(Outcome.EXPLICIT_DENY, "an explicit deny in an applicable policy overrides any allow", tuple(denies))
 
     allowed_by: list[StatementRef] = []
-    for level, policies in enumerate(scps):
-        level_allows = _allows(policies, request)
-        if not level_allows:
-            return Decision(Outcome.IMPLICIT_DENY, f"no service control policy at organization level {level} allows it")
-        allowed_by += level_allows
+    for kind, levels in (("service control policy", scps), ("resource control policy", rcps)):
+        for level, policies in enumerate(levels):
+            level_allows = _allows(policies, request)
+            if not level_allows:
+                return Decision(Outcome.IMPLICIT_DENY, f"no {kind} at organization level {level} allows it")
+            allowed_by += level_allows
 
     resource_grant = None  # "direct" | "role" | "account" | "any"
     if resource_policy is not None:
@@ -477,6 +495,7 @@ def evaluate_assume_role(
     boundary: Policy | None = None,
     session: Sequence[Policy] = (),
     scps: Sequence[Sequence[Policy]] = (),
+    rcps: Sequence[Sequence[Policy]] = (),
 ) -> Decision:
     """Decide an ``sts:AssumeRole*`` request: the trust policy and the caller's policies.
 
@@ -493,6 +512,7 @@ def evaluate_assume_role(
         boundary=boundary,
         session=session,
         scps=scps,
+        rcps=rcps,
         resource_policy=trust_policy,
         resource_policy_required=True,
     )

@@ -23,6 +23,10 @@ import z3
 
 from ..model.actions import ActionCatalog, catalog
 from .evaluator import Policy, Request, RequestPrincipal, Statement
+from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
+
+#: The path of every service-linked role ("Using service-linked roles", IAM User Guide).
+SERVICE_LINKED_PATH = "/aws-service-role/"
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
 from .context_rules import MFA_AGE, MFA_PRESENT
@@ -51,6 +55,7 @@ class Question:
     boundary: Policy | None = None
     session: tuple[Policy, ...] = ()
     scps: tuple[tuple[Policy, ...], ...] = ()
+    rcps: tuple[tuple[Policy, ...], ...] = ()
     resource_policy: Policy | None = None
     resource_policy_required: bool = False
     #: Policies outside the evaluation whose statements the action classes must also tell
@@ -59,7 +64,7 @@ class Question:
     catalog: ActionCatalog = field(default_factory=catalog)
 
     def __post_init__(self) -> None:
-        self.policies = [*(p for level in self.scps for p in level), *self.identity, *self.session]
+        self.policies = [*(p for level in (*self.scps, *self.rcps) for p in level), *self.identity, *self.session]
         self.policies += [p for p in (self.boundary, self.resource_policy) if p is not None]
         self.policies += list(self.distinguish)
         self.statements = _all_statements(self.policies)
@@ -97,8 +102,15 @@ class Question:
 
         granting = [*self.identity] + ([self.resource_policy] if self.resource_policy else [])
         survivors = domain_keys & allows(granting)
-        for level in self.scps:
-            survivors &= allows(level)
+        # SCP levels prune only when they govern every caller of the space (they spare
+        # service-linked roles and service principals, which a principal space may include).
+        principals = self.space.principals
+        if not isinstance(principals, PrincipalSpace) and all(
+                scp_governs(str(getattr(p.kind, "value", p.kind)), p.role_arn) for p in principals):
+            for level in self.scps:
+                survivors &= allows(level)
+        # RCP levels prune nothing: whether they govern depends on the caller too (service-linked
+        # roles and service principals are spared), which the solver decides.
         if self.boundary is not None and not self.resource_policy:
             survivors &= allows([self.boundary])
         if self.session and not self.resource_policy:
@@ -133,7 +145,9 @@ class Question:
         for key in sorted(survivors):
             info = self.catalog.get(key)
             kept, unreached = formats_of(info)
-            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None)
+            # With RCPs, whether they govern an action is one more thing that tells actions apart.
+            governed = bool(self.rcps) and service_of(key) in RCP_SERVICES
+            signature = (tuple(key in covered[id(s)] for s in relevant), kept, unreached is not None, governed)
             groups.setdefault(signature, []).append(info.name if info else key)
             unreached_of.setdefault(signature, unreached)  # the first member's, for a readable ARN
         self.classes = [ActionClass(tuple(m), sig[1] + ((unreached_of[sig],) if sig[2] else ()))
@@ -195,7 +209,7 @@ class Question:
         """The formula the solver satisfies: "allowed" (:mod:`.difference` asks another one
         over the same request terms)."""
         return encoder.allowed(identity=self.identity, boundary=self.boundary, session=self.session,
-                               scps=self.scps, resource_policy=self.resource_policy,
+                               scps=self.scps, rcps=self.rcps, resource_policy=self.resource_policy,
                                resource_policy_required=self.resource_policy_required)
 
     def _space_constraints(self, fresh) -> list[z3.BoolRef]:
@@ -317,7 +331,7 @@ class Question:
     # -- the caller ---------------------------------------------------------------------------
     def _caller(self, solver: z3.Solver, fresh) -> Caller:
         caller = Caller(z3.Int("caller_kind"), z3.String("caller_arn"), z3.String("caller_role_arn"),
-                        z3.Bool("caller_has_role"), z3.String("caller_account"))
+                        z3.Bool("caller_has_role"), z3.String("caller_account"), z3.Bool("caller_service_linked"))
         self._user_name = z3.String("caller_user_name")
         principals = self.space.principals
         if isinstance(principals, PrincipalSpace):
@@ -332,6 +346,7 @@ class Question:
                 caller.has_role == z3.BoolVal(p.role_arn is not None),
                 caller.role_arn == z3.StringVal(p.role_arn or ""),
                 self._user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
+                caller.linked == z3.BoolVal(is_service_linked(p.role_arn)),
             ))
         solver.add(z3.Or(*options))
         return caller
@@ -365,6 +380,9 @@ class Question:
         accounts = (z3.Or(*[c.account == S(a) for a in sorted(space.accounts)]) if space.accounts
                     else z3.InRe(c.account, ACCOUNT))
         out = [z3.InRe(path, PATH), z3.InRe(name, NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
+        out.append(c.linked == z3.And(c.has_role, z3.PrefixOf(S(SERVICE_LINKED_PATH), path)))
+        if not space.service_linked_roles:
+            out.append(z3.Not(c.linked))
         out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
                                   accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
                            for k in space.kinds]))

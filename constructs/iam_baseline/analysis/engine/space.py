@@ -43,6 +43,10 @@ class PrincipalSpace:
             provider's ARN, a role session's *role* ARN, a service's name) matches one of these
             ``ArnLike`` patterns.
         arn_not_like: the caller's ``aws:PrincipalArn`` matches none of these.
+        service_linked_roles: whether role sessions of service-linked roles (path
+            ``/aws-service-role/``) are in the space. AWS owns their policies and SCPs do not
+            restrict them, so questions about what an account's own IAM could grant leave them
+            out (False); excluding them here is exact, an ``arn_not_like`` pattern is slow.
     """
 
     kinds: frozenset[PrincipalKind] = frozenset(PrincipalKind)
@@ -50,6 +54,7 @@ class PrincipalSpace:
     partition: str = "aws"
     arn_like: tuple[str, ...] = ()
     arn_not_like: tuple[str, ...] = ()
+    service_linked_roles: bool = True
 
 
 @dataclass(frozen=True)

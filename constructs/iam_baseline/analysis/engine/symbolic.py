@@ -1,7 +1,7 @@
 """Is any request of a space allowed? The symbolic encoder's question, answered with z3.
 
 The encoder mirrors :func:`.evaluator.evaluate` rule by rule (same keywords, same order:
-explicit deny anywhere, SCP levels, the resource-based or trust policy with its
+explicit deny anywhere, SCP levels, RCP levels where they govern the request, the resource-based or trust policy with its
 principal-match ranks, identity-based policies, permissions boundary, session policies). A
 question is asked as its negation, as Cedar's symbolic compiler does: "is there a request in
 the space that is allowed?" Unsat means no request is (:class:`Proven`); sat gives a model,
@@ -91,6 +91,7 @@ def find_allowed(
     boundary: Policy | None = None,
     session: Sequence[Policy] = (),
     scps: Sequence[Sequence[Policy]] = (),
+    rcps: Sequence[Sequence[Policy]] = (),
     resource_policy: Policy | None = None,
     resource_policy_required: bool = False,
     timeout_ms: int = 5000,
@@ -114,7 +115,8 @@ def find_allowed(
     from .question import Question  # the encoder's parts; imported here to keep this module the API
 
     policies = dict(identity=tuple(identity), boundary=boundary, session=tuple(session),
-                    scps=tuple(tuple(level) for level in scps), resource_policy=resource_policy,
+                    scps=tuple(tuple(level) for level in scps), rcps=tuple(tuple(level) for level in rcps),
+                    resource_policy=resource_policy,
                     resource_policy_required=resource_policy_required)
     question = Question(space, **policies)
     if not question.classes:

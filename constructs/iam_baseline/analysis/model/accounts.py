@@ -14,14 +14,16 @@ baseline variant, which CloudFormation deploys to every account of the OUs that 
   provisions a role from it there ("Permission sets" and "Assign user access to AWS
   accounts", IAM Identity Center User Guide). Each ``AWS::SSO::Assignment`` adds its
   permission set to the scope of its ``TargetId`` (or of the variant that account's OU gets).
-* ``scps``: the SCP levels (root, OUs, account) that govern the scope's account; empty until
-  the organization stack carries SCPs (the ``orgguard`` work feeds them here), and handed to
-  every evaluation the invariants make.
+* ``scps`` / ``rcps``: the SCP and RCP levels (root, OUs, account) of the member accounts the
+  scope stands for (:mod:`.organization_policies`), handed to every evaluation the invariants
+  make. A StackSet variant whose accounts sit under differently governed OUs (or accounts with
+  their own attachments) becomes one scope per set of levels, labelled with its first OU path;
+  the management account and accounts outside the organization have none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...config.models import BaselineConfig
@@ -30,6 +32,7 @@ from ...config.stackset_groups import stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.evaluator import Policy
+from .organization_policies import level_groups, organization_policies
 from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
 
 _MEMBER_STAGE = "assembly-StackSetMember"
@@ -42,7 +45,9 @@ class AccountScope:
     Attributes:
         label: ``account 111122223333`` or ``StackSet member Security``.
         model: its principals and policies.
-        scps: SCP levels (root, each OU, the account) that apply; empty: no SCPs modelled.
+        scps: SCP levels (root, each OU, the account) that apply; empty: no SCPs (management account).
+        rcps: RCP levels of the same accounts (for requests on the scope's own resources).
+        member_accounts: the member accounts whose levels these are (empty outside the organization).
         variant: the stage suffix of a StackSet member (``Security``), else None.
         config: the config this scope was built from (a variant's merged config for a member).
         declared_accounts: every account the *top-level* config names, plus the scope's own.
@@ -51,6 +56,8 @@ class AccountScope:
     label: str
     model: AccountModel
     scps: tuple[tuple[Policy, ...], ...] = ()
+    rcps: tuple[tuple[Policy, ...], ...] = ()
+    member_accounts: tuple[str, ...] = ()
     variant: str | None = None
     stacks: list[StackTemplate] = field(default_factory=list)
     config: BaselineConfig | None = None
@@ -95,7 +102,32 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
         )
     scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
     _place_permission_sets(stacks, scopes, config)
-    return scopes
+    return _with_organization_levels(scopes, stacks, config)
+
+
+def _with_organization_levels(scopes: list[AccountScope], stacks: list[StackTemplate],
+                              config: BaselineConfig) -> list[AccountScope]:
+    """Each member scope with its SCP and RCP levels, split where its accounts' levels differ."""
+    if config.organization is None:
+        return scopes
+    organization = organization_policies([s.template for s in stacks], config)
+    variants = _variant_of(config)
+    out = []
+    for scope in scopes:
+        if scope.variant is not None:
+            accounts = [a for a, v in variants.items() if v == scope.variant]
+        else:
+            accounts = [scope.model.account]
+        groups = level_groups(organization, accounts)
+        if not groups:
+            out.append(scope)
+            continue
+        for members, scps, rcps in groups:
+            label = scope.label
+            if len(groups) > 1:
+                label += f" in {organization.account_paths[members[0]]}" + (f" ({members[0]})" if len(members) == 1 else "")
+            out.append(replace(scope, label=label, scps=scps, rcps=rcps, member_accounts=members))
+    return out
 
 
 def declared_accounts(config: BaselineConfig) -> set[str]:

@@ -37,7 +37,7 @@ FULL_AWS_ACCESS = Policy.from_document(
 RCP_FULL_AWS_ACCESS = Policy.from_document(
     "RCPFullAWSAccess",
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
-    PolicyKind.RESOURCE,
+    PolicyKind.RCP,
 )
 
 
@@ -77,6 +77,23 @@ class OrganizationPolicies:
         return sorted(a for a, p in self.account_paths.items() if p == selector or p.startswith(selector + "/"))
 
 
+def level_groups(organization: OrganizationPolicies, accounts: Sequence[str]) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+    """``accounts`` grouped by identical SCP and RCP levels: ``(accounts, scp levels, rcp levels)``
+    per group, in the order of each group's first account. Accounts without levels (not members
+    of the organization) are left out."""
+    groups: dict[tuple, list[str]] = {}
+    levels: dict[tuple, tuple[tuple, tuple]] = {}
+    for account in accounts:
+        if account not in organization.scp_levels:
+            continue
+        scps = tuple(tuple(level) for level in organization.scp_levels[account])
+        rcps = tuple(tuple(level) for level in organization.rcp_levels[account])
+        key = (tuple(tuple(p.name for p in level) for level in scps), tuple(tuple(p.name for p in level) for level in rcps))
+        groups.setdefault(key, []).append(account)
+        levels.setdefault(key, (scps, rcps))
+    return [(tuple(members), *levels[key]) for key, members in groups.items()]
+
+
 def read_policies(stacks_templates: Sequence[Mapping[str, Any]]) -> list[AttachedPolicy]:
     """Every ``AWS::Organizations::Policy`` of the templates, parsed for its kind (SCP or RCP).
 
@@ -89,7 +106,7 @@ def read_policies(stacks_templates: Sequence[Mapping[str, Any]]) -> list[Attache
             if resource.get("Type") != POLICY_TYPE:
                 continue
             props = resource["Properties"]
-            kind = PolicyKind.SCP if props["Type"] == "SERVICE_CONTROL_POLICY" else PolicyKind.RESOURCE
+            kind = PolicyKind.SCP if props["Type"] == "SERVICE_CONTROL_POLICY" else PolicyKind.RCP
             content = props["Content"]
             if isinstance(content, str):  # Content may be given as a JSON string too
                 content = json.loads(content)

@@ -10,6 +10,7 @@ from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 from ..matrix import CheckResult
 from . import accounts, admin, boundary, machine_roles, mfa, resource_policies, service_roles, trust
+from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
 from .base import Counterexample, Invariant, explain
 
 INVARIANTS: tuple[Invariant, ...] = (
@@ -21,6 +22,11 @@ INVARIANTS: tuple[Invariant, ...] = (
     resource_policies.INVARIANT,
     machine_roles.INVARIANT,
     service_roles.INVARIANT,
+    org_leave.INVARIANT,
+    org_root_user.INVARIANT,
+    org_baseline_changes.INVARIANT,
+    org_data_perimeter.INVARIANT,
+    root_tasks.INVARIANT,
 )
 
 

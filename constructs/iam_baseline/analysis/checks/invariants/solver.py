@@ -26,8 +26,10 @@ TIMEOUT_MS = 10_000
 
 def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Policy | None = None,
         scps: Sequence[Sequence[Policy]] = (), resource_policy: Policy | None = None,
-        resource_policy_required: bool = False, trust: Policy | None = None, note: str = "") -> Verdict:
-    """The engine's verdict on ``space``, in the invariants' terms.
+        resource_policy_required: bool = False, trust: Policy | None = None, note: str = "",
+        rcps: Sequence[Sequence[Policy]] = ()) -> Verdict:
+    """The engine's verdict on ``space``, in the invariants' terms (``rcps``: the RCP levels of
+    the account that owns the resources).
 
     ``trust``: a role's trust policy, as ``resource_policy`` that must allow by itself
     (:func:`~...engine.evaluator.evaluate_assume_role`).
@@ -35,11 +37,11 @@ def ask(space: RequestSpace, *, identity: Sequence[Policy] = (), boundary: Polic
     if trust is not None:
         resource_policy, resource_policy_required = trust, True
     key = repr((space.principals, space.actions, space.resources, sorted(space.context.items()), tuple(identity),
-                boundary, tuple(map(tuple, scps)), resource_policy, resource_policy_required))
+                boundary, tuple(map(tuple, scps)), tuple(map(tuple, rcps)), resource_policy, resource_policy_required))
     if key in _DECIDED:
         verdict = _DECIDED[key]
         return replace(verdict, note=note or verdict.note) if isinstance(verdict, Counterexample) else verdict
-    verdict = _ask(space, identity, boundary, scps, resource_policy, resource_policy_required, note)
+    verdict = _ask(space, identity, boundary, scps, rcps, resource_policy, resource_policy_required, note)
     if not isinstance(verdict, NotProven):  # an undecided question may be decided with more time
         if len(_DECIDED) >= _CACHE_SIZE:
             _DECIDED.pop(next(iter(_DECIDED)))
@@ -53,9 +55,10 @@ _DECIDED: dict[str, Verdict] = {}
 _CACHE_SIZE = 4096
 
 
-def _ask(space, identity, boundary, scps, resource_policy, resource_policy_required, note) -> Verdict:
+def _ask(space, identity, boundary, scps, rcps, resource_policy, resource_policy_required, note) -> Verdict:
     try:
-        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, resource_policy=resource_policy,
+        verdict = find_allowed(space, identity=identity, boundary=boundary, scps=scps, rcps=rcps,
+                               resource_policy=resource_policy,
                                resource_policy_required=resource_policy_required, timeout_ms=TIMEOUT_MS)
     except AnalysisError as error:
         return NotProven(f"symbolic engine: {error}")
