@@ -1,49 +1,43 @@
 """Who can reach admin: people, federated principals and CI identities, with the chain that gets them there.
 
 The report's first section and the red path of its graph. :func:`who_can_reach_admin` is the
-ONE place that computes the chains: today from what the checks already decide (the
-admin-equivalence probes of :func:`~..checks.escalation.is_admin_equivalent` and the
-``sts:AssumeRole`` chain search of INV-ONLY-ADMINS-ADMIN, with its model of the CDK bootstrap
-deploy role, :func:`~..checks.invariants.admin.deploy_roles`); when the analysis graph
-(issue 19, ``analysis/graph``) lands, only this function changes.
+one place that computes the chains, all read from the analysis graph (:mod:`..graph`,
+``CheckRun.graph``): its shortest chain from a principal of the analysed account to an
+administrator (a role or permission set that may attach AdministratorAccess, write role
+policies and create users; the CDK bootstrap ``cfn-exec`` role a deploy role hands
+CloudFormation, AWS CDK Developer Guide, "Bootstrapping"; what editing one's own policies
+yields; ...), every request of it decided by the concrete evaluator.
 
 Entry points (IAM User Guide, "Roles terms and concepts"; IAM Identity Center User Guide,
 "Permission sets"):
 
-* people: every IAM user (its groups' policies included) and every IAM Identity Center user
-  (through its group, to the permission sets assigned in the analysed account);
-* federated principals: the identities of a SAML provider a role's trust policy admits;
+* people: every IAM user (its groups' policies included: the hop says which group allows it)
+  and every IAM Identity Center user (through its group, to the permission sets assigned to
+  it in the analysed account);
+* federated principals: the identities of a SAML provider that a role's trust policy admits;
 * CI identities: the identities of an OIDC provider (``sts:AssumeRoleWithWebIdentity``).
 
-A chain is a list of hops ``(target, how)``; its last target is an administrator: a role or
-permission set that may attach AdministratorAccess, write role policies and create users, or
-a CDK bootstrap deploy role (it hands CloudFormation the ``cfn-exec`` role, which holds
-AdministratorAccess: AWS CDK Developer Guide, "Bootstrapping"). Requests carry the strongest
-context a person brings (MFA present and fresh), as the invariant does.
+The graph's nodes are principals of the accounts, not identity providers or directory
+users: the first hop of a federated or Identity Center chain (which role a provider's
+identities may assume and under which conditions, who is assigned which permission set) is
+read here from the trust policy and the Identity Center model, and the rest from the graph.
 """
 
 from __future__ import annotations
 
 import enum
-from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..checks.escalation import is_admin_equivalent
-from ..checks.invariants.admin import CONTEXT, admin_refs, deploy_roles
-from ..checks.matrix import decide
 from ..engine.evaluator import Decision, PolicyKind
+from ..graph import AccessGraph, Chain
+from ..graph.admin import admin_refs
+from ..graph.world import scope_prefix
 from ..model.accounts import AccountScope
-from ..model.subjects import Subject, subject_for
 from ..model.templates import AccountModel, Principal
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
-
-#: Why a role that passes the admin-equivalence probes is an administrator.
-ADMIN_BY_ITSELF = "may attach AdministratorAccess, write role policies and create users"
-#: Why a CDK bootstrap deploy role is one (AWS CDK Developer Guide, "Bootstrapping").
-ADMIN_BY_DEPLOY_ROLE = "CDK bootstrap deploy role: CloudFormation deploys with the cfn-exec role (AdministratorAccess)"
 
 
 class EntryKind(enum.Enum):
@@ -56,9 +50,11 @@ class EntryKind(enum.Enum):
 
 @dataclass(frozen=True)
 class Hop:
-    """One step of a chain: the principal reached and the request (or relation) that reaches it."""
+    """One step of a chain: the node reached (``node``: a graph node id or an entry ref), its
+    label, and the technique (catalogue rule) or relation that reaches it."""
 
-    target: str  # a ref (``role:Admin``) or, for a role outside the assembly, its ARN
+    node: str
+    label: str
     how: str
 
 
@@ -75,11 +71,32 @@ class AdminChain:
     hops: tuple[Hop, ...]
     admin: str
     declared: bool
+    start: str = ""  # the entry's graph node id (an IAM user's), else the entry itself
+    account: str = ""  # the node id prefix (account, or stackset:<variant>) of the scope the chain starts in
 
     @property
-    def refs(self) -> tuple[str, ...]:
-        """The entry and every target, in order."""
-        return (self.entry, *(h.target for h in self.hops))
+    def nodes(self) -> tuple[str, ...]:
+        """The entry's node and every node reached, in order."""
+        return (self.start or self.entry, *(h.node for h in self.hops))
+
+
+@dataclass(frozen=True)
+class FederatedTrust:
+    """A role's trust policy admits the identities of ``provider`` (an ARN) under ``conditions``."""
+
+    provider: str
+    role: Principal
+    oidc: bool
+    conditions: str
+
+    @property
+    def entry(self) -> str:
+        """``federated:oidc-provider/token.actions.githubusercontent.com``."""
+        return f"federated:{self.provider.split(':', 5)[-1]}"
+
+    @property
+    def action(self) -> str:
+        return "sts:AssumeRoleWithWebIdentity" if self.oidc else "sts:AssumeRoleWithSAML"
 
 
 def analysed_scope(run: CheckRun) -> AccountScope | None:
@@ -94,144 +111,123 @@ def analysed_model(run: CheckRun) -> AccountModel:
     return scope.model if scope is not None else run.model
 
 
-def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
-    """Every person, federated principal and CI identity that reaches an administrator of the
-    analysed account, with its shortest chain (see the module). Sorted by kind, then entry."""
-    scope = analysed_scope(run)
-    model = scope.model if scope is not None else run.model
-    config = scope.top_config if scope is not None and scope.top_config is not None else run.config
-    search = _Search(model, deploy_roles(scope, config) if scope is not None and config is not None else [])
-    declared = admin_refs(model, config) if config is not None else set()
-    chains: list[AdminChain] = []
-    for user in (p for p in model.principals.values() if p.kind == "user"):
-        found = search.from_principal(user)
-        if found is not None:
-            chains.append(_chain(user.ref, EntryKind.PERSON, found, declared))
-    chains += _people(run, model, search, declared)
-    chains += _federated(model, search, declared)
-    return sorted(chains, key=lambda c: (list(EntryKind).index(c.kind), c.entry))
-
-
-def _chain(entry: str, kind: EntryKind, found: tuple[tuple[Hop, ...], str], declared: set[str]) -> AdminChain:
-    """Declared: the entry or a principal on the way is an admin principal. The administrator
-    at the end does not count (reaching it is the question), except the role a federated
-    entry assumes first: the identity provider decides who gets that role."""
-    hops, why = found
-    on_the_way = (entry, *(h.target for h in hops[:-1]))
-    if kind is not EntryKind.PERSON:
-        on_the_way += (hops[0].target,)
-    return AdminChain(entry, kind, hops, why, any(ref in declared for ref in on_the_way))
-
-
-def _people(run: CheckRun, model: AccountModel, search: _Search, declared: set[str]) -> list[AdminChain]:
-    """IAM Identity Center users: person -> group -> permission set (in the analysed account) -> ..."""
-    chains = []
-    seen: set[str] = set()
-    for reach, _verdict in run.people:
-        if reach.account != model.account or reach.person in seen:
-            continue
-        principal = _find(model, f"permission_set:{reach.permission_set}")
-        found = search.from_principal(principal) if principal is not None else None
-        if found is None:
-            continue
-        seen.add(reach.person)
-        hops = (Hop(reach.via.ref, "member of the group"),) if reach.via else ()
-        hops += (Hop(principal.ref, f"account assignment in {reach.account} (AWS access portal sign-in)"),)
-        chains.append(_chain(f"identity_center_user:{reach.person}", EntryKind.PERSON, (hops + found[0], found[1]), declared))
-    return chains
-
-
-def _federated(model: AccountModel, search: _Search, declared: set[str]) -> list[AdminChain]:
-    """The identities a role's trust policy admits from a SAML or OIDC provider of the assembly.
-
-    The hop states the trust statement's conditions (the claims the identity must bring); the
-    analysis graph will decide it with the engines instead.
-    """
-    chains = []
+def federated_trusts(model: AccountModel) -> list[FederatedTrust]:
+    """Every (provider, role) an Allow statement of a trust policy names, with its conditions."""
+    found = []
     for role in sorted((p for p in model.principals.values() if p.kind == "role" and p.trust), key=lambda p: p.ref):
-        found = None
         for statement in role.trust.statements:
             if statement.effect != "Allow":
                 continue
             for provider in (statement.principals or {}).get("Federated", ()):
-                found = found or search.from_principal(role)
-                if found is None:
-                    break
                 oidc = provider in model.oidc_providers or "oidc-provider/" in provider
-                action = "sts:AssumeRoleWithWebIdentity" if oidc else "sts:AssumeRoleWithSAML"
                 gate = " AND ".join(c.describe() for c in statement.conditions) or "no condition"
-                entry = f"federated:{provider.split(':', 5)[-1]}"
-                hop = Hop(role.ref, f"{action}, trust policy admits it when {gate}")
-                kind = EntryKind.CI if oidc else EntryKind.FEDERATED
-                chains.append(_chain(entry, kind, ((hop, *found[0]), found[1]), declared))
+                found.append(FederatedTrust(provider, role, oidc, gate))
+    return found
+
+
+def node_id(prefix: str, ref: str) -> str:
+    """The graph node id of the principal ``ref`` in the scope whose ids start with ``prefix``
+    (its account; ``stackset:<variant>`` for a StackSet member: :func:`..graph.world.scope_prefix`)."""
+    return f"{prefix}/{ref}"
+
+
+def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
+    """Every person, federated principal and CI identity that reaches an administrator, with its
+    shortest chain (see the module): entries of every account scope, the analysed account's
+    first; an entry of another scope names it (``user:x (StackSet member Security)``). Sorted
+    by scope, kind, then entry. Empty when the run has no graph
+    (``access_matrix.escalation_search: false``)."""
+    graph = run.graph
+    if graph is None:
+        return []
+    analysed = analysed_model(run)
+    declared = {i for i, n in graph.nodes.items() if n.declared_admin}
+    if run.config is not None:
+        refs = admin_refs(analysed, run.config)
+        declared |= {node_id(analysed.account, r) for r in refs} | {r for r in refs if r.startswith("identity_center_")}
+    scopes = [(s.label, s.model, scope_prefix(s)) for s in run.scopes if s.model is not analysed]
+    chains: list[AdminChain] = []
+    for label, model, prefix in [("", analysed, analysed.account), *scopes]:
+        where = f" ({label})" if label else ""
+        for user in sorted((p for p in model.principals.values() if p.kind == "user"), key=lambda p: p.ref):
+            chain = graph.shortest_chain(node_id(prefix, user.ref))
+            if chain is not None:
+                chains.append(_admin_chain(node_id(prefix, user.ref), user.ref + where, EntryKind.PERSON, (), chain, graph,
+                                           (model, prefix), declared))
+        for trust in federated_trusts(model):
+            chain = graph.shortest_chain(node_id(prefix, trust.role.ref))
+            if chain is None:
+                continue
+            first = (Hop(chain.source, trust.role.ref, f"{trust.action}, trust policy admits it when {trust.conditions}"),)
+            kind = EntryKind.CI if trust.oidc else EntryKind.FEDERATED
+            chains.append(_admin_chain(trust.entry, trust.entry + where, kind, first, chain, graph, (model, prefix), declared))
+    chains += _people(run, graph, declared)
+    home = analysed.account
+    return sorted(chains, key=lambda c: (c.account != home, c.account, list(EntryKind).index(c.kind), c.entry,
+                                         c.hops[0].node if c.hops else ""))
+
+
+def _people(run: CheckRun, graph: AccessGraph, declared: set[str]) -> list[AdminChain]:
+    """IAM Identity Center users: person -> group -> permission set in an account -> the graph's chain.
+    One chain per (person, account): the first permission set (by name) that reaches an administrator."""
+    models = {s.model.account: s.model for s in run.scopes if s.variant is None}
+    models.setdefault(run.model.account, analysed_model(run))
+    chains = []
+    seen: set[tuple[str, str]] = set()
+    for reach, _verdict in run.people:
+        model = models.get(reach.account)
+        ref = f"identity_center_user:{reach.person}"
+        chain = graph.shortest_chain(node_id(reach.account, f"permission_set:{reach.permission_set}")) if model else None
+        if chain is None or (ref, reach.account) in seen:
+            continue
+        seen.add((ref, reach.account))
+        first = (Hop(reach.via.ref, reach.via.ref, "member of the group"),) if reach.via else ()
+        first += (Hop(chain.source, _label(graph, chain.source), f"account assignment in {reach.account}"),)
+        chains.append(_admin_chain(ref, ref, EntryKind.PERSON, first, chain, graph, (model, reach.account), declared))
     return chains
 
 
-def _find(model: AccountModel, ref: str) -> Principal | None:
-    return next((p for p in model.principals.values() if p.ref == ref), None)
+def _label(graph: AccessGraph, node: str) -> str:
+    found = graph.nodes.get(node)
+    return found.ref or found.label if found is not None else node
 
 
-class _Search:
-    """Breadth-first over ``sts:AssumeRole`` (trust policy and the caller's policies both allow),
-    stopping at the first administrator; results memoized per starting principal."""
+def _admin_chain(start: str, entry: str, kind: EntryKind, first: tuple[Hop, ...], chain: Chain, graph: AccessGraph,
+                 where: tuple[AccountModel, str], declared: set[str]) -> AdminChain:
+    """Declared: the entry or a principal on the way is an admin principal. The administrator
+    at the end does not count (reaching it is the question), except the first node a
+    federated or Identity Center entry reaches: the identity provider or the directory
+    decides who gets that role or permission set."""
+    hops = first
+    source = start
+    for edge in chain.edges:
+        hops += _group_hop(where, graph, source, edge.steps[0].decision if edge.steps else None)
+        how = edge.rule + (f": {edge.note}" if edge.note else "") + _allowed_by(edge.steps[0].decision if edge.steps else None)
+        hops += (Hop(edge.target, _label(graph, edge.target), how),)
+        source = edge.target
+    on_the_way = {start, entry, *(h.node for h in hops[:-1])}
+    if first:
+        on_the_way.add(first[-1].node)
+    why = chain.why_admin or "administrator"
+    return AdminChain(entry, kind, hops, why, bool(on_the_way & declared), start, where[1])
 
-    def __init__(self, model: AccountModel, bootstrap: list[str]) -> None:
-        self.model = model
-        self.bootstrap = bootstrap
-        self.roles = sorted((p for p in model.principals.values() if p.kind == "role" and p.trust), key=lambda p: p.ref)
-        self.subjects: dict[str, Subject] = {}
-        self.admin: dict[str, bool] = {}
-        self.found: dict[str, tuple[tuple[Hop, ...], str] | None] = {}
 
-    def subject(self, principal: Principal) -> Subject:
-        if principal.arn not in self.subjects:
-            self.subjects[principal.arn] = subject_for(self.model, principal, CONTEXT)
-        return self.subjects[principal.arn]
+def _allowed_by(decision: Decision | None) -> str:
+    allowing = next((r for r in decision.deciding if r.kind is PolicyKind.IDENTITY), None) if decision else None
+    return f" (allowed by {allowing.policy} {allowing.sid or '#' + str(allowing.index)})" if allowing else ""
 
-    def is_admin(self, principal: Principal) -> bool:
-        if principal.arn not in self.admin:
-            self.admin[principal.arn] = is_admin_equivalent(self.model, self.subject(principal))
-        return self.admin[principal.arn]
 
-    def from_principal(self, start: Principal) -> tuple[tuple[Hop, ...], str] | None:
-        """The shortest chain from ``start`` to an administrator: (hops, why), or None."""
-        if start.arn not in self.found:
-            self.found[start.arn] = self._search(start)
-        return self.found[start.arn]
-
-    def _search(self, start: Principal) -> tuple[tuple[Hop, ...], str] | None:
-        queue: deque[tuple[Principal, tuple[Hop, ...]]] = deque([(start, ())])
-        seen = {start.arn}
-        while queue:
-            principal, hops = queue.popleft()
-            if self.is_admin(principal):
-                return hops, ADMIN_BY_ITSELF
-            subject = self.subject(principal)
-            for arn in self.bootstrap:
-                decision = decide(self.model, subject, "sts:AssumeRole", arn)
-                if decision.allowed:
-                    return (*hops, self._hop(arn, decision)), ADMIN_BY_DEPLOY_ROLE
-            for role in self.roles:
-                if role.arn in seen:
-                    continue
-                decision = decide(self.model, subject, "sts:AssumeRole", role.arn)
-                if decision.allowed:
-                    seen.add(role.arn)
-                    queue.append((role, (*hops, *self._group_hop(principal, decision), self._hop(role.ref, decision))))
-        return None
-
-    def _hop(self, target: str, decision: Decision) -> Hop:
-        allowing = next((r for r in decision.deciding if r.kind is PolicyKind.IDENTITY), None)
-        by = f" (allowed by {allowing.policy} {allowing.sid or '#' + str(allowing.index)})" if allowing else ""
-        return Hop(target, f"sts:AssumeRole{by}")
-
-    def _group_hop(self, principal: Principal, decision: Decision) -> tuple[Hop, ...]:
-        """A user allowed by a group's policy reaches the role as a member of that group: say so."""
-        if principal.kind != "user":
-            return ()
-        policies = {r.policy for r in decision.deciding}
-        for name in principal.groups:
-            group = _find(self.model, f"group:{name}")
-            if group is not None and policies & {p.name for p in group.policies}:
-                return (Hop(group.ref, "member of the group"),)
+def _group_hop(where: tuple[AccountModel, str], graph: AccessGraph, source: str, decision: Decision | None) -> tuple[Hop, ...]:
+    """A user allowed by a group's policy acts as a member of that group: say so. ``where``: the
+    scope's model and node id prefix."""
+    model, prefix = where
+    node = graph.nodes.get(source)
+    if decision is None or node is None or node.ref is None or not node.ref.startswith("user:"):
         return ()
+    user = next((p for p in model.principals.values() if p.ref == node.ref), None)
+    policies = {r.policy for r in decision.deciding}
+    for name in user.groups if user is not None else ():
+        group = next((p for p in model.principals.values() if p.ref == f"group:{name}"), None)
+        if group is not None and policies & {p.name for p in group.policies}:
+            return (Hop(node_id(prefix, group.ref), group.ref, "member of the group"),)
+    return ()

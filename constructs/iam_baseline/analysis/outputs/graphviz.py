@@ -1,11 +1,12 @@
 """The report's graph: who can become whom, laid out by Graphviz (``dot``) into an SVG.
 
-Nodes are the analysed account's users, groups, roles and permission sets (those assigned to
-it from an Identity Center stack in another account included), the IAM Identity Center
-people and groups, and the trust sources outside the assembly (accounts, SAML and OIDC
-providers, services, the CDK bootstrap deploy role). Edges are group membership, account
-assignment, role assumption and trust; every hop of a chain to admin
-(:mod:`.admin_reach`) is drawn red and bold, administrators are filled red.
+Drawn from the analysis graph (:mod:`..graph`, the one the checks read; edges are never
+re-derived from statement text here): the analysed account's users, groups, roles and
+permission sets (those assigned to it from an Identity Center stack in another account
+included) and the edges between them, labelled with their catalogue rule; the IAM Identity
+Center people and groups and the SAML and OIDC providers in front of them
+(:mod:`.admin_reach`); every hop of a chain to admin drawn red and bold, administrators filled
+red, what is modelled rather than read (CDK bootstrap roles, unseen compute) dashed.
 
 The SVG is rendered when the report is written (``make check``), by ``graphviz.mjs`` under the
 pinned Node.js with ``@viz-js/viz`` (Graphviz compiled to WebAssembly, pinned in
@@ -21,13 +22,15 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..engine.evaluator import Policy
 from ..errors import AnalysisError
 from ..model.templates import AccountModel, Principal
-from .admin_reach import AdminChain
+from ..graph import AccessGraph, NodeKind
+from .admin_reach import AdminChain, federated_trusts, node_id
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
@@ -64,104 +67,115 @@ def summary(model: AccountModel, principal: Principal) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _short(ref: str) -> str:
-    """``federated:arn:aws:iam::1:saml-provider/Okta`` -> ``federated:saml-provider/Okta``."""
-    kind, _, ident = ref.partition(":")
-    if ident.startswith("arn:"):
-        return f"{kind}:{ident.split(':', 5)[-1]}"
-    return ref
-
-
-def trust_edges(model: AccountModel) -> list[tuple[str, str, str]]:
-    """(from ref, to ref, label): user -> group membership, principal -> role it may assume,
-    trust source -> role. Read from the statements, as the report always drew them; the
-    analysis graph (issue 19) will decide these edges with the engines instead."""
-    edges = []
-    roles = [p for p in model.principals.values() if p.kind == "role"]
-    for principal in model.principals.values():
-        if principal.kind == "user":
-            edges += [(principal.ref, f"group:{g}", "member") for g in principal.groups]
-        if principal.kind in ("group", "role", "permission_set"):
-            for policy in principal.policies:
-                for st in policy.statements:
-                    if st.effect == "Allow" and any(a.lower().startswith("sts:assumerole") for a in st.actions or ()):
-                        edges += [(principal.ref, role.ref, "assume" + (" (MFA)" if st.conditions else ""))
-                                  for role in roles if role.arn in (st.resources or ())]
-    for role in roles:
-        for st in role.trust.statements if role.trust else ():
-            for kind, ids in (st.principals or {}).items():
-                for ident in ids:
-                    if kind != "AWS":
-                        # A service trusts itself only on behalf of its own resources; a federated
-                        # trust without conditions admits any identity of the provider.
-                        gate = "service" if kind == "Service" else "conditions" if st.conditions else "unconditioned"
-                        edges.append((_short(f"{kind.lower()}:{ident}"), role.ref, f"trust ({gate})"))
-                    else:
-                        gate = " (MFA)" if "multifactorauth" in " ".join(c.describe() for c in st.conditions).lower() else ""
-                        edges.append((f"account:{ident.split(':')[4] if ':' in ident else ident}", role.ref, "trust" + gate))
-    return edges
-
-
 def _quote(*lines: str) -> str:
     """A DOT string of ``lines`` (joined by DOT's centred line break)."""
     return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
 
-def _label(ref: str) -> str:
-    name = _short(ref)
-    if name.startswith("arn:") or "cdk-" in name and "deploy-role" in name:
-        name = "role:" + name.rsplit("/", 1)[-1]
-    return name if len(name) <= 40 else name[:37] + "..."
+def _short(label: str) -> str:
+    return label if len(label) <= 40 else label[:37] + "..."
+
+
+@dataclass
+class _Picture:
+    """Nodes (id -> (label, detail, admin, assumed, outside)) and edges ((source, target) -> (label, tooltip)).
+
+    ``assumed``: modelled, not read from the templates (drawn dashed); ``outside``: not a
+    principal of the analysed account (drawn grey)."""
+
+    nodes: dict[str, tuple[str, str, bool, bool, bool]] = field(default_factory=dict)
+    edges: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    red: set[tuple[str, str]] = field(default_factory=set)
+
+    def node(self, node: str, label: str, detail: str, admin: bool = False, assumed: bool = False,
+             outside: bool = True) -> None:
+        self.nodes.setdefault(node, (label, detail, admin, assumed, outside))
+
+    def edge(self, source: str, target: str, label: str, tooltip: str = "") -> None:
+        self.edges.setdefault((source, target), (label, tooltip or label))
+
+
+def _graph_nodes(picture: _Picture, graph: AccessGraph, model: AccountModel, wanted: set[str]) -> None:
+    admins = graph.admin_nodes()
+    for node in (graph.nodes[i] for i in sorted(wanted) if i in graph.nodes):
+        principal = next((p for p in model.principals.values() if p.ref == node.ref), None) if node.ref else None
+        detail = summary(model, principal) if principal is not None else _outside(node.kind)
+        picture.node(node.id, _short(node.ref or node.label), detail, node.id in admins, node.assumed is not None,
+                     principal is None)
 
 
 def dot_source(run: CheckRun, model: AccountModel, chains: list[AdminChain]) -> str:
-    """The DOT text of the graph of ``model`` (the analysed account's scope) and ``chains``."""
-    edges: dict[tuple[str, str], str] = {(a, b): label for a, b, label in trust_edges(model)}
+    """The DOT text of the picture of ``model``'s account (the analysed scope) and ``chains``.
+
+    From the analysis graph (``run.graph``): the account's users, groups, roles and permission
+    sets and the edges between them whose source is not already an administrator (an
+    administrator can become anyone: those edges would hide the rest), then every node and
+    edge of a chain to admin, in red; the first hops of federated and Identity Center entries
+    (:mod:`.admin_reach`).
+    """
+    picture = _Picture()
+    graph = run.graph
+    chains = [c for c in chains if c.account == model.account]  # the picture is of one account
+    refs = {p.ref for p in model.principals.values()}
+    wanted = {node_id(model.account, ref) for ref in refs}
+    for chain in chains:
+        wanted |= {h.node for h in chain.hops}
+    if graph is not None:
+        _graph_nodes(picture, graph, model, wanted)
+        admins = graph.admin_nodes()
+        for edge in graph.edges:
+            if edge.source in picture.nodes and edge.target in picture.nodes and edge.source not in admins:
+                picture.edge(edge.source, edge.target, edge.rule, edge.note)
+    for principal in model.principals.values():
+        picture.node(node_id(model.account, principal.ref), _short(principal.ref), summary(model, principal), outside=False)
+    for trust in federated_trusts(model):
+        picture.node(trust.entry, _short(trust.entry), "CI identities" if trust.oidc else "federated principals")
+        picture.edge(trust.entry, node_id(model.account, trust.role.ref), "trust", f"{trust.action} when {trust.conditions}")
     for reach, _verdict in run.people:
         if reach.account != model.account:
             continue
-        person, target = f"identity_center_user:{reach.person}", f"permission_set:{reach.permission_set}"
+        person, target = f"identity_center_user:{reach.person}", node_id(model.account, f"permission_set:{reach.permission_set}")
+        picture.node(person, _short(person), "IAM Identity Center")
         if reach.via is not None:
-            edges.setdefault((person, reach.via.ref), "member")
-            edges.setdefault((reach.via.ref, target), f"assignment in {reach.account}")
-        else:
-            edges.setdefault((person, target), f"assignment in {reach.account}")
-    red = set()
-    admins = {c.refs[-1] for c in chains} | set(run.admin_equivalent)
+            picture.node(reach.via.ref, _short(reach.via.ref), "IAM Identity Center")
+            picture.edge(person, reach.via.ref, "member")
+        picture.edge(reach.via.ref if reach.via else person, target, "assignment", f"account assignment in {reach.account}")
     for chain in chains:
-        refs = chain.refs
-        for (a, b), hop in zip(zip(refs, refs[1:]), chain.hops):
-            edges.setdefault((a, b), hop.how.split(" (", 1)[0].split(",", 1)[0])
-            red.add((a, b))
-    by_ref = {p.ref: p for p in model.principals.values()}
-    nodes = sorted({ref for edge in edges for ref in edge} | {p.ref for p in model.principals.values()})
+        nodes = chain.nodes
+        for (a, b), hop in zip(zip(nodes, nodes[1:]), chain.hops):
+            picture.node(a, _short(a), "")
+            picture.node(b, _short(hop.label), "")
+            picture.edge(a, b, hop.how.split(":", 1)[0].split(",", 1)[0], hop.how)
+            picture.red.add((a, b))
+        label, detail, _admin, assumed, outside = picture.nodes[nodes[-1]]
+        picture.nodes[nodes[-1]] = (label, detail, True, assumed, outside)
+    return _dot(picture)
+
+
+def _dot(picture: _Picture) -> str:
     lines = [
         "digraph access {",
         f'  graph [rankdir=LR, size="{MAX_WIDTH_INCHES},100", ranksep=0.5, nodesep=0.2, fontname="Courier"];',
         '  node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", fontname="Courier", fontsize=11, margin="0.12,0.06"];',
         '  edge [fontname="Courier", fontsize=9, color="#555555", fontcolor="#555555"];',
     ]
-    for ref in nodes:
-        principal = by_ref.get(ref)
-        detail = summary(model, principal) if principal is not None else _outside(ref)
-        fill = "#fde2e2" if ref in admins else "#e8f0fe" if principal is not None else "#f4f4f4"
-        label = _quote(f"{_label(ref)}{' (admin)' if ref in admins else ''}", detail)
-        lines.append(f"  {_quote(ref)} [label={label}, "
-                     f"tooltip={_quote(ref)}, fillcolor={_quote(fill)}];")
-    for (a, b), label in sorted(edges.items()):
-        style = ', color="#b00000", fontcolor="#b00000", penwidth=2' if (a, b) in red else ""
-        lines.append(f"  {_quote(a)} -> {_quote(b)} [label={_quote(label)}{style}];")
+    for node, (label, detail, admin, assumed, outside) in sorted(picture.nodes.items()):
+        fill = "#fde2e2" if admin else "#f4f4f4" if outside else "#e8f0fe"
+        style = "rounded,filled,dashed" if assumed else "rounded,filled"
+        title = label + (" (admin)" if admin else "")
+        text = _quote(title, detail) if detail else _quote(title)
+        lines.append(f"  {_quote(node)} [label={text}, tooltip={_quote(node)}, fillcolor={_quote(fill)}, style={_quote(style)}];")
+    for (a, b), (label, tooltip) in sorted(picture.edges.items()):
+        style = ', color="#b00000", fontcolor="#b00000", penwidth=2' if (a, b) in picture.red else ""
+        lines.append(f"  {_quote(a)} -> {_quote(b)} [label={_quote(label)}, tooltip={_quote(tooltip)}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _outside(ref: str) -> str:
-    """The second line of a node that is not a principal of the analysed account."""
-    if ref.startswith("identity_center_"):
-        return "IAM Identity Center"
-    if "-deploy-role-" in ref:
-        return "CDK bootstrap (outside the assembly)"
-    return "outside the assembly"
+def _outside(kind: NodeKind) -> str:
+    """The second line of a graph node that is not a principal of the analysed account."""
+    return {NodeKind.BOOTSTRAP_ROLE: "CDK bootstrap (documented shape)", NodeKind.ADMIN: "what editing one's own policies yields",
+            NodeKind.SERVICE: "AWS service"}.get(kind, "outside the assembly")
 
 
 def _find_viz() -> Path:

@@ -136,8 +136,7 @@ def _principal_section(model: AccountModel, principal: Principal, admin: bool, a
 
 
 def _chain_text(chain: AdminChain) -> str:
-    hops = "".join(f" → `{hop.target.rsplit('/', 1)[-1] if hop.target.startswith('arn:') else hop.target}` ({hop.how})"
-                   for hop in chain.hops)
+    hops = "".join(f" → `{hop.label}` ({hop.how})" for hop in chain.hops)
     declared = "declared admin" if chain.declared else "**NOT declared in access_matrix.admin_principals**"
     return f"- {chain.kind.value} `{chain.entry}`{hops}: **admin**, {chain.admin}; {declared}"
 
@@ -155,11 +154,13 @@ def sections(run: CheckRun) -> list[Section]:
                            tuple(f"- **{r.check}**: {r.message}" for r in unproven), True))
     chains = who_can_reach_admin(run)
     out.append(Section("who-can-reach-admin", "Who can reach admin", (
-        "People, federated principals and CI identities that can become an administrator of account "
-        f"{model.account}, each with its shortest chain (requests with MFA present and fresh).",
+        "People, federated principals and CI identities that can become an administrator, each with its shortest "
+        f"chain in the analysis graph (requests with MFA present and fresh): account {model.account} first, then "
+        "the other account scopes of the assembly, named after the entry.",
         "",
         *(_chain_text(c) for c in chains),
-        *(() if chains else ("- nobody",)),
+        *(() if chains else ("- nobody" if run.graph is not None else
+                             "- not computed: `access_matrix.escalation_search` is off, so the run built no analysis graph",)),
     ), any(not c.declared for c in chains)))
     out.append(Section("admin-equivalent", "Admin-equivalent principals", (
         *(f"- `{ref}`" for ref in run.admin_equivalent or ["none"]),
@@ -167,11 +168,13 @@ def sections(run: CheckRun) -> list[Section]:
         *(f"- `identity_center_user:{reach.person}` ({reach.permission_set} in {reach.account}"
           f"{' through ' + reach.via.name if reach.via else ''})" for reach, admin in run.people if admin),
     )))
-    out.append(Section("outside", "Roles outside the assembly", (
-        "The CDK bootstrap roles are not in these templates; the invariants model them by their documented "
+    out.append(Section("outside", "Modelled, not in the assembly", (
+        "The CDK bootstrap roles are not in these templates; the analysis models them by their documented "
         "shape (AWS CDK Developer Guide, \"Bootstrapping\"): the deploy role trusts its account and hands "
         "CloudFormation the `cfn-exec` role with AdministratorAccess, so whoever may assume a deploy role is "
-        "counted as an administrator (INV-ONLY-ADMINS-ADMIN).",
+        "counted as an administrator (INV-ONLY-ADMINS-ADMIN). What the analysis graph assumes in this account:",
+        "",
+        *_assumed_lines(run, model.account),
     )))
     if run.people:
         out.append(Section("people", "People (IAM Identity Center)", tuple(_people_lines(run))))
@@ -186,6 +189,13 @@ def sections(run: CheckRun) -> list[Section]:
     out.append(Section("principals", "Principals", tuple(lines)))
     out.append(Section("matrix", "Access matrix", tuple(_matrix_lines(run))))
     return out
+
+
+def _assumed_lines(run: CheckRun, account: str) -> list[str]:
+    """One line per node of the analysis graph in ``account`` that is modelled rather than read."""
+    nodes = run.graph.nodes.values() if run.graph is not None else ()
+    found = sorted((n.label, n.assumed) for n in nodes if n.account == account and n.assumed)
+    return [f"- **{label}**: {assumed}" for label, assumed in found] or ["- nothing (no analysis graph in this run)"]
 
 
 def _people_lines(run: CheckRun) -> list[str]:
