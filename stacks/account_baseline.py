@@ -106,7 +106,11 @@ class AccountBaselineStack(BaselineStack):
         )
         record(force_mfa, "mfa")
         record(
-            AccountPasswordPolicy(self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member),
+            # In a member account the handler's role and policy sit under the baseline's path,
+            # which the ProtectBaseline SCP guards (a generated name at "/" was editable there).
+            AccountPasswordPolicy(
+                self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member, handler_path=path
+            ),
             "password_policy",
         )
         self.boundary = DeveloperPermissionsBoundary(

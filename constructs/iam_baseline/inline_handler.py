@@ -27,6 +27,7 @@ def inline_handler(
     description: str,
     role_description: str,
     policy_description: str,
+    path: str | None = None,
 ) -> lambda_.Function:
     """Create ``<prefix>Policy``, ``<prefix>Role`` and the function ``<prefix>`` (Python, handler
     ``index.handler``) in ``scope``; return the function.
@@ -36,12 +37,14 @@ def inline_handler(
         statements: what the handler may do besides writing its logs.
         log_group_name: its fixed log group (so the grant names it without a reference).
         timeout_seconds: the function timeout, 1-900 seconds.
+        path: IAM path of the role and the policy (None: IAM's default ``/``).
     """
     log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{log_group_name}"
     permissions = iam.ManagedPolicy(
         scope,
         f"{prefix}Policy",
         description=policy_description,
+        path=path,
         statements=[
             *statements,
             iam.PolicyStatement(actions=["logs:CreateLogGroup"], resources=[log_group_arn]),
@@ -55,6 +58,7 @@ def inline_handler(
         f"{prefix}Role",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         description=role_description,
+        path=path,
         managed_policies=[permissions],
     )
     return lambda_.Function(

@@ -117,6 +117,19 @@ def test_member_password_policy_ships_its_handler_inline(org_templates):
     ]
 
 
+def test_member_password_policy_handler_sits_under_the_protected_path(org_templates):
+    """The handler's role and policy live under the baseline's IAM path, which the
+    ProtectBaseline SCP guards in member accounts (a generated name at "/" was outside it, so
+    a member account's administrator could edit the role that sets the password policy)."""
+    for stack_id in member_stack_ids(org_templates):
+        template = org_templates[stack_id]
+        handler = {
+            k: r["Properties"].get("Path") for k, r in template["Resources"].items()
+            if k.startswith(("PasswordPolicyHandlerRole", "PasswordPolicyHandlerPolicy"))
+        }
+        assert len(handler) == 2 and set(handler.values()) == {"/baseline/"}, (stack_id, handler)
+
+
 def test_no_member_account_gets_users_or_oidc_roles(org_templates):
     for stack_id in member_stack_ids(org_templates):
         types = {r["Type"] for r in org_templates[stack_id]["Resources"].values()}

@@ -91,13 +91,22 @@ class AccountPasswordPolicy(Construct):
             IAM.7/IAM.15/IAM.16.
         inline_handler: ship the handler inline instead of as a bootstrap-bucket asset
             (required in a StackSet template).
+        handler_path: IAM path of the inline handler's role and policy (e.g. the baseline's
+            ``/baseline/``, so the organization's ProtectBaseline SCP, which guards that path
+            in member accounts, guards them too); None: IAM's default ``/``.
 
     Raises:
         pydantic.ValidationError: when ``policy`` is built with a value out of range.
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, policy: PasswordPolicyConfig | None = None, inline_handler: bool = False
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        policy: PasswordPolicyConfig | None = None,
+        inline_handler: bool = False,
+        handler_path: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.policy_config = policy or PasswordPolicyConfig()
@@ -107,7 +116,7 @@ class AccountPasswordPolicy(Construct):
                 self,
                 "Resource",
                 resource_type="Custom::AccountPasswordPolicy",
-                service_token=self._inline_handler().function_arn,
+                service_token=self._inline_handler(handler_path).function_arn,
                 # One JSON property keeps the parameter types: CloudFormation passes plain
                 # custom resource properties to the function as strings.
                 properties={"Policy": json.dumps(parameters, sort_keys=True)},
@@ -134,10 +143,11 @@ class AccountPasswordPolicy(Construct):
             policy=cr.AwsCustomResourcePolicy.from_statements([_password_policy_statement()]),
         )
 
-    def _inline_handler(self) -> lambda_.Function:
+    def _inline_handler(self, path: str | None) -> lambda_.Function:
         return inline_handler(
             self,
             "Handler",
+            path=path,
             source=INLINE_HANDLER_SOURCE,
             statements=[_password_policy_statement()],
             log_group_name=INLINE_HANDLER_LOG_GROUP,
