@@ -4,7 +4,6 @@ baseline passes with every acknowledgment in one registry, each with a reason, n
 from __future__ import annotations
 
 import json
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -120,9 +119,10 @@ def test_every_acknowledgment_has_a_reason_of_substance():
 def _covers(entry, config, finding: tuple[str, str, str, str], classes: dict[str, dict[str, str]]) -> bool:
     """Whether ``entry`` acknowledges ``finding`` as apply_acknowledgments would: below an
     instance of its construct class when it names one, else below the stack."""
+    from iam_baseline.compliance.acknowledgments import entry_matches
+
     rule, _, path, full_path = finding
-    target = classes.get(full_path, {}).get(entry.construct) if entry.construct else path
-    return rule == _rule_of(entry, config) and target is not None and fnmatchcase(target, entry.path)
+    return rule == _rule_of(entry, config) and entry_matches(entry, path, classes.get(full_path, {}))
 
 
 def test_no_dead_acknowledgment(unacknowledged_variants, default_config):

@@ -52,6 +52,14 @@ def _relative_paths(scope: IConstruct, classes: frozenset[str]):
             yield construct, path.split("/", 1)[1] if "/" in path else path, below
 
 
+def entry_matches(entry: Acknowledgment, relative: str, below: dict[str, str]) -> bool:
+    """Whether ``entry``'s path selects a construct at ``relative`` (its path below its stack),
+    with ``below`` its paths below the enclosing instances of library construct classes: below
+    an instance of ``entry.construct`` when the entry names one, else below the stack."""
+    target = below.get(entry.construct) if entry.construct else relative
+    return target is not None and fnmatchcase(target, entry.path)
+
+
 def apply_acknowledgments(
     scope: Construct,
     *,
@@ -75,8 +83,7 @@ def apply_acknowledgments(
     classes = frozenset(entry.construct for entry in registry if entry.construct)
     for construct, relative, below in _relative_paths(scope, classes):
         for entry in registry:
-            target = below.get(entry.construct) if entry.construct else relative
-            if target is not None and fnmatchcase(target, entry.path):
+            if entry_matches(entry, relative, below):
                 rule = entry.rule.format(iam_path=iam_path, workload_role_path=workload_role_path)
                 Validations.of(construct).acknowledge(CdkAcknowledgment(id=rule, reason=entry.reason))
                 made += 1
