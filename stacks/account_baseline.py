@@ -33,7 +33,9 @@ from iam_baseline.identity.personas import (
     DEVELOPER_PROTECTION_POLICY_NAME,
     persona_policies,
 )
+from iam_baseline.config.service_roles import developer_passable_roles
 from iam_baseline.identity.protection import (
+    PassableServiceRole,
     ProtectedResources,
 )
 from iam_baseline.identity.users import initial_password_length
@@ -97,6 +99,9 @@ class AccountBaselineStack(BaselineStack):
         )
         path = config.iam_path
         protected = protected_resources(config)
+        # Service roles a developer passes: exempted from the guard rails' tag Deny and allowed
+        # by the boundary, to their service only (config.service_roles.developer_passable_roles).
+        passable = tuple(PassableServiceRole(r.path, r.name, r.service) for r in developer_passable_roles(config))
 
         force_mfa = ForceMfaPolicy(
             self,
@@ -122,6 +127,7 @@ class AccountBaselineStack(BaselineStack):
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
+            passable_service_roles=passable,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -133,6 +139,7 @@ class AccountBaselineStack(BaselineStack):
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
+            passable_service_roles=passable,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
             protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )

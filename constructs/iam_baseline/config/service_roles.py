@@ -17,6 +17,12 @@ role to the service (``iam:PassRole``) holds its permissions. Each service role 
   role's ARN with ``iam:PassedToService`` the service, in the same statement (IAM User Guide,
   "Grant a user permissions to pass a role to an AWS service"). Nothing else in the config
   grants ``iam:PassRole`` on it.
+
+The developer guard rails deny every change to the baseline's tagged resources, service roles
+included, and ``iam:PassRole`` is such a change; so is the developer permissions boundary,
+which also allows no IAM action beyond the workload roles. A role passed by a persona that
+creates workload roles (:data:`WORKLOAD_ROLE_CREATORS`) is therefore exempted from both, to its
+service only (:func:`developer_passable_roles`); see that function for why only then.
 """
 
 from __future__ import annotations
@@ -42,6 +48,11 @@ ServicePrincipal = Literal["ec2.amazonaws.com", "lambda.amazonaws.com", "ecs-tas
 CONFUSED_DEPUTY_SOURCE_ARNS: dict[str, str] = {
     "ecs-tasks.amazonaws.com": "arn:{partition}:ecs:*:{account}:*",
 }
+
+
+#: Personas that create workload roles: the built-in developer, whose guard rails allow roles
+#: under ``workload_role_path`` with the developer boundary (``identity/developer_access.py``).
+WORKLOAD_ROLE_CREATORS: tuple[str, ...] = ("developer",)
 
 
 class ServiceRoleConfig(StrictModel):
@@ -99,10 +110,25 @@ class ServiceRoleConfig(StrictModel):
         }
 
 
+def developer_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
+    """The service roles exempted from the developer guard rails' tag Deny and allowed by the
+    developer boundary (to their service only): those whose ``passed_by`` names a persona that
+    creates workload roles (:data:`WORKLOAD_ROLE_CREATORS`).
+
+    Why only those: the boundary bounds *every* role a developer creates. Once it lets a role
+    pass R, a developer may write a workload role whose policy passes R, and so acts as R.
+    When the developer is among R's passers that gives nothing the developer lacks; otherwise
+    it would hand R to every developer, against ``passed_by``.
+    """
+    return tuple(r for r in config.service_roles if set(r.passed_by) & set(WORKLOAD_ROLE_CREATORS))
+
+
 def service_role_rules(config: "BaselineConfig") -> None:
-    """A service role's ``passed_by`` names personas with an MFA role, and its path is neither
+    """A service role's ``passed_by`` names personas with an MFA role, a persona bounded by the
+    developer boundary passes a role only beside a workload role creator (else the boundary
+    leaves the grant empty, see :func:`developer_passable_roles`), and its path is neither
     inside nor around ``iam_path`` or ``workload_role_path``; raises :class:`ItemError` there."""
-    from .personas import persona_views
+    from .personas import DEVELOPER_BOUNDARY, persona_views
 
     views = persona_views(config)
     with_role = [key for key, view in views.items() if view.mfa_role]
@@ -112,6 +138,16 @@ def service_role_rules(config: "BaselineConfig") -> None:
                 raise ItemError(
                     ("service_roles", index, "passed_by", position),
                     f"{key!r} is not a persona with an MFA role (the grant is attached to that role); personas: {with_role}",
+                )
+            custom = views[key].custom
+            bounded = custom is not None and custom.permissions_boundary == DEVELOPER_BOUNDARY
+            if bounded and not set(role.passed_by) & set(WORKLOAD_ROLE_CREATORS):
+                raise ItemError(
+                    ("service_roles", index, "passed_by", position),
+                    f"persona {key!r} carries the developer permissions boundary, which lets a role pass a service "
+                    f"role only when a persona that creates workload roles ({', '.join(WORKLOAD_ROLE_CREATORS)}) passes "
+                    "it too: every role developers create carries that boundary, so allowing it there would hand "
+                    f"{role.name} to every developer; add developer to passed_by or give {key!r} no developer boundary",
                 )
         for key in ("iam_path", "workload_role_path"):
             other = getattr(config, key)
