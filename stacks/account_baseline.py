@@ -33,7 +33,7 @@ from iam_baseline.identity.personas import (
     DEVELOPER_PROTECTION_POLICY_NAME,
     persona_policies,
 )
-from iam_baseline.config.service_roles import developer_passable_roles
+from iam_baseline.config.service_roles import boundary_passable_roles, developer_passable_roles
 from iam_baseline.identity.protection import (
     PassableServiceRole,
     ProtectedResources,
@@ -99,9 +99,11 @@ class AccountBaselineStack(BaselineStack):
         )
         path = config.iam_path
         protected = protected_resources(config)
-        # Service roles a developer passes: exempted from the guard rails' tag Deny and allowed
-        # by the boundary, to their service only (config.service_roles.developer_passable_roles).
+        # Service roles a developer passes: exempted from the guard rails' tag Deny, and those
+        # with a bounded passer allowed by the boundary, to their service only (see
+        # config.service_roles.boundary_passable_roles for why no others).
         passable = tuple(PassableServiceRole(r.path, r.name, r.service) for r in developer_passable_roles(config))
+        bounded_passable = tuple(PassableServiceRole(r.path, r.name, r.service) for r in boundary_passable_roles(config))
 
         force_mfa = ForceMfaPolicy(
             self,
@@ -127,7 +129,7 @@ class AccountBaselineStack(BaselineStack):
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
-            passable_service_roles=passable,
+            passable_service_roles=bounded_passable,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,

@@ -111,16 +111,29 @@ class ServiceRoleConfig(StrictModel):
 
 
 def developer_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
-    """The service roles exempted from the developer guard rails' tag Deny and allowed by the
-    developer boundary (to their service only): those whose ``passed_by`` names a persona that
-    creates workload roles (:data:`WORKLOAD_ROLE_CREATORS`).
-
-    Why only those: the boundary bounds *every* role a developer creates. Once it lets a role
-    pass R, a developer may write a workload role whose policy passes R, and so acts as R.
-    When the developer is among R's passers that gives nothing the developer lacks; otherwise
-    it would hand R to every developer, against ``passed_by``.
-    """
+    """The service roles exempted from the developer guard rails' tag Deny (to their service
+    only): those whose ``passed_by`` names a persona that creates workload roles
+    (:data:`WORKLOAD_ROLE_CREATORS`)."""
     return tuple(r for r in config.service_roles if set(r.passed_by) & set(WORKLOAD_ROLE_CREATORS))
+
+
+def boundary_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
+    """The service roles the developer permissions boundary allows passing and exempts from its
+    tag Deny (to their service only): those with a passer bounded by it. Such a role always has
+    a workload role creator among its passers too (:func:`service_role_rules` refuses it
+    otherwise), because of what the boundary is.
+
+    Why: the boundary bounds *every* role a developer creates. Once it lets a role pass R, a
+    developer may write a workload role whose policy passes R, and so acts as R. When the
+    developer is among R's passers that gives nothing the developer lacks; otherwise it would
+    hand R to every developer, against ``passed_by``. Roles without a bounded passer stay out:
+    the exemption would serve no declared passer, and the boundary is one policy of at most
+    6,144 characters.
+    """
+    from .personas import DEVELOPER_BOUNDARY
+
+    bounded = {key for key, persona in config.personas.items() if persona.permissions_boundary == DEVELOPER_BOUNDARY}
+    return tuple(r for r in developer_passable_roles(config) if set(r.passed_by) & bounded)
 
 
 def service_role_rules(config: "BaselineConfig") -> None:

@@ -279,7 +279,7 @@ class DeveloperPermissionsBoundary(Construct):
             service only (allowed here, exempted from the tag Deny: see
             :func:`~iam_baseline.identity.protection.passable_role_statements`). Every role the
             developers create carries this boundary, so only roles that a developer may pass
-            anyway belong here (``config.service_roles.developer_passable_roles``).
+            anyway belong here (``config.service_roles.boundary_passable_roles``).
     """
 
     def __init__(

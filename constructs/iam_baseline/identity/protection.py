@@ -188,7 +188,7 @@ def service_role_pass_allow_statements(roles: Sequence[PassableServiceRole]) -> 
     side: its service Allow leaves IAM out, so without this a bounded passer passes nothing)."""
     return [
         iam.PolicyStatement(
-            sid=f"AllowServiceRolePassingTo{_sid_part(service)}",
+            sid=f"AllowPassTo{_sid_part(service)}",
             actions=["iam:PassRole"],
             resources=arns,
             conditions={"StringEquals": {"iam:PassedToService": service}},
@@ -227,7 +227,7 @@ def passable_role_statements(roles: Sequence[PassableServiceRole]) -> list[iam.P
     """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service.
 
     ``DenyProtectedRolePassing`` denies passing any tagged role but ``roles``;
-    ``DenyServiceRolePassingElsewhere<Service>`` denies passing one of ``roles`` to any other
+    ``DenyPassingElsewhere<Service>`` denies passing one of ``roles`` to any other
     service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
     """
     return [
@@ -240,7 +240,7 @@ def passable_role_statements(roles: Sequence[PassableServiceRole]) -> list[iam.P
         ),
         *(
             iam.PolicyStatement(
-                sid=f"DenyServiceRolePassingElsewhere{_sid_part(service)}",
+                sid=f"DenyPassingElsewhere{_sid_part(service)}",
                 effect=iam.Effect.DENY,
                 actions=["iam:PassRole"],
                 resources=arns,
