@@ -204,7 +204,14 @@ class AccountBaselineStack(BaselineStack):
         for index, machine_role in enumerate(config.machine_roles):
             if machine_role.targets is None:
                 record(
-                    MachineRole(self, f"Machine-{machine_role.name}", role=machine_role, path=path, boundary=self.boundary.policy),
+                    MachineRole(
+                        self,
+                        f"Machine-{machine_role.name}",
+                        role=machine_role,
+                        path=path,
+                        boundary=self.boundary.policy,
+                        customer_policies=[own_policies[n] for n in machine_role.customer_managed_policies],
+                    ),
                     f"machine_roles[{index}]",
                 )
         for index, service_role in enumerate(config.service_roles):
@@ -217,6 +224,7 @@ class AccountBaselineStack(BaselineStack):
                     boundary=self.boundary.policy,
                     passers=[self.roles[p] for p in service_role.passed_by],
                     partition=partition_of(config.region),
+                    customer_policies=[own_policies[n] for n in service_role.customer_managed_policies],
                 ),
                 f"service_roles[{index}]",
             )

@@ -11,8 +11,8 @@ role to the service (``iam:PassRole``) holds its permissions. Each service role 
   execution roles, so none is promised there);
 * given an instance profile when the service is EC2 (EC2 takes a role only through one:
   IAM User Guide, "Use instance profiles");
-* bounded by the developer permissions boundary, with read-only AWS managed policies (the
-  machine roles' closed list), never ``admin``;
+* bounded by the developer permissions boundary, with policies from the persona catalogue
+  (:class:`~.machine_roles.CataloguePolicies`, none allowing ``*`` on ``*``), never ``admin``;
 * passable only by the personas in ``passed_by``: each gets ``iam:PassRole`` on exactly this
   role's ARN with ``iam:PassedToService`` the service, in the same statement (IAM User Guide,
   "Grant a user permissions to pass a role to an AWS service"). Nothing else in the config
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
-from .machine_roles import MachineRolePolicy
-from .models import IamName, IamPath, Persona, StrictModel
+from .machine_roles import CataloguePolicies
+from .models import IamName, IamPath, Persona
 from .targeting import Targets
 from .types import ItemError, printable_text, unique
 
@@ -55,7 +55,7 @@ CONFUSED_DEPUTY_SOURCE_ARNS: dict[str, str] = {
 WORKLOAD_ROLE_CREATORS: tuple[str, ...] = ("developer",)
 
 
-class ServiceRoleConfig(StrictModel):
+class ServiceRoleConfig(CataloguePolicies):
     """A role an AWS service assumes for a workload (see the module docstring).
 
     ``max_session_duration_seconds``: 3600-43200 (IAM API Reference, ``CreateRole``).
@@ -72,9 +72,6 @@ class ServiceRoleConfig(StrictModel):
         "rails deny passing) and outside workload_role_path (whose roles developers may change).",
     )
     instance_profile: bool = Field(True, description="EC2 only: create an instance profile of the same name (EC2 needs one).")
-    aws_managed_policies: unique(MachineRolePolicy, "managed policy") = Field(  # type: ignore[valid-type]
-        min_length=1, description="Read-only AWS managed policies, as for machine roles."
-    )
     passed_by: unique(Persona, "persona") = Field(  # type: ignore[valid-type]
         (), description="Personas whose roles may pass this role to its service (iam:PassRole with iam:PassedToService)."
     )
