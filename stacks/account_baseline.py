@@ -215,6 +215,8 @@ class AccountBaselineStack(BaselineStack):
                     f"machine_roles[{index}]",
                 )
         for index, service_role in enumerate(config.service_roles):
+            if service_role.targets is not None:
+                continue  # in member accounts, through its StackSet group's config (as machine roles)
             record(
                 ServiceRole(
                     self,

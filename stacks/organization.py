@@ -63,12 +63,10 @@ class OrganizationRolloutStack(BaselineStack):
             self.member_stacks[key] = AccountBaselineStack(
                 stage,
                 "AccountBaseline",
-                config=member_baseline_config(config, group.variant, group.machine_roles),
+                config=member_baseline_config(config, group.variant, group.machine_roles, group.service_roles),
                 stackset_member=True,
             )
-            description = organization.baselines[group.variant].description
-            if group.machine_roles:
-                description = f"{description} With machine roles {', '.join(group.machine_roles)}."[:1024]
+            description = (organization.baselines[group.variant].description + group.describe_items())[:1024]
             self.stack_sets[key] = ServiceManagedStackSet(
                 self,
                 f"StackSet{construct_id(key)}",
@@ -77,8 +75,8 @@ class OrganizationRolloutStack(BaselineStack):
                 organizational_unit_ids=group.ou_ids,
                 # The plain variant spares the accounts another group serves; a combination
                 # reaches exactly its accounts (config/stackset_groups.py).
-                accounts=group.accounts if group.machine_roles else group.excluded,
-                account_filter="INTERSECTION" if group.machine_roles else "DIFFERENCE",
+                accounts=group.accounts if group.targeted else group.excluded,
+                account_filter="INTERSECTION" if group.targeted else "DIFFERENCE",
                 region=config.region,
                 rollout=rollout,
                 delegated_admin=organization.delegated_admin_account_id is not None,

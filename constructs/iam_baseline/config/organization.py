@@ -316,7 +316,9 @@ class OrganizationConfig(StrictModel):
         return self.delegated_admin_account_id or self.management_account_id
 
 
-def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = ()) -> "BaselineConfig":
+def member_baseline_config(
+    config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = (), service_roles: tuple[str, ...] = ()
+) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
     The config's top-level baseline with the variant's parts replaced, without IAM users,
@@ -326,10 +328,12 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account).
-    Without service roles (created in the config's own account only, for now). Without the access matrix either: it names the management account's principals, and
-    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
-    the targeted ones named in ``machine_roles`` (a StackSet group's items, see
-    :mod:`.stackset_groups`), without their targets. Validated like any config.
+    Without the access matrix either: it names the management account's principals, and
+    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` and
+    ``service_roles`` are the targeted ones named in ``machine_roles`` and ``service_roles`` (a
+    StackSet group's items, see :mod:`.stackset_groups`), without their targets; a service
+    role's ``passed_by`` then names the personas' roles of the member account. Validated like
+    any config.
 
     Raises:
         KeyError: ``variant`` is not declared.
@@ -346,11 +350,12 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
                  "service_roles"},
     )
     # Sorted by name: a group's template does not depend on config order (stable StackSets).
-    data["machine_roles"] = [
-        {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
-        for role in sorted(config.machine_roles, key=lambda r: r.name)
-        if role.name in machine_roles
-    ]
+    for section, names in (("machine_roles", machine_roles), ("service_roles", service_roles)):
+        data[section] = [
+            {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
+            for role in sorted(getattr(config, section), key=lambda r: r.name)
+            if role.name in names
+        ]
     if data.get("detection") and data["detection"].get("access_analyzer"):
         data["detection"]["access_analyzer"]["scope"] = "account"
     for part in ("password_policy", "mfa", "roles", "groups"):

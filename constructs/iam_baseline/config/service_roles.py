@@ -77,7 +77,11 @@ class ServiceRoleConfig(CataloguePolicies):
     )
     max_session_duration_seconds: int = Field(3600, ge=3600, le=43200, description="Maximum session, seconds (3600-43200).")
     admin: bool = Field(False, description="Refused when true: whoever passes the role would hold its permissions.")
-    targets: Targets | None = Field(None, description="Member accounts that receive the role (organization only).")
+    targets: Targets | None = Field(
+        None,
+        description="Member accounts that receive the role through the StackSets (organization only; passed_by then "
+        "names the personas' roles there); null: the config's own account.",
+    )
 
     @model_validator(mode="after")
     def _fenced(self) -> "ServiceRoleConfig":
@@ -87,8 +91,8 @@ class ServiceRoleConfig(CataloguePolicies):
                 "refused: every principal that may pass a service role acts as it, so an admin-equivalent service role "
                 "turns iam:PassRole into administrator access; grant it narrow policies",
             )
-        if self.targets is not None:
-            raise ItemError(("targets",), "service roles are created in the config's own account for now (targets come later)")
+        if self.targets is not None and self.targets.empty:
+            raise ItemError(("targets",), "targets names no account: give accounts or ous (or leave targets out)")
         return self
 
     @property
@@ -108,10 +112,23 @@ class ServiceRoleConfig(CataloguePolicies):
 
 
 def developer_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
-    """The service roles exempted from the developer guard rails' tag Deny (to their service
-    only): those whose ``passed_by`` names a persona that creates workload roles
+    """The service roles of the config's own account (no ``targets``; a StackSet member's config
+    holds its group's roles so) exempted from the developer guard rails' tag Deny (to their
+    service only): those whose ``passed_by`` names a persona that creates workload roles
     (:data:`WORKLOAD_ROLE_CREATORS`)."""
-    return tuple(r for r in config.service_roles if set(r.passed_by) & set(WORKLOAD_ROLE_CREATORS))
+    return tuple(
+        r for r in config.service_roles if r.targets is None and set(r.passed_by) & set(WORKLOAD_ROLE_CREATORS)
+    )
+
+
+def member_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
+    """The targeted service roles (member accounts) whose ``passed_by`` names a persona that
+    creates workload roles: the protection SCP spares their ``iam:PassRole`` to their service,
+    as the member's developer guard rails do (in each member, :func:`developer_passable_roles`
+    of its StackSet group's config)."""
+    return tuple(
+        r for r in config.service_roles if r.targets is not None and set(r.passed_by) & set(WORKLOAD_ROLE_CREATORS)
+    )
 
 
 def boundary_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig, ...]:
@@ -136,13 +153,18 @@ def boundary_passable_roles(config: "BaselineConfig") -> tuple[ServiceRoleConfig
 def service_role_rules(config: "BaselineConfig") -> None:
     """A service role's ``passed_by`` names personas with an MFA role, a persona bounded by the
     developer boundary passes a role only beside a workload role creator (else the boundary
-    leaves the grant empty, see :func:`developer_passable_roles`), and its path is neither
-    inside nor around ``iam_path`` or ``workload_role_path``; raises :class:`ItemError` there."""
+    leaves the grant empty, see :func:`boundary_passable_roles`), its path is neither inside nor
+    around ``iam_path`` or ``workload_role_path``, and its ``targets`` need an organization and
+    name its accounts and OUs (unknown names: the nearest given); raises :class:`ItemError` there."""
     from .personas import DEVELOPER_BOUNDARY, persona_views
 
     views = persona_views(config)
     with_role = [key for key, view in views.items() if view.mfa_role]
     for index, role in enumerate(config.service_roles):
+        if role.targets is not None:
+            if config.organization is None:
+                raise ItemError(("service_roles", index, "targets"), "targets need the organization section (member accounts to target)")
+            config.organization.directory.resolve(role.targets, ("service_roles", index, "targets"))
         for position, key in enumerate(role.passed_by):
             if key not in with_role:
                 raise ItemError(

@@ -157,7 +157,7 @@ def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig
         return config
     for group in stackset_groups(config):
         if construct_id(group.key) == variant:
-            return member_baseline_config(config, group.variant, group.machine_roles)
+            return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles)
     return config
 
 
