@@ -259,7 +259,17 @@ def hub_rules(config: "BaselineConfig") -> None:
                         ("organization", "baselines", variant_key, "roles", key, "reach"),
                         f"reach is set on the top-level roles.{key}, never in a baseline variant",
                     )
-    for key, reach in persona_reach(config).items():
+    reached = persona_reach(config)
+    if identity != organization.management_account_id:
+        # In a member identity account the groups hold only the member-role policies.
+        for group_key, group in config.groups.items():
+            if not set(group.assumable_roles) & set(reached):
+                raise ItemError(
+                    ("groups", group_key, "assumable_roles"),
+                    f"group {group.name} would grant nothing in the identity account {name}: none of its personas "
+                    f"{list(group.assumable_roles)} has reach; personas with reach: {sorted(reached)}",
+                )
+    for key, reach in reached.items():
         view = views[key]
         where = ("roles", key) if view.built_in else ("personas", key)
         if not reach.users and not reach.saml_roles:
