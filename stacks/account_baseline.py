@@ -276,37 +276,29 @@ class AccountBaselineStack(BaselineStack):
             for key, reach in hub.reach.items():
                 where = f"roles.{key}.reach" if views[key].built_in else f"personas.{key}.reach"
                 name = views[key].role.name
-                if reach.groups:
-                    users_policy = record(
+                # Groups of IAM users with MFA; SAML roles without (no AWS MFA context in SAML).
+                for prefix, holders, mfa in (("", reach.groups, True), ("Saml", reach.saml_role_names, False)):
+                    if not holders:
+                        continue
+                    made = record(
                         MemberRolesPolicy(
                             self,
-                            f"MemberRoles{construct_id(key)}",
-                            name=f"{name}-MemberRoles",
+                            f"{prefix}MemberRoles{construct_id(key)}",
+                            name=f"{name}-{prefix}MemberRoles",
                             path=path,
                             role_arns=reach.role_arns,
-                            mfa=True,
-                            description=f"Members may assume the {name} role of the member accounts {key} reaches, with MFA.",
+                            mfa=mfa,
+                            description=f"{'SAML roles' if prefix else 'Members'} of {key} may assume its {name} role "
+                            "in the member accounts it reaches" + (", with MFA." if mfa else "."),
                         ),
                         where,
                     )
-                    for group_key in reach.groups:
-                        hub_policies.setdefault(group_key, []).extend(users_policy.policies)
-                if reach.saml_role_names:
-                    saml_policy = record(
-                        MemberRolesPolicy(
-                            self,
-                            f"SamlMemberRoles{construct_id(key)}",
-                            name=f"{name}-SamlMemberRoles",
-                            path=path,
-                            role_arns=reach.role_arns,
-                            mfa=False,
-                            description=f"SAML roles of {key} may assume its {name} role in the member accounts it reaches.",
-                        ),
-                        where,
-                    )
-                    for role_name in reach.saml_role_names:
-                        for policy in saml_policy.policies:
-                            self.federation.saml_roles[role_name].add_managed_policy(policy)
+                    for holder in holders:
+                        if mfa:
+                            hub_policies.setdefault(holder, []).extend(made.policies)
+                        else:
+                            for policy in made.policies:
+                                self.federation.saml_roles[holder].add_managed_policy(policy)
 
         self.groups: dict[str, iam.IGroup] = {}
         for key, group_config in config.groups.items() if people else ():

@@ -6,35 +6,26 @@ groups and SAML roles; admin, developer and read_only reach member accounts).
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
 import pytest
-import yaml
 
-from organization_helpers import ROOT
+from organization_helpers import HUB_IDENTITY, hub_data, hub_error, parse_hub
 
-HUB_IDENTITY = ROOT / "tests" / "fixtures" / "hub-identity.yaml"
 IDENTITY = "666600000001"
 
 
 def data() -> dict:
-    return copy.deepcopy(yaml.safe_load(HUB_IDENTITY.read_text()))
+    return hub_data(HUB_IDENTITY)
 
 
 def parse(document: dict):
-    from iam_baseline.config import parse_config
-
-    return parse_config(yaml.safe_dump(document, sort_keys=False), "hub.yaml", folder=HUB_IDENTITY.parent)
+    return parse_hub(document, HUB_IDENTITY)
 
 
 def error(document: dict) -> str:
-    from iam_baseline.config import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        parse(document)
-    return str(info.value)
+    return hub_error(document, HUB_IDENTITY)
 
 
 @pytest.fixture(scope="session")

@@ -266,7 +266,10 @@ def check_persona_references(
     """
     folded: dict[str, str] = {}
     for name in policies:
-        if name.casefold() in {n.casefold() for n in RESERVED_POLICY_NAMES} or name.endswith("-AssumeRoles"):
+        # <group>-AssumeRoles and the identity account's <role>-MemberRoles[-N] / -SamlMemberRoles[-N].
+        if name.casefold() in {n.casefold() for n in RESERVED_POLICY_NAMES} or re.search(
+            r"-(?:AssumeRoles|(?:Saml)?MemberRoles(?:-[0-9]+)?)$", name
+        ):
             raise ItemError(("policies", name), f"policy name {name!r} is the baseline's own: choose another name")
         if name.casefold() in folded:
             raise ItemError(("policies", name), f"duplicate policy name {name!r} (also {folded[name.casefold()]!r}), ignoring case")
