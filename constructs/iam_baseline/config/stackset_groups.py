@@ -1,16 +1,17 @@
 """StackSet groups: the distinct combinations of (baseline variant, targeted items) over the member accounts.
 
 Every member account receives its OU's baseline variant (the nearest OU on its path with a
-``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles and
-the service roles with ``targets``. Accounts with the same combination share one StackSet:
+``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles
+and the service roles with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
+account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account. Accounts with the same combination share one StackSet:
 
 * the plain variant keeps its StackSet ``<prefix>-<variant>`` (unchanged from before targeting:
   a config without targeted items synthesizes the same templates), targeting its OUs, minus the
   accounts that have a combination of their own (``AccountFilterType: DIFFERENCE``);
 * each other combination gets ``<prefix>-<variant>-<digest>``, the digest a hash of the item
-  names only (``machine_role:<name>`` lines, then ``service_role:<name>`` lines: a group without
-  service roles keeps the digest it had before service roles could be targeted), targeting
-  exactly its accounts inside the variant's OUs (``INTERSECTION``).
+  names only, targeting exactly its accounts inside the variant's OUs (``INTERSECTION``). The
+  service roles' items come last, so a group without service roles keeps the digest it had
+  before service roles could be targeted.
 
 Stability (the same idea as the Identity Center assignment shards): a group's name and template
 depend only on its variant and its items, never on which or how many accounts share it, nor on
@@ -28,6 +29,13 @@ from typing import TYPE_CHECKING
 
 from .types import ItemError
 
+from .hub import identity_account_id, personas_reaching
+
+#: Item markers beside machine role names (an IAM role name holds neither ``:`` nor ``#``).
+_PERSONA = "persona:"
+_IDENTITY = "#identity"
+_SERVICE = "service:"
+
 if TYPE_CHECKING:
     from .models import BaselineConfig
     from .organization import OrganizationConfig, OrganizationalUnitConfig
@@ -39,10 +47,12 @@ class StackSetGroup:
 
     Attributes:
         variant: the baseline variant key.
-        machine_roles: names of the targeted machine roles it adds (sorted).
+        machine_roles: names of the targeted machine roles it adds (sorted; empty: the plain variant).
         accounts: member account ids it deploys to (sorted).
         ou_ids: the variant's OUs it targets (with the account filter).
         excluded: for the plain variant, the accounts of its OUs that another group serves.
+        personas: keys of the personas whose member role it adds (``reach``; sorted).
+        identity: it is the identity account's group (users, groups, SAML, identity half).
         service_roles: names of the targeted service roles it adds (sorted).
     """
 
@@ -51,26 +61,27 @@ class StackSetGroup:
     accounts: tuple[str, ...]
     ou_ids: tuple[str, ...]
     excluded: tuple[str, ...] = ()
+    personas: tuple[str, ...] = ()
+    identity: bool = False
     service_roles: tuple[str, ...] = ()
 
     @property
-    def targeted(self) -> bool:
-        """True when the group adds targeted items (False: the plain variant)."""
-        return bool(self.machine_roles or self.service_roles)
+    def items(self) -> tuple[str, ...]:
+        """The group's targeted items, as the digest names them (``machine_role:<name>``, ...)."""
+        return (
+            *(f"machine_role:{n}" for n in self.machine_roles),
+            *(f"persona:{k}" for k in self.personas),
+            *(("identity_account",) if self.identity else ()),
+            *(f"service_role:{n}" for n in self.service_roles),
+        )
 
     @property
     def key(self) -> str:
         """``<variant>`` for the plain variant, else ``<variant>-<8 hex digits of the item names>``."""
-        if not self.targeted:
+        if not self.items:
             return self.variant
-        items = [*(f"machine_role:{n}" for n in self.machine_roles), *(f"service_role:{n}" for n in self.service_roles)]
-        digest = hashlib.sha256("\n".join(items).encode()).hexdigest()[:8]
+        digest = hashlib.sha256("\n".join(self.items).encode()).hexdigest()[:8]
         return f"{self.variant}-{digest}"
-
-    def describe_items(self) -> str:
-        """`` With machine roles A, B. With service roles C.`` (empty for the plain variant)."""
-        text = f" With machine roles {', '.join(self.machine_roles)}." if self.machine_roles else ""
-        return text + (f" With service roles {', '.join(self.service_roles)}." if self.service_roles else "")
 
 
 def _variant_ou(organization: "OrganizationConfig", ou: "OrganizationalUnitConfig") -> "OrganizationalUnitConfig | None":
@@ -84,6 +95,14 @@ def _variant_ou(organization: "OrganizationConfig", ou: "OrganizationalUnitConfi
     return None
 
 
+def variant_of_account(organization: "OrganizationConfig", account: str) -> "OrganizationalUnitConfig | None":
+    """The OU whose baseline variant member account ``account`` receives, or None."""
+    for ou, member in organization.member_accounts():
+        if member.id == account:
+            return _variant_ou(organization, ou)
+    return None
+
+
 def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     """Every StackSet group of ``config``, the plain variants first (config order), then the
     combinations sorted by key.
@@ -94,38 +113,50 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     """
     organization = config.organization
     assert organization is not None
-    items: dict[str, set[tuple[str, str]]] = {}  # account -> (section, role name) of its targeted items
-    for section in ("machine_roles", "service_roles"):
-        for index, role in enumerate(getattr(config, section)):
-            if role.targets is not None:
-                for account in organization.directory.resolve(role.targets, (section, index, "targets")):
-                    items.setdefault(account, set()).add((section, role.name))
+    items: dict[str, set[str]] = {}  # account -> targeted items (machine roles, "persona:<key>", identity)
+    for index, role in enumerate(config.machine_roles):
+        if role.targets is not None:
+            for account in organization.directory.resolve(role.targets, ("machine_roles", index, "targets")):
+                items.setdefault(account, set()).add(role.name)
+    for index, service_role in enumerate(config.service_roles):
+        if service_role.targets is not None:
+            for account in organization.directory.resolve(service_role.targets, ("service_roles", index, "targets")):
+                items.setdefault(account, set()).add(f"{_SERVICE}{service_role.name}")
+    for account, personas in personas_reaching(config).items():
+        items.setdefault(account, set()).update(f"{_PERSONA}{k}" for k in personas)
+    identity = identity_account_id(config)
+    if identity is not None and identity != organization.management_account_id:
+        items.setdefault(identity, set()).add(_IDENTITY)
     variant_of: dict[str, "OrganizationalUnitConfig"] = {}
     for ou, account in organization.member_accounts():
         source = _variant_ou(organization, ou)
         if source is not None:
             variant_of[account.id] = source
         elif account.id in items:
-            targeted = sorted(name for _, name in items[account.id])
             raise ItemError(
-                (min(section for section, _ in items[account.id]),),
-                f"account {account.name} ({account.id}) in OU {ou.path} is targeted by {targeted} but "
+                ("machine_roles",),
+                f"account {account.name} ({account.id}) in OU {ou.path} is targeted by {sorted(items[account.id])} but "
                 "receives no baseline variant (no OU on its path has a baseline), so no StackSet reaches it",
             )
-    combos: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[str]] = {}
-    for account, named in items.items():
-        machine = tuple(sorted(n for section, n in named if section == "machine_roles"))
-        service = tuple(sorted(n for section, n in named if section == "service_roles"))
-        combos.setdefault((variant_of[account].baseline, machine, service), []).append(account)  # type: ignore[arg-type]
+    combos: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for account, names in items.items():
+        combos.setdefault((variant_of[account].baseline, tuple(sorted(names))), []).append(account)  # type: ignore[arg-type]
     groups: list[StackSetGroup] = []
     for variant, ous in organization.variant_targets().items():
         taken = sorted(a for a, ou in variant_of.items() if ou.baseline == variant and a in items)
         accounts = sorted(a for a, ou in variant_of.items() if ou.baseline == variant and a not in items)
         groups.append(StackSetGroup(variant, (), tuple(accounts), tuple(o.id for o in ous), tuple(taken)))
     extra = []
-    for (variant, machine, service), accounts in combos.items():
+    for (variant, names), accounts in combos.items():
         ou_ids = tuple(dict.fromkeys(variant_of[a].id for a in sorted(accounts)))
-        extra.append(StackSetGroup(variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), service_roles=service))
+        machine = tuple(n for n in names if not n.startswith((_PERSONA, _SERVICE)) and n != _IDENTITY)
+        personas = tuple(sorted(n.removeprefix(_PERSONA) for n in names if n.startswith(_PERSONA)))
+        service = tuple(sorted(n.removeprefix(_SERVICE) for n in names if n.startswith(_SERVICE)))
+        extra.append(
+            StackSetGroup(
+                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names, service
+            )
+        )
     return groups + sorted(extra, key=lambda g: g.key)
 
 
