@@ -16,7 +16,7 @@ SCANNER, COLLECTOR = 0, 1
     ("change", "where", "message"),
     [
         (lambda r: r[SCANNER].update(admin=True), "machine_roles[0].admin", "refused: a machine role cannot answer an MFA prompt"),
-        (lambda r: r[SCANNER].update(aws_managed_policies=["AdministratorAccess"]), "machine_roles[0].aws_managed_policies[0]", "job-function/ViewOnlyAccess"),
+        (lambda r: r[SCANNER].update(aws_managed_policies=["AdministratorAccess"]), "machine_roles[0].aws_managed_policies[0]", "AdministratorAccess allows '*' on '*' (admin-equivalent), refused for machine and service roles"),
         (lambda r: r[SCANNER].pop("third_party"), "machine_roles[0]", "give exactly one of automation"),
         (lambda r: r[SCANNER].update(automation=r[COLLECTOR]["automation"]), "machine_roles[0]", "give exactly one of automation"),
         (lambda r: r[SCANNER].pop("reason"), "machine_roles[0].reason", "required key is missing"),
