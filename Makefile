@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -130,9 +130,14 @@ bench-check: install
 rules-doc: install-check
 	$(PY) -m iam_baseline.analysis.graph.catalogue_doc > RULES.md
 
-## Run the whole test suite.
+## Run the whole test suite (what CI runs).
 test: install-test
 	$(PY) -m pytest
+
+## The suite without the mutation suites (tests marked `mutation`), for local iteration;
+## `make test` stays the full suite.
+test-fast: install-test
+	$(PY) -m pytest -m "not mutation"
 
 ## Third-party scanners on the default and organization templates (StackSet members
 ## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional
