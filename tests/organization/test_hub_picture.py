@@ -183,3 +183,16 @@ def test_docs_picture_is_current(hub_hops):
     _config, directory, hops = hub_hops
     committed = (ROOT / "docs" / "hub-and-spoke.dot").read_text(encoding="utf-8")
     assert dot_source(hops, directory) == committed, "docs/hub-and-spoke.dot is stale: run `make hub-picture`"
+
+
+def test_a_hop_inside_one_account_is_not_drawn_but_a_saml_sign_in_is():
+    from iam_baseline.analysis.outputs.org_reach import Caller, Hop
+
+    alice = Caller(CallerKind.USER, f"arn:aws:iam::{PROD_A}:user/alice", PROD_A)
+    idp = Caller(CallerKind.SAML_PROVIDER, f"arn:aws:iam::{PROD_A}:saml-provider/ExampleIdP", PROD_A)
+    hops = [Hop(alice, PROD_A, "ReadOnly", (Gate.MFA,)), Hop(alice, PROD_B, "ReadOnly", (Gate.MFA,)),
+            Hop(idp, PROD_A, "FederatedReader", (Gate.IDP,))]
+    assert _edges(dot_source(hops, DIRECTORY)) == {
+        ("user/alice\\nprod-a 222222222222", "prod-b", "ReadOnly (MFA)"),
+        ("saml-provider/ExampleIdP\\nprod-a 222222222222", "prod-a", "FederatedReader (IdP)"),
+    }

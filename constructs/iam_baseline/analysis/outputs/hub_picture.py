@@ -11,7 +11,9 @@ report's graph is (:func:`.graphviz.render_svg`, ``@viz-js/viz`` under the pinne
 * callers that reach the same nodes alike are one node too (users of one group, say);
   principals outside the organization (third parties) stand outside every cluster;
 * each edge lists the roles it admits, labelled with its gate: ``MFA``, ``external ID``,
-  ``IdP`` (a SAML session: MFA is the identity provider's) or ``no MFA``.
+  ``IdP`` (a SAML session: MFA is the identity provider's) or ``no MFA``;
+* a principal's hops inside its own account are left out, except the SAML sign-in
+  (:func:`_across_accounts`).
 
 ``python -m iam_baseline.analysis.outputs.hub_picture --out cdk.out --config CONFIG --svg FILE
 [--dot FILE]`` writes it (``make hub-picture``: the hub-and-spoke example into
@@ -80,8 +82,17 @@ def _edge_label(hops: Sequence[Hop]) -> str:
     return "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines)
 
 
+def _across_accounts(hop: Hop) -> bool:
+    """Whether the picture draws ``hop``: a hop from another account, from "each account itself"
+    (a trust of its own account, the same in every member account), or a SAML sign-in. A
+    principal's hop inside its own account (the identity account's users into its own roles) is
+    left out: the picture is about reaching accounts, and those edges would hide the rest."""
+    return hop.caller.own_account or hop.caller.kind is CallerKind.SAML_PROVIDER or hop.caller.account != hop.account
+
+
 def dot_source(hops: Sequence[Hop], directory: Directory) -> str:
     """The DOT text of the picture of ``hops`` over ``directory``'s accounts (see the module)."""
+    hops = [hop for hop in hops if _across_accounts(hop)]
     incoming: dict[str, set[tuple[str, str, tuple[Gate, ...]]]] = defaultdict(set)
     for hop in hops:
         incoming[hop.account].add((hop.caller.key, hop.role, hop.gates))

@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any
 
 from ...config.models import BaselineConfig
-from ..checks.invariants.requests import Caller as Probe, principal_keys
 from ..engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate_assume_role
 from ..model.stack_reader import StackReader, StackTemplate, load_stacks, stack_readers
 
@@ -235,6 +234,16 @@ def _principal(caller: Caller) -> RequestPrincipal:
     return RequestPrincipal(caller.arn, caller.account, "user")
 
 
+def _principal_keys(principal: RequestPrincipal) -> dict[str, str]:
+    """The global keys AWS sets for the caller (IAM User Guide, "AWS global condition context
+    keys"): what a trust's ``aws:PrincipalArn`` condition reads."""
+    if principal.kind == "federated":
+        return {"aws:FederatedProvider": principal.arn}
+    kind = "User" if principal.kind == "user" else "AssumedRole"
+    return {"aws:PrincipalArn": principal.role_arn or principal.arn, "aws:PrincipalAccount": principal.account,
+            "aws:PrincipalType": kind}
+
+
 def _external_ids(trust: Policy) -> list[str]:
     return sorted({v for s in trust.statements for c in s.conditions if c.key == "sts:externalid" for v in c.values})
 
@@ -246,7 +255,7 @@ def gates(caller: Caller, role: _Role, saml_roles: frozenset[str]) -> tuple[Gate
     grant = Policy.from_document("caller's grant", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole*", "Resource": role.arn}]})
 
-    fixed = principal_keys(Probe(principal, (grant,)))  # aws:PrincipalArn & co., as AWS sets them
+    fixed = _principal_keys(principal)
 
     def admits(action: str, context: dict[str, str]) -> bool:
         request = Request(principal, action, role.arn, {**fixed, **context})
@@ -285,6 +294,16 @@ def _hops_into(role: _Role, saml_roles: frozenset[str], member: bool) -> Iterabl
                 yield Hop(caller, role.account, role.name, found)
 
 
+def _concrete_if_one(hops: set[Hop]) -> set[Hop]:
+    """An ``own_account`` caller that only one account's roles admit is that account's principal
+    (the identity account's own users, say): drawn as such, not as "each member account itself"."""
+    accounts: dict[str, set[str]] = {}
+    for hop in hops:
+        accounts.setdefault(hop.caller.key, set()).add(hop.account)
+    return {Hop(Caller(h.caller.kind, h.caller.arn, h.caller.account), h.account, h.role, h.gates)
+            if h.caller.own_account and len(accounts[h.caller.key]) == 1 else h for h in hops}
+
+
 def member_hops(out_dir: str | Path, directory: Directory) -> list[Hop]:
     """Every hop into a role of a member account, plus the first hop into each SAML role that
     a member hop starts from (provider -> role, in the identity account). Sorted, deduplicated."""
@@ -295,7 +314,7 @@ def member_hops(out_dir: str | Path, directory: Directory) -> list[Hop]:
     declared = {directory.management, *(a for _, a, _ in directory.accounts)}
     own_roles = [r for reader in stack_readers([s for s in stacks if s.account in declared]) for r in _roles(reader)]
     saml_roles = frozenset(r.arn for r in (*own_roles, *member_roles) if _saml_only(r))
-    hops = {h for role in member_roles for h in _hops_into(role, saml_roles, member=True)}
+    hops = _concrete_if_one({h for role in member_roles for h in _hops_into(role, saml_roles, member=True)})
     callers = {h.caller.arn for h in hops if h.caller.kind is CallerKind.ROLE}
     for role in own_roles:
         if role.arn in callers and role.arn in saml_roles:
