@@ -26,7 +26,7 @@ REFUSAL = "refused for machine and service roles (no MFA prompt, or whoever pass
          f"policy Wide allows '*' on '*' (admin-equivalent), {REFUSAL}"),
         ({"aws_managed_policies": [], "customer_managed_policies": ["Missing"]}, "customer_managed_policies[0]",
          "unknown policy 'Missing'; declared under policies: ['Narrow', 'Wide']"),
-        ({"aws_managed_policies": []}, "", "give at least one policy: aws_managed_policies or customer_managed_policies"),
+        ({"aws_managed_policies": [], "customer_managed_policies": []}, "", "give at least one policy: aws_managed_policies or customer_managed_policies"),
     ],
 )
 def test_a_policy_outside_the_catalogue_rules_is_refused(section, policies, where, message):
