@@ -133,6 +133,48 @@ def test_persona_roles_exist_only_where_the_persona_reaches(hub_config, hub_iden
         assert roles & {"Admin", "Developer", "ReadOnly", "Support"} == expected, group.key
 
 
+@pytest.fixture(scope="session")
+def management_identity(tmp_path_factory, synthesized_config):
+    """(config, AccountBaseline template) of the fixture with the management account as identity account."""
+    import shutil
+
+    import yaml
+
+    from iam_baseline.config import load_config
+
+    folder = tmp_path_factory.mktemp("hub-management")
+    shutil.copytree(HUB_IDENTITY.parent / "saml", folder / "saml")
+    document = data()
+    document["organization"]["identity_account"] = "111111111111"
+    path = folder / "hub-management.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    outdir = Path(synthesized_config(path))
+    return load_config(path), json.loads((outdir / "AccountBaseline.template.json").read_text())
+
+
+def test_management_as_identity_account_holds_people_own_roles_and_the_identity_half(management_identity):
+    from iam_baseline.config.hub import persona_reach
+
+    config, template = management_identity
+    groups = _named(template, "AWS::IAM::Group", "GroupName")
+    policies = _named(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
+    roles = _named(template, "AWS::IAM::Role", "RoleName")
+    assert set(_named(template, "AWS::IAM::User", "UserName")) == {"alice.admin", "bob.developer", "carol.auditor", "dave.developer"}
+    # Its own persona roles keep their own-account MFA trust, its groups their AssumeRoles policy...
+    assert {"Admin", "Developer", "ReadOnly", "Support", "FederatedAdmin", "FederatedReadOnly"} <= set(roles)
+    assert "Admins-AssumeRoles" in policies
+    # ... and the identity half, attached to the groups and SAML roles of each persona.
+    ids = {r["Properties"].get("ManagedPolicyName"): k for k, r in template["Resources"].items()}
+    for key, reach in persona_reach(config).items():
+        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
+        assert policies[f"{name}-MemberRoles"]["PolicyDocument"]["Statement"][0]["Resource"] == list(reach.role_arns)
+        for group_key in reach.groups:
+            group = groups[dict(config.groups.items())[group_key].name]
+            assert {"Ref": ids[f"{name}-MemberRoles"]} in group["ManagedPolicyArns"]
+        for saml_role in reach.saml_role_names:
+            assert {"Ref": ids[f"{name}-SamlMemberRoles"]} in roles[saml_role]["ManagedPolicyArns"]
+
+
 # --------------------------------------------------------------------------- the hop list
 def test_removing_a_user_from_a_group_removes_it_from_every_member_trust():
     from iam_baseline.config.hub import hub_hops
@@ -198,6 +240,38 @@ def test_a_reached_persona_nobody_can_assume_is_refused():
     assert "roles.support.reach" in message and "nobody in the identity account can assume its role" in message
 
 
+def _variant_saml(document):
+    document["organization"]["baselines"]["sandbox"]["saml"] = True
+
+
+def _identity_variant_groups(document):
+    document["organization"]["baselines"]["identity"]["groups"] = {"admins": {"name": "Admins", "assumable_roles": ["admin"]}}
+
+
+def _group_without_reach(document):
+    document["groups"] = {**document.get("groups", {}), "support": {"name": "SupportTeam", "assumable_roles": ["support"]}}
+
+
+def _reach_in_variant(document):
+    document["organization"]["baselines"]["sandbox"]["roles"] = {"admin": {"name": "Admin", "reach": {"ous": ["root"]}}}
+
+
+@pytest.mark.parametrize(
+    "mutate, where, message",
+    [
+        (_variant_saml, "organization.baselines.sandbox.saml", "SAML providers and roles live in the identity account only"),
+        (_identity_variant_groups, "organization.baselines.identity.groups", "is the identity account's"),
+        (_group_without_reach, "groups.support.assumable_roles", "group SupportTeam would grant nothing"),
+        (_reach_in_variant, "organization.baselines.sandbox.roles.admin.reach", "never in a baseline variant"),
+    ],
+)
+def test_identity_account_layout_errors(mutate, where, message):
+    document = data()
+    mutate(document)
+    text = error(document)
+    assert where in text and message in text
+
+
 # --------------------------------------------------------------------------- role chaining
 def _saml_only_support(seconds: int) -> dict:
     """Support reached only from a SAML role of the identity account (role chaining)."""
@@ -224,6 +298,17 @@ def test_a_role_reached_only_by_chaining_with_a_longer_session_is_refused():
     assert "roles.support.max_session_duration_seconds" in message
     assert "3601 seconds" in message and "3600" in message
     assert "IAM User Guide, 'Roles terms and concepts' > 'Role chaining'" in message
+
+
+def test_the_chaining_limit_reads_the_member_account_variant_roles():
+    document = _saml_only_support(3600)
+    document["roles"]["support"]["reach"] = {"accounts": ["audit"]}  # Security replaces roles
+    document["organization"]["baselines"]["security"]["roles"]["support"] = {
+        "name": "Support", "max_session_duration_seconds": 7200
+    }
+    message = error(document)
+    assert "organization.baselines.security.roles.support.max_session_duration_seconds" in message
+    assert "7200 seconds" in message
 
 
 def test_a_role_reached_by_users_too_may_keep_a_longer_session():
