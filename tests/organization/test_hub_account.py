@@ -86,22 +86,43 @@ def test_both_halves_of_every_hop_name_each_other(hub_config, hub_identity_templ
         for statement in trust["Statement"]:
             assert json.dumps(statement["Principal"]).count(f":iam::{IDENTITY}:root") == 1  # never the member's own root
     identity = _template_of(hub_identity_templates, groups[IDENTITY].key)
-    policies = _named(identity, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
-    for key, reach in persona_reach(hub_config).items():
-        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
-        with_mfa = policies[f"{name}-MemberRoles"]["PolicyDocument"]["Statement"]
-        assert with_mfa == [{
+    _assert_identity_half(hub_config, identity, hops)
+
+
+def _assert_identity_half(config, template: dict, hops) -> None:
+    """Each group's policy allows exactly its personas' member role ARNs (with MFA); each SAML
+    role's policy exactly its persona's; both are attached where they belong."""
+    from iam_baseline.config.hub import persona_reach
+
+    reach = persona_reach(config)
+    policies = _named(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
+    ids = {r["Properties"].get("ManagedPolicyName"): k for k, r in template["Resources"].items()}
+    groups = _named(template, "AWS::IAM::Group", "GroupName")
+    roles = _named(template, "AWS::IAM::Role", "RoleName")
+    for key, group in config.groups.items():
+        expected = [h.role_arn for p in group.assumable_roles for h in hops if h.persona == p]
+        assert expected, key
+        (statement,) = policies[f"{group.name}-MemberRoles"]["PolicyDocument"]["Statement"]
+        assert statement == {
             "Action": "sts:AssumeRole",
             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
             "Effect": "Allow",
-            "Resource": list(reach.role_arns),
+            "Resource": statement["Resource"],
             "Sid": "AllowAssumeMemberRolesWithMfa",
-        }]
-        assert sorted(reach.role_arns) == sorted(h.role_arn for h in hops if h.persona == key)
+        }
+        assert sorted(statement["Resource"]) == sorted(expected)
+        assert {"Ref": ids[f"{group.name}-MemberRoles"]} in groups[group.name]["ManagedPolicyArns"]
+    for key, persona in reach.items():
+        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
         saml = policies.get(f"{name}-SamlMemberRoles")
-        assert (saml["PolicyDocument"]["Statement"][0]["Resource"] if saml else []) == (
-            list(reach.role_arns) if reach.saml_roles else []
+        statements = saml["PolicyDocument"]["Statement"] if saml else []
+        assert [(s["Sid"], s["Action"], "Condition" in s, sorted(s["Resource"])) for s in statements] == (
+            [("AllowAssumeMemberRoles", "sts:AssumeRole", False, sorted(h.role_arn for h in hops if h.persona == key))]
+            if persona.saml_roles
+            else []
         )
+        for saml_role in persona.saml_role_names:
+            assert {"Ref": ids[f"{name}-SamlMemberRoles"]} in roles[saml_role]["ManagedPolicyArns"]
 
 
 def test_people_live_in_the_identity_account_only(hub_config, hub_identity_templates):
@@ -153,26 +174,17 @@ def management_identity(tmp_path_factory, synthesized_config):
 
 
 def test_management_as_identity_account_holds_people_own_roles_and_the_identity_half(management_identity):
-    from iam_baseline.config.hub import persona_reach
+    from iam_baseline.config.hub import hub_hops
 
     config, template = management_identity
-    groups = _named(template, "AWS::IAM::Group", "GroupName")
     policies = _named(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
     roles = _named(template, "AWS::IAM::Role", "RoleName")
     assert set(_named(template, "AWS::IAM::User", "UserName")) == {"alice.admin", "bob.developer", "carol.auditor", "dave.developer"}
     # Its own persona roles keep their own-account MFA trust, its groups their AssumeRoles policy...
     assert {"Admin", "Developer", "ReadOnly", "Support", "FederatedAdmin", "FederatedReadOnly"} <= set(roles)
     assert "Admins-AssumeRoles" in policies
-    # ... and the identity half, attached to the groups and SAML roles of each persona.
-    ids = {r["Properties"].get("ManagedPolicyName"): k for k, r in template["Resources"].items()}
-    for key, reach in persona_reach(config).items():
-        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
-        assert policies[f"{name}-MemberRoles"]["PolicyDocument"]["Statement"][0]["Resource"] == list(reach.role_arns)
-        for group_key in reach.groups:
-            group = groups[dict(config.groups.items())[group_key].name]
-            assert {"Ref": ids[f"{name}-MemberRoles"]} in group["ManagedPolicyArns"]
-        for saml_role in reach.saml_role_names:
-            assert {"Ref": ids[f"{name}-SamlMemberRoles"]} in roles[saml_role]["ManagedPolicyArns"]
+    # ... and it gets the identity half, attached to the groups and SAML roles.
+    _assert_identity_half(config, template, hub_hops(config))
 
 
 # --------------------------------------------------------------------------- the hop list
@@ -327,3 +339,13 @@ def test_unrelated_accounts_keep_their_stackset_group_when_one_persona_reach_cha
     after = {a: g.key for a, g in group_of_account(parse(document)).items()}
     changed = {a for a in before if before[a] != after[a]}
     assert changed == {"444400000002"}
+
+
+def test_member_role_arns_are_split_under_the_managed_policy_quota():
+    from iam_baseline.identity.hub import split_arns
+
+    arns = [f"arn:aws:iam::{100000000000 + i}:role/baseline/ReadOnly" for i in range(500)]
+    runs = split_arns(arns)
+    assert [a for run in runs for a in run] == arns  # nothing lost, nothing added, order kept
+    assert len(runs) == 5 and all(len(json.dumps(run, separators=(",", ":"))) < 6144 - 300 for run in runs)
+    assert split_arns(arns[:3]) == [arns[:3]]
