@@ -260,6 +260,10 @@ def _identity_variant_groups(document):
     document["organization"]["baselines"]["identity"]["groups"] = {"admins": {"name": "Admins", "assumable_roles": ["admin"]}}
 
 
+def _identity_variant_without_saml(document):
+    document["organization"]["baselines"]["identity"]["saml"] = False
+
+
 def _group_without_reach(document):
     document["groups"] = {**document.get("groups", {}), "support": {"name": "SupportTeam", "assumable_roles": ["support"]}}
 
@@ -273,6 +277,7 @@ def _reach_in_variant(document):
     [
         (_variant_saml, "organization.baselines.sandbox.saml", "SAML providers and roles live in the identity account only"),
         (_identity_variant_groups, "organization.baselines.identity.groups", "is the identity account's"),
+        (_identity_variant_without_saml, "organization.baselines.identity.saml", "where federation.saml's roles live"),
         (_group_without_reach, "groups.support.assumable_roles", "group SupportTeam would grant nothing"),
         (_reach_in_variant, "organization.baselines.sandbox.roles.admin.reach", "never in a baseline variant"),
     ],
