@@ -20,7 +20,8 @@ from ..engine.evaluator import Decision, Outcome, Policy, Request, RequestPrinci
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
-from .nodes import PRINCIPAL_KINDS, Chain, Edge, Node, NodeKind, Step
+from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
+from .nodes import PRINCIPAL_KINDS, Chain, Edge, HopMfa, Node, NodeKind, Step
 from .rules import BY_ID, RULES, Ask, Attempt
 from .symbolic_edges import decide_symbolically, worth_asking
 from .world import COMPUTE_SERVICES, World, build_world
@@ -28,6 +29,9 @@ from .world import COMPUTE_SERVICES, World, build_world
 #: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
 ASSUME_ROLE_ACTIONS = frozenset(a.lower() for a in ("sts:AssumeRole", "sts:AssumeRoleWithSAML",
                                                      "sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
+
+#: Rules whose edges record the MFA state of the hop (:class:`.nodes.HopMfa`).
+MFA_HOPS = frozenset({"assume-member-role"})
 
 
 def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = None,
@@ -198,10 +202,32 @@ class _Builder:
             steps.append(Step(request, decision))
         return tuple(steps)
 
-    def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "") -> None:
+    def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "",
+            mfa: HopMfa | None = None) -> None:
         if target not in self.world.nodes or source == target:
             return
-        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note))
+        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note, mfa))
+
+    def hop_mfa(self, node: Node, steps: tuple[Step, ...]) -> HopMfa:
+        """The MFA state of an allowed role assumption (:class:`HopMfa`): a SAML or OIDC session
+        carries none (engine/context_rules.py), else the hop is MFA-protected when the same
+        requests without MFA (``false``, and absent as with long-term keys for a user) are denied."""
+        caller = self.world.subject_of[node.id].principal
+        origin = caller.session_origin
+        if origin is not None and not origin.carries_mfa:
+            return HopMfa.IDENTITY_PROVIDER if origin is not SessionOrigin.ASSUME_ROLE_WITHOUT_MFA else HopMfa.NONE
+        contexts = [{"aws:multifactorauthpresent": "false"}]
+        if caller.kind == "user":
+            contexts.append({})
+        for without in contexts:
+            if all(self._allowed_without_mfa(node, step.request, without) for step in steps):
+                return HopMfa.NONE
+        return HopMfa.MFA
+
+    def _allowed_without_mfa(self, node: Node, request: Request, without: dict) -> bool:
+        context = {k: v for k, v in request.context.items() if k not in (MFA_PRESENT, MFA_AGE)} | without
+        return decide_request(self.world, node, Request(request.principal, request.action, request.resource,
+                                                        context)).allowed
 
     # --- building --------------------------------------------------------------------------
     def run(self) -> None:
@@ -219,7 +245,8 @@ class _Builder:
                     if attempt.requires_reach is not None:
                         deferred.append((node.id, attempt, rule.id, steps))
                     else:
-                        self.add(node.id, attempt.target, rule.id, steps, attempt.note)
+                        mfa = self.hop_mfa(node, steps) if rule.id in MFA_HOPS else None
+                        self.add(node.id, attempt.target, rule.id, steps, attempt.note, mfa)
         self._structural()
         self._deferred(deferred)
 
