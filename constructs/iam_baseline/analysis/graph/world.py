@@ -166,6 +166,7 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
         model = scope.model
         key = scope_prefix(scope)
         admins = world.admins.get(scope.label, set())
+        machines = _machine_names(scope.config or config)
         for principal in sorted(model.principals.values(), key=lambda p: p.ref):
             kind = _KINDS.get(principal.kind)
             if kind is None:
@@ -174,7 +175,7 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
                         principal.ref, principal.ref in admins, scope=scope.label)
             world.add(node, scope)
             world.principal_of[node.id] = principal
-            world.subject_of[node.id] = _subject(model, principal)
+            world.subject_of[node.id] = _subject(model, principal, machines)
             for _, arn in world.member_role_arns(node):
                 world.member_arns.setdefault(arn, node.id)
         _add_services(world, scope)
@@ -214,13 +215,31 @@ def federated_origin(principal: Principal) -> SessionOrigin | None:
     return SessionOrigin.SAML if any(":saml-provider/" in a for a in arns) else SessionOrigin.WEB_IDENTITY
 
 
-def _subject(model: AccountModel, principal: Principal) -> Subject:
+def session_origin(principal: Principal, machine_roles: frozenset[str] = frozenset()) -> SessionOrigin | None:
+    """How a session of role ``principal`` begins when AWS carries no MFA context for it: a SAML
+    or OIDC role (:func:`federated_origin`), a role only AWS services assume (a service calls
+    ``AssumeRole`` without MFA), a machine role of the config (``machine_roles``: names; no MFA
+    by construction). None: a role people may assume with MFA (or not a role)."""
+    origin = federated_origin(principal)
+    if origin is not None or principal.kind != "role" or principal.trust is None:
+        return origin
+    allows = [s for s in principal.trust.statements if s.effect == "Allow"]
+    if principal.name in machine_roles or (allows and all(set(s.principals or {}) == {"Service"} for s in allows)):
+        return SessionOrigin.ASSUME_ROLE_WITHOUT_MFA
+    return None
+
+
+def _machine_names(config: BaselineConfig | None) -> frozenset[str]:
+    return frozenset(m.name for m in getattr(config, "machine_roles", ()) or ())
+
+
+def _subject(model: AccountModel, principal: Principal, machine_roles: frozenset[str] = frozenset()) -> Subject:
     subject = subject_for(model, principal, SEARCH_CONTEXT)
     context = dict(subject.context) | {"aws:TokenIssueTime": REQUEST_TIME}  # a fresh session (aws:TokenIssueTime)
     caller = subject.principal
-    origin = federated_origin(principal)
+    origin = session_origin(principal, machine_roles)
     if origin is not None:
-        # A SAML or OIDC session: AWS carries no MFA context, whatever the identity provider did
+        # A SAML, OIDC, service or machine session: AWS carries no MFA context for it
         # (engine/context_rules.py); a role chained from it carries none either.
         caller = replace(caller, origin=origin)
         context = {k: v for k, v in context.items() if k.lower() not in (MFA_PRESENT, MFA_AGE)}
