@@ -30,7 +30,7 @@ def shared_for(scope: AccountScope) -> AccessGraph | None:
 #: Graphs built for one scope (no shared graph), by the scope object, newest last: the graph
 #: invariants (INV-ONLY-ADMINS-ADMIN, INV-HUMAN-NO-MACHINE-ROLE, INV-NO-MFA-LESS-ADMIN) build one once.
 _OWN: list[tuple[AccountScope, AccessGraph]] = []
-_OWN_SIZE = 4
+_OWN_SIZE = 16
 
 
 def graph_for(scope: AccountScope, config) -> AccessGraph:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from ....config.models import BaselineConfig
 from ...engine.context_rules import SessionOrigin
-from ...graph.nodes import HopMfa, NodeKind
+from ...engine.evaluator import Request, evaluate
+from ...graph.admin import admin_probes
+from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
@@ -62,6 +64,16 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
             findings.append(Finding(subject, NotProven(f"'{undecided[0][1]}' is undecided: {undecided[0][3]}") if undecided
                                     else Proven(f"no chain of the analysis graph reaches one of {len(graph.admins)} "
                                                 "administrators")))
+            continue
+        if not chain.edges and node.kind in PRINCIPAL_KINDS:
+            # Itself an administrator: the first admin probe is the counterexample.
+            held = graph.world.subject_of[node_id]
+            action, resource, extra = admin_probes(graph.world.model(node))[0]
+            request = Request(held.principal, action, resource, dict(held.context) | extra)
+            decision = evaluate(request, identity=held.identity, boundary=held.boundary,
+                                scps=graph.world.scope_of[node_id].scps)
+            findings.append(Finding(subject, Counterexample(request, decision, "is itself an administrator without MFA: "
+                                                            + chain.why_admin)))
             continue
         first = next((e for e in chain.edges if e.steps), None)
         if first is None:
