@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         slowest = max(run.invariant_timings, key=lambda t: t.seconds)
         decided = sum(t.findings for t in run.invariant_timings)
         spent = sum(t.seconds for t in run.invariant_timings)
-        print(f"invariants: {decided} decided over {len(scopes)} account scopes in {spent:.2f} s "
+        print(f"invariants: {decided} decided over {len(scopes)} account scope{'s' if len(scopes) != 1 else ''} in {spent:.2f} s "
               f"(slowest {slowest.id}: {slowest.seconds:.2f} s)")
     print(f"{total} checks, {len(failed)} failed")
     return 1 if failed else 0
