@@ -72,7 +72,7 @@ def decide_request(world: World, node: Node, request: Request, own: dict | None 
         own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
     if request.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
         decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
-        if decision.allowed and world.nodes[target_id].account != subject.principal.account:
+        if decision.allowed and _account_of(request.resource) != request.principal.account:
             # Across accounts the caller's own policies must allow too (IAM User Guide,
             # "Cross-account policy evaluation logic").
             mine = evaluate(request, **own)
@@ -84,6 +84,25 @@ def decide_request(world: World, node: Node, request: Request, own: dict | None 
         return evaluate(request, resource_policy=resource_policy.policy,
                         resource_policy_required=resource_policy.required, **own)
     return evaluate(request, **own)
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def _as_account(subject, account: str) -> tuple[RequestPrincipal, dict]:
+    """``subject``'s caller and context with its variant placeholder account replaced by ``account``."""
+    placeholder = subject.principal.account
+
+    def real(text):
+        if not isinstance(text, str):
+            return text
+        return account if text == placeholder else text.replace(f":{placeholder}:", f":{account}:")
+
+    p = subject.principal
+    caller = RequestPrincipal(real(p.arn), account, p.kind, real(p.role_arn) if p.role_arn else None, p.origin)
+    return caller, {k: real(v) for k, v in subject.context.items()}
 
 
 def replay(graph: AccessGraph, chain: Chain) -> list[Decision]:
@@ -109,7 +128,7 @@ class _Builder:
         """(decision, the request decided, why undecided): the concrete evaluator first; when it
         denies and a conditioned Allow could admit another context, the z3 engine
         (:mod:`.symbolic_edges`). decision None: undecided."""
-        key = (node.id, ask.action.lower(), ask.resource, ask.context, ask.absent)
+        key = (node.id, ask.action.lower(), ask.resource, ask.context, ask.absent, ask.caller_account)
         if key not in self.cache:
             request = self.request(node, ask)
             if not self._may(node, ask):
@@ -128,7 +147,7 @@ class _Builder:
         target = world.principal_of.get(target_id or "")
         assume = ask.action.lower() in ASSUME_ROLE_ACTIONS
         trust = target.trust if assume and target is not None else None
-        if assume and (trust is None or world.nodes[target_id].account != node.account):
+        if assume and (trust is None or ask.caller_account or world.nodes[target_id].account != node.account):
             return denied, request, ""  # outside the assembly or across accounts: the concrete answer stands
         role_arn = world.subject_of[node.id].principal.role_arn or world.subject_of[node.id].principal.arn
         if not worth_asking(own["identity"], own["boundary"], trust, ask.action, ask.resource, role_arn):
@@ -183,11 +202,13 @@ class _Builder:
         target principal's tags as ``aws:ResourceTag/...``."""
         world = self.world
         subject = world.subject_of[node.id]
-        context = dict(subject.context) | dict(ask.context)
+        caller, own = (subject.principal, dict(subject.context)) if not ask.caller_account else \
+            _as_account(subject, ask.caller_account)
+        context = own | dict(ask.context)
         target = world.principal_of.get(world.node_for_arn(node, ask.resource) or "")
         if target is not None:
             context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
-        return Request(subject.principal, ask.action, ask.resource, context)
+        return Request(caller, ask.action, ask.resource, context)
 
     def attempt(self, node: Node, attempt: Attempt, rule: str = "") -> tuple[Step, ...] | None:
         """The allowed steps of ``attempt``, or None (an undecided request is recorded)."""

@@ -139,6 +139,14 @@ class World:
         one placeholder account, so an ARN alone does not name one node)."""
         return self._scoped_arn.get((near.scope, arn)) or self.by_arn.get(arn) or self.member_arns.get(arn)
 
+    def real_account(self, node: Node) -> str | None:
+        """The account ``node`` really is in: its own, or for a StackSet variant deployed to one
+        account (the identity account's group) that account; None for a variant of several."""
+        scope = self.scope_of[node.id]
+        if not scope.variant:
+            return node.account
+        return scope.member_accounts[0] if len(scope.member_accounts) == 1 else None
+
     def member_role_arns(self, role: Node) -> list[tuple[str, str]]:
         """(member account, the role's ARN there) for a role of a StackSet member scope."""
         scope = self.scope_of[role.id]

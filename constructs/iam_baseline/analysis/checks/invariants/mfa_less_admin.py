@@ -12,7 +12,7 @@ session is federated sign-in, MFA (if any) at the identity provider: not a way i
 Decided over the analysis graph (as INV-ONLY-ADMINS-ADMIN): from each such entry of the scope no
 chain reaches an admin-equivalent node. An entry that is itself a declared administrator (an
 OIDC deploy role the config lets deploy with the CDK bootstrap roles) is the config's decision
-and passes, saying so. The counterexample is the chain's first request; the note prints it.
+and passes, saying so; a declared administrator role reached by a hop without MFA fails. The counterexample is the chain's first request; the note prints it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
+
+#: Why an entry is one when a hop reaches it without MFA (never the config's decision).
+HOP_WITHOUT_MFA = "reached without MFA"
 
 #: Session origins that are ways in without MFA (SAML is sign-in at the identity provider).
 MFA_LESS = frozenset({SessionOrigin.ASSUME_ROLE_WITHOUT_MFA, SessionOrigin.WEB_IDENTITY})
@@ -42,7 +45,7 @@ def entries(graph, scope: AccountScope) -> dict[str, str]:
                             else "a machine or service role (no MFA)")
     for edge in graph.edges:
         if edge.mfa is HopMfa.NONE and graph.nodes[edge.target].scope == scope.label:
-            out.setdefault(edge.target, f"reached without MFA from {graph.nodes[edge.source].label}")
+            out.setdefault(edge.target, f"{HOP_WITHOUT_MFA} from {graph.nodes[edge.source].label}")
     return out
 
 
@@ -54,7 +57,7 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     for node_id, why in sorted(entries(graph, scope).items()):
         node = graph.nodes[node_id]
         subject = f"{node.ref or node.label} ({why})"
-        if node.declared_admin:
+        if node.declared_admin and not why.startswith(HOP_WITHOUT_MFA):
             findings.append(Finding(subject, Proven("a declared administrator of the config (access_matrix, OIDC deploy "
                                                     "role): its way in without MFA is the config's decision")))
             continue

@@ -38,15 +38,20 @@ def _assume(world, node: Node) -> Iterator[Attempt]:
 def _assume_member_role(world, node: Node) -> Iterator[Attempt]:
     """Hops into StackSet member accounts (an identity account's people): one attempt per role
     of a member scope, on its ARN in the first member account other than the caller's; the
-    caller's identity-based policies and the role's trust policy must both allow it."""
-    if node.id.startswith("stackset:") or not _may_assume_anything(world, node):
+    caller's identity-based policies and the role's trust policy must both allow it. A caller of
+    a StackSet variant deployed to one account (the identity account's group) calls as that
+    account; one of a variant of several accounts has no single ARN and makes no such hop."""
+    caller = world.real_account(node)
+    if caller is None or not _may_assume_anything(world, node):
         return
+    concrete = caller if caller != node.account else ""
     for role in world.everywhere(NodeKind.ROLE):
-        if world.principal_of[role.id].trust is None:
+        if role.id == node.id or world.principal_of[role.id].trust is None:
             continue
         for account, arn in world.member_role_arns(role):
-            if account != node.account:
-                yield Attempt(role.id, (Ask("sts:AssumeRole", arn),), f"assumes {role.label} in {account}")
+            if account != caller or role.scope != node.scope:
+                yield Attempt(role.id, (Ask("sts:AssumeRole", arn, caller_account=concrete),),
+                              f"assumes {role.label} in {account}")
                 break
 
 
