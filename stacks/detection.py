@@ -16,6 +16,7 @@ from aws_cdk import aws_kms as kms
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.access_analyzer import has_analyzers, home_analyzers
 from iam_baseline.config.provenance import record
 from iam_baseline.detection import (
     AccessAnalyzers,
@@ -87,8 +88,10 @@ def add_detection(
                 alerts=alerts,
                 topic=topic.topic,
             )
-        analyzers = detection.access_analyzer
-        if analyzers.external_access.enabled or analyzers.unused_access.enabled:
+        # A member's template has its analyzers already; the config's own account may leave the
+        # organization's to a delegated administrator (config/access_analyzer.py).
+        analyzers = home_analyzers(config)
+        if analyzers is not None and has_analyzers(analyzers):
             made.access_analyzers = AccessAnalyzers(stack, "AccessAnalyzer", config=analyzers)
 
     bg = config.break_glass
