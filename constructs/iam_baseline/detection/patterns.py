@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config.machine_roles import MachineRoleConfig
 from ..config.models import BaselineConfig
+from ..config.sensitive_roles import SensitiveRole, sensitive_roles
 from ..naming import construct_id
 from ..partitions import partition_of
 
@@ -273,31 +274,75 @@ def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
     }
 
 
-def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
-    """``AssumeRole`` of machine role ``role`` (successful or refused) by a caller outside the
-    account of its declared principal (the automation role's account, or the third party's).
+def role_assumed_pattern(config: BaselineConfig, role_name: str, outside: dict[str, Any]) -> dict[str, Any]:
+    """``AssumeRole`` (successful or refused) of the role ``role_name`` at the baseline's IAM path,
+    by a caller that the ``detail`` keys of ``outside`` describe (who is *not* expected).
 
-    The role's account records a cross-account ``AssumeRole`` with ``userIdentity.type``
-    ``AWSAccount`` and the caller's ``accountId`` only (no ARN), so the alert judges the account;
-    the trust itself admits only the exact role ARN (or the external id). The role is matched by
-    the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``, so one pattern serves
-    every member account. STS records the call in the region of the endpoint the caller used:
-    the global endpoint's calls reach the home region through the global-events stack, a
-    regional endpoint's only in that region (README.md, "Known limits"). Sources: AWS CloudTrail
-    User Guide, "CloudTrail userIdentity element" (AWSAccount) and "Logging IAM and AWS STS API
-    calls with AWS CloudTrail" (cross-account AssumeRole); Amazon EventBridge User Guide,
-    "Content filtering" (suffix, anything-but).
+    The role is matched by the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``,
+    so one pattern serves every member account. CloudTrail records the call in the role's account
+    (a cross-account caller as ``userIdentity.type`` ``AWSAccount`` with its ``accountId`` only, no
+    ARN) and in the region of the STS endpoint the caller used: the global endpoint's calls reach
+    the home region through the global-events stack, a regional endpoint's only in that region
+    (README.md, "Known limits"). Sources: AWS CloudTrail User Guide, "CloudTrail userIdentity
+    element" and "Logging IAM and AWS STS API calls with AWS CloudTrail"; Amazon EventBridge User
+    Guide, "Content filtering" (suffix, anything-but, exists, $or).
     """
-    expected = role.principal_arn.split(":")[4]
     return {
         "source": ["aws.sts"],
         "detail-type": [API_CALL],
         "detail": {
             "eventName": ["AssumeRole"],
-            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role.name}"}]},
-            "userIdentity": {"accountId": [{"anything-but": expected}]},
+            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role_name}"}]},
+            **outside,
         },
     }
+
+
+def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
+    """:func:`role_assumed_pattern` of machine role ``role`` by a caller outside the account of its
+    declared principal (the automation role's account, or the third party's).
+
+    The role's account records a cross-account ``AssumeRole`` with the caller's ``accountId``
+    only, so the alert judges the account; the trust itself admits only the exact role ARN (or
+    the external id).
+    """
+    expected = role.principal_arn.split(":")[4]
+    return role_assumed_pattern(config, role.name, {"userIdentity": {"accountId": [{"anything-but": expected}]}})
+
+
+def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
+    """:func:`role_assumed_pattern` of sensitive role ``role`` by anyone but its expected
+    principals (:mod:`iam_baseline.config.sensitive_roles`):
+
+    * another account (``userIdentity.type`` ``AWSAccount``) that ``role.expected_accounts``
+      does not list;
+    * a principal of the role's own account (any other type) whose ARN is not one of
+      ``role.expected_user_arns``, or that has no ARN (an AWS service).
+    """
+    other_account: dict[str, Any] = {"type": ["AWSAccount"]}
+    if role.expected_accounts:
+        other_account["accountId"] = [{"anything-but": list(role.expected_accounts)}]
+    here = [{"anything-but": ["AWSAccount"]}]
+    branches: list[dict[str, Any]] = [{"userIdentity": other_account}]
+    if role.expected_user_arns:
+        branches.append({"userIdentity": {"type": here, "arn": [{"anything-but": list(role.expected_user_arns)}]}})
+        branches.append({"userIdentity": {"type": here, "arn": [{"exists": False}]}})
+    else:
+        branches.append({"userIdentity": {"type": here}})
+    return role_assumed_pattern(config, role.name, {"$or": branches})
+
+
+def sensitive_role_rules(config: BaselineConfig) -> list[DetectionRule]:
+    """One alert per sensitive persona role of the account (:func:`sensitive_role_outsider_pattern`)."""
+    return [
+        DetectionRule(
+            f"SensitiveRoleOutsider{construct_id(role.name)}",
+            f"Sensitive role {role.name} assumed from outside its expected principals",
+            f"sensitive roles (persona {role.persona})",
+            sensitive_role_outsider_pattern(config, role),
+        )
+        for role in sensitive_roles(config)
+    ]
 
 
 def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
@@ -344,4 +389,5 @@ def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
             DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
         )
     rules += machine_role_rules(config)
+    rules += sensitive_role_rules(config)
     return tuple(rules)
