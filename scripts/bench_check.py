@@ -14,22 +14,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from iam_baseline.analysis.check import run_checks
+from iam_baseline.analysis.check import load_inputs, run_checks
 from iam_baseline.analysis.checks.escalation import escalation_results
 from iam_baseline.analysis.graph import build_graph
-from iam_baseline.analysis.model.accounts import load_scopes
-from iam_baseline.analysis.model.identity_center import load_identity_center
 from iam_baseline.analysis.outputs.report import write_reports
-from iam_baseline.analysis.model.templates import load_account
-from iam_baseline.config import load_config
 
 
 def bench(out: str, config_path: str) -> None:
     start = time.perf_counter()
-    config = load_config(config_path)
-    model = load_account(out, account=config.account_id)
-    scopes = load_scopes(out, config)
-    run = run_checks(model, config, scopes, load_identity_center(out))
+    # The same inputs as `make check` (the organization's SCP/RCP levels and policies included).
+    config, model, scopes, center, organization = load_inputs(out, config_path)
+    run = run_checks(model, config, scopes, center, organization)
     total = time.perf_counter() - start
     decided = sum(t.findings for t in run.invariant_timings)
     spent = sum(t.seconds for t in run.invariant_timings)

@@ -11,7 +11,9 @@ from aws_cdk import aws_iam as iam
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.hub import HubPart, management_hub_part
 from iam_baseline.config.personas import persona_views
+from iam_baseline.identity.hub import MemberPersonaRole, MemberRolesPolicy
 from iam_baseline.config.provenance import record
 from iam_baseline.identity.machine_roles import MachineRole
 from iam_baseline.identity.service_roles import ServiceRole
@@ -67,7 +69,12 @@ class AccountBaselineStack(BaselineStack):
     With ``stackset_member`` the stack is the template of a service-managed StackSet: no
     environment (the account is ``AWS::AccountId`` wherever it lands), no bootstrap version
     rule and no asset (``BootstraplessSynthesizer`` refuses any), the password policy
-    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users.
+    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users,
+    unless ``hub`` says the account is the identity account.
+
+    ``hub`` (:class:`~iam_baseline.config.hub.HubPart`): with ``organization.identity_account``,
+    which halves of the hops this account holds. A member account's part comes from its StackSet
+    group (``stacks/organization.py``); the management account's is derived from ``config``.
 
     Attributes:
         roles: persona key ("admin", "developer", "read_only", "support", and the keys of
@@ -77,8 +84,13 @@ class AccountBaselineStack(BaselineStack):
         boundary: the developer permissions boundary construct.
     """
 
-    def __init__(self, scope: Construct, id: str, *, config: BaselineConfig, stackset_member: bool = False) -> None:
-        if stackset_member and config.users:
+    def __init__(
+        self, scope: Construct, id: str, *, config: BaselineConfig, stackset_member: bool = False, hub: HubPart | None = None
+    ) -> None:
+        if hub is None and not stackset_member:
+            hub = management_hub_part(config)
+        people = hub is None or hub.people
+        if stackset_member and config.users and not (hub is not None and hub.people):
             raise BaselineError("a StackSet member baseline cannot declare IAM users: they would exist in every account")
         placement = (
             dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
@@ -170,6 +182,28 @@ class AccountBaselineStack(BaselineStack):
 
         self.roles: dict[str, iam.IRole] = {}
         for key, persona in persona_views(config).items():
+            where = f"roles.{key}" if persona.built_in else f"personas.{key}"
+            if hub is not None and hub.member_roles_only:
+                if key in hub.member_personas:
+                    reach = hub.reach[key]
+                    self.roles[key] = record(
+                        MemberPersonaRole(
+                            self,
+                            f"{construct_id(key)}Role",
+                            role=persona.role,
+                            identity_account=hub.identity_account,
+                            users=reach.users,
+                            saml_roles=reach.saml_roles,
+                            mfa_max_age_seconds=config.mfa.max_age_seconds,
+                            path=path,
+                            managed_policies=managed_policies(key),
+                        ),
+                        f"{where}.reach",
+                    ).role
+                    bound(key, self.roles[key])
+                    for tag_key, tag_value in persona.role.tags.items():
+                        Tags.of(self.roles[key]).add(tag_key, tag_value)
+                continue
             if not persona.mfa_role:
                 continue
             self.roles[key] = record(
@@ -182,14 +216,15 @@ class AccountBaselineStack(BaselineStack):
                     managed_policies=managed_policies(key),
                     trusted_principals=persona.role.trusted_principals,
                 ),
-                f"roles.{key}" if persona.built_in else f"personas.{key}",
+                where,
             ).role
             bound(key, self.roles[key])
             for tag_key, tag_value in persona.role.tags.items():
                 Tags.of(self.roles[key]).add(tag_key, tag_value)
         # The Admin role is the break-glass users' way to administer the account: kept even
         # when the stack is deleted or a change would replace it.
-        self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
+        if "admin" in self.roles:  # a member account of the identity account's hub may have none
+            self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
         # Targeted machine roles reach member accounts through their StackSet group's config,
         # where their targets are gone (config.stackset_groups); the rest live here.
         for index, machine_role in enumerate(config.machine_roles):
@@ -213,12 +248,13 @@ class AccountBaselineStack(BaselineStack):
             )
 
         federation = config.federation
-        if federation and (federation.saml or federation.oidc):
+        saml = federation.saml if federation and people else None  # SAML lives with the people
+        if federation and (saml or federation.oidc):
             self.federation = record(
                 AccountFederation(
                     self,
                     "Federation",
-                    saml=federation.saml,
+                    saml=saml,
                     oidc=federation.oidc,
                     persona_policies=managed_policies,
                     path=path,
@@ -226,15 +262,46 @@ class AccountBaselineStack(BaselineStack):
                 "federation",
             )
 
-        if federation and federation.saml:
+        if federation and saml:
             views = persona_views(config)
-            for role in federation.saml.roles:
+            for role in saml.roles:
                 bound(role.persona, self.federation.saml_roles[role.name])
                 for tag_key, tag_value in views[role.persona].role.tags.items():
                     Tags.of(self.federation.saml_roles[role.name]).add(tag_key, tag_value)
 
+        # The identity half: sts:AssumeRole on exactly the member role ARNs of each hop.
+        hub_policies: dict[str, list[iam.IManagedPolicy]] = {}  # group key -> policies
+        if hub is not None and hub.identity_half:
+            views = persona_views(config)
+            for key, reach in hub.reach.items():
+                where = f"roles.{key}.reach" if views[key].built_in else f"personas.{key}.reach"
+                name = views[key].role.name
+                # Groups of IAM users with MFA; SAML roles without (no AWS MFA context in SAML).
+                for prefix, holders, mfa in (("", reach.groups, True), ("Saml", reach.saml_role_names, False)):
+                    if not holders:
+                        continue
+                    made = record(
+                        MemberRolesPolicy(
+                            self,
+                            f"{prefix}MemberRoles{construct_id(key)}",
+                            name=f"{name}-{prefix}MemberRoles",
+                            path=path,
+                            role_arns=reach.role_arns,
+                            mfa=mfa,
+                            description=f"{'SAML roles' if prefix else 'Members'} of {key} may assume its {name} role "
+                            "in the member accounts it reaches" + (", with MFA." if mfa else "."),
+                        ),
+                        where,
+                    )
+                    for holder in holders:
+                        if mfa:
+                            hub_policies.setdefault(holder, []).extend(made.policies)
+                        else:
+                            for policy in made.policies:
+                                self.federation.saml_roles[holder].add_managed_policy(policy)
+
         self.groups: dict[str, iam.IGroup] = {}
-        for key, group_config in config.groups.items():
+        for key, group_config in config.groups.items() if people else ():
             self.groups[key] = record(
                 HumanUserGroup(
                     self,
@@ -242,17 +309,21 @@ class AccountBaselineStack(BaselineStack):
                     group_name=group_config.name,
                     path=path,
                     force_mfa_policy=force_mfa.policy,
-                    assumable_roles=[self.roles[p] for p in group_config.assumable_roles],
+                    # A member account's roles are the hub's: the member-role policies cover them.
+                    assumable_roles=[self.roles[p] for p in group_config.assumable_roles if p in self.roles]
+                    if hub is None or not hub.member_roles_only
+                    else [],
+                    member_role_policies=hub_policies.get(key, ()),
                 ),
                 f"groups.{key}",
             ).group
 
         password_key = None
-        if config.users or (config.break_glass is not None and config.break_glass.mode == "users"):
+        if (config.users and people) or (config.break_glass is not None and config.break_glass.mode == "users"):
             password_key = baseline_key(
                 self, "InitialPasswordKey", description="Encrypts the initial console passwords of the baseline's IAM users."
             )
-        for index, user in enumerate(config.users):
+        for index, user in enumerate(config.users if people else ()):
             record(HumanUser(
                 self,
                 # The IAM name itself: distinct names such as a.b and a_b must not share an id.
@@ -262,8 +333,10 @@ class AccountBaselineStack(BaselineStack):
                 groups=[self.groups[g] for g in user.groups],
                 encryption_key=password_key,
                 password_length=initial_password_length(config.password_policy.minimum_length),
+                nested=stackset_member,
             ), f"users[{index}]")
 
         self.detection = add_detection(
-            self, config, admin_role=self.roles["admin"], force_mfa_policy=force_mfa.policy, password_key=password_key
+            # None only in a member account without the admin hop, where break-glass never is.
+            self, config, admin_role=self.roles.get("admin"), force_mfa_policy=force_mfa.policy, password_key=password_key
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.hub import member_hub_part
 from iam_baseline.config.organization import member_baseline_config
 from iam_baseline.config.stackset_groups import stackset_groups
 from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
@@ -63,12 +64,18 @@ class OrganizationRolloutStack(BaselineStack):
             self.member_stacks[key] = AccountBaselineStack(
                 stage,
                 "AccountBaseline",
-                config=member_baseline_config(config, group.variant, group.machine_roles),
+                config=member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity),
                 stackset_member=True,
+                hub=member_hub_part(config, group.personas, group.identity),
             )
             description = organization.baselines[group.variant].description
             if group.machine_roles:
-                description = f"{description} With machine roles {', '.join(group.machine_roles)}."[:1024]
+                description = f"{description} With machine roles {', '.join(group.machine_roles)}."
+            if group.personas:
+                description = f"{description} With the identity account's persona roles {', '.join(group.personas)}."
+            if group.identity:
+                description = f"{description} The identity account: users, groups, SAML and their member-role policies."
+            description = description[:1024]
             self.stack_sets[key] = ServiceManagedStackSet(
                 self,
                 f"StackSet{construct_id(key)}",
@@ -77,8 +84,8 @@ class OrganizationRolloutStack(BaselineStack):
                 organizational_unit_ids=group.ou_ids,
                 # The plain variant spares the accounts another group serves; a combination
                 # reaches exactly its accounts (config/stackset_groups.py).
-                accounts=group.accounts if group.machine_roles else group.excluded,
-                account_filter="INTERSECTION" if group.machine_roles else "DIFFERENCE",
+                accounts=group.accounts if group.items else group.excluded,
+                account_filter="INTERSECTION" if group.items else "DIFFERENCE",
                 region=config.region,
                 rollout=rollout,
                 delegated_admin=organization.delegated_admin_account_id is not None,

@@ -52,10 +52,10 @@ def _write_construct_classes(app, outdir: Path) -> None:
     -> path below its nearest instance}, for the registry entries that follow a construct's type
     (``Acknowledgment(..., construct=...)``), which a validation report alone cannot place."""
     from iam_baseline.compliance import REGISTRY
-    from iam_baseline.compliance.acknowledgments import _relative_paths
+    from iam_baseline.compliance.acknowledgments import relative_paths
 
     classes = frozenset(e.construct for e in REGISTRY if e.construct)
-    placed = {c.node.path: below for c, _, below in _relative_paths(app, classes) if below}
+    placed = {c.node.path: below for c, _, below in relative_paths(app, classes) if below}
     (outdir / "construct-classes.json").write_text(json.dumps(placed))
 
 

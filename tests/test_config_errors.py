@@ -42,6 +42,13 @@ BAD_CONFIGS = {
         "workload_role_path",
         line=3,
     ),
+    "access matrix: an MFA key set alone under keys": Bad(
+        MINIMAL + "access_matrix:\n  expectations:\n    - {id: one-key, principal: role:Admin, action: s3:ListBucket, "
+        "context: {keys: {aws:MultiFactorAuthAge: '60'}}, expect: allowed, because: x}\n",
+        "access_matrix.expectations[0].context.keys.aws:MultiFactorAuthAge",
+        '"60"',
+        "is set by the row's context (auth: access_key leaves it absent; mfa: true/false; mfa_age_seconds: 0-129600), not under keys",
+    ),
     "unknown nested key (typo)": Bad(
         MINIMAL + "password_policy:\n  min_length: 14\n",
         "password_policy.min_length",

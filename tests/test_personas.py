@@ -354,3 +354,26 @@ def test_every_persona_acknowledgment_answers_a_finding(tmp_path):
     assert acknowledgments
     for entry in acknowledgments:
         assert any(r == entry.rule and fnmatchcase(path, entry.path) for r, path in findings), entry
+
+
+def test_a_persona_bounded_like_developers_is_a_subject_of_the_boundary_invariant(personas_assembly, tmp_path, capsys):
+    """`permissions_boundary: developer` makes the persona a subject of INV-BOUNDED-NO-ESCAPE: its
+    role stripped of the boundary and given IAMFullAccess in the template fails that invariant
+    under its own name (before, only the developer persona was a subject, and this went unseen)."""
+    from iam_baseline.analysis.check import main
+
+    out = tmp_path / "cdk.out"
+    shutil.copytree(personas_assembly, out)
+    path = out / "AccountBaseline.template.json"
+    template = json.loads(path.read_text())
+    role = next(
+        r["Properties"] for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role" and r["Properties"].get("RoleName") == "DataEngineer"
+    )
+    assert "PermissionsBoundary" in role  # the fixture bounds it
+    del role["PermissionsBoundary"]
+    role["ManagedPolicyArns"].append("arn:aws:iam::aws:policy/IAMFullAccess")
+    path.write_text(json.dumps(template))
+    assert main(["--out", str(out), "--config", str(PERSONAS)]) == 1
+    failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
+    assert any("INV-BOUNDED-NO-ESCAPE" in line and "DataEngineer" in line for line in failures), failures

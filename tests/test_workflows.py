@@ -148,3 +148,17 @@ def test_pull_requests_post_the_access_diff_against_the_target_branch():
     assert 'OUT="$PWD/cdk.out.base"' in runs[base] and "BASE=cdk.out.base" in runs[diff]
     assert "--summary $GITHUB_STEP_SUMMARY" in runs[diff] and "$ALLOW" in runs[diff]
     assert "'allow-new-access'" in steps[diff]["env"]["ALLOW"]
+
+
+def test_every_workflow_test_step_requires_the_browser():
+    """The report's Chromium test skips where no browser exists; in the workflows that would hide
+    a broken page, so every `make test` step sets REQUIRE_BROWSER=1 (a missing browser fails)."""
+    steps = [
+        step
+        for path in WORKFLOWS
+        for job in _load(path.name)["jobs"].values()
+        for step in job["steps"]
+        if step.get("run", "").strip() == "make test"
+    ]
+    assert len(steps) == 2
+    assert all(step.get("env", {}).get("REQUIRE_BROWSER") == "1" for step in steps)

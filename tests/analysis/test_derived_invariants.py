@@ -31,7 +31,7 @@ def test_a_user_config_is_proven_without_expectations(small_team_assembly, tmp_p
     shutil.copytree(small_team_assembly, out)
     assert main(["--out", str(out), "--config", str(SMALL_TEAM)]) == 0
     output = capsys.readouterr().out
-    assert "invariants: " in output and " decided over 1 account scopes" in output
+    assert "invariants: " in output and " decided over 1 account scope in" in output
 
 
 def test_the_same_config_fails_on_an_unconditioned_trust(small_team_assembly, tmp_path, capsys):

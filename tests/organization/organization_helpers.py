@@ -11,6 +11,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "fixtures" / "organization.yaml"  # the suite's copy of config/examples/organization.yaml
 HUB = ROOT / "tests" / "fixtures" / "hub-and-spoke.yaml"  # the suite's copy of config/examples/hub-and-spoke.yaml
+HUB_IDENTITY = ROOT / "tests" / "fixtures" / "hub-identity.yaml"  # hub-and-spoke with an identity account
 
 
 def example_data() -> dict:
@@ -50,20 +51,20 @@ def member_stack_ids(templates: dict[str, dict]) -> list[str]:
     return sorted(k for k in templates if k.startswith("StackSetMember"))
 
 
-def hub_data() -> dict:
-    """The hub-and-spoke example as plain data, to modify in a test."""
-    return copy.deepcopy(yaml.safe_load(HUB.read_text()))
+def hub_data(path: Path = HUB) -> dict:
+    """The hub-and-spoke example (or the fixture at ``path``) as plain data, to modify in a test."""
+    return copy.deepcopy(yaml.safe_load(path.read_text()))
 
 
-def parse_hub(data: dict):
+def parse_hub(data: dict, path: Path = HUB):
     from iam_baseline.config import parse_config
 
-    return parse_config(yaml.safe_dump(data, sort_keys=False), "hub.yaml", folder=HUB.parent)
+    return parse_config(yaml.safe_dump(data, sort_keys=False), "hub.yaml", folder=path.parent)
 
 
-def hub_error(data: dict) -> str:
+def hub_error(data: dict, path: Path = HUB) -> str:
     from iam_baseline.config import ConfigError
 
     with pytest.raises(ConfigError) as info:
-        parse_hub(data)
+        parse_hub(data, path)
     return str(info.value)

@@ -178,17 +178,32 @@ def _single_scope(model: AccountModel, config: BaselineConfig) -> AccountScope:
                         declared_accounts=frozenset(declared_accounts(config) | {model.account}))
 
 
+def load_inputs(
+    out: str | Path, config_path: str | Path
+) -> tuple[BaselineConfig, AccountModel, list[AccountScope], IdentityCenterModel | None, OrganizationPolicies | None]:
+    """What :func:`run_checks` reads: the config, the config account's model, every account scope
+    (with the organization's SCP and RCP levels), the Identity Center model and the
+    organization's policies (``None`` without an ``organization`` section). One loader for
+    ``make check`` and the benchmarks, so both judge the same inputs.
+
+    Raises:
+        ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError: as the loaders do.
+    """
+    config = load_config(config_path)
+    model = load_account(out, account=config.account_id)
+    scopes = load_scopes(out, config)
+    center = load_identity_center(out)
+    organization = load_organization_policies(out, config) if config.organization else None
+    return config, model, scopes, center, organization
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m iam_baseline.analysis.check", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="cdk.out", help="cloud assembly directory (default: cdk.out)")
     parser.add_argument("--config", default="config/baseline.yaml", help="baseline config (default: config/baseline.yaml)")
     args = parser.parse_args(argv)
     try:
-        config = load_config(args.config)
-        model = load_account(args.out, account=config.account_id)
-        scopes = load_scopes(args.out, config)
-        center = load_identity_center(args.out)
-        organization = load_organization_policies(args.out, config) if config.organization else None
+        config, model, scopes, center, organization = load_inputs(args.out, args.config)
     except (ConfigError, FileNotFoundError, TemplateError, UnknownPolicy, PolicyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -215,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         slowest = max(run.invariant_timings, key=lambda t: t.seconds)
         decided = sum(t.findings for t in run.invariant_timings)
         spent = sum(t.seconds for t in run.invariant_timings)
-        print(f"invariants: {decided} decided over {len(scopes)} account scopes in {spent:.2f} s "
+        print(f"invariants: {decided} decided over {len(scopes)} account scope{'s' if len(scopes) != 1 else ''} in {spent:.2f} s "
               f"(slowest {slowest.id}: {slowest.seconds:.2f} s)")
     print(f"{total} checks, {len(failed)} failed")
     return 1 if failed else 0

@@ -20,7 +20,7 @@ from constructs import Construct, IConstruct
 from .registry import REGISTRY, Acknowledgment
 
 
-def _relative_paths(scope: IConstruct, classes: frozenset[str]):
+def relative_paths(scope: IConstruct, classes: frozenset[str]):
     """Yield (construct, path relative to its stack, {class name: path relative to the nearest
     enclosing instance of that class}) for ``scope`` and everything below; only the classes
     named in ``classes`` are tracked.
@@ -81,7 +81,7 @@ def apply_acknowledgments(
     """
     made = 0
     classes = frozenset(entry.construct for entry in registry if entry.construct)
-    for construct, relative, below in _relative_paths(scope, classes):
+    for construct, relative, below in relative_paths(scope, classes):
         for entry in registry:
             if entry_matches(entry, relative, below):
                 rule = entry.rule.format(iam_path=iam_path, workload_role_path=workload_role_path)

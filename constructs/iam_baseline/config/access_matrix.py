@@ -39,6 +39,10 @@ PrincipalRef = Annotated[
 ActionName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+:[A-Za-z0-9]+$")]
 
 
+#: The MFA keys, set from ``auth``/``mfa``/``mfa_age_seconds`` only (lower case).
+_MFA_KEYS = ("aws:multifactorauthpresent", "aws:multifactorauthage")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
@@ -68,6 +72,15 @@ class RequestContextConfig(_Strict):
     @classmethod
     def _known_keys(cls, keys: dict[str, object]) -> dict[str, object]:
         for key in keys:
+            # The MFA keys come from `auth`, `mfa` and `mfa_age_seconds`, which always set them
+            # together as AWS does (the age is present exactly when MFA is true); one of them set
+            # alone here would describe a request AWS never sends.
+            if key.lower() in _MFA_KEYS:
+                raise ItemError(
+                    (key,),
+                    f"{key} is set by the row's context (auth: access_key leaves it absent; mfa: true/false; "
+                    "mfa_age_seconds: 0-129600), not under keys",
+                )
             problem = condition_key_problem(key)
             if problem:
                 raise ItemError((key,), problem)

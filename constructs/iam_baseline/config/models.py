@@ -182,6 +182,7 @@ from .organization import OrganizationConfig, organization_rules  # noqa: E402
 from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules  # noqa: E402
 from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
 from .personas import check_personas  # noqa: E402
+from .hub import hub_rules  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -442,5 +443,6 @@ class BaselineConfig(StrictModel):
         # its machine roles were checked against: the whole config checked them.
         if not (info.context or {}).get("stackset_member"):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
+            hub_rules(self)  # see iam_baseline.config.hub
         service_role_rules(self)  # see iam_baseline.config.service_roles
         return self

@@ -37,7 +37,7 @@ from .organization_policies import (
     check_custom_files,
     check_targets,
 )
-from .targeting import AccountDirectory
+from .targeting import AccountDirectory, TargetName
 from .types import ItemError, TagKey, TagValue, ascii_name, printable_text, unique
 
 if TYPE_CHECKING:
@@ -161,6 +161,14 @@ class OrganizationConfig(StrictModel):
     management_account_id: AccountId = Field(description="The organization's management account.")
     delegated_admin_account_id: AccountId | None = Field(
         None, description="StackSets delegated administrator (a member account), e.g. the security/tooling account."
+    )
+    identity_account: TargetName | None = Field(
+        None,
+        description=(
+            "Where people sign in (IAM users in groups, SAML providers and roles): a member account name or id, or "
+            "the management account id. Personas then reach member accounts through their reach (README.md, "
+            "'Hub and spoke: the identity account')."
+        ),
     )
     stacksets: StackSetRolloutConfig = StackSetRolloutConfig()
     baselines: dict[VariantKey, BaselineVariantConfig] = Field(
@@ -316,7 +324,9 @@ class OrganizationConfig(StrictModel):
         return self.delegated_admin_account_id or self.management_account_id
 
 
-def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = ()) -> "BaselineConfig":
+def member_baseline_config(
+    config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = (), *, identity: bool = False
+) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
     The config's top-level baseline with the variant's parts replaced, without IAM users,
@@ -331,6 +341,11 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
     ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
     the targeted ones named in ``machine_roles`` (a StackSet group's items, see
     :mod:`.stackset_groups`), without their targets. Validated like any config.
+
+    With ``organization.identity_account`` (:mod:`.hub`) the SAML providers and roles go to the
+    identity account only, and ``identity`` (the identity account's group) keeps the IAM
+    users and SAML there; ``reach`` is dropped (the hop list, not the member config, says
+    which persona roles a member account receives).
 
     Raises:
         KeyError: ``variant`` is not declared.
@@ -362,8 +377,14 @@ def member_baseline_config(config: "BaselineConfig", variant: str, machine_roles
             data[part] = value.model_dump(mode="json")
     data["tags"] = {**config.tags, **overrides.tags}
     saml = config.federation.saml if config.federation else None
-    if saml is not None and overrides.saml:
+    hub = config.organization.identity_account is not None
+    if saml is not None and (identity if hub else overrides.saml):
         data["federation"] = {"saml": saml.model_dump(mode="json")}
+    if identity:
+        data["users"] = [user.model_dump(mode="json") for user in config.users]
+    for persona in (*data["roles"].values(), *data.get("personas", {}).values()):
+        if isinstance(persona, dict):
+            persona.pop("reach", None)
     # Round-trip through JSON, as the loader does, so strict validation sees JSON types.
     return BaselineConfig.model_validate_json(json.dumps(data), context={"stackset_member": True})
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from .models import RoleConfig, StrictModel, refuse_duplicate_names
+from .targeting import Targets
 from .policies import AwsManagedPolicyRef, CustomerPolicyConfig, PolicyName, RESERVED_POLICY_NAMES, aws_managed_allows_everything
 from .types import IamName, ItemError, PersonaKey, TagKey, TagValue, unique
 
@@ -104,6 +105,19 @@ class PersonaRoleConfig(RoleConfig):
             "null: true for admin personas (admin, admin: true), false for the others."
         ),
     )
+    reach: Targets | None = Field(
+        None,
+        description=(
+            "Member accounts where the persona's role exists, assumed from organization.identity_account only "
+            "(accounts, ous, exclude; needs identity_account). Null: the role is created as before."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _reach_names_some(self) -> "PersonaRoleConfig":
+        if self.reach is not None and self.reach.empty:
+            raise ItemError(("reach",), "reach names no account: give accounts or ous (or leave reach out)")
+        return self
 
 
 class PersonaConfig(PersonaRoleConfig):
@@ -261,7 +275,10 @@ def check_persona_references(
     """
     folded: dict[str, str] = {}
     for name in policies:
-        if name.casefold() in {n.casefold() for n in RESERVED_POLICY_NAMES} or name.endswith("-AssumeRoles"):
+        # <group>-AssumeRoles and the identity account's <role>-MemberRoles[-N] / -SamlMemberRoles[-N].
+        if name.casefold() in {n.casefold() for n in RESERVED_POLICY_NAMES} or re.search(
+            r"-(?:AssumeRoles|(?:Saml)?MemberRoles(?:-[0-9]+)?)$", name
+        ):
             raise ItemError(("policies", name), f"policy name {name!r} is the baseline's own: choose another name")
         if name.casefold() in folded:
             raise ItemError(("policies", name), f"duplicate policy name {name!r} (also {folded[name.casefold()]!r}), ignoring case")

@@ -1,8 +1,9 @@
 """StackSet groups: the distinct combinations of (baseline variant, targeted items) over the member accounts.
 
 Every member account receives its OU's baseline variant (the nearest OU on its path with a
-``baseline``) plus the targeted items (:mod:`.targeting`) that reach it, today the machine roles
-with ``targets``. Accounts with the same combination share one StackSet:
+``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles
+with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
+account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account. Accounts with the same combination share one StackSet:
 
 * the plain variant keeps its StackSet ``<prefix>-<variant>`` (unchanged from before targeting:
   a config without targeted items synthesizes the same templates), targeting its OUs, minus the
@@ -26,6 +27,12 @@ from typing import TYPE_CHECKING
 
 from .types import ItemError
 
+from .hub import identity_account_id, personas_reaching
+
+#: Item markers beside machine role names (an IAM role name holds neither ``:`` nor ``#``).
+_PERSONA = "persona:"
+_IDENTITY = "#identity"
+
 if TYPE_CHECKING:
     from .models import BaselineConfig
     from .organization import OrganizationConfig, OrganizationalUnitConfig
@@ -41,6 +48,8 @@ class StackSetGroup:
         accounts: member account ids it deploys to (sorted).
         ou_ids: the variant's OUs it targets (with the account filter).
         excluded: for the plain variant, the accounts of its OUs that another group serves.
+        personas: keys of the personas whose member role it adds (``reach``; sorted).
+        identity: it is the identity account's group (users, groups, SAML, identity half).
     """
 
     variant: str
@@ -48,13 +57,24 @@ class StackSetGroup:
     accounts: tuple[str, ...]
     ou_ids: tuple[str, ...]
     excluded: tuple[str, ...] = ()
+    personas: tuple[str, ...] = ()
+    identity: bool = False
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The group's targeted items, as the digest names them (``machine_role:<name>``, ...)."""
+        return (
+            *(f"machine_role:{n}" for n in self.machine_roles),
+            *(f"persona:{k}" for k in self.personas),
+            *(("identity_account",) if self.identity else ()),
+        )
 
     @property
     def key(self) -> str:
         """``<variant>`` for the plain variant, else ``<variant>-<8 hex digits of the item names>``."""
-        if not self.machine_roles:
+        if not self.items:
             return self.variant
-        digest = hashlib.sha256("\n".join(f"machine_role:{n}" for n in self.machine_roles).encode()).hexdigest()[:8]
+        digest = hashlib.sha256("\n".join(self.items).encode()).hexdigest()[:8]
         return f"{self.variant}-{digest}"
 
 
@@ -69,6 +89,14 @@ def _variant_ou(organization: "OrganizationConfig", ou: "OrganizationalUnitConfi
     return None
 
 
+def variant_of_account(organization: "OrganizationConfig", account: str) -> "OrganizationalUnitConfig | None":
+    """The OU whose baseline variant member account ``account`` receives, or None."""
+    for ou, member in organization.member_accounts():
+        if member.id == account:
+            return _variant_ou(organization, ou)
+    return None
+
+
 def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     """Every StackSet group of ``config``, the plain variants first (config order), then the
     combinations sorted by key.
@@ -79,11 +107,16 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     """
     organization = config.organization
     assert organization is not None
-    items: dict[str, set[str]] = {}  # account -> targeted machine roles
+    items: dict[str, set[str]] = {}  # account -> targeted items (machine roles, "persona:<key>", identity)
     for index, role in enumerate(config.machine_roles):
         if role.targets is not None:
             for account in organization.directory.resolve(role.targets, ("machine_roles", index, "targets")):
                 items.setdefault(account, set()).add(role.name)
+    for account, personas in personas_reaching(config).items():
+        items.setdefault(account, set()).update(f"{_PERSONA}{k}" for k in personas)
+    identity = identity_account_id(config)
+    if identity is not None and identity != organization.management_account_id:
+        items.setdefault(identity, set()).add(_IDENTITY)
     variant_of: dict[str, "OrganizationalUnitConfig"] = {}
     for ou, account in organization.member_accounts():
         source = _variant_ou(organization, ou)
@@ -106,7 +139,13 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     extra = []
     for (variant, names), accounts in combos.items():
         ou_ids = tuple(dict.fromkeys(variant_of[a].id for a in sorted(accounts)))
-        extra.append(StackSetGroup(variant, names, tuple(sorted(accounts)), tuple(sorted(ou_ids))))
+        machine = tuple(n for n in names if not n.startswith(_PERSONA) and n != _IDENTITY)
+        personas = tuple(sorted(n.removeprefix(_PERSONA) for n in names if n.startswith(_PERSONA)))
+        extra.append(
+            StackSetGroup(
+                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names
+            )
+        )
     return groups + sorted(extra, key=lambda g: g.key)
 
 

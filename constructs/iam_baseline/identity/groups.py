@@ -27,10 +27,13 @@ class HumanUserGroup(Construct):
         group_name: IAM group name, 1-64 characters of ``[\\w+=,.@-]``.
         path: IAM path of the group and its policy, e.g. ``/baseline/``.
         force_mfa_policy: the self-service policy attached to every human group.
-        assumable_roles: the roles members may assume; at least one.
+        assumable_roles: the roles of this account members may assume (AssumeRoles policy,
+            only when some are given).
+        member_role_policies: policies allowing ``sts:AssumeRole`` on member accounts' roles
+            (the identity account's half of a hop, :mod:`.hub`), attached too.
 
     Raises:
-        ValueError: when ``assumable_roles`` is empty.
+        ValueError: when ``assumable_roles`` and ``member_role_policies`` are both empty.
     """
 
     def __init__(
@@ -42,10 +45,18 @@ class HumanUserGroup(Construct):
         path: str,
         force_mfa_policy: iam.IManagedPolicy,
         assumable_roles: Sequence[iam.IRole],
+        member_role_policies: Sequence[iam.IManagedPolicy] = (),
     ) -> None:
         super().__init__(scope, id)
-        if not assumable_roles:
+        if not assumable_roles and not member_role_policies:
             raise ValueError(f"group {group_name!r} must be able to assume at least one role")
+        self.assume_policy: iam.ManagedPolicy | None = None
+        if not assumable_roles:
+            self.group = iam.Group(
+                self, "Resource", group_name=group_name, path=path,
+                managed_policies=[force_mfa_policy, *member_role_policies],
+            )
+            return
         self.assume_policy = iam.ManagedPolicy(
             self,
             "AssumeRolesPolicy",
@@ -66,5 +77,5 @@ class HumanUserGroup(Construct):
             "Resource",
             group_name=group_name,
             path=path,
-            managed_policies=[force_mfa_policy, self.assume_policy],
+            managed_policies=[force_mfa_policy, self.assume_policy, *member_role_policies],
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Fn, RemovalPolicy, SecretValue
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -65,6 +65,13 @@ class HumanUser(Construct):
             (the prefix the developer guard rails protect).
         password_length: length of the generated initial password, 6-128 characters (IAM's
             limits); at least the account password policy's minimum length. Default 32.
+        nested: the template travels as a string inside another template (a StackSet's
+            ``TemplateBody``). CloudFormation resolves every ``{{resolve:...}}`` it finds in a
+            property of the outer stack, there and then (CloudFormation User Guide, "Get values
+            stored in other services using dynamic references"), so the reference is split
+            (``Fn::Sub "{"`` + ``{resolve:secretsmanager:...``, which CDK cannot fold back into one
+            literal) and forms only in the user's own account,
+            where ``Fn::Join`` runs before dynamic references resolve.
 
     Raises:
         ValueError: when ``groups`` is empty or ``password_length`` is outside 6-128.
@@ -81,6 +88,7 @@ class HumanUser(Construct):
         encryption_key: kms.IKey | None = None,
         secret_prefix: str = INITIAL_PASSWORD_SECRET_PREFIX,
         password_length: int = INITIAL_PASSWORD_LENGTH,
+        nested: bool = False,
     ) -> None:
         super().__init__(scope, id)
         if not groups:
@@ -105,7 +113,11 @@ class HumanUser(Construct):
             "Resource",
             user_name=user_name,
             path=path,
-            password=self.initial_password.secret_value,
+            password=SecretValue(
+                Fn.join("", [Fn.sub("{"), "{resolve:secretsmanager:", self.initial_password.secret_arn, ":SecretString:::}}"])
+            )
+            if nested
+            else self.initial_password.secret_value,
             password_reset_required=True,
             groups=list(groups),
         )

@@ -1,7 +1,8 @@
 """INV-BOUNDED-NO-ESCAPE: developers and every bounded role write nothing the baseline owns,
 create no role without the boundary, and cannot shed it.
 
-Subjects: the developer persona's principals (its IAM role, its SAML roles, its permission
+Subjects: the principals of every persona bounded like developers (``developer`` and each
+persona with ``permissions_boundary: developer``: its IAM role, its SAML roles, its permission
 sets) and a stand-in for *every* role a developer creates: a role bounded by the developer
 boundary whose identity-based policy allows everything (IAM User Guide, "Permissions
 boundaries for IAM entities": the effective permissions are the intersection).
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
+from ....config.personas import DEVELOPER_BOUNDARY, persona_views
 from ...engine.evaluator import PolicyKind, RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, not_equals
 from ...model.accounts import AccountScope
@@ -51,15 +53,28 @@ def boundary_arn(scope: AccountScope, config: BaselineConfig) -> str:
     return scope.model.iam_arn(f"policy{config.iam_path}{BOUNDARY_NAME}")
 
 
+def bounded_personas(config: BaselineConfig) -> tuple[str, ...]:
+    """Keys of the personas bounded like developers: ``developer`` and every persona of
+    ``personas:`` with ``permissions_boundary: developer``."""
+    views = persona_views(config)
+    return tuple(
+        key for key, view in views.items()
+        if key == "developer" or (view.custom is not None and view.custom.permissions_boundary == DEVELOPER_BOUNDARY)
+    )
+
+
 def subjects(scope: AccountScope, config: BaselineConfig) -> list[Subject]:
-    """The developer persona's principals and the bounded-role stand-in."""
+    """The principals of every developer-bounded persona (:func:`bounded_personas`: its MFA role,
+    its SAML roles, its permission sets) and the bounded-role stand-in."""
     model = scope.model
-    names = {("role", config.roles.developer.name)}
+    bounded = set(bounded_personas(config))
+    views = persona_views(config)
+    names = {("role", views[key].role.name) for key in bounded if views[key].mfa_role}
     federation = config.federation
     if federation is not None and federation.saml is not None:
-        names |= {("role", r.name) for r in federation.saml.roles if r.persona == "developer"}
+        names |= {("role", r.name) for r in federation.saml.roles if r.persona in bounded}
     if federation is not None and federation.identity_center is not None:
-        names |= {("permission_set", p.name) for p in federation.identity_center.permission_sets if p.persona == "developer"}
+        names |= {("permission_set", p.name) for p in federation.identity_center.permission_sets if p.persona in bounded}
     spec = RequestContextConfig()
     out = [subject_for(model, p, spec) for p in sorted(model.principals.values(), key=lambda p: p.ref)
            if (p.kind, p.name) in names]

@@ -1,0 +1,244 @@
+"""The identity (hub) account: both halves of every hop, config errors, role-chaining limits, stable names.
+
+Fixture: tests/fixtures/hub-identity.yaml (an Identity OU whose account holds the IAM users,
+groups and SAML roles; admin, developer and read_only reach member accounts).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from organization_helpers import HUB_IDENTITY, hub_data, hub_error, parse_hub
+
+IDENTITY = "666600000001"
+
+
+def data() -> dict:
+    return hub_data(HUB_IDENTITY)
+
+
+def parse(document: dict):
+    return parse_hub(document, HUB_IDENTITY)
+
+
+def error(document: dict) -> str:
+    return hub_error(document, HUB_IDENTITY)
+
+
+@pytest.fixture(scope="session")
+def hub_config():
+    from iam_baseline.config import load_config
+
+    return load_config(HUB_IDENTITY)
+
+
+@pytest.fixture(scope="session")
+def hub_identity_templates(synthesized_config) -> dict[str, dict]:
+    """Templates of the synthesized fixture by StackSet group key ("" for the management account)."""
+    from iam_baseline.naming import construct_id
+
+    outdir = Path(synthesized_config(HUB_IDENTITY))
+    templates = {"": json.loads((outdir / "AccountBaseline.template.json").read_text())}
+    for folder in outdir.glob("assembly-StackSetMember*"):
+        (template,) = folder.glob("*.template.json")
+        templates[folder.name.removeprefix("assembly-StackSetMember")] = json.loads(template.read_text())
+    return {"by_id": templates, "construct_id": construct_id}
+
+
+def _template_of(templates, key: str) -> dict:
+    return templates["by_id"][templates["construct_id"](key)] if key else templates["by_id"][""]
+
+
+def _named(template: dict, type_: str, name_key: str) -> dict[str, dict]:
+    return {
+        r["Properties"][name_key]: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == type_ and name_key in r["Properties"]
+    }
+
+
+# --------------------------------------------------------------------------- both halves
+def test_both_halves_of_every_hop_name_each_other(hub_config, hub_identity_templates):
+    from iam_baseline.config.hub import hub_hops, persona_reach
+    from iam_baseline.config.stackset_groups import group_of_account
+
+    hops = hub_hops(hub_config)
+    assert {h.persona for h in hops} == {"admin", "developer", "read_only"}
+    groups = group_of_account(hub_config)
+    for hop in hops:
+        member = _template_of(hub_identity_templates, groups[hop.account].key)
+        role_name = hop.role_arn.rsplit("/", 1)[1]
+        trust = _named(member, "AWS::IAM::Role", "RoleName")[role_name]["AssumeRolePolicyDocument"]
+        by_sid = {s["Sid"]: s for s in trust["Statement"]}
+        # Exactly the identity principals, each kind in its own statement, users with MFA.
+        users = by_sid["IdentityAccountUsersWithMfa"]
+        assert users["Condition"] == {
+            "ArnEquals": {"aws:PrincipalArn": list(hop.users)},
+            "Bool": {"aws:MultiFactorAuthPresent": "true"},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"},
+        }
+        saml = by_sid.get("IdentityAccountSamlRoles")
+        assert (saml["Condition"]["ArnEquals"]["aws:PrincipalArn"] if saml else []) == list(hop.saml_roles)
+        assert set(by_sid) <= {"IdentityAccountUsersWithMfa", "IdentityAccountSamlRoles"}
+        for statement in trust["Statement"]:
+            assert json.dumps(statement["Principal"]).count(f":iam::{IDENTITY}:root") == 1  # never the member's own root
+    identity = _template_of(hub_identity_templates, groups[IDENTITY].key)
+    policies = _named(identity, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
+    for key, reach in persona_reach(hub_config).items():
+        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
+        with_mfa = policies[f"{name}-MemberRoles"]["PolicyDocument"]["Statement"]
+        assert with_mfa == [{
+            "Action": "sts:AssumeRole",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+            "Effect": "Allow",
+            "Resource": list(reach.role_arns),
+            "Sid": "AllowAssumeMemberRolesWithMfa",
+        }]
+        assert sorted(reach.role_arns) == sorted(h.role_arn for h in hops if h.persona == key)
+        saml = policies.get(f"{name}-SamlMemberRoles")
+        assert (saml["PolicyDocument"]["Statement"][0]["Resource"] if saml else []) == (
+            list(reach.role_arns) if reach.saml_roles else []
+        )
+
+
+def test_people_live_in_the_identity_account_only(hub_config, hub_identity_templates):
+    from iam_baseline.config.stackset_groups import group_of_account
+
+    identity_key = group_of_account(hub_config)[IDENTITY].key
+    for key, template in hub_identity_templates["by_id"].items():
+        types = {r["Type"] for r in template["Resources"].values()}
+        people = {"AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::SAMLProvider"} & types
+        if key == hub_identity_templates["construct_id"](identity_key):
+            assert people == {"AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::SAMLProvider"}
+        else:
+            assert people == set(), key
+    identity = _template_of(hub_identity_templates, identity_key)
+    assert set(_named(identity, "AWS::IAM::User", "UserName")) == {"alice.admin", "bob.developer", "carol.auditor", "dave.developer"}
+    # The initial password's dynamic reference is split: the outer StackSet template would resolve it.
+    assert "{{resolve:" not in json.dumps(identity)
+
+
+def test_persona_roles_exist_only_where_the_persona_reaches(hub_config, hub_identity_templates):
+    from iam_baseline.config.hub import persona_reach
+    from iam_baseline.config.stackset_groups import stackset_groups
+
+    reach = persona_reach(hub_config)
+    for group in stackset_groups(hub_config):
+        roles = set(_named(_template_of(hub_identity_templates, group.key), "AWS::IAM::Role", "RoleName"))
+        expected = {name for key, name in (("admin", "Admin"), ("developer", "Developer"), ("read_only", "ReadOnly"))
+                    if group.accounts and set(group.accounts) <= set(reach[key].accounts)}
+        assert roles & {"Admin", "Developer", "ReadOnly", "Support"} == expected, group.key
+
+
+# --------------------------------------------------------------------------- the hop list
+def test_removing_a_user_from_a_group_removes_it_from_every_member_trust():
+    from iam_baseline.config.hub import hub_hops
+
+    document = data()
+    document["users"] = [u for u in document["users"] if u["name"] != "bob.developer"] + [
+        {"name": "bob.developer", "groups": ["read_only"]}
+    ]
+    hops = hub_hops(parse(document))
+    bob = f"arn:aws:iam::{IDENTITY}:user/baseline/bob.developer"
+    assert all(bob not in h.users for h in hops if h.persona in ("developer", "admin"))
+    assert all(bob in h.users for h in hops if h.persona == "read_only")
+    assert all(h.users == (f"arn:aws:iam::{IDENTITY}:user/baseline/dave.developer",) for h in hops if h.persona == "developer")
+
+
+def test_management_account_as_identity_account_keeps_its_people():
+    from iam_baseline.config.hub import management_hub_part
+    from iam_baseline.config.stackset_groups import stackset_groups
+
+    document = data()
+    document["organization"]["identity_account"] = "111111111111"
+    config = parse(document)
+    part = management_hub_part(config)
+    assert part is not None and part.people and part.identity_half and not part.member_roles_only
+    assert not any(g.identity for g in stackset_groups(config))
+    document["organization"]["identity_account"] = "identity"
+    part = management_hub_part(parse(document))
+    assert part is not None and not part.people and not part.identity_half
+
+
+# --------------------------------------------------------------------------- config errors
+def test_an_unknown_identity_account_is_refused_with_the_nearest():
+    document = data()
+    document["organization"]["identity_account"] = "identty"
+    message = error(document)
+    assert "organization.identity_account" in message and "unknown account 'identty'" in message
+    assert "nearest: 'identity'" in message and "(or the management account 111111111111)" in message
+
+
+def test_an_unknown_reach_target_is_refused_with_the_nearest_and_its_line():
+    document = data()
+    document["roles"]["admin"]["reach"] = {"ous": ["Securty"]}
+    message = error(document)
+    assert "roles.admin.reach.ous[0]" in message and "unknown OU 'Securty'" in message and "'Security'" in message
+    assert "line" in message
+
+
+def test_reach_without_identity_account_and_the_reverse_are_refused():
+    document = data()
+    del document["organization"]["identity_account"]
+    assert "persona admin has reach, but organization.identity_account is not set" in error(document)
+    document = data()
+    for key in ("admin", "developer", "read_only"):
+        del document["roles"][key]["reach"]
+    assert "no persona has reach" in error(document)
+
+
+def test_a_reached_persona_nobody_can_assume_is_refused():
+    document = data()
+    document["roles"]["support"] = {"name": "Support", "reach": {"accounts": ["audit"]}}
+    document["groups"] = {"admins": {"name": "Admins", "assumable_roles": ["admin", "read_only"]}}
+    message = error(document)
+    assert "roles.support.reach" in message and "nobody in the identity account can assume its role" in message
+
+
+# --------------------------------------------------------------------------- role chaining
+def _saml_only_support(seconds: int) -> dict:
+    """Support reached only from a SAML role of the identity account (role chaining)."""
+    document = data()
+    document["roles"]["support"] = {"name": "Support", "reach": {"accounts": ["sandbox-alice"]}, "max_session_duration_seconds": seconds}
+    document["federation"]["saml"]["roles"].append({"name": "FederatedSupport", "persona": "support", "providers": ["ExampleIdP"]})
+    document["groups"] = {
+        "admins": {"name": "Admins", "assumable_roles": ["admin", "read_only"]},
+        "developers": {"name": "Developers", "assumable_roles": ["developer", "read_only"]},
+        "read_only": {"name": "ReadOnly", "assumable_roles": ["read_only"]},
+    }
+    return document
+
+
+def test_a_role_reached_only_by_chaining_may_keep_one_hour():
+    from iam_baseline.config.hub import hub_hops
+
+    hops = [h for h in hub_hops(parse(_saml_only_support(3600))) if h.persona == "support"]
+    assert [h.account for h in hops] == ["555500000001"] and hops[0].users == ()
+
+
+def test_a_role_reached_only_by_chaining_with_a_longer_session_is_refused():
+    message = error(_saml_only_support(3601))
+    assert "roles.support.max_session_duration_seconds" in message
+    assert "3601 seconds" in message and "3600" in message
+    assert "IAM User Guide, 'Roles terms and concepts' > 'Role chaining'" in message
+
+
+def test_a_role_reached_by_users_too_may_keep_a_longer_session():
+    document = data()
+    document["roles"]["admin"]["max_session_duration_seconds"] = 7200
+    parse(document)  # users reach it directly (AssumeRole from an IAM user is not role chaining)
+
+
+# --------------------------------------------------------------------------- stable names
+def test_unrelated_accounts_keep_their_stackset_group_when_one_persona_reach_changes(hub_config):
+    from iam_baseline.config.stackset_groups import group_of_account
+
+    before = {a: g.key for a, g in group_of_account(hub_config).items()}
+    document = data()
+    document["roles"]["developer"]["reach"] = {"ous": ["Workloads", "Sandbox"], "exclude": ["orders-dev"]}
+    after = {a: g.key for a, g in group_of_account(parse(document)).items()}
+    changed = {a for a in before if before[a] != after[a]}
+    assert changed == {"444400000002"}
