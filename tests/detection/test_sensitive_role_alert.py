@@ -133,3 +133,74 @@ def test_the_default_template_deploys_the_admin_alert(baseline_template, default
     ]
     expected = {r.id: r.pattern for r in detection_rules(default_config)}["SensitiveRoleOutsiderAdmin"]
     assert rule["EventPattern"] == json.loads(json.dumps(expected))
+
+
+# ------------------------------------------------------------------ with an identity (hub) account
+IDENTITY, WORKLOAD = "666600000001", "333300000001"
+
+
+def _issued_by(role_arn: str) -> dict:
+    """A role session of ``role_arn`` (same account as the role it assumes)."""
+    account = role_arn.split(":")[4]
+    return {
+        "type": "AssumedRole",
+        "principalId": "AROACKCEVSQ6C2EXAMPLE:alice@example.com",
+        "arn": f"arn:aws:sts::{account}:assumed-role/{role_arn.rsplit('/', 1)[1]}/alice@example.com",
+        "accountId": account,
+        "sessionContext": {"sessionIssuer": {"type": "Role", "arn": role_arn, "accountId": account}},
+    }
+
+
+@pytest.fixture(scope="module")
+def hub_rules():
+    """Account id -> the sensitive-role patterns of the hub fixture with detection, the admin
+    persona also reaching the identity account ("management" for the management account)."""
+    import yaml
+
+    from iam_baseline.config import parse_config
+    from iam_baseline.config.hub import member_hub_part
+    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.stackset_groups import stackset_groups
+    from template_tools import FIXTURES
+
+    data = yaml.safe_load((FIXTURES / "hub-identity.yaml").read_text())
+    data["detection"] = {}
+    data["roles"]["admin"]["reach"]["ous"].append("Identity")
+    config = parse_config(yaml.safe_dump(data), "hub.yaml", folder=FIXTURES)
+    found = {"management": {r.id: r.pattern for r in detection_rules(config)}}
+    for account in (IDENTITY, WORKLOAD):
+        group = next(g for g in stackset_groups(config) if account in g.accounts)
+        member = member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity)
+        hub = member_hub_part(config, group.personas, group.identity)
+        found[account] = {r.id: r.pattern for r in detection_rules(member, hub)}
+    return found
+
+
+def test_hub_member_role_expects_the_identity_account_only(hub_rules):
+    pattern = hub_rules[WORKLOAD]["SensitiveRoleOutsiderAdmin"]
+    assert matches(pattern, _assume(_cross_account(IDENTITY), "Admin")) is False
+    assert matches(pattern, _assume(_cross_account(VENDOR), "Admin")) is True
+    assert matches(pattern, _assume(iam_user_identity("alice.admin"), "Admin")) is True  # nobody lives here
+
+
+def test_identity_account_role_expects_its_users_and_saml_roles(hub_rules):
+    pattern = hub_rules[IDENTITY]["SensitiveRoleOutsiderAdmin"]
+    saml_admin = f"arn:aws:iam::{IDENTITY}:role/baseline/FederatedAdmin"
+    user = iam_user_identity("alice.admin") | {"arn": f"arn:aws:iam::{IDENTITY}:user/baseline/alice.admin"}
+    other_user = iam_user_identity("bob.developer") | {"arn": f"arn:aws:iam::{IDENTITY}:user/baseline/bob.developer"}
+    assert matches(pattern, _assume(user, "Admin")) is False
+    assert matches(pattern, _assume(_issued_by(saml_admin), "Admin")) is False
+    assert matches(pattern, _assume(other_user, "Admin")) is True
+    assert matches(pattern, _assume(_issued_by(f"arn:aws:iam::{IDENTITY}:role/baseline/FederatedReadOnly"), "Admin")) is True
+    assert matches(pattern, _assume(_cross_account(WORKLOAD), "Admin")) is True
+
+
+def test_hub_management_account_holds_no_expected_users(hub_rules):
+    """The people moved to the identity account: the management account's Admin role expects nobody."""
+    pattern = hub_rules["management"]["SensitiveRoleOutsiderAdmin"]
+    assert matches(pattern, _assume(iam_user_identity("alice.admin"), "Admin")) is True
+
+
+def test_not_reaching_personas_have_no_member_alert(hub_rules):
+    # read_only reaches every account but is not sensitive; developer does not reach the identity account.
+    assert [r for r in hub_rules[IDENTITY] if r.startswith("SensitiveRole")] == ["SensitiveRoleOutsiderAdmin"]

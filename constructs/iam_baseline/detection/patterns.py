@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config.machine_roles import MachineRoleConfig
 from ..config.models import BaselineConfig
+from ..config.hub import HubPart
 from ..config.sensitive_roles import SensitiveRole, sensitive_roles
 from ..naming import construct_id
 from ..partitions import partition_of
@@ -310,41 +311,6 @@ def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfi
     return role_assumed_pattern(config, role.name, {"userIdentity": {"accountId": [{"anything-but": expected}]}})
 
 
-def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
-    """:func:`role_assumed_pattern` of sensitive role ``role`` by anyone but its expected
-    principals (:mod:`iam_baseline.config.sensitive_roles`):
-
-    * another account (``userIdentity.type`` ``AWSAccount``) that ``role.expected_accounts``
-      does not list;
-    * a principal of the role's own account (any other type) whose ARN is not one of
-      ``role.expected_user_arns``, or that has no ARN (an AWS service).
-    """
-    other_account: dict[str, Any] = {"type": ["AWSAccount"]}
-    if role.expected_accounts:
-        other_account["accountId"] = [{"anything-but": list(role.expected_accounts)}]
-    here = [{"anything-but": ["AWSAccount"]}]
-    branches: list[dict[str, Any]] = [{"userIdentity": other_account}]
-    if role.expected_user_arns:
-        branches.append({"userIdentity": {"type": here, "arn": [{"anything-but": list(role.expected_user_arns)}]}})
-        branches.append({"userIdentity": {"type": here, "arn": [{"exists": False}]}})
-    else:
-        branches.append({"userIdentity": {"type": here}})
-    return role_assumed_pattern(config, role.name, {"$or": branches})
-
-
-def sensitive_role_rules(config: BaselineConfig) -> list[DetectionRule]:
-    """One alert per sensitive persona role of the account (:func:`sensitive_role_outsider_pattern`)."""
-    return [
-        DetectionRule(
-            f"SensitiveRoleOutsider{construct_id(role.name)}",
-            f"Sensitive role {role.name} assumed from outside its expected principals",
-            f"sensitive roles (persona {role.persona})",
-            sensitive_role_outsider_pattern(config, role),
-        )
-        for role in sensitive_roles(config)
-    ]
-
-
 def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
     """One alert per machine role this config deploys (a member's: its StackSet group's)."""
     return [
@@ -359,10 +325,55 @@ def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
     ]
 
 
-def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
+def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
+    """:func:`role_assumed_pattern` of sensitive role ``role`` by anyone but its expected
+    principals (:mod:`iam_baseline.config.sensitive_roles`), one ``$or`` branch per kind of caller
+    (``userIdentity.type``):
+
+    * ``AWSAccount`` (another account) not in ``role.expected_accounts``;
+    * ``IAMUser`` of the role's account whose ARN is not in ``role.expected_user_arns``;
+    * ``AssumedRole`` (a role session of the account) whose session issuer is not in
+      ``role.expected_role_arns``;
+    * any other type (root user, federated user, AWS service).
+    """
+
+    def outside(type_: str, path: tuple[str, ...], expected: tuple[str, ...]) -> dict[str, Any]:
+        """Callers of ``type_`` whose field at ``path`` (under ``userIdentity``) is not expected."""
+        if not expected:
+            return {"userIdentity": {"type": [type_]}}
+        leaf: dict[str, Any] = {path[-1]: [{"anything-but": list(expected)}]}
+        for key in reversed(path[:-1]):
+            leaf = {key: leaf}
+        return {"userIdentity": {"type": [type_], **leaf}}
+
+    branches = [
+        outside("AWSAccount", ("accountId",), role.expected_accounts),
+        outside("IAMUser", ("arn",), role.expected_user_arns),
+        outside("AssumedRole", ("sessionContext", "sessionIssuer", "arn"), role.expected_role_arns),
+        {"userIdentity": {"type": [{"anything-but": ["AWSAccount", "IAMUser", "AssumedRole"]}]}},
+    ]
+    return role_assumed_pattern(config, role.name, {"$or": branches})
+
+
+def sensitive_role_rules(config: BaselineConfig, hub: HubPart | None = None) -> list[DetectionRule]:
+    """One alert per sensitive persona role of the account (:func:`sensitive_role_outsider_pattern`);
+    ``hub``: the account's part of the hub (:func:`~iam_baseline.config.sensitive_roles.sensitive_roles`)."""
+    return [
+        DetectionRule(
+            f"SensitiveRoleOutsider{construct_id(role.name)}",
+            f"Sensitive role {role.name} assumed from outside its expected principals",
+            f"sensitive roles (persona {role.persona})",
+            sensitive_role_outsider_pattern(config, role),
+        )
+        for role in sensitive_roles(config, hub)
+    ]
+
+
+def detection_rules(config: BaselineConfig, hub: HubPart | None = None) -> tuple[DetectionRule, ...]:
     """Every EventBridge alert of ``config``, in a stable order (construct ids are stable).
 
-    Empty when ``config.detection`` is not set.
+    Empty when ``config.detection`` is not set. ``hub``: the account's part of the identity
+    account's hub (a StackSet member's), for the sensitive roles' expected principals.
     """
     if config.detection is None:
         return ()
@@ -389,5 +400,5 @@ def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
             DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
         )
     rules += machine_role_rules(config)
-    rules += sensitive_role_rules(config)
+    rules += sensitive_role_rules(config, hub)
     return tuple(rules)
