@@ -162,3 +162,20 @@ def test_unused_access_retention_bounds_are_accepted(days):
     data["detection"]["access_analyzer"]["unused_access"] = {"unused_access_age_days": days}
     config = parse_config(yaml.safe_dump(data), "test.yaml", folder=FIXTURES)
     assert config.detection.access_analyzer.unused_access.unused_access_age_days == days
+
+
+def test_cfn_lint_finds_no_error_in_the_analyzer_stacks(outdir):
+    from cfnlint.api import ManualArgs, lint
+
+    stacks = [s for s in assembly_stacks(outdir) if "AccessAnalyzer" in s.artifact_id]
+    stacks += assembly_stacks(outdir / "assembly-AccessAnalyzerRegionsMember")
+    assert len(stacks) == 7  # own account x2 regions, delegated administrator x3, the StackSet and its template
+    errors = {
+        s.artifact_id: [
+            m.rule.id
+            for m in lint(s.template.read_text(), config=ManualArgs(regions=[s.region.replace("unknown-region", "eu-central-1")]))
+            if m.rule.id.startswith("E")
+        ]
+        for s in stacks
+    }
+    assert errors == {s.artifact_id: [] for s in stacks}
