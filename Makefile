@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test scan bench bench-check bench-scale bench-org fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -130,9 +130,14 @@ bench-check: install
 rules-doc: install-check
 	$(PY) -m iam_baseline.analysis.graph.catalogue_doc > RULES.md
 
-## Run the whole test suite.
+## Run the whole test suite (what CI runs).
 test: install-test
 	$(PY) -m pytest
+
+## The suite without the mutation suites (tests marked `mutation`), for local iteration;
+## `make test` stays the full suite.
+test-fast: install-test
+	$(PY) -m pytest -m "not mutation"
 
 ## Third-party scanners on the default and organization templates (StackSet members
 ## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional
@@ -181,6 +186,16 @@ bench-scale: install
 ## synth time and peak memory, `make check` time and verdict (medians; prints figures, fails nothing).
 bench-org: install
 	$(PY) scripts/bench_org.py
+
+## The README's picture of who can reach which member account: synthesizes the hub-and-spoke
+## example, then draws the hops its StackSets' trust policies admit (analysis/outputs/hub_picture.py)
+## into docs/hub-and-spoke.svg and .dot (a test keeps the .dot current).
+HUB_PICTURE_CONFIG := config/examples/hub-and-spoke.yaml
+hub-picture: install-check
+	@$(PY) scripts/clean_output.py "$(OUT).hub-picture"
+	cdk synth --quiet -c config=$(HUB_PICTURE_CONFIG) --output $(OUT).hub-picture
+	$(PY) -m iam_baseline.analysis.outputs.hub_picture --out $(OUT).hub-picture --config $(HUB_PICTURE_CONFIG) \
+	  --svg docs/hub-and-spoke.svg --dot docs/hub-and-spoke.dot
 
 ## Rewrite the construct reference of constructs/README.md from the library's docstrings.
 construct-docs: install-synth

@@ -2,7 +2,8 @@
 """Benchmark the hub-and-spoke example against the organization example at 100 and 500 member accounts.
 
 For each size, both configs are grown to that many member accounts (generated accounts are
-added to their largest workload OU, so every targeted machine role and guard rail reaches them)
+added to their ``Workloads/Prod`` OU, the same in both: the hub's workload machine roles, both
+examples' workload guard rails and the hub's per-account SCP attachments reach them)
 and each is run through ``cdk synth`` (the pinned CDK CLI, the four cdk-nag packs) and then
 ``make check``'s analysis (``python -m iam_baseline.analysis.check``). The runs are A/B
 interleaved (hub, organization, hub, organization, ... per round), so a change of the machine's
@@ -21,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import copy
+import math
+import os
 import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -37,15 +41,31 @@ CDK = str(ROOT / "node_modules" / ".bin" / "cdk")
 CONFIGS = {"hub": ROOT / "config" / "examples" / "hub-and-spoke.yaml", "organization": ROOT / "config" / "examples" / "organization.yaml"}
 
 
-def grown(data: dict, members: int) -> dict:
-    """``data`` with generated accounts (ids ``9xxxxxxxxxxx``) added to its OU with the most
-    accounts, until the organization has ``members`` member accounts."""
+#: Member accounts per Identity Center assignment shard that the example's own shard count is
+#: sized for; a grown organization gets proportionally more shards, as its team would set
+#: (each shard stack must stay under CloudFormation's 500 resources: 500 accounts in the
+#: example's 4 shards give one of 522 and synth refuses it, naming the setting).
+ACCOUNTS_PER_SHARD_BASIS = 100
+
+
+#: The OU that receives the generated accounts (the largest OU if a config has none of that path).
+GROWN_OU = "Workloads/Prod"
+
+
+def grown(data: dict, members: int, ou_path: str = GROWN_OU) -> dict:
+    """``data`` with generated accounts (ids ``9xxxxxxxxxxx``) added to its OU ``ou_path`` (else
+    its largest), until the organization has ``members`` member accounts; with IAM Identity Center
+    assignments, ``assignment_shards`` grows with the accounts (see :data:`ACCOUNTS_PER_SHARD_BASIS`)."""
     data = copy.deepcopy(data)
-    ous = data["organization"]["organizational_units"]
+    org = data["organization"]
+    ous = org["organizational_units"]
     have = sum(len(ou.get("accounts", ())) for ou in ous)
-    target = max(ous, key=lambda ou: len(ou.get("accounts", ())))
+    target = next((ou for ou in ous if ou["path"] == ou_path), None) or max(ous, key=lambda ou: len(ou.get("accounts", ())))
     target.setdefault("accounts", [])
     target["accounts"] += [{"name": f"generated-{i:04d}", "id": f"9{i:011d}"} for i in range(max(0, members - have))]
+    if any(ou.get("assignments") for ou in ous):
+        shards = org.get("assignment_shards", 4)
+        org["assignment_shards"] = max(shards, math.ceil(shards * members / ACCOUNTS_PER_SHARD_BASIS))
     return data
 
 
@@ -61,15 +81,23 @@ def write_config(name: str, members: int, folder: Path) -> Path:
 
 def run(config: Path, out: Path) -> dict[str, float]:
     """Synth then check ``config`` into ``out``; the figures of both."""
-    synth_wall, synth_mib, synth_cpu = measure_cpu([CDK, "synth", "--quiet", "-c", f"config={config}", "--output", str(out)], ROOT)
+    synth_wall, synth_mib, synth_cpu = measure_cpu([CDK, "synth", "--quiet", "--no-notices", "-c", f"config={config}", "--output", str(out)], ROOT)
     check = [sys.executable, "-m", "iam_baseline.analysis.check", "--out", str(out), "--config", str(config)]
+    started = time.perf_counter()
     try:
-        check_wall, check_mib, _ = measure_cpu(check, ROOT)
+        check_wall, check_mib, check_cpu = measure_cpu(check, ROOT)
         passed = 1.0
-    except SystemExit:  # measure_cpu exits on a failed command: a failed check is a figure here
-        check_wall, check_mib, passed = float("nan"), float("nan"), 0.0
+    except SystemExit as failed:  # measure_cpu exits on a failed command: a failed check is a figure here
+        check_wall, check_mib, check_cpu, passed = time.perf_counter() - started, float("nan"), float("nan"), 0.0
+        print("  check failed: " + "\n  ".join(str(failed.code).splitlines()[-8:]), flush=True)
     return {"synth_s": synth_wall, "synth_cpu_s": synth_cpu, "synth_mib": synth_mib,
-            "check_s": check_wall, "check_mib": check_mib, "check_passed": passed}
+            "check_s": check_wall, "check_cpu_s": check_cpu, "check_mib": check_mib, "check_passed": passed}
+
+
+def _row(figures: dict[str, float]) -> str:
+    return (f"synth {figures['synth_s']:.1f} s (cpu {figures['synth_cpu_s']:.1f} s, {figures['synth_mib']:.0f} MiB)   "
+            f"check {figures['check_s']:.1f} s (cpu {figures['check_cpu_s']:.1f} s, {figures['check_mib']:.0f} MiB) "
+            + ("passed" if figures["check_passed"] else "FAILED"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500], help="member accounts (default 100 500)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are printed (default 3)")
     args = parser.parse_args(argv)
+    # The pinned Node.js must run jsii and the CDK CLI (as under make), not an older system node.
+    os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    # As bench_scale: no CLI telemetry sender (a ~45 MiB Node.js process of its own, and a network call).
+    os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
     figures: dict[tuple[str, int], list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
         folder = Path(tmp)
@@ -86,12 +118,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name in CONFIGS:  # A/B interleaved
                     print(f"round {round_ + 1}/{args.rounds}: {name} at {size} member accounts ...", flush=True)
                     figures.setdefault((name, size), []).append(run(paths[name, size], folder / f"out-{name}-{size}"))
-    print(f"\n{'config':<14}{'members':>8}{'synth s':>9}{'synth cpu':>10}{'synth MiB':>10}{'check s':>9}{'check MiB':>10}  check")
+                    print("  " + _row(figures[name, size][-1]), flush=True)
+    print(f"\n{'config':<14}{'members':>8}{'synth s':>9}{'synth cpu':>10}{'synth MiB':>10}{'check s':>9}{'check cpu':>10}{'check MiB':>10}  check")
     for (name, size), runs in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
         verdict = "passed" if all(r["check_passed"] for r in runs) else "FAILED"
         print(f"{name:<14}{size:>8}{med['synth_s']:>9.1f}{med['synth_cpu_s']:>10.1f}{med['synth_mib']:>10.0f}"
-              f"{med['check_s']:>9.1f}{med['check_mib']:>10.0f}  {verdict}")
+              f"{med['check_s']:>9.1f}{med['check_cpu_s']:>10.1f}{med['check_mib']:>10.0f}  {verdict}")
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
         for name in CONFIGS:

@@ -13,7 +13,7 @@ from constructs import Construct
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.hub import HubPart, management_hub_part
 from iam_baseline.config.personas import persona_views
-from iam_baseline.identity.hub import MemberPersonaRole, MemberRolesPolicy
+from iam_baseline.identity.hub import MemberPersonaRole
 from iam_baseline.config.provenance import record
 from iam_baseline.identity.machine_roles import MachineRole
 from iam_baseline.identity.service_roles import ServiceRole
@@ -43,6 +43,7 @@ from iam_baseline.keys import baseline_key
 from iam_baseline.naming import construct_id
 from stacks.base import BaselineStack
 from stacks.detection import add_detection
+from stacks.identity_half import add_identity_half
 
 
 def protected_resources(config: BaselineConfig) -> ProtectedResources:
@@ -272,33 +273,8 @@ class AccountBaselineStack(BaselineStack):
         # The identity half: sts:AssumeRole on exactly the member role ARNs of each hop.
         hub_policies: dict[str, list[iam.IManagedPolicy]] = {}  # group key -> policies
         if hub is not None and hub.identity_half:
-            views = persona_views(config)
-            for key, reach in hub.reach.items():
-                where = f"roles.{key}.reach" if views[key].built_in else f"personas.{key}.reach"
-                name = views[key].role.name
-                # Groups of IAM users with MFA; SAML roles without (no AWS MFA context in SAML).
-                for prefix, holders, mfa in (("", reach.groups, True), ("Saml", reach.saml_role_names, False)):
-                    if not holders:
-                        continue
-                    made = record(
-                        MemberRolesPolicy(
-                            self,
-                            f"{prefix}MemberRoles{construct_id(key)}",
-                            name=f"{name}-{prefix}MemberRoles",
-                            path=path,
-                            role_arns=reach.role_arns,
-                            mfa=mfa,
-                            description=f"{'SAML roles' if prefix else 'Members'} of {key} may assume its {name} role "
-                            "in the member accounts it reaches" + (", with MFA." if mfa else "."),
-                        ),
-                        where,
-                    )
-                    for holder in holders:
-                        if mfa:
-                            hub_policies.setdefault(holder, []).extend(made.policies)
-                        else:
-                            for policy in made.policies:
-                                self.federation.saml_roles[holder].add_managed_policy(policy)
+            saml_roles = self.federation.saml_roles if federation and saml else {}
+            hub_policies = add_identity_half(self, config, hub, path=path, saml_roles=saml_roles)
 
         self.groups: dict[str, iam.IGroup] = {}
         for key, group_config in config.groups.items() if people else ():

@@ -32,6 +32,7 @@ def materialize(source: Path, target: Path, templates: dict[str, dict]) -> Path:
     return target
 
 
+@pytest.mark.mutation
 def test_every_mutant_is_killed_naming_the_promise(default_assembly, tmp_path, capsys):
     source = Path(default_assembly.directory)
     originals = {name: json.loads((source / name).read_text()) for name in MUTATED_FILES}

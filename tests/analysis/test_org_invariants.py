@@ -90,6 +90,7 @@ def test_a_root_session_is_exempt_exactly_as_aws_documents(org):
     assert isinstance(verdict, Counterexample) and verdict.request.context["aws:assumedroot"] == "true"
 
 
+@pytest.mark.mutation
 def test_every_guard_rail_mutant_is_killed_naming_the_promise(org, tmp_path, capsys):
     config, source = org
     original = {GUARDRAILS: json.loads((source / GUARDRAILS).read_text())}

@@ -86,22 +86,43 @@ def test_both_halves_of_every_hop_name_each_other(hub_config, hub_identity_templ
         for statement in trust["Statement"]:
             assert json.dumps(statement["Principal"]).count(f":iam::{IDENTITY}:root") == 1  # never the member's own root
     identity = _template_of(hub_identity_templates, groups[IDENTITY].key)
-    policies = _named(identity, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
-    for key, reach in persona_reach(hub_config).items():
-        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
-        with_mfa = policies[f"{name}-MemberRoles"]["PolicyDocument"]["Statement"]
-        assert with_mfa == [{
+    _assert_identity_half(hub_config, identity, hops)
+
+
+def _assert_identity_half(config, template: dict, hops) -> None:
+    """Each group's policy allows exactly its personas' member role ARNs (with MFA); each SAML
+    role's policy exactly its persona's; both are attached where they belong."""
+    from iam_baseline.config.hub import persona_reach
+
+    reach = persona_reach(config)
+    policies = _named(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
+    ids = {r["Properties"].get("ManagedPolicyName"): k for k, r in template["Resources"].items()}
+    groups = _named(template, "AWS::IAM::Group", "GroupName")
+    roles = _named(template, "AWS::IAM::Role", "RoleName")
+    for key, group in config.groups.items():
+        expected = [h.role_arn for p in group.assumable_roles for h in hops if h.persona == p]
+        assert expected, key
+        (statement,) = policies[f"{group.name}-MemberRoles"]["PolicyDocument"]["Statement"]
+        assert statement == {
             "Action": "sts:AssumeRole",
             "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
             "Effect": "Allow",
-            "Resource": list(reach.role_arns),
+            "Resource": statement["Resource"],
             "Sid": "AllowAssumeMemberRolesWithMfa",
-        }]
-        assert sorted(reach.role_arns) == sorted(h.role_arn for h in hops if h.persona == key)
+        }
+        assert sorted(statement["Resource"]) == sorted(expected)
+        assert {"Ref": ids[f"{group.name}-MemberRoles"]} in groups[group.name]["ManagedPolicyArns"]
+    for key, persona in reach.items():
+        name = {"admin": "Admin", "developer": "Developer", "read_only": "ReadOnly"}[key]
         saml = policies.get(f"{name}-SamlMemberRoles")
-        assert (saml["PolicyDocument"]["Statement"][0]["Resource"] if saml else []) == (
-            list(reach.role_arns) if reach.saml_roles else []
+        statements = saml["PolicyDocument"]["Statement"] if saml else []
+        assert [(s["Sid"], s["Action"], "Condition" in s, sorted(s["Resource"])) for s in statements] == (
+            [("AllowAssumeMemberRoles", "sts:AssumeRole", False, sorted(h.role_arn for h in hops if h.persona == key))]
+            if persona.saml_roles
+            else []
         )
+        for saml_role in persona.saml_role_names:
+            assert {"Ref": ids[f"{name}-SamlMemberRoles"]} in roles[saml_role]["ManagedPolicyArns"]
 
 
 def test_people_live_in_the_identity_account_only(hub_config, hub_identity_templates):
@@ -131,6 +152,39 @@ def test_persona_roles_exist_only_where_the_persona_reaches(hub_config, hub_iden
         expected = {name for key, name in (("admin", "Admin"), ("developer", "Developer"), ("read_only", "ReadOnly"))
                     if group.accounts and set(group.accounts) <= set(reach[key].accounts)}
         assert roles & {"Admin", "Developer", "ReadOnly", "Support"} == expected, group.key
+
+
+@pytest.fixture(scope="session")
+def management_identity(tmp_path_factory, synthesized_config):
+    """(config, AccountBaseline template) of the fixture with the management account as identity account."""
+    import shutil
+
+    import yaml
+
+    from iam_baseline.config import load_config
+
+    folder = tmp_path_factory.mktemp("hub-management")
+    shutil.copytree(HUB_IDENTITY.parent / "saml", folder / "saml")
+    document = data()
+    document["organization"]["identity_account"] = "111111111111"
+    path = folder / "hub-management.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    outdir = Path(synthesized_config(path))
+    return load_config(path), json.loads((outdir / "AccountBaseline.template.json").read_text())
+
+
+def test_management_as_identity_account_holds_people_own_roles_and_the_identity_half(management_identity):
+    from iam_baseline.config.hub import hub_hops
+
+    config, template = management_identity
+    policies = _named(template, "AWS::IAM::ManagedPolicy", "ManagedPolicyName")
+    roles = _named(template, "AWS::IAM::Role", "RoleName")
+    assert set(_named(template, "AWS::IAM::User", "UserName")) == {"alice.admin", "bob.developer", "carol.auditor", "dave.developer"}
+    # Its own persona roles keep their own-account MFA trust, its groups their AssumeRoles policy...
+    assert {"Admin", "Developer", "ReadOnly", "Support", "FederatedAdmin", "FederatedReadOnly"} <= set(roles)
+    assert "Admins-AssumeRoles" in policies
+    # ... and it gets the identity half, attached to the groups and SAML roles.
+    _assert_identity_half(config, template, hub_hops(config))
 
 
 # --------------------------------------------------------------------------- the hop list
@@ -198,6 +252,43 @@ def test_a_reached_persona_nobody_can_assume_is_refused():
     assert "roles.support.reach" in message and "nobody in the identity account can assume its role" in message
 
 
+def _variant_saml(document):
+    document["organization"]["baselines"]["sandbox"]["saml"] = True
+
+
+def _identity_variant_groups(document):
+    document["organization"]["baselines"]["identity"]["groups"] = {"admins": {"name": "Admins", "assumable_roles": ["admin"]}}
+
+
+def _identity_variant_without_saml(document):
+    document["organization"]["baselines"]["identity"]["saml"] = False
+
+
+def _group_without_reach(document):
+    document["groups"] = {**document.get("groups", {}), "support": {"name": "SupportTeam", "assumable_roles": ["support"]}}
+
+
+def _reach_in_variant(document):
+    document["organization"]["baselines"]["sandbox"]["roles"] = {"admin": {"name": "Admin", "reach": {"ous": ["root"]}}}
+
+
+@pytest.mark.parametrize(
+    "mutate, where, message",
+    [
+        (_variant_saml, "organization.baselines.sandbox.saml", "SAML providers and roles live in the identity account only"),
+        (_identity_variant_groups, "organization.baselines.identity.groups", "is the identity account's"),
+        (_identity_variant_without_saml, "organization.baselines.identity.saml", "where federation.saml's roles live"),
+        (_group_without_reach, "groups.support.assumable_roles", "group SupportTeam would grant nothing"),
+        (_reach_in_variant, "organization.baselines.sandbox.roles.admin.reach", "never in a baseline variant"),
+    ],
+)
+def test_identity_account_layout_errors(mutate, where, message):
+    document = data()
+    mutate(document)
+    text = error(document)
+    assert where in text and message in text
+
+
 # --------------------------------------------------------------------------- role chaining
 def _saml_only_support(seconds: int) -> dict:
     """Support reached only from a SAML role of the identity account (role chaining)."""
@@ -226,6 +317,17 @@ def test_a_role_reached_only_by_chaining_with_a_longer_session_is_refused():
     assert "IAM User Guide, 'Roles terms and concepts' > 'Role chaining'" in message
 
 
+def test_the_chaining_limit_reads_the_member_account_variant_roles():
+    document = _saml_only_support(3600)
+    document["roles"]["support"]["reach"] = {"accounts": ["audit"]}  # Security replaces roles
+    document["organization"]["baselines"]["security"]["roles"]["support"] = {
+        "name": "Support", "max_session_duration_seconds": 7200
+    }
+    message = error(document)
+    assert "organization.baselines.security.roles.support.max_session_duration_seconds" in message
+    assert "7200 seconds" in message
+
+
 def test_a_role_reached_by_users_too_may_keep_a_longer_session():
     document = data()
     document["roles"]["admin"]["max_session_duration_seconds"] = 7200
@@ -242,3 +344,13 @@ def test_unrelated_accounts_keep_their_stackset_group_when_one_persona_reach_cha
     after = {a: g.key for a, g in group_of_account(parse(document)).items()}
     changed = {a for a in before if before[a] != after[a]}
     assert changed == {"444400000002"}
+
+
+def test_member_role_arns_are_split_under_the_managed_policy_quota():
+    from iam_baseline.identity.hub import split_arns
+
+    arns = [f"arn:aws:iam::{100000000000 + i}:role/baseline/ReadOnly" for i in range(500)]
+    runs = split_arns(arns)
+    assert [a for run in runs for a in run] == arns  # nothing lost, nothing added, order kept
+    assert len(runs) == 5 and all(len(json.dumps(run, separators=(",", ":"))) < 6144 - 300 for run in runs)
+    assert split_arns(arns[:3]) == [arns[:3]]

@@ -239,6 +239,12 @@ def hub_rules(config: "BaselineConfig") -> None:
         from .stackset_groups import variant_of_account
 
         ou = variant_of_account(organization, identity)  # type: ignore[arg-type]
+        saml = config.federation.saml if config.federation else None
+        if ou is not None and ou.baseline and not organization.baselines[ou.baseline].saml and saml and saml.roles:
+            raise ItemError(
+                ("organization", "baselines", ou.baseline, "saml"),
+                f"variant {ou.baseline} is the identity account's, where federation.saml's roles live: remove saml: false",
+            )
         if ou is not None and ou.baseline and organization.baselines[ou.baseline].groups is not None:
             raise ItemError(
                 ("organization", "baselines", ou.baseline, "groups"),
