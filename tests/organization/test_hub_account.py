@@ -1,7 +1,7 @@
 """The identity (hub) account: both halves of every hop, config errors, role-chaining limits, stable names.
 
-Fixture: tests/fixtures/hub-identity.yaml (an Identity OU whose account holds the IAM users,
-groups and SAML roles; admin, developer and read_only reach member accounts).
+Fixture: tests/fixtures/hub-and-spoke.yaml, the example's copy (an Identity OU whose account
+holds the IAM users, groups and SAML roles; admin, developer and read_only reach member accounts).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from organization_helpers import HUB_IDENTITY, hub_data, hub_error, parse_hub
+from organization_helpers import HUB as HUB_IDENTITY, hub_data, hub_error, parse_hub
 
 IDENTITY = "666600000001"
 
