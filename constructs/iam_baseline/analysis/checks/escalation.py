@@ -25,8 +25,9 @@ from ..graph.world import SEARCH_CONTEXT  # noqa: F401 - the search's request co
 from ..model.subjects import Subject
 from .matrix import CheckResult
 
-#: Rules whose edges are the intended access the matrix judges (escalation only towards an admin).
-INTENDED = frozenset({"assume-role"})
+#: Rules whose edges are the intended access the matrix judges (escalation only towards an admin);
+#: the identity account's hops are the config's ``reach`` (the derived invariants judge their MFA).
+INTENDED = frozenset({"assume-role", "assume-member-role"})
 
 
 def _label(graph: AccessGraph, node: Node, main_account: str | None) -> str:

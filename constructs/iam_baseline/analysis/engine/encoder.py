@@ -62,6 +62,9 @@ class Caller:
     #: A service-linked role session (role path ``/aws-service-role/``): a plain Bool tied to
     #: the role's path where the caller is built, so SCP and RCP scope rules stay cheap.
     linked: z3.BoolRef
+    #: Whether AWS may carry MFA context for this caller: False only for a role session whose
+    #: chain began without AWS MFA (:class:`.context_rules.SessionOrigin`).
+    mfa_carried: z3.BoolRef | None = None
 
     def is_kind(self, name: str) -> z3.BoolRef:
         return self.kind == KINDS.index(name)

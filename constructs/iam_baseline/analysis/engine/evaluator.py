@@ -52,7 +52,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .conditions import Condition, ContextValue, PolicyError, parse_conditions
-from .context_rules import check_context
+from .context_rules import SessionOrigin, check_context
 from .patterns import action_matches, arn_matches, lookup_in
 from .org_levels import rcp_governs, scp_governs
 
@@ -204,12 +204,21 @@ class RequestPrincipal:
         account: the caller's account id ("" for a service).
         role_arn: for a role session, the role's IAM ARN (what ``aws:PrincipalArn`` holds).
         kind: ``user``, ``role_session``, ``federated`` or ``service``.
+        origin: for a role session, how the first credentials of its chain were issued, which
+            decides whether AWS may carry MFA context (:class:`.context_rules.SessionOrigin`);
+            ignored for other kinds.
     """
 
     arn: str
     account: str
     kind: str = "user"
     role_arn: str | None = None
+    origin: SessionOrigin = SessionOrigin.ASSUME_ROLE
+
+    @property
+    def session_origin(self) -> SessionOrigin | None:
+        """The origin when this caller is a role session, else ``None``."""
+        return self.origin if str(getattr(self.kind, "value", self.kind)) == "role_session" else None
 
 
 @dataclass(frozen=True)
@@ -431,7 +440,7 @@ def evaluate(
         PolicyError: a statement cannot be judged (e.g. an unknown condition operator).
         ImpossibleContext: a context AWS never sends (:mod:`.context_rules`).
     """
-    check_context(request.context)
+    check_context(request.context, request.principal.session_origin)
     if not rcp_governs(request.action, request.principal.kind, request.principal.role_arn):
         rcps = ()
     if not scp_governs(request.principal.kind, request.principal.role_arn):

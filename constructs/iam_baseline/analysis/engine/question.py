@@ -29,9 +29,9 @@ from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
 SERVICE_LINKED_PATH = "/aws-service-role/"
 from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
 from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
-from .context_rules import MFA_AGE, MFA_PRESENT
+from .context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
 from .z3_conditions import NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
-from .z3_context import constant_of, constrain, example_value, mfa_consistency
+from .z3_context import constant_of, constrain, example_value, mfa_carry, mfa_consistency
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
 from .z3_shapes import ACCOUNT, ACTION_NAME, NAME, PATH, chars, formats_regex
 
@@ -297,7 +297,7 @@ class Question:
                 solver.add(self._tie(var))
                 var.constant = self._caller_constant(key)
             keys[key] = var
-        solver.add(*mfa_consistency(keys))
+        solver.add(*mfa_consistency(keys), *mfa_carry(keys, self.caller.mfa_carried))
         return keys
 
     def _tie(self, var: KeyVar) -> z3.BoolRef:
@@ -331,7 +331,8 @@ class Question:
     # -- the caller ---------------------------------------------------------------------------
     def _caller(self, solver: z3.Solver, fresh) -> Caller:
         caller = Caller(z3.Int("caller_kind"), z3.String("caller_arn"), z3.String("caller_role_arn"),
-                        z3.Bool("caller_has_role"), z3.String("caller_account"), z3.Bool("caller_service_linked"))
+                        z3.Bool("caller_has_role"), z3.String("caller_account"), z3.Bool("caller_service_linked"),
+                        z3.Bool("caller_mfa_carried"))
         self._user_name = z3.String("caller_user_name")
         principals = self.space.principals
         if isinstance(principals, PrincipalSpace):
@@ -347,6 +348,7 @@ class Question:
                 caller.role_arn == z3.StringVal(p.role_arn or ""),
                 self._user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
                 caller.linked == z3.BoolVal(is_service_linked(p.role_arn)),
+                caller.mfa_carried == z3.BoolVal(p.session_origin is None or p.session_origin.carries_mfa),
             ))
         solver.add(z3.Or(*options))
         return caller
@@ -383,6 +385,14 @@ class Question:
         out.append(c.linked == z3.And(c.has_role, z3.PrefixOf(S(SERVICE_LINKED_PATH), path)))
         if not space.service_linked_roles:
             out.append(z3.Not(c.linked))
+        # Only role sessions lose MFA context; whether one of the space may carry it follows
+        # its possible origins (context_rules.SessionOrigin).
+        sessions_may_carry = any(o.carries_mfa for o in space.session_origins)
+        out.append(z3.Implies(z3.Not(c.is_kind("role_session")), c.mfa_carried))
+        if not sessions_may_carry:
+            out.append(z3.Implies(c.is_kind("role_session"), z3.Not(c.mfa_carried)))
+        elif len(space.session_origins) == 1:
+            out.append(c.mfa_carried)
         out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
                                   accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
                            for k in space.kinds]))
@@ -405,7 +415,9 @@ class Question:
         kind = KINDS[ev(c.kind).as_long()]
         has_role = z3.is_true(ev(c.has_role))
         principal = RequestPrincipal(arn=text_of(ev(c.arn)), account=text_of(ev(c.account)), kind=kind,
-                                     role_arn=text_of(ev(c.role_arn)) if has_role else None)
+                                     role_arn=text_of(ev(c.role_arn)) if has_role else None,
+                                     origin=self._origin(kind, z3.is_true(ev(c.mfa_carried)), principal_of=(
+                                         text_of(ev(c.arn)), text_of(ev(c.role_arn)) if has_role else None)))
         cls = self.classes[ev(self.action).as_long()]
         action = text_of(ev(self.open_action)) if cls.open else cls.representative
         context = {}
@@ -419,6 +431,20 @@ class Question:
                 if value is not None:
                     context[key] = value
         return Request(principal, action, text_of(ev(self.resource)), context)
+
+    def _origin(self, kind: str, carried: bool, principal_of: tuple[str, str | None]) -> SessionOrigin:
+        """The session origin of the model's caller: a concrete caller's own, else one of the
+        space's origins that agrees with whether MFA was carried."""
+        principals = self.space.principals
+        if not isinstance(principals, PrincipalSpace):
+            for p in principals:
+                if (p.arn, p.role_arn) == principal_of and str(getattr(p.kind, "value", p.kind)) == kind:
+                    return p.origin
+            return SessionOrigin.ASSUME_ROLE
+        for origin in sorted(principals.session_origins, key=lambda o: o.value):
+            if origin.carries_mfa == carried:
+                return origin
+        return SessionOrigin.ASSUME_ROLE
 
 
 def _lower_glob(pattern: str) -> z3.ReRef:

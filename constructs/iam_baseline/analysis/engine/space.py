@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from .context_rules import SessionOrigin
 from .evaluator import RequestPrincipal
 
 
@@ -47,6 +48,9 @@ class PrincipalSpace:
             ``/aws-service-role/``) are in the space. AWS owns their policies and SCPs do not
             restrict them, so questions about what an account's own IAM could grant leave them
             out (False); excluding them here is exact, an ``arn_not_like`` pattern is slow.
+        session_origins: how the chains of the role sessions in the space began (default: any).
+            Without :attr:`.SessionOrigin.ASSUME_ROLE` no role session of the space sends
+            ``aws:MultiFactorAuthPresent`` ``true`` (:mod:`.context_rules`).
     """
 
     kinds: frozenset[PrincipalKind] = frozenset(PrincipalKind)
@@ -55,6 +59,7 @@ class PrincipalSpace:
     arn_like: tuple[str, ...] = ()
     arn_not_like: tuple[str, ...] = ()
     service_linked_roles: bool = True
+    session_origins: frozenset[SessionOrigin] = frozenset(SessionOrigin)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,16 @@ def mfa_consistency(keys: dict[str, KeyVar]) -> list[z3.BoolRef]:
     return out
 
 
+def mfa_carry(keys: dict[str, KeyVar], carried: z3.BoolRef | None) -> list[z3.BoolRef]:
+    """A caller for whom AWS carries no MFA context (``carried`` false: a role session whose chain
+    began with SAML, OIDC or an ``AssumeRole`` without MFA, :mod:`.context_rules`) never sends
+    ``aws:MultiFactorAuthPresent`` ``true``."""
+    present = keys.get(MFA_PRESENT)
+    if present is None or carried is None:
+        return []
+    return [z3.Implies(z3.Not(carried), z3.Not(z3.And(present.count >= 1, equal_value(present, 0, "true"))))]
+
+
 def equal_value(var: KeyVar, i: int, text: str) -> z3.BoolRef:
     """Slot ``i`` holds a value that the evaluator cannot tell from ``text``."""
     if var.sort == STRING:

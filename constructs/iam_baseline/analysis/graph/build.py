@@ -20,7 +20,8 @@ from ..engine.evaluator import Decision, Outcome, Policy, Request, RequestPrinci
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
-from .nodes import PRINCIPAL_KINDS, Chain, Edge, Node, NodeKind, Step
+from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
+from .nodes import PRINCIPAL_KINDS, Chain, Edge, HopMfa, Node, NodeKind, Step
 from .rules import BY_ID, RULES, Ask, Attempt
 from .symbolic_edges import decide_symbolically, worth_asking
 from .world import COMPUTE_SERVICES, World, build_world
@@ -28,6 +29,9 @@ from .world import COMPUTE_SERVICES, World, build_world
 #: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
 ASSUME_ROLE_ACTIONS = frozenset(a.lower() for a in ("sts:AssumeRole", "sts:AssumeRoleWithSAML",
                                                      "sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
+
+#: Rules whose edges record the MFA state of the hop (:class:`.nodes.HopMfa`).
+MFA_HOPS = frozenset({"assume-member-role"})
 
 
 def build_graph(scopes: Sequence[AccountScope], config: BaselineConfig | None = None,
@@ -68,7 +72,7 @@ def decide_request(world: World, node: Node, request: Request, own: dict | None 
         own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
     if request.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
         decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
-        if decision.allowed and world.nodes[target_id].account != subject.principal.account:
+        if decision.allowed and _account_of(request.resource) != request.principal.account:
             # Across accounts the caller's own policies must allow too (IAM User Guide,
             # "Cross-account policy evaluation logic").
             mine = evaluate(request, **own)
@@ -80,6 +84,25 @@ def decide_request(world: World, node: Node, request: Request, own: dict | None 
         return evaluate(request, resource_policy=resource_policy.policy,
                         resource_policy_required=resource_policy.required, **own)
     return evaluate(request, **own)
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def _as_account(subject, account: str) -> tuple[RequestPrincipal, dict]:
+    """``subject``'s caller and context with its variant placeholder account replaced by ``account``."""
+    placeholder = subject.principal.account
+
+    def real(text):
+        if not isinstance(text, str):
+            return text
+        return account if text == placeholder else text.replace(f":{placeholder}:", f":{account}:")
+
+    p = subject.principal
+    caller = RequestPrincipal(real(p.arn), account, p.kind, real(p.role_arn) if p.role_arn else None, p.origin)
+    return caller, {k: real(v) for k, v in subject.context.items()}
 
 
 def replay(graph: AccessGraph, chain: Chain) -> list[Decision]:
@@ -105,7 +128,7 @@ class _Builder:
         """(decision, the request decided, why undecided): the concrete evaluator first; when it
         denies and a conditioned Allow could admit another context, the z3 engine
         (:mod:`.symbolic_edges`). decision None: undecided."""
-        key = (node.id, ask.action.lower(), ask.resource, ask.context, ask.absent)
+        key = (node.id, ask.action.lower(), ask.resource, ask.context, ask.absent, ask.caller_account)
         if key not in self.cache:
             request = self.request(node, ask)
             if not self._may(node, ask):
@@ -124,7 +147,7 @@ class _Builder:
         target = world.principal_of.get(target_id or "")
         assume = ask.action.lower() in ASSUME_ROLE_ACTIONS
         trust = target.trust if assume and target is not None else None
-        if assume and (trust is None or world.nodes[target_id].account != node.account):
+        if assume and (trust is None or ask.caller_account or world.nodes[target_id].account != node.account):
             return denied, request, ""  # outside the assembly or across accounts: the concrete answer stands
         role_arn = world.subject_of[node.id].principal.role_arn or world.subject_of[node.id].principal.arn
         if not worth_asking(own["identity"], own["boundary"], trust, ask.action, ask.resource, role_arn):
@@ -179,11 +202,13 @@ class _Builder:
         target principal's tags as ``aws:ResourceTag/...``."""
         world = self.world
         subject = world.subject_of[node.id]
-        context = dict(subject.context) | dict(ask.context)
+        caller, own = (subject.principal, dict(subject.context)) if not ask.caller_account else \
+            _as_account(subject, ask.caller_account)
+        context = own | dict(ask.context)
         target = world.principal_of.get(world.node_for_arn(node, ask.resource) or "")
         if target is not None:
             context |= {f"aws:ResourceTag/{k}": v for k, v in target.tags.items()}
-        return Request(subject.principal, ask.action, ask.resource, context)
+        return Request(caller, ask.action, ask.resource, context)
 
     def attempt(self, node: Node, attempt: Attempt, rule: str = "") -> tuple[Step, ...] | None:
         """The allowed steps of ``attempt``, or None (an undecided request is recorded)."""
@@ -198,10 +223,32 @@ class _Builder:
             steps.append(Step(request, decision))
         return tuple(steps)
 
-    def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "") -> None:
+    def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "",
+            mfa: HopMfa | None = None) -> None:
         if target not in self.world.nodes or source == target:
             return
-        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note))
+        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note, mfa))
+
+    def hop_mfa(self, node: Node, steps: tuple[Step, ...]) -> HopMfa:
+        """The MFA state of an allowed role assumption (:class:`HopMfa`): a SAML or OIDC session
+        carries none (engine/context_rules.py), else the hop is MFA-protected when the same
+        requests without MFA (``false``, and absent as with long-term keys for a user) are denied."""
+        caller = self.world.subject_of[node.id].principal
+        origin = caller.session_origin
+        if origin is not None and not origin.carries_mfa:
+            return HopMfa.IDENTITY_PROVIDER if origin is not SessionOrigin.ASSUME_ROLE_WITHOUT_MFA else HopMfa.NONE
+        contexts = [{"aws:multifactorauthpresent": "false"}]
+        if caller.kind == "user":
+            contexts.append({})
+        for without in contexts:
+            if all(self._allowed_without_mfa(node, step.request, without) for step in steps):
+                return HopMfa.NONE
+        return HopMfa.MFA
+
+    def _allowed_without_mfa(self, node: Node, request: Request, without: dict) -> bool:
+        context = {k: v for k, v in request.context.items() if k not in (MFA_PRESENT, MFA_AGE)} | without
+        return decide_request(self.world, node, Request(request.principal, request.action, request.resource,
+                                                        context)).allowed
 
     # --- building --------------------------------------------------------------------------
     def run(self) -> None:
@@ -219,7 +266,8 @@ class _Builder:
                     if attempt.requires_reach is not None:
                         deferred.append((node.id, attempt, rule.id, steps))
                     else:
-                        self.add(node.id, attempt.target, rule.id, steps, attempt.note)
+                        mfa = self.hop_mfa(node, steps) if rule.id in MFA_HOPS else None
+                        self.add(node.id, attempt.target, rule.id, steps, attempt.note, mfa)
         self._structural()
         self._deferred(deferred)
 

@@ -74,6 +74,15 @@ class Node:
     scope: str = ""
 
 
+class HopMfa(str, enum.Enum):
+    """The MFA state of the session an ``assume-role`` hop yields (engine/context_rules.py):
+    what AWS carries, so what the target role's trust could demand of the caller."""
+
+    MFA = "MFA"  # the trust admits the caller only with aws:MultiFactorAuthPresent true
+    IDENTITY_PROVIDER = "MFA at the identity provider"  # a SAML/OIDC session: AWS carries no MFA
+    NONE = "without MFA"  # the trust admits a caller without MFA (long-term keys, a machine)
+
+
 @dataclass(frozen=True)
 class Step:
     """One request of a technique and the concrete evaluator's decision (ALLOWED) on it."""
@@ -87,7 +96,8 @@ class Edge:
     """``source`` obtains ``target``'s permissions by ``rule`` (a rule id of the catalogue).
 
     ``steps``: the requests the source makes, in order (empty for structural edges such as
-    "this function holds this role"). ``note``: one line for a reader.
+    "this function holds this role"). ``note``: one line for a reader. ``mfa``: for a role
+    assumption across accounts, the MFA state the hop needs (:class:`HopMfa`), else None.
     """
 
     source: str
@@ -96,6 +106,7 @@ class Edge:
     family: Family
     steps: tuple[Step, ...] = ()
     note: str = ""
+    mfa: HopMfa | None = None
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ Nodes, per account scope (:mod:`..model.accounts`):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...config.access_matrix import RequestContextConfig
 from ...config.models import BaselineConfig
+from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
 from ..engine.evaluator import Policy, Request, RequestPrincipal, evaluate_assume_role
 from ..model.accounts import AccountScope
 from ..model.subjects import REQUEST_TIME, Subject, subject_for
@@ -67,6 +68,9 @@ class World:
     subject_of: dict[str, Subject] = field(default_factory=dict)
     by_arn: dict[str, str] = field(default_factory=dict)  # first node of each ARN, any scope
     _scoped_arn: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    #: A StackSet member role's ARN in each member account it is deployed to -> its node (the
+    #: variant's template names a placeholder account; the identity account's policies name these).
+    member_arns: dict[str, str] = field(default_factory=dict)
     scopes: list[AccountScope] = field(default_factory=list)
     admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
     _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
@@ -133,7 +137,23 @@ class World:
     def node_for_arn(self, near: Node, arn: str) -> str | None:
         """The node with ``arn`` in ``near``'s scope, else in any scope (StackSet variants share
         one placeholder account, so an ARN alone does not name one node)."""
-        return self._scoped_arn.get((near.scope, arn)) or self.by_arn.get(arn)
+        return self._scoped_arn.get((near.scope, arn)) or self.by_arn.get(arn) or self.member_arns.get(arn)
+
+    def real_account(self, node: Node) -> str | None:
+        """The account ``node`` really is in: its own, or for a StackSet variant deployed to one
+        account (the identity account's group) that account; None for a variant of several."""
+        scope = self.scope_of[node.id]
+        if not scope.variant:
+            return node.account
+        return scope.member_accounts[0] if len(scope.member_accounts) == 1 else None
+
+    def member_role_arns(self, role: Node) -> list[tuple[str, str]]:
+        """(member account, the role's ARN there) for a role of a StackSet member scope."""
+        scope = self.scope_of[role.id]
+        if not scope.variant or not role.arn:
+            return []
+        placeholder = f":{role.account}:"
+        return [(m, role.arn.replace(placeholder, f":{m}:", 1)) for m in scope.member_accounts]
 
 
 def scope_prefix(scope: AccountScope) -> str:
@@ -154,6 +174,7 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
         model = scope.model
         key = scope_prefix(scope)
         admins = world.admins.get(scope.label, set())
+        machines = _machine_names(scope.config or config)
         for principal in sorted(model.principals.values(), key=lambda p: p.ref):
             kind = _KINDS.get(principal.kind)
             if kind is None:
@@ -162,7 +183,9 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
                         principal.ref, principal.ref in admins, scope=scope.label)
             world.add(node, scope)
             world.principal_of[node.id] = principal
-            world.subject_of[node.id] = _subject(model, principal)
+            world.subject_of[node.id] = _subject(model, principal, machines)
+            for _, arn in world.member_role_arns(node):
+                world.member_arns.setdefault(arn, node.id)
         _add_services(world, scope)
         for function in model.functions:
             name = function.arn.rsplit(":", 1)[-1]
@@ -187,11 +210,49 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
     return world
 
 
-def _subject(model: AccountModel, principal: Principal) -> Subject:
+def federated_origin(principal: Principal) -> SessionOrigin | None:
+    """How a session of ``principal`` begins when its trust policy admits only SAML or OIDC
+    providers (every Allow names only ``Federated`` principals), else None."""
+    trust = principal.trust
+    if principal.kind != "role" or trust is None:
+        return None
+    allows = [s for s in trust.statements if s.effect == "Allow"]
+    if not allows or any(set(s.principals or {}) != {"Federated"} for s in allows):
+        return None
+    arns = [a for s in allows for a in s.principals["Federated"]]
+    return SessionOrigin.SAML if any(":saml-provider/" in a for a in arns) else SessionOrigin.WEB_IDENTITY
+
+
+def session_origin(principal: Principal, machine_roles: frozenset[str] = frozenset()) -> SessionOrigin | None:
+    """How a session of role ``principal`` begins when AWS carries no MFA context for it: a SAML
+    or OIDC role (:func:`federated_origin`), a role only AWS services assume (a service calls
+    ``AssumeRole`` without MFA), a machine role of the config (``machine_roles``: names; no MFA
+    by construction). None: a role people may assume with MFA (or not a role)."""
+    origin = federated_origin(principal)
+    if origin is not None or principal.kind != "role" or principal.trust is None:
+        return origin
+    allows = [s for s in principal.trust.statements if s.effect == "Allow"]
+    if principal.name in machine_roles or (allows and all(set(s.principals or {}) == {"Service"} for s in allows)):
+        return SessionOrigin.ASSUME_ROLE_WITHOUT_MFA
+    return None
+
+
+def _machine_names(config: BaselineConfig | None) -> frozenset[str]:
+    return frozenset(m.name for m in getattr(config, "machine_roles", ()) or ())
+
+
+def _subject(model: AccountModel, principal: Principal, machine_roles: frozenset[str] = frozenset()) -> Subject:
     subject = subject_for(model, principal, SEARCH_CONTEXT)
-    # A fresh session: its token was issued now (IAM User Guide, aws:TokenIssueTime).
-    return Subject(subject.label, subject.principal, subject.identity, subject.boundary,
-                   dict(subject.context) | {"aws:TokenIssueTime": REQUEST_TIME}, subject.source)
+    context = dict(subject.context) | {"aws:TokenIssueTime": REQUEST_TIME}  # a fresh session (aws:TokenIssueTime)
+    caller = subject.principal
+    origin = session_origin(principal, machine_roles)
+    if origin is not None:
+        # A SAML, OIDC, service or machine session: AWS carries no MFA context for it
+        # (engine/context_rules.py); a role chained from it carries none either.
+        caller = replace(caller, origin=origin)
+        context = {k: v for k, v in context.items() if k.lower() not in (MFA_PRESENT, MFA_AGE)}
+        context["aws:MultiFactorAuthPresent"] = "false"
+    return Subject(subject.label, caller, subject.identity, subject.boundary, context, subject.source)
 
 
 def _add_services(world: World, scope: AccountScope) -> None:

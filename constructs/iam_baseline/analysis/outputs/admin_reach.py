@@ -202,7 +202,8 @@ def _admin_chain(start: str, entry: str, kind: EntryKind, first: tuple[Hop, ...]
     source = start
     for edge in chain.edges:
         hops += _group_hop(where, graph, source, edge.steps[0].decision if edge.steps else None)
-        how = edge.rule + (f": {edge.note}" if edge.note else "") + _allowed_by(edge.steps[0].decision if edge.steps else None)
+        mfa = f" [{edge.mfa.value}]" if edge.mfa is not None else ""  # a hop into a member account
+        how = edge.rule + mfa + (f": {edge.note}" if edge.note else "") + _allowed_by(edge.steps[0].decision if edge.steps else None)
         hops += (Hop(edge.target, _label(graph, edge.target), how),)
         source = edge.target
     on_the_way = {start, entry, *(h.node for h in hops[:-1])}

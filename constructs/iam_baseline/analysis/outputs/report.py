@@ -23,6 +23,7 @@ from ..checks.matrix import CheckResult
 from ..engine.evaluator import Statement
 from ..model.templates import AccountModel, Principal
 from .admin_reach import AdminChain, analysed_model, who_can_reach_admin
+from .mfa_reach import hop_lines, mfa_less_lines
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
@@ -162,6 +163,24 @@ def sections(run: CheckRun) -> list[Section]:
         *(() if chains else ("- nobody" if run.graph is not None else
                              "- not computed: `access_matrix.escalation_search` is off, so the run built no analysis graph",)),
     ), any(not c.declared for c in chains)))
+    hops = hop_lines(run)
+    if hops:
+        out.append(Section("member-hops", "Hops into member accounts", (
+            "Who reaches which member account's role from another account (the identity account), both halves "
+            "allowed (the caller's identity-based policy and the role's trust policy), and the MFA state of the "
+            "session: **MFA**, **MFA at the identity provider** (a SAML session: AWS carries no MFA context), "
+            "or **without MFA**.",
+            "",
+            *hops,
+        )))
+    mfa_less = mfa_less_lines(run)
+    if mfa_less:
+        out.append(Section("without-mfa", "Ways in without MFA", (
+            "Roles a principal reaches without MFA: machine roles (with their reason and their one principal) and "
+            "hops whose trust admits a caller without MFA.",
+            "",
+            *mfa_less,
+        ), any("**without MFA**" in line for line in mfa_less)))
     out.append(Section("admin-equivalent", "Admin-equivalent principals", (
         *(f"- `{ref}`" for ref in run.admin_equivalent or ["none"]),
         # People reach admin through permission sets (IAM Identity Center).

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
-from ...graph import build_graph
 from ...graph.admin import admin_refs, admin_probes
 from ...graph.admin import is_admin_equivalent  # noqa: F401 - importable from here as before
 from ...graph.nodes import PRINCIPAL_KINDS
-from ...graph.shared import shared_for
+from ...graph.shared import graph_for
 from ...graph.world import qualifiers_of
 from ...engine.evaluator import Request, evaluate
 from ...model.accounts import AccountScope
@@ -49,7 +48,7 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     top = scope.top_config or config
     # The run's graph over every scope when `make check` built one (chains may cross accounts),
     # else this scope's own.
-    graph = shared_for(scope) or build_graph([scope], top, {scope.label: admin_refs(scope.model, top)})
+    graph = graph_for(scope, top)
     labels = graph.labels()
     findings = []
     for node in sorted(graph.nodes.values(), key=lambda n: n.ref or ""):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 from ..matrix import CheckResult
-from . import accounts, admin, boundary, machine_roles, mfa, resource_policies, service_roles, trust
+from . import accounts, admin, boundary, human_machine, machine_roles, mfa, mfa_less, mfa_less_admin
+from . import resource_policies, service_roles, trust
 from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
 from .base import Counterexample, Invariant, explain
 
@@ -22,6 +23,9 @@ INVARIANTS: tuple[Invariant, ...] = (
     resource_policies.INVARIANT,
     machine_roles.INVARIANT,
     service_roles.INVARIANT,
+    mfa_less.INVARIANT,
+    human_machine.INVARIANT,
+    mfa_less_admin.INVARIANT,
     org_leave.INVARIANT,
     org_root_user.INVARIANT,
     org_baseline_changes.INVARIANT,

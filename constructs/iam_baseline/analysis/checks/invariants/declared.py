@@ -39,3 +39,18 @@ def machine_role(config: BaselineConfig, role_name: str):
     """The ``machine_roles`` entry named ``role_name`` (a member scope's config holds its
     StackSet group's), else None."""
     return next((r for r in config.machine_roles if r.name == role_name), None)
+
+
+def identity_saml_roles(config: BaselineConfig, role_name: str) -> tuple[str, ...]:
+    """ARNs of the identity account's SAML roles that the config lets assume the member role
+    ``role_name`` (``organization.identity_account`` and a persona's ``reach``: the hop list of
+    :mod:`....config.hub`); () without an identity account. A SAML session carries no AWS MFA
+    context (engine/context_rules.py), so this is a declared way in without AWS MFA: MFA, if
+    any, happened at the identity provider."""
+    try:
+        from ....config.hub import persona_reach
+    except ImportError:  # the identity account's config (issue 17) is not in this build
+        return ()
+    return tuple(sorted({arn for reach in persona_reach(config).values()
+                         if any(r.rsplit("/", 1)[-1] == role_name for r in reach.role_arns)
+                         for arn in reach.saml_roles}))

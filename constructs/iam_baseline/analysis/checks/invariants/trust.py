@@ -11,7 +11,11 @@ The declared ways (README.md, "What is proven"):
   ``sub`` inside the role's declared subjects;
 * the service principal the trust policy names (never ``*``);
 * for a machine role (``machine_roles:``), instead of the MFA way: its automation role
-  (``aws:PrincipalArn``), or its third party's account with the agreed ``sts:ExternalId``.
+  (``aws:PrincipalArn``), or its third party's account with the agreed ``sts:ExternalId``;
+* for a persona's role in a member account reached from the identity account
+  (``organization.identity_account``, issue 17): also sessions of that persona's SAML roles in
+  the identity account (``aws:PrincipalArn``), without AWS MFA, which a SAML session never
+  carries (engine/context_rules.py).
 
 Decided by the z3 engine (``find_allowed``), one symbolic question per caller family and role:
 is any request ``sts:AssumeRole*`` on the role, from any caller of the family, with any

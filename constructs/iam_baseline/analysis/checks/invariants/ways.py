@@ -13,6 +13,7 @@ from ...engine.evaluator import Policy, RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
+from . import declared as what_is_declared
 from .declared import declared_accounts, declared_subjects, machine_role, oidc_audiences
 
 ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
@@ -55,6 +56,12 @@ def declared_ways(scope: AccountScope, config: BaselineConfig, role: Principal,
             "Bool": {"aws:MultiFactorAuthPresent": "true"},
             "NumericLessThanEquals": {"aws:MultiFactorAuthAge": str(config.mfa.max_age_seconds)},
         }))
+        saml_roles = what_is_declared.identity_saml_roles(scope.top_config or config, role.name)
+        if saml_roles:
+            # The identity account's SAML roles of the persona (issue 17): role chaining from a
+            # SAML session, which carries no AWS MFA context (engine/context_rules.py).
+            statements.append(_deny("DeclaredIdentityAccountSamlRoles", "sts:AssumeRole",
+                                    {"ArnEquals": {"aws:PrincipalArn": list(saml_roles)}}))
     elif provider in model.saml_providers:
         statements.append(_deny("DeclaredSamlProvider", "sts:AssumeRoleWithSAML",
                                 {"StringEquals": {"SAML:aud": SAML_AUDIENCE}}))

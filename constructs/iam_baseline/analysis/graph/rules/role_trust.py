@@ -35,6 +35,26 @@ def _assume(world, node: Node) -> Iterator[Attempt]:
         yield Attempt(role.id, (Ask("sts:AssumeRole", role.arn),), f"assumes {role.label}")
 
 
+def _assume_member_role(world, node: Node) -> Iterator[Attempt]:
+    """Hops into StackSet member accounts (an identity account's people): one attempt per role
+    of a member scope, on its ARN in the first member account other than the caller's; the
+    caller's identity-based policies and the role's trust policy must both allow it. A caller of
+    a StackSet variant deployed to one account (the identity account's group) calls as that
+    account; one of a variant of several accounts has no single ARN and makes no such hop."""
+    caller = world.real_account(node)
+    if caller is None or not _may_assume_anything(world, node):
+        return
+    concrete = caller if caller != node.account else ""
+    for role in world.everywhere(NodeKind.ROLE):
+        if role.id == node.id or world.principal_of[role.id].trust is None:
+            continue
+        for account, arn in world.member_role_arns(role):
+            if account != caller or role.scope != node.scope:
+                yield Attempt(role.id, (Ask("sts:AssumeRole", arn, caller_account=concrete),),
+                              f"assumes {role.label} in {account}")
+                break
+
+
 def _update_trust(world, node: Node) -> Iterator[Attempt]:
     for role in [*world.in_scope(node, NodeKind.ROLE), world.nodes[world.stand_in_role(node)]]:
         if role.id != node.id:
@@ -45,6 +65,12 @@ RULES: tuple[Rule, ...] = (
     Rule("assume-role", Family.ROLE_TRUST, "Assume a role whose trust policy admits it", ("sts:AssumeRole",),
          "a session of the role", "IAM User Guide, 'Switch to an IAM role'; 'Policy evaluation logic'",
          "MFA present and 60 s old (the strongest a person brings)", attempts=_assume),
+    Rule("assume-member-role", Family.ROLE_TRUST, "Assume a role in a member account from another account",
+         ("sts:AssumeRole",), "a session of the member account's role",
+         "IAM User Guide, 'Cross-account policy evaluation logic' (both the caller's identity-based policy and "
+         "the role's trust policy allow); 'Configuring MFA-protected API access'",
+         "MFA present and 60 s old; the edge records whether the trust also admits the caller without MFA",
+         attempts=_assume_member_role),
     Rule("update-assume-role-policy", Family.ROLE_TRUST, "Rewrite another role's trust policy to admit itself",
          ("iam:UpdateAssumeRolePolicy",), "a session of the role", f"{RHINO}, method 7", attempts=_update_trust),
     Rule("service-assumes-role", Family.ROLE_TRUST, "An AWS service assumes a role that trusts it", (),

@@ -1,0 +1,80 @@
+"""The derived invariants of issue 17 on a hand-built identity account and member variant
+(tests/analysis/graph/hub_small.py, the hub-api.md shape): INV-MFA-LESS-ONLY-MACHINE and
+INV-TRUST-DECLARED-WAYS with the identity account's SAML roles as a declared way, each with its
+negative control. The mutants of the synthesized hub example are in test_hub_mutants.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from iam_baseline.analysis.checks.invariants import declared, mfa_less, trust
+from iam_baseline.analysis.checks.invariants.base import Counterexample, Proven
+from iam_baseline.analysis.checks.invariants.requests import ALLOW_ALL
+from iam_baseline.analysis.engine.evaluator import evaluate_assume_role
+from iam_baseline.config import load_config
+
+from .graph.hub_small import ALICE, PLACEHOLDER, SAML_ROLE, admin_trust, member_scope
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HUB = ROOT / "tests" / "fixtures" / "hub-and-spoke.yaml"
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(HUB)
+
+
+@pytest.fixture
+def saml_declared(monkeypatch):
+    """The config declares SamlOps as the Admin persona's SAML role in the identity account
+    (what config/hub.py's hop list says once the identity account is configured)."""
+    monkeypatch.setattr(declared, "identity_saml_roles", lambda config, name: (SAML_ROLE,) if name == "Admin" else ())
+
+
+def _role(scope, name):
+    return next(p for p in scope.model.principals.values() if p.name == name)
+
+
+def _replay(scope, role, verdict):
+    # cross-account: the caller's side is the worst case the invariants assume (allow everything)
+    decision = evaluate_assume_role(verdict.request, trust_policy=role.trust, identity=[ALLOW_ALL])
+    assert decision.allowed, decision
+
+
+def test_the_member_admin_role_is_reached_without_aws_mfa_only_from_the_saml_role(config, saml_declared):
+    scope = member_scope()
+    finding = mfa_less.check_role(scope, config, _role(scope, "Admin"))
+    assert isinstance(finding.verdict, Proven), finding
+    assert "MFA at the identity provider" in finding.verdict.method and SAML_ROLE in finding.verdict.method
+    assert isinstance(trust.check_role(scope, config, _role(scope, "Admin")).verdict, Proven)
+
+
+def test_negative_control_an_undeclared_saml_role_is_a_way_in_without_mfa(config):
+    scope = member_scope()
+    role = _role(scope, "Admin")
+    for verdict in (mfa_less.check_role(scope, config, role).verdict, trust.check_role(scope, config, role).verdict):
+        assert isinstance(verdict, Counterexample), verdict
+        assert verdict.request.context.get("aws:principalarn") == SAML_ROLE
+        assert verdict.request.context.get("aws:multifactorauthpresent") != "true"
+        _replay(scope, role, verdict)
+
+
+def test_a_member_trust_without_mfa_gives_a_counterexample_from_the_identity_account(config, saml_declared):
+    scope = member_scope(admin=admin_trust(user_mfa=False))
+    role = _role(scope, "Admin")
+    verdict = mfa_less.check_role(scope, config, role).verdict
+    assert isinstance(verdict, Counterexample), verdict
+    assert verdict.request.context.get("aws:principalarn") == ALICE
+    assert verdict.request.context.get("aws:multifactorauthpresent") != "true"
+    _replay(scope, role, verdict)
+
+
+def test_an_undeclared_machine_like_role_is_caught(config, saml_declared):
+    scope = member_scope()
+    role = _role(scope, "Scanner")  # trusts a vendor with an external id, but no machine_roles entry
+    verdict = mfa_less.check_role(scope, config, role).verdict
+    assert isinstance(verdict, Counterexample), verdict
+    assert verdict.request.context["sts:externalid"] == "scanner-4711"
+    assert role.arn.split(":")[4] == PLACEHOLDER

@@ -1,0 +1,104 @@
+"""Mutants of the hub example (issue 17): removing MFA from a member trust, dropping a third
+party's external id, granting iam:PassRole on ``*`` and making a machine role an administrator
+each make the proof fail with a counterexample the concrete evaluator replays; the unmutated
+example passes the same invariants (the negative control).
+
+A mutant replaces one principal of one scope of the shared synth (``hub_synth``) with a broken
+copy, as a broken template would read; the invariants run over that scope as ``make check``
+runs them (the other scopes are unchanged: the negative control covers them).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pytest
+
+from iam_baseline.analysis.checks.invariants import (
+    human_machine, machine_roles, mfa_less, mfa_less_admin, service_roles, trust)
+from iam_baseline.analysis.checks.invariants.base import Counterexample
+from iam_baseline.analysis.checks.invariants.catalog import run_invariants
+from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+
+INVARIANTS = tuple(m.INVARIANT for m in (trust, mfa_less, machine_roles, service_roles, human_machine, mfa_less_admin))
+WORKLOADS = "StackSet member Workloads8aaba0a0"
+MANAGEMENT = "account 111111111111"
+
+
+def _scope(scopes, label):
+    return next(s for s in scopes if s.label.split(" in ")[0] == label)
+
+
+def _mutate(scopes, label: str, name: str, change):
+    """``scopes`` with the first scope labelled ``label`` holding ``change(copy of principal name)``."""
+    scope = _scope(scopes, label)
+    model = copy.copy(scope.model)
+    model.principals = dict(scope.model.principals)
+    arn, principal = next((a, p) for a, p in model.principals.items() if p.name == name)
+    model.principals[arn] = change(principal)
+    mutated = replace(scope, model=model)
+    return [mutated if s is scope else s for s in scopes], mutated
+
+
+def _trust_without(*keys):
+    def change(role):
+        document = copy.deepcopy(role.trust.document)
+        for statement in document["Statement"]:
+            for operator in list(statement.get("Condition", {})):
+                for key in keys:
+                    statement["Condition"][operator].pop(key, None)
+                if not statement["Condition"][operator]:
+                    del statement["Condition"][operator]
+            if statement.get("Condition") == {}:
+                del statement["Condition"]
+        return replace(role, trust=Policy.from_document(f"trust:{role.name}", document, PolicyKind.TRUST))
+    return change
+
+
+def _with_statement(*statements, boundary: bool = True):
+    def change(principal):
+        extra = Policy.from_document(f"mutant:{principal.name}", {"Version": "2012-10-17", "Statement": list(statements)})
+        return replace(principal, policies=[*principal.policies, extra], boundary=principal.boundary if boundary else None)
+    return change
+
+
+ADMIN_ACCESS = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+PASS_ANY = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+PASS_AND_RUN = {"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}
+
+MUTANTS = [
+    ("member trust without MFA", WORKLOADS, "Admin", _trust_without("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"),
+     {"INV-MFA-LESS-ONLY-MACHINE", "INV-TRUST-DECLARED-WAYS"}),
+    ("third party's external id dropped", WORKLOADS, "CspmScanner", _trust_without("sts:ExternalId"),
+     {"INV-MACHINE-ROLE-PRINCIPAL"}),
+    ("iam:PassRole on *", MANAGEMENT, "ReadOnly", _with_statement(PASS_ANY), {"INV-SERVICE-ROLE-PASS"}),
+    ("iam:PassRole and ec2:RunInstances on *", MANAGEMENT, "Support", _with_statement(PASS_AND_RUN),
+     {"INV-SERVICE-ROLE-PASS", "INV-HUMAN-NO-MACHINE-ROLE"}),
+    # (its permissions boundary and a member account's SCPs each keep a role holding "*" from
+    # being admin-equivalent: the mutant drops the boundary, in the management account)
+    ("service role made administrator", MANAGEMENT, "ReportsInstance", _with_statement(ADMIN_ACCESS, boundary=False),
+     {"INV-NO-MFA-LESS-ADMIN"}),
+]
+
+
+def _failures(scopes, config):
+    results, _ = run_invariants(scopes, config, INVARIANTS)
+    return [r for r in results if not r.passed]
+
+
+def test_negative_control_the_hub_example_passes(hub_synth):
+    config, _, scopes = hub_synth
+    assert not _failures(scopes, config)
+
+
+@pytest.mark.parametrize(("name", "label", "principal", "change", "expected"), MUTANTS, ids=[m[0] for m in MUTANTS])
+def test_every_hub_mutant_fails_with_a_replayed_counterexample(hub_synth, name, label, principal, change, expected):
+    config, _, scopes = hub_synth
+    _, mutated = _mutate(scopes, label, principal, change)
+    failed = {r.check: r for r in _failures([mutated], config)}  # the other scopes are the control's
+    assert expected <= set(failed), (name, sorted(failed))
+    for check in expected:
+        result = failed[check]
+        assert result.request is not None and result.decision.allowed, (name, result.message)
+        assert "counterexample" in result.message, result.message

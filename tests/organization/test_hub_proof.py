@@ -1,0 +1,168 @@
+"""The proof side of the identity account (issue 17) on the synthesized hub example
+(tests/fixtures/hub-identity.yaml: the identity account 666600000001 holds IAM users in groups
+and SAML roles; personas reach member accounts):
+
+* the analysis graph has a hop for exactly the config's hop list (config/hub.py ``hub_hops``),
+  each with both halves allowed and its MFA state (users: MFA; SAML roles: MFA at the identity
+  provider), and nothing more;
+* ``make check`` passes every check, the derived invariants of issue 17 included;
+* mutants of the templates' principals (a member trust without MFA, both halves without MFA)
+  fail with counterexamples that the concrete evaluator replays;
+* the report shows the hops with their MFA state, and the machine roles with their reason.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import pytest
+
+from iam_baseline.analysis.check import run_checks
+from iam_baseline.analysis.checks.invariants import mfa_less, mfa_less_admin, trust
+from iam_baseline.analysis.checks.invariants.catalog import run_invariants
+from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.graph import build_graph
+from iam_baseline.analysis.graph.build import decide_request
+from iam_baseline.analysis.graph.nodes import HopMfa
+from iam_baseline.analysis.graph.shared import share
+from iam_baseline.analysis.model.accounts import load_scopes
+from iam_baseline.analysis.model.templates import load_account
+from iam_baseline.analysis.outputs.report import markdown
+from iam_baseline.config import load_config
+from iam_baseline.config.hub import hub_hops, identity_account_id
+
+from organization_helpers import HUB_IDENTITY
+
+
+@pytest.fixture(scope="module")
+def hub(synthesized_config):
+    config = load_config(HUB_IDENTITY)
+    out = synthesized_config(HUB_IDENTITY)
+    scopes = load_scopes(out, config)
+    return config, out, scopes, build_graph(scopes, config)
+
+
+def _hops(graph):
+    return [e for e in graph.edges if e.rule == "assume-member-role"]
+
+
+def test_the_graph_has_a_hop_for_exactly_the_configs_hop_list_with_its_mfa_state(hub):
+    config, _, _, graph = hub
+    identity = identity_account_id(config)
+    found = {}
+    for edge in _hops(graph):
+        request = edge.steps[0].request
+        assert request.principal.account == identity  # the identity variant calls as its one account
+        assert decide_request(graph.world, graph.nodes[edge.source], request).allowed  # replayed: both halves
+        found[(request.principal.role_arn or request.principal.arn, graph.world.principal_of[edge.target].name)] = edge.mfa
+    expected = {}
+    for hop in hub_hops(config):
+        name = hop.role_arn.rsplit("/", 1)[-1]
+        expected |= {(user, name): HopMfa.MFA for user in hop.users}
+        expected |= {(role, name): HopMfa.IDENTITY_PROVIDER for role in hop.saml_roles}
+    assert found == expected
+
+
+def test_make_check_passes_on_the_hub_example_with_every_derived_invariant(hub):
+    config, out, scopes, _ = hub
+    run = run_checks(load_account(out, account=config.account_id), config, scopes)
+    failed = [r.message for r in run.results if not r.passed]
+    assert not failed, failed
+    ids = {r.check for r in run.results}
+    assert {"INV-MFA-LESS-ONLY-MACHINE", "INV-HUMAN-NO-MACHINE-ROLE", "INV-NO-MFA-LESS-ADMIN"} <= ids
+    report = markdown(run)
+    assert "## Hops into member accounts" in report and "**MFA at the identity provider**" in report
+    assert "assume-member-role [MFA]" in report  # the chain to admin shows the hop's MFA state
+    assert "## Ways in without MFA" in report and "Reason: The third-party cloud security posture scanner" in report
+    assert ": **without MFA**" not in report and "reached **without MFA**" not in report
+
+
+def _without_mfa(principal, sid: str | None = None, key: str = "AssumeRolePolicyDocument"):
+    """``principal`` with aws:MultiFactorAuthPresent/Age dropped from its trust (``sid``: one statement)
+    or, for a user or group, from every identity-based policy (and its force-MFA Deny removed)."""
+    def strip(statements):
+        for statement in statements:
+            if sid is not None and statement.get("Sid") != sid:
+                continue
+            condition = statement.get("Condition", {})
+            for operator in list(condition):
+                for name in ("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"):
+                    condition[operator].pop(name, None)
+                if not condition[operator]:
+                    del condition[operator]
+            if "Condition" in statement and not statement["Condition"]:
+                del statement["Condition"]
+
+    if principal.kind == "role" and sid is not None:
+        document = copy.deepcopy(principal.trust.document)
+        strip(document["Statement"])
+        return replace(principal, trust=Policy.from_document(principal.trust.name, document, PolicyKind.TRUST))
+    policies = []
+    for policy in principal.policies:
+        document = copy.deepcopy(policy.document)
+        # the force-MFA Deny goes (a Deny without its MFA condition would deny everything)
+        document["Statement"] = [st for st in document["Statement"] if not (
+            st["Effect"] == "Deny" and "aws:MultiFactorAuthPresent" in str(st.get("Condition", {})))]
+        strip(document["Statement"])
+        if document["Statement"]:
+            policies.append(Policy.from_document(policy.name, document, policy.kind))
+    return replace(principal, policies=policies)
+
+
+def _mutated(scopes, changes):
+    """``scopes`` with ``changes`` (scope label prefix -> {principal name: change}) applied."""
+    out = []
+    for scope in scopes:
+        change = next((c for label, c in changes.items() if scope.label.startswith(label)), None)
+        if change is None:
+            out.append(scope)
+            continue
+        model = copy.copy(scope.model)
+        model.principals = {arn: change[p.name](p) if p.name in change else p for arn, p in scope.model.principals.items()}
+        out.append(replace(scope, model=model))
+    return out
+
+
+def _label(scopes, config, account):
+    return next(s.label for s in scopes if account in s.member_accounts).split(" in ")[0]
+
+
+def test_a_member_trust_without_mfa_fails_with_a_counterexample_from_an_identity_user(hub):
+    config, _, scopes, _ = hub
+    admin = _label(scopes, config, "333300000001")
+    mutated = _mutated(scopes, {admin: {"Admin": lambda p: _without_mfa(p, "IdentityAccountUsersWithMfa")}})
+    scope = next(s for s in mutated if s.label.startswith(admin))
+    results, _ = run_invariants([scope], config, (mfa_less.INVARIANT, trust.INVARIANT))
+    failed = {r.check: r for r in results if not r.passed and "role:Admin" in r.subject}
+    assert set(failed) == {"INV-MFA-LESS-ONLY-MACHINE", "INV-TRUST-DECLARED-WAYS"}
+    for result in failed.values():
+        assert result.decision.allowed
+        assert result.request.context.get("aws:multifactorauthpresent") != "true"
+    # the users' identity half still demands MFA: the hop itself stays MFA-protected
+    graph = build_graph(mutated, config)
+    assert {e.mfa for e in _hops(graph) if graph.world.principal_of[e.target].name == "Admin"} == {
+        HopMfa.MFA, HopMfa.IDENTITY_PROVIDER}
+
+
+def test_both_halves_without_mfa_make_an_mfa_less_way_to_admin(hub):
+    config, _, scopes, _ = hub
+    identity = _label(scopes, config, identity_account_id(config))
+    # the Security OU's accounts: no SCP denies creating IAM users there, so Admin is admin-equivalent
+    admin = _label(scopes, config, "222200000001")
+    mutated = _mutated(scopes, {
+        admin: {"Admin": lambda p: _without_mfa(p, "IdentityAccountUsersWithMfa")},
+        identity: {"Admins": _without_mfa, "alice.admin": _without_mfa},
+    })
+    graph = build_graph(mutated, config)
+    mfa_less_hops = [e for e in _hops(graph) if e.mfa is HopMfa.NONE]
+    assert mfa_less_hops and all(graph.world.principal_of[e.target].name == "Admin" for e in mfa_less_hops)
+    share(mutated, graph)
+    try:
+        scope = next(s for s in mutated if s.label.startswith(admin))
+        results, _ = run_invariants([scope], config, (mfa_less_admin.INVARIANT,))
+    finally:
+        share([], graph)
+    failed = [r for r in results if not r.passed]
+    assert failed and "reached without MFA from" in failed[0].subject, "\n".join(r.message[:300] for r in results)
+    assert failed[0].decision.allowed and "is itself an administrator without MFA" in failed[0].message
