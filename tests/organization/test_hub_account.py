@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from organization_helpers import HUB as HUB_IDENTITY, hub_data, hub_error, parse_hub
+from organization_helpers import HUB_IDENTITY, hub_data, hub_error, parse_hub
 
 IDENTITY = "666600000001"
 
