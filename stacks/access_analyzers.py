@@ -9,9 +9,10 @@ delegated administrator, so :func:`add_access_analyzer_stacks` adds, as
   than the home region (its external-access analyzer);
 * ``<stack_name>-AccessAnalyzerOrganization`` and ``...-AccessAnalyzerOrganization-<region>``:
   the organization analyzers in the delegated administrator, home region (external and unused
-  access) and each other listed region (external access). The management account registers the
-  delegated administrator first (README.md, "IAM Access Analyzer"), or CloudFormation fails
-  creating them;
+  access) and each other listed region (external access). They depend on the management
+  account's guard rails stack, whose ``Custom::OrganizationFeatures`` enables trusted access for
+  Access Analyzer and registers the delegated administrator (CloudFormation has no resource for
+  it; README.md, "IAM Access Analyzer");
 * ``<stacksets.stack_name>-AccessAnalyzerRegions``: in the StackSets administrator, one
   service-managed StackSet ``<name_prefix>-AccessAnalyzer`` that gives every member account of
   an OU with a baseline its account analyzer in each other listed region.
@@ -105,6 +106,8 @@ def add_access_analyzer_stacks(app: App, config: BaselineConfig) -> list[Stack]:
             )
     admin = delegated_administrator(config)
     if admin is not None:
+        # The guard rails' Custom::OrganizationFeatures registers the delegated administrator first.
+        guardrails = app.node.try_find_child("OrganizationGuardrails")
         organization = organization_analyzers(config)
         for region in (config.region, *regions):
             analyzers = organization if region == config.region else regional(organization)
@@ -123,6 +126,8 @@ def add_access_analyzer_stacks(app: App, config: BaselineConfig) -> list[Stack]:
                         "(delegated administrator).",
                     )
                 )
+                if isinstance(guardrails, Stack):
+                    stacks[-1].add_stack_dependency(guardrails)
     if config.organization is not None and regions:
         stacks += _member_regions(app, config, regions)
     return stacks

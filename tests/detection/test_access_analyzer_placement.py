@@ -179,3 +179,17 @@ def test_cfn_lint_finds_no_error_in_the_analyzer_stacks(outdir):
         for s in stacks
     }
     assert errors == {s.artifact_id: [] for s in stacks}
+
+
+def test_the_management_account_registers_the_delegated_administrator_first(outdir):
+    """Custom::OrganizationFeatures (guard rails stack) enables trusted access for Access Analyzer
+    and registers the audit account; the organization analyzer stacks deploy after it."""
+    manifest = json.loads((outdir / "manifest.json").read_text())["artifacts"]
+    guardrails = next(s for s in assembly_stacks(outdir) if s.artifact_id == "OrganizationGuardrails")
+    template = json.loads(guardrails.template.read_text())
+    (features,) = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "Custom::OrganizationFeatures"]
+    settings = json.loads(features["Settings"])
+    assert settings["AnalyzerAdministrator"] == AUDIT
+    assert settings["TrustedAccess"] == ["iam.amazonaws.com", "access-analyzer.amazonaws.com"]
+    for artifact_id in ("AccessAnalyzerOrganization", "AccessAnalyzerOrganizationEuCentral1", "AccessAnalyzerOrganizationUsEast1"):
+        assert "OrganizationGuardrails" in manifest[artifact_id]["dependencies"]

@@ -163,7 +163,7 @@ def hub_rules():
     from iam_baseline.config.stackset_groups import stackset_groups
     from template_tools import FIXTURES
 
-    data = yaml.safe_load((FIXTURES / "hub-identity.yaml").read_text())
+    data = yaml.safe_load((FIXTURES / "hub-and-spoke.yaml").read_text())
     data["detection"] = {}
     data["roles"]["admin"]["reach"]["ous"].append("Identity")
     config = parse_config(yaml.safe_dump(data), "hub.yaml", folder=FIXTURES)

@@ -1,7 +1,7 @@
 """The identity (hub) account: both halves of every hop, config errors, role-chaining limits, stable names.
 
-Fixture: tests/fixtures/hub-identity.yaml (an Identity OU whose account holds the IAM users,
-groups and SAML roles; admin, developer and read_only reach member accounts).
+Fixture: tests/fixtures/hub-and-spoke.yaml, the example's copy (an Identity OU whose account
+holds the IAM users, groups and SAML roles; admin, developer and read_only reach member accounts).
 """
 
 from __future__ import annotations

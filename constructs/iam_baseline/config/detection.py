@@ -203,11 +203,10 @@ class AccessAnalyzerConfig(_StrictModel):
     instead (stack ``<stack_name>-AccessAnalyzerOrganization[-<region>]``), and every other
     account (the management account, the members) keeps an account analyzer for external
     access; the unused-access analyzer is then the organization's one only (it covers every
-    member account, so a per-account copy would be billed twice). The management account
-    registers the delegated administrator once, before the first deployment, with
-    ``aws organizations enable-aws-service-access`` and ``aws organizations
-    register-delegated-administrator --service-principal access-analyzer.amazonaws.com``:
-    CloudFormation has no resource for it (README.md, "IAM Access Analyzer").
+    member account, so a per-account copy would be billed twice). CloudFormation has no resource
+    that registers it: the management account's ``Custom::OrganizationFeatures`` enables trusted
+    access for ``access-analyzer.amazonaws.com`` and calls ``RegisterDelegatedAdministrator``
+    (README.md, "IAM Access Analyzer", also gives the equivalent AWS CLI commands).
 
     ``regions``: the external-access analyzer covers its own region only, so every account gets
     one in each listed region besides the home region (the management account through
