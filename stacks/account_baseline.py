@@ -164,6 +164,8 @@ class AccountBaselineStack(BaselineStack):
             DEVELOPER_BOUNDARY_POLICY_NAME: self.boundary.policy,
         }
         for name, policy in config.policies.items():
+            if policy.targets is not None:
+                continue  # in member accounts only, through their StackSet group's config (config.policy_targets)
             own_policies[name] = record(
                 iam.ManagedPolicy(
                     self,

@@ -65,7 +65,8 @@ class OrganizationRolloutStack(BaselineStack):
                 stage,
                 "AccountBaseline",
                 config=member_baseline_config(
-                    config, group.variant, group.machine_roles, group.service_roles, identity=group.identity
+                    config, group.variant, group.machine_roles, group.service_roles, identity=group.identity,
+                    policies=group.policies,
                 ),
                 stackset_member=True,
                 hub=member_hub_part(config, group.personas, group.identity),
@@ -79,6 +80,8 @@ class OrganizationRolloutStack(BaselineStack):
                 description = f"{description} The identity account: users, groups, SAML and their member-role policies."
             if group.service_roles:
                 description = f"{description} With service roles {', '.join(group.service_roles)}."
+            if group.policies:
+                description = f"{description} With policies {', '.join(group.policies)}."
             description = description[:1024]
             self.stack_sets[key] = ServiceManagedStackSet(
                 self,

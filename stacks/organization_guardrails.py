@@ -85,7 +85,7 @@ def policy_specs(config: BaselineConfig) -> list[PolicySpec]:
                 (
                     "DataPerimeter",
                     data_perimeter(organization.organization_id, perimeter.third_party_accounts),
-                    perimeter.targets,
+                    attachment_targets(perimeter, organization.directory),
                     "Only principals of the organization (and AWS services) reach its S3, SQS, KMS, Secrets Manager and STS.",
                 )
             ],

@@ -181,6 +181,7 @@ from .quotas import QuotasConfig  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
 from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules, role_policy_rules  # noqa: E402
 from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
+from .policy_targets import policy_target_rules  # noqa: E402
 from .personas import check_personas  # noqa: E402
 from .hub import hub_rules  # noqa: E402
 
@@ -438,6 +439,10 @@ class BaselineConfig(StrictModel):
 
     @model_validator(mode="after")
     def _organization_rules(self, info: ValidationInfo) -> "BaselineConfig":
+        # Before the variants are merged (organization_rules): a persona using a targeted policy
+        # would otherwise read as an unknown policy of the variant.
+        if not (info.context or {}).get("stackset_member"):
+            policy_target_rules(self)  # see iam_baseline.config.policy_targets
         organization_rules(self)  # see iam_baseline.config.organization
         # A StackSet member's config (member_baseline_config) no longer holds the organization
         # its machine roles were checked against: the whole config checked them.

@@ -237,6 +237,8 @@ class OrganizationConfig(StrictModel):
             return value
         ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
         check_targets(value.data_perimeter.targets, where="data_perimeter", ou_paths=ou_paths, root_id=info.data.get("root_id"))
+        directory = AccountDirectory(info.data.get("organizational_units") or ())
+        attachment_targets(value.data_perimeter, directory, ("data_perimeter",))
         if info.data.get("organization_id") is None:
             raise ValueError("data_perimeter is enabled but organization.organization_id is not set (e.g. o-a1b2c3d4e5)")
         return value
@@ -331,6 +333,7 @@ def member_baseline_config(
     service_roles: tuple[str, ...] = (),
     *,
     identity: bool = False,
+    policies: tuple[str, ...] = (),
 ) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
@@ -346,8 +349,9 @@ def member_baseline_config(
     ``make check`` proves it on the management account's assembly. Its ``machine_roles`` and
     ``service_roles`` are the targeted ones named in ``machine_roles`` and ``service_roles`` (a
     StackSet group's items, see :mod:`.stackset_groups`), without their targets; a service
-    role's ``passed_by`` then names the personas' roles of the member account. Validated like
-    any config.
+    role's ``passed_by`` then names the personas' roles of the member account. Its ``policies``
+    are the untargeted ones and the targeted ones named in ``policies`` (without their targets:
+    :mod:`.policy_targets`). Validated like any config.
 
     With ``organization.identity_account`` (:mod:`.hub`) the SAML providers and roles go to the
     identity account only, and ``identity`` (the identity account's group) keeps the IAM
@@ -375,6 +379,11 @@ def member_baseline_config(
             for role in sorted(getattr(config, section), key=lambda r: r.name)
             if role.name in names
         ]
+    data["policies"] = {
+        name: {**policy.model_dump(mode="json", exclude={"targets"}), "targets": None}
+        for name, policy in config.policies.items()
+        if policy.targets is None or name in policies
+    }
     if config.detection is not None:  # account analyzers (config/access_analyzer.py)
         from .access_analyzer import member_analyzers
 

@@ -21,7 +21,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
 from .models import AccountId, IamName, RegionName, RoleConfig, StrictModel
-from .targeting import AccountDirectory, TargetName, Targets
+from .targeting import AccountDirectory, TargetName, Targets, nearest
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
 #: ARNs are ``arn:<partition>:iam::aws:policy/root-task/<name>``). Source: STS API Reference,
@@ -222,11 +222,12 @@ class ServiceControlPoliciesConfig(StrictModel):
     custom: tuple[CustomPolicyConfig, ...] = Field((), description="Your own SCP files.")
 
 
-class DataPerimeterConfig(StrictModel):
+class DataPerimeterConfig(AccountTargetsMixin):
     """A data-perimeter RCP: principals outside the organization cannot reach the organization's
     S3, SQS, KMS, Secrets Manager and STS resources; AWS service principals and the listed
-    third-party accounts are exempt. Source: AWS Organizations User Guide, "Resource control
-    policies (RCPs)" and "RCP examples"; aws-samples/data-perimeter-policy-examples.
+    third-party accounts are exempt. Attached to ``targets`` (root, OU paths) and ``accounts``,
+    minus ``exclude`` (:class:`AccountTargetsMixin`, as the SCPs). Source: AWS Organizations User
+    Guide, "Resource control policies (RCPs)" and "RCP examples"; aws-samples/data-perimeter-policy-examples.
     """
 
     enabled: bool = Field(False, description="Attach the data-perimeter RCP.")
@@ -280,7 +281,9 @@ def check_targets(targets: tuple[str, ...], *, where: str, ou_paths: list[str], 
             if root_id is None:
                 raise ValueError(f"{where} targets the root but organization.root_id is not set (e.g. r-ab12)")
         elif target not in ou_paths:
-            raise ValueError(f"{where}: unknown target {target!r}; allowed: 'root' or one of the OU paths {ou_paths}")
+            close = nearest(target, [ROOT_TARGET, *ou_paths])
+            hint = close if close.startswith("; nearest") else ""
+            raise ValueError(f"{where}: unknown target {target!r}; allowed: 'root' or one of the OU paths {ou_paths}{hint}")
     if len(set(targets)) != len(targets):
         raise ValueError(f"{where}: duplicate targets {list(targets)}")
 

@@ -26,6 +26,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, StringConstraints, fiel
 from .files import ConfigFileError, FileKind, read_referenced
 from .models import StrictModel
 from .policy_document import check_identity_policy
+from .targeting import Targets
 from .types import ItemError, printable_text
 
 
@@ -170,6 +171,7 @@ class CustomerPolicyConfig(StrictModel):
     an identity-based policy when the config is loaded: unknown elements, operators, global
     condition keys and (with the action catalog) actions are refused with the file path and
     the statement index. The policy size quota (6,144 characters) is checked at synth.
+    ``targets`` limits where it is created (:mod:`.policy_targets`).
     """
 
     description: printable_text(1000, latin1=True) = Field(  # type: ignore[valid-type]
@@ -180,6 +182,11 @@ class CustomerPolicyConfig(StrictModel):
     )
     statements: tuple[dict[str, Any], ...] | None = Field(
         None, min_length=1, description="Statements in IAM's JSON grammar (Effect, Action, Resource, Condition)."
+    )
+    targets: Targets | None = Field(
+        None,
+        description="Member accounts where the policy is created (organization only; not the config's own account); "
+        "null: every account the baseline deploys to.",
     )
     _document: dict[str, Any] | None = PrivateAttr(None)
 

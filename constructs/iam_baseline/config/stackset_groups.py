@@ -2,7 +2,7 @@
 
 Every member account receives its OU's baseline variant (the nearest OU on its path with a
 ``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles
-and the service roles with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
+and the service roles and the customer managed policies with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
 account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account. Accounts with the same combination share one StackSet:
 
 * the plain variant keeps its StackSet ``<prefix>-<variant>`` (unchanged from before targeting:
@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING
 from .types import ItemError
 
 from .hub import identity_account_id, personas_reaching
+from .policy_targets import targeted_policies
 
 #: Item markers beside machine role names (an IAM role name holds neither ``:`` nor ``#``).
 _PERSONA = "persona:"
 _IDENTITY = "#identity"
 _SERVICE = "service:"
+_POLICY = "policy:"
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -54,6 +56,7 @@ class StackSetGroup:
         personas: keys of the personas whose member role it adds (``reach``; sorted).
         identity: it is the identity account's group (users, groups, SAML, identity half).
         service_roles: names of the targeted service roles it adds (sorted).
+        policies: names of the targeted customer managed policies it adds (sorted).
     """
 
     variant: str
@@ -64,6 +67,7 @@ class StackSetGroup:
     personas: tuple[str, ...] = ()
     identity: bool = False
     service_roles: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -73,6 +77,7 @@ class StackSetGroup:
             *(f"persona:{k}" for k in self.personas),
             *(("identity_account",) if self.identity else ()),
             *(f"service_role:{n}" for n in self.service_roles),
+            *(f"policy:{n}" for n in self.policies),
         )
 
     @property
@@ -122,6 +127,9 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
         if service_role.targets is not None:
             for account in organization.directory.resolve(service_role.targets, ("service_roles", index, "targets")):
                 items.setdefault(account, set()).add(f"{_SERVICE}{service_role.name}")
+    for name, reached in targeted_policies(config).items():
+        for account in reached:
+            items.setdefault(account, set()).add(f"{_POLICY}{name}")
     for account, personas in personas_reaching(config).items():
         items.setdefault(account, set()).update(f"{_PERSONA}{k}" for k in personas)
     identity = identity_account_id(config)
@@ -149,12 +157,14 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     extra = []
     for (variant, names), accounts in combos.items():
         ou_ids = tuple(dict.fromkeys(variant_of[a].id for a in sorted(accounts)))
-        machine = tuple(n for n in names if not n.startswith((_PERSONA, _SERVICE)) and n != _IDENTITY)
+        machine = tuple(n for n in names if not n.startswith((_PERSONA, _SERVICE, _POLICY)) and n != _IDENTITY)
         personas = tuple(sorted(n.removeprefix(_PERSONA) for n in names if n.startswith(_PERSONA)))
         service = tuple(sorted(n.removeprefix(_SERVICE) for n in names if n.startswith(_SERVICE)))
+        policies = tuple(sorted(n.removeprefix(_POLICY) for n in names if n.startswith(_POLICY)))
         extra.append(
             StackSetGroup(
-                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names, service
+                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names, service,
+                policies,
             )
         )
     return groups + sorted(extra, key=lambda g: g.key)

@@ -159,7 +159,7 @@ def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig
         if construct_id(group.key) == variant:
             # The identity account's group keeps its users and SAML (issue 17, hub-api.md).
             return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
-                                          identity=group.identity)
+                                          identity=group.identity, policies=group.policies)
     return config
 
 

@@ -1,0 +1,114 @@
+"""Where each customer managed policy of ``policies:`` is created, and who may use it there.
+
+A policy without ``targets`` is created wherever the baseline deploys (the config's own
+account and every member account's StackSet stack), as before. With ``targets``
+(:class:`~.targeting.Targets`, organization only) it is created only in the member accounts
+they reach, through their StackSet group (:mod:`.stackset_groups`), and not in the config's own
+account. A role can only carry a policy that exists in its account (IAM refuses to attach a
+policy ARN that does not exist: IAM API Reference, ``AttachRolePolicy`` > ``NoSuchEntity``), so
+every user of a targeted policy must live only where it is created:
+
+* a persona (``customer_managed_policies``, ``permissions_boundary``): its MFA and SAML roles
+  exist in the config's own account and in every member account its roles reach;
+* a machine or service role: in its ``targets``' accounts, or in the config's own account.
+
+An error names the policy, the user and one account where the user exists without the policy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .types import ItemError
+
+if TYPE_CHECKING:
+    from .models import BaselineConfig
+
+
+def targeted_policies(config: "BaselineConfig") -> dict[str, tuple[str, ...]]:
+    """Name -> member account ids its ``targets`` reach, for every targeted policy of ``policies:``.
+
+    Raises:
+        ItemError: at ``policies.<name>.targets``: no organization, an unknown name (with the
+            nearest), or targets that reach no account.
+    """
+    reached: dict[str, tuple[str, ...]] = {}
+    for name, policy in config.policies.items():
+        if policy.targets is None:
+            continue
+        where = ("policies", name, "targets")
+        if config.organization is None:
+            raise ItemError(where, "targets need the organization section (member accounts to target)")
+        if policy.targets.empty:
+            raise ItemError(where, "targets names no account: give accounts or ous (or leave targets out)")
+        reached[name] = config.organization.directory.resolve(policy.targets, where)
+    return reached
+
+
+def persona_accounts(config: "BaselineConfig", key: str) -> set[str]:
+    """Accounts where persona ``key`` has a role: the config's own account (an MFA role or a SAML
+    role) and the member accounts its roles reach (every member account with a baseline variant,
+    or, with ``organization.identity_account``, those of its ``reach``)."""
+    from .hub import personas_reaching
+    from .personas import persona_views
+    from .stackset_groups import group_of_account
+
+    view = persona_views(config)[key]
+    saml = config.federation.saml if config.federation is not None else None
+    if not view.mfa_role and not (saml is not None and any(r.persona == key for r in saml.roles)):
+        return set()
+    accounts = {config.account_id}
+    organization = config.organization
+    if organization is not None:
+        if organization.identity_account is None:
+            accounts |= set(group_of_account(config))
+        else:
+            accounts |= {account for account, keys in personas_reaching(config).items() if key in keys}
+    return accounts
+
+
+def _first_outside(accounts: set[str], allowed: tuple[str, ...]) -> str | None:
+    outside = sorted(accounts - set(allowed))
+    return outside[0] if outside else None
+
+
+def policy_target_rules(config: "BaselineConfig") -> None:
+    """Every targeted policy resolves, and each of its users lives only where it is created.
+
+    Raises:
+        ItemError: at the user's reference (``personas.<key>.customer_managed_policies[i]``,
+            ``machine_roles[i].customer_managed_policies[j]``, ...), naming both and the account.
+    """
+    reached = targeted_policies(config)
+    if not reached:
+        return
+    organization = config.organization
+    assert organization is not None
+
+    def refuse(where: tuple, name: str, user: str, account: str) -> None:
+        raise ItemError(
+            where,
+            f"policy {name} is created only in the accounts its targets reach ({', '.join(reached[name])}: "
+            f"policies.{name}.targets), but {user} exists in account {account} too, where the policy does not: "
+            f"widen policies.{name}.targets or give {user} another policy",
+        )
+
+    for key, persona in config.personas.items():
+        uses = [(("personas", key, "customer_managed_policies", i), n) for i, n in enumerate(persona.customer_managed_policies)]
+        if persona.permissions_boundary in reached:
+            uses.append((("personas", key, "permissions_boundary"), persona.permissions_boundary))
+        for where, name in uses:
+            if name in reached:
+                account = _first_outside(persona_accounts(config, key), reached[name])
+                if account is not None:
+                    refuse(where, name, f"persona {key}", account)
+    for section, kind in (("machine_roles", "machine role"), ("service_roles", "service role")):
+        for index, role in enumerate(getattr(config, section)):
+            accounts = (
+                set(organization.directory.resolve(role.targets)) if role.targets is not None else {config.account_id}
+            )
+            for position, name in enumerate(role.customer_managed_policies):
+                if name in reached:
+                    account = _first_outside(accounts, reached[name])
+                    if account is not None:
+                        refuse((section, index, "customer_managed_policies", position), name, f"{kind} {role.name}", account)

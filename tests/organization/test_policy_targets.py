@@ -1,0 +1,143 @@
+"""Targeting of customer managed policies (``policies.<name>.targets``) and of the data-perimeter
+RCP (``accounts``/``ous``/``exclude`` as the SCPs): created or attached only where the targets
+reach, every user of a targeted policy living only there, unknown names refused with the nearest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from organization_helpers import config_error, example_data, hub_data, hub_error, parse, parse_hub
+
+READ = {"description": "Read the reports bucket.", "targets": {"ous": ["Workloads"]},
+        "statements": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}
+WORKLOADS = ("333300000001", "333300000002", "444400000001", "444400000002")
+
+
+def _with_policy(**changes) -> dict:
+    data = hub_data()
+    data["policies"] = {**data.get("policies", {}), "ReportsBucketRead": {**READ, **changes}}
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "message"),
+    [
+        (lambda d: d["policies"]["ReportsBucketRead"].update(targets={"ous": ["Workload"]}),
+         "policies.ReportsBucketRead.targets.ous[0]", "unknown OU 'Workload'; nearest: 'Workloads'"),
+        (lambda d: d["policies"]["ReportsBucketRead"].update(targets={"ous": ["Workloads"], "exclude": ["orders-prd"]}),
+         "policies.ReportsBucketRead.targets.exclude[0]", "nearest: 'orders-prod'"),
+        (lambda d: d.update(personas={"reporter": {"name": "Reporter", "customer_managed_policies": ["ReportsBucketRead"]}}),
+         "personas.reporter.customer_managed_policies[0]",
+         "policy ReportsBucketRead is created only in the accounts its targets reach (333300000001, 333300000002, "
+         "444400000001, 444400000002: policies.ReportsBucketRead.targets), but persona reporter exists in account "
+         "111111111111 too, where the policy does not"),
+        (lambda d: d["service_roles"][0].update(customer_managed_policies=["ReportsBucketRead"]),
+         "service_roles[0].customer_managed_policies[0]", "but service role ReportsInstance exists in account 111111111111 too"),
+        (lambda d: (d["policies"]["ReportsBucketRead"].update(targets={"ous": ["Workloads/Prod"]}),
+                    d["machine_roles"][1].update(customer_managed_policies=["ReportsBucketRead"])),
+         "machine_roles[1].customer_managed_policies[0]", "but machine role MetricsCollector exists in account 444400000001 too"),
+    ],
+)
+def test_a_targeted_policy_used_where_it_is_not_created_is_refused(change, where, message):
+    data = _with_policy()
+    change(data)
+    error = hub_error(data)
+    assert f"{where} (line" in error and message in error, error
+
+
+def test_a_targeted_policy_needs_an_organization():
+    data = _with_policy()
+    del data["organization"]
+    data["machine_roles"] = []
+    for persona in (*data.get("roles", {}).values(), *data.get("personas", {}).values()):
+        if isinstance(persona, dict):
+            persona.pop("reach", None)
+    error = hub_error(data)
+    assert "policies.ReportsBucketRead.targets (line" in error and "targets need the organization section" in error, error
+
+
+def _plan(data) -> dict[str, tuple[str, dict]]:
+    """member account -> (StackSet group key, the policies its member config creates)."""
+    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.stackset_groups import stackset_groups
+
+    config = parse_hub(data)
+    plan = {}
+    for group in stackset_groups(config):
+        member = member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
+                                        identity=group.identity, policies=group.policies)
+        for account in group.accounts:
+            plan[account] = (group.key, json.dumps(member.model_dump(mode="json"), sort_keys=True), sorted(member.policies))
+    return plan
+
+
+def test_a_targeted_policy_is_created_in_its_accounts_only_and_moves_no_other_account():
+    data = _with_policy()
+    data["machine_roles"][1]["customer_managed_policies"] = ["ReportsBucketRead"]  # MetricsCollector: Workloads
+    after = _plan(data)
+    assert {a for a, (_, _, policies) in after.items() if "ReportsBucketRead" in policies} == set(WORKLOADS)
+    before = _plan(hub_data())
+    assert after.keys() == before.keys()
+    assert sorted(a for a in before if before[a][:2] != after[a][:2]) == list(WORKLOADS)
+    # The config's own account does not create it (nor could a role there carry it).
+    config = parse_hub(data)
+    assert config.policies["ReportsBucketRead"].targets is not None
+
+
+def test_the_management_account_stack_leaves_a_targeted_policy_out(tmp_path):
+    from aws_cdk import App
+
+    from stacks.account_baseline import AccountBaselineStack
+    from template_tools import CDK_CONTEXT
+
+    config = parse_hub(_with_policy())
+    app = App(outdir=str(tmp_path), context=CDK_CONTEXT)
+    stack = AccountBaselineStack(app, "AccountBaseline", config=config)
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    names = {r["Properties"].get("ManagedPolicyName") for r in template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"}
+    assert "ReportsRead" in names and "ReportsBucketRead" not in names  # untargeted: here; targeted: not
+
+
+def _rcp_levels(data):
+    from iam_baseline.analysis.model.organization_policies import POLICY_TYPE, organization_policies
+    from stacks.organization_guardrails import policy_specs
+
+    config = parse(data)
+    ids = {ou.path: ou.id for ou in config.organization.organizational_units} | {"root": config.organization.root_id}
+    resources = {
+        spec.name: {"Type": POLICY_TYPE, "Properties": {"Name": spec.name, "Type": spec.type.value, "Content": dict(spec.document),
+                                                          "TargetIds": [ids.get(t, t) for t in spec.targets]}}
+        for spec in policy_specs(config)
+    }
+    return organization_policies([{"Resources": resources}], config).rcp_levels
+
+
+def _has_perimeter(levels) -> bool:
+    return any("ResourceGuardrails" in policy.name for level in levels for policy in level)
+
+
+def test_the_data_perimeter_spares_the_excluded_accounts():
+    data = example_data()
+    perimeter = data["organization"]["resource_control_policies"]["data_perimeter"]
+    members = sorted({a["id"] for ou in data["organization"]["organizational_units"] for a in ou.get("accounts", [])})
+    excluded = members[0]
+    perimeter.update(targets=["root"], exclude=[excluded])
+    levels = _rcp_levels(data)
+    assert not _has_perimeter(levels[excluded])
+    assert all(_has_perimeter(levels[a]) for a in members[1:])
+    # Negative control: without the exclusion the root attachment reaches it too.
+    perimeter.pop("exclude")
+    assert _has_perimeter(_rcp_levels(data)[excluded])
+
+
+def test_a_data_perimeter_target_name_is_checked_with_the_nearest():
+    data = example_data()
+    data["organization"]["resource_control_policies"]["data_perimeter"]["exclude"] = ["Sandbx"]
+    error = config_error(data)
+    assert "organization.resource_control_policies.data_perimeter.exclude[0] (line" in error, error
+    assert "nearest: 'Sandbox'" in error, error
+    data = example_data()
+    data["organization"]["resource_control_policies"]["data_perimeter"]["targets"] = ["Sandbx"]
+    error = config_error(data)
+    assert "unknown target 'Sandbx'" in error and "nearest: 'Sandbox'" in error, error
