@@ -84,6 +84,10 @@ def build_app(
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
+    from stacks.access_analyzers import add_access_analyzer_stacks
+
+    for stack in add_access_analyzer_stacks(app, config):  # other regions, the delegated administrator
+        record(stack, "detection.access_analyzer")
     # IAM refuses a quota breach only at deployment, after other resources exist: refuse it now.
     check_quotas(
         app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source)

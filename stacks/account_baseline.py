@@ -314,5 +314,6 @@ class AccountBaselineStack(BaselineStack):
 
         self.detection = add_detection(
             # None only in a member account without the admin hop, where break-glass never is.
-            self, config, admin_role=self.roles.get("admin"), force_mfa_policy=force_mfa.policy, password_key=password_key
+            self, config, admin_role=self.roles.get("admin"), force_mfa_policy=force_mfa.policy, password_key=password_key,
+            hub=hub,
         )

@@ -16,6 +16,8 @@ from aws_cdk import aws_kms as kms
 
 from constructs import Construct
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.access_analyzer import has_analyzers, home_analyzers
+from iam_baseline.config.hub import HubPart
 from iam_baseline.config.provenance import record
 from iam_baseline.detection import (
     AccessAnalyzers,
@@ -50,6 +52,7 @@ def add_detection(
     admin_role: iam.IRole,
     force_mfa_policy: iam.IManagedPolicy,
     password_key: kms.IKey | None,
+    hub: HubPart | None = None,
 ) -> DetectionResources:
     """Add the detection, break-glass and alias parts of ``config`` to ``stack``.
 
@@ -60,6 +63,8 @@ def add_detection(
         admin_role: the Admin persona role (break-glass users assume it).
         force_mfa_policy: the baseline's force-MFA policy (attached to the break-glass group).
         password_key: the key of the initial-password secrets (required for break-glass users).
+        hub: the account's part of the identity account's hub (a StackSet member's), for the
+            sensitive roles' expected principals; ``None``: derived from ``config``.
 
     Raises:
         ValueError: break-glass users are configured but ``password_key`` is ``None``.
@@ -75,7 +80,7 @@ def add_detection(
         made.alert_rules = DetectionEventRules(
             stack,
             "AlertRules",
-            rules=detection_rules(config),
+            rules=detection_rules(config, hub),
             target=lambda rule: topic.rule_target(alert_message(rule)),
             description_prefix="Alert",
         )
@@ -87,8 +92,10 @@ def add_detection(
                 alerts=alerts,
                 topic=topic.topic,
             )
-        analyzers = detection.access_analyzer
-        if analyzers.external_access.enabled or analyzers.unused_access.enabled:
+        # A member's template has its analyzers already; the config's own account may leave the
+        # organization's to a delegated administrator (config/access_analyzer.py).
+        analyzers = home_analyzers(config)
+        if analyzers is not None and has_analyzers(analyzers):
             made.access_analyzers = AccessAnalyzers(stack, "AccessAnalyzer", config=analyzers)
 
     bg = config.break_glass

@@ -15,6 +15,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sns as sns
 
 from iam_baseline.config import BaselineConfig
+from iam_baseline.config.access_analyzer import delegated_administrator
 from iam_baseline.config.organization_policies import ROOT_TARGET, attachment_targets, read_policy_file
 from iam_baseline.detection import DetectionEventRules, alert_message
 from iam_baseline.detection.patterns import assume_root_rule
@@ -146,6 +147,7 @@ class OrganizationGuardrailsStack(BaselineStack):
             disable_on_delete=access.disable_on_delete,
             delegated_administrator=access.delegated_administrator,
             policy_types=sorted({spec.type.value for spec in specs}),
+            analyzer_administrator=delegated_administrator(config),  # detection.access_analyzer
         )
         self.root_tasks = None
         if access.has_root_tasks_role and access.delegated_administrator is None:

@@ -117,6 +117,7 @@ def test_rules_of_the_default_config(default_config):
         "ConsoleSignInWithoutMfa",
         "IamPolicyChange",
         "BreakGlassUse",
+        "SensitiveRoleOutsiderAdmin",  # the admin persona is sensitive by default
     ]
 
 

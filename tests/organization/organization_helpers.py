@@ -11,7 +11,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "fixtures" / "organization.yaml"  # the suite's copy of config/examples/organization.yaml
 HUB = ROOT / "tests" / "fixtures" / "hub-and-spoke.yaml"  # the suite's copy of config/examples/hub-and-spoke.yaml
-HUB_IDENTITY = ROOT / "tests" / "fixtures" / "hub-identity.yaml"  # hub-and-spoke with an identity account
+#: The example with its identity account (the example itself since it has one).
+HUB_IDENTITY = HUB
 
 
 def example_data() -> dict:

@@ -1,7 +1,7 @@
 """The identity (hub) account: both halves of every hop, config errors, role-chaining limits, stable names.
 
-Fixture: tests/fixtures/hub-identity.yaml (an Identity OU whose account holds the IAM users,
-groups and SAML roles; admin, developer and read_only reach member accounts).
+Fixture: tests/fixtures/hub-and-spoke.yaml, the example's copy (an Identity OU whose account
+holds the IAM users, groups and SAML roles; admin, developer and read_only reach member accounts).
 """
 
 from __future__ import annotations
@@ -354,3 +354,21 @@ def test_member_role_arns_are_split_under_the_managed_policy_quota():
     assert [a for run in runs for a in run] == arns  # nothing lost, nothing added, order kept
     assert len(runs) == 5 and all(len(json.dumps(run, separators=(",", ":"))) < 6144 - 300 for run in runs)
     assert split_arns(arns[:3]) == [arns[:3]]
+
+
+def test_a_persona_of_your_own_reaches_member_accounts_and_an_unknown_name_names_the_nearest():
+    from iam_baseline.config.hub import hub_hops
+
+    document = data()
+    document["personas"] = {"billing": {"name": "Billing", "aws_managed_policies": ["job-function/Billing"],
+                                        "reach": {"accounts": ["payments-prod"]}}}
+    document["groups"] = {**document.get("groups", {}), "finance": {"name": "Finance", "assumable_roles": ["billing"]}}
+    document["users"].append({"name": "erin.finance", "groups": ["finance"]})
+    hops = [h for h in hub_hops(parse(document)) if h.persona == "billing"]
+    assert [(h.account, h.role_arn, h.users) for h in hops] == [(
+        "333300000001", "arn:aws:iam::333300000001:role/baseline/Billing",
+        (f"arn:aws:iam::{IDENTITY}:user/baseline/erin.finance",),
+    )]
+    document["personas"]["billing"]["reach"] = {"accounts": ["payments-prd"]}
+    message = error(document)
+    assert "personas.billing.reach.accounts[0]" in message and "nearest: 'payments-prod'" in message

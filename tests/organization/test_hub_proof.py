@@ -1,5 +1,5 @@
 """The proof side of the identity account (issue 17) on the synthesized hub example
-(tests/fixtures/hub-identity.yaml: the identity account 666600000001 holds IAM users in groups
+(tests/fixtures/hub-and-spoke.yaml: the identity account 666600000001 holds IAM users in groups
 and SAML roles; personas reach member accounts):
 
 * the analysis graph has a hop for exactly the config's hop list (config/hub.py ``hub_hops``),

@@ -71,6 +71,17 @@ def test_an_account_added_to_a_role_moves_alone_and_no_other_stack_changes():
     assert _plan(data) == after
 
 
+def _label(config, account: str) -> str:
+    """The scope label of the StackSet group that deploys to ``account`` (keys hold the items' digest)."""
+    from iam_baseline.config.stackset_groups import group_of_account
+    from iam_baseline.naming import construct_id
+
+    return f"StackSet member {construct_id(group_of_account(config)[account].key)}"
+
+
+PAYMENTS_PROD, AUDIT, IDENTITY = "333300000001", "222200000003", "666600000001"
+
+
 def _role(scopes, label, name):
     """The first scope of a StackSet group (a group split by OU levels is labelled "<group> in <OU>")."""
     scope = next(s for s in scopes if s.label == label or s.label.startswith(f"{label} in "))
@@ -78,14 +89,14 @@ def _role(scopes, label, name):
 
 
 def test_the_trust_names_one_principal_in_one_statement_with_its_fence(hub_synth):
-    _, outdir, scopes = hub_synth
-    scope, scanner = _role(scopes, "StackSet member Workloads8aaba0a0", "CspmScanner")
+    config, outdir, scopes = hub_synth
+    scope, scanner = _role(scopes, _label(config, PAYMENTS_PROD), "CspmScanner")
     template = next(s.template for s in scope.stacks)
     role = next(r for r in resources_of(template, "AWS::IAM::Role").values() if r["Properties"].get("RoleName") == "CspmScanner")
     statements = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert len(statements) == 1 and statements[0]["Condition"] == {"StringEquals": {"sts:ExternalId": "example-org-7f3c2a91"}}
     assert role["Properties"]["PermissionsBoundary"] == {"Ref": next(k for k in template["Resources"] if k.startswith("DeveloperBoundary"))}
-    _, collector = _role(scopes, "StackSet member Workloads8aaba0a0", "MetricsCollector")
+    _, collector = _role(scopes, _label(config, PAYMENTS_PROD), "MetricsCollector")
     (statement,) = collector.trust.document["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::222200000001:root"}  # the account: valid before the role exists
     assert statement["Condition"] == {"ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222200000001:role/tooling/MetricsCollector"}}
@@ -104,7 +115,13 @@ def test_stacksets_filter_accounts_by_group(hub_synth):
     }
     combined = [v for k, v in targets.items() if k.startswith("IamBaseline-workloads-")]
     assert combined == [{"AccountFilterType": "INTERSECTION", "Accounts": workload_accounts, "OrganizationalUnitIds": ["ou-a1b2-w0rk1oad"]}]
-    assert targets["IamBaseline-sandbox"] == {"OrganizationalUnitIds": ["ou-a1b2-5andb0x1"]}  # no machine role: unchanged
+    # The sandbox's account has no machine role but persona roles (reach): a group of its own.
+    assert targets["IamBaseline-sandbox"] == {
+        "AccountFilterType": "DIFFERENCE", "Accounts": ["555500000001"], "OrganizationalUnitIds": ["ou-a1b2-5andb0x1"]
+    }
+    assert [v for k, v in targets.items() if k.startswith("IamBaseline-sandbox-")] == [
+        {"AccountFilterType": "INTERSECTION", "Accounts": ["555500000001"], "OrganizationalUnitIds": ["ou-a1b2-5andb0x1"]}
+    ]
 
 
 def _with_trust(role, document):
@@ -124,9 +141,10 @@ def test_the_invariant_is_proven_on_the_example(hub_synth):
     assert all(isinstance(f.verdict, Proven) for _, f in findings), findings
     # Every machine role of every StackSet group, once per scope the group's OU levels split it into.
     assert {(label.split(" in ")[0], f.subject.split(" ")[0]) for label, f in findings} == {
-        ("StackSet member Security772ab0ec", "role:CspmScanner"),
-        ("StackSet member Workloads8aaba0a0", "role:CspmScanner"),
-        ("StackSet member Workloads8aaba0a0", "role:MetricsCollector"),
+        (_label(config, AUDIT), "role:CspmScanner"),
+        (_label(config, IDENTITY), "role:CspmScanner"),
+        (_label(config, PAYMENTS_PROD), "role:CspmScanner"),
+        (_label(config, PAYMENTS_PROD), "role:MetricsCollector"),
     }
 
 
@@ -143,7 +161,7 @@ def test_a_broken_machine_trust_gives_a_counterexample(hub_synth, name, mutate, 
     from iam_baseline.analysis.checks.invariants.base import Counterexample
 
     config, _, scopes = hub_synth
-    scope, role = _role(scopes, "StackSet member Workloads8aaba0a0", name)
+    scope, role = _role(scopes, _label(config, PAYMENTS_PROD), name)
     document = copy.deepcopy(role.trust.document)
     mutate(document["Statement"][0])
     machine = next(m for m in scope.config.machine_roles if m.name == name)

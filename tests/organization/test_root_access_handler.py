@@ -137,3 +137,34 @@ def test_an_api_error_fails_the_resource_with_the_reason(run):
     )
     assert len(sent) == 1 and sent[0][:2] == ("FAILED", "OrganizationFeatures")
     assert "OrganizationNotInAllFeaturesModeException" in sent[0][2]["reason"]
+
+
+def test_access_analyzer_delegated_administrator_gets_trusted_access_and_registration(run):
+    """detection.access_analyzer.delegated_administrator: trusted access for Access Analyzer, then
+    RegisterDelegatedAdministrator for it (IAM's stays untouched); already registered is fine."""
+    new = {"ServiceToken": "arn", "Settings": json.dumps(settings(
+        root_credentials_management=True, root_sessions=True, disable_on_delete=False, delegated_administrator=None,
+        policy_types=[], analyzer_administrator="222200000003",
+    ))}
+    sent = run(
+        {"RequestType": "Update", "ResourceProperties": new, "OldResourceProperties": props(PolicyTypes=[])},
+        [
+            ("organizations", "enable_aws_service_access", {}, {"ServicePrincipal": "iam.amazonaws.com"}),
+            ("organizations", "enable_aws_service_access", {}, {"ServicePrincipal": "access-analyzer.amazonaws.com"}),
+            ("organizations", "register_delegated_administrator", "AccountAlreadyRegisteredException",
+             {"AccountId": "222200000003", "ServicePrincipal": "access-analyzer.amazonaws.com"}),
+            ("iam", "list_organizations_features", {"EnabledFeatures": BOTH}, {}),
+        ],
+    )
+    assert sent == [("SUCCESS", "OrganizationFeatures", {})]
+    # Removed from the config: deregistered.
+    sent = run(
+        {"RequestType": "Update", "ResourceProperties": props(PolicyTypes=[]), "OldResourceProperties": new},
+        [
+            ("organizations", "enable_aws_service_access", {}, {"ServicePrincipal": "iam.amazonaws.com"}),
+            ("organizations", "deregister_delegated_administrator", {},
+             {"AccountId": "222200000003", "ServicePrincipal": "access-analyzer.amazonaws.com"}),
+            ("iam", "list_organizations_features", {"EnabledFeatures": BOTH}, {}),
+        ],
+    )
+    assert sent == [("SUCCESS", "OrganizationFeatures", {})]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .regions import RegionName
 from .types import IamName, ItemError, printable_text, unique
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; models.py imports this module
@@ -187,17 +188,49 @@ class UnusedAccessAnalyzerConfig(_StrictModel):
     archive_rules: unique(ArchiveRuleConfig, "archive rule", fold=lambda r: r.name) = ()  # type: ignore[valid-type]
 
 
+#: An account named by the config: a member account name or a 12-digit id (checked against the
+#: organization's declared member accounts, :class:`~.targeting.AccountDirectory`).
+AccountRef = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x20-\x7e]+$")]
+
+
 class AccessAnalyzerConfig(_StrictModel):
     """IAM Access Analyzer analyzers of the account (or of the organization).
 
-    ``scope: organization`` needs the stack to be deployed in the organization's management
-    account or an Access Analyzer delegated administrator account; the zone of trust is then
-    the organization instead of the account.
+    ``scope: organization``: the zone of trust is the organization instead of the account.
+    Without ``delegated_administrator`` the organization analyzers are created in the stack's
+    own account, which must be the management account. With ``delegated_administrator`` (a
+    member account of ``organization``, usually the audit account) they are created there
+    instead (stack ``<stack_name>-AccessAnalyzerOrganization[-<region>]``), and every other
+    account (the management account, the members) keeps an account analyzer for external
+    access; the unused-access analyzer is then the organization's one only (it covers every
+    member account, so a per-account copy would be billed twice). CloudFormation has no resource
+    that registers it: the management account's ``Custom::OrganizationFeatures`` enables trusted
+    access for ``access-analyzer.amazonaws.com`` and calls ``RegisterDelegatedAdministrator``
+    (README.md, "IAM Access Analyzer", also gives the equivalent AWS CLI commands).
+
+    ``regions``: the external-access analyzer covers its own region only, so every account gets
+    one in each listed region besides the home region (the management account through
+    ``<stack_name>-AccessAnalyzer-<region>`` stacks, the members through the StackSet
+    ``<name_prefix>-AccessAnalyzer``). The unused-access analyzer reviews IAM, which is global:
+    home region only. Source: IAM Access Analyzer User Guide, "Enabling IAM Access Analyzer"
+    and "Delegated administrator for IAM Access Analyzer".
     """
 
     scope: Literal["account", "organization"] = "account"
     external_access: ExternalAccessAnalyzerConfig = ExternalAccessAnalyzerConfig()
     unused_access: UnusedAccessAnalyzerConfig = UnusedAccessAnalyzerConfig()
+    regions: unique(RegionName, "region") = Field(  # type: ignore[valid-type]
+        (),
+        max_length=40,
+        description="Regions besides the home region where every account gets an external-access analyzer "
+        "(analyzers are regional); the home region may be listed too.",
+    )
+    delegated_administrator: AccountRef | None = Field(
+        None,
+        description="Member account (name or 12-digit id) that holds the organization analyzers (scope: organization), "
+        "registered as IAM Access Analyzer delegated administrator by the management account; null: the management "
+        "account holds them.",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> "AccessAnalyzerConfig":
@@ -205,6 +238,12 @@ class AccessAnalyzerConfig(_StrictModel):
             raise ItemError(
                 ("unused_access", "name"),
                 f"both analyzers are named {self.external_access.name!r}; analyzer names are unique per region",
+            )
+        if self.delegated_administrator is not None and self.scope != "organization":
+            raise ItemError(
+                ("delegated_administrator",),
+                "delegated_administrator names the account of the organization analyzers: set scope: organization "
+                "(or remove delegated_administrator for account analyzers only)",
             )
         return self
 
@@ -257,8 +296,12 @@ def cross_check(config: "BaselineConfig") -> None:
         ValueError: break-glass without ``detection`` (its use must raise an alert); a
             break-glass name that collides with a baseline user, group or role; break-glass
             users while ``mfa.allow_password_change_without_mfa`` is false (they could not
-            set their first password).
+            set their first password); an Access Analyzer placement error
+            (:func:`~.access_analyzer.check_access_analyzer`).
     """
+    from .access_analyzer import check_access_analyzer  # it imports this module's models
+
+    check_access_analyzer(config)
     bg = config.break_glass
     if bg is None:
         return

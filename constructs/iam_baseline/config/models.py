@@ -19,14 +19,13 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from . import detection
 from ..partitions import partition_of
-from .regions import KNOWN_REGIONS, known_region
+from .regions import RegionName  # noqa: F401 - re-exported: the field type of every region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig, check_principal_references
 
@@ -38,12 +37,6 @@ from .types import AccountId, GroupKey, IamName, IamPath, ItemError, PersonaKey,
 #: a key of ``personas:`` (see :mod:`.personas`); references are checked against the config.
 Persona = PersonaKey
 
-#: An AWS region code such as ``eu-west-1`` or ``us-gov-west-1``, one of :data:`KNOWN_REGIONS`.
-RegionName = Annotated[
-    str,
-    AfterValidator(known_region),
-    WithJsonSchema({"type": "string", "enum": sorted(KNOWN_REGIONS)}),
-]
 
 
 def _names_a_service(service: str) -> str:

@@ -335,7 +335,8 @@ def member_baseline_config(
     AWS, so one value cannot serve every account) and break-glass (the last way into member
     accounts is the management account's administrator access, not a copy of the break-glass
     users in each of them); IAM Access Analyzer runs at account scope in members (an
-    organization analyzer belongs to the management or delegated administrator account).
+    organization analyzer belongs to the management or delegated administrator account:
+    :func:`~.access_analyzer.member_analyzers`).
     Without service roles (created in the config's own account only, for now). Without the access matrix either: it names the management account's principals, and
     ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
     the targeted ones named in ``machine_roles`` (a StackSet group's items, see
@@ -366,8 +367,10 @@ def member_baseline_config(
         for role in sorted(config.machine_roles, key=lambda r: r.name)
         if role.name in machine_roles
     ]
-    if data.get("detection") and data["detection"].get("access_analyzer"):
-        data["detection"]["access_analyzer"]["scope"] = "account"
+    if config.detection is not None:  # account analyzers (config/access_analyzer.py)
+        from .access_analyzer import member_analyzers
+
+        data["detection"]["access_analyzer"] = member_analyzers(config.detection.access_analyzer).model_dump(mode="json")
     for part in ("password_policy", "mfa", "roles", "groups"):
         value = getattr(overrides, part)
         if value is not None:

@@ -82,7 +82,9 @@ class PersonaRoleConfig(RoleConfig):
     ``sts:AssumeRole``, with the MFA conditions (``Bool aws:MultiFactorAuthPresent = true``,
     ``NumericLessThan aws:MultiFactorAuthAge``) in that same statement: no config can write
     an unconditioned trust statement. The accounts of ``trusted_principals`` are what the
-    proof accepts as trusted accounts.
+    proof accepts as trusted accounts. ``sensitive`` (default: admin personas only) raises an
+    alert when the role is assumed from outside its expected principals
+    (:mod:`iam_baseline.config.sensitive_roles`).
     """
 
     trusted_principals: unique(TrustedPrincipalArn, "trusted principal") = Field(  # type: ignore[valid-type]
@@ -95,6 +97,13 @@ class PersonaRoleConfig(RoleConfig):
     )
     tags: dict[TagKey, TagValue] = Field(
         default_factory=dict, max_length=50, description="Tags of the role (at most 50; added to the config's tags)."
+    )
+    sensitive: bool | None = Field(
+        None,
+        description=(
+            "Alert when the role is assumed from outside its expected principals (with detection); "
+            "null: true for admin personas (admin, admin: true), false for the others."
+        ),
     )
     reach: Targets | None = Field(
         None,

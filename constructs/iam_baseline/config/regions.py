@@ -11,6 +11,9 @@ at load time, so the config loads without starting jsii.
 from __future__ import annotations
 
 from difflib import get_close_matches
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
 
 KNOWN_REGIONS: frozenset[str] = frozenset(
     {
@@ -39,3 +42,11 @@ def known_region(code: str) -> str:
     close = get_close_matches(code, public, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"{code!r} is not an AWS region (a region code such as 'eu-west-1'){hint}")
+
+
+#: An AWS region code such as ``eu-west-1`` or ``us-gov-west-1``, one of :data:`KNOWN_REGIONS`.
+RegionName = Annotated[
+    str,
+    AfterValidator(known_region),
+    WithJsonSchema({"type": "string", "enum": sorted(KNOWN_REGIONS)}),
+]

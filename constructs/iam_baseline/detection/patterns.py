@@ -19,6 +19,8 @@ from typing import Any
 
 from ..config.machine_roles import MachineRoleConfig
 from ..config.models import BaselineConfig
+from ..config.hub import HubPart
+from ..config.sensitive_roles import SensitiveRole, sensitive_roles
 from ..naming import construct_id
 from ..partitions import partition_of
 
@@ -273,31 +275,40 @@ def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
     }
 
 
-def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
-    """``AssumeRole`` of machine role ``role`` (successful or refused) by a caller outside the
-    account of its declared principal (the automation role's account, or the third party's).
+def role_assumed_pattern(config: BaselineConfig, role_name: str, outside: dict[str, Any]) -> dict[str, Any]:
+    """``AssumeRole`` (successful or refused) of the role ``role_name`` at the baseline's IAM path,
+    by a caller that the ``detail`` keys of ``outside`` describe (who is *not* expected).
 
-    The role's account records a cross-account ``AssumeRole`` with ``userIdentity.type``
-    ``AWSAccount`` and the caller's ``accountId`` only (no ARN), so the alert judges the account;
-    the trust itself admits only the exact role ARN (or the external id). The role is matched by
-    the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``, so one pattern serves
-    every member account. STS records the call in the region of the endpoint the caller used:
-    the global endpoint's calls reach the home region through the global-events stack, a
-    regional endpoint's only in that region (README.md, "Known limits"). Sources: AWS CloudTrail
-    User Guide, "CloudTrail userIdentity element" (AWSAccount) and "Logging IAM and AWS STS API
-    calls with AWS CloudTrail" (cross-account AssumeRole); Amazon EventBridge User Guide,
-    "Content filtering" (suffix, anything-but).
+    The role is matched by the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``,
+    so one pattern serves every member account. CloudTrail records the call in the role's account
+    (a cross-account caller as ``userIdentity.type`` ``AWSAccount`` with its ``accountId`` only, no
+    ARN) and in the region of the STS endpoint the caller used: the global endpoint's calls reach
+    the home region through the global-events stack, a regional endpoint's only in that region
+    (README.md, "Known limits"). Sources: AWS CloudTrail User Guide, "CloudTrail userIdentity
+    element" and "Logging IAM and AWS STS API calls with AWS CloudTrail"; Amazon EventBridge User
+    Guide, "Content filtering" (suffix, anything-but, exists, $or).
     """
-    expected = role.principal_arn.split(":")[4]
     return {
         "source": ["aws.sts"],
         "detail-type": [API_CALL],
         "detail": {
             "eventName": ["AssumeRole"],
-            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role.name}"}]},
-            "userIdentity": {"accountId": [{"anything-but": expected}]},
+            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role_name}"}]},
+            **outside,
         },
     }
+
+
+def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
+    """:func:`role_assumed_pattern` of machine role ``role`` by a caller outside the account of its
+    declared principal (the automation role's account, or the third party's).
+
+    The role's account records a cross-account ``AssumeRole`` with the caller's ``accountId``
+    only, so the alert judges the account; the trust itself admits only the exact role ARN (or
+    the external id).
+    """
+    expected = role.principal_arn.split(":")[4]
+    return role_assumed_pattern(config, role.name, {"userIdentity": {"accountId": [{"anything-but": expected}]}})
 
 
 def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
@@ -314,10 +325,55 @@ def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
     ]
 
 
-def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
+def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
+    """:func:`role_assumed_pattern` of sensitive role ``role`` by anyone but its expected
+    principals (:mod:`iam_baseline.config.sensitive_roles`), one ``$or`` branch per kind of caller
+    (``userIdentity.type``):
+
+    * ``AWSAccount`` (another account) not in ``role.expected_accounts``;
+    * ``IAMUser`` of the role's account whose ARN is not in ``role.expected_user_arns``;
+    * ``AssumedRole`` (a role session of the account) whose session issuer is not in
+      ``role.expected_role_arns``;
+    * any other type (root user, federated user, AWS service).
+    """
+
+    def outside(type_: str, path: tuple[str, ...], expected: tuple[str, ...]) -> dict[str, Any]:
+        """Callers of ``type_`` whose field at ``path`` (under ``userIdentity``) is not expected."""
+        if not expected:
+            return {"userIdentity": {"type": [type_]}}
+        leaf: dict[str, Any] = {path[-1]: [{"anything-but": list(expected)}]}
+        for key in reversed(path[:-1]):
+            leaf = {key: leaf}
+        return {"userIdentity": {"type": [type_], **leaf}}
+
+    branches = [
+        outside("AWSAccount", ("accountId",), role.expected_accounts),
+        outside("IAMUser", ("arn",), role.expected_user_arns),
+        outside("AssumedRole", ("sessionContext", "sessionIssuer", "arn"), role.expected_role_arns),
+        {"userIdentity": {"type": [{"anything-but": ["AWSAccount", "IAMUser", "AssumedRole"]}]}},
+    ]
+    return role_assumed_pattern(config, role.name, {"$or": branches})
+
+
+def sensitive_role_rules(config: BaselineConfig, hub: HubPart | None = None) -> list[DetectionRule]:
+    """One alert per sensitive persona role of the account (:func:`sensitive_role_outsider_pattern`);
+    ``hub``: the account's part of the hub (:func:`~iam_baseline.config.sensitive_roles.sensitive_roles`)."""
+    return [
+        DetectionRule(
+            f"SensitiveRoleOutsider{construct_id(role.name)}",
+            f"Sensitive role {role.name} assumed from outside its expected principals",
+            f"sensitive roles (persona {role.persona})",
+            sensitive_role_outsider_pattern(config, role),
+        )
+        for role in sensitive_roles(config, hub)
+    ]
+
+
+def detection_rules(config: BaselineConfig, hub: HubPart | None = None) -> tuple[DetectionRule, ...]:
     """Every EventBridge alert of ``config``, in a stable order (construct ids are stable).
 
-    Empty when ``config.detection`` is not set.
+    Empty when ``config.detection`` is not set. ``hub``: the account's part of the identity
+    account's hub (a StackSet member's), for the sensitive roles' expected principals.
     """
     if config.detection is None:
         return ()
@@ -344,4 +400,5 @@ def detection_rules(config: BaselineConfig) -> tuple[DetectionRule, ...]:
             DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
         )
     rules += machine_role_rules(config)
+    rules += sensitive_role_rules(config, hub)
     return tuple(rules)

@@ -6,7 +6,8 @@ calls the APIs from a small inline Python function (:mod:`.root_access_handler`)
 
 * create and update: Organizations ``EnableAWSServiceAccess`` for every trusted service
   (``iam.amazonaws.com``), ``EnablePolicyType`` on the root for each policy type not yet
-  enabled (SCPs, RCPs), ``RegisterDelegatedAdministrator`` for IAM (a changed administrator
+  enabled (SCPs, RCPs), ``RegisterDelegatedAdministrator`` for IAM and, when configured, for IAM Access
+  Analyzer (``access-analyzer.amazonaws.com``, with its trusted access; a changed administrator
   is deregistered first), then IAM ``EnableOrganizationsRootCredentialsManagement`` and
   ``EnableOrganizationsRootSessions`` (or their ``Disable`` counterparts when the config turns
   one off), each only when ``ListOrganizationsFeatures`` shows it is not already so;
@@ -71,10 +72,18 @@ def settings(
     delegated_administrator: str | None,
     policy_types: Sequence[str],
     trusted_access: Sequence[str] = ("iam.amazonaws.com",),
+    analyzer_administrator: str | None = None,
 ) -> dict[str, object]:
     """The handler's settings (one JSON property keeps booleans typed: CloudFormation passes
-    plain custom resource properties to the function as strings)."""
+    plain custom resource properties to the function as strings). ``analyzer_administrator``:
+    the IAM Access Analyzer delegated administrator (trusted access for
+    ``access-analyzer.amazonaws.com`` is then enabled too); the key is left out without one."""
+    extra: dict[str, object] = {}
+    if analyzer_administrator:
+        trusted_access = [*trusted_access, "access-analyzer.amazonaws.com"]
+        extra["AnalyzerAdministrator"] = analyzer_administrator
     return {
+        **extra,
         "TrustedAccess": list(trusted_access),
         "PolicyTypes": list(policy_types),
         "RootCredentialsManagement": root_credentials_management,
@@ -95,6 +104,8 @@ class OrganizationFeatures(Construct):
         root_sessions: enable (or disable) privileged root sessions (``sts:AssumeRoot``).
         disable_on_delete: disable both features when the resource is deleted.
         delegated_administrator: member account registered as delegated administrator for IAM.
+        analyzer_administrator: member account registered as delegated administrator for IAM
+            Access Analyzer (``detection.access_analyzer.delegated_administrator``), or ``None``.
         policy_types: ``SERVICE_CONTROL_POLICY`` and/or ``RESOURCE_CONTROL_POLICY`` to enable on the root.
 
     Attributes:
@@ -112,6 +123,7 @@ class OrganizationFeatures(Construct):
         disable_on_delete: bool = False,
         delegated_administrator: str | None = None,
         policy_types: Sequence[str] = (),
+        analyzer_administrator: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.function = self._handler()
@@ -121,6 +133,7 @@ class OrganizationFeatures(Construct):
             disable_on_delete=disable_on_delete,
             delegated_administrator=delegated_administrator,
             policy_types=policy_types,
+            analyzer_administrator=analyzer_administrator,
         )
         self.resource = CustomResource(
             self,

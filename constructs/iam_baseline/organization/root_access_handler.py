@@ -7,6 +7,8 @@ import cfnresponse
 
 PHYSICAL_ID = "OrganizationFeatures"
 FEATURES = {"RootCredentialsManagement": "root_credentials_management", "RootSessions": "root_sessions"}
+# Settings key -> the service whose delegated administrator it names.
+ADMINS = {"DelegatedAdministrator": "iam.amazonaws.com", "AnalyzerAdministrator": "access-analyzer.amazonaws.com"}
 
 
 def _apply(p, old):
@@ -21,15 +23,16 @@ def _apply(p, old):
         for kind in p["PolicyTypes"]:
             if kind not in on:
                 org.enable_policy_type(RootId=root["Id"], PolicyType=kind)
-    before = old.get("DelegatedAdministrator") or ""
-    admin = p.get("DelegatedAdministrator") or ""
-    if before and before != admin:
-        _deregister(org, before)
-    if admin and admin != before:
-        try:
-            org.register_delegated_administrator(AccountId=admin, ServicePrincipal="iam.amazonaws.com")
-        except org.exceptions.AccountAlreadyRegisteredException:
-            pass
+    for key, service in ADMINS.items():
+        before = old.get(key) or ""
+        admin = p.get(key) or ""
+        if before and before != admin:
+            _deregister(org, before, service)
+        if admin and admin != before:
+            try:
+                org.register_delegated_administrator(AccountId=admin, ServicePrincipal=service)
+            except org.exceptions.AccountAlreadyRegisteredException:
+                pass
     enabled = set(iam.list_organizations_features().get("EnabledFeatures", []))
     for feature, method in FEATURES.items():
         wanted = p[feature]
@@ -39,9 +42,9 @@ def _apply(p, old):
             getattr(iam, "disable_organizations_" + method)()
 
 
-def _deregister(org, account):
+def _deregister(org, account, service):
     try:
-        org.deregister_delegated_administrator(AccountId=account, ServicePrincipal="iam.amazonaws.com")
+        org.deregister_delegated_administrator(AccountId=account, ServicePrincipal=service)
     except org.exceptions.AccountNotRegisteredException:
         pass
 
@@ -56,8 +59,9 @@ def _delete(p):
     for feature, method in FEATURES.items():
         if feature in enabled:
             getattr(iam, "disable_organizations_" + method)()
-    if p.get("DelegatedAdministrator"):
-        _deregister(boto3.client("organizations"), p["DelegatedAdministrator"])
+    for key, service in ADMINS.items():
+        if p.get(key):
+            _deregister(boto3.client("organizations"), p[key], service)
 
 
 def handler(event, context):

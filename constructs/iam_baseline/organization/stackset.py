@@ -68,7 +68,7 @@ class ServiceManagedStackSet(Construct):
     """One ``AWS::CloudFormation::StackSet`` (``PermissionModel: SERVICE_MANAGED``).
 
     Deploys ``template`` to every account of ``organizational_unit_ids`` (and of the OUs
-    below them) in ``region`` only, with auto-deployment on, named-IAM capability, managed
+    below them) in ``region`` only (or in each of ``regions``, one after the other), with auto-deployment on, named-IAM capability, managed
     execution (non-conflicting operations run concurrently, conflicting ones queue) and the
     concurrency and failure tolerance of ``rollout``.
 
@@ -83,6 +83,8 @@ class ServiceManagedStackSet(Construct):
         account_filter: ``INTERSECTION`` (only ``accounts``) or ``DIFFERENCE`` (all but ``accounts``).
             Source: CloudFormation User Guide, "Account-level targets for service-managed stack sets".
         region: the one region stack instances are created in (IAM is global).
+        regions: instead of ``region``, several regions (a regional resource such as an
+            Access Analyzer analyzer), deployed one region after the other.
         rollout: max concurrency (percent), failure tolerance (percent), concurrency mode,
             whether stacks are kept when an account leaves the OUs.
         delegated_admin: ``CallAs: DELEGATED_ADMIN`` (the stack is deployed in the StackSets
@@ -93,7 +95,7 @@ class ServiceManagedStackSet(Construct):
         resource: the ``CfnStackSet``.
 
     Raises:
-        BaselineError: no target OU.
+        BaselineError: no target OU; neither or both of ``region`` and ``regions``.
     """
 
     def __init__(
@@ -106,7 +108,8 @@ class ServiceManagedStackSet(Construct):
         organizational_unit_ids: Sequence[str],
         accounts: Sequence[str] = (),
         account_filter: str = "DIFFERENCE",
-        region: str,
+        region: str | None = None,
+        regions: Sequence[str] = (),
         rollout: StackSetRolloutConfig,
         delegated_admin: bool,
         description: str = "",
@@ -116,6 +119,9 @@ class ServiceManagedStackSet(Construct):
             raise BaselineError(f"StackSet {stack_set_name} has no target OU")
         if account_filter not in ("INTERSECTION", "DIFFERENCE"):
             raise BaselineError(f"StackSet {stack_set_name}: account_filter must be INTERSECTION or DIFFERENCE")
+        if (region is None) == (not regions):
+            raise BaselineError(f"StackSet {stack_set_name}: give one region or a list of regions")
+        in_order = [region] if region is not None else list(regions)
         self.resource = cfn.CfnStackSet(
             self,
             "Resource",
@@ -133,7 +139,7 @@ class ServiceManagedStackSet(Construct):
                 failure_tolerance_percentage=rollout.failure_tolerance_percentage,
                 concurrency_mode=rollout.concurrency_mode,
                 region_concurrency_type="SEQUENTIAL",
-                region_order=[region],
+                region_order=in_order,
             ),
             stack_instances_group=[
                 cfn.CfnStackSet.StackInstancesProperty(
@@ -142,7 +148,7 @@ class ServiceManagedStackSet(Construct):
                         accounts=list(accounts) or None,
                         account_filter_type=account_filter if accounts else None,
                     ),
-                    regions=[region],
+                    regions=in_order,
                 )
             ],
         )
