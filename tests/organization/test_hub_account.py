@@ -272,9 +272,17 @@ def _reach_in_variant(document):
     document["organization"]["baselines"]["sandbox"]["roles"] = {"admin": {"name": "Admin", "reach": {"ous": ["root"]}}}
 
 
+def _matrix_row_of_a_user(document):
+    document["access_matrix"] = {"expectations": [
+        {"id": "people-no-iam-users", "principal": "group:Admins", "action": "iam:CreateUser", "expect": "denied",
+         "because": "people never create IAM users"},
+    ]}
+
+
 @pytest.mark.parametrize(
     "mutate, where, message",
     [
+        (_matrix_row_of_a_user, "access_matrix.expectations[0].principal", "lives in the identity account"),
         (_variant_saml, "organization.baselines.sandbox.saml", "SAML providers and roles live in the identity account only"),
         (_identity_variant_groups, "organization.baselines.identity.groups", "is the identity account's"),
         (_identity_variant_without_saml, "organization.baselines.identity.saml", "where federation.saml's roles live"),

@@ -275,6 +275,7 @@ def hub_rules(config: "BaselineConfig") -> None:
                     f"group {group.name} would grant nothing in the identity account {name}: none of its personas "
                     f"{list(group.assumable_roles)} has reach; personas with reach: {sorted(reached)}",
                 )
+        _refuse_matrix_rows_of_people(config, name)
     for key, reach in reached.items():
         view = views[key]
         where = ("roles", key) if view.built_in else ("personas", key)
@@ -296,6 +297,25 @@ def hub_rules(config: "BaselineConfig") -> None:
                 f"identity account, and a role session assuming a role is role chaining, which AWS limits to "
                 f"{ROLE_CHAINING_MAX_SECONDS} seconds whatever the role allows ({ROLE_CHAINING_SOURCE}); allowed: "
                 f"3600 (at most {ROLE_CHAINING_MAX_SECONDS})",
+            )
+
+
+def _refuse_matrix_rows_of_people(config: "BaselineConfig", identity: str) -> None:
+    """A member identity account takes the users, groups and SAML roles out of the management
+    account, where ``make check`` decides the access matrix: a row naming one of them would find
+    no such principal (and could never be decided), so it is refused at load."""
+    matrix = config.access_matrix
+    if matrix is None:
+        return
+    saml = config.federation.saml if config.federation else None
+    saml_roles = {f"role:{r.name}" for r in saml.roles} if saml else set()
+    for index, row in enumerate(matrix.expectations):
+        if row.principal.startswith(("user:", "group:")) or row.principal in saml_roles:
+            raise ItemError(
+                ("access_matrix", "expectations", index, "principal"),
+                f"{row.principal} lives in the identity account {identity}, not in the management account where the access "
+                "matrix is decided; the hub's hops are proven by the derived invariants (make check): remove the row, or "
+                "name a principal of the management account (persona:<key>, role:<name>)",
             )
 
 
