@@ -81,7 +81,15 @@ def write_config(name: str, members: int, folder: Path) -> Path:
 
 def run(config: Path, out: Path) -> dict[str, float]:
     """Synth then check ``config`` into ``out``; the figures of both."""
-    synth_wall, synth_mib, synth_cpu = measure_cpu([CDK, "synth", "--quiet", "--no-notices", "-c", f"config={config}", "--output", str(out)], ROOT)
+    nothing = float("nan")
+    try:
+        synth_wall, synth_mib, synth_cpu = measure_cpu([CDK, "synth", "--quiet", "--no-notices", "-c", f"config={config}",
+                                                        "--output", str(out)], ROOT)
+    except SystemExit as failed:  # a refused synth (say, a quota) is a result too: say which, go on
+        error = next((line for line in str(failed.code).splitlines() if line.startswith("error:")), str(failed.code)[-300:])
+        print(f"  synth failed: {error}", flush=True)
+        return {"synth_s": nothing, "synth_cpu_s": nothing, "synth_mib": nothing, "check_s": nothing,
+                "check_cpu_s": nothing, "check_mib": nothing, "check_passed": 0.0}
     check = [sys.executable, "-m", "iam_baseline.analysis.check", "--out", str(out), "--config", str(config)]
     started = time.perf_counter()
     try:
@@ -122,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'config':<14}{'members':>8}{'synth s':>9}{'synth cpu':>10}{'synth MiB':>10}{'check s':>9}{'check cpu':>10}{'check MiB':>10}  check")
     for (name, size), runs in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        verdict = "passed" if all(r["check_passed"] for r in runs) else "FAILED"
+        verdict = "passed" if all(r["check_passed"] for r in runs) else "FAILED" if all(
+            r["synth_s"] == r["synth_s"] for r in runs) else "synth FAILED"  # nan != nan: no synth figure
         print(f"{name:<14}{size:>8}{med['synth_s']:>9.1f}{med['synth_cpu_s']:>10.1f}{med['synth_mib']:>10.0f}"
               f"{med['check_s']:>9.1f}{med['check_cpu_s']:>10.1f}{med['check_mib']:>10.0f}  {verdict}")
     if len(args.sizes) >= 2:

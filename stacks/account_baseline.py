@@ -35,7 +35,9 @@ from iam_baseline.identity.personas import (
     DEVELOPER_PROTECTION_POLICY_NAME,
     persona_policies,
 )
+from iam_baseline.config.service_roles import boundary_passable_roles, developer_passable_roles
 from iam_baseline.identity.protection import (
+    PassableServiceRole,
     ProtectedResources,
 )
 from iam_baseline.identity.users import initial_password_length
@@ -110,6 +112,11 @@ class AccountBaselineStack(BaselineStack):
         )
         path = config.iam_path
         protected = protected_resources(config)
+        # Service roles a developer passes: exempted from the guard rails' tag Deny, and those
+        # with a bounded passer allowed by the boundary, to their service only (see
+        # config.service_roles.boundary_passable_roles for why no others).
+        passable = tuple(PassableServiceRole(r.path, r.name, r.service) for r in developer_passable_roles(config))
+        bounded_passable = tuple(PassableServiceRole(r.path, r.name, r.service) for r in boundary_passable_roles(config))
 
         force_mfa = ForceMfaPolicy(
             self,
@@ -135,6 +142,7 @@ class AccountBaselineStack(BaselineStack):
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
+            passable_service_roles=bounded_passable,
         )
         guardrails = DeveloperGuardrailsPolicy(
             self,
@@ -146,6 +154,7 @@ class AccountBaselineStack(BaselineStack):
             developer_stack_prefixes=config.developer_stack_prefixes,
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
+            passable_service_roles=passable,
             managed_policy_name=DEVELOPER_GUARDRAILS_POLICY_NAME,
             protection_policy_name=DEVELOPER_PROTECTION_POLICY_NAME,
         )
@@ -231,10 +240,19 @@ class AccountBaselineStack(BaselineStack):
         for index, machine_role in enumerate(config.machine_roles):
             if machine_role.targets is None:
                 record(
-                    MachineRole(self, f"Machine-{machine_role.name}", role=machine_role, path=path, boundary=self.boundary.policy),
+                    MachineRole(
+                        self,
+                        f"Machine-{machine_role.name}",
+                        role=machine_role,
+                        path=path,
+                        boundary=self.boundary.policy,
+                        customer_policies=[own_policies[n] for n in machine_role.customer_managed_policies],
+                    ),
                     f"machine_roles[{index}]",
                 )
         for index, service_role in enumerate(config.service_roles):
+            if service_role.targets is not None:
+                continue  # in member accounts, through its StackSet group's config (as machine roles)
             record(
                 ServiceRole(
                     self,
@@ -244,6 +262,7 @@ class AccountBaselineStack(BaselineStack):
                     boundary=self.boundary.policy,
                     passers=[self.roles[p] for p in service_role.passed_by],
                     partition=partition_of(config.region),
+                    customer_policies=[own_policies[n] for n in service_role.customer_managed_policies],
                 ),
                 f"service_roles[{index}]",
             )

@@ -64,7 +64,9 @@ class OrganizationRolloutStack(BaselineStack):
             self.member_stacks[key] = AccountBaselineStack(
                 stage,
                 "AccountBaseline",
-                config=member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity),
+                config=member_baseline_config(
+                    config, group.variant, group.machine_roles, group.service_roles, identity=group.identity
+                ),
                 stackset_member=True,
                 hub=member_hub_part(config, group.personas, group.identity),
             )
@@ -75,6 +77,8 @@ class OrganizationRolloutStack(BaselineStack):
                 description = f"{description} With the identity account's persona roles {', '.join(group.personas)}."
             if group.identity:
                 description = f"{description} The identity account: users, groups, SAML and their member-role policies."
+            if group.service_roles:
+                description = f"{description} With service roles {', '.join(group.service_roles)}."
             description = description[:1024]
             self.stack_sets[key] = ServiceManagedStackSet(
                 self,

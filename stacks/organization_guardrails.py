@@ -26,6 +26,7 @@ from iam_baseline.organization.resource_control_policies import data_perimeter
 from iam_baseline.organization.root_access import OrganizationFeatures
 from iam_baseline.organization.root_tasks import RootTasksRole
 from iam_baseline.organization.service_control_policies import STACKSET_STACK_PREFIX, BaselineNames, default_guardrails
+from iam_baseline.config.service_roles import member_passable_roles
 from iam_baseline.partitions import partition_of
 from stacks.account_baseline import protected_resources
 from stacks.base import BaselineStack
@@ -45,6 +46,7 @@ def baseline_names(config: BaselineConfig) -> BaselineNames:
         topic_names=protected.topic_names,
         analyzer_names=protected.analyzer_names,
         log_group_names=(f"/aws/lambda/{STACKSET_STACK_PREFIX}{prefix}-", INLINE_HANDLER_LOG_GROUP, *protected.log_group_names),
+        passable_service_roles=tuple((f"{r.path}{r.name}", r.service) for r in member_passable_roles(config)),
     )
 
 

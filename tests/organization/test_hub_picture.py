@@ -52,22 +52,35 @@ MEMBER = {"Resources": {
                                             ArnEquals={"aws:PrincipalArn": f"arn:aws:iam::{TOOLING}:role/Collector"})),
     "Handler": _role("Handler", {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}),
 }}
+def _allow_assume(role: str, **condition: dict) -> dict:
+    statement = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::*:role/baseline/{role}"}
+    return {"Version": "2012-10-17", "Statement": [{**statement, "Condition": condition} if condition else statement]}
+
+
+# The identity account (here the management account): the SAML role and alice may assume their
+# member roles (the identity half); bob is in no group, so only the member trust names him.
 IDENTITY_STACK = {"Resources": {
     "Idp": {"Type": "AWS::IAM::SAMLProvider", "Properties": {"Name": "ExampleIdP", "SamlMetadataDocument": "<x/>"}},
-    "FederatedReader": _role("FederatedReader", {
+    "FederatedReader": {**_role("FederatedReader", {
         "Effect": "Allow", "Action": "sts:AssumeRoleWithSAML",
         "Principal": {"Federated": {"Fn::Join": ["", ["arn:aws:iam::", {"Ref": "AWS::AccountId"}, ":saml-provider/ExampleIdP"]]}},
-        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}),
+        "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}})},
+    "ReaderHop": {"Type": "AWS::IAM::Policy", "Properties": {
+        "PolicyName": "ReaderHop", "PolicyDocument": _allow_assume("ReadOnly"), "Roles": [{"Ref": "FederatedReader"}]}},
+    "Admins": {"Type": "AWS::IAM::Group", "Properties": {"GroupName": "admins", "Policies": [
+        {"PolicyName": "AdminHop", "PolicyDocument": _allow_assume("Admin")}]}},
+    "Alice": {"Type": "AWS::IAM::User", "Properties": {"UserName": "alice", "Groups": [{"Ref": "Admins"}]}},
+    "Bob": {"Type": "AWS::IAM::User", "Properties": {"UserName": "bob"}},
 }}
 # Workloads and the OUs below it, except the legacy account (DIFFERENCE).
 TARGETS = {"OrganizationalUnitIds": ["ou-aaaa-11111111"], "Accounts": [LEGACY], "AccountFilterType": "DIFFERENCE"}
 
 
-def _assembly(tmp_path: Path, member: dict = MEMBER, targets: dict = TARGETS) -> Path:
+def _assembly(tmp_path: Path, member: dict = MEMBER, targets: dict = TARGETS, identity: dict = IDENTITY_STACK) -> Path:
     rollout = {"Resources": {"StackSetWorkloads": {"Type": "AWS::CloudFormation::StackSet", "Properties": {
         "StackSetName": "Baseline-workloads", "PermissionModel": "SERVICE_MANAGED", "TemplateBody": json.dumps(member),
         "StackInstancesGroup": [{"DeploymentTargets": targets, "Regions": ["eu-west-1"]}]}}}}
-    stacks = {"Rollout": rollout, "Identity": IDENTITY_STACK}
+    stacks = {"Rollout": rollout, "Identity": identity}
     manifest = {"version": "36.0.0", "artifacts": {name: {
         "type": "aws:cloudformation:stack", "environment": f"aws://{IDENTITY}/eu-west-1",
         "properties": {"templateFile": f"{name}.template.json"}} for name in stacks}}
@@ -88,8 +101,8 @@ def _edges(dot: str) -> set[tuple[str, str, str]]:
 
 
 EXPECTED_HOPS = {
-    ("user/alice", PROD_A, "Admin", ("MFA",)), ("user/bob", PROD_A, "Admin", ("MFA",)),
-    ("user/alice", PROD_B, "Admin", ("MFA",)), ("user/bob", PROD_B, "Admin", ("MFA",)),
+    ("user/alice", PROD_A, "Admin", ("MFA",)), ("user/bob", PROD_A, "Admin", ("trust only",)),
+    ("user/alice", PROD_B, "Admin", ("MFA",)), ("user/bob", PROD_B, "Admin", ("trust only",)),
     ("role/baseline/FederatedReader", PROD_A, "ReadOnly", ("IdP",)),
     ("role/baseline/FederatedReader", PROD_B, "ReadOnly", ("IdP",)),
     ("root", PROD_A, "Scanner", ("external ID",)), ("root", PROD_B, "Scanner", ("external ID",)),
@@ -106,7 +119,8 @@ def test_every_hop_the_trusts_admit_with_its_gate(tmp_path):
 def test_the_picture_draws_exactly_these_edges(tmp_path):
     edges = _edges(dot_source(member_hops(_assembly(tmp_path), DIRECTORY), DIRECTORY))
     assert edges == {
-        ("user/alice\\nuser/bob\\nmanagement 111111111111", "prod-a, prod-b", "Admin (MFA)"),
+        ("user/alice\\nmanagement 111111111111", "prod-a, prod-b", "Admin (MFA)"),
+        ("user/bob\\nmanagement 111111111111", "prod-a, prod-b", "Admin (trust only)"),
         ("role/baseline/FederatedReader\\nmanagement 111111111111", "prod-a, prod-b", "ReadOnly (IdP)"),
         ("any principal its policies allow\\noutside the organization: 999988887777", "prod-a, prod-b", "Scanner (external ID)"),
         ("role/Collector\\ntooling 555555555555", "prod-a, prod-b", "Collector (no MFA)"),
@@ -133,7 +147,20 @@ def test_mfa_gate_negative_control(tmp_path):
     assert ("user/alice", PROD_A, "Admin", ("MFA",)) in _hops_of(tmp_path, "bool", _without(MEMBER, "Admin", "Bool"))
     hops = _hops_of(tmp_path, "none", _without(MEMBER, "Admin", "Bool", "NumericLessThan"))
     assert {h for h in hops if h[2] == "Admin"} == {("user/alice", PROD_A, "Admin", ("no MFA",)),
-                                                     ("user/bob", PROD_A, "Admin", ("no MFA",))}
+                                                     ("user/bob", PROD_A, "Admin", ("trust only",))}
+
+
+def test_the_callers_own_half_decides_too(tmp_path):
+    # The identity half asks MFA while the trust does not: the hop still needs MFA. Without the
+    # identity half (bob), the hop is one half only, drawn dashed.
+    member = _without(MEMBER, "Admin", "Bool", "NumericLessThan")
+    identity = copy.deepcopy(IDENTITY_STACK)
+    identity["Resources"]["Admins"]["Properties"]["Policies"][0]["PolicyDocument"] = _allow_assume(
+        "Admin", Bool={"aws:MultiFactorAuthPresent": "true"})
+    hops = {h for h in _hops(_assembly(tmp_path, member=member, identity=identity)) if h[1] == PROD_A and h[2] == "Admin"}
+    assert hops == {("user/alice", PROD_A, "Admin", ("MFA",)), ("user/bob", PROD_A, "Admin", ("trust only",))}
+    dot = dot_source(member_hops(tmp_path, DIRECTORY), DIRECTORY)
+    assert re.search(r'\[label="Admin \(trust only\)", color="#888888", fontcolor="#888888", style=dashed\]', dot)
 
 
 def test_external_id_gate_negative_control(tmp_path):

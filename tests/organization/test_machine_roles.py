@@ -16,7 +16,7 @@ SCANNER, COLLECTOR = 0, 1
     ("change", "where", "message"),
     [
         (lambda r: r[SCANNER].update(admin=True), "machine_roles[0].admin", "refused: a machine role cannot answer an MFA prompt"),
-        (lambda r: r[SCANNER].update(aws_managed_policies=["AdministratorAccess"]), "machine_roles[0].aws_managed_policies[0]", "job-function/ViewOnlyAccess"),
+        (lambda r: r[SCANNER].update(aws_managed_policies=["AdministratorAccess"]), "machine_roles[0].aws_managed_policies[0]", "AdministratorAccess allows '*' on '*' (admin-equivalent), refused for machine and service roles"),
         (lambda r: r[SCANNER].pop("third_party"), "machine_roles[0]", "give exactly one of automation"),
         (lambda r: r[SCANNER].update(automation=r[COLLECTOR]["automation"]), "machine_roles[0]", "give exactly one of automation"),
         (lambda r: r[SCANNER].pop("reason"), "machine_roles[0].reason", "required key is missing"),
@@ -173,8 +173,14 @@ def test_a_broken_machine_trust_gives_a_counterexample(hub_synth, name, mutate, 
     assert verdict.request.principal.role_arn != machine.principal_arn
 
 
-def test_every_policy_a_machine_role_may_hold_is_acknowledged_once():
-    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES
-    from iam_baseline.config.machine_roles import MACHINE_ROLE_POLICIES
+def test_a_catalogue_policy_beyond_the_usual_read_only_ones_gets_its_own_acknowledgment():
+    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES, persona_acknowledgments
 
-    assert MACHINE_ROLE_POLICY_NAMES == MACHINE_ROLE_POLICIES
+    data = hub_data()
+    data["machine_roles"][0]["aws_managed_policies"] = ["SecurityAudit", "AWSSupportAccess"]
+    made = persona_acknowledgments(parse_hub(data))
+    assert [(a.rule, a.path) for a in made if "Machine-" in a.path] == [
+        ("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSSupportAccess]", "Machine-CspmScanner/Resource/Resource")
+    ]
+    assert "SecurityAudit" in MACHINE_ROLE_POLICY_NAMES  # acknowledged once for every config
+

@@ -20,12 +20,6 @@ def _pass_role_sources(hub_synth) -> set[str]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (issue 17 note): the developer protection policy denies every non-read action on "
-    "resources tagged iam-baseline:protected, iam:PassRole included, and service roles carry the tag, so "
-    "passed_by: [developer] grants nothing; the graph shows only the admins passing the role",
-)
 def test_only_the_named_persona_can_act_as_the_service_role_by_passing_it(hub_synth):
     sources = _pass_role_sources(hub_synth)
     assert "role:Developer" in sources  # passed_by: [developer]

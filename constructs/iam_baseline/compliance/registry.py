@@ -458,8 +458,8 @@ POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
 )
 
 #: Machine and service roles (:mod:`iam_baseline.identity.machine_roles`, ``.service_roles``): the
-#: closed list of read-only AWS managed policies ``config.machine_roles.MACHINE_ROLE_POLICIES``
-#: (kept equal by a test).
+#: read-only AWS managed policies they usually hold, acknowledged once for every config; any
+#: other AWS managed policy a config gives them is acknowledged by :func:`persona_acknowledgments`.
 MACHINE_ROLE_POLICY_NAMES = ("job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit", "CloudWatchReadOnlyAccess")
 REGISTRY += tuple(
     Acknowledgment(
@@ -488,6 +488,9 @@ def persona_acknowledgments(config: Any) -> tuple[Acknowledgment, ...]:
       the persona names: the config's author chose it by name, it was found in the pinned copy
       of AWS managed policies, and ``make check`` proves the persona reaches admin only if
       declared ``admin: true``.
+    * AwsSolutions-IAM4 on a machine or service role (``Machine-<name>``, ``Service-<name>``)
+      for each AWS managed policy it names beyond :data:`MACHINE_ROLE_POLICY_NAMES`: checked the
+      same way, and refused at load when it allows ``*`` on ``*``.
     * AwsSolutions-IAM5 (and the full-access rules of the other packs) on a policy of
       ``policies:``, for each wildcard of its Allow statements: the author wrote it, the
       document was checked at load (elements, operators, keys, actions), and the same proof holds.
@@ -509,6 +512,19 @@ def persona_acknowledgments(config: Any) -> tuple[Acknowledgment, ...]:
                 made.append(Acknowledgment(rule, f"{construct_id(key)}Role/Resource/Resource", reason))
             if key in with_saml_role:
                 made.append(Acknowledgment(rule, f"Federation/Saml{construct_id(key)}Role*/Resource/Resource", reason))
+    for kind, roles in (("Machine", config.machine_roles), ("Service", config.service_roles)):
+        for role in roles:
+            for name in role.aws_managed_policies:
+                if name in MACHINE_ROLE_POLICY_NAMES:
+                    continue
+                made.append(Acknowledgment(
+                    f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
+                    f"{kind}-{role.name}/Resource/Resource",
+                    f"The config's {kind.lower()} role {role.name} names the AWS managed policy {name}, checked against "
+                    "the pinned copy of AWS managed policies at load and refused there if it allows '*' on '*'; AWS "
+                    "keeps it current, the role is bounded by the developer boundary, and make check proves who "
+                    "reaches it.",
+                ))
     for name, policy in config.policies.items():
         path = f"Policy-{name}/Resource"
         reason = (

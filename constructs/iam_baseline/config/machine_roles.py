@@ -13,8 +13,10 @@ baseline's "every trust needs MFA" rule, and each one is fenced instead:
   parties" > "The confused deputy problem"; STS ``AssumeRole`` ``ExternalId``: 2-1224 characters
   of ``[\\w+=,.@:/-]``);
 * ``reason:`` says why (shown in the access report); the developer permissions boundary is
-  always attached; policies are AWS managed read-only policies by name; ``admin: true`` is refused (an
-  MFA-less way to an administrator is exactly what the baseline forbids).
+  always attached; policies come from the persona catalogue (:class:`CataloguePolicies`: AWS
+  managed policies checked against the pinned copy, customer managed policies of
+  ``policies:``), never one that allows ``*`` on ``*``; ``admin: true`` is refused (an MFA-less
+  way to an administrator is exactly what the baseline forbids).
 
 ``targets`` (organization only, :mod:`.targeting`) deploys the role to member accounts through
 the StackSets; without it the role is created in the config's own account.
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from .models import AccountId, IamName, StrictModel
+from .policies import AwsManagedPolicyRef, PolicyName, check_customer_policy_references, refuse_admin_equivalent_aws_managed
 from .targeting import Targets
 from .types import ItemError, printable_text, unique
 
@@ -43,21 +46,49 @@ RoleArn = Annotated[
     str, StringConstraints(max_length=2048, pattern=r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/(?:[\x21-\x7e]+/)*[A-Za-z0-9+=,.@_-]{1,64}$")
 ]
 
-#: AWS managed policies a machine role may hold: read-only policies that AWS keeps current
-#: (IAM User Guide, "AWS managed policies for job functions"; AWS Managed Policy Reference).
-#: A closed list until the persona catalogue (issue 11) validates any managed policy name; each
-#: has its reviewed acknowledgment in ``compliance/registry.py``. Administrator policies
-#: (AdministratorAccess, IAMFullAccess, ...) are never in it: a machine role has no MFA.
-MachineRolePolicy = Literal[
-    "job-function/ViewOnlyAccess", "ReadOnlyAccess", "SecurityAudit", "CloudWatchReadOnlyAccess"
-]
-MACHINE_ROLE_POLICIES: tuple[str, ...] = MachineRolePolicy.__args__  # type: ignore[attr-defined]
-
-
 #: A role session used to assume another role (role chaining) lasts at most one hour. Source:
 #: IAM User Guide, "Roles terms and concepts" > "Role chaining"; STS API Reference, ``AssumeRole``
 #: parameter ``DurationSeconds``.
 ROLE_CHAINING_MAX_SECONDS = 3600
+
+
+class CataloguePolicies(StrictModel):
+    """The policies of a machine or service role, from the persona catalogue.
+
+    AWS managed policies by name or ARN (checked against the pinned copy of AWS managed
+    policies, an unknown name naming the nearest ones: :data:`~.policies.AwsManagedPolicyRef`)
+    and customer managed policies of ``policies:`` (checked by :func:`role_policy_rules`). At
+    least one; none may allow ``*`` on ``*``: such a role answers no MFA prompt, or whoever
+    passes it acts as it, so an admin-equivalent one would be an MFA-less way to administrator.
+    """
+
+    aws_managed_policies: unique(AwsManagedPolicyRef, "AWS managed policy") = Field(  # type: ignore[valid-type]
+        (), description="AWS managed policies by name (SecurityAudit, job-function/ViewOnlyAccess) or ARN; none allowing '*' on '*'."
+    )
+    customer_managed_policies: unique(PolicyName, "policy") = Field(  # type: ignore[valid-type]
+        (), description="Names of policies declared under policies: (none allowing '*' on '*')."
+    )
+
+    @model_validator(mode="after")
+    def _catalogue(self) -> "CataloguePolicies":
+        if not self.aws_managed_policies and not self.customer_managed_policies:
+            raise ValueError("give at least one policy: aws_managed_policies or customer_managed_policies")
+        refuse_admin_equivalent_aws_managed(self.aws_managed_policies, ADMIN_REFUSAL)
+        return self
+
+
+#: The end of the error for a machine or service role policy that allows ``*`` on ``*``.
+ADMIN_REFUSAL = (
+    "refused for machine and service roles (no MFA prompt, or whoever passes the role acts as it): choose a narrower policy"
+)
+
+
+def role_policy_rules(config: "BaselineConfig") -> None:
+    """The ``customer_managed_policies`` of every machine and service role name ``policies:``
+    entries that do not allow ``*`` on ``*``; raises :class:`ItemError` at the reference."""
+    for section in ("machine_roles", "service_roles"):
+        for index, role in enumerate(getattr(config, section)):
+            check_customer_policy_references(role.customer_managed_policies, config.policies, (section, index), ADMIN_REFUSAL)
 
 
 class AutomationPrincipal(StrictModel):
@@ -73,8 +104,8 @@ class ThirdPartyPrincipal(StrictModel):
     external_id: ExternalId = Field(description="The external id the third party sends (2-1224 characters of [\\w+=,.@:/-]).")
 
 
-class MachineRoleConfig(StrictModel):
-    """A role for automation or a third party: no MFA, a reason, the boundary, managed policies.
+class MachineRoleConfig(CataloguePolicies):
+    """A role for automation or a third party: no MFA, a reason, the boundary, catalogue policies.
 
     ``max_session_duration_seconds``: 3600-43200 (IAM API Reference, ``CreateRole``).
     """
@@ -85,11 +116,6 @@ class MachineRoleConfig(StrictModel):
     )
     automation: AutomationPrincipal | None = Field(None, description="A role of a declared account (exactly one of automation, third_party).")
     third_party: ThirdPartyPrincipal | None = Field(None, description="A third party's account with its external id.")
-    aws_managed_policies: unique(MachineRolePolicy, "managed policy") = Field(  # type: ignore[valid-type]
-        min_length=1,
-        description="AWS managed read-only policies: job-function/ViewOnlyAccess, ReadOnlyAccess, SecurityAudit, "
-        "CloudWatchReadOnlyAccess (administrator policies are refused: no MFA).",
-    )
     permissions_boundary: Literal["developer"] = Field(
         "developer", description="The permissions boundary (always attached): the baseline's developer boundary."
     )

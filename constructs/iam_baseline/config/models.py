@@ -179,7 +179,7 @@ from .federation import FederationConfig  # noqa: E402
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
 from .quotas import QuotasConfig  # noqa: E402
 from .organization import OrganizationConfig, organization_rules  # noqa: E402
-from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules  # noqa: E402
+from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules, role_policy_rules  # noqa: E402
 from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
 from .personas import check_personas  # noqa: E402
 from .hub import hub_rules  # noqa: E402
@@ -445,4 +445,5 @@ class BaselineConfig(StrictModel):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
             hub_rules(self)  # see iam_baseline.config.hub
         service_role_rules(self)  # see iam_baseline.config.service_roles
+        role_policy_rules(self)  # machine and service roles' customer managed policies
         return self

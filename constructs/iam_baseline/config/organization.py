@@ -325,7 +325,12 @@ class OrganizationConfig(StrictModel):
 
 
 def member_baseline_config(
-    config: "BaselineConfig", variant: str, machine_roles: tuple[str, ...] = (), *, identity: bool = False
+    config: "BaselineConfig",
+    variant: str,
+    machine_roles: tuple[str, ...] = (),
+    service_roles: tuple[str, ...] = (),
+    *,
+    identity: bool = False,
 ) -> "BaselineConfig":
     """The account baseline config of the member accounts that receive ``variant``.
 
@@ -337,10 +342,12 @@ def member_baseline_config(
     users in each of them); IAM Access Analyzer runs at account scope in members (an
     organization analyzer belongs to the management or delegated administrator account:
     :func:`~.access_analyzer.member_analyzers`).
-    Without service roles (created in the config's own account only, for now). Without the access matrix either: it names the management account's principals, and
-    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` are
-    the targeted ones named in ``machine_roles`` (a StackSet group's items, see
-    :mod:`.stackset_groups`), without their targets. Validated like any config.
+    Without the access matrix either: it names the management account's principals, and
+    ``make check`` proves it on the management account's assembly. Its ``machine_roles`` and
+    ``service_roles`` are the targeted ones named in ``machine_roles`` and ``service_roles`` (a
+    StackSet group's items, see :mod:`.stackset_groups`), without their targets; a service
+    role's ``passed_by`` then names the personas' roles of the member account. Validated like
+    any config.
 
     With ``organization.identity_account`` (:mod:`.hub`) the SAML providers and roles go to the
     identity account only, and ``identity`` (the identity account's group) keeps the IAM
@@ -362,11 +369,12 @@ def member_baseline_config(
                  "service_roles"},
     )
     # Sorted by name: a group's template does not depend on config order (stable StackSets).
-    data["machine_roles"] = [
-        {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
-        for role in sorted(config.machine_roles, key=lambda r: r.name)
-        if role.name in machine_roles
-    ]
+    for section, names in (("machine_roles", machine_roles), ("service_roles", service_roles)):
+        data[section] = [
+            {**role.model_dump(mode="json", exclude={"targets"}), "targets": None}
+            for role in sorted(getattr(config, section), key=lambda r: r.name)
+            if role.name in names
+        ]
     if config.detection is not None:  # account analyzers (config/access_analyzer.py)
         from .access_analyzer import member_analyzers
 

@@ -37,8 +37,15 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from .models import RoleConfig, StrictModel, refuse_duplicate_names
+from .policies import (
+    RESERVED_POLICY_NAMES,
+    AwsManagedPolicyRef,
+    CustomerPolicyConfig,
+    PolicyName,
+    check_customer_policy_references,
+    refuse_admin_equivalent_aws_managed,
+)
 from .targeting import Targets
-from .policies import AwsManagedPolicyRef, CustomerPolicyConfig, PolicyName, RESERVED_POLICY_NAMES, aws_managed_allows_everything
 from .types import IamName, ItemError, PersonaKey, TagKey, TagValue, unique
 
 if TYPE_CHECKING:
@@ -142,13 +149,11 @@ class PersonaConfig(PersonaRoleConfig):
         if not self.aws_managed_policies and not self.customer_managed_policies:
             raise ValueError("a persona needs at least one policy: aws_managed_policies or customer_managed_policies")
         if not self.admin:
-            for index, name in enumerate(self.aws_managed_policies):
-                if aws_managed_allows_everything(name):
-                    raise ItemError(
-                        ("aws_managed_policies", index),
-                        f"{name} allows '*' on '*' (admin-equivalent), but the persona is not declared admin: "
-                        "set admin: true if it is meant to administer the account, or choose a narrower policy",
-                    )
+            refuse_admin_equivalent_aws_managed(
+                self.aws_managed_policies,
+                "but the persona is not declared admin: set admin: true if it is meant to administer the account, "
+                "or choose a narrower policy",
+            )
         return self
 
 
@@ -289,18 +294,13 @@ def check_persona_references(
                 ("personas", key),
                 f"{key!r} is a built-in persona: configure its role under roles.{key}; personas: adds others",
             )
-        for index, name in enumerate(persona.customer_managed_policies):
-            if name not in policies:
-                raise ItemError(
-                    ("personas", key, "customer_managed_policies", index),
-                    f"unknown policy {name!r}; declared under policies: {sorted(policies)}",
-                )
-            if not persona.admin and policies[name].allows_everything:
-                raise ItemError(
-                    ("personas", key, "customer_managed_policies", index),
-                    f"policy {name} allows '*' on '*' (admin-equivalent), but persona {key} is not declared admin: "
-                    "set admin: true if it is meant to administer the account, or narrow the policy",
-                )
+        check_customer_policy_references(
+            persona.customer_managed_policies,
+            policies,
+            ("personas", key),
+            None if persona.admin else f"but persona {key} is not declared admin: set admin: true if it is meant to "
+            "administer the account, or narrow the policy",
+        )
         boundary = persona.permissions_boundary
         if boundary not in (None, DEVELOPER_BOUNDARY) and boundary not in policies:
             raise ItemError(

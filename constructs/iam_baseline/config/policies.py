@@ -17,6 +17,7 @@ inline policies", "IAM JSON policy element reference".
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from difflib import get_close_matches
 from typing import Annotated, Any
 
@@ -100,6 +101,35 @@ def aws_managed_allows_everything(name_with_path: str) -> bool:
         if statement.get("Effect") == "Allow" and "*" in actions and "*" in resources:
             return True
     return False
+
+
+def refuse_admin_equivalent_aws_managed(names: Sequence[str], refusal: str) -> None:
+    """Refuse an AWS managed policy of ``names`` that allows ``*`` on ``*``.
+
+    Raises:
+        ItemError: at ``aws_managed_policies[index]``: ``<name> allows '*' on '*' (admin-equivalent), <refusal>``.
+    """
+    for index, name in enumerate(names):
+        if aws_managed_allows_everything(name):
+            raise ItemError(("aws_managed_policies", index), f"{name} allows '*' on '*' (admin-equivalent), {refusal}")
+
+
+def check_customer_policy_references(
+    names: Sequence[str], policies: "Mapping[str, CustomerPolicyConfig]", where: tuple[str | int, ...], refusal: str | None
+) -> None:
+    """Every name of ``names`` (a ``customer_managed_policies`` list at ``where``) is declared
+    under ``policies:``; with ``refusal``, none of them allows ``*`` on ``*``.
+
+    Raises:
+        ItemError: at ``where + ("customer_managed_policies", index)``: an unknown name (with the
+            declared names), or ``policy <name> allows '*' on '*' (admin-equivalent), <refusal>``.
+    """
+    for index, name in enumerate(names):
+        spot = (*where, "customer_managed_policies", index)
+        if name not in policies:
+            raise ItemError(spot, f"unknown policy {name!r}; declared under policies: {sorted(policies)}")
+        if refusal is not None and policies[name].allows_everything:
+            raise ItemError(spot, f"policy {name} allows '*' on '*' (admin-equivalent), {refusal}")
 
 
 # --------------------------------------------------------------------------- customer managed policies

@@ -2,14 +2,16 @@
 
 Every member account receives its OU's baseline variant (the nearest OU on its path with a
 ``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles
-with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
+and the service roles with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
 account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account. Accounts with the same combination share one StackSet:
 
 * the plain variant keeps its StackSet ``<prefix>-<variant>`` (unchanged from before targeting:
   a config without targeted items synthesizes the same templates), targeting its OUs, minus the
   accounts that have a combination of their own (``AccountFilterType: DIFFERENCE``);
 * each other combination gets ``<prefix>-<variant>-<digest>``, the digest a hash of the item
-  names only, targeting exactly its accounts inside the variant's OUs (``INTERSECTION``).
+  names only, targeting exactly its accounts inside the variant's OUs (``INTERSECTION``). The
+  service roles' items come last, so a group without service roles keeps the digest it had
+  before service roles could be targeted.
 
 Stability (the same idea as the Identity Center assignment shards): a group's name and template
 depend only on its variant and its items, never on which or how many accounts share it, nor on
@@ -32,6 +34,7 @@ from .hub import identity_account_id, personas_reaching
 #: Item markers beside machine role names (an IAM role name holds neither ``:`` nor ``#``).
 _PERSONA = "persona:"
 _IDENTITY = "#identity"
+_SERVICE = "service:"
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -50,6 +53,7 @@ class StackSetGroup:
         excluded: for the plain variant, the accounts of its OUs that another group serves.
         personas: keys of the personas whose member role it adds (``reach``; sorted).
         identity: it is the identity account's group (users, groups, SAML, identity half).
+        service_roles: names of the targeted service roles it adds (sorted).
     """
 
     variant: str
@@ -59,6 +63,7 @@ class StackSetGroup:
     excluded: tuple[str, ...] = ()
     personas: tuple[str, ...] = ()
     identity: bool = False
+    service_roles: tuple[str, ...] = ()
 
     @property
     def items(self) -> tuple[str, ...]:
@@ -67,6 +72,7 @@ class StackSetGroup:
             *(f"machine_role:{n}" for n in self.machine_roles),
             *(f"persona:{k}" for k in self.personas),
             *(("identity_account",) if self.identity else ()),
+            *(f"service_role:{n}" for n in self.service_roles),
         )
 
     @property
@@ -112,6 +118,10 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
         if role.targets is not None:
             for account in organization.directory.resolve(role.targets, ("machine_roles", index, "targets")):
                 items.setdefault(account, set()).add(role.name)
+    for index, service_role in enumerate(config.service_roles):
+        if service_role.targets is not None:
+            for account in organization.directory.resolve(service_role.targets, ("service_roles", index, "targets")):
+                items.setdefault(account, set()).add(f"{_SERVICE}{service_role.name}")
     for account, personas in personas_reaching(config).items():
         items.setdefault(account, set()).update(f"{_PERSONA}{k}" for k in personas)
     identity = identity_account_id(config)
@@ -139,11 +149,12 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     extra = []
     for (variant, names), accounts in combos.items():
         ou_ids = tuple(dict.fromkeys(variant_of[a].id for a in sorted(accounts)))
-        machine = tuple(n for n in names if not n.startswith(_PERSONA) and n != _IDENTITY)
+        machine = tuple(n for n in names if not n.startswith((_PERSONA, _SERVICE)) and n != _IDENTITY)
         personas = tuple(sorted(n.removeprefix(_PERSONA) for n in names if n.startswith(_PERSONA)))
+        service = tuple(sorted(n.removeprefix(_SERVICE) for n in names if n.startswith(_SERVICE)))
         extra.append(
             StackSetGroup(
-                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names
+                variant, machine, tuple(sorted(accounts)), tuple(sorted(ou_ids)), (), personas, _IDENTITY in names, service
             )
         )
     return groups + sorted(extra, key=lambda g: g.key)

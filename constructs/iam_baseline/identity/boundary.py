@@ -25,7 +25,7 @@ from ..compliance.nag_readable import let_nag_read_not_action
 from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .arns import iam_arn, managed_policy_arn, secret_arns
 from .password_policy import INLINE_HANDLER_LOG_GROUP
-from .protection import ProtectedResources, protection_statements
+from .protection import PassableServiceRole, ProtectedResources, protection_statements, service_role_pass_allow_statements
 from .users import INITIAL_PASSWORD_SECRET_PREFIX
 
 #: Stack name prefixes developers may write to by default (see :func:`bounded_role_statements`).
@@ -275,6 +275,11 @@ class DeveloperPermissionsBoundary(Construct):
             :func:`~iam_baseline.identity.protection.protection_statements`.
         service_linked_roles: services that may get a service-linked role
             (:func:`service_linked_role_statement`); empty: none.
+        passable_service_roles: declared service roles a bounded role may pass, each to its
+            service only (allowed here, exempted from the tag Deny: see
+            :func:`~iam_baseline.identity.protection.passable_role_statements`). Every role the
+            developers create carries this boundary, so only roles that a developer may pass
+            anyway belong here (``config.service_roles.boundary_passable_roles``).
     """
 
     def __init__(
@@ -289,6 +294,7 @@ class DeveloperPermissionsBoundary(Construct):
         developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
         protected: ProtectedResources = ProtectedResources(),
         service_linked_roles: Sequence[str] = DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
+        passable_service_roles: Sequence[PassableServiceRole] = (),
     ) -> None:
         super().__init__(scope, id)
         self.arn = managed_policy_arn(path, managed_policy_name)
@@ -306,6 +312,7 @@ class DeveloperPermissionsBoundary(Construct):
                 actions=["organizations:DescribeOrganization", "account:GetAccountInformation", "account:ListRegions"],
                 resources=["*"],
             ),
+            *service_role_pass_allow_statements(passable_service_roles),
             *bounded_role_statements(
                 boundary_arn=self.arn,
                 workload_role_path=workload_role_path,
@@ -319,6 +326,7 @@ class DeveloperPermissionsBoundary(Construct):
                 developer_stack_prefixes=developer_stack_prefixes,
                 protected=protected,
                 inline_log_group=INLINE_HANDLER_LOG_GROUP,
+                passable=passable_service_roles,
                 in_boundary=True,
             ),
         ]

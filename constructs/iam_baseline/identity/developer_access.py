@@ -22,7 +22,7 @@ from .arns import iam_arn
 from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .boundary import DEFAULT_DEVELOPER_STACK_PREFIXES, bounded_role_statements
 from .password_policy import INLINE_HANDLER_LOG_GROUP
-from .protection import ProtectedResources, protection_statements
+from .protection import PassableServiceRole, ProtectedResources, protection_statements
 
 
 class DeveloperGuardrailsPolicy(Construct):
@@ -47,6 +47,9 @@ class DeveloperGuardrailsPolicy(Construct):
         protected: baseline detection resources denied by name (same function).
         service_linked_roles: services PowerUserAccess may create a service-linked role for;
             every other one is denied (same function).
+        passable_service_roles: declared service roles the Developer may pass, each to its
+            service only: exempted from the protection's tag Deny (see
+            :func:`~iam_baseline.identity.protection.passable_role_statements`).
         managed_policy_name: IAM name, 1-128 characters; default ``DeveloperGuardrails``.
         protection_policy_name: IAM name, 1-128 characters; default ``DeveloperProtection``.
     """
@@ -63,6 +66,7 @@ class DeveloperGuardrailsPolicy(Construct):
         developer_stack_prefixes: Sequence[str] = DEFAULT_DEVELOPER_STACK_PREFIXES,
         protected: ProtectedResources = ProtectedResources(),
         service_linked_roles: Sequence[str] = DEFAULT_SERVICE_LINKED_ROLE_SERVICES,
+        passable_service_roles: Sequence[PassableServiceRole] = (),
         managed_policy_name: str = "DeveloperGuardrails",
         protection_policy_name: str = "DeveloperProtection",
     ) -> None:
@@ -92,5 +96,6 @@ class DeveloperGuardrailsPolicy(Construct):
                 developer_stack_prefixes=developer_stack_prefixes,
                 protected=protected,
                 inline_log_group=INLINE_HANDLER_LOG_GROUP,
+                passable=passable_service_roles,
             ),
         )

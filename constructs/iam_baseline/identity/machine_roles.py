@@ -14,10 +14,12 @@ The trust policy has exactly one statement, and its conditions fence the one pri
   deputy problem").
 
 No MFA condition (a machine cannot answer one); the developer permissions boundary is always
-attached, and the role carries only AWS managed policies that the config validated.
+attached, and the role carries only the catalogue policies that the config validated.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
@@ -46,13 +48,22 @@ class MachineRole(Construct):
         role: the validated :class:`MachineRoleConfig` (name, principal, policies, session 3600-43200 s).
         path: IAM path of the role, e.g. ``/baseline/``.
         boundary: the permissions boundary (the developer boundary's managed policy).
+        customer_policies: the ``policies:`` entries ``role.customer_managed_policies`` names, as
+            created by the stack (same order).
 
     Attributes:
         role: the ``iam.Role``.
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, role: MachineRoleConfig, path: str, boundary: iam.IManagedPolicy
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        role: MachineRoleConfig,
+        path: str,
+        boundary: iam.IManagedPolicy,
+        customer_policies: Sequence[iam.IManagedPolicy] = (),
     ) -> None:
         super().__init__(scope, id)
         self.role = iam.Role(
@@ -64,5 +75,8 @@ class MachineRole(Construct):
             assumed_by=machine_trust_principal(role),
             max_session_duration=Duration.seconds(role.max_session_duration_seconds),
             permissions_boundary=boundary,
-            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in role.aws_managed_policies],
+            managed_policies=[
+                *(iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in role.aws_managed_policies),
+                *customer_policies,
+            ],
         )

@@ -26,6 +26,12 @@ policy and the permissions boundary:
   may assume for their own qualifiers (``developer_cdk_qualifiers``); IAM cannot subtract
   resource names from a wildcard and S3 and ECR have no bucket or repository condition key,
   so an exception by qualifier could only be made by allowing every other bucket too.
+* **Passing a declared service role.** Service roles (``service_roles:``) carry the tag too, so
+  the tag Deny would also deny ``iam:PassRole`` on them to the personas the config names in
+  ``passed_by``. :class:`PassableServiceRole` lists the roles exempted: ``iam:PassRole`` on
+  exactly that role's ARN, only with ``iam:PassedToService`` its service; every other way of
+  passing a tagged role stays denied (IAM User Guide, "Grant a user permissions to pass a role
+  to an AWS service"; "IAM condition context keys" > ``iam:PassedToService``).
 * **Reusing a stack's service role.** CloudFormation updates, changes and deletes a stack
   with the service role the stack was last deployed with, without ``iam:PassRole`` by the
   caller (CloudFormation User Guide, "CloudFormation service role"). A pipeline's stack,
@@ -42,6 +48,8 @@ from dataclasses import dataclass
 
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
+
+from .arns import iam_arn
 
 #: The tag that marks a resource of the baseline as out of developers' reach. Tag keys may
 #: hold ``:``; only ``aws:`` is reserved (Tagging AWS Resources, "Tag naming limits").
@@ -142,6 +150,53 @@ class ProtectedResources:
     log_group_names: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PassableServiceRole:
+    """A declared service role that the protection lets its passers pass, to its service only.
+
+    Attributes:
+        path: IAM path of the role (``/service/``).
+        name: role name.
+        service: the service principal it may be passed to (``ec2.amazonaws.com``).
+    """
+
+    path: str
+    name: str
+    service: str
+
+    @property
+    def arn(self) -> str:
+        """The role's ARN in the deploying account (partition-aware token)."""
+        return iam_arn(f"role{self.path}{self.name}")
+
+
+def _by_service(roles: Sequence[PassableServiceRole]) -> dict[str, list[str]]:
+    """Service principal -> ARNs of ``roles`` passable to it (config order)."""
+    grouped: dict[str, list[str]] = {}
+    for role in roles:
+        grouped.setdefault(role.service, []).append(role.arn)
+    return grouped
+
+
+def _sid_part(service: str) -> str:
+    """``ec2.amazonaws.com`` -> ``Ec2``, ``ecs-tasks.amazonaws.com`` -> ``EcsTasks`` (Sids are alphanumeric)."""
+    return "".join(part.capitalize() for part in service.split(".")[0].split("-"))
+
+
+def service_role_pass_allow_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
+    """Allow ``iam:PassRole`` on exactly ``roles``, each only to its service (the boundary's
+    side: its service Allow leaves IAM out, so without this a bounded passer passes nothing)."""
+    return [
+        iam.PolicyStatement(
+            sid=f"AllowPassTo{_sid_part(service)}",
+            actions=["iam:PassRole"],
+            resources=arns,
+            conditions={"StringEquals": {"iam:PassedToService": service}},
+        )
+        for service, arns in _by_service(roles).items()
+    ]
+
+
 def _arn(service: str, resource: str) -> str:
     """``arn:<partition>:<service>:*:<account>:<resource>`` in any region of this account."""
     return f"arn:{Aws.PARTITION}:{service}:*:{Aws.ACCOUNT_ID}:{resource}"
@@ -168,16 +223,73 @@ def protected_resource_arns(protected: ProtectedResources, *, inline_log_group: 
     ]
 
 
-def detection_protection_statements(protected: ProtectedResources, *, inline_log_group: str) -> list[iam.PolicyStatement]:
-    """Deny every change to the resources the baseline stacks tag or name as protected."""
+def passable_role_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
+    """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service.
+
+    ``DenyProtectedRolePassing`` denies passing any tagged role but ``roles``;
+    ``DenyPassingElsewhere<Service>`` denies passing one of ``roles`` to any other
+    service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
+    """
+    return [
+        iam.PolicyStatement(
+            sid="DenyProtectedRolePassing",
+            effect=iam.Effect.DENY,
+            actions=["iam:PassRole"],
+            not_resources=[role.arn for role in roles],
+            conditions={"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}},
+        ),
+        *(
+            iam.PolicyStatement(
+                sid=f"DenyPassingElsewhere{_sid_part(service)}",
+                effect=iam.Effect.DENY,
+                actions=["iam:PassRole"],
+                resources=arns,
+                conditions={"StringNotEquals": {"iam:PassedToService": service}},
+            )
+            for service, arns in _by_service(roles).items()
+        ),
+    ]
+
+
+def detection_protection_statements(
+    protected: ProtectedResources,
+    *,
+    inline_log_group: str,
+    passable: Sequence[PassableServiceRole] = (),
+    in_boundary: bool = False,
+) -> list[iam.PolicyStatement]:
+    """Deny every change to the resources the baseline stacks tag or name as protected.
+
+    ``passable``: the service roles whose passing is exempted from the tag Deny; empty: the tag
+    Deny covers ``iam:PassRole`` as well, and the statements are those of a config without
+    service roles. Outside the boundary, ``iam:PassRole`` leaves the tag Deny for
+    :func:`passable_role_statements` (exactly those ARNs, to their service). In the boundary
+    (``in_boundary``, one policy of at most 6,144 characters) the tag Deny instead spares a
+    request whose ``iam:PassedToService`` is one of their services: the boundary allows
+    ``iam:PassRole`` only on the workload roles and on exactly those ARNs, each with its service
+    (:func:`service_role_pass_allow_statements`), and its implicit deny cannot be overridden, so
+    the exemption is the same.
+    """
+    tagged: dict[str, dict[str, str | list[str]]] = {
+        "StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}
+    }
+    reads = list(PROTECTED_READ_ACTIONS)
+    extra: list[iam.PolicyStatement] = []
+    if passable and in_boundary:
+        # Non-PassRole requests carry no iam:PassedToService: StringNotEquals holds, the Deny applies.
+        tagged["StringNotEquals"] = {"iam:PassedToService": sorted(_by_service(passable))}
+    elif passable:
+        reads.append("iam:PassRole")
+        extra = passable_role_statements(passable)
     return [
         iam.PolicyStatement(
             sid="DenyProtectedResourceChanges",
             effect=iam.Effect.DENY,
-            not_actions=list(PROTECTED_READ_ACTIONS),
+            not_actions=reads,
             resources=["*"],
-            conditions={"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}},
+            conditions=tagged,
         ),
+        *extra,
         iam.PolicyStatement(
             sid="DenyProtectionTagChanges",
             effect=iam.Effect.DENY,
@@ -265,12 +377,16 @@ def protection_statements(
     developer_stack_prefixes: Sequence[str],
     protected: ProtectedResources,
     inline_log_group: str,
+    passable: Sequence[PassableServiceRole] = (),
     in_boundary: bool = False,
 ) -> list[iam.PolicyStatement]:
     """Every statement of this module, shared by the boundary and the Developer's
-    ``DeveloperProtection`` policy (see :func:`stack_statements` for ``in_boundary``)."""
+    ``DeveloperProtection`` policy (see :func:`stack_statements` for ``in_boundary``,
+    :func:`passable_role_statements` for ``passable``)."""
     return [
-        *detection_protection_statements(protected, inline_log_group=inline_log_group),
+        *detection_protection_statements(
+            protected, inline_log_group=inline_log_group, passable=passable, in_boundary=in_boundary
+        ),
         *cdk_asset_statements(),
         *stack_statements(stack_prefixes=developer_stack_prefixes, workload_roles=workload_roles,
                           in_boundary=in_boundary),

@@ -31,6 +31,8 @@ class ServiceRole(Construct):
         boundary: the permissions boundary (the developer boundary's managed policy).
         passers: the persona roles of ``role.passed_by`` (may be empty: then no grant policy).
         partition: the ARN partition of the stack's region (``aws``, ``aws-cn``, ``aws-us-gov``).
+        customer_policies: the ``policies:`` entries ``role.customer_managed_policies`` names, as
+            created by the stack (same order).
 
     Attributes:
         role: the ``iam.Role``; instance_profile: the ``CfnInstanceProfile`` or None;
@@ -47,6 +49,7 @@ class ServiceRole(Construct):
         boundary: iam.IManagedPolicy,
         passers: Sequence[iam.IRole],
         partition: str,
+        customer_policies: Sequence[iam.IManagedPolicy] = (),
     ) -> None:
         super().__init__(scope, id)
         conditions = role.trust_conditions(partition, Stack.of(self).account)
@@ -60,7 +63,10 @@ class ServiceRole(Construct):
             assumed_by=principal.with_conditions(conditions) if conditions else principal,
             max_session_duration=Duration.seconds(role.max_session_duration_seconds),
             permissions_boundary=boundary,
-            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in role.aws_managed_policies],
+            managed_policies=[
+                *(iam.ManagedPolicy.from_aws_managed_policy_name(n) for n in role.aws_managed_policies),
+                *customer_policies,
+            ],
         )
         self.instance_profile = None
         if role.has_instance_profile:

@@ -80,6 +80,10 @@ class BaselineNames:
             ``StackSet-<prefix>-<variant>-<uuid>``).
         protection_tag: ``(key, value)`` of the tag on every baseline resource, or ``None``.
         topic_names, analyzer_names, log_group_names: detection resources denied by name.
+        passable_service_roles: ``(path + name, service principal)`` of the targeted service roles
+            that a developer passes in member accounts: their ``iam:PassRole`` to that service
+            is spared by the tag Deny (as in the developer guard rails,
+            :mod:`iam_baseline.identity.protection`).
     """
 
     partition: str
@@ -89,6 +93,7 @@ class BaselineNames:
     topic_names: tuple[str, ...] = ()
     analyzer_names: tuple[str, ...] = ()
     log_group_names: tuple[str, ...] = ()
+    passable_service_roles: tuple[tuple[str, str], ...] = ()
 
 
 def _exempt(names: BaselineNames, exempt_role_arns: Sequence[str]) -> dict[str, Any]:
@@ -167,16 +172,20 @@ def protect_detection(names: BaselineNames, exempt_role_arns: Sequence[str]) -> 
     statements: list[Statement] = []
     if names.protection_tag is not None:
         key, value = names.protection_tag
+        tagged = {"StringEquals": {f"aws:ResourceTag/{key}": value}, **exempt}
+        passable = names.passable_service_roles
         statements += [
             {
                 "Sid": "DenyProtectedResourceChanges",
                 "Effect": "Deny",
                 # Assuming a tagged baseline role is how people use it (sts:AssumeRole evaluates
-                # the role's tags): only changes are denied.
-                "NotAction": [*PROTECTED_READ_ACTIONS, *ROLE_USE_ACTIONS],
+                # the role's tags): only changes are denied. With developer-passed service roles,
+                # iam:PassRole leaves this statement for the two below.
+                "NotAction": [*PROTECTED_READ_ACTIONS, *ROLE_USE_ACTIONS, *(["iam:PassRole"] if passable else [])],
                 "Resource": "*",
-                "Condition": {"StringEquals": {f"aws:ResourceTag/{key}": value}, **exempt},
+                "Condition": tagged,
             },
+            *_passable_role_statements(p, passable, tagged, exempt),
             {
                 "Sid": "DenyProtectionTagChanges",
                 "Effect": "Deny",
@@ -189,6 +198,28 @@ def protect_detection(names: BaselineNames, exempt_role_arns: Sequence[str]) -> 
         {"Sid": "DenyDetectionChanges", "Effect": "Deny", "NotAction": list(NAMED_READ_ACTIONS), "Resource": named, "Condition": exempt}
     )
     return statements
+
+
+def _passable_role_statements(
+    partition: str, passable: Sequence[tuple[str, str]], tagged: dict[str, Any], exempt: dict[str, Any]
+) -> list[Statement]:
+    """Passing a tagged role stays denied but for ``passable`` (role path + name, service), each
+    to its own service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
+    """
+    if not passable:
+        return []
+    arn = lambda role: f"arn:{partition}:iam::*:role{role}"  # noqa: E731 (every member account)
+    services = sorted({service for _, service in passable})
+    return [
+        {"Sid": "DenyProtectedRolePassing", "Effect": "Deny", "Action": "iam:PassRole",
+         "NotResource": [arn(role) for role, _ in passable], "Condition": tagged},
+        *(
+            {"Sid": "DenyPassingElsewhere" + "".join(w.capitalize() for w in service.split(".")[0].split("-")),
+             "Effect": "Deny", "Action": "iam:PassRole", "Resource": [arn(role) for role, s in passable if s == service],
+             "Condition": {"StringNotEquals": {"iam:PassedToService": service}, **exempt}}
+            for service in services
+        ),
+    ]
 
 
 def deny_iam_users() -> list[Statement]:

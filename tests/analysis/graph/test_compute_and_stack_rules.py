@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust_service, user
+from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
 
 TARGET = f"arn:aws:iam::{A}:role/Target"
 
@@ -121,3 +121,18 @@ def test_the_cdk_deploy_role_hands_cloudformation_an_admin_role():
     assert rules_of(found) == ["cdk-deploy-role", "cdk-deploy-passes-execution-role"]
     lookup_only = role("Deploy", allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-*-lookup-role-*"))
     assert chain_from(graph_of(scope(A, lookup_only)), "role:Deploy") is None
+
+
+@pytest.mark.parametrize(("source_account", "reached"), [(A, True), ("999999999999", False)])
+def test_a_task_role_fenced_with_the_confused_deputy_keys_is_passed_to_tasks_of_its_own_account(source_account, reached):
+    """ECS sets aws:SourceAccount and aws:SourceArn when it assumes a task role: a trust that
+    requires the role's own account admits a task the caller runs there; one that requires
+    another account does not (the control)."""
+    fenced = trust({"Service": "ecs-tasks.amazonaws.com"}, {
+        "StringEquals": {"aws:SourceAccount": source_account},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:*:{source_account}:*"},
+    })
+    target = role("Target", *ADMIN, trust=fenced)
+    dev = role("Dev", allow("iam:PassRole", TARGET, passed_to("ecs-tasks.amazonaws.com")),
+               allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"]))
+    assert escalates_by(graph_of(scope(A, dev, target)), "role:Dev", "pass-role-ecs") is reached

@@ -120,7 +120,17 @@ class World:
             return role.kind is NodeKind.STAND_IN and role.arn is not None and ":role/" in role.arn
         if principal.trust is None:
             return False
-        request = Request(RequestPrincipal(arn=service, account="", kind="service"), "sts:AssumeRole", principal.arn, {})
+        # Compute created in the role's account by whoever passes it: a service that sets the
+        # confused-deputy keys names that account and a resource of its own there (IAM User
+        # Guide, "The confused deputy problem" > "Cross-service confused deputy prevention"), so
+        # a trust fenced with aws:SourceAccount/aws:SourceArn still admits it.
+        model = self.model(role)
+        arn_service = next((key for key, (name, _) in COMPUTE_SERVICES.items() if name == service), service.split(".")[0])
+        context = {
+            "aws:SourceAccount": role.account,
+            "aws:SourceArn": f"arn:{model.partition}:{arn_service}:{model.region}:{role.account}:escalation-probe",
+        }
+        request = Request(RequestPrincipal(arn=service, account="", kind="service"), "sts:AssumeRole", principal.arn, context)
         return evaluate_assume_role(request, trust_policy=principal.trust).allowed
 
     def qualifiers(self) -> list[str]:

@@ -158,7 +158,8 @@ def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig
     for group in stackset_groups(config):
         if construct_id(group.key) == variant:
             # The identity account's group keeps its users and SAML (issue 17, hub-api.md).
-            return member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity)
+            return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
+                                          identity=group.identity)
     return config
 
 

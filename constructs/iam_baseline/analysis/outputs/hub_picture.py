@@ -11,7 +11,8 @@ report's graph is (:func:`.graphviz.render_svg`, ``@viz-js/viz`` under the pinne
 * callers that reach the same nodes alike are one node too (users of one group, say);
   principals outside the organization (third parties) stand outside every cluster;
 * each edge lists the roles it admits, labelled with its gate: ``MFA``, ``external ID``,
-  ``IdP`` (a SAML session: MFA is the identity provider's) or ``no MFA``;
+  ``IdP`` (a SAML session: MFA is the identity provider's) or ``no MFA``; ``trust only``
+  (dashed, grey): the trust admits the caller, its own policies do not;
 * a principal's hops inside its own account are left out, except the SAML sign-in
   (:func:`_across_accounts`).
 
@@ -34,7 +35,8 @@ from .org_reach import Caller, CallerKind, Directory, Gate, Hop, member_hops
 #: Account names listed on one node before ``+N more``.
 NAMES_PER_NODE = 4
 #: Edge colour per gate (the first gate of a hop decides).
-COLOURS = {Gate.MFA: "#1b7a3a", Gate.EXTERNAL_ID: "#b35900", Gate.IDP: "#1f5fa8", Gate.NONE: "#b00000"}
+COLOURS = {Gate.MFA: "#1b7a3a", Gate.EXTERNAL_ID: "#b35900", Gate.IDP: "#1f5fa8", Gate.NONE: "#b00000",
+           Gate.TRUST_ONLY: "#888888"}
 _MANAGEMENT_CLUSTER = "management account"
 TITLE = "Who can assume which role in which member account (from the StackSets' trust policies)"
 
@@ -136,8 +138,10 @@ def dot_source(hops: Sequence[Hop], directory: Directory) -> str:
         edges[caller_node[hop.caller.key], target_of[hop.account]].append(hop)
     for (source, target), group in sorted(edges.items()):
         colour = COLOURS[min((h.gates[0] for h in group), key=list(Gate).index)]
+        # One half of a hop without the other (the trust admits, the caller's policies do not): dashed.
+        dashed = ", style=dashed" if all(h.gates == (Gate.TRUST_ONLY,) for h in group) else ""
         lines.append(f'  {_quote(source)} -> {_quote(target)} [label="{_edge_label(group)}", color="{colour}", '
-                     f'fontcolor="{colour}"];')
+                     f'fontcolor="{colour}"{dashed}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -15,9 +15,11 @@ concrete evaluator (:func:`..engine.evaluator.evaluate_assume_role`):
 * ``Principal: {"Federated": <saml-provider>}``: the SAML provider (``sts:AssumeRoleWithSAML``).
 
 Service principals (a role for Lambda or EC2) and OIDC providers are not callers of a person's
-or a machine's hop into an account and are left out. The caller's own side (its identity-based
-policy allowing the ``sts:AssumeRole``) is a stand-in Allow here: the picture shows what each
-trust admits; the proof (``make check``) decides the whole request.
+or a machine's hop into an account and are left out. Both halves decide a hop: when the
+assembly holds the caller (the identity account's users and roles), its identity-based policies
+and boundary must allow the ``sts:AssumeRole`` too; a caller outside the assembly (a third
+party, a declared automation role) gets a stand-in Allow, so for it the picture shows what the
+trust admits. SCPs are left to the proof (``make check``), which decides the whole request.
 
 Each hop carries its gate, decided by the evaluator and not read from the statement's text:
 :attr:`Gate.MFA` when the trust refuses the caller without MFA and admits it with MFA,
@@ -26,6 +28,8 @@ Guide, "Access to AWS accounts owned by third parties"), :attr:`Gate.IDP` for a 
 or a session of a role that only a SAML provider can assume: such a session carries no AWS MFA
 context (IAM User Guide, "AWS global condition context keys", ``aws:MultiFactorAuthPresent``),
 MFA is the identity provider's. :attr:`Gate.NONE`: admitted without MFA or an external id.
+:attr:`Gate.TRUST_ONLY`: the trust admits the caller but its own policies do not (one half of a
+hop without the other).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any
 from ...config.models import BaselineConfig
 from ..engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate_assume_role
 from ..model.stack_reader import StackReader, StackTemplate, load_stacks, stack_readers
+from ..model.templates import build_account
 
 #: The audience of a SAML assertion for the AWS sign-in endpoint (IAM User Guide, "Configure SAML assertions").
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -55,6 +60,7 @@ class Gate(enum.Enum):
     EXTERNAL_ID = "external ID"
     IDP = "IdP"
     NONE = "no MFA"
+    TRUST_ONLY = "trust only"  # the trust admits the caller, its own policies do not
 
 
 class CallerKind(enum.Enum):
@@ -248,18 +254,33 @@ def _external_ids(trust: Policy) -> list[str]:
     return sorted({v for s in trust.statements for c in s.conditions if c.key == "sts:externalid" for v in c.values})
 
 
-def gates(caller: Caller, role: _Role, saml_roles: frozenset[str]) -> tuple[Gate, ...] | None:
-    """The gates of ``caller``'s hop into ``role`` (None: the trust does not admit it)."""
+#: The caller's own side of a hop: its identity-based policies and permissions boundary.
+OwnSide = tuple[tuple[Policy, ...], Policy | None]
+
+
+def gates(caller: Caller, role: _Role, saml_roles: frozenset[str], own: OwnSide | None = None) -> tuple[Gate, ...] | None:
+    """The gates of ``caller``'s hop into ``role`` (None: the trust does not admit it).
+
+    ``own``: the caller's identity-based policies and boundary when the assembly holds the
+    caller (then both halves decide, and a hop the trust admits but the caller's own policies
+    refuse is :attr:`Gate.TRUST_ONLY`); without it the caller's side is granted.
+    """
     principal = _principal(caller)
-    # The caller's own side is granted here: the question is what the trust policy admits.
     grant = Policy.from_document("caller's grant", {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole*", "Resource": role.arn}]})
+    trust_only = _gates(caller, principal, role, saml_roles, ((grant,), None))
+    if trust_only is None or own is None:
+        return trust_only
+    return _gates(caller, principal, role, saml_roles, own) or (Gate.TRUST_ONLY,)
 
+
+def _gates(caller: Caller, principal: RequestPrincipal, role: _Role, saml_roles: frozenset[str],
+           own: OwnSide) -> tuple[Gate, ...] | None:
     fixed = _principal_keys(principal)
 
     def admits(action: str, context: dict[str, str]) -> bool:
         request = Request(principal, action, role.arn, {**fixed, **context})
-        return evaluate_assume_role(request, trust_policy=role.trust, identity=(grant,)).allowed
+        return evaluate_assume_role(request, trust_policy=role.trust, identity=own[0], boundary=own[1]).allowed
 
     if caller.kind is CallerKind.SAML_PROVIDER:
         return (Gate.IDP,) if admits("sts:AssumeRoleWithSAML", {"saml:aud": SAML_AUDIENCE}) else None
@@ -284,14 +305,35 @@ def _saml_only(role: _Role) -> bool:
                                 and not (s.principals or {}).get("AWS") for s in allows)
 
 
-def _hops_into(role: _Role, saml_roles: frozenset[str], member: bool) -> Iterable[Hop]:
+def _hops_into(role: _Role, saml_roles: frozenset[str], member: bool, own_side) -> Iterable[Hop]:
     for statement in role.trust.statements:
         if statement.effect != "Allow":
             continue
         for caller in _callers(statement, role.account if member else None, role.arn.split(":")[1]):
-            found = gates(caller, role, saml_roles)
+            found = gates(caller, role, saml_roles, own_side(caller))
             if found is not None:
                 yield Hop(caller, role.account, role.name, found)
+
+
+class _OwnSides:
+    """The caller's own side (:data:`OwnSide`) of a user or role that the assembly holds, from
+    the account model of its account (its stacks and the StackSet templates deployed there),
+    built on first use; None for any other caller (a third party, a role outside the assembly)."""
+
+    def __init__(self, stacks: Sequence[StackTemplate]) -> None:
+        self.stacks = stacks
+        self.models: dict[str, dict[str, OwnSide]] = {}
+
+    def __call__(self, caller: Caller) -> OwnSide | None:
+        if caller.kind not in (CallerKind.USER, CallerKind.ROLE):
+            return None
+        if caller.account not in self.models:
+            here = [s for s in self.stacks if s.account == caller.account]
+            model = build_account(here, permission_sets=False) if here else None
+            self.models[caller.account] = {} if model is None else {
+                p.arn: (tuple(model.identity_policies(p)), p.boundary)
+                for p in model.principals.values() if p.kind in ("user", "role")}
+        return self.models[caller.account].get(caller.arn)
 
 
 def _concrete_if_one(hops: set[Hop]) -> set[Hop]:
@@ -314,11 +356,13 @@ def member_hops(out_dir: str | Path, directory: Directory) -> list[Hop]:
     declared = {directory.management, *(a for _, a, _ in directory.accounts)}
     own_roles = [r for reader in stack_readers([s for s in stacks if s.account in declared]) for r in _roles(reader)]
     saml_roles = frozenset(r.arn for r in (*own_roles, *member_roles) if _saml_only(r))
-    hops = _concrete_if_one({h for role in member_roles for h in _hops_into(role, saml_roles, member=True)})
+    own_side = _OwnSides([s for s in stacks if s.account in declared] + members)
+    hops = {h for role in member_roles for h in _hops_into(role, saml_roles, True, own_side)}
+    hops = _concrete_if_one(hops)
     callers = {h.caller.arn for h in hops if h.caller.kind is CallerKind.ROLE}
     for role in own_roles:
         if role.arn in callers and role.arn in saml_roles:
-            hops |= set(_hops_into(role, saml_roles, member=False))
+            hops |= set(_hops_into(role, saml_roles, False, own_side))
     return sorted(hops, key=lambda h: (h.account, h.role, h.caller.key, [g.value for g in h.gates]))
 
 

@@ -12,7 +12,9 @@ any scope, except the grants of the config:
 
 * passing a service role (``iam:PassRole`` with ``iam:PassedToService``) by a persona its
   ``passed_by`` names (IAM User Guide, "Grant a user permissions to pass a role to an AWS
-  service"; INV-SERVICE-ROLE-PASS proves it goes to that service only);
+  service"; INV-SERVICE-ROLE-PASS proves it goes to that service only), or running commands on
+  compute that holds it (nothing more than passing it to new compute): reached by that
+  persona's role, or by a person who assumes that role (role trust edges only) first;
 * a machine role's declared automation principal (``aws:PrincipalArn``).
 
 The counterexample is the chain's first request (replayed allowed); the note prints the chain.
@@ -66,7 +68,7 @@ def granted(graph, config: BaselineConfig, person: Node, target: Node, first_fam
             return person.arn is not None and machine.principal_arn == person.arn
     views = persona_views(own)
     for service_role in own.service_roles:
-        if service_role.name == name and first_family is Family.PASS_ROLE:
+        if service_role.name == name and first_family in (Family.PASS_ROLE, Family.EXISTING_COMPUTE):
             passers = {views[p].role.name for p in service_role.passed_by if p in views}
             return person.kind is NodeKind.ROLE and graph.world.principal_of[person.id].name in passers
     return False
@@ -89,7 +91,11 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
             chain = graph.shortest_chain(node.id, {target_id})
             if chain is None or not chain.edges:
                 continue
-            if granted(graph, config, node, graph.nodes[target_id], chain.edges[0].family) and len(chain.edges) == 1:
+            *ways, last = chain.edges
+            # The persona's own role, or a person who becomes it by assuming it, uses the grant.
+            if all(e.family is Family.ROLE_TRUST for e in ways) and granted(
+                graph, config, graph.nodes[last.source], graph.nodes[target_id], last.family
+            ):
                 continue
             first = next((e for e in chain.edges if e.steps), None)
             if first is None:

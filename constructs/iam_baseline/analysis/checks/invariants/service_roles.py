@@ -28,6 +28,7 @@ from ...model.subjects import subject_for
 from ...model.templates import Principal
 from .admin import admin_refs
 from .base import Finding, Invariant, NotProven, Proven, Verdict
+from .proofs import never_allowed_by
 from .solver import ask
 
 
@@ -41,6 +42,12 @@ def check_pass(scope: AccountScope, config: BaselineConfig, service_role: Servic
                principal: Principal) -> Verdict:
     """Whether ``principal`` passes ``role`` only as the config says."""
     subject = subject_for(scope.model, principal, RequestContextConfig())
+    # Sound without the solver (implicit deny), and spares z3 the principal's unrelated
+    # policies, whose actions the pinned catalog may not know yet (AWS managed policies grow).
+    if never_allowed_by(list(subject.identity), "iam:PassRole", role.arn):
+        return Proven("no identity-based policy allows iam:PassRole on it")
+    if subject.boundary is not None and never_allowed_by([subject.boundary], "iam:PassRole", role.arn):
+        return Proven("the permissions boundary allows no iam:PassRole on it")
     passer = principal.ref in _passers(config, service_role)
     passed_to = not_equals(service_role.service, absent_ok=True) if passer else FREE
     space = RequestSpace(
@@ -62,7 +69,8 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         key=lambda p: p.ref,
     )
     findings = []
-    for service_role in config.service_roles:
+    # Targeted service roles live in member accounts, whose scope config holds them without targets.
+    for service_role in (r for r in config.service_roles if r.targets is None):
         role = roles.get(service_role.name)
         if role is None:
             findings.append(Finding(f"role:{service_role.name}", NotProven("declared service role is not in the templates")))
