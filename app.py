@@ -193,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         assembly = app.synth()
     except RuntimeError as error:
+        from iam_baseline.organization.stackset import TEMPLATE_BODY_MAX_LIMIT_TEXT
+
+        if TEMPLATE_BODY_MAX_LIMIT_TEXT in str(error):
+            # Raised by the StackSet's aspect during synth, before any stack template is written.
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         if "ValidationFailed" not in str(error):
             raise
         # CDK has printed every finding and written the validation report; no trace needed.

@@ -166,3 +166,30 @@ def test_both_halves_without_mfa_make_an_mfa_less_way_to_admin(hub):
     failed = [r for r in results if not r.passed]
     assert failed and "reached without MFA from" in failed[0].subject, "\n".join(r.message[:300] for r in results)
     assert failed[0].decision.allowed and "is itself an administrator without MFA" in failed[0].message
+
+
+def test_a_member_trust_naming_an_undeclared_account_fails_the_declared_accounts_invariant(hub):
+    from iam_baseline.analysis.checks.invariants import accounts
+
+    config, _, scopes, _ = hub
+    identity = identity_account_id(config)
+    admin = _label(scopes, config, "333300000001")
+
+    def foreign(role):
+        document = copy.deepcopy(role.trust.document)
+        for statement in document["Statement"]:
+            statement["Principal"] = {"AWS": "arn:aws:iam::999999999999:root"}
+            for operator in statement.get("Condition", {}).values():
+                if "aws:PrincipalArn" in operator:
+                    operator["aws:PrincipalArn"] = [a.replace(identity, "999999999999") for a in operator["aws:PrincipalArn"]]
+        return replace(role, trust=Policy.from_document(role.trust.name, document, PolicyKind.TRUST))
+
+    scope = next(s for s in _mutated(scopes, {admin: {"Admin": foreign}}) if s.label.startswith(admin))
+    results, _ = run_invariants([scope], config, (accounts.INVARIANT,))
+    failed = [r for r in results if not r.passed]
+    assert [r.subject.rsplit(" ", 1)[-1] for r in failed] == ["role:Admin"]
+    assert failed[0].request is not None, failed[0].message
+    assert failed[0].request.principal.account == "999999999999" and failed[0].decision.allowed
+    # the negative control: the unmutated scope passes
+    results, _ = run_invariants([next(s for s in scopes if s.label.startswith(admin))], config, (accounts.INVARIANT,))
+    assert all(r.passed for r in results)

@@ -194,3 +194,21 @@ def test_organization_wide_stacks_have_termination_protection(org_synth):
     assembly, _ = org_synth
     protected = {s.stack_name: s.termination_protection for s in assembly.stacks}
     assert protected and all(protected.values()), protected
+
+
+def test_a_template_over_the_stackset_body_limit_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    """The limit is checked inside synth (a jsii aspect): `cdk synth` must still print one error
+    line naming the StackSet group, its size and the limit, exit 2, and write no stack template
+    (here the limit is lowered so the organization fixture crosses it)."""
+    import app
+    from iam_baseline.organization import stackset
+
+    monkeypatch.setattr(stackset, "TEMPLATE_BODY_MAX_BYTES", 1_000)
+    monkeypatch.setenv("CDK_CONTEXT_JSON", json.dumps({"config": str(ORGANIZATION_CONFIG_FILE)}))
+    monkeypatch.setenv("CDK_OUTDIR", str(tmp_path / "cdk.out"))
+    assert app.main([]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"error: the StackSet template of StackSetMember\w+/AccountBaseline is \d+ bytes, \d+ over the "
+                     r"1000-byte TemplateBody limit of AWS::CloudFormation::StackSet", err), err
+    assert "Traceback" not in err
+    assert not list((tmp_path / "cdk.out").glob("*.template.json"))

@@ -84,8 +84,25 @@ def space(role: Principal, principals, context: dict | None = None) -> RequestSp
                         resources=ResourceSpace(include=(role.arn,)), context=context or {})
 
 
+def _named_by_condition(role: Principal) -> list[str]:
+    """Exact user and role ARNs an Allow of the trust names in ``aws:PrincipalArn`` (``ArnEquals`` /
+    ``StringEquals``, no wildcard): the identity account's people in a member role's trust
+    (issue 17), named beside an account principal."""
+    found = set()
+    for statement in role.trust.statements:
+        if statement.effect != "Allow":
+            continue
+        for condition in statement.conditions:
+            operator = condition.operator
+            if (condition.key == "aws:principalarn" and operator.set_operator is None and not operator.if_exists
+                    and operator.base in ("arnequals", "stringequals")):
+                found |= {v for v in condition.values if "*" not in v and "?" not in v and "${" not in v}
+    return sorted(found - set(named(role, "AWS")))
+
+
 def named_callers(role: Principal) -> tuple[RequestPrincipal, ...]:
-    """A caller for each user and role ARN the trust names (a session of a named role).
+    """A caller for each user and role ARN the trust names (a session of a named role), as a
+    principal or in an ``aws:PrincipalArn`` condition of an Allow.
 
     Asked apart from the rest of the accounts (which exclude them by ``aws:PrincipalArn``):
     z3 decides "this caller is that role" on a concrete ARN in milliseconds, where the
@@ -93,7 +110,7 @@ def named_callers(role: Principal) -> tuple[RequestPrincipal, ...]:
     is free in AWS and no trust condition of the baseline reads it.
     """
     out = []
-    for ident in named(role, "AWS"):
+    for ident in [*named(role, "AWS"), *_named_by_condition(role)]:
         if not ident.startswith("arn:") or ident.count(":") != 5:
             continue
         partition, account, resource = ident.split(":")[1], ident.split(":")[4], ident.split(":", 5)[5]
