@@ -69,3 +69,30 @@ def hub_error(data: dict, path: Path = HUB) -> str:
     with pytest.raises(ConfigError) as info:
         parse_hub(data, path)
     return str(info.value)
+
+
+def member_plan(data: dict) -> dict[str, tuple[str, str, list[str]]]:
+    """member account -> (StackSet group key, its member config as JSON, the policies it creates)."""
+    import json
+
+    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.stackset_groups import stackset_groups
+
+    config = parse_hub(data)
+    plan = {}
+    for group in stackset_groups(config):
+        member = member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
+                                        identity=group.identity, policies=group.policies)
+        for account in group.accounts:
+            plan[account] = (group.key, json.dumps(member.model_dump(mode="json"), sort_keys=True), sorted(member.policies))
+    return plan
+
+
+def without_organization(data: dict) -> dict:
+    """``data`` without its organization and what needs one (machine roles' targets, personas' reach)."""
+    del data["organization"]
+    data["machine_roles"] = []
+    for persona in (*data.get("roles", {}).values(), *data.get("personas", {}).values()):
+        if isinstance(persona, dict):
+            persona.pop("reach", None)
+    return data

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 import yaml
-from organization_helpers import HUB, hub_data, hub_error, parse_hub
+from organization_helpers import member_plan, without_organization, HUB, hub_data, hub_error, parse_hub
 
 #: An ECS task role in the production workload accounts that only the developers there may pass.
 BUILD_TASK = {
@@ -49,32 +49,14 @@ def test_bad_targets_are_refused_with_the_nearest_name(change, where, message):
 
 def test_targets_need_an_organization():
     data = _with_task()
-    del data["organization"]
-    data["machine_roles"] = []
-    for persona in (*data.get("roles", {}).values(), *data.get("personas", {}).values()):
-        if isinstance(persona, dict):
-            persona.pop("reach", None)
+    without_organization(data)
     error = hub_error(data)
     assert "service_roles[1].targets (line" in error and "targets need the organization section" in error, error
 
 
-def _plan(data) -> dict[str, tuple[str, str]]:
-    """member account -> (StackSet group key, its member config as JSON)."""
-    from iam_baseline.config.organization import member_baseline_config
-    from iam_baseline.config.stackset_groups import stackset_groups
-
-    config = parse_hub(data)
-    plan = {}
-    for group in stackset_groups(config):
-        member = member_baseline_config(config, group.variant, group.machine_roles, group.service_roles)
-        for account in group.accounts:
-            plan[account] = (group.key, json.dumps(member.model_dump(mode="json"), sort_keys=True))
-    return plan
-
-
 def test_a_targeted_service_role_moves_only_the_accounts_it_reaches():
-    before = _plan(hub_data())
-    after = _plan(_with_task())
+    before = member_plan(hub_data())
+    after = member_plan(_with_task())
     assert after.keys() == before.keys()
     assert sorted(a for a in before if before[a] != after[a]) == list(PROD)
     for account in PROD:
@@ -85,9 +67,9 @@ def test_a_targeted_service_role_moves_only_the_accounts_it_reaches():
 
 def test_an_unrelated_change_to_the_service_role_moves_no_other_account():
     data = _with_task()
-    before = _plan(data)
+    before = member_plan(data)
     data["service_roles"][1]["targets"] = {"accounts": ["payments-prod", "orders-prod", "payments-dev"]}
-    after = _plan(data)
+    after = member_plan(data)
     assert sorted(a for a in before if before[a] != after[a]) == ["444400000001"]  # payments-dev only
 
 

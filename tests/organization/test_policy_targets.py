@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from organization_helpers import config_error, example_data, hub_data, hub_error, parse, parse_hub
+from organization_helpers import member_plan, without_organization, config_error, example_data, hub_data, hub_error, parse, parse_hub
 
 READ = {"description": "Read the reports bucket.", "targets": {"ous": ["Workloads"]},
         "statements": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}
@@ -48,36 +48,17 @@ def test_a_targeted_policy_used_where_it_is_not_created_is_refused(change, where
 
 def test_a_targeted_policy_needs_an_organization():
     data = _with_policy()
-    del data["organization"]
-    data["machine_roles"] = []
-    for persona in (*data.get("roles", {}).values(), *data.get("personas", {}).values()):
-        if isinstance(persona, dict):
-            persona.pop("reach", None)
+    without_organization(data)
     error = hub_error(data)
     assert "policies.ReportsBucketRead.targets (line" in error and "targets need the organization section" in error, error
-
-
-def _plan(data) -> dict[str, tuple[str, dict]]:
-    """member account -> (StackSet group key, the policies its member config creates)."""
-    from iam_baseline.config.organization import member_baseline_config
-    from iam_baseline.config.stackset_groups import stackset_groups
-
-    config = parse_hub(data)
-    plan = {}
-    for group in stackset_groups(config):
-        member = member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
-                                        identity=group.identity, policies=group.policies)
-        for account in group.accounts:
-            plan[account] = (group.key, json.dumps(member.model_dump(mode="json"), sort_keys=True), sorted(member.policies))
-    return plan
 
 
 def test_a_targeted_policy_is_created_in_its_accounts_only_and_moves_no_other_account():
     data = _with_policy()
     data["machine_roles"][1]["customer_managed_policies"] = ["ReportsBucketRead"]  # MetricsCollector: Workloads
-    after = _plan(data)
+    after = member_plan(data)
     assert {a for a, (_, _, policies) in after.items() if "ReportsBucketRead" in policies} == set(WORKLOADS)
-    before = _plan(hub_data())
+    before = member_plan(hub_data())
     assert after.keys() == before.keys()
     assert sorted(a for a in before if before[a][:2] != after[a][:2]) == list(WORKLOADS)
     # The config's own account does not create it (nor could a role there carry it).
