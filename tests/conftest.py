@@ -87,14 +87,21 @@ def synthesized_config(tmp_path_factory):
     from app import build_app
     from iam_baseline.config import load_config
 
+    from app import built_identities
+
     assemblies: dict[Path, Path] = {}
+    identities: dict[Path, list] = {}
 
     def synthesized(path: Path) -> Path:
         path = Path(path).resolve()
         if path not in assemblies:
             outdir = tmp_path_factory.mktemp(f"{path.stem}.out")
-            build_app(load_config(path), outdir=str(outdir), context=CDK_CONTEXT).synth()
+            app = build_app(load_config(path), outdir=str(outdir), context=CDK_CONTEXT)
+            app.synth()
             assemblies[path] = outdir
+            identities[path] = built_identities(app)  # for the names lock, as app.py reads them
         return assemblies[path]
 
+    #: resolved config path -> the named IAM identities its synth built (iam_baseline.identity.named_identities).
+    synthesized.identities = identities
     return synthesized

@@ -56,6 +56,19 @@ def test_no_identity_center_user_is_renamed(project_synth):
     check_identity_store_lock(config, lock_path_for(ROOT / path))
 
 
+def test_an_example_names_lock_is_current(project_synth, synthesized_config):
+    """A synth of an example leaves the working tree clean: its committed names lock records
+    exactly the IAM identities it builds (a stale lock is rewritten by `make synth`). The
+    user's own config/baseline.yaml is left out: its lock is theirs, recorded by their synth."""
+    from iam_baseline.config.names_lock import check_names_lock, lock_path_for
+
+    path, config, _ = project_synth
+    if not path.startswith("config/examples/"):
+        pytest.skip("the user's own names lock is recorded by their own make synth")
+    built = synthesized_config.identities[(ROOT / path).resolve()]
+    assert check_names_lock(built, config.account_id, lock_path_for(ROOT / path)) is None
+
+
 def test_synth_leaves_no_unacknowledged_finding(project_synth):
     """app.py fails `cdk synth` on any finding, nested StackSet member templates included."""
     from iam_baseline.compliance.report import unacknowledged_findings
