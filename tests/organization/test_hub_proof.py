@@ -64,6 +64,20 @@ def test_the_graph_has_a_hop_for_exactly_the_configs_hop_list_with_its_mfa_state
     assert found == expected
 
 
+def test_every_part_of_a_split_variant_has_its_own_nodes_and_hops(hub):
+    """orders-dev is excluded from deny_iam_users, so its StackSet group splits by SCP levels:
+    each part gets its own nodes (its escalation search runs under its own SCPs) and the
+    identity account's hops into it. Before, the parts shared node ids and orders-dev had none."""
+    _, _, scopes, graph = hub
+    parts = [s for s in scopes if s.part]
+    assert len({s.variant for s in parts}) < len(parts)  # a variant split in several parts
+    placed = {graph.world.scope_of[n].label for n in graph.nodes}
+    assert all(s.label in placed for s in scopes if s.model.principals)
+    lone = next(s for s in parts if tuple(s.member_accounts) == ("444400000002",))
+    assert lone.label in {graph.world.scope_of[e.target].label for e in _hops(graph)}
+    assert "Workloads/Dev" in lone.label
+
+
 def test_make_check_passes_on_the_hub_example_with_every_derived_invariant(hub):
     config, out, scopes, _ = hub
     run = run_checks(load_account(out, account=config.account_id), config, scopes)

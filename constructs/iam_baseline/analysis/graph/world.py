@@ -168,8 +168,13 @@ class World:
 
 def scope_prefix(scope: AccountScope) -> str:
     """The first part of the ids of a scope's nodes: its account, or ``stackset:<variant>`` for
-    a StackSet member variant (every variant shares one placeholder account)."""
-    return f"stackset:{scope.variant}" if scope.variant else scope.model.account
+    a StackSet member variant (every variant shares one placeholder account), with
+    ``@<account>`` for each part of a variant split by its accounts' SCP/RCP levels: the parts
+    hold the same principals under different SCPs, and one id per part keeps either from
+    standing in for the other."""
+    if not scope.variant:
+        return scope.model.account
+    return f"stackset:{scope.variant}" + (f"@{scope.part}" if scope.part else "")
 
 
 def prefix(node: Node) -> str:

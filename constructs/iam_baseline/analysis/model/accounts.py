@@ -54,6 +54,9 @@ class AccountScope:
         variant: the stage suffix of a StackSet member (``Security``), else None.
         config: the config this scope was built from (a variant's merged config for a member).
         declared_accounts: every account the *top-level* config names, plus the scope's own.
+        part: for a StackSet variant whose accounts have different SCP or RCP levels (split into
+            one scope per level group): the first member account of this part, which keeps the
+            parts' graph nodes apart; None for a whole scope.
     """
 
     label: str
@@ -66,6 +69,7 @@ class AccountScope:
     config: BaselineConfig | None = None
     declared_accounts: frozenset[str] = frozenset()
     top_config: BaselineConfig | None = None  # the config as given (organization, federation, access matrix)
+    part: str | None = None
 
 
 def _group(stacks: list[StackTemplate]) -> dict[tuple[str, str | None], list[StackTemplate]]:
@@ -126,10 +130,14 @@ def _with_organization_levels(scopes: list[AccountScope], stacks: list[StackTemp
             out.append(scope)
             continue
         for members, scps, rcps in groups:
-            label = scope.label
+            label, part = scope.label, None
             if len(groups) > 1:
-                label += f" in {organization.account_paths[members[0]]}" + (f" ({members[0]})" if len(members) == 1 else "")
-            out.append(replace(scope, label=label, scps=scps, rcps=rcps, member_accounts=members))
+                # Every OU of the part's accounts (a variant group may span OUs), and the account
+                # when it stands alone.
+                paths = ", ".join(sorted({organization.account_paths[m] for m in members}))
+                label += f" in {paths}" + (f" ({members[0]})" if len(members) == 1 else "")
+                part = members[0]
+            out.append(replace(scope, label=label, scps=scps, rcps=rcps, member_accounts=members, part=part))
     return out
 
 
