@@ -212,3 +212,31 @@ def test_a_template_over_the_stackset_body_limit_is_a_clear_error(tmp_path, monk
                      r"1000-byte TemplateBody limit of AWS::CloudFormation::StackSet", err), err
     assert "Traceback" not in err
     assert not list((tmp_path / "cdk.out").glob("*.template.json"))
+
+
+def test_check_fails_when_a_stackset_deploys_a_template_it_did_not_prove(org_synth, tmp_path, capsys):
+    """`make check` reads the member templates of the stages; CloudFormation deploys the
+    rollout's TemplateBody. A body that drifts from them (here: a role's trust without its MFA
+    condition, in the body only) fails the check under its StackSet's name."""
+    import shutil
+
+    from iam_baseline.analysis.check import main
+
+    assembly, _ = org_synth
+    out = tmp_path / "cdk.out"
+    shutil.copytree(assembly.directory, out)
+    rollout = next(out.glob("OrganizationRollout*.template.json"))
+    template = json.loads(rollout.read_text())
+    stackset = next(r for r in template["Resources"].values() if r["Type"] == "AWS::CloudFormation::StackSet")
+    body = json.loads(stackset["Properties"]["TemplateBody"])
+    role = next(r for r in body["Resources"].values()
+                if r["Type"] == "AWS::IAM::Role" and "Condition" in r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0])
+    del role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]
+    stackset["Properties"]["TemplateBody"] = json.dumps(body, separators=(",", ":"))
+    rollout.write_text(json.dumps(template))
+    assert main(["--out", str(out), "--config", str(ORGANIZATION_CONFIG_FILE)]) == 1
+    failures = [line for line in capsys.readouterr().out.splitlines() if line.startswith("FAIL ")]
+    name = stackset["Properties"]["StackSetName"]
+    assert failures == [f"FAIL stackset-template-proven: StackSet {name} (IamBaselineOrganization/"
+                        f"{next(k for k, v in template['Resources'].items() if v is stackset)}): its TemplateBody is not "
+                        "any template of the assembly that make check proved; synthesize again (make synth) and check that assembly"]

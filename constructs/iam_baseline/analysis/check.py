@@ -54,6 +54,7 @@ from .graph.admin import admin_refs
 from .checks.matrix import CheckResult, check_matrix, missing_principals
 from .checks.member_accounts import MEMBER_PRINCIPALS, check_member_expectation
 from .checks.trust_shape import trust_shape_results
+from .checks.deployed_templates import deployed_template_results
 from .outputs.graphviz import GraphvizError
 from .outputs.report import write_reports
 from .model.subjects import subject_for
@@ -214,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {ref} (rows: {', '.join(rows)})", file=sys.stderr)
         return 2
     run = run_checks(model, config, scopes, center, organization)
+    run.results.extend(deployed_template_results(args.out))  # the StackSets deploy what was proven
     failed = [r for r in run.results if not r.passed]
     for result in failed:
         print(f"FAIL {result.check}: {result.message}")
