@@ -36,12 +36,12 @@ def test_scps_and_rcps_are_off_unless_declared():
     [
         (
             lambda o: o["service_control_policies"].update(deny_root_user={"targets": ["Workloads/Staging"]}),
-            "organization.service_control_policies",
-            "deny_root_user: unknown target 'Workloads/Staging'; allowed: 'root' or one of the OU paths",
+            "organization.service_control_policies.deny_root_user.targets[0]",
+            "unknown target 'Workloads/Staging'; allowed: 'root' or one of the OU paths",
         ),
         (
             lambda o: o.pop("root_id"),
-            "organization.service_control_policies",
+            "organization.service_control_policies.deny_root_user.targets[0]",
             "deny_root_user targets the root but organization.root_id is not set",
         ),
         (

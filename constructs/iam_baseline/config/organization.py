@@ -222,10 +222,10 @@ class OrganizationConfig(StrictModel):
         for key in GUARDRAIL_KEYS:
             guardrail = getattr(value, key)
             if guardrail.enabled:
-                check_targets(guardrail.targets, where=key, ou_paths=ou_paths, root_id=root_id)
+                check_targets(guardrail.targets, where=(key,), ou_paths=ou_paths, root_id=root_id)
                 attachment_targets(guardrail, directory, (key,))
         for index, custom in enumerate(value.custom):
-            check_targets(custom.targets, where=f"custom[{index}]", ou_paths=ou_paths, root_id=root_id)
+            check_targets(custom.targets, where=("custom", index), ou_paths=ou_paths, root_id=root_id)
             attachment_targets(custom, directory, ("custom", index))
         check_custom_files(value)
         return value
@@ -236,7 +236,7 @@ class OrganizationConfig(StrictModel):
         if value is None or not value.data_perimeter.enabled or "organizational_units" not in info.data:
             return value
         ou_paths = [ou.path for ou in info.data.get("organizational_units") or ()]
-        check_targets(value.data_perimeter.targets, where="data_perimeter", ou_paths=ou_paths, root_id=info.data.get("root_id"))
+        check_targets(value.data_perimeter.targets, where=("data_perimeter",), ou_paths=ou_paths, root_id=info.data.get("root_id"))
         directory = AccountDirectory(info.data.get("organizational_units") or ())
         attachment_targets(value.data_perimeter, directory, ("data_perimeter",))
         if info.data.get("organization_id") is None:

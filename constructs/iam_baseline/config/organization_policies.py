@@ -22,6 +22,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
 from .models import AccountId, IamName, RegionName, RoleConfig, StrictModel
 from .targeting import AccountDirectory, TargetName, Targets, nearest
+from .types import ItemError
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
 #: ARNs are ``arn:<partition>:iam::aws:policy/root-task/<name>``). Source: STS API Reference,
@@ -274,18 +275,27 @@ def read_policy_file(path: str) -> dict[str, Any]:
     return document
 
 
-def check_targets(targets: tuple[str, ...], *, where: str, ou_paths: list[str], root_id: str | None) -> None:
-    """Raise ``ValueError`` when a target is neither ``root`` (with ``root_id`` set) nor a declared OU path."""
-    for target in targets:
+def check_targets(targets: tuple[str, ...], *, where: tuple[str | int, ...], ou_paths: list[str], root_id: str | None) -> None:
+    """Refuse a target that is neither ``root`` (with ``root_id`` set) nor a declared OU path.
+
+    Raises:
+        ItemError: at ``where`` + ``targets[i]``: the unknown target (with the nearest names),
+            the root without ``organization.root_id``, or a target named twice.
+    """
+    shown = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[")
+    seen: set[str] = set()
+    for index, target in enumerate(targets):
+        spot = (*where, "targets", index)
         if target == ROOT_TARGET:
             if root_id is None:
-                raise ValueError(f"{where} targets the root but organization.root_id is not set (e.g. r-ab12)")
+                raise ItemError(spot, f"{shown} targets the root but organization.root_id is not set (e.g. r-ab12)")
         elif target not in ou_paths:
             close = nearest(target, [ROOT_TARGET, *ou_paths])
             hint = close if close.startswith("; nearest") else ""
-            raise ValueError(f"{where}: unknown target {target!r}; allowed: 'root' or one of the OU paths {ou_paths}{hint}")
-    if len(set(targets)) != len(targets):
-        raise ValueError(f"{where}: duplicate targets {list(targets)}")
+            raise ItemError(spot, f"unknown target {target!r}; allowed: 'root' or one of the OU paths {ou_paths}{hint}")
+        if target in seen:
+            raise ItemError(spot, f"duplicate target {target!r} in {list(targets)}")
+        seen.add(target)
 
 
 def attachment_targets(
