@@ -47,7 +47,7 @@ def test_the_member_admin_role_is_reached_without_aws_mfa_only_from_the_saml_rol
     scope = member_scope()
     finding = mfa_less.check_role(scope, config, _role(scope, "Admin"))
     assert isinstance(finding.verdict, Proven), finding
-    assert "MFA at the identity provider" in finding.verdict.method and SAML_ROLE in finding.verdict.method
+    assert "sign-in at the identity provider, no MFA seen by AWS" in finding.verdict.method and SAML_ROLE in finding.verdict.method
     assert isinstance(trust.check_role(scope, config, _role(scope, "Admin")).verdict, Proven)
 
 

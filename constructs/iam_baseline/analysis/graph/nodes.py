@@ -79,7 +79,7 @@ class HopMfa(str, enum.Enum):
     what AWS carries, so what the target role's trust could demand of the caller."""
 
     MFA = "MFA"  # the trust admits the caller only with aws:MultiFactorAuthPresent true
-    IDENTITY_PROVIDER = "MFA at the identity provider"  # a SAML/OIDC session: AWS carries no MFA
+    IDENTITY_PROVIDER = "sign-in at the identity provider, no MFA seen by AWS"  # a SAML/OIDC session: AWS carries no MFA
     NONE = "without MFA"  # the trust admits a caller without MFA (long-term keys, a machine)
 
 

@@ -6,7 +6,7 @@ never re-derived from statement text:
 * **Hops into member accounts**: every ``assume-member-role`` edge (both halves allowed: the
   caller's identity-based policy and the member role's trust policy), with the MFA state of the
   session it yields (:class:`~..graph.nodes.HopMfa`): "MFA" (the trust admits the caller only
-  with ``aws:MultiFactorAuthPresent`` true), "MFA at the identity provider" (a SAML session:
+  with ``aws:MultiFactorAuthPresent`` true), "sign-in at the identity provider, no MFA seen by AWS" (a SAML session:
   AWS carries no MFA context for it, IAM User Guide, "Configuring MFA-protected API access") or
   "without MFA".
 * **Ways in without MFA**: every machine role (``machine_roles:``), its ``reason``, the one

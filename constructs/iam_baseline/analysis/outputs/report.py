@@ -168,7 +168,7 @@ def sections(run: CheckRun) -> list[Section]:
         out.append(Section("member-hops", "Hops into member accounts", (
             "Who reaches which member account's role from another account (the identity account), both halves "
             "allowed (the caller's identity-based policy and the role's trust policy), and the MFA state of the "
-            "session: **MFA**, **MFA at the identity provider** (a SAML session: AWS carries no MFA context), "
+            "session: **MFA**, **sign-in at the identity provider, no MFA seen by AWS** (a SAML session: AWS carries no MFA context), "
             "or **without MFA**.",
             "",
             *hops,

@@ -4,7 +4,7 @@ The identity account's people reach member accounts with MFA; the only declared 
 without MFA are the machine roles (``machine_roles:``, each with its ``reason``, its one
 principal proven by INV-MACHINE-ROLE-PRINCIPAL) and the identity account's SAML roles, whose
 sessions carry no AWS MFA context (IAM User Guide, "Configuring MFA-protected API access": "AWS
-cannot determine whether that provider required MFA"), shown as "MFA at the identity provider".
+cannot determine whether that provider required MFA"), shown as "sign-in at the identity provider, no MFA seen by AWS".
 
 Decided per role with a trust policy by the z3 engine: is any ``sts:AssumeRole`` on the role,
 by an IAM user or role session of any account, with ``aws:MultiFactorAuthPresent`` absent (long-
@@ -43,7 +43,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> 
                        Proven(f"declared machine role: reached without MFA only by {machine.principal_arn}"
                               + (" with its external id" if machine.third_party else "") + " (INV-MACHINE-ROLE-PRINCIPAL)"))
     saml = what_is_declared.identity_saml_roles(scope.top_config or config, role.name)
-    idp = f"; without AWS MFA only from the identity account's SAML roles {list(saml)} (MFA at the identity provider)" \
+    idp = f"; without AWS MFA only from the identity account's SAML roles {list(saml)} (sign-in at the identity provider, no MFA seen by AWS)" \
         if saml else ""
     ways = [(family, space_, {"identity": identity, "trust": role.trust})
             for family, space_, identity in trust.questions(scope, config, role)
@@ -79,7 +79,7 @@ def _admits_aws_callers(role: Principal) -> bool:
 INVARIANT = Invariant(
     id="INV-MFA-LESS-ONLY-MACHINE",
     promise="a role that an IAM user or role session assumes without MFA is a declared machine role (its reason "
-    "shown), or is reached so only from the identity account's SAML roles (MFA at the identity provider)",
+    "shown), or is reached so only from the identity account's SAML roles (sign-in at the identity provider, no MFA seen by AWS)",
     rule="IAM User Guide, 'AWS global condition context keys' > aws:MultiFactorAuthPresent; 'Configuring "
     "MFA-protected API access' (AssumeRoleWithSAML and AssumeRoleWithWebIdentity carry no MFA); 'Access to AWS "
     "accounts owned by third parties'",

@@ -92,7 +92,7 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
 INVARIANT = Invariant(
     id="INV-NO-MFA-LESS-ADMIN",
     promise="no way in without MFA (machine role, OIDC workload, service role, a hop its trust admits without MFA) "
-    "reaches an administrator; SAML sign-in counts as MFA at the identity provider",
+    "reaches an administrator; SAML sign-in counts as a sign-in at the identity provider (no MFA seen by AWS)",
     rule="IAM User Guide, 'AWS global condition context keys' > aws:MultiFactorAuthPresent; 'Configuring "
     "MFA-protected API access'; RULES.md (the techniques of the graph)",
     check=check,
