@@ -50,7 +50,8 @@ def next_steps(config: str, account: str, region: str) -> str:
         f"  3. make check{make_config}    # prove the access matrix and search privilege escalation, offline\n"
         f"  4. npx cdk bootstrap aws://{account}/{region}    # once per account and region, with its credentials\n"
         f"  5. make diff{make_config} && make deploy{make_config}\n"
-        f"Commit {config} (and the break-glass lock synth writes next to it once break-glass is on)."
+        f"Commit {config} and the locks synth writes next to it: the names lock ({config.removesuffix('.yaml')}.names.lock)\n"
+        "and, once break-glass or Identity Center users are on, their locks."
     )
 
 

@@ -61,6 +61,7 @@ def test_init_prints_the_next_steps(tmp_path, capsys):
     for step in (f"make synth CONFIG={path}", f"make check CONFIG={path}",
                  f"npx cdk bootstrap aws://{ACCOUNT}/{REGION}", f"make deploy CONFIG={path}"):  # fmt: skip
         assert step in out, step
+    assert f"{str(path).removesuffix('.yaml')}.names.lock" in out  # the lock the first synth writes
 
 
 def test_the_schema_line_points_at_the_committed_schema(tmp_path):

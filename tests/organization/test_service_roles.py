@@ -19,6 +19,7 @@ MANAGEMENT = "account 111111111111"
         (lambda r: r.update(admin=True), "service_roles[0].admin", "refused: every principal that may pass a service role acts as it"),
         (lambda r: r.update(service="s3.amazonaws.com"), "service_roles[0].service", "ec2.amazonaws.com"),
         (lambda r: r.update(passed_by=["auditor"]), "service_roles[0].passed_by[0]", "'auditor' is not a persona with an MFA role"),
+        (lambda r: r.update(passed_by=["developr"]), "service_roles[0].passed_by[0]", "nearest: 'developer'"),
         (lambda r: r.update(targets={"ous": []}), "service_roles[0].targets", "targets names no account"),
         (lambda r: r.update(name="Developer"), "service_roles[0].name", "duplicate role name 'Developer'"),
         (lambda r: r.update(path="/baseline/svc/"), "service_roles[0].path", "overlaps iam_path '/baseline/'"),

@@ -33,7 +33,7 @@ from pydantic import Field, model_validator
 
 from .machine_roles import CataloguePolicies
 from .models import IamName, IamPath, Persona
-from .targeting import Targets
+from .targeting import Targets, nearest
 from .types import ItemError, printable_text, unique
 
 if TYPE_CHECKING:
@@ -169,7 +169,8 @@ def service_role_rules(config: "BaselineConfig") -> None:
             if key not in with_role:
                 raise ItemError(
                     ("service_roles", index, "passed_by", position),
-                    f"{key!r} is not a persona with an MFA role (the grant is attached to that role); personas: {with_role}",
+                    f"{key!r} is not a persona with an MFA role (the grant is attached to that role); personas: {with_role}"
+                    + (nearest(key, with_role) if nearest(key, with_role).startswith("; nearest") else ""),
                 )
             custom = views[key].custom
             bounded = custom is not None and custom.permissions_boundary == DEVELOPER_BOUNDARY
