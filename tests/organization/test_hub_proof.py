@@ -87,6 +87,8 @@ def test_make_check_passes_on_the_hub_example_with_every_derived_invariant(hub):
     assert {"INV-MFA-LESS-ONLY-MACHINE", "INV-HUMAN-NO-MACHINE-ROLE", "INV-NO-MFA-LESS-ADMIN"} <= ids
     report = markdown(run)
     assert "## Hops into member accounts" in report and "**sign-in at the identity provider, no MFA seen by AWS**" in report
+    # The people live in the identity account, not the analysed one: the report lists them.
+    assert "## People of the identity account" in report and "### user `alice.admin`" in report
     assert "assume-member-role [MFA]" in report  # the chain to admin shows the hop's MFA state
     assert "## Ways in without MFA" in report and "Reason: The third-party cloud security posture scanner" in report
     assert ": **without MFA**" not in report and "reached **without MFA**" not in report

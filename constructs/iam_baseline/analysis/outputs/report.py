@@ -206,8 +206,32 @@ def sections(run: CheckRun) -> list[Section]:
     for principal in sorted(model.principals.values(), key=lambda p: (p.kind, p.name)):
         lines += _principal_section(model, principal, principal.ref in run.admin_equivalent, assigned.get(principal.name, []))
     out.append(Section("principals", "Principals", tuple(lines)))
+    people = _identity_account_lines(run)
+    if people:
+        out.append(Section("identity-account", "People of the identity account", tuple(people)))
     out.append(Section("matrix", "Access matrix", tuple(_matrix_lines(run))))
     return out
+
+
+def _identity_account_lines(run: CheckRun) -> list[str]:
+    """With a member identity account (``organization.identity_account``), its IAM users, groups
+    and roles, read from its StackSet member template: the people no longer live in the analysed
+    (management) account, so "Principals" above does not show them."""
+    from ...config.hub import identity_account_id
+
+    config = run.config
+    identity = identity_account_id(config) if config is not None else None
+    if identity is None or identity == run.model.account:
+        return []
+    scope = next((s for s in run.scopes if identity in s.member_accounts), None)
+    if scope is None:
+        return []
+    lines = [f"Account {identity} (`{scope.label}`): where people sign in; their hops are listed under "
+             "\"Hops into member accounts\".", ""]
+    people = [p for p in scope.model.principals.values() if p.kind in ("user", "group", "role")]
+    for principal in sorted(people, key=lambda p: (p.kind, p.name)):
+        lines += _principal_section(scope.model, principal, False, [])
+    return lines
 
 
 def _assumed_lines(run: CheckRun, account: str) -> list[str]:
