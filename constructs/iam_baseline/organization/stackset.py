@@ -27,6 +27,7 @@ from constructs import Construct
 
 from ..config.organization import StackSetRolloutConfig
 from ..errors import BaselineError
+from ..template_metadata import without_path_metadata
 
 #: ``TemplateBody`` of ``AWS::CloudFormation::StackSet``: at most 51,200 bytes.
 #: Source: CloudFormation API Reference, ``CreateStackSet`` parameter ``TemplateBody``.
@@ -36,24 +37,9 @@ TEMPLATE_BODY_MAX_BYTES = 51_200
 TEMPLATE_BODY_MAX_LIMIT_TEXT = "TemplateBody limit of AWS::CloudFormation::StackSet"
 
 
-def _without_path_metadata(template: dict) -> dict:
-    """``template`` without CDK's ``aws:cdk:path`` resource metadata.
-
-    The construct path only lets the CDK CLI name the construct of a failed resource; the CLI
-    never deploys a StackSet's stack instances, and the path costs about 100 bytes per
-    resource of the 51,200-byte ``TemplateBody`` (an identity account's template with
-    detection went over by it). The member template in its stage's assembly keeps it.
-    """
-    resources = {}
-    for logical_id, resource in template.get("Resources", {}).items():
-        metadata = {k: v for k, v in resource.get("Metadata", {}).items() if k != "aws:cdk:path"}
-        resources[logical_id] = {k: v for k, v in resource.items() if k != "Metadata"} | ({"Metadata": metadata} if metadata else {})
-    return {**template, "Resources": resources}
-
-
 def synthesized_template_body(stack: Stack) -> str:
     """The synthesized template of ``stack`` (the only stack of its own ``Stage``) as compact JSON,
-    without CDK's construct-path metadata (:func:`_without_path_metadata`).
+    without CDK's construct-path metadata (:func:`~iam_baseline.template_metadata.without_path_metadata`).
 
     Synthesizes the stage if it has not been yet (a synthesized stage is cached by CDK).
 
@@ -61,7 +47,7 @@ def synthesized_template_body(stack: Stack) -> str:
         BaselineError: the body exceeds :data:`TEMPLATE_BODY_MAX_BYTES`.
     """
     template = Stage.of(stack).synth().get_stack_artifact(stack.artifact_id).template
-    body = json.dumps(_without_path_metadata(template), separators=(",", ":"))
+    body = json.dumps(without_path_metadata(template), separators=(",", ":"))
     size = len(body.encode())
     if size > TEMPLATE_BODY_MAX_BYTES:
         raise BaselineError(

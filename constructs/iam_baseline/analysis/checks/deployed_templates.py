@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ...template_metadata import without_path_metadata
 from ..model.stack_reader import load_stacks
 from .matrix import CheckResult
 
@@ -24,11 +25,7 @@ CHECK = "stackset-template-proven"
 
 def _canonical(template: dict[str, Any]) -> str:
     """``template`` without ``aws:cdk:path`` metadata, as sorted compact JSON."""
-    resources = {}
-    for logical_id, resource in template.get("Resources", {}).items():
-        metadata = {k: v for k, v in resource.get("Metadata", {}).items() if k != "aws:cdk:path"}
-        resources[logical_id] = {k: v for k, v in resource.items() if k != "Metadata"} | ({"Metadata": metadata} if metadata else {})
-    return json.dumps({**template, "Resources": resources}, sort_keys=True, separators=(",", ":"))
+    return json.dumps(without_path_metadata(template), sort_keys=True, separators=(",", ":"))
 
 
 def deployed_template_results(out_dir: str | Path) -> list[CheckResult]:
