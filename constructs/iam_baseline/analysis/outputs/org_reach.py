@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...config.hub import identity_account_id
 from ...config.models import BaselineConfig
 from ..engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate_assume_role
 from ..model.stack_reader import StackReader, StackTemplate, load_stacks, stack_readers
@@ -127,11 +128,9 @@ class Directory:
         org = config.organization
         if org is None:
             raise ValueError("the config has no organization section: there is no member account to draw")
-        identity = getattr(org, "identity_account_id", None) or getattr(org, "identity_account", None)
-        ids = {a.name: a.id for _, a in org.member_accounts()}
-        identity = ids.get(identity, identity) if isinstance(identity, str) else None
         return cls(tuple((ou.path, ou.id) for ou in org.organizational_units),
-                   tuple((a.name, a.id, ou.path) for ou, a in org.member_accounts()), org.management_account_id, identity)
+                   tuple((a.name, a.id, ou.path) for ou, a in org.member_accounts()), org.management_account_id,
+                   identity_account_id(config))
 
     def name_of(self, account: str) -> str | None:
         """The declared name of ``account`` (``management`` for the management account), else None."""
