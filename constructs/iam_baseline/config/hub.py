@@ -26,6 +26,7 @@ from ..partitions import partition_of
 from .machine_roles import ROLE_CHAINING_MAX_SECONDS
 from .personas import persona_views
 from .types import ItemError
+from .variants import variant_of_account
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
@@ -104,8 +105,6 @@ def member_role(config: "BaselineConfig", account: str, persona: str) -> "Person
     organization = config.organization
     if not view.built_in or organization is None:
         return view.role
-    from .stackset_groups import variant_of_account
-
     ou = variant_of_account(organization, account)
     roles = organization.baselines[ou.baseline].roles if ou is not None and ou.baseline else None
     return getattr(roles or config.roles, persona)
@@ -170,8 +169,6 @@ def _overriding_variant(config: "BaselineConfig", account: str, persona: str) ->
     organization = config.organization
     if organization is None or persona not in ("admin", "developer", "read_only", "support"):
         return None
-    from .stackset_groups import variant_of_account
-
     ou = variant_of_account(organization, account)
     if ou is not None and ou.baseline and organization.baselines[ou.baseline].roles is not None:
         return ou.baseline
@@ -220,8 +217,6 @@ def hub_rules(config: "BaselineConfig") -> None:
             ) from None
         # Its people reach it through its StackSet group: it needs a baseline variant.
         identity = identity_account_id(config)
-        from .stackset_groups import variant_of_account
-
         if variant_of_account(organization, identity) is None:
             raise ItemError(
                 ("organization", "identity_account"),
@@ -236,8 +231,6 @@ def hub_rules(config: "BaselineConfig") -> None:
         )
     identity = identity_account_id(config)
     if identity != organization.management_account_id:
-        from .stackset_groups import variant_of_account
-
         ou = variant_of_account(organization, identity)  # type: ignore[arg-type]
         saml = config.federation.saml if config.federation else None
         if ou is not None and ou.baseline and not organization.baselines[ou.baseline].saml and saml and saml.roles:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .types import ItemError
+from .variants import variant_ou
 
 from .hub import identity_account_id, personas_reaching
 from .policy_targets import targeted_policies
@@ -89,25 +90,6 @@ class StackSetGroup:
         return f"{self.variant}-{digest}"
 
 
-def _variant_ou(organization: "OrganizationConfig", ou: "OrganizationalUnitConfig") -> "OrganizationalUnitConfig | None":
-    """The OU whose baseline reaches the accounts of ``ou``: itself or its nearest ancestor with one."""
-    by_path = {o.path: o for o in organization.organizational_units}
-    parts = ou.path.split("/")
-    for size in range(len(parts), 0, -1):
-        found = by_path.get("/".join(parts[:size]))
-        if found is not None and found.baseline:
-            return found
-    return None
-
-
-def variant_of_account(organization: "OrganizationConfig", account: str) -> "OrganizationalUnitConfig | None":
-    """The OU whose baseline variant member account ``account`` receives, or None."""
-    for ou, member in organization.member_accounts():
-        if member.id == account:
-            return _variant_ou(organization, ou)
-    return None
-
-
 def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     """Every StackSet group of ``config``, the plain variants first (config order), then the
     combinations sorted by key.
@@ -137,7 +119,7 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
         items.setdefault(identity, set()).add(_IDENTITY)
     variant_of: dict[str, "OrganizationalUnitConfig"] = {}
     for ou, account in organization.member_accounts():
-        source = _variant_ou(organization, ou)
+        source = variant_ou(organization, ou)
         if source is not None:
             variant_of[account.id] = source
         elif account.id in items:
