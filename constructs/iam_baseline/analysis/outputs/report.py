@@ -215,8 +215,8 @@ def sections(run: CheckRun) -> list[Section]:
 
 def _identity_account_lines(run: CheckRun) -> list[str]:
     """With a member identity account (``organization.identity_account``), its IAM users, groups
-    and roles, read from its StackSet member template: the people no longer live in the analysed
-    (management) account, so "Principals" above does not show them."""
+    and roles, read from its own stack (``IdentityAccount``): the people no longer live in the
+    analysed (management) account, so "Principals" above does not show them."""
     from ...config.hub import identity_account_id
 
     config = run.config
