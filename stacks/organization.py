@@ -108,10 +108,15 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
             lookup policies IAM's role policy size quota.
     """
     stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
+    guardrails = add_guardrail_stacks(app, config)
+    stacks += guardrails
     identity = add_identity_account_stack(app, config)
     if identity is not None:
+        # The protection SCPs exempt its CDK execution role (config.hub.identity_stack_deployer):
+        # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
+        # exemption does not refuse the identity account's baseline.
+        identity.add_dependency(guardrails[0])
         stacks.append(identity)
-    stacks += add_guardrail_stacks(app, config)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:
         shards = plan_shards(

@@ -226,8 +226,8 @@ def _identity_account_lines(run: CheckRun) -> list[str]:
     scope = next((s for s in run.scopes if identity in s.member_accounts), None)
     if scope is None:
         return []
-    lines = [f"Account {identity} (`{scope.label}`): where people sign in; their hops are listed under "
-             "\"Hops into member accounts\".", ""]
+    lines = [f"Account {identity} (its own stack, `IdentityAccount`): where people sign in; their hops are listed "
+             "under \"Hops into member accounts\".", ""]
     people = [p for p in scope.model.principals.values() if p.kind in ("user", "group", "role")]
     for principal in sorted(people, key=lambda p: (p.kind, p.name)):
         lines += _principal_section(scope.model, principal, False, [])
