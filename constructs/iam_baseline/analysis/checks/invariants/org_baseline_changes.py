@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from ....config.hub import identity_stack_deployer
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, RequestPrincipal, evaluate
+from ...engine.evaluator import evaluate
+from ...engine.request import Request, RequestPrincipal
 from ...engine.patterns import arn_matches
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, exactly
 from ...model.accounts import AccountScope
