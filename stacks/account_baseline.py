@@ -113,7 +113,8 @@ class AccountBaselineStack(BaselineStack):
             hub = management_hub_part(config)
         people = hub is None or hub.people
         if member and config.users and not (hub is not None and hub.people):
-            raise BaselineError("a member account baseline cannot declare IAM users: they would exist in every account")
+            what = "a StackSet member" if stackset_member else "a member account"
+            raise BaselineError(f"{what} baseline cannot declare IAM users: they would exist in every account")
         if stackset_member:
             placement: dict = dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
         else:
