@@ -19,7 +19,7 @@ from iam_baseline.analysis.checks.invariants import (
     human_machine, machine_roles, mfa_less, mfa_less_admin, service_roles, trust)
 from iam_baseline.analysis.checks.invariants.base import Counterexample
 from iam_baseline.analysis.checks.invariants.catalog import run_invariants
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
 INVARIANTS = tuple(m.INVARIANT for m in (trust, mfa_less, machine_roles, service_roles, human_machine, mfa_less_admin))
 WORKLOADS = "333300000001"  # payments-prod: the scope of its StackSet group (the key holds a digest of its items)

@@ -22,7 +22,8 @@ from itertools import count
 import z3
 
 from ..model.actions import ActionCatalog, catalog
-from .evaluator import Policy, Request, RequestPrincipal, Statement
+from .policy import Policy, Statement
+from .request import Request, RequestPrincipal
 from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
 
 #: The path of every service-linked role ("Using service-linked roles", IAM User Guide).
