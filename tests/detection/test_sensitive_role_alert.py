@@ -299,7 +299,7 @@ def test_saml_roles_alert_in_the_identity_account_only(hub_rules):
 def test_a_saml_role_of_several_providers_alerts_on_no_saml_caller_but_on_every_other(variant):
     """EventBridge's anything-but takes one suffix: with two providers the SAML branch goes, the rest stays."""
     from iam_baseline.config.sensitive_roles import SensitiveRole
-    from iam_baseline.detection.patterns import sensitive_role_outsider_pattern
+    from iam_baseline.detection.role_alerts import sensitive_role_outsider_pattern
 
     role = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED, ":saml-provider/Other"))
     pattern = sensitive_role_outsider_pattern(variant, role)
