@@ -197,3 +197,60 @@ def test_the_identity_accounts_cdk_execution_role_alone_is_spared_besides_the_st
     # Negative control: without the exemption the execution role is denied too.
     plain = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1")}
     assert not decide(cfn_exec(identity), "iam:CreateUser", user, scp_levels(*plain["ProtectBaseline"].statements)).allowed
+
+
+def test_only_the_management_account_deploys_the_identity_accounts_stack():
+    """The identity account's CDK deploy role trusts that account too (``cdk bootstrap --trust``):
+    ProtectBaseline denies assuming it and its execution role to every member-account principal
+    (SCPs spare the management account's), passing the execution role to anyone but the deploy
+    role, and changing the identity account's stack to anyone but those two roles."""
+    from organization_helpers import HUB
+
+    from iam_baseline.config import load_config
+    from iam_baseline.config.hub import identity_deployment
+
+    config = load_config(HUB)
+    identity, management = "666600000001", config.organization.management_account_id
+    deployment = identity_deployment(config)
+    assert deployment.deploy_role == f"arn:aws:iam::{identity}:role/cdk-hnb659fds-deploy-role-{identity}-eu-west-1"
+    assert deployment.stack == f"arn:aws:cloudformation:eu-west-1:{identity}:stack/{config.stack_name}/*"
+    sealed = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1",
+                                                     deployers=(deployment.execution_role,), identity=deployment)}
+    plain = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1",
+                                                    deployers=(deployment.execution_role,))}
+
+    def session(account, name, path="/"):
+        return RequestPrincipal(f"arn:aws:sts::{account}:assumed-role/{name}/s", account, "role_session",
+                                f"arn:aws:iam::{account}:role{path}{name}")
+
+    admin = session(identity, "AWSReservedSSO_FederatedAdmin_0123456789abcdef", "/aws-reserved/sso.amazonaws.com/")
+    deploy_name, exec_name = (arn.rsplit("/", 1)[1] for arn in (deployment.deploy_role, deployment.execution_role))
+    deploy, execution = session(identity, deploy_name), session(identity, exec_name)
+    stack = f"arn:aws:cloudformation:eu-west-1:{identity}:stack/{config.stack_name}/0a1b2c3d"
+
+    def allowed(principal, action, resource, guardrails, scps_apply=True):
+        levels = scp_levels(*guardrails["ProtectBaseline"].statements) if scps_apply else ()
+        return decide(principal, action, resource, levels).allowed
+
+    for guard, broken in ((sealed, False), (plain, True)):  # plain: the negative control, the hole
+        # An identity-account administrator allowed sts:AssumeRole on them: denied (only with the seal).
+        assert allowed(admin, "sts:AssumeRole", deployment.deploy_role, guard) is broken
+        assert allowed(admin, "sts:AssumeRole", deployment.execution_role, guard) is broken
+        # ... nor passes the execution role, nor changes the stack (which keeps its service role).
+        assert allowed(admin, "iam:PassRole", deployment.execution_role, guard) is broken
+        for action in ("cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"):
+            assert allowed(admin, action, stack, guard) is broken
+        # The deploy role passes the execution role and runs the change set; CloudFormation's
+        # execution role updates the stack: both ways, the seal or not.
+        assert allowed(deploy, "iam:PassRole", deployment.execution_role, guard)
+        assert allowed(deploy, "cloudformation:ExecuteChangeSet", stack, guard)
+        assert allowed(execution, "cloudformation:UpdateStack", stack, guard)
+    # The management account's principals: SCPs never apply to them (no SCP level in the request).
+    cli = session(management, "OrganizationAdmin")
+    assert allowed(cli, "sts:AssumeRole", deployment.deploy_role, sealed, scps_apply=False)
+    # Nobody else passes the execution role, not even the spared StackSet execution role; the
+    # seal names the identity account only: another account's stacks and roles are untouched.
+    assert not allowed(session(identity, "stacksets-exec-0123"), "iam:PassRole", deployment.execution_role, sealed)
+    assert allowed(admin, "sts:AssumeRole", f"arn:aws:iam::{MEMBER}:role/cdk-hnb659fds-deploy-role-{MEMBER}-eu-west-1", sealed)
+    assert allowed(admin, "cloudformation:UpdateStack",
+                   f"arn:aws:cloudformation:eu-west-1:{MEMBER}:stack/{config.stack_name}/0a1b2c3d", sealed)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config.organization_policies import GuardrailConfig, ServiceControlPoliciesConfig
+
+if TYPE_CHECKING:
+    from ..config.hub import IdentityDeployment
 
 Statement = dict[str, Any]
 
@@ -150,6 +153,36 @@ def protect_baseline(names: BaselineNames, exempt_role_arns: Sequence[str]) -> l
     ]
 
 
+def seal_identity_deployment(deployment: IdentityDeployment) -> list[Statement]:
+    """Only the management account deploys the identity account's stack, and only through its CDK
+    bootstrap deploy role.
+
+    The identity account's baseline is a ``cdk deploy`` stack whose CDK execution role the
+    protection guard rails spare (:func:`iam_baseline.config.hub.identity_stack_deployer`). Its
+    deploy role trusts the identity account as well as the management account (``cdk bootstrap
+    --trust``), so without these statements an administrator of the identity account would deploy
+    through the spared role. SCPs never apply to the management account's principals (AWS
+    Organizations User Guide, "SCP effects on permissions"), so denying ``sts:AssumeRole`` of the
+    deploy and execution roles to every principal of the member accounts leaves the management
+    account alone able to assume them; the execution role is passed by the deploy role only
+    (AWS CDK Developer Guide, "Bootstrapping": the deploy role passes CloudFormation the
+    execution role); and the stack itself (``config.stack_name`` in that account, whose service
+    role the execution role is: "any user who has permission to perform operations on that stack
+    can use that role", CloudFormation User Guide, "CloudFormation service role") changes only
+    through those two roles.
+    """
+    from ..identity.protection import STACK_WRITE_ACTIONS
+
+    roles = [deployment.deploy_role, deployment.execution_role]
+    return [
+        {"Sid": "DenyIdentityDeployRoles", "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": roles},
+        {"Sid": "DenyIdentityExecRolePassing", "Effect": "Deny", "Action": "iam:PassRole", "Resource": deployment.execution_role,
+         "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployment.deploy_role}}},
+        {"Sid": "DenyIdentityStackChanges", "Effect": "Deny", "Action": list(STACK_WRITE_ACTIONS), "Resource": deployment.stack,
+         "Condition": {"ArnNotEquals": {"aws:PrincipalArn": roles}}},
+    ]
+
+
 def protect_detection(names: BaselineNames, exempt_role_arns: Sequence[str]) -> list[Statement]:
     """Deny switching off the baseline's detection in member accounts, except by the exempt roles.
 
@@ -252,6 +285,7 @@ def default_guardrails(
     home_region: str,
     placement: Callable[[GuardrailConfig], tuple[str, ...]] = lambda config: config.targets,
     deployers: Sequence[str] = (),
+    identity: IdentityDeployment | None = None,
 ) -> list[Guardrail]:
     """The enabled default guard rails of ``scps``, in config order.
 
@@ -259,13 +293,16 @@ def default_guardrails(
     default: its ``targets`` (``config.organization_policies.attachment_targets`` adds
     ``accounts`` and ``exclude``). ``deployers``: role ARNs exempt like ``exempt_role_arns``,
     derived rather than declared (the CDK execution role of the identity account's stack,
-    :func:`iam_baseline.config.hub.identity_stack_deployer`).
+    :func:`iam_baseline.config.hub.identity_stack_deployer`). ``identity``: the member identity
+    account's ``cdk deploy`` of its stack, sealed in ``ProtectBaseline``
+    (:func:`seal_identity_deployment`).
     """
     exempt = (*scps.exempt_role_arns, *deployers)
+    sealed = seal_identity_deployment(identity) if identity is not None else []
     built = [
         ("DenyRootUser", scps.deny_root_user, deny_root_user(names.partition), "Member root users act only in sts:AssumeRoot sessions."),
         ("DenyLeaveOrganization", scps.deny_leaving_organization, deny_leaving_organization(), "No account leaves the organization."),
-        ("ProtectBaseline", scps.protect_baseline, protect_baseline(names, exempt), "Only the StackSet execution roles change the baseline."),
+        ("ProtectBaseline", scps.protect_baseline, [*protect_baseline(names, exempt), *sealed], "Only the StackSet execution roles change the baseline."),
         ("ProtectDetection", scps.protect_detection, protect_detection(names, exempt), "Nobody switches off the baseline's detection."),
         ("DenyIamUsers", scps.deny_iam_users, deny_iam_users(), "No IAM users or access keys."),
         (
