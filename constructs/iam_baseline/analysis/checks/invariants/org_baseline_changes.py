@@ -8,7 +8,8 @@ roles ``stacksets-exec-*`` that deploy it (:mod:`...model.stackset_roles`). (Res
 generated names outside the path, such as a custom resource handler's role, are not in it.) The
 declared roles are those execution roles, ``exempt_role_arns`` (the pipeline roles) and the CDK
 execution role of a member identity account, whose own stack deploys its baseline
-(:func:`....config.hub.identity_stack_deployer`).
+(:func:`....config.hub.identity_stack_deployer`), provided nobody of that account reaches that
+role (:mod:`.identity_deploy`: only the management account deploys its stack).
 Question: is any IAM action other than reading (``Get*``, ``List*``, ``Generate*``,
 ``Simulate*``), passing a role or changing one's own password allowed on one of them to any other user or role session of
 the account holding an allow-everything identity-based policy, or to its root user in a root
@@ -30,6 +31,7 @@ from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, exactly
 from ...model.accounts import AccountScope
 from ...model.stackset_roles import EXECUTION_ROLE_PATTERN
 from .base import Counterexample, Finding, Invariant, Proven
+from .identity_deploy import identity_deploy_findings
 from .member import any_member_principal, ask_all, guardrail_covers, member_account, root_user, subject
 from .org_shape import covering_deny, space_actions, takes
 from .requests import ALLOW_ALL
@@ -88,6 +90,11 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     account = member_account(scope)
     if account is None or not guardrail_covers(scope.top_config, "protect_baseline", account):
         return []
+    # The identity account's spared CDK execution role is declared only if nobody there reaches it.
+    return _iam_findings(scope, account) + identity_deploy_findings(scope)
+
+
+def _iam_findings(scope: AccountScope, account: str) -> list[Finding]:
     partition, exempt = scope.model.partition, declared_changers(scope)
     actions = space_actions(("iam:*",), NOT_CHANGES)
     resources = baseline_resources(scope, account)
@@ -112,7 +119,7 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
 INVARIANT = Invariant(
     id="INV-ORG-BASELINE-CHANGES-DECLARED",
     promise="in a member account nobody but the StackSet execution role and the declared pipeline roles changes "
-    "the baseline's IAM resources",
+    "the baseline's IAM resources (in the identity account: its CDK execution role, reached by nobody there)",
     rule="AWS Organizations User Guide, 'SCP evaluation'; CloudFormation User Guide, 'Configure a custom execution "
     "role template for StackSets' (stacksets-exec-*)",
     check=check,

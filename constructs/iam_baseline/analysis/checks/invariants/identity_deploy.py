@@ -1,0 +1,73 @@
+"""Part of INV-ORG-BASELINE-CHANGES-DECLARED: the member identity account's ``cdk deploy``.
+
+The identity account's baseline is a ``cdk deploy`` stack (``IdentityAccount``) whose CDK
+execution role the protection SCPs spare (:func:`....config.hub.identity_stack_deployer`), as
+they spare the StackSet execution roles elsewhere. That role is a declared changer only if
+nobody of the account reaches it: its deploy role trusts the identity account as well as the
+management account (``cdk bootstrap --trust``), the deploy role passes CloudFormation the
+execution role (AWS CDK Developer Guide, "Bootstrapping"), and whoever updates the stack acts
+with its service role (CloudFormation User Guide, "CloudFormation service role").
+
+Question: is any principal of the identity account allowed, under its SCP levels, to assume the
+deploy or execution role, to pass the execution role (the deploy role excepted), or to change the
+stack (both roles excepted)? Decided by SCP Denies of the covering shape
+(:func:`.org_shape.covering_deny`, as the ProtectBaseline seal writes them,
+:func:`iam_baseline.organization.service_control_policies.seal_identity_deployment`). Without
+them, the analysis graph (CDK bootstrap roles modelled with their documented shape) gives the
+counterexample: the chain from a principal of the account to the execution role; no chain is
+still not proven (the graph holds the assembly's principals, not every principal of the account).
+SCPs never apply to the management account's principals (AWS Organizations User Guide, "SCP
+effects on permissions"): it alone deploys the stack.
+"""
+
+from __future__ import annotations
+
+from ....config.hub import identity_deployment
+from ....identity.protection import STACK_WRITE_ACTIONS
+from ...graph.nodes import NodeKind
+from ...graph.shared import graph_for
+from ...model.accounts import AccountScope
+from .base import Counterexample, Finding, NotProven, Proven
+from .member import member_account, subject
+from .org_shape import covering_deny, space_actions
+
+
+def _questions(deployment) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """(what, actions, resources, exempt ``aws:PrincipalArn``) of each way to the execution role."""
+    roles = (deployment.deploy_role, deployment.execution_role)
+    return [
+        ("assume its CDK deploy or execution role", ("sts:AssumeRole",), roles, ()),
+        ("pass its CDK execution role", ("iam:PassRole",), (deployment.execution_role,), (deployment.deploy_role,)),
+        ("change its stack", space_actions(STACK_WRITE_ACTIONS), (deployment.stack,), roles),
+    ]
+
+
+def identity_deploy_findings(scope: AccountScope) -> list[Finding]:
+    """The finding of the identity account's ``cdk deploy`` seal, for the scope of that account
+    (none for any other scope, or without a member identity account)."""
+    deployment = identity_deployment(scope.top_config)
+    if deployment is None or member_account(scope) != deployment.account:
+        return []
+    what = f"{subject(scope)}: its cdk deploy ({deployment.execution_role.rsplit('/', 1)[1]})"
+    shapes, missing = [], []
+    for question, actions, resources, exempt in _questions(deployment):
+        shape = covering_deny(scope.scps, actions, resources, exempt)
+        (shapes if shape else missing).append(shape or question)
+    if not missing:
+        return [Finding(what, Proven("; ".join(shapes)))]
+    graph = graph_for(scope, scope.top_config)
+    target = next((n.id for n in graph.nodes.values()
+                   if n.kind is NodeKind.BOOTSTRAP_ROLE and n.arn == deployment.execution_role), None)
+    labels = graph.labels()
+    for node in sorted(graph.nodes.values(), key=lambda n: n.id):
+        if node.scope != scope.label or node.kind is NodeKind.BOOTSTRAP_ROLE or target is None:
+            continue
+        chain = graph.shortest_chain(node.id, {target})
+        first = next((e for e in chain.edges if e.steps), None) if chain else None
+        if first is not None:
+            step = first.steps[0]
+            return [Finding(what, Counterexample(step.request, step.decision, "an undeclared principal changes the "
+                                                 f"baseline through the spared CDK execution role: {chain.describe(labels)}"))]
+    return [Finding(what, NotProven(f"no SCP Deny refuses every principal of the account to {', '.join(missing)}; the "
+                                    "analysis graph finds no chain to the execution role, but it holds only the "
+                                    "assembly's principals"))]
