@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
+from ..config.service_roles import pass_role_exemption, service_sid
 from .arns import iam_arn
 
 #: The tag that marks a resource of the baseline as out of developers' reach. Tag keys may
@@ -178,17 +179,12 @@ def _by_service(roles: Sequence[PassableServiceRole]) -> dict[str, list[str]]:
     return grouped
 
 
-def _sid_part(service: str) -> str:
-    """``ec2.amazonaws.com`` -> ``Ec2``, ``ecs-tasks.amazonaws.com`` -> ``EcsTasks`` (Sids are alphanumeric)."""
-    return "".join(part.capitalize() for part in service.split(".")[0].split("-"))
-
-
 def service_role_pass_allow_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
     """Allow ``iam:PassRole`` on exactly ``roles``, each only to its service (the boundary's
     side: its service Allow leaves IAM out, so without this a bounded passer passes nothing)."""
     return [
         iam.PolicyStatement(
-            sid=f"AllowPassTo{_sid_part(service)}",
+            sid=f"AllowPassTo{service_sid(service)}",
             actions=["iam:PassRole"],
             resources=arns,
             conditions={"StringEquals": {"iam:PassedToService": service}},
@@ -224,30 +220,14 @@ def protected_resource_arns(protected: ProtectedResources, *, inline_log_group: 
 
 
 def passable_role_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
-    """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service.
-
-    ``DenyProtectedRolePassing`` denies passing any tagged role but ``roles``;
-    ``DenyPassingElsewhere<Service>`` denies passing one of ``roles`` to any other
-    service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
+    """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service: the rule
+    :func:`~iam_baseline.config.service_roles.pass_role_exemption` writes for the
+    ``ProtectDetection`` SCP too (``DenyProtectedRolePassing``, ``DenyPassingElsewhere<Service>``).
     """
+    tagged = {"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}}
     return [
-        iam.PolicyStatement(
-            sid="DenyProtectedRolePassing",
-            effect=iam.Effect.DENY,
-            actions=["iam:PassRole"],
-            not_resources=[role.arn for role in roles],
-            conditions={"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}},
-        ),
-        *(
-            iam.PolicyStatement(
-                sid=f"DenyPassingElsewhere{_sid_part(service)}",
-                effect=iam.Effect.DENY,
-                actions=["iam:PassRole"],
-                resources=arns,
-                conditions={"StringNotEquals": {"iam:PassedToService": service}},
-            )
-            for service, arns in _by_service(roles).items()
-        ),
+        iam.PolicyStatement.from_json(statement)
+        for statement in pass_role_exemption([(role.arn, role.service) for role in roles], tagged)
     ]
 
 
