@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .federation import PrincipalAssignmentConfig, principal_problem
-from .models import AccountId, GroupsConfig, MfaConfig, PasswordPolicyConfig, RolesConfig, StrictModel
+from .models import AccountId, GroupsConfig, RolesConfig
+from .sign_in import MfaConfig, PasswordPolicyConfig
+from .strict import StrictModel
 from .organization_policies import (
     OrganizationId,
     ResourceControlPoliciesConfig,

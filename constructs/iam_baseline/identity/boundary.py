@@ -22,7 +22,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..compliance.nag_readable import let_nag_read_not_action
-from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
+from ..config.service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .arns import iam_arn, managed_policy_arn, secret_arns
 from .password_policy import INLINE_HANDLER_LOG_GROUP
 from .protection import PassableServiceRole, ProtectedResources, protection_statements, service_role_pass_allow_statements
