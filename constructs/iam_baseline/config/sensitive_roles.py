@@ -112,7 +112,7 @@ def sensitive_roles(config: "BaselineConfig", hub: HubPart | None = None) -> lis
     principals (module docstring).
 
     Args:
-        config: the account's config (a StackSet member's: :func:`~.organization.member_baseline_config`).
+        config: the account's config (a StackSet member's: :func:`~.member_config.member_baseline_config`).
         hub: the account's part of the hub (a member's comes from its StackSet group); ``None``:
             derived for the config's own account (:func:`~.hub.management_hub_part`).
     """
