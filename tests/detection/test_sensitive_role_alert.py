@@ -236,7 +236,7 @@ def hub_rules():
     from iam_baseline.config import parse_config
     from iam_baseline.config.hub import member_hub_part
     from iam_baseline.config.member_config import member_baseline_config
-    from iam_baseline.config.stackset_groups import stackset_groups
+    from iam_baseline.config.stackset_groups import group_of_account
     from template_tools import FIXTURES
 
     data = yaml.safe_load((FIXTURES / "hub-and-spoke.yaml").read_text())
@@ -245,7 +245,7 @@ def hub_rules():
     config = parse_config(yaml.safe_dump(data), "hub.yaml", folder=FIXTURES)
     found = {"management": {r.id: r.pattern for r in detection_rules(config)}}
     for account in (IDENTITY, WORKLOAD):
-        group = next(g for g in stackset_groups(config) if account in g.accounts)
+        group = group_of_account(config)[account]  # the identity account's: its own stack (IdentityAccount)
         member = member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity)
         hub = member_hub_part(config, group.personas, group.identity)
         found[account] = {r.id: r.pattern for r in detection_rules(member, hub)}
