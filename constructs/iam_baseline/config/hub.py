@@ -147,9 +147,8 @@ def assuming_groups(config: "BaselineConfig", persona: str) -> tuple[str, ...]:
 
 
 def group_user_arns(config: "BaselineConfig", persona: str, account: str) -> tuple[str, ...]:
-    """ARNs in ``account`` of the IAM users whose groups may assume ``persona``'s role (sorted):
-    the users of a hop (:func:`persona_reach`) and the expected callers of a sensitive role
-    (:mod:`.sensitive_roles`), from this one place."""
+    """ARNs in ``account`` of the IAM users whose groups may assume ``persona`` (sorted): the one
+    derivation for the hops (:func:`persona_reach`) and the sensitive roles (:mod:`.sensitive_roles`)."""
     groups = set(assuming_groups(config, persona))
     partition, path = partition_of(config.region), config.iam_path
     return tuple(sorted(f"arn:{partition}:iam::{account}:user{path}{u.name}" for u in config.users if set(u.groups) & groups))
@@ -190,8 +189,7 @@ def _persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
         if targets is None:
             continue
         accounts = organization.directory.resolve(targets, _reach_path(view.built_in, key))
-        groups = assuming_groups(config, key) if view.mfa_role else ()
-        users = group_user_arns(config, key, identity) if view.mfa_role else ()
+        groups, users = (assuming_groups(config, key), group_user_arns(config, key, identity)) if view.mfa_role else ((), ())
         saml_names = tuple(r.name for r in saml.roles if r.persona == key) if saml else ()
         result[key] = PersonaReach(
             persona=key,
