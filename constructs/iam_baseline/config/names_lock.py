@@ -126,21 +126,42 @@ def read_lock(path: str | Path) -> dict[str, Any] | None:
     return read_lock_section(path, "names", "names", NamesLockError)
 
 
+def _stack_of(key: str) -> str:
+    return key.rpartition("/")[0]
+
+
+def _per_stacks(found: list[tuple[str, str]], *, name_one: bool) -> list[str]:
+    """(line, lock key) pairs as one line per distinct text with the stacks it is in:
+    ``new managed policy 'ReportsRead' (in 3 stacks: A, B, C)``; a single stack is named only
+    with ``name_one``. A policy or role of every member account's baseline is one identity per
+    StackSet stack: one line each repeated the name without saying where."""
+    stacks: dict[str, set[str]] = {}
+    for text, key in found:
+        stacks.setdefault(text, set()).add(_stack_of(key))
+    lines = []
+    for text, where in stacks.items():
+        if len(where) > 1:
+            text += f" (in {len(where)} stacks: {', '.join(sorted(where))})"
+        elif name_one:
+            text += f" (in {next(iter(where))})"
+        lines.append(text)
+    return lines
+
+
 @dataclass(frozen=True)
 class Comparison:
     renames: tuple[Rename, ...]
     added: tuple[NamedIdentity, ...]
-    removed: tuple[dict[str, Any], ...]
+    #: (lock key, recorded entry) of each identity gone.
+    removed: tuple[tuple[str, dict[str, Any]], ...]
 
     def listed(self) -> list[str]:
-        """New and removed identities, one line each (not refused)."""
-        return [f"new {i.kind.value} {i.name!r}" for i in self.added] + [
-            f"removed {r['kind']} {r['name']!r}" for r in self.removed
-        ]
-
-
-def _stack_of(key: str) -> str:
-    return key.rpartition("/")[0]
+        """New and removed identities (not refused): one line per kind and name, with its stacks."""
+        return _per_stacks(
+            [(f"new {i.kind.value} {i.name!r}", i.key) for i in self.added]
+            + [(f"removed {r['kind']} {r['name']!r}", key) for key, r in self.removed],
+            name_one=True,
+        )
 
 
 def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -> Comparison:
@@ -169,7 +190,7 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
         else:
             paired.add(match)
             renames.append(Rename(identity.kind, gone[match], identity))
-    removed = [r for k, r in sorted(gone.items()) if k not in paired]
+    removed = [(k, r) for k, r in sorted(gone.items()) if k not in paired]
     return Comparison(tuple(renames), tuple(added), tuple(removed))
 
 
@@ -192,7 +213,7 @@ def check_names_lock(current: list[NamedIdentity], account_id: str, path: str | 
         return f"{path} recorded account {lock.get('account_id')!r}, not {account_id!r}: not binding; replaced"
     found = compare(lock.get("identities", {}), current)
     if found.renames:
-        body = "\n".join(f"  - {r.describe()}" for r in found.renames)
+        body = "\n".join(f"  - {line}" for line in _per_stacks([(r.describe(), r.new.key) for r in found.renames], name_one=False))
         raise NamesLockError(
             f"refusing to synthesize: the config renames IAM identities recorded in {path}\n{body}\n"
             "An IAM name is the identity: CloudFormation replaces the resource. Revert the name, or, if the "
@@ -240,7 +261,8 @@ def accept_renames(path: str | Path, current: list[NamedIdentity], account_id: s
     binding = lock is not None and lock.get("account_id") == account_id
     found = compare(lock.get("identities", {}), current) if binding else Comparison((), (), ())
     write_lock(path, current, account_id, found.renames, today)
-    lines = [f"accepted {r.kind.value} {r.old['name']!r} -> {r.new.name!r}" for r in found.renames] + found.listed()
+    accepted = [(f"accepted {r.kind.value} {r.old['name']!r} -> {r.new.name!r}", r.new.key) for r in found.renames]
+    lines = _per_stacks(accepted, name_one=False) + found.listed()
     if not binding:
         return f"recorded the names of {len(current)} IAM identities in {path}; commit it with the config"
     if not lines:
