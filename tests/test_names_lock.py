@@ -143,10 +143,32 @@ def test_a_rename_in_every_member_stack_is_refused_once_with_its_stacks(tmp_path
 
 
 def test_an_identity_under_another_logical_id_with_its_name_is_no_rename(tmp_path):
-    """A construct moved in the tree keeps its IAM name: nothing to refuse or list."""
+    """A construct moved in the tree keeps its IAM name: nothing to refuse; listed, so that the
+    lock records the key a later rename is found by."""
     lock = tmp_path / "b.names.lock"
     write_lock(lock, [role("Admin"), role("Support", key="SupportRole")], ACCOUNT)
-    assert check_names_lock([role("Admin", key="PersonaAdminRole"), role("Support", key="SupportRole")], ACCOUNT, lock) is None
+    moved = [role("Admin", key="PersonaAdminRole"), role("Support", key="SupportRole")]
+    assert check_names_lock(moved, ACCOUNT, lock) == (
+        f"updated {lock}:\n  - moved role 'Admin' to another logical id (in AccountBaseline)"
+    )
+    write_lock(lock, moved, ACCOUNT)
+    assert check_names_lock(moved, ACCOUNT, lock) is None
+
+
+def test_an_identity_moved_to_another_stack_is_listed_with_both(tmp_path):
+    """A StackSet group renamed with its items (its stage id holds their digest) moves its
+    identities: no rename, and the lock then records the new stack."""
+    lock = tmp_path / "b.names.lock"
+    write_lock(lock, [policy("ReportsRead", "StackSetMemberWorkloadsaaaa/AccountBaseline")], ACCOUNT)
+    built = [policy("ReportsRead", "StackSetMemberWorkloadsbbbb/AccountBaseline")]
+    assert check_names_lock(built, ACCOUNT, lock) == (
+        f"updated {lock}:\n  - moved managed policy 'ReportsRead' from StackSetMemberWorkloadsaaaa/AccountBaseline "
+        "to StackSetMemberWorkloadsbbbb/AccountBaseline"
+    )
+    # With the new key recorded, a rename in that stack is refused (with the stale key it was "new").
+    write_lock(lock, built, ACCOUNT)
+    with pytest.raises(NamesLockError, match="'ReportsRead' -> 'MetricsRead'"):
+        check_names_lock([policy("MetricsRead", "StackSetMemberWorkloadsbbbb/AccountBaseline")], ACCOUNT, lock)
 
 
 def test_a_lock_of_another_account_binds_nothing(tmp_path):

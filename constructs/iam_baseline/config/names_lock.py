@@ -16,7 +16,9 @@ recorded in a lock committed next to the config (``config/baseline.yaml`` ->
   ``make accept-renames`` (recorded in the lock's ``history`` with the date and old -> new):
   the same logical id with another name, or, in one stack, an identity of a kind gone while
   one of the same kind appears (a user's logical id holds its name);
-* a **new** or **removed** identity is listed and recorded after the clean synth, not refused.
+* a **new** or **removed** identity is listed and recorded after the clean synth, not refused,
+  one line per name with the stacks it is in; so is one **moved** to other keys with its name
+  (the lock must record the keys a rename is found by).
 
 It generalises the break-glass lock (:mod:`.break_glass_lock`, stricter: any change to the
 retained last way in is refused, checked before any construct is built) and the identity-store
@@ -154,14 +156,16 @@ class Comparison:
     added: tuple[NamedIdentity, ...]
     #: (lock key, recorded entry) of each identity gone.
     removed: tuple[tuple[str, dict[str, Any]], ...]
+    #: One line per identity (kind and name) recorded under other keys than it is built with.
+    moved: tuple[str, ...] = ()
 
     def listed(self) -> list[str]:
-        """New and removed identities (not refused): one line per kind and name, with its stacks."""
+        """New, removed and moved identities (not refused): one line per kind and name, with its stacks."""
         return _per_stacks(
             [(f"new {i.kind.value} {i.name!r}", i.key) for i in self.added]
             + [(f"removed {r['kind']} {r['name']!r}", key) for key, r in self.removed],
             name_one=True,
-        )
+        ) + list(self.moved)
 
 
 def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -> Comparison:
@@ -173,8 +177,13 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
         if i.key in recorded and recorded[i.key]["kind"] == i.kind.value and recorded[i.key]["name"] != i.name
     ]
     gone = {k: r for k, r in recorded.items() if k not in built}
-    # Same kind and name under another logical id (a construct moved): no rename, no news.
+    # Same kind and name under another logical id (a construct moved, or a StackSet group
+    # renamed with its items): no rename; listed, so that the lock records the new keys (a rename
+    # is found by key and stack: stale keys would let one pass as new + removed).
     moved = {(r["kind"], r["name"]) for r in gone.values()} & {(i.kind.value, i.name) for i in current if i.key not in recorded}
+    moves = [_move(kind, name, [k for k, r in gone.items() if (r["kind"], r["name"]) == (kind, name)],
+                   [i.key for i in current if i.key not in recorded and (i.kind.value, i.name) == (kind, name)])
+             for kind, name in sorted(moved)]  # fmt: skip
     gone = {k: r for k, r in gone.items() if (r["kind"], r["name"]) not in moved}
     new = [i for i in current if i.key not in recorded and (i.kind.value, i.name) not in moved]
     added, paired = [], set()
@@ -191,7 +200,15 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
             paired.add(match)
             renames.append(Rename(identity.kind, gone[match], identity))
     removed = [(k, r) for k, r in sorted(gone.items()) if k not in paired]
-    return Comparison(tuple(renames), tuple(added), tuple(removed))
+    return Comparison(tuple(renames), tuple(added), tuple(removed), tuple(moves))
+
+
+def _move(kind: str, name: str, old_keys: list[str], new_keys: list[str]) -> str:
+    """``moved role 'Developer' from StackSetMemberWorkloadsA/... to StackSetMemberWorkloadsB/...``."""
+    old, new = sorted({_stack_of(k) for k in old_keys}), sorted({_stack_of(k) for k in new_keys})
+    if old == new:
+        return f"moved {kind} {name!r} to another logical id (in {', '.join(new)})"
+    return f"moved {kind} {name!r} from {', '.join(old)} to {', '.join(new)}"
 
 
 def check_names_lock(current: list[NamedIdentity], account_id: str, path: str | Path) -> str | None:
