@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iam_baseline.analysis.engine.evaluator import Policy
+from iam_baseline.analysis.engine.policy import Policy
 from iam_baseline.analysis.checks.lint import lint_policy
 from iam_baseline.compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
 

@@ -5,7 +5,9 @@ template's placeholder account is shown as one of its member accounts, named."""
 from __future__ import annotations
 
 from iam_baseline.analysis.checks.invariants.base import AccountNames, describe_request
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.analysis.engine.readable import readable_callers
 from iam_baseline.analysis.engine.space import ActionSpace, PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
 from iam_baseline.analysis.engine.symbolic import Counterexample, find_allowed

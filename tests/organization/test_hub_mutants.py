@@ -19,7 +19,7 @@ from iam_baseline.analysis.checks.invariants import (
     human_machine, machine_roles, mfa_less, mfa_less_admin, service_roles, trust)
 from iam_baseline.analysis.checks.invariants.base import Counterexample
 from iam_baseline.analysis.checks.invariants.catalog import run_invariants
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
 INVARIANTS = tuple(m.INVARIANT for m in (trust, mfa_less, machine_roles, service_roles, human_machine, mfa_less_admin))
 WORKLOADS = "333300000001"  # payments-prod: the scope of its StackSet group (the key holds a digest of its items)
@@ -118,7 +118,8 @@ def test_a_member_counterexample_names_a_member_account_and_a_readable_caller(hu
     kept for the replay is the template's, and renamed consistently it is decided the same."""
     import json
 
-    from iam_baseline.analysis.engine.evaluator import Request, evaluate
+    from iam_baseline.analysis.engine.evaluator import evaluate
+    from iam_baseline.analysis.engine.request import Request
 
     config, _, scopes = hub_synth
     _, mutated = _mutate(scopes, _label_of(config, WORKLOADS), "CspmScanner", _trust_without("sts:ExternalId"))

@@ -127,7 +127,7 @@ def test_stacksets_filter_accounts_by_group(hub_synth):
 def _with_trust(role, document):
     from dataclasses import replace
 
-    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
     return replace(role, trust=Policy.from_document(f"trust:{role.name}", document, PolicyKind.TRUST))
 

@@ -28,7 +28,7 @@ with warnings.catch_warnings():
     from parliament import analyze_policy_string
 
 from ...compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
-from ..engine.evaluator import Policy, PolicyKind
+from ..engine.policy import Policy, PolicyKind
 from ..model.templates import AccountModel
 
 

@@ -36,7 +36,9 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from .encoder import Encoder
-from .evaluator import Decision, Policy, Request, evaluate
+from .evaluator import Decision, evaluate
+from .policy import Policy
+from .request import Request
 from .question import Question
 from .readable import readable_model
 from .space import RequestSpace

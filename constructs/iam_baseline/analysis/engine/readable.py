@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import z3
 
 from .encoder import KINDS
-from .evaluator import Request, RequestPrincipal
+from .request import Request, RequestPrincipal
 
 #: The names a readable caller takes.
 EXAMPLE_USER, EXAMPLE_ROLE, EXAMPLE_SESSION = "example-user", "example-role", "example-session"
@@ -61,12 +61,12 @@ def readable_callers(principal: RequestPrincipal) -> Iterator[dict[str, str]]:
     yield {"name": role["name"], "session": EXAMPLE_SESSION}
 
 
-#: The string constants of the symbolic caller's parts (engine/question.py, ``_principal_space``:
+#: The string constants of the symbolic caller's parts (engine/z3_caller.py, ``_principal_space``:
 #: ``arn = ...:user<path><name>``, ``role_arn = ...:role<path><name>``, ``.../<name>/<session>``).
 #: Fixing the parts, not the ARNs, lets z3 build the ARNs forward (fixing a whole ARN string
 #: left it to split the string against the patterns: unknown within a second).
 _PARTS = {"path": "caller_path", "name": "caller_user_name", "session": "caller_session"}
-_KIND = "caller_kind"  # the index of the caller's kind in encoder.KINDS: the kind is kept
+_KIND = "caller_kind"  # the index of the caller's kind in encoder.KINDS (z3_caller.caller_terms): kept
 
 
 def readable_model(solver: z3.Solver, request: Request) -> z3.ModelRef | None:

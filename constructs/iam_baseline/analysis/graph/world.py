@@ -27,7 +27,9 @@ from dataclasses import dataclass, field, replace
 from ...config.access_matrix import RequestContextConfig
 from ...config.models import BaselineConfig
 from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
-from ..engine.evaluator import Policy, Request, RequestPrincipal, evaluate_assume_role
+from ..engine.evaluator import evaluate_assume_role
+from ..engine.policy import Policy
+from ..engine.request import Request, RequestPrincipal
 from ..model.accounts import AccountScope
 from ..model.subjects import REQUEST_TIME, Subject, subject_for
 from ..model.templates import AccountModel, Principal

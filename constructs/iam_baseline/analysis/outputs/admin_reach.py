@@ -29,7 +29,9 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine.evaluator import Decision, PolicyKind
+from ..engine.evaluator import Decision
+
+from ..engine.policy import PolicyKind
 from ..graph import AccessGraph, Chain
 from ..graph.admin import admin_refs
 from ..graph.world import scope_prefix

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.matrix import CheckResult
-from ..engine.evaluator import Statement
+from ..engine.policy import Statement
 from ..model.templates import AccountModel, Principal
 from .admin_reach import AdminChain, analysed_model, who_can_reach_admin
 from .mfa_reach import hop_lines, mfa_less_lines

@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...engine.evaluator import Decision, Request
+from ...engine.evaluator import Decision
+from ...engine.request import Request
 from ...model.stack_reader import PLACEHOLDER_ACCOUNT
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from ....config.models import BaselineConfig
 from ...engine.context_rules import SessionOrigin
-from ...engine.evaluator import Request, evaluate
+from ...engine.evaluator import evaluate
+from ...engine.request import Request
 from ...graph.admin import admin_probes
 from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
