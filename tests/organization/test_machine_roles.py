@@ -174,7 +174,8 @@ def test_a_broken_machine_trust_gives_a_counterexample(hub_synth, name, mutate, 
 
 
 def test_a_catalogue_policy_beyond_the_usual_read_only_ones_gets_its_own_acknowledgment():
-    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES, persona_acknowledgments
+    from iam_baseline.compliance.config_acknowledgments import persona_acknowledgments
+    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES
 
     data = hub_data()
     data["machine_roles"][0]["aws_managed_policies"] = ["SecurityAudit", "AWSSupportAccess"]
