@@ -143,32 +143,34 @@ def test_a_rename_in_every_member_stack_is_refused_once_with_its_stacks(tmp_path
 
 
 def test_an_identity_under_another_logical_id_with_its_name_is_no_rename(tmp_path):
-    """A construct moved in the tree keeps its IAM name: nothing to refuse; listed, so that the
-    lock records the key a later rename is found by."""
+    """A construct moved in the tree keeps its IAM name: nothing to refuse or list."""
     lock = tmp_path / "b.names.lock"
     write_lock(lock, [role("Admin"), role("Support", key="SupportRole")], ACCOUNT)
-    moved = [role("Admin", key="PersonaAdminRole"), role("Support", key="SupportRole")]
-    assert check_names_lock(moved, ACCOUNT, lock) == (
-        f"updated {lock}:\n  - moved role 'Admin' to another logical id (in AccountBaseline)"
-    )
-    write_lock(lock, moved, ACCOUNT)
-    assert check_names_lock(moved, ACCOUNT, lock) is None
+    assert check_names_lock([role("Admin", key="PersonaAdminRole"), role("Support", key="SupportRole")], ACCOUNT, lock) is None
 
 
-def test_an_identity_moved_to_another_stack_is_listed_with_both(tmp_path):
-    """A StackSet group renamed with its items (its stage id holds their digest) moves its
-    identities: no rename, and the lock then records the new stack."""
+def test_identities_moved_between_the_same_stacks_are_one_line(tmp_path):
+    """A StackSet group renamed with its items (its stage id holds their digest) moves all its
+    identities, and a policy no longer in every member baseline leaves several stacks for one:
+    one line per move, every stack named; the lock then records the new stack, where a later
+    rename is refused (with the stale key it would pass as new + removed)."""
     lock = tmp_path / "b.names.lock"
-    write_lock(lock, [policy("ReportsRead", "StackSetMemberWorkloadsaaaa/AccountBaseline")], ACCOUNT)
-    built = [policy("ReportsRead", "StackSetMemberWorkloadsbbbb/AccountBaseline")]
+    old, new = "StackSetMemberWorkloadsaaaa/AccountBaseline", "StackSetMemberWorkloadsbbbb/AccountBaseline"
+    def developer(stack):
+        return NamedIdentity(IdentityKind.ROLE, f"{stack}/DeveloperRole", "Developer", "arn:aws:iam::<account>:role/Developer")
+
+    write_lock(lock, [policy("ReportsRead", STACK, ACCOUNT), policy("ReportsRead", old), policy("Boundary", old),
+                      developer(old)], ACCOUNT)
+    built = [policy("ReportsRead", new), policy("Boundary", new), developer(new)]
+    advice = "(the new stack creates them while the old one still holds them: deploy it after the old stack released them, or import them)"
     assert check_names_lock(built, ACCOUNT, lock) == (
-        f"updated {lock}:\n  - moved managed policy 'ReportsRead' from StackSetMemberWorkloadsaaaa/AccountBaseline "
-        "to StackSetMemberWorkloadsbbbb/AccountBaseline"
+        f"updated {lock}:\n"
+        f"  - moved from stack AccountBaseline, {old} to {new}: managed policy 'ReportsRead' {advice}\n"
+        f"  - moved from stack {old} to {new}: managed policy 'Boundary', role 'Developer' {advice}"
     )
-    # With the new key recorded, a rename in that stack is refused (with the stale key it was "new").
     write_lock(lock, built, ACCOUNT)
     with pytest.raises(NamesLockError, match="'ReportsRead' -> 'MetricsRead'"):
-        check_names_lock([policy("MetricsRead", "StackSetMemberWorkloadsbbbb/AccountBaseline")], ACCOUNT, lock)
+        check_names_lock([policy("MetricsRead", new), *built[1:]], ACCOUNT, lock)
 
 
 def test_a_lock_of_another_account_binds_nothing(tmp_path):
@@ -219,3 +221,20 @@ def test_synth_refuses_a_renamed_group_with_its_members_until_accepted(tmp_path,
     }
     built = named_identities(app.build_app(app.load_config(str(config)), context={}, nag=False))
     assert check_names_lock(built, data["account_id"], lock_path_for(config)) is None
+
+
+def test_an_identity_moved_to_another_stack_is_listed_and_recorded(tmp_path):
+    """The identity account's users leaving its StackSet member stack for ``IdentityAccount``:
+    the same name in another stack is no rename, but it is listed (the old stack still holds it)."""
+    lock = tmp_path / "b.names.lock"
+    def admin(key):
+        return NamedIdentity(IdentityKind.ROLE, key, "Admin", f"arn:aws:iam::{ACCOUNT}:role/Admin", (), "roles.admin")
+
+    write_lock(lock, [admin("StackSetMemberIdentity1/AccountBaseline/AdminRole")], ACCOUNT)
+    moved = [admin("IdentityAccount/AdminRole")]
+    note = check_names_lock(moved, ACCOUNT, lock)
+    assert note == (f"updated {lock}:\n  - moved from stack StackSetMemberIdentity1/AccountBaseline to IdentityAccount: "
+                    "role 'Admin' (the new stack creates them while the old one still holds them: deploy it after the "
+                    "old stack released them, or import them)")
+    write_lock(lock, moved, ACCOUNT)
+    assert check_names_lock(moved, ACCOUNT, lock) is None

@@ -17,8 +17,9 @@ recorded in a lock committed next to the config (``config/baseline.yaml`` ->
   the same logical id with another name, or, in one stack, an identity of a kind gone while
   one of the same kind appears (a user's logical id holds its name);
 * a **new** or **removed** identity is listed and recorded after the clean synth, not refused,
-  one line per name with the stacks it is in; so is one **moved** to other keys with its name
-  (the lock must record the keys a rename is found by).
+  one line per name with the stacks it is in; so is one **moved** to another stack under its
+  name (CloudFormation creates it in the new stack and deletes it with the old one: a
+  deployment order to plan, not a rename), one line per pair of stack sets.
 
 It generalises the break-glass lock (:mod:`.break_glass_lock`, stricter: any change to the
 retained last way in is refused, checked before any construct is built) and the identity-store
@@ -156,16 +157,33 @@ class Comparison:
     added: tuple[NamedIdentity, ...]
     #: (lock key, recorded entry) of each identity gone.
     removed: tuple[tuple[str, dict[str, Any]], ...]
-    #: One line per identity (kind and name) recorded under other keys than it is built with.
-    moved: tuple[str, ...] = ()
+    moved: tuple[tuple[str, NamedIdentity], ...] = ()  # (recorded key, identity now in another stack)
 
     def listed(self) -> list[str]:
-        """New, removed and moved identities (not refused): one line per kind and name, with its stacks."""
+        """New, removed and moved identities (not refused): one line per kind and name with the
+        stacks it is in, one line per move between the same stacks."""
         return _per_stacks(
             [(f"new {i.kind.value} {i.name!r}", i.key) for i in self.added]
             + [(f"removed {r['kind']} {r['name']!r}", key) for key, r in self.removed],
             name_one=True,
-        ) + list(self.moved)
+        ) + self._moves()
+
+    def _moves(self) -> list[str]:
+        """One line per (old stacks, new stacks): another stack is another CloudFormation stack,
+        the names stay, the resources do not."""
+        stacks: dict[str, tuple[set[str], set[str]]] = {}
+        for old, identity in self.moved:
+            olds, news = stacks.setdefault(f"{identity.kind.value} {identity.name!r}", (set(), set()))
+            olds.add(_stack_of(old))
+            news.add(_stack_of(identity.key))
+        by_stacks: dict[tuple[str, str], list[str]] = {}
+        for name, (olds, news) in stacks.items():
+            by_stacks.setdefault((", ".join(sorted(olds)), ", ".join(sorted(news))), []).append(name)
+        return [
+            f"moved from stack {old} to {new}: {', '.join(names)} (the new stack creates them while the old one "
+            "still holds them: deploy it after the old stack released them, or import them)"
+            for (old, new), names in by_stacks.items()
+        ]
 
 
 def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -> Comparison:
@@ -177,13 +195,21 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
         if i.key in recorded and recorded[i.key]["kind"] == i.kind.value and recorded[i.key]["name"] != i.name
     ]
     gone = {k: r for k, r in recorded.items() if k not in built}
-    # Same kind and name under another logical id (a construct moved, or a StackSet group
-    # renamed with its items): no rename; listed, so that the lock records the new keys (a rename
-    # is found by key and stack: stale keys would let one pass as new + removed).
+    # Same kind and name under another logical id (a construct moved): no rename.
     moved = {(r["kind"], r["name"]) for r in gone.values()} & {(i.kind.value, i.name) for i in current if i.key not in recorded}
-    moves = [_move(kind, name, [k for k, r in gone.items() if (r["kind"], r["name"]) == (kind, name)],
-                   [i.key for i in current if i.key not in recorded and (i.kind.value, i.name) == (kind, name)])
-             for kind, name in sorted(moved)]  # fmt: skip
+    # Moved to another stack (the identity account's people leaving its StackSet for a stack of
+    # their own, a StackSet group renamed with its items): listed, so the lock records the new
+    # keys and a later rename there is caught (a rename is found by key and stack).
+    old_keys: dict[tuple[str, str], list[str]] = {}
+    for k, r in sorted(gone.items()):
+        old_keys.setdefault((r["kind"], r["name"]), []).append(k)
+    across = tuple(
+        (old, i)
+        for i in current
+        if i.key not in recorded and (i.kind.value, i.name) in moved
+        for old in old_keys[(i.kind.value, i.name)]
+        if _stack_of(old) != _stack_of(i.key)
+    )
     gone = {k: r for k, r in gone.items() if (r["kind"], r["name"]) not in moved}
     new = [i for i in current if i.key not in recorded and (i.kind.value, i.name) not in moved]
     added, paired = [], set()
@@ -200,15 +226,7 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
             paired.add(match)
             renames.append(Rename(identity.kind, gone[match], identity))
     removed = [(k, r) for k, r in sorted(gone.items()) if k not in paired]
-    return Comparison(tuple(renames), tuple(added), tuple(removed), tuple(moves))
-
-
-def _move(kind: str, name: str, old_keys: list[str], new_keys: list[str]) -> str:
-    """``moved role 'Developer' from StackSetMemberWorkloadsA/... to StackSetMemberWorkloadsB/...``."""
-    old, new = sorted({_stack_of(k) for k in old_keys}), sorted({_stack_of(k) for k in new_keys})
-    if old == new:
-        return f"moved {kind} {name!r} to another logical id (in {', '.join(new)})"
-    return f"moved {kind} {name!r} from {', '.join(old)} to {', '.join(new)}"
+    return Comparison(tuple(renames), tuple(added), tuple(removed), across)
 
 
 def check_names_lock(current: list[NamedIdentity], account_id: str, path: str | Path) -> str | None:
