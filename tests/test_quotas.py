@@ -174,6 +174,29 @@ def test_managed_policy_size():
     assert passes(at)["Managed policy length: managed policy Big"] == 6144
 
 
+def test_a_policy_within_ten_percent_of_its_quota_is_a_warning():
+    """From 90% of the quota up to the quota itself: one warning per config key and policy
+    (the largest figure where several stacks deploy it), with the figure, the share and what
+    is left; below 90% (the negative control) and over the quota (an error) none."""
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_iam as iam
+
+    app = App()
+    for name, length in (("A", 5530), ("B", 5600)):  # two member stacks of one config key
+        iam.CfnManagedPolicy(Stack(app, name), "MP", managed_policy_name="Boundary", policy_document=document(length))
+    iam.CfnManagedPolicy(Stack(app, "C"), "MP", managed_policy_name="Small", policy_document=document(5529))
+    iam.CfnManagedPolicy(Stack(app, "D"), "MP", managed_policy_name="Full", policy_document=document(6144))
+    warnings: list[str] = []
+    keys = {"A": "roles.developer", "B": "roles.developer", "C": "policies.Small", "D": "policies.Full"}
+    check_quotas(app, QuotasConfig(), where=lambda path: keys[path.split("/")[0]], warn=warnings.append)
+    assert warnings == [
+        "roles.developer: managed policy Boundary is 5,600 characters (whitespace excluded), 91% of the quota of "
+        f'6,144 (544 left); quota "Managed policy length" (fixed; {IAM_PAGE})',
+        "policies.Full: managed policy Full is 6,144 characters (whitespace excluded), 100% of the quota of "
+        f'6,144 (0 left); quota "Managed policy length" (fixed; {IAM_PAGE})',
+    ]
+
+
 def _trust(length: int) -> dict:
     trust = json.loads(json.dumps(TRUST))
     trust["Statement"][0]["Sid"] = ""
