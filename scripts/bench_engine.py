@@ -21,7 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "constructs"))
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, RequestPrincipal  # noqa: E402
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind  # noqa: E402
+
+from iam_baseline.analysis.engine.request import RequestPrincipal  # noqa: E402
 from iam_baseline.analysis.engine.space import (  # noqa: E402
     ActionSpace,
     PrincipalSpace,

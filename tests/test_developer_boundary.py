@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from iam_baseline.analysis.engine.evaluator import Statement
+from iam_baseline.analysis.engine.policy import Statement
 from iam_baseline.analysis.engine.patterns import lookup_in
 from iam_baseline.identity.protection import (
     NAMED_READ_ACTIONS,

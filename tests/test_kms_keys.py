@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from iam_baseline.analysis.engine.evaluator import Statement
+from iam_baseline.analysis.engine.policy import Statement
 from iam_baseline.analysis.engine.patterns import lookup_in
 from template_tools import ACCOUNT, assembly_templates, resolve, resources
 

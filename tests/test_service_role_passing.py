@@ -5,7 +5,9 @@ built without exemptions deny it (the control), and every other tagged role stay
 from __future__ import annotations
 
 import pytest
-from iam_baseline.analysis.engine.evaluator import Outcome, Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import Outcome, evaluate
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 
 from template_tools import ACCOUNT, iam_arn, resource_at, statements, synth_unit_stack
 

@@ -184,7 +184,7 @@ def test_an_undecided_question_is_reported_and_fails_never_no_change(base, tmp_p
 
 
 def test_trust_and_resource_questions_ask_every_account_when_a_pattern_could_tell_them_apart():
-    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
     from iam_baseline.analysis.outputs.access_diff import _callers
 
     def trust(principal: str) -> Policy:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from iam_baseline.analysis.engine.context_rules import ImpossibleContext
-from iam_baseline.analysis.engine.evaluator import Policy, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+from iam_baseline.analysis.engine.policy import Policy
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.analysis.engine.space import ActionSpace, RequestSpace
 from iam_baseline.analysis.engine.symbolic import Counterexample, Proven, find_allowed
 

@@ -6,7 +6,9 @@ import pytest
 
 from iam_baseline.analysis.engine import difference
 from iam_baseline.analysis.engine.difference import DifferenceDisagreement, PolicySet, new_accesses
-from iam_baseline.analysis.engine.evaluator import Policy, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+from iam_baseline.analysis.engine.policy import Policy
+from iam_baseline.analysis.engine.request import RequestPrincipal
 from iam_baseline.analysis.engine.space import ABSENT, RequestSpace
 
 ROLE = RequestPrincipal("arn:aws:sts::111122223333:assumed-role/R/s", "111122223333", "role_session",

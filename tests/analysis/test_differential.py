@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.analysis.model.organization_policies import RCP_FULL_AWS_ACCESS
 
 from .corpus import ACCOUNT, baseline_cases, documented_cases, edge_cases, element_page_cases, rcp_cases

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from iam_baseline.analysis.engine.evaluator import (
-    Outcome,
-    Policy,
-    PolicyError,
-    PolicyKind,
-    Request,
-    RequestPrincipal,
-    evaluate,
-    evaluate_assume_role,
-)
+from iam_baseline.analysis.engine.conditions import PolicyError
+from iam_baseline.analysis.engine.evaluator import Outcome, evaluate, evaluate_assume_role
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 
 ACCOUNT = "111122223333"
 BOB = RequestPrincipal(f"arn:aws:iam::{ACCOUNT}:user/bob", ACCOUNT, "user")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from iam_baseline.analysis.checks.invariants import mfa
 from iam_baseline.analysis.checks.invariants.base import Counterexample, Proven
-from iam_baseline.analysis.engine.evaluator import Policy
+from iam_baseline.analysis.engine.policy import Policy
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.templates import AccountModel, Principal
 from iam_baseline.config import load_config

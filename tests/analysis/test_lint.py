@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from iam_baseline.analysis.engine.evaluator import Policy
+from iam_baseline.analysis.engine.policy import Policy
 from iam_baseline.analysis.checks.lint import lint_policy
-from iam_baseline.compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
+from iam_baseline.compliance.lint_registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
 
 
 def _policy(name: str, statements: list[dict]) -> Policy:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from iam_baseline.analysis.engine.context_rules import ImpossibleContext, SessionOrigin
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate_assume_role
+from iam_baseline.analysis.engine.evaluator import evaluate_assume_role
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.analysis.engine.space import ActionSpace, PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
 from iam_baseline.analysis.engine.symbolic import Counterexample, Proven, find_allowed
 

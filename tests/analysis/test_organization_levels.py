@@ -10,7 +10,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.analysis.engine.org_levels import RCP_SERVICES, rcp_governs
 from iam_baseline.analysis.engine.space import ABSENT, ActionSpace, RequestSpace, ResourceSpace, exactly
 from iam_baseline.analysis.engine.symbolic import Counterexample, NotProven, Proven, find_allowed

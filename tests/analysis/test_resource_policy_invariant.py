@@ -8,7 +8,7 @@ import pytest
 
 from iam_baseline.analysis.checks.invariants import resource_policies
 from iam_baseline.analysis.checks.invariants.base import Counterexample, Proven
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.account_model import AccountModel, ResourcePolicy
 from iam_baseline.config import load_config

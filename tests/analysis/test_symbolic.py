@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, RequestPrincipal
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+
+from iam_baseline.analysis.engine.request import RequestPrincipal
 from iam_baseline.analysis.engine.space import (
     ABSENT,
     ActionSpace,

@@ -11,7 +11,8 @@ import pytest
 
 from iam_baseline.analysis.checks.invariants import accounts, trust
 from iam_baseline.analysis.checks.invariants.base import Counterexample, Proven
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, evaluate_assume_role
+from iam_baseline.analysis.engine.evaluator import evaluate_assume_role
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.templates import AccountModel, Principal
 from iam_baseline.config import load_config

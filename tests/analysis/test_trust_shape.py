@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from iam_baseline.analysis.checks.trust_shape import PROMISE, policy_problems, trust_shape_results
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.templates import AccountModel, Principal
 from iam_baseline.config import load_config

@@ -118,6 +118,8 @@ def test_rules_of_the_default_config(default_config):
         "IamPolicyChange",
         "BreakGlassUse",
         "SensitiveRoleOutsiderAdmin",  # the admin persona is sensitive by default
+        "SensitiveRoleOutsiderFederatedAdmin",  # so is its SAML role
+        "SensitiveRoleOutsiderGitHubDeploy",  # and the OIDC deploy role that may deploy
     ]
 
 

@@ -68,7 +68,7 @@ def test_admin_personas_are_sensitive_by_default(default_config, variant):
 
 
 def test_expected_principals_come_from_groups_break_glass_and_trust(variant):
-    roles = {r.persona: r for r in sensitive_roles(variant)}
+    roles = {r.persona: r for r in sensitive_roles(variant) if not r.kind}  # the persona roles
     user = f"arn:aws:iam::{ACCOUNT}:user/baseline/"
     # Admins may assume Admin and Support; the break-glass users' one permission is the Admin role.
     assert roles["admin"].expected_user_arns == tuple(
@@ -110,6 +110,82 @@ def test_the_alert_fires_only_outside_the_expected_principals(rules, rule, ident
 
 def test_no_alert_for_a_role_that_is_not_sensitive(rules):
     assert not [r for r in rules if r in ("SensitiveRoleOutsiderReadOnly", "SensitiveRoleOutsiderDeveloper")]
+    # Nor for the SAML roles of personas that are not sensitive.
+    assert not [r for r in rules if r in ("SensitiveRoleOutsiderFederatedReadOnly", "SensitiveRoleOutsiderFederatedDeveloper")]
+
+
+# ------------------------------------------------------------------ assumed through federation
+PROVIDER = f"arn:aws:iam::{ACCOUNT}:saml-provider/ExampleIdP"
+RECORDED = ":saml-provider/ExampleIdP"  # matched by suffix: one StackSet template serves every account
+GITHUB = "token.actions.githubusercontent.com"
+
+
+def _saml(role: str, provider: str = PROVIDER, *, error: str | None = None) -> dict:
+    """An ``AssumeRoleWithSAML`` record as the IAM User Guide's example shows it: ``userIdentity``
+    names the subject and a hash of the issuer, ``requestParameters.principalArn`` the provider."""
+    identity = {"type": "SAMLUser", "principalId": "bdGOnTesti4+ExamplexL/jEvs=:alice@example.com",
+                "userName": "alice@example.com", "identityProvider": "bdGOnTesti4+ExamplexL/jEvs="}
+    return api_call(identity, "AssumeRoleWithSAML",
+                    {"roleArn": f"arn:aws:iam::{ACCOUNT}:role/baseline/{role}", "roleSessionName": "alice@example.com",
+                     "principalArn": provider, "durationSeconds": 3600},
+                    event_source="sts.amazonaws.com", error_code=error)
+
+
+def _web_identity(role: str, issuer: str = GITHUB) -> dict:
+    """An ``AssumeRoleWithWebIdentity`` record (IAM User Guide example): ``identityProvider`` is the issuer."""
+    identity = {"type": "WebIdentityUser", "principalId": f"{issuer}:sts.amazonaws.com:repo:example-org/iam-baseline:environment:production",
+                "userName": "repo:example-org/iam-baseline:environment:production", "identityProvider": issuer}
+    return api_call(identity, "AssumeRoleWithWebIdentity",
+                    {"roleArn": f"arn:aws:iam::{ACCOUNT}:role/baseline/{role}", "roleSessionName": "GitHubActions"},
+                    event_source="sts.amazonaws.com")
+
+
+def test_saml_and_deploy_roles_are_sensitive_with_their_own_providers(variant):
+    roles = {r.name: r for r in sensitive_roles(variant) if r.kind}
+    assert sorted(roles) == ["FederatedAdmin", "GitHubDeploy"]
+    assert roles["FederatedAdmin"].expected_saml_providers == (RECORDED,)
+    assert roles["FederatedAdmin"].described == "SAML role of persona admin"
+    assert roles["GitHubDeploy"].expected_web_identity_providers == (
+        f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}", GITHUB,
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "event", "alerts"),
+    [
+        # A sensitive persona's SAML role: its own provider is expected, another provider is not.
+        ("SensitiveRoleOutsiderFederatedAdmin", _saml("FederatedAdmin"), False),
+        ("SensitiveRoleOutsiderFederatedAdmin", _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP"), True),
+        # Matched by name (the template serves every account); the trust refuses another account's provider.
+        ("SensitiveRoleOutsiderFederatedAdmin", _saml("FederatedAdmin", PROVIDER.replace(ACCOUNT, VENDOR)), False),
+        # Assumed with AssumeRole by anyone (a role session, a user): nobody is expected that way.
+        ("SensitiveRoleOutsiderFederatedAdmin", _assume(iam_user_identity("alice.admin"), "FederatedAdmin"), True),
+        ("SensitiveRoleOutsiderFederatedAdmin", _web_identity("FederatedAdmin"), True),
+        # The persona's MFA role through SAML or OIDC: never expected.
+        ("SensitiveRoleOutsiderAdmin", _saml("Admin"), True),
+        ("SensitiveRoleOutsiderAdmin", _web_identity("Admin"), True),
+        # The deploy role: its own issuer, in either form CloudTrail may give it, is expected.
+        ("SensitiveRoleOutsiderGitHubDeploy", _web_identity("GitHubDeploy"), False),
+        ("SensitiveRoleOutsiderGitHubDeploy", _web_identity("GitHubDeploy", f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}"), False),
+        ("SensitiveRoleOutsiderGitHubDeploy", _web_identity("GitHubDeploy", "gitlab.com"), True),
+        ("SensitiveRoleOutsiderGitHubDeploy", _saml("GitHubDeploy"), True),
+        ("SensitiveRoleOutsiderGitHubDeploy", _assume(iam_user_identity("alice.admin"), "GitHubDeploy"), True),
+        # Another role's federated assumption is not this alert's business.
+        ("SensitiveRoleOutsiderFederatedAdmin", _saml("FederatedReadOnly", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP"), False),
+    ],
+)
+def test_federated_assumptions_alert_outside_their_providers(rules, rule, event, alerts):
+    assert matches(rules[rule], event) is alerts
+
+
+def test_a_lookup_only_deploy_role_is_not_sensitive_unless_declared():
+    data = default_config_data()
+    deploy = data["federation"]["oidc"]["deploy_roles"][0]
+    deploy["cdk_roles"] = ["lookup"]
+    names = [r.name for r in sensitive_roles(config_from_data(data))]
+    assert "GitHubDeploy" not in names
+    deploy["sensitive"] = True
+    assert "GitHubDeploy" in [r.name for r in sensitive_roles(config_from_data(data))]
 
 
 def test_member_accounts_expect_only_trusted_accounts():
@@ -203,4 +279,33 @@ def test_hub_management_account_holds_no_expected_users(hub_rules):
 
 def test_not_reaching_personas_have_no_member_alert(hub_rules):
     # read_only reaches every account but is not sensitive; developer does not reach the identity account.
-    assert [r for r in hub_rules[IDENTITY] if r.startswith("SensitiveRole")] == ["SensitiveRoleOutsiderAdmin"]
+    # The identity account also holds the SAML role of the admin persona.
+    assert [r for r in hub_rules[IDENTITY] if r.startswith("SensitiveRole")] == [
+        "SensitiveRoleOutsiderAdmin", "SensitiveRoleOutsiderFederatedAdmin",
+    ]
+
+
+def test_saml_roles_alert_in_the_identity_account_only(hub_rules):
+    """The SAML roles live in the identity account, trusting its own provider; the management
+    account (people moved out) and the workload accounts have no SAML role to watch."""
+    assert "SensitiveRoleOutsiderFederatedAdmin" not in hub_rules["management"]
+    assert "SensitiveRoleOutsiderFederatedAdmin" not in hub_rules[WORKLOAD]
+    pattern = hub_rules[IDENTITY]["SensitiveRoleOutsiderFederatedAdmin"]
+    own = _saml("FederatedAdmin", f"arn:aws:iam::{IDENTITY}:saml-provider/ExampleIdP")
+    assert matches(pattern, own) is False
+    assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{IDENTITY}:saml-provider/RogueIdP")) is True
+
+
+def test_a_saml_role_of_several_providers_alerts_on_no_saml_caller_but_on_every_other(variant):
+    """EventBridge's anything-but takes one suffix: with two providers the SAML branch goes, the rest stays."""
+    from iam_baseline.config.sensitive_roles import SensitiveRole
+    from iam_baseline.detection.patterns import sensitive_role_outsider_pattern
+
+    role = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED, ":saml-provider/Other"))
+    pattern = sensitive_role_outsider_pattern(variant, role)
+    assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP")) is False
+    assert matches(pattern, _web_identity("FederatedAdmin")) is True
+    assert matches(pattern, _assume(iam_user_identity("alice.admin"), "FederatedAdmin")) is True
+    # Negative control: one provider, the same rogue provider alerts.
+    one = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED,))
+    assert matches(sensitive_role_outsider_pattern(variant, one), _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP")) is True

@@ -50,7 +50,8 @@ def _with_developer_in_admin(org_synth, tmp_path, reference_name: str | None = N
 
 
 def test_the_delegated_admins_permission_set_finds_the_member_templates_policy(org_synth, org_config, tmp_path):
-    from iam_baseline.analysis.engine.evaluator import Outcome, Request, RequestPrincipal, evaluate
+    from iam_baseline.analysis.engine.evaluator import Outcome, evaluate
+    from iam_baseline.analysis.engine.request import Request, RequestPrincipal
     from iam_baseline.analysis.model.accounts import load_scopes
 
     scopes = load_scopes(_with_developer_in_admin(org_synth, tmp_path), org_config)

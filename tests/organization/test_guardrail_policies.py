@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate
+from iam_baseline.analysis.engine.evaluator import evaluate
+
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 from iam_baseline.config.organization_policies import ServiceControlPoliciesConfig
 from iam_baseline.errors import BaselineError
 from iam_baseline.organization.organization_policies import (

@@ -19,7 +19,7 @@ from iam_baseline.analysis.checks.invariants import (
     human_machine, machine_roles, mfa_less, mfa_less_admin, service_roles, trust)
 from iam_baseline.analysis.checks.invariants.base import Counterexample
 from iam_baseline.analysis.checks.invariants.catalog import run_invariants
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
 INVARIANTS = tuple(m.INVARIANT for m in (trust, mfa_less, machine_roles, service_roles, human_machine, mfa_less_admin))
 WORKLOADS = "333300000001"  # payments-prod: the scope of its StackSet group (the key holds a digest of its items)
@@ -87,6 +87,9 @@ MUTANTS = [
     # being admin-equivalent: the mutant drops the boundary, in the management account)
     ("service role made administrator", MANAGEMENT, "ReportsInstance", _with_statement(ADMIN_ACCESS, boundary=False),
      {"INV-NO-MFA-LESS-ADMIN"}),
+    # MetricsCollector's StackSet group deploys to three Workloads accounts (a variant of several).
+    ("machine role of a multi-account variant made administrator", WORKLOADS, "MetricsCollector",
+     _with_statement(ADMIN_ACCESS, boundary=False), {"INV-NO-MFA-LESS-ADMIN"}),
 ]
 
 
@@ -110,3 +113,93 @@ def test_every_hub_mutant_fails_with_a_replayed_counterexample(hub_synth, name, 
         result = failed[check]
         assert result.request is not None and result.decision.allowed, (name, result.message)
         assert "counterexample" in result.message, result.message
+
+
+# ------------------------------------------------------------------ INV-NO-MFA-LESS-ADMIN's wider subjects
+ASSUME_ADMIN = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/baseline/Admin"}
+
+
+def _trusting(arn: str):
+    """A trust policy with one more statement admitting ``arn`` (no condition)."""
+    def change(role):
+        document = copy.deepcopy(role.trust.document)
+        document["Statement"].append({"Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"})
+        return replace(role, trust=Policy.from_document(f"trust:{role.name}", document, PolicyKind.TRUST))
+    return change
+
+
+def _mfa_less_admin(scope, config) -> dict[str, object]:
+    return {f.subject: f.verdict for f in mfa_less_admin.check(scope, config)}
+
+
+def test_a_machine_role_of_a_multi_account_variant_hopping_to_an_admin_role_fails(hub_synth):
+    """sts:AssumeRole on the Admin role, whose trust (mutated) names the machine role of one
+    account of the variant: the hop from that account into another of the variant is found."""
+    config, _, scopes = hub_synth
+    label = _label_of(config, WORKLOADS)
+    caller = "333300000002"  # orders-prod, in the same three-account variant as payments-prod
+    assert len(_scope(scopes, label).member_accounts) > 1
+    scopes, _ = _mutate(scopes, label, "MetricsCollector", _with_statement(ASSUME_ADMIN, boundary=False))
+    control = _mfa_less_admin(_scope(scopes, label), config)
+    assert type(control["role:MetricsCollector (a machine or service role (no MFA))"]).__name__ == "Proven", control
+    _, mutated = _mutate(scopes, label, "Admin", _trusting(f"arn:aws:iam::{caller}:role/baseline/MetricsCollector"))
+    verdict = _mfa_less_admin(mutated, config)["role:MetricsCollector (a machine or service role (no MFA))"]
+    assert isinstance(verdict, Counterexample), verdict
+    request = verdict.request
+    assert (request.action, request.principal.account) == ("sts:AssumeRole", caller)
+    assert request.resource.startswith("arn:aws:iam::3") and f":{caller}:" not in request.resource
+    assert verdict.decision.allowed and "-[assume-member-role]-> role:Admin" in verdict.note, verdict.note
+
+
+def _people_scope(scopes):
+    """The scope holding the identity account's people (group Admins and its users)."""
+    return next(s for s in scopes if any(p.ref == "group:Admins" for p in s.model.principals.values()))
+
+
+def test_users_with_long_term_keys_are_subjects_and_pass_on_the_example(hub_synth):
+    config, _, scopes = hub_synth
+    verdicts = _mfa_less_admin(_people_scope(scopes), config)
+    keys = {s: v for s, v in verdicts.items() if "(long-term access keys, no MFA)" in s}
+    assert "user:alice.admin (long-term access keys, no MFA)" in keys and "group:Admins (long-term access keys, no MFA)" in keys
+    assert all(type(v).__name__ == "Proven" for v in keys.values()), keys
+
+
+def test_a_user_who_is_admin_with_long_term_keys_fails(hub_synth):
+    """The Admins group granted "*" keeps its force-MFA Deny: proven; without it, the group's users
+    with long-term access keys are administrators (a counterexample with the MFA keys absent)."""
+    config, _, scopes = hub_synth
+    scope = _people_scope(scopes)
+    label = scope.label.split(" in ")[0]
+    _, kept = _mutate(scopes, label, "Admins", _with_statement(ADMIN_ACCESS))
+    assert type(_mfa_less_admin(kept, config)["user:alice.admin (long-term access keys, no MFA)"]).__name__ == "Proven"
+
+    def without_force_mfa(group):
+        return replace(group, policies=[p for p in group.policies if "ForceMFA" not in p.name])
+    scopes2, _ = _mutate(scopes, label, "Admins", without_force_mfa)
+    _, mutated = _mutate(scopes2, label, "Admins", _with_statement(ADMIN_ACCESS))
+    verdict = _mfa_less_admin(mutated, config)["user:alice.admin (long-term access keys, no MFA)"]
+    assert isinstance(verdict, Counterexample) and verdict.decision.allowed, verdict
+    assert not any(k.lower().startswith("aws:multifactor") for k in verdict.request.context), verdict.request.context
+
+
+def test_the_report_lists_a_machine_role_of_a_multi_account_variant_that_reaches_admin(hub_synth):
+    """'Who can reach admin' reads the same graph: the mutated MetricsCollector (three Workloads
+    accounts) is listed as a machine role, undeclared; the unmutated example lists no machine role."""
+    from types import SimpleNamespace
+
+    from iam_baseline.analysis.graph import build_graph
+    from iam_baseline.analysis.outputs.admin_reach import EntryKind, who_can_reach_admin
+
+    config, _, scopes = hub_synth
+    label = _label_of(config, WORKLOADS)
+    management = next(s for s in scopes if s.variant is None)
+
+    def machine_chains(scopes):
+        run = SimpleNamespace(graph=build_graph(scopes, config), model=management.model, scopes=scopes, config=config,
+                              people=())
+        return [c for c in who_can_reach_admin(run) if c.kind is EntryKind.MACHINE]
+
+    mutated, _ = _mutate(scopes, label, "MetricsCollector", _with_statement(ADMIN_ACCESS, boundary=False))
+    (chain,) = [c for c in machine_chains(mutated) if c.entry.startswith("role:MetricsCollector (StackSet member Workloads")]
+    assert not chain.declared and chain.account.startswith("stackset:"), chain
+    assert not machine_chains(scopes)  # negative control

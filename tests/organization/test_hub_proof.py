@@ -21,7 +21,7 @@ import pytest
 from iam_baseline.analysis.check import run_checks
 from iam_baseline.analysis.checks.invariants import mfa_less, mfa_less_admin, trust
 from iam_baseline.analysis.checks.invariants.catalog import run_invariants
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.graph import build_graph
 from iam_baseline.analysis.graph.build import decide_request
 from iam_baseline.analysis.graph.nodes import HopMfa

@@ -127,7 +127,7 @@ def test_stacksets_filter_accounts_by_group(hub_synth):
 def _with_trust(role, document):
     from dataclasses import replace
 
-    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
     return replace(role, trust=Policy.from_document(f"trust:{role.name}", document, PolicyKind.TRUST))
 
@@ -174,7 +174,8 @@ def test_a_broken_machine_trust_gives_a_counterexample(hub_synth, name, mutate, 
 
 
 def test_a_catalogue_policy_beyond_the_usual_read_only_ones_gets_its_own_acknowledgment():
-    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES, persona_acknowledgments
+    from iam_baseline.compliance.config_acknowledgments import persona_acknowledgments
+    from iam_baseline.compliance.registry import MACHINE_ROLE_POLICY_NAMES
 
     data = hub_data()
     data["machine_roles"][0]["aws_managed_policies"] = ["SecurityAudit", "AWSSupportAccess"]

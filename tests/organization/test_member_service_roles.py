@@ -117,7 +117,8 @@ def test_the_member_trust_names_the_member_account_for_the_confused_deputy_keys(
 
 
 def _decide(scope, ref, service):
-    from iam_baseline.analysis.engine.evaluator import Outcome, Request, evaluate
+    from iam_baseline.analysis.engine.evaluator import Outcome, evaluate
+    from iam_baseline.analysis.engine.request import Request
     from iam_baseline.analysis.model.subjects import subject_for
     from iam_baseline.config.access_matrix import RequestContextConfig
 

@@ -122,3 +122,77 @@ def test_a_data_perimeter_target_name_is_checked_with_the_nearest():
     data["organization"]["resource_control_policies"]["data_perimeter"]["targets"] = ["Sandbx"]
     error = config_error(data)
     assert "unknown target 'Sandbx'" in error and "nearest: 'Sandbox'" in error, error
+
+
+# Permission sets (IAM Identity Center) whose persona uses a targeted policy: every assigned
+# account must hold the policy, or Identity Center cannot provision the set there.
+
+@pytest.fixture
+def reporter_center() -> dict:
+    """The hub example with a Reporter persona (no IAM role: Identity Center only) using the
+    Workloads-targeted ReportsBucketRead, its permission set, and assignments in Workloads only."""
+    data = _with_policy()
+    data["personas"] = {"reporter": {"name": "Reporter", "mfa_role": False,
+                                     "customer_managed_policies": ["ReportsBucketRead"]}}
+    data["federation"]["identity_center"] = {
+        "instance_arn": "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+        "identity_store_id": "d-0123456789",
+        "account_id": "222200000001",
+        "region": "eu-west-1",
+        "permission_sets": [{"name": "Reporter", "persona": "reporter"}, {"name": "Auditor", "aws_managed_policies": ["SecurityAudit"]}],
+        "assignments": [
+            {"permission_set": "Reporter", "principal_type": "GROUP", "principal_id": "11111111-2222-3333-4444-555555555555",
+             "account_ids": ["333300000001", "444400000002"]},
+            {"permission_set": "Auditor", "principal_type": "GROUP", "principal_id": "11111111-2222-3333-4444-555555555555",
+             "account_ids": ["222200000003"]},
+        ],
+    }
+    return data
+
+
+def test_a_permission_set_assigned_where_its_persona_s_policy_exists_is_accepted(reporter_center):
+    config = parse_hub(reporter_center)
+    assert [s.name for s in config.federation.identity_center.permission_sets] == ["Reporter", "Auditor"]
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "account"),
+    [
+        (lambda d: d["federation"]["identity_center"]["assignments"][0]["account_ids"].append("222200000003"),
+         "federation.identity_center.assignments[0].account_ids[2]", "222200000003 (audit)"),
+        (lambda d: d["federation"]["identity_center"]["assignments"][1].update(permission_set="Reporter"),
+         "federation.identity_center.assignments[1].account_ids[0]", "222200000003 (audit)"),
+        (lambda d: d["federation"]["identity_center"]["assignments"][0]["account_ids"].append("111111111111"),
+         "federation.identity_center.assignments[0].account_ids[2]", "111111111111"),
+        (lambda d: d["organization"]["organizational_units"][5].update(
+            assignments=[{"permission_set": "Reporter", "principal_type": "GROUP", "principal_name": "Reporters"}]),
+         "organization.organizational_units[5].assignments[0].permission_set", "555500000001 (sandbox-alice)"),
+    ],
+)
+def test_a_permission_set_assigned_where_its_persona_s_targeted_policy_is_missing_is_refused(reporter_center, change, where, account):
+    change(reporter_center)
+    error = hub_error(reporter_center)
+    assert f"{where} (line" in error, error
+    assert (
+        f"permission set Reporter is assigned in account {account}, but its persona reporter's customer managed policy "
+        "ReportsBucketRead is created only in the accounts its targets reach (333300000001, 333300000002, 444400000001, "
+        "444400000002: policies.ReportsBucketRead.targets)" in error
+    ), error
+    assert f"widen policies.ReportsBucketRead.targets to reach account {account}" in error, error
+
+
+def test_a_permission_set_s_own_reference_to_a_targeted_policy_and_a_targeted_boundary_are_checked(reporter_center):
+    center = reporter_center["federation"]["identity_center"]
+    center["permission_sets"][1]["customer_managed_policies"] = [{"name": "ReportsBucketRead", "path": "/baseline/"}]
+    error = hub_error(reporter_center)
+    assert "federation.identity_center.assignments[1].account_ids[0] (line" in error, error
+    assert "permission set Auditor is assigned in account 222200000003 (audit), but its own customer managed policy ReportsBucketRead" in error, error
+    # Negative control: the same name at another path is not the baseline's policy.
+    center["permission_sets"][1]["customer_managed_policies"] = [{"name": "ReportsBucketRead", "path": "/other/"}]
+    parse_hub(reporter_center)
+    # A persona's targeted permissions boundary counts too.
+    center["permission_sets"][1]["customer_managed_policies"] = []
+    reporter_center["personas"]["reporter"].update(customer_managed_policies=["ReportsRead"], permissions_boundary="ReportsBucketRead")
+    center["assignments"][0]["account_ids"].append("555500000001")
+    error = hub_error(reporter_center)
+    assert "its persona reporter's permissions boundary ReportsBucketRead" in error and "555500000001 (sandbox-alice)" in error, error

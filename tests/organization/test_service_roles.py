@@ -97,7 +97,7 @@ def test_the_invariant_is_proven_on_the_example(hub_synth):
 def test_a_wider_pass_role_grant_gives_a_counterexample(hub_synth, ref, statement):
     from iam_baseline.analysis.checks.invariants import service_roles
     from iam_baseline.analysis.checks.invariants.base import Counterexample
-    from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 
     config, _, scopes = hub_synth
     scope = next(s for s in scopes if s.label == MANAGEMENT)
@@ -123,7 +123,9 @@ def test_a_wider_pass_role_grant_gives_a_counterexample(hub_synth, ref, statemen
 def _decide(scope, ref, service, resource="arn:aws:iam::111111111111:role/service/ReportsInstance", extra=(), tagged=True):
     """The concrete evaluator's decision on ``ref`` passing ``resource`` (tagged protected or
     not) to ``service``, with ``extra`` Allow statements added to its identity-based policies."""
-    from iam_baseline.analysis.engine.evaluator import Outcome, Policy, PolicyKind, Request, evaluate
+    from iam_baseline.analysis.engine.evaluator import Outcome, evaluate
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+    from iam_baseline.analysis.engine.request import Request
     from iam_baseline.analysis.model.subjects import subject_for
     from iam_baseline.config.access_matrix import RequestContextConfig
 

@@ -89,7 +89,9 @@ def _levels(data):
 
 
 def _denies_create_user(levels) -> bool:
-    from iam_baseline.analysis.engine.evaluator import Outcome, Policy, PolicyKind, Request, RequestPrincipal, evaluate
+    from iam_baseline.analysis.engine.evaluator import Outcome, evaluate
+    from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+    from iam_baseline.analysis.engine.request import Request, RequestPrincipal
 
     admin = Policy.from_document("admin", {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, PolicyKind.IDENTITY)
     request = Request(

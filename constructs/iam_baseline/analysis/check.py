@@ -96,7 +96,7 @@ def lint_results(model: AccountModel) -> list[CheckResult]:
                 policy.name,
                 "parliament finds nothing unacknowledged",
                 not open_findings,
-                f"{policy.name}: parliament: {message} (acknowledge in compliance/registry.py "
+                f"{policy.name}: parliament: {message} (acknowledge in compliance/lint_registry.py "
                 "POLICY_LINT_REGISTRY with a reason, or fix the policy)",
             )
         )

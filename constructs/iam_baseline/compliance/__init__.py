@@ -1,6 +1,7 @@
 """Compliance: the cdk-nag packs and the single registry of acknowledged findings.
 
-:mod:`.registry` is plain data (no aws_cdk import), read by the offline checks too; the
+:mod:`.registry` (and :mod:`.lint_registry`, :mod:`.config_acknowledgments`) are plain data or
+plain code (no aws_cdk import), read by the offline checks too; the
 CDK-facing functions are exported lazily so that importing the registry never starts jsii.
 """
 
@@ -10,10 +11,10 @@ from ..lazy import lazy_exports
 
 _EXPORTS = {
     "REGISTRY": ".registry",
-    "POLICY_LINT_REGISTRY": ".registry",
+    "POLICY_LINT_REGISTRY": ".lint_registry",
     "Acknowledgment": ".registry",
-    "PolicyLintAcknowledgment": ".registry",
-    "persona_acknowledgments": ".registry",
+    "PolicyLintAcknowledgment": ".lint_registry",
+    "persona_acknowledgments": ".config_acknowledgments",
     "apply_acknowledgments": ".acknowledgments",
     "NAG_PACKS": ".packs",
     "register_nag_packs": ".packs",

@@ -1,7 +1,8 @@
 """The acknowledgment registry: every accepted finding, in one reviewed module.
 
-Two lists: :data:`REGISTRY` for cdk-nag and CDK template-validation findings at synth, and
-:data:`POLICY_LINT_REGISTRY` for parliament's policy-lint findings in ``make check``. This
+:data:`REGISTRY` holds the cdk-nag and CDK template-validation findings accepted at synth;
+parliament's policy-lint findings in ``make check`` are :mod:`.lint_registry`, and the entries
+derived from a config's own personas and policies are :mod:`.config_acknowledgments`. This
 module is plain data (no aws_cdk import), so the offline checks read it too.
 
 Each entry names the rule (the finding id cdk-nag prints, e.g.
@@ -20,9 +21,6 @@ another CDK app").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,8 @@ _SECRET_ROTATION = ("NIST.800.53.R5", "HIPAA.Security")
 _IAM_ARN = "arn:<AWS::Partition>:iam::<AWS::AccountId>"
 
 
-def _each(packs: tuple[str, ...], rule: str, path: str, reason: str, construct: str = "") -> tuple[Acknowledgment, ...]:
+def each_pack(packs: tuple[str, ...], rule: str, path: str, reason: str, construct: str = "") -> tuple[Acknowledgment, ...]:
+    """One acknowledgment of ``rule`` per pack of ``packs`` (cdk-nag prefixes the rule id with the pack)."""
     return tuple(Acknowledgment(f"{pack}-{rule}", path, reason, construct) for pack in packs)
 
 
@@ -82,7 +81,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "iam:DeleteAccountPasswordPolicy accept only Resource *, and they are the only actions granted.",
         construct="AccountPasswordPolicy",
     ),
-    *_each(
+    *each_pack(
         _NO_INLINE,
         "IAMNoInlinePolicy",
         "Resource/CustomResourcePolicy/Resource",
@@ -96,28 +95,28 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "AWSLambdaBasicExecutionRole grants only CloudWatch Logs writes for the function's own log "
         "streams; the custom resource function needs nothing more to report its result.",
     ),
-    *_each(
+    *each_pack(
         _PACKS_LAMBDA,
         "LambdaConcurrency",
         f"{_CR_FUNCTION}/Resource",
         "CloudFormation invokes this function once per stack operation; nobody else can invoke it, so a "
         "concurrency limit would guard against nothing.",
     ),
-    *_each(
+    *each_pack(
         _PACKS_LAMBDA,
         "LambdaDLQ",
         f"{_CR_FUNCTION}/Resource",
         "CloudFormation invokes the function synchronously and receives every failure as the resource's "
         "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
     ),
-    *_each(
+    *each_pack(
         ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
         "LambdaInsideVPC",
         f"{_CR_FUNCTION}/Resource",
         "The function only calls the IAM API's public endpoint and touches no data in any network; a VPC "
         "would add NAT or endpoints without narrowing what it can reach or do.",
     ),
-    *_each(
+    *each_pack(
         _NO_INLINE,
         "CloudWatchLogGroupEncrypted",
         f"{_CR_FUNCTION}/LogGroup/Resource",
@@ -220,7 +219,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         construct="DeveloperPermissionsBoundary",
     ),
     # --- Groups and users ----------------------------------------------------------------
-    *_each(
+    *each_pack(
         ("HIPAA.Security", "PCI.DSS.321"),
         "IAMGroupHasUsers",
         "Resource/Resource",
@@ -235,7 +234,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "sign-in; after that it opens nothing, so rotating it would protect nothing.",
         construct="HumanUser",
     ),
-    *_each(
+    *each_pack(
         _SECRET_ROTATION,
         "SecretsManagerRotationEnabled",
         "InitialPassword/Resource",
@@ -271,7 +270,7 @@ REGISTRY: tuple[Acknowledgment, ...] = (
         "The account alias has no ARN: iam:CreateAccountAlias and iam:DeleteAccountAlias accept only "
         "Resource *, and they are the only actions granted.",
     ),
-    *_each(
+    *each_pack(
         _NO_INLINE,
         "IAMNoInlinePolicy",
         "AccountAlias/Resource/CustomResourcePolicy/Resource",
@@ -312,7 +311,7 @@ REGISTRY += (
         )
         for kind in ("group", "user")
     ),
-    *_each(
+    *each_pack(
         _NO_INLINE,
         "IAMNoInlinePolicy",
         _LOOKUP_POLICY,
@@ -397,21 +396,21 @@ REGISTRY += (
         "Lambda names the log streams itself (date and instance id), so they cannot be listed in advance; "
         "the grant is confined to the handler's own log group and allows only creating streams and writing events.",
     ),
-    *_each(
+    *each_pack(
         _PACKS_LAMBDA,
         "LambdaConcurrency",
         _USER_FUNCTION,
         "CloudFormation invokes this function once per user and stack operation; nobody else can invoke it, "
         "so a concurrency limit would guard against nothing.",
     ),
-    *_each(
+    *each_pack(
         _PACKS_LAMBDA,
         "LambdaDLQ",
         _USER_FUNCTION,
         "CloudFormation invokes the function synchronously and receives every failure as the user resource's "
         "status, rolling the stack back; a dead-letter queue would hold events nobody replays.",
     ),
-    *_each(
+    *each_pack(
         ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321"),
         "LambdaInsideVPC",
         _USER_FUNCTION,
@@ -420,42 +419,6 @@ REGISTRY += (
     ),
 )
 
-
-@dataclass(frozen=True)
-class PolicyLintAcknowledgment:
-    """One accepted parliament finding: ``issue`` (e.g. ``RESOURCE_STAR``) in the policies whose
-    name matches ``policy`` (an ``fnmatch`` pattern over names such as
-    ``policy/baseline/DeveloperGuardrails``), because ``reason``."""
-
-    issue: str
-    policy: str
-    reason: str
-
-
-POLICY_LINT_REGISTRY: tuple[PolicyLintAcknowledgment, ...] = (
-    PolicyLintAcknowledgment(
-        "MISMATCHED_TYPE_BUT_USABLE",
-        "policy/*/Developer*",
-        "iam:PermissionsBoundary is compared with StringEquals/StringNotEquals as in AWS's own examples "
-        "(IAM User Guide, permissions boundaries): an exact, case-sensitive match of the full boundary ARN "
-        "is stricter than ArnEquals, which would accept wildcards.",
-    ),
-    PolicyLintAcknowledgment(
-        "RESOURCE_STAR",
-        "policy/*/DeveloperBoundary",
-        "A permissions boundary grants nothing by itself: its Allow on Resource * is the ceiling that a "
-        "bounded role's identity policies are intersected with, and its Denies close the escalation paths "
-        "(proven by the access matrix and the escalation search).",
-    ),
-    PolicyLintAcknowledgment(
-        "RESOURCE_STAR",
-        "policy/*-OrganizationFeaturesHandlerPolicy*",
-        "EnablePolicyType and (De)RegisterDelegatedAdministrator take the organization's root and account "
-        "ARNs, which embed the organization id that the config need not declare; the function only enables "
-        "the policy types and registers the IAM delegated administrator of the config, and only "
-        "CloudFormation invokes it (iam_baseline.organization.root_access).",
-    ),
-)
 
 #: Machine and service roles (:mod:`iam_baseline.identity.machine_roles`, ``.service_roles``): the
 #: read-only AWS managed policies they usually hold, acknowledged once for every config; any
@@ -474,73 +437,3 @@ REGISTRY += tuple(
     )
     for name in MACHINE_ROLE_POLICY_NAMES
 )
-
-#: Personas of the config (``personas:``, ``policies:``): the findings follow from what the
-#: config's author declared, so the entries are derived from the config by one function,
-#: with one reason per kind of finding. Packs whose rules read customer managed policies.
-_FULL_ACCESS_PACKS = ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
-
-
-def persona_acknowledgments(config: Any) -> tuple[Acknowledgment, ...]:
-    """The acknowledgments of the config's own personas and policies (a ``BaselineConfig``).
-
-    * AwsSolutions-IAM4 on a persona's MFA role and SAML roles, for each AWS managed policy
-      the persona names: the config's author chose it by name, it was found in the pinned copy
-      of AWS managed policies, and ``make check`` proves the persona reaches admin only if
-      declared ``admin: true``.
-    * AwsSolutions-IAM4 on a machine or service role (``Machine-<name>``, ``Service-<name>``)
-      for each AWS managed policy it names beyond :data:`MACHINE_ROLE_POLICY_NAMES`: checked the
-      same way, and refused at load when it allows ``*`` on ``*``.
-    * AwsSolutions-IAM5 (and the full-access rules of the other packs) on a policy of
-      ``policies:``, for each wildcard of its Allow statements: the author wrote it, the
-      document was checked at load (elements, operators, keys, actions), and the same proof holds.
-    """
-    from ..naming import construct_id  # plain helper, no aws_cdk
-
-    made: list[Acknowledgment] = []
-    saml = config.federation.saml if config.federation is not None else None
-    with_saml_role = {role.persona for role in saml.roles} if saml is not None else set()
-    for key, persona in config.personas.items():
-        for name in persona.aws_managed_policies:
-            reason = (
-                f"The config's persona {key} names the AWS managed policy {name}, checked against the pinned copy "
-                "of AWS managed policies at load; AWS keeps it current, the role is reachable only with MFA (or a "
-                "configured IdP), and make check proves the persona cannot become admin unless declared admin."
-            )
-            rule = f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]"
-            if persona.mfa_role:
-                made.append(Acknowledgment(rule, f"{construct_id(key)}Role/Resource/Resource", reason))
-            if key in with_saml_role:
-                made.append(Acknowledgment(rule, f"Federation/Saml{construct_id(key)}Role*/Resource/Resource", reason))
-    for kind, roles in (("Machine", config.machine_roles), ("Service", config.service_roles)):
-        for role in roles:
-            for name in role.aws_managed_policies:
-                if name in MACHINE_ROLE_POLICY_NAMES:
-                    continue
-                made.append(Acknowledgment(
-                    f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{name}]",
-                    f"{kind}-{role.name}/Resource/Resource",
-                    f"The config's {kind.lower()} role {role.name} names the AWS managed policy {name}, checked against "
-                    "the pinned copy of AWS managed policies at load and refused there if it allows '*' on '*'; AWS "
-                    "keeps it current, the role is bounded by the developer boundary, and make check proves who "
-                    "reaches it.",
-                ))
-    for name, policy in config.policies.items():
-        path = f"Policy-{name}/Resource"
-        reason = (
-            f"A wildcard of the config's own customer managed policy {name} (policies:), written by the config's "
-            "author and checked at load as an identity-based policy; make check proves that a persona holding "
-            "it cannot become admin unless declared admin, and that no principal escalates through it."
-        )
-        statements = policy.document["Statement"]
-        for statement in statements if isinstance(statements, list) else [statements]:
-            if statement.get("Effect") != "Allow":
-                continue
-            for element, label in (("Action", "Action"), ("Resource", "Resource")):
-                values = statement.get(element, [])
-                for value in [values] if isinstance(values, str) else values:
-                    if "*" in value:
-                        made.append(Acknowledgment(f"AwsSolutions-IAM5[{label}::{value}]", path, reason))
-                    if element == "Action" and value.endswith(":*"):
-                        made += _each(_FULL_ACCESS_PACKS, "IAMPolicyNoStatementsWithFullAccess", path, reason)
-    return tuple(dict.fromkeys(made))

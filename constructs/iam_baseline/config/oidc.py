@@ -218,6 +218,13 @@ class DeployRoleConfig(StrictModel):
         description="CDK bootstrap roles the role may assume; [lookup] alone gives a read-only role for cdk diff.",
     )
     extra_statements: tuple[PolicyStatementConfig, ...] = Field((), description="Extra permissions, if any.")
+    sensitive: bool | None = Field(
+        None,
+        description=(
+            "Alert when the role is assumed through another identity provider than its own (with detection); "
+            "null: true when cdk_roles include deploy, false for a lookup or publishing role."
+        ),
+    )
 
     @model_validator(mode="after")
     def _subjects_are_narrow(self) -> "DeployRoleConfig":

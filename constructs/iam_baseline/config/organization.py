@@ -402,6 +402,13 @@ def member_baseline_config(
     for persona in (*data["roles"].values(), *data.get("personas", {}).values()):
         if isinstance(persona, dict):
             persona.pop("reach", None)
+    # A persona using a policy this member does not create has no role here (policy_targets
+    # refused it otherwise): e.g. one only for Identity Center permission sets. Leave it out.
+    saml_personas = {role["persona"] for role in data.get("federation", {}).get("saml", {}).get("roles", ())}
+    for key, persona in list(data.get("personas", {}).items()):
+        uses = {*persona.get("customer_managed_policies", ()), persona.get("permissions_boundary")} & set(config.policies)
+        if uses - set(data["policies"]) and not persona.get("mfa_role", True) and key not in saml_personas:
+            del data["personas"][key]
     # Round-trip through JSON, as the loader does, so strict validation sees JSON types.
     return BaselineConfig.model_validate_json(json.dumps(data), context={"stackset_member": True})
 

@@ -13,6 +13,14 @@ every user of a targeted policy must live only where it is created:
 * a machine or service role: in its ``targets``' accounts, or in the config's own account.
 
 An error names the policy, the user and one account where the user exists without the policy.
+
+An IAM Identity Center permission set references customer managed policies by name and path,
+and Identity Center fails to provision the set in an assigned account where one of them does
+not exist (IAM Identity Center User Guide, "Customer managed policies": "you must first create
+the policy in each AWS account where you want to assign the permission set"). So every
+assignment of a permission set whose persona (or whose own ``customer_managed_policies`` at the
+baseline's ``iam_path``) uses a targeted policy must name only accounts its targets reach:
+:func:`permission_set_target_rules`.
 """
 
 from __future__ import annotations
@@ -82,6 +90,7 @@ def policy_target_rules(config: "BaselineConfig") -> None:
     reached = targeted_policies(config)
     if not reached:
         return
+    permission_set_target_rules(config, reached)
     organization = config.organization
     assert organization is not None
 
@@ -112,3 +121,68 @@ def policy_target_rules(config: "BaselineConfig") -> None:
                     account = _first_outside(accounts, reached[name])
                     if account is not None:
                         refuse((section, index, "customer_managed_policies", position), name, f"{kind} {role.name}", account)
+
+
+def _permission_set_policies(config: "BaselineConfig", reached: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, str]]]:
+    """Permission set name -> (targeted policy, how the set uses it) for each targeted policy it references."""
+    center = config.federation.identity_center if config.federation is not None else None
+    uses: dict[str, list[tuple[str, str]]] = {}
+    for permission_set in center.permission_sets if center is not None else ():
+        found: list[tuple[str, str]] = []
+        key = permission_set.persona
+        persona = config.personas.get(key) if key is not None else None
+        if persona is not None:
+            found += [(n, f"its persona {key}'s customer managed policy") for n in persona.customer_managed_policies]
+            if persona.permissions_boundary is not None:
+                found.append((persona.permissions_boundary, f"its persona {key}'s permissions boundary"))
+        found += [
+            (ref.name, "its own customer managed policy")
+            for ref in permission_set.customer_managed_policies
+            if ref.path == config.iam_path
+        ]
+        targeted = [(name, how) for name, how in found if name in reached]
+        if targeted:
+            uses[permission_set.name] = targeted
+    return uses
+
+
+def permission_set_target_rules(config: "BaselineConfig", reached: dict[str, tuple[str, ...]]) -> None:
+    """Every assignment of a permission set that uses a targeted policy names only accounts where
+    the policy is created (``federation.identity_center.assignments[i].account_ids[j]``, and each
+    account of an OU with ``organization.organizational_units[i].assignments[j]``).
+
+    Raises:
+        ItemError: at the assignment's account (or the OU assignment), naming the account, the
+            permission set, the policy and its targets, and what to change.
+    """
+    uses = _permission_set_policies(config, reached)
+    if not uses:
+        return
+    center = config.federation.identity_center  # type: ignore[union-attr]
+    organization = config.organization
+    assert center is not None and organization is not None
+    names = {account.id: account.name for ou in organization.organizational_units for account in ou.accounts}
+    places: list[tuple[tuple, str, str]] = [
+        (("federation", "identity_center", "assignments", i, "account_ids", j), assignment.permission_set, account)
+        for i, assignment in enumerate(center.assignments)
+        for j, account in enumerate(assignment.account_ids)
+    ]
+    places += [
+        (("organization", "organizational_units", i, "assignments", j, "permission_set"), assignment.permission_set, account.id)
+        for i, ou in enumerate(organization.organizational_units)
+        for j, assignment in enumerate(ou.assignments)
+        for account in ou.accounts
+    ]
+    for where, permission_set, account in places:
+        for name, how in uses.get(permission_set, ()):
+            if account in reached[name]:
+                continue
+            shown = f"{account} ({names[account]})" if account in names else account
+            raise ItemError(
+                where,
+                f"permission set {permission_set} is assigned in account {shown}, but {how} {name} is created only in "
+                f"the accounts its targets reach ({', '.join(reached[name])}: policies.{name}.targets), so IAM Identity "
+                f"Center cannot provision the permission set there (the policy must exist in every assigned account): "
+                f"widen policies.{name}.targets to reach account {shown}, or assign the permission set only where "
+                "the policy exists",
+            )

@@ -22,6 +22,33 @@ that build the role's trust and its callers' permissions:
 Member accounts receive no IAM users, so there (without a hub) only the trusted accounts are
 expected. Source: IAM User Guide, "Roles terms and concepts"; AWS CloudTrail User Guide,
 "CloudTrail userIdentity element".
+
+Roles assumed through federation are sensitive too (:func:`federated_sensitive_roles`):
+
+* a **SAML role** (``federation.saml.roles``) of a sensitive persona, where the account holds
+  SAML (the config's own account, a member variant with ``saml``, or the identity account of a
+  hub). It is assumed with ``AssumeRoleWithSAML``, whose CloudTrail record names no principal
+  ARN: ``userIdentity`` is ``{"type": "SAMLUser", "userName": <saml:sub>, "identityProvider":
+  <saml:namequalifier>}`` (a hash, not the provider's name) and ``requestParameters.principalArn``
+  is the ARN of the IAM SAML provider that the assertion came through. The expected principals
+  are therefore the role's SAML providers, matched on ``requestParameters.principalArn`` by the
+  suffix ``:saml-provider/<name>`` (one StackSet template serves every member account, so the
+  account is not known at synth; the role's trust admits only its own account's providers);
+* an **OIDC deploy role** (``federation.oidc.deploy_roles``) that is sensitive (its
+  ``sensitive``; default: the role may assume the CDK ``deploy`` role, which deploys with the
+  CloudFormation execution role, AdministratorAccess unless bootstrapped otherwise). It is
+  assumed with ``AssumeRoleWithWebIdentity``, recorded as ``{"type": "WebIdentityUser",
+  "identityProvider": <the issuer>}`` and no provider ARN in ``requestParameters``. The CloudTrail
+  User Guide calls ``identityProvider`` "the issuer name of the web identity federation provider";
+  both forms it may take are expected: the issuer without ``https://`` and the IAM OIDC
+  provider's ARN (``arn:<partition>:iam::<account>:oidc-provider/<issuer>``).
+
+Sources: IAM User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail" ("Example
+SAML AWS STS API event in CloudTrail log file", "Example web identity AWS STS API event in
+CloudTrail log file", https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html);
+AWS CloudTrail User Guide, "CloudTrail userIdentity element", section "Values for AWS STS APIs
+with SAML and web identity federation"
+(https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
 """
 
 from __future__ import annotations
@@ -48,13 +75,27 @@ class SensitiveRole:
         expected_role_arns: ARNs of the role's own account's roles whose sessions may assume it
             (the identity account's SAML roles), sorted.
         expected_accounts: other accounts the trust admits, sorted.
+        expected_saml_providers: ARN suffixes ``:saml-provider/<name>`` of the SAML providers whose
+            ``AssumeRoleWithSAML`` is expected (a SAML role's providers), sorted.
+        expected_web_identity_providers: ``userIdentity.identityProvider`` values whose
+            ``AssumeRoleWithWebIdentity`` is expected (an OIDC deploy role's issuer and provider ARN).
+        kind: what the role is, for the alert's description (``persona admin``, ``SAML role of
+            persona admin``, ``OIDC deploy role``).
     """
 
-    persona: str
+    persona: str | None
     name: str
     expected_user_arns: tuple[str, ...]
     expected_accounts: tuple[str, ...]
     expected_role_arns: tuple[str, ...] = ()
+    expected_saml_providers: tuple[str, ...] = ()
+    expected_web_identity_providers: tuple[str, ...] = ()
+    kind: str = ""
+
+    @property
+    def described(self) -> str:
+        """``kind``, or ``persona <key>`` for a persona's own role."""
+        return self.kind or f"persona {self.persona}"
 
 
 def _sensitive(view) -> bool:
@@ -77,6 +118,11 @@ def sensitive_roles(config: "BaselineConfig", hub: HubPart | None = None) -> lis
     """
     if hub is None:
         hub = management_hub_part(config)
+    return [*_persona_roles(config, hub), *federated_sensitive_roles(config, hub)]
+
+
+def _persona_roles(config: "BaselineConfig", hub: HubPart | None) -> list[SensitiveRole]:
+    """The sensitive persona (MFA) roles of the account, with their expected principals."""
     views = persona_views(config)
     if hub is not None and hub.member_roles_only:
         return [_hub_member_role(key, views[key].role.name, hub) for key in hub.member_personas if _sensitive(views[key])]
@@ -109,3 +155,48 @@ def _hub_member_role(key: str, name: str, hub: HubPart) -> SensitiveRole:
     if hub.people:  # this is the identity account: its callers are in the same account
         return SensitiveRole(key, name, reach.users, (), reach.saml_roles)
     return SensitiveRole(key, name, (), (hub.identity_account,))
+
+
+def deploy_role_sensitive(role) -> bool:
+    """Whether OIDC deploy role ``role`` alerts: its ``sensitive``, default: it may assume the CDK
+    ``deploy`` role (whoever deploys a CloudFormation stack holds the execution role's rights)."""
+    return role.sensitive if role.sensitive is not None else "deploy" in role.cdk_roles
+
+
+def federated_sensitive_roles(config: "BaselineConfig", hub: HubPart | None = None) -> list[SensitiveRole]:
+    """The sensitive roles of the account assumed through federation (module docstring): SAML
+    roles of sensitive personas (where the account holds SAML: without a hub, or in the hub's
+    identity account) and sensitive OIDC deploy roles, each expecting only its own providers.
+
+    Args:
+        config: the account's config (a member's keeps ``federation.saml`` only where SAML goes).
+        hub: the account's part of the hub; with one, SAML lives where ``hub.people`` is true.
+    """
+    federation = config.federation
+    if federation is None:
+        return []
+    partition = partition_of(config.region)
+    iam_prefix = f"arn:{partition}:iam::{config.account_id}:"
+    views = persona_views(config)
+    found: list[SensitiveRole] = []
+    saml = federation.saml
+    if saml is not None and (hub is None or hub.people):
+        for role in saml.roles:
+            if _sensitive(views[role.persona]):
+                providers = tuple(sorted(f":saml-provider/{name}" for name in role.providers))
+                found.append(
+                    SensitiveRole(role.persona, role.name, (), (), expected_saml_providers=providers,
+                                  kind=f"SAML role of persona {role.persona}")
+                )
+    oidc = federation.oidc
+    if oidc is not None:
+        providers = {provider.name: provider for provider in oidc.providers}
+        for deploy in oidc.deploy_roles:
+            if deploy_role_sensitive(deploy):
+                provider = providers[deploy.provider]
+                arn = provider.existing_provider_arn or f"{iam_prefix}oidc-provider/{provider.issuer}"
+                found.append(
+                    SensitiveRole(None, deploy.name, (), (), expected_web_identity_providers=tuple(sorted({provider.issuer, arn})),
+                                  kind="OIDC deploy role")
+                )
+    return found

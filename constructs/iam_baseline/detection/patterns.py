@@ -275,11 +275,19 @@ def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
     }
 
 
-def role_assumed_pattern(config: BaselineConfig, role_name: str, outside: dict[str, Any]) -> dict[str, Any]:
-    """``AssumeRole`` (successful or refused) of the role ``role_name`` at the baseline's IAM path,
-    by a caller that the ``detail`` keys of ``outside`` describe (who is *not* expected).
+#: The STS calls that assume a role: with AWS credentials, a SAML assertion, an OIDC token.
+ASSUME_ROLE_EVENTS: tuple[str, ...] = ("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity")
 
-    The role is matched by the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``,
+
+def role_assumed_pattern(
+    config: BaselineConfig, role_name: str, outside: dict[str, Any], events: tuple[str, ...] = ("AssumeRole",)
+) -> dict[str, Any]:
+    """``events`` (default ``AssumeRole``; successful or refused) of the role ``role_name`` at the
+    baseline's IAM path, by a caller that the ``detail`` keys of ``outside`` describe (who is *not*
+    expected).
+
+    The role is matched by the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``
+    (present in ``AssumeRole``, ``AssumeRoleWithSAML`` and ``AssumeRoleWithWebIdentity`` records),
     so one pattern serves every member account. CloudTrail records the call in the role's account
     (a cross-account caller as ``userIdentity.type`` ``AWSAccount`` with its ``accountId`` only, no
     ARN) and in the region of the STS endpoint the caller used: the global endpoint's calls reach
@@ -292,7 +300,7 @@ def role_assumed_pattern(config: BaselineConfig, role_name: str, outside: dict[s
         "source": ["aws.sts"],
         "detail-type": [API_CALL],
         "detail": {
-            "eventName": ["AssumeRole"],
+            "eventName": list(events),
             "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role_name}"}]},
             **outside,
         },
@@ -326,15 +334,27 @@ def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
 
 
 def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
-    """:func:`role_assumed_pattern` of sensitive role ``role`` by anyone but its expected
-    principals (:mod:`iam_baseline.config.sensitive_roles`), one ``$or`` branch per kind of caller
-    (``userIdentity.type``):
+    """:func:`role_assumed_pattern` of sensitive role ``role``, by any of :data:`ASSUME_ROLE_EVENTS`,
+    by anyone but its expected principals (:mod:`iam_baseline.config.sensitive_roles`), one
+    ``$or`` branch per kind of caller (``userIdentity.type``):
 
     * ``AWSAccount`` (another account) not in ``role.expected_accounts``;
     * ``IAMUser`` of the role's account whose ARN is not in ``role.expected_user_arns``;
     * ``AssumedRole`` (a role session of the account) whose session issuer is not in
       ``role.expected_role_arns``;
+    * ``SAMLUser`` (``AssumeRoleWithSAML``) through a SAML provider whose ARN
+      (``requestParameters.principalArn``) ends in none of ``role.expected_saml_providers``
+      (``anything-but`` ``suffix`` takes one value; a role trusting several providers alerts on
+      no SAML caller: its trust refuses every other provider);
+    * ``WebIdentityUser`` (``AssumeRoleWithWebIdentity``) whose ``identityProvider`` is not in
+      ``role.expected_web_identity_providers``;
     * any other type (root user, federated user, AWS service).
+
+    A kind with no expected principal alerts on every caller of that kind (a persona's MFA role
+    assumed with a SAML assertion is refused by its trust, and still an attempt worth an alert).
+    Record shapes: IAM User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail"
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html), examples of
+    SAML and web identity STS events.
     """
 
     def outside(type_: str, path: tuple[str, ...], expected: tuple[str, ...]) -> dict[str, Any]:
@@ -346,23 +366,33 @@ def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole)
             leaf = {key: leaf}
         return {"userIdentity": {"type": [type_], **leaf}}
 
+    saml = role.expected_saml_providers
+    saml_callers: list[dict[str, Any]] = [{"userIdentity": {"type": ["SAMLUser"]}}] if not saml else []
+    if len(saml) == 1:
+        saml_callers.append(
+            {"userIdentity": {"type": ["SAMLUser"]}, "requestParameters": {"principalArn": [{"anything-but": {"suffix": saml[0]}}]}}
+        )
+    types = ("AWSAccount", "IAMUser", "AssumedRole", "SAMLUser", "WebIdentityUser")
     branches = [
         outside("AWSAccount", ("accountId",), role.expected_accounts),
         outside("IAMUser", ("arn",), role.expected_user_arns),
         outside("AssumedRole", ("sessionContext", "sessionIssuer", "arn"), role.expected_role_arns),
-        {"userIdentity": {"type": [{"anything-but": ["AWSAccount", "IAMUser", "AssumedRole"]}]}},
+        *saml_callers,
+        outside("WebIdentityUser", ("identityProvider",), role.expected_web_identity_providers),
+        {"userIdentity": {"type": [{"anything-but": list(types)}]}},
     ]
-    return role_assumed_pattern(config, role.name, {"$or": branches})
+    return role_assumed_pattern(config, role.name, {"$or": branches}, ASSUME_ROLE_EVENTS)
 
 
 def sensitive_role_rules(config: BaselineConfig, hub: HubPart | None = None) -> list[DetectionRule]:
-    """One alert per sensitive persona role of the account (:func:`sensitive_role_outsider_pattern`);
-    ``hub``: the account's part of the hub (:func:`~iam_baseline.config.sensitive_roles.sensitive_roles`)."""
+    """One alert per sensitive role of the account (:func:`sensitive_role_outsider_pattern`):
+    persona roles, SAML roles of sensitive personas, sensitive OIDC deploy roles; ``hub``: the
+    account's part of the hub (:func:`~iam_baseline.config.sensitive_roles.sensitive_roles`)."""
     return [
         DetectionRule(
             f"SensitiveRoleOutsider{construct_id(role.name)}",
             f"Sensitive role {role.name} assumed from outside its expected principals",
-            f"sensitive roles (persona {role.persona})",
+            f"sensitive roles ({role.described})",
             sensitive_role_outsider_pattern(config, role),
         )
         for role in sensitive_roles(config, hub)

@@ -11,7 +11,7 @@ with an external id. ``mutate`` builds the broken variants the invariants must r
 
 from __future__ import annotations
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.templates import AccountModel, Principal
 

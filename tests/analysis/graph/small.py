@@ -7,7 +7,7 @@ declared admin. ``ADMIN_POLICY`` allows everything (an administrator).
 
 from __future__ import annotations
 
-from iam_baseline.analysis.engine.evaluator import Policy, PolicyKind
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.graph import build_graph, replay
 from iam_baseline.analysis.model.accounts import AccountScope
 from iam_baseline.analysis.model.templates import AccountModel, LambdaFunction, Principal

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from iam_baseline.analysis.engine.evaluator import PolicyKind
+from iam_baseline.analysis.engine.policy import PolicyKind
 
 from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, policy, principal, role, rules_of, scope, user
 

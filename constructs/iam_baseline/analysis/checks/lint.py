@@ -9,7 +9,7 @@ maintain and are not linted. Trust policies are not either: parliament 1.6 audit
 identity-based policies only (it reports every trust statement as lacking ``Resource``);
 their conditions are proven by the evaluator and the access matrix instead.
 
-A finding fails the check unless :data:`~iam_baseline.compliance.registry.POLICY_LINT_REGISTRY`
+A finding fails the check unless :data:`~iam_baseline.compliance.lint_registry.POLICY_LINT_REGISTRY`
 acknowledges it with a reason.
 """
 
@@ -27,8 +27,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from parliament import analyze_policy_string
 
-from ...compliance.registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
-from ..engine.evaluator import Policy, PolicyKind
+from ...compliance.lint_registry import POLICY_LINT_REGISTRY, PolicyLintAcknowledgment
+from ..engine.policy import Policy, PolicyKind
 from ..model.templates import AccountModel
 
 

@@ -16,7 +16,8 @@ from fnmatch import fnmatchcase
 from ...config.access_matrix import AccessMatrixConfig, Expectation, RequestContextConfig
 from ...config.models import BaselineConfig
 from ...config.personas import persona_views
-from ..engine.evaluator import Decision, Request, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, evaluate, evaluate_assume_role
+from ..engine.request import Request
 from ..model.subjects import Subject, external_subject, fill, subject_for
 from ..model.templates import AccountModel, Principal
 

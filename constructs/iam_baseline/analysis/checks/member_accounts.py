@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from ...config.access_matrix import Expectation
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Request, RequestPrincipal, evaluate
+from ..engine.evaluator import evaluate
+from ..engine.request import Request, RequestPrincipal
 from ..model.organization_policies import OrganizationPolicies
 from ..model.stackset_roles import ADMINISTRATOR_ACCESS, execution_role
 from .matrix import CheckResult, describe_context

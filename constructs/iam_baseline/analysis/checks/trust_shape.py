@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from ...config.models import BaselineConfig
 from ..engine.context_rules import MFA_AGE, MFA_PRESENT
-from ..engine.evaluator import Policy, Statement
+from ..engine.policy import Policy, Statement
 from ..model.accounts import AccountScope
 from .matrix import CheckResult
 

@@ -36,7 +36,9 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from .encoder import Encoder
-from .evaluator import Decision, Policy, Request, evaluate
+from .evaluator import Decision, evaluate
+from .policy import Policy
+from .request import Request
 from .question import Question
 from .space import RequestSpace
 from .symbolic import EngineDisagreement, NotProven, Proven, _solve

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import z3
 
 from .conditions import PolicyError
-from .evaluator import NOT_PRINCIPAL_LEVELS, PRINCIPAL_KINDS, Policy, Statement, account_of
+from .policy import PRINCIPAL_KINDS, Policy, Statement
+from .principal_match import NOT_PRINCIPAL_LEVELS, account_of
 from .patterns import arn_matches
 from .org_levels import RCP_SERVICES, service_of
 from .z3_conditions import ConditionEncoder
@@ -193,7 +194,7 @@ class Encoder:
 
     def principal_match(self, statement: Statement) -> dict[str, z3.BoolRef] | None:
         """How a resource-based statement names the caller: one Bool per rank, at most one
-        true (the best, as :func:`.evaluator._match_principal_map` picks); None = never."""
+        true (the best, as :func:`.principal_match.match_principal_map` picks); None = never."""
         false = z3.BoolVal(False)
         if statement.principals is not None:
             m = self._principal_map(statement.principals)
@@ -211,7 +212,7 @@ class Encoder:
         return None
 
     def _not_principal_excludes(self, statement: Statement) -> z3.BoolRef:
-        """Every level that identifies the caller is named (see evaluator.NOT_PRINCIPAL_LEVELS)."""
+        """Every level that identifies the caller is named (see principal_match.NOT_PRINCIPAL_LEVELS)."""
         m = self._principal_map(statement.not_principals or {})
         named = {"account": z3.Or(m["account"], m["any"]), "arn": z3.Or(m["direct"], m["any"]),
                  "role": z3.Or(m["role"], m["any"])}

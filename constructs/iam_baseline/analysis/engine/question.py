@@ -12,6 +12,9 @@ Following design.md ("Symbolic encoding: what a quick feasibility sketch measure
   without resource types only ``*``), so a ``*`` resource never pairs with an arbitrary ARN.
 * The open world adds one class whose action is any ``service:action`` string (lower-case:
   action names compare case-insensitively) with any resource.
+
+The caller's terms, the shapes of a principal space and the caller keys tied to them are
+:mod:`.z3_caller`.
 """
 
 from __future__ import annotations
@@ -22,21 +25,18 @@ from itertools import count
 import z3
 
 from ..model.actions import ActionCatalog, catalog
-from .evaluator import Policy, Request, RequestPrincipal, Statement
-from .org_levels import RCP_SERVICES, is_service_linked, scp_governs, service_of
-
-#: The path of every service-linked role ("Using service-linked roles", IAM User Guide).
-SERVICE_LINKED_PATH = "/aws-service-role/"
-from .encoder import KINDS, ActionClass, Caller, Encoder, may_overlap
-from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalKind, PrincipalSpace, RequestSpace
-from .context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
+from .policy import Policy, Statement
+from .request import Request, RequestPrincipal
+from .org_levels import RCP_SERVICES, scp_governs, service_of
+from .encoder import KINDS, ActionClass, Encoder, may_overlap
+from .space import MULTIVALUE_BOUND, KeyConstraint, PrincipalSpace, RequestSpace
+from .context_rules import MFA_AGE, MFA_PRESENT
 from .z3_conditions import NUMBER, STRING, ConditionEncoder, KeyVar, domain, make_key, sort_for
 from .z3_context import constant_of, constrain, example_value, mfa_carry, mfa_consistency
 from .z3_patterns import Unsupported, Variable, pattern_match, split_variables, text_of
-from .z3_shapes import ACCOUNT, ACTION_NAME, NAME, PATH, chars, formats_regex
+from .z3_caller import CALLER_KEYS, caller_constant, caller_terms, session_origin, tie
+from .z3_shapes import ACTION_NAME, formats_regex
 
-#: Keys AWS derives from the caller; tied to the symbolic caller unless the space lists them.
-_CALLER_KEYS = ("aws:principalarn", "aws:principalaccount", "aws:principaltype", "aws:username")
 #: Multivalued global keys ("AWS global condition context keys").
 _MULTIVALUED_GLOBALS = {"aws:tagkeys", "aws:calledvia", "aws:principalservicenameslist",
                         "aws:principalorgpaths", "aws:sourcevpcarn"}
@@ -197,7 +197,7 @@ class Question:
             from .z3_patterns import has_five_colons
 
             five = z3.If(self.action == len(self.classes) - 1, has_five_colons(self.resource), five)
-        self.caller = self._caller(solver, fresh)
+        self.caller, self._user_name = caller_terms(solver, self.space.principals)
         self.keys = self._keys(solver)
         solver.add(*self._space_constraints(fresh))
         conditions = ConditionEncoder(self.keys, fresh)
@@ -266,7 +266,7 @@ class Question:
                 for piece in split_variables(text, variables):
                     if isinstance(piece, Variable):
                         use(piece.key, STRING)
-        for key in _CALLER_KEYS:
+        for key in CALLER_KEYS:
             if key in usage and key not in self._space_context():
                 use(key, STRING)
         if {MFA_AGE, MFA_PRESENT} & {*usage, *self._space_context()}:  # sent together (context_rules)
@@ -293,119 +293,12 @@ class Question:
             if constraint is not None:
                 solver.add(*constrain(var, constraint))
                 var.constant = constant_of(constraint) if sort == STRING else None
-            elif key in _CALLER_KEYS:
-                solver.add(self._tie(var))
-                var.constant = self._caller_constant(key)
+            elif key in CALLER_KEYS:
+                solver.add(tie(var, self.caller, self._user_name))
+                var.constant = caller_constant(self.space.principals, key)
             keys[key] = var
         solver.add(*mfa_consistency(keys), *mfa_carry(keys, self.caller.mfa_carried))
         return keys
-
-    def _tie(self, var: KeyVar) -> z3.BoolRef:
-        c = self.caller
-        one = lambda term: z3.And(var.count == 1, var.values[0] == term)  # noqa: E731
-        if var.key == "aws:principalarn":
-            value = z3.If(c.has_role, c.role_arn, c.arn)
-        elif var.key == "aws:principalaccount":
-            value = c.account
-        elif var.key == "aws:principaltype":
-            value = z3.If(c.is_kind("user"), z3.StringVal("User"), z3.StringVal("AssumedRole"))
-        else:  # aws:username: the user's name; no such key for other callers
-            return z3.If(c.is_kind("user"), one(self._user_name), var.count == 0)
-        return z3.If(z3.Or(c.is_kind("user"), c.is_kind("role_session")), one(value), z3.BoolVal(True))
-
-    def _caller_constant(self, key: str) -> str | None:
-        """The value of a caller key when the space has one concrete caller that has it."""
-        principals = self.space.principals
-        if isinstance(principals, PrincipalSpace) or len(principals) != 1:
-            return None
-        p = principals[0]
-        if p.kind not in ("user", "role_session"):
-            return None
-        return {
-            "aws:principalarn": p.role_arn or p.arn,
-            "aws:principalaccount": p.account,
-            "aws:principaltype": "User" if p.kind == "user" else "AssumedRole",
-            "aws:username": p.arn.rsplit("/", 1)[-1] if p.kind == "user" else None,
-        }[key]
-
-    # -- the caller ---------------------------------------------------------------------------
-    def _caller(self, solver: z3.Solver, fresh) -> Caller:
-        caller = Caller(z3.Int("caller_kind"), z3.String("caller_arn"), z3.String("caller_role_arn"),
-                        z3.Bool("caller_has_role"), z3.String("caller_account"), z3.Bool("caller_service_linked"),
-                        z3.Bool("caller_mfa_carried"))
-        self._user_name = z3.String("caller_user_name")
-        principals = self.space.principals
-        if isinstance(principals, PrincipalSpace):
-            solver.add(*self._principal_space(caller, principals))
-            return caller
-        options = []
-        for p in principals:
-            options.append(z3.And(
-                caller.kind == KINDS.index(str(getattr(p.kind, "value", p.kind))),
-                caller.arn == z3.StringVal(p.arn),
-                caller.account == z3.StringVal(p.account),
-                caller.has_role == z3.BoolVal(p.role_arn is not None),
-                caller.role_arn == z3.StringVal(p.role_arn or ""),
-                self._user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
-                caller.linked == z3.BoolVal(is_service_linked(p.role_arn)),
-                caller.mfa_carried == z3.BoolVal(p.session_origin is None or p.session_origin.carries_mfa),
-            ))
-        solver.add(z3.Or(*options))
-        return caller
-
-    def _principal_space(self, c: Caller, space: PrincipalSpace) -> list[z3.BoolRef]:
-        S = z3.StringVal  # noqa: N806
-        part = S(space.partition)
-        path, name = z3.String("caller_path"), self._user_name
-        session = z3.String("caller_session")
-        provider = z3.String("caller_provider")
-        iam = z3.Concat(S("arn:"), part, S(":iam::"), c.account)
-        shapes = {
-            PrincipalKind.USER: z3.And(c.arn == z3.Concat(iam, S(":user"), path, name), z3.Not(c.has_role)),
-            PrincipalKind.ROLE_SESSION: z3.And(
-                c.has_role,
-                c.role_arn == z3.Concat(iam, S(":role"), path, name),
-                c.arn == z3.Concat(S("arn:"), part, S(":sts::"), c.account, S(":assumed-role/"), name, S("/"), session),
-                z3.InRe(session, NAME),
-            ),
-            PrincipalKind.FEDERATED: z3.And(
-                z3.Not(c.has_role),
-                z3.Or(c.arn == z3.Concat(iam, S(":saml-provider/"), provider),
-                      c.arn == z3.Concat(iam, S(":oidc-provider/"), provider)),
-                z3.InRe(provider, z3.Plus(chars("A-Za-z0-9._/-"))),
-            ),
-            PrincipalKind.SERVICE: z3.And(
-                z3.Not(c.has_role), c.account == S(""),
-                z3.InRe(c.arn, z3.Concat(z3.Plus(chars("a-z0-9.-")), z3.Re(".amazonaws.com"))),
-            ),
-        }
-        accounts = (z3.Or(*[c.account == S(a) for a in sorted(space.accounts)]) if space.accounts
-                    else z3.InRe(c.account, ACCOUNT))
-        out = [z3.InRe(path, PATH), z3.InRe(name, NAME), z3.Implies(z3.Not(c.has_role), c.role_arn == S(""))]
-        out.append(c.linked == z3.And(c.has_role, z3.PrefixOf(S(SERVICE_LINKED_PATH), path)))
-        if not space.service_linked_roles:
-            out.append(z3.Not(c.linked))
-        # Only role sessions lose MFA context; whether one of the space may carry it follows
-        # its possible origins (context_rules.SessionOrigin).
-        sessions_may_carry = any(o.carries_mfa for o in space.session_origins)
-        out.append(z3.Implies(z3.Not(c.is_kind("role_session")), c.mfa_carried))
-        if not sessions_may_carry:
-            out.append(z3.Implies(c.is_kind("role_session"), z3.Not(c.mfa_carried)))
-        elif len(space.session_origins) == 1:
-            out.append(c.mfa_carried)
-        out.append(z3.Or(*[z3.And(c.kind == KINDS.index(k.value), shapes[k],
-                                  accounts if k is not PrincipalKind.SERVICE else z3.BoolVal(True))
-                           for k in space.kinds]))
-        principal_arn = z3.If(c.has_role, c.role_arn, c.arn)
-
-        def like(p: str) -> z3.BoolRef:
-            return pattern_match(principal_arn, p, mode="arn", variables=False, resolve=lambda v: None,
-                                 positive=True, fresh=lambda label: z3.String(label))
-
-        if space.arn_like:
-            out.append(z3.Or(*[like(p) for p in space.arn_like]))
-        out += [z3.Not(like(p)) for p in space.arn_not_like]
-        return out
 
     # -- the model, back to a request -------------------------------------------------------------
     def request_from(self, model: z3.ModelRef) -> Request:
@@ -414,10 +307,10 @@ class Question:
         c = self.caller
         kind = KINDS[ev(c.kind).as_long()]
         has_role = z3.is_true(ev(c.has_role))
-        principal = RequestPrincipal(arn=text_of(ev(c.arn)), account=text_of(ev(c.account)), kind=kind,
-                                     role_arn=text_of(ev(c.role_arn)) if has_role else None,
-                                     origin=self._origin(kind, z3.is_true(ev(c.mfa_carried)), principal_of=(
-                                         text_of(ev(c.arn)), text_of(ev(c.role_arn)) if has_role else None)))
+        arn, role_arn = text_of(ev(c.arn)), text_of(ev(c.role_arn)) if has_role else None
+        origin = session_origin(self.space.principals, kind, z3.is_true(ev(c.mfa_carried)), principal_of=(arn, role_arn))
+        principal = RequestPrincipal(arn=arn, account=text_of(ev(c.account)), kind=kind, role_arn=role_arn,
+                                     origin=origin)
         cls = self.classes[ev(self.action).as_long()]
         action = text_of(ev(self.open_action)) if cls.open else cls.representative
         context = {}
@@ -431,20 +324,6 @@ class Question:
                 if value is not None:
                     context[key] = value
         return Request(principal, action, text_of(ev(self.resource)), context)
-
-    def _origin(self, kind: str, carried: bool, principal_of: tuple[str, str | None]) -> SessionOrigin:
-        """The session origin of the model's caller: a concrete caller's own, else one of the
-        space's origins that agrees with whether MFA was carried."""
-        principals = self.space.principals
-        if not isinstance(principals, PrincipalSpace):
-            for p in principals:
-                if (p.arn, p.role_arn) == principal_of and str(getattr(p.kind, "value", p.kind)) == kind:
-                    return p.origin
-            return SessionOrigin.ASSUME_ROLE
-        for origin in sorted(principals.session_origins, key=lambda o: o.value):
-            if origin.carries_mfa == carried:
-                return origin
-        return SessionOrigin.ASSUME_ROLE
 
 
 def _lower_glob(pattern: str) -> z3.ReRef:

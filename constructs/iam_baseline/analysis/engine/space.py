@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass, field
 
 from .context_rules import SessionOrigin
-from .evaluator import RequestPrincipal
+from .request import RequestPrincipal
 
 
 class PrincipalKind(str, enum.Enum):

@@ -5,7 +5,7 @@ explicit deny anywhere, SCP levels, RCP levels where they govern the request, th
 principal-match ranks, identity-based policies, permissions boundary, session policies). A
 question is asked as its negation, as Cedar's symbolic compiler does: "is there a request in
 the space that is allowed?" Unsat means no request is (:class:`Proven`); sat gives a model,
-turned into a concrete :class:`~.evaluator.Request` and replayed on the concrete evaluator
+turned into a concrete :class:`~.request.Request` and replayed on the concrete evaluator
 (:class:`Counterexample`); a disagreement raises :class:`EngineDisagreement`. An ``unknown``
 answer, a timeout, or a construct the encoder does not model is :class:`NotProven`: never a
 pass.
@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import z3
 
 from ..errors import AnalysisError
-from .evaluator import Decision, Policy, Request, evaluate
+from .evaluator import Decision, evaluate
+from .policy import Policy
+from .request import Request
 from .space import RequestSpace
 from .z3_patterns import Unsupported
 

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 from ...config.models import BaselineConfig
 from ...config.personas import admin_personas, persona_views
-from ..engine.evaluator import Policy, Request, evaluate
+from ..engine.evaluator import evaluate
+from ..engine.policy import Policy
+from ..engine.request import Request
 from ..model.subjects import Subject
 from ..model.templates import AccountModel
 

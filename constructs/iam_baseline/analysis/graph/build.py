@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Decision, Outcome, Policy, Request, RequestPrincipal, evaluate, evaluate_assume_role
+from ..engine.evaluator import Decision, Outcome, evaluate, evaluate_assume_role
+from ..engine.policy import Policy
+from ..engine.request import Request, RequestPrincipal
 from ..model.accounts import AccountScope
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph

@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from ..engine.evaluator import Decision, Request
+from ..engine.evaluator import Decision
+
+from ..engine.request import Request
 
 
 class NodeKind(str, enum.Enum):

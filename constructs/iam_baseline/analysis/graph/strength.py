@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..engine.evaluator import Policy, PolicyKind
+from ..engine.policy import Policy, PolicyKind
 from ..engine.space import ActionSpace, RequestSpace, ResourceSpace
 from ..engine.symbolic import Counterexample, Proven, find_allowed
 from ..errors import AnalysisError

@@ -26,7 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine.evaluator import Decision, Policy, Request
+from ..engine.evaluator import Decision
+
+from ..engine.policy import Policy
+
+from ..engine.request import Request
 from ..engine.space import ABSENT, ActionSpace, RequestSpace, ResourceSpace, exactly
 from ..engine.symbolic import Counterexample, Proven, find_allowed
 from ..errors import AnalysisError

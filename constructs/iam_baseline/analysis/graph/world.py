@@ -21,13 +21,16 @@ Nodes, per account scope (:mod:`..model.accounts`):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from ...config.access_matrix import RequestContextConfig
 from ...config.models import BaselineConfig
 from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
-from ..engine.evaluator import Policy, Request, RequestPrincipal, evaluate_assume_role
+from ..engine.evaluator import evaluate_assume_role
+from ..engine.policy import Policy
+from ..engine.request import Request, RequestPrincipal
 from ..model.accounts import AccountScope
 from ..model.subjects import REQUEST_TIME, Subject, subject_for
 from ..model.templates import AccountModel, Principal
@@ -74,6 +77,7 @@ class World:
     scopes: list[AccountScope] = field(default_factory=list)
     admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
     _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    _trust_text: dict[str, str] = field(default_factory=dict, repr=False)
 
     # --- lookups the rules use -------------------------------------------------------------
     def model(self, node: Node) -> AccountModel:
@@ -156,6 +160,24 @@ class World:
         if not scope.variant:
             return node.account
         return scope.member_accounts[0] if len(scope.member_accounts) == 1 else None
+
+    def caller_accounts(self, node: Node, role: Node) -> list[str]:
+        """The real accounts ``node`` may call ``role`` as: its own, the one account of its
+        StackSet variant, or for a variant of several accounts each of them that ``role``'s trust
+        policy names and one it does not (a trust naming none of them decides alike for all: the
+        variant's accounts hold the same principals, only the account differs)."""
+        real = self.real_account(node)
+        if real is not None:
+            return [real]
+        principal = self.principal_of.get(role.id)
+        if principal is None or principal.trust is None:
+            return []
+        if role.id not in self._trust_text:
+            self._trust_text[role.id] = json.dumps(principal.trust.document or {})
+        text = self._trust_text[role.id]
+        accounts = self.scope_of[node.id].member_accounts
+        other = next((a for a in accounts if a not in text), None)
+        return [a for a in accounts if a in text] + ([other] if other is not None else [])
 
     def member_role_arns(self, role: Node) -> list[tuple[str, str]]:
         """(member account, the role's ARN there) for a role of a StackSet member scope."""

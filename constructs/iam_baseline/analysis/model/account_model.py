@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .aws_managed import UnknownManagedPolicy, aws_managed_document, is_aws_managed
-from ..engine.evaluator import Policy, PolicyKind
+from ..engine.policy import Policy, PolicyKind
 
 __all__ = [
     "AccountModel",

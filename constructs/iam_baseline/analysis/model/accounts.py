@@ -34,7 +34,7 @@ from ...config.organization import member_baseline_config
 from ...config.stackset_groups import stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
-from ..engine.evaluator import Policy
+from ..engine.policy import Policy
 from .organization_policies import level_groups, organization_policies
 from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
 

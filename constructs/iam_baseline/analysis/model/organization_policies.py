@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Policy, PolicyKind
+from ..engine.policy import Policy, PolicyKind
 from .templates import load_stacks
 
 POLICY_TYPE = "AWS::Organizations::Policy"

@@ -23,7 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.evaluator import Policy, PolicyKind, RequestPrincipal
+from ..engine.policy import Policy, PolicyKind
+
+#: A representative ``stacksets-exec-*`` name (AWS appends an id that the templates never show).
+
+from ..engine.request import RequestPrincipal
 
 #: A representative ``stacksets-exec-*`` name (AWS appends an id that the templates never show).
 EXECUTION_ROLE_NAME = "stacksets-exec-0123456789abcdef0123456789abcdef"

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ...config.access_matrix import RequestContextConfig
-from ..engine.evaluator import Policy, RequestPrincipal
+from ..engine.policy import Policy
+from ..engine.request import RequestPrincipal
 from .templates import AccountModel, Principal
 
 #: A fixed request time so that a run's results never depend on the clock.

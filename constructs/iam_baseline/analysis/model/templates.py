@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..engine.evaluator import Policy, PolicyKind
+from ..engine.policy import Policy, PolicyKind
 from .account_model import (
     AccountModel,
     CredentialSecret,

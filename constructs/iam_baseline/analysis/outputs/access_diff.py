@@ -36,7 +36,8 @@ from pathlib import Path
 from ...config.models import BaselineConfig
 from ..checks.invariants.requests import ALLOW_ALL, FOREIGN_ACCOUNT
 from ..engine.difference import AccessDifference, PolicySet, differs, new_accesses
-from ..engine.evaluator import Policy, PolicyKind, RequestPrincipal
+from ..engine.policy import Policy, PolicyKind
+from ..engine.request import RequestPrincipal
 from ..engine.space import ABSENT, ActionSpace, PrincipalSpace, RequestSpace, ResourceSpace
 from ..errors import AnalysisError
 from ..model.accounts import AccountScope, load_scopes

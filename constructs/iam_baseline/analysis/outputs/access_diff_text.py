@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..checks.invariants.requests import ALLOW_ALL
 from ..engine.difference import AccessDifference, NewAccess, PolicySet
-from ..engine.evaluator import PolicyKind
+from ..engine.policy import PolicyKind
 from .access_diff import AccessDiff, AssignmentChange, Comparison, Presence, Surface, statement_of
 
 #: The policy types whose statements grant (SCPs and boundaries only limit).

@@ -15,7 +15,10 @@ Entry points (IAM User Guide, "Roles terms and concepts"; IAM Identity Center Us
   and every IAM Identity Center user (through its group, to the permission sets assigned to
   it in the analysed account);
 * federated principals: the identities of a SAML provider that a role's trust policy admits;
-* CI identities: the identities of an OIDC provider (``sts:AssumeRoleWithWebIdentity``).
+* CI identities: the identities of an OIDC provider (``sts:AssumeRoleWithWebIdentity``);
+* machine roles (``machine_roles:``) of every scope, the StackSet variants deployed to several
+  accounts included: automation and third parties, no MFA by construction (the config refuses
+  ``admin`` for them, so any chain of theirs to an administrator is undeclared).
 
 The graph's nodes are principals of the accounts, not identity providers or directory
 users: the first hop of a federated or Identity Center chain (which role a provider's
@@ -29,7 +32,9 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine.evaluator import Decision, PolicyKind
+from ..engine.evaluator import Decision
+
+from ..engine.policy import PolicyKind
 from ..graph import AccessGraph, Chain
 from ..graph.admin import admin_refs
 from ..graph.world import scope_prefix
@@ -46,6 +51,7 @@ class EntryKind(enum.Enum):
     PERSON = "person"  # an IAM user or an IAM Identity Center user
     FEDERATED = "federated principal"  # identities of a SAML provider
     CI = "CI identity"  # identities of an OIDC provider (web identity)
+    MACHINE = "machine role"  # a role of machine_roles: automation or a third party
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ def node_id(prefix: str, ref: str) -> str:
 
 
 def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
-    """Every person, federated principal and CI identity that reaches an administrator, with its
+    """Every person, federated principal, CI identity and machine role that reaches an administrator, with its
     shortest chain (see the module): entries of every account scope, the analysed account's
     first; an entry of another scope names it (``user:x (StackSet member Security)``). Sorted
     by scope, kind, then entry. Empty when the run has no graph
@@ -146,6 +152,7 @@ def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
         refs = admin_refs(analysed, run.config)
         declared |= {node_id(analysed.account, r) for r in refs} | {r for r in refs if r.startswith("identity_center_")}
     scopes = [(s.label, s.model, scope_prefix(s)) for s in run.scopes if s.model is not analysed]
+    machines = {m.name for m in run.config.machine_roles} if run.config is not None else set()
     chains: list[AdminChain] = []
     for label, model, prefix in [("", analysed, analysed.account), *scopes]:
         where = f" ({label})" if label else ""
@@ -161,6 +168,12 @@ def who_can_reach_admin(run: CheckRun) -> list[AdminChain]:
             first = (Hop(chain.source, trust.role.ref, f"{trust.action}, trust policy admits it when {trust.conditions}"),)
             kind = EntryKind.CI if trust.oidc else EntryKind.FEDERATED
             chains.append(_admin_chain(trust.entry, trust.entry + where, kind, first, chain, graph, (model, prefix), declared))
+        for role in sorted((p for p in model.principals.values() if p.kind == "role" and p.name in machines),
+                           key=lambda p: p.ref):
+            chain = graph.shortest_chain(node_id(prefix, role.ref))
+            if chain is not None:
+                chains.append(_admin_chain(node_id(prefix, role.ref), role.ref + where, EntryKind.MACHINE, (), chain, graph,
+                                           (model, prefix), declared))
     chains += _people(run, graph, declared)
     home = analysed.account
     return sorted(chains, key=lambda c: (c.account != home, c.account, list(EntryKind).index(c.kind), c.entry,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine.evaluator import Policy
+from ..engine.policy import Policy
 from ..errors import AnalysisError
 from ..model.templates import AccountModel, Principal
 from ..graph import AccessGraph, NodeKind

@@ -43,7 +43,9 @@ from typing import Any
 
 from ...config.hub import identity_account_id
 from ...config.models import BaselineConfig
-from ..engine.evaluator import Policy, PolicyKind, Request, RequestPrincipal, evaluate_assume_role
+from ..engine.evaluator import evaluate_assume_role
+from ..engine.policy import Policy, PolicyKind
+from ..engine.request import Request, RequestPrincipal
 from ..model.stack_reader import StackReader, StackTemplate, load_stacks, stack_readers
 from ..model.templates import build_account
 

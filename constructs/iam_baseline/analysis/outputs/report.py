@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..checks.matrix import CheckResult
-from ..engine.evaluator import Statement
+from ..engine.policy import Statement
 from ..model.templates import AccountModel, Principal
 from .admin_reach import AdminChain, analysed_model, who_can_reach_admin
 from .mfa_reach import hop_lines, mfa_less_lines
@@ -155,8 +155,9 @@ def sections(run: CheckRun) -> list[Section]:
                            tuple(f"- **{r.check}**: {r.message}" for r in unproven), True))
     chains = who_can_reach_admin(run)
     out.append(Section("who-can-reach-admin", "Who can reach admin", (
-        "People, federated principals and CI identities that can become an administrator, each with its shortest "
-        f"chain in the analysis graph (requests with MFA present and fresh): account {model.account} first, then "
+        "People, federated principals, CI identities and machine roles that can become an administrator, each with "
+        "its shortest chain in the analysis graph (people's requests with MFA present and fresh, machine roles' "
+        f"without MFA): account {model.account} first, then "
         "the other account scopes of the assembly, named after the entry.",
         "",
         *(_chain_text(c) for c in chains),

@@ -16,7 +16,7 @@ naming that account, unless a condition of the trust shuts it out for every requ
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy
+from ...engine.policy import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from . import trust

@@ -24,7 +24,8 @@ from ...graph.admin import is_admin_equivalent  # noqa: F401 - importable from h
 from ...graph.nodes import PRINCIPAL_KINDS
 from ...graph.shared import graph_for
 from ...graph.world import qualifiers_of
-from ...engine.evaluator import Request, evaluate
+from ...engine.evaluator import evaluate
+from ...engine.request import Request
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
 

@@ -20,7 +20,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...engine.evaluator import Decision, Request
+from ...engine.evaluator import Decision
+
+from ...engine.request import Request
 
 if TYPE_CHECKING:
     from ....config.models import BaselineConfig

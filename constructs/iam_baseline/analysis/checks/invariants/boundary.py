@@ -28,7 +28,8 @@ from __future__ import annotations
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
 from ....config.personas import DEVELOPER_BOUNDARY, persona_views
-from ...engine.evaluator import PolicyKind, RequestPrincipal
+from ...engine.policy import PolicyKind
+from ...engine.request import RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, not_equals
 from ...model.accounts import AccountScope
 from ...model.actions import catalog

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import RequestPrincipal
+from ...engine.request import RequestPrincipal
 from ...engine.space import PrincipalKind, PrincipalSpace, RequestSpace
 from ...model.accounts import AccountScope
 from .base import Proven, Verdict

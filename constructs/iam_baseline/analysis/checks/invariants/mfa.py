@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from ....config.access_matrix import RequestContextConfig
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy, Request, evaluate
+from ...engine.evaluator import evaluate
+from ...engine.policy import Policy
+from ...engine.request import Request
 from ...engine.patterns import action_matches
 from ...model.accounts import AccountScope
 from ...model.subjects import Subject, subject_for

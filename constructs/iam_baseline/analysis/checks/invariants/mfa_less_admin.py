@@ -6,8 +6,15 @@ compute execution roles), and a hop from the identity account that its trust adm
 MFA (an edge whose :class:`~...graph.nodes.HopMfa` is "without MFA"). AWS carries no MFA
 context for any of them (engine/context_rules.py), and the graph decides their requests so
 (``aws:MultiFactorAuthPresent`` false). IAM users' long-term access keys are the other way in
-without MFA; INV-NO-MFA-SELF-SERVICE-ONLY proves they do nothing but self-service. A SAML
-session is federated sign-in, MFA (if any) at the identity provider: not a way in without MFA.
+without MFA: every IAM user (and every group, standing for a future member) is a subject too,
+its requests made with the MFA keys absent, as a request signed with an access key carries
+them (IAM User Guide, "AWS global condition context keys" > aws:MultiFactorAuthPresent: "not
+present ... when the principal uses long-term credentials"). INV-NO-MFA-SELF-SERVICE-ONLY
+proves such a user does nothing but self-service; this one proves no chain of the graph from
+it reaches an administrator without MFA, whatever its policies (:func:`long_term_key_findings`).
+A SAML session is federated sign-in, MFA (if any) at the identity provider: not a way in
+without MFA. Machine roles are entries in every scope, StackSet variants of several accounts
+included (their cross-account hops: the graph rule ``assume-member-role``).
 
 Decided over the analysis graph (as INV-ONLY-ADMINS-ADMIN): from each such entry of the scope no
 chain reaches an admin-equivalent node. An entry that is itself a declared administrator (an
@@ -18,9 +25,11 @@ and passes, saying so; a declared administrator role reached by a hop without MF
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.context_rules import SessionOrigin
-from ...engine.evaluator import Request, evaluate
+from ...engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
+from ...engine.evaluator import evaluate
+from ...engine.request import Request
 from ...graph.admin import admin_probes
+from ...graph.build import decide_request
 from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
@@ -86,12 +95,88 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         findings.append(Finding(subject, Counterexample(first.steps[0].request, first.steps[0].decision,
                                                         f"reaches an administrator without MFA: {chain.describe(labels)}; "
                                                         f"{chain.why_admin}")))
+    return findings + long_term_key_findings(graph, scope)
+
+
+#: What a request signed with a long-term access key lacks (the MFA keys are absent).
+KEYS = "long-term access keys, no MFA"
+
+
+def _without_mfa(request: Request) -> Request:
+    context = {k: v for k, v in request.context.items() if k.lower() not in (MFA_PRESENT, MFA_AGE)}
+    return Request(request.principal, request.action, request.resource, context)
+
+
+def _replayed(graph, edges) -> tuple[list, int | None]:
+    """Every request of ``edges`` decided again with the MFA keys absent: (the decisions, the
+    index of the first edge one of whose requests is then denied, or None)."""
+    decided = []
+    for index, edge in enumerate(edges):
+        for step in edge.steps:
+            request = _without_mfa(step.request)
+            decision = decide_request(graph.world, graph.nodes[edge.source], request)
+            if not decision.allowed:
+                return decided, index
+            decided.append((request, decision))
+    return decided, None
+
+
+def long_term_key_findings(graph, scope: AccountScope) -> list[Finding]:
+    """One finding per IAM user and group of ``scope`` acting with long-term access keys.
+
+    Admin-equivalent itself: the admin probes with the MFA keys absent (a counterexample when
+    allowed). Else every edge of the graph from it whose requests are still allowed without MFA
+    leads somewhere; when that somewhere reaches an administrator, the whole chain is replayed
+    without MFA: allowed at every step, a counterexample (its first request); denied at a later
+    step, not proven (that chain needs MFA further on, another might not). Edges are decided
+    with MFA first: a request allowed without MFA and denied with it is not looked for (no
+    policy of the baseline grants more without MFA).
+    """
+    findings = []
+    for node in sorted(graph.nodes.values(), key=lambda n: n.id):
+        if node.scope != scope.label or node.kind not in (NodeKind.USER, NodeKind.GROUP):
+            continue
+        subject = f"{node.ref or node.label} ({KEYS})"
+        if node.id in graph.admins:
+            held = graph.world.subject_of[node.id]
+            context = _without_mfa(Request(held.principal, "", "", dict(held.context))).context
+            probes = [Request(held.principal, action, resource, dict(context) | extra)
+                      for action, resource, extra in admin_probes(graph.world.model(node))]
+            decisions = [evaluate(r, identity=held.identity, boundary=held.boundary, scps=graph.world.scope_of[node.id].scps)
+                         for r in probes]
+            if all(d.allowed for d in decisions):
+                findings.append(Finding(subject, Counterexample(probes[0], decisions[0], "is itself an administrator with "
+                                                                "long-term access keys (no MFA)")))
+                continue
+        undecided = [u for u in graph.undecided if u[0] == node.id]
+        if undecided:
+            findings.append(Finding(subject, NotProven(f"'{undecided[0][1]}' is undecided: {undecided[0][3]}")))
+            continue
+        verdict = None
+        for edge in graph.edges_from(node.id):
+            if not edge.steps or _replayed(graph, (edge,))[1] is not None:
+                continue  # needs MFA
+            chain = graph.shortest_chain(edge.target)
+            if chain is None:
+                continue
+            decided, denied = _replayed(graph, (edge, *chain.edges))
+            described = f"{node.ref or node.label} -[{edge.rule}]-> {chain.describe(graph.labels())}"
+            if denied is None:
+                verdict = Counterexample(decided[0][0], decided[0][1], f"reaches an administrator with long-term access "
+                                         f"keys (no MFA): {described}; {chain.why_admin}")
+                break
+            verdict = verdict or NotProven(f"reaches {graph.nodes[edge.target].label} without MFA, and from there an "
+                                           f"administrator only with MFA along the shortest chain ({described}); other "
+                                           "chains are not replayed without MFA")
+        findings.append(Finding(subject, verdict or Proven(
+            "with the MFA keys absent no edge of the analysis graph from it leads to an administrator")))
     return findings
 
 
 INVARIANT = Invariant(
     id="INV-NO-MFA-LESS-ADMIN",
-    promise="no way in without MFA (machine role, OIDC workload, service role, a hop its trust admits without MFA) "
+    promise="no way in without MFA (machine role, OIDC workload, service role, a hop its trust admits without MFA, "
+    "an IAM user's long-term access keys) "
     "reaches an administrator; SAML sign-in counts as a sign-in at the identity provider (no MFA seen by AWS)",
     rule="IAM User Guide, 'AWS global condition context keys' > aws:MultiFactorAuthPresent; 'Configuring "
     "MFA-protected API access'; RULES.md (the techniques of the graph)",

@@ -19,7 +19,8 @@ milliseconds). Then:
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy, RequestPrincipal
+from ...engine.policy import Policy
+from ...engine.request import RequestPrincipal
 from ...engine.glob_inclusion import first_outside
 from ...engine.space import exactly
 from ...model.accounts import AccountScope

@@ -20,7 +20,8 @@ Sources: AWS Organizations User Guide, "SCP evaluation"; Service Authorization R
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Request, RequestPrincipal, evaluate
+from ...engine.evaluator import evaluate
+from ...engine.request import Request, RequestPrincipal
 from ...engine.patterns import arn_matches
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace, exactly
 from ...model.accounts import AccountScope

@@ -16,7 +16,7 @@ Sources: AWS Organizations User Guide, "Resource control policies (RCPs)", "RCP 
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy, PolicyKind
+from ...engine.policy import Policy, PolicyKind
 from ...engine.space import ActionSpace, PrincipalSpace, RequestSpace, ResourceSpace, exactly, not_equals
 from ...model.accounts import AccountScope
 from .base import Finding, Invariant

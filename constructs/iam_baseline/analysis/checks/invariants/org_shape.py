@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
-from ...engine.evaluator import Policy, Statement
+from ...engine.policy import Policy, Statement
 from ...model.actions import catalog
 
 #: Negated ARN operators on aws:PrincipalArn: they spare the principals they list.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...engine.evaluator import Policy, Statement
+from ...engine.policy import Policy, Statement
 from ...engine.patterns import action_matches
 
 #: Action-name prefixes of the Read and List access levels (Service Authorization Reference,

@@ -9,7 +9,7 @@ any template (:data:`ALLOW_ALL`), and an account that the config never names
 
 from __future__ import annotations
 
-from ...engine.evaluator import Policy
+from ...engine.policy import Policy
 
 #: An account the config never declares: the stand-in for "any other account".
 FOREIGN_ACCOUNT = "999999999999"

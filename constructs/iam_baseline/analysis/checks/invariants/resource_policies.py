@@ -23,7 +23,7 @@ KMS": without a key policy statement that allows, IAM policies grant nothing).
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy
+from ...engine.policy import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from .accounts import declared_callers

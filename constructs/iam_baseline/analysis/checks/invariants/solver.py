@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ...engine.evaluator import Policy
+from ...engine.policy import Policy
 from ...engine.space import RequestSpace
 from ...engine.symbolic import Counterexample as SolverCounterexample
 from ...engine.symbolic import Proven as SolverProven

@@ -40,7 +40,8 @@ the config declares (:mod:`.oidc_subjects`); a counterexample names one ``sub``.
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy, RequestPrincipal
+from ...engine.policy import Policy
+from ...engine.request import RequestPrincipal
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal

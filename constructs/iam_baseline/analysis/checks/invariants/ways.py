@@ -9,7 +9,8 @@ same rules as every other policy (README.md, "What is proven").
 from __future__ import annotations
 
 from ....config.models import BaselineConfig
-from ...engine.evaluator import Policy, RequestPrincipal
+from ...engine.policy import Policy
+from ...engine.request import RequestPrincipal
 from ...engine.space import ActionSpace, RequestSpace, ResourceSpace
 from ...model.accounts import AccountScope
 from ...model.templates import Principal

@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 class Ask:
     """One request an attempt needs: action, resource ARN, the extra context it carries, the
     keys it leaves out (fixed as absent when the z3 engine looks for another context) and, for a
-    hop from a one-account StackSet variant, the caller's real account."""
+    hop from a StackSet variant, the caller's real account (one of the variant's accounts)."""
 
     action: str
     resource: str
     context: tuple[tuple[str, str], ...] = ()
     absent: tuple[str, ...] = ()
-    #: The caller's real account when its scope is a StackSet variant deployed to that one account
-    #: (the identity account): its ARN and keys name it instead of the variant's placeholder.
+    #: The caller's real account when its scope is a StackSet variant (the identity account's, or
+    #: one account of a variant of several): its ARN and keys name it instead of the placeholder.
     caller_account: str = ""
 
 

@@ -36,23 +36,26 @@ def _assume(world, node: Node) -> Iterator[Attempt]:
 
 
 def _assume_member_role(world, node: Node) -> Iterator[Attempt]:
-    """Hops into StackSet member accounts (an identity account's people): one attempt per role
-    of a member scope, on its ARN in the first member account other than the caller's; the
-    caller's identity-based policies and the role's trust policy must both allow it. A caller of
-    a StackSet variant deployed to one account (the identity account's group) calls as that
-    account; one of a variant of several accounts has no single ARN and makes no such hop."""
-    caller = world.real_account(node)
-    if caller is None or not _may_assume_anything(world, node):
+    """Hops into StackSet member accounts (an identity account's people, a machine role of one
+    member account into another): one attempt per role of a member scope and per account the
+    caller may call as (:meth:`~..world.World.caller_accounts`: its real account; for a StackSet
+    variant of several accounts, each one the role's trust names and one it does not), on the
+    role's ARN in the first member account other than the caller's; the caller's identity-based
+    policies and the role's trust policy must both allow it."""
+    if not _may_assume_anything(world, node):
         return
-    concrete = caller if caller != node.account else ""
+    several = world.real_account(node) is None  # a variant of several accounts: say which one calls
     for role in world.everywhere(NodeKind.ROLE):
         if role.id == node.id or world.principal_of[role.id].trust is None:
             continue
-        for account, arn in world.member_role_arns(role):
-            if account != caller or role.scope != node.scope:
-                yield Attempt(role.id, (Ask("sts:AssumeRole", arn, caller_account=concrete),),
-                              f"assumes {role.label} in {account}")
-                break
+        arns = world.member_role_arns(role)
+        for caller in world.caller_accounts(node, role) if arns else ():
+            concrete = caller if caller != node.account else ""
+            for account, arn in arns:
+                if account != caller or role.scope != node.scope:
+                    yield Attempt(role.id, (Ask("sts:AssumeRole", arn, caller_account=concrete),),
+                                  f"assumes {role.label} in {account}" + (f" from {caller}" if several else ""))
+                    break
 
 
 def _update_trust(world, node: Node) -> Iterator[Attempt]:
