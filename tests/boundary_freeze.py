@@ -17,9 +17,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: What the frozen documents' intrinsics were resolved to (the same for old and new documents).
-PARTITION = "aws"
-ACCOUNT = "111122223333"
 #: A StackSet member's name is chosen by CloudFormation; every stack gets this one, so that a
 #: boundary is compared whatever stack it sits in (the name only appears inside ARN patterns).
 STACK_NAME = "StackSet-IamBaseline-member-0c9e8d2a"
@@ -40,24 +37,12 @@ def boundary_documents(assembly: Path) -> dict[str, dict]:
 
 
 def normalized(document: dict) -> dict:
-    """``document`` with ``Fn::Join`` and the pseudo parameters resolved to :data:`PARTITION`,
-    :data:`ACCOUNT` and :data:`STACK_NAME` (the boundary holds no other intrinsic)."""
-    pseudo = {"AWS::Partition": PARTITION, "AWS::AccountId": ACCOUNT, "AWS::StackName": STACK_NAME,
-              "AWS::URLSuffix": "amazonaws.com", "AWS::Region": "eu-west-1"}
+    """``document`` with ``Fn::Join`` and the pseudo parameters resolved as the suite resolves
+    them (:func:`template_tools.resolve`: partition ``aws``, account ``111122223333``) and
+    ``AWS::StackName`` as :data:`STACK_NAME` (the boundary holds no other intrinsic)."""
+    from template_tools import resolve
 
-    def resolve(node: Any) -> Any:
-        if isinstance(node, list):
-            return [resolve(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if set(node) == {"Ref"}:
-            return pseudo[node["Ref"]]
-        if set(node) == {"Fn::Join"}:
-            separator, parts = node["Fn::Join"]
-            return separator.join(resolve(part) for part in parts)
-        return {key: resolve(value) for key, value in node.items()}
-
-    return resolve(document)
+    return resolve(document, stack_name=STACK_NAME)
 
 
 def distinct(documents: dict[str, dict]) -> list[dict]:
