@@ -82,7 +82,9 @@ def build_app(
 
         add_organization_stacks(app, config, identity_center=identity_center)
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
-            if child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
+            if child.node.id == "IdentityAccount":
+                record(child, "organization.identity_account")
+            elif child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")
     from stacks.access_analyzers import add_access_analyzer_stacks
 

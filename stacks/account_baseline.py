@@ -72,12 +72,21 @@ class AccountBaselineStack(BaselineStack):
     With ``stackset_member`` the stack is the template of a service-managed StackSet: no
     environment (the account is ``AWS::AccountId`` wherever it lands), no bootstrap version
     rule and no asset (``BootstraplessSynthesizer`` refuses any), the password policy
-    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users,
-    unless ``hub`` says the account is the identity account.
+    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users.
+
+    With ``member_account`` the stack is one member account's baseline deployed with
+    ``cdk deploy`` (the identity account, ``stacks/identity_account.py``): environment = that
+    account and the home region, a normal bootstrapped stack (its template may reach 1 MB
+    through the bootstrap bucket), the password policy handler inline as in every member.
 
     ``hub`` (:class:`~iam_baseline.config.hub.HubPart`): with ``organization.identity_account``,
     which halves of the hops this account holds. A member account's part comes from its StackSet
-    group (``stacks/organization.py``); the management account's is derived from ``config``.
+    group (``stacks/organization.py``) or, for the identity account, from its own group
+    (``stacks/identity_account.py``); the management account's is derived from ``config``.
+
+    Raises:
+        BaselineError: a member baseline declares IAM users without holding the hub's people.
+        ValueError: both ``stackset_member`` and ``member_account`` are given.
 
     Attributes:
         roles: persona key ("admin", "developer", "read_only", "support", and the keys of
@@ -88,18 +97,28 @@ class AccountBaselineStack(BaselineStack):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, config: BaselineConfig, stackset_member: bool = False, hub: HubPart | None = None
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: BaselineConfig,
+        stackset_member: bool = False,
+        hub: HubPart | None = None,
+        member_account: str | None = None,
     ) -> None:
-        if hub is None and not stackset_member:
+        if stackset_member and member_account is not None:
+            raise ValueError("a StackSet member has no account of its own: give stackset_member or member_account")
+        member = stackset_member or member_account is not None
+        if hub is None and not member:
             hub = management_hub_part(config)
         people = hub is None or hub.people
-        if stackset_member and config.users and not (hub is not None and hub.people):
-            raise BaselineError("a StackSet member baseline cannot declare IAM users: they would exist in every account")
-        placement = (
-            dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
-            if stackset_member
-            else dict(stack_name=config.stack_name, account=config.account_id, region=config.region)
-        )
+        if member and config.users and not (hub is not None and hub.people):
+            what = "a StackSet member" if stackset_member else "a member account"
+            raise BaselineError(f"{what} baseline cannot declare IAM users: they would exist in every account")
+        if stackset_member:
+            placement: dict = dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
+        else:
+            placement = dict(stack_name=config.stack_name, account=member_account or config.account_id, region=config.region)
         # Protected: the stack holds the last ways in (Admin role, break-glass), and the
         # guard rails deny developers any change to its resources.
         super().__init__(
@@ -128,8 +147,13 @@ class AccountBaselineStack(BaselineStack):
         record(
             # In a member account the handler's role and policy sit under the baseline's path,
             # which the ProtectBaseline SCP guards (a generated name at "/" was editable there).
+            # A member account deployed with `cdk deploy` (the identity account) ships the handler
+            # inline too: its template is then the same shape as every StackSet member's, so the
+            # ProtectBaseline SCP and the guard rails cover its handler's role, function and log
+            # group (INLINE_HANDLER_LOG_GROUP) by the names they already name, and no Lambda
+            # asset has to be published to its bootstrap bucket.
             AccountPasswordPolicy(
-                self, "PasswordPolicy", policy=config.password_policy, inline_handler=stackset_member, handler_path=path
+                self, "PasswordPolicy", policy=config.password_policy, inline_handler=member, handler_path=path
             ),
             "password_policy",
         )

@@ -6,6 +6,8 @@
   StackSets delegated administrator (or the management account), home region; each
   StackSet's template is the ``AccountBaselineStack`` of that variant, built as a
   StackSet member (no environment, no asset) in its own ``Stage``;
+* ``IdentityAccount``: a member identity account's baseline, people and identity half, as a
+  stack of its own (:mod:`stacks.identity_account`; no StackSet targets that account);
 * ``IdentityCenterAssignmentsNNN``: the account assignments, sharded stably by account;
 * ``OrganizationGuardrails`` (management account): centralized root access, ``RootTasks``,
   the SCPs and the RCP (:mod:`stacks.organization_guardrails`), and ``RootTasks`` in the IAM
@@ -27,6 +29,7 @@ from iam_baseline.naming import construct_id
 from iam_baseline.organization import ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
 from stacks.base import BaselineStack
+from stacks.identity_account import add_identity_account_stack
 from stacks.identity_center_assignments import AssignmentShardStack
 from stacks.organization_guardrails import add_guardrail_stacks
 
@@ -65,19 +68,16 @@ class OrganizationRolloutStack(BaselineStack):
                 stage,
                 "AccountBaseline",
                 config=member_baseline_config(
-                    config, group.variant, group.machine_roles, group.service_roles, identity=group.identity,
-                    policies=group.policies,
+                    config, group.variant, group.machine_roles, group.service_roles, policies=group.policies
                 ),
                 stackset_member=True,
-                hub=member_hub_part(config, group.personas, group.identity),
+                hub=member_hub_part(config, group.personas, False),
             )
             description = organization.baselines[group.variant].description
             if group.machine_roles:
                 description = f"{description} With machine roles {', '.join(group.machine_roles)}."
             if group.personas:
                 description = f"{description} With the identity account's persona roles {', '.join(group.personas)}."
-            if group.identity:
-                description = f"{description} The identity account: users, groups, SAML and their member-role policies."
             if group.service_roles:
                 description = f"{description} With service roles {', '.join(group.service_roles)}."
             if group.policies:
@@ -108,7 +108,15 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
             lookup policies IAM's role policy size quota.
     """
     stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
-    stacks += add_guardrail_stacks(app, config)
+    guardrails = add_guardrail_stacks(app, config)
+    stacks += guardrails
+    identity = add_identity_account_stack(app, config)
+    if identity is not None:
+        # The protection SCPs exempt its CDK execution role (config.hub.identity_stack_deployer):
+        # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
+        # exemption does not refuse the identity account's baseline.
+        identity.add_dependency(guardrails[0])
+        stacks.append(identity)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:
         shards = plan_shards(

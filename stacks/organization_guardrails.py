@@ -16,6 +16,7 @@ from aws_cdk import aws_sns as sns
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.access_analyzer import delegated_administrator
+from iam_baseline.config.hub import identity_stack_deployer
 from iam_baseline.config.organization_policies import ROOT_TARGET, attachment_targets, read_policy_file
 from iam_baseline.detection import DetectionEventRules, alert_message
 from iam_baseline.detection.patterns import assume_root_rule
@@ -58,8 +59,10 @@ def policy_specs(config: BaselineConfig) -> list[PolicySpec]:
     scps = organization.service_control_policies
     if scps is not None:
         directory = organization.directory
+        deployer = identity_stack_deployer(config)
         guardrails = default_guardrails(
-            scps, baseline_names(config), config.region, lambda g: attachment_targets(g, directory)
+            scps, baseline_names(config), config.region, lambda g: attachment_targets(g, directory),
+            deployers=(deployer,) if deployer else (),
         )
         specs += pack(
             [(g.name, g.statements, g.targets, g.description) for g in guardrails],

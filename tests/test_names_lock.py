@@ -155,3 +155,20 @@ def test_synth_refuses_a_renamed_group_with_its_members_until_accepted(tmp_path,
     }
     built = named_identities(app.build_app(app.load_config(str(config)), context={}, nag=False))
     assert check_names_lock(built, data["account_id"], lock_path_for(config)) is None
+
+
+def test_an_identity_moved_to_another_stack_is_listed_and_recorded(tmp_path):
+    """The identity account's users leaving its StackSet member stack for ``IdentityAccount``:
+    the same name in another stack is no rename, but it is listed (the old stack still holds it)."""
+    lock = tmp_path / "b.names.lock"
+    def admin(key):
+        return NamedIdentity(IdentityKind.ROLE, key, "Admin", f"arn:aws:iam::{ACCOUNT}:role/Admin", (), "roles.admin")
+
+    write_lock(lock, [admin("StackSetMemberIdentity1/AccountBaseline/AdminRole")], ACCOUNT)
+    moved = [admin("IdentityAccount/AdminRole")]
+    note = check_names_lock(moved, ACCOUNT, lock)
+    assert note == (f"updated {lock}:\n  - moved from stack StackSetMemberIdentity1/AccountBaseline to IdentityAccount: "
+                    "role 'Admin' (the new stack creates them while the old one still holds them: deploy it after the "
+                    "old stack released them, or import them)")
+    write_lock(lock, moved, ACCOUNT)
+    assert check_names_lock(moved, ACCOUNT, lock) is None

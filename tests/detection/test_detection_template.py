@@ -10,7 +10,8 @@ import json
 import pytest
 
 from iam_baseline.detection.metric_filters import cis_metric_filters
-from iam_baseline.detection.patterns import MESSAGE_FIELDS, detection_rules
+from iam_baseline.detection.detection_rule import MESSAGE_FIELDS
+from iam_baseline.detection.patterns import detection_rules
 from template_tools import resource_at, resources
 
 ACCOUNT_REF = {"Ref": "AWS::AccountId"}

@@ -236,7 +236,7 @@ def hub_rules():
     from iam_baseline.config import parse_config
     from iam_baseline.config.hub import member_hub_part
     from iam_baseline.config.organization import member_baseline_config
-    from iam_baseline.config.stackset_groups import stackset_groups
+    from iam_baseline.config.stackset_groups import group_of_account
     from template_tools import FIXTURES
 
     data = yaml.safe_load((FIXTURES / "hub-and-spoke.yaml").read_text())
@@ -245,7 +245,7 @@ def hub_rules():
     config = parse_config(yaml.safe_dump(data), "hub.yaml", folder=FIXTURES)
     found = {"management": {r.id: r.pattern for r in detection_rules(config)}}
     for account in (IDENTITY, WORKLOAD):
-        group = next(g for g in stackset_groups(config) if account in g.accounts)
+        group = group_of_account(config)[account]  # the identity account's: its own stack (IdentityAccount)
         member = member_baseline_config(config, group.variant, group.machine_roles, identity=group.identity)
         hub = member_hub_part(config, group.personas, group.identity)
         found[account] = {r.id: r.pattern for r in detection_rules(member, hub)}
@@ -299,7 +299,7 @@ def test_saml_roles_alert_in_the_identity_account_only(hub_rules):
 def test_a_saml_role_of_several_providers_alerts_on_no_saml_caller_but_on_every_other(variant):
     """EventBridge's anything-but takes one suffix: with two providers the SAML branch goes, the rest stays."""
     from iam_baseline.config.sensitive_roles import SensitiveRole
-    from iam_baseline.detection.patterns import sensitive_role_outsider_pattern
+    from iam_baseline.detection.role_alerts import sensitive_role_outsider_pattern
 
     role = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED, ":saml-provider/Other"))
     pattern = sensitive_role_outsider_pattern(variant, role)

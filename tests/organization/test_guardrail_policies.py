@@ -165,3 +165,35 @@ def test_at_most_five_scps_per_target_counting_full_aws_access():
     check_policies([*four, PolicySpec("R", PolicyType.RESOURCE_CONTROL_POLICY, one, ("root",), "")])  # RCPs count apart
     with pytest.raises(BaselineError, match=r"'Sandbox' would have 6 SERVICE_CONTROL_POLICYs attached \(FullAWSAccess, P0"):
         check_policies([*four, PolicySpec("P4", PolicyType.SERVICE_CONTROL_POLICY, one, ("Sandbox",), "")])
+
+
+def test_the_identity_accounts_cdk_execution_role_alone_is_spared_besides_the_stackset_roles():
+    """The identity account's stack (``IdentityAccount``) is deployed by its CDK execution role:
+    the guard rails spare that role in that account, and no other account's."""
+    from organization_helpers import HUB
+
+    from iam_baseline.config import load_config
+    from iam_baseline.config.hub import identity_stack_deployer
+
+    identity = "666600000001"
+    deployer = identity_stack_deployer(load_config(HUB))
+    assert deployer == f"arn:aws:iam::{identity}:role/cdk-hnb659fds-cfn-exec-role-{identity}-eu-west-1"
+    guardrails = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1",
+                                                         deployers=(deployer,))}
+    levels = scp_levels(*guardrails["ProtectBaseline"].statements, *guardrails["ProtectDetection"].statements)
+    tagged = {"aws:ResourceTag/iam-baseline:protected": "true"}
+
+    def cfn_exec(account):
+        name = f"cdk-hnb659fds-cfn-exec-role-{identity}-eu-west-1"
+        return RequestPrincipal(f"arn:aws:sts::{account}:assumed-role/{name}/s", account, "role_session",
+                                f"arn:aws:iam::{account}:role/{name}")
+
+    user = f"arn:aws:iam::{identity}:user/baseline/alice.admin"
+    assert decide(cfn_exec(identity), "iam:CreateUser", user, levels).allowed
+    assert decide(cfn_exec(identity), "iam:TagRole", f"arn:aws:iam::{identity}:role/baseline/ReadOnly", levels, **tagged).allowed
+    # The same role name in another account, and anyone else in the identity account: denied.
+    assert not decide(cfn_exec(MEMBER), "iam:CreateUser", f"arn:aws:iam::{MEMBER}:user/baseline/x", levels).allowed
+    assert not decide(role("Admin", "/baseline/"), "iam:CreateUser", user, levels).allowed
+    # Negative control: without the exemption the execution role is denied too.
+    plain = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1")}
+    assert not decide(cfn_exec(identity), "iam:CreateUser", user, scp_levels(*plain["ProtectBaseline"].statements)).allowed

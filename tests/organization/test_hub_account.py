@@ -37,7 +37,10 @@ def hub_config():
 
 @pytest.fixture(scope="session")
 def hub_identity_templates(synthesized_config) -> dict[str, dict]:
-    """Templates of the synthesized fixture by StackSet group key ("" for the management account)."""
+    """Templates of the synthesized fixture by StackSet group key ("" for the management account);
+    the identity account's group key names its own stack, ``IdentityAccount`` (no StackSet)."""
+    from iam_baseline.config import load_config
+    from iam_baseline.config.stackset_groups import identity_account_group
     from iam_baseline.naming import construct_id
 
     outdir = Path(synthesized_config(HUB_IDENTITY))
@@ -45,7 +48,10 @@ def hub_identity_templates(synthesized_config) -> dict[str, dict]:
     for folder in outdir.glob("assembly-StackSetMember*"):
         (template,) = folder.glob("*.template.json")
         templates[folder.name.removeprefix("assembly-StackSetMember")] = json.loads(template.read_text())
-    return {"by_id": templates, "construct_id": construct_id}
+    identity = identity_account_group(load_config(HUB_IDENTITY))
+    assert identity is not None and construct_id(identity.key) not in templates  # no StackSet of its own
+    templates[construct_id(identity.key)] = json.loads((outdir / "IdentityAccount.template.json").read_text())
+    return {"by_id": templates, "construct_id": construct_id, "outdir": outdir}
 
 
 def _template_of(templates, key: str) -> dict:
@@ -138,8 +144,35 @@ def test_people_live_in_the_identity_account_only(hub_config, hub_identity_templ
             assert people == set(), key
     identity = _template_of(hub_identity_templates, identity_key)
     assert set(_named(identity, "AWS::IAM::User", "UserName")) == {"alice.admin", "bob.developer", "carol.auditor", "dave.developer"}
-    # The initial password's dynamic reference is split: the outer StackSet template would resolve it.
-    assert "{{resolve:" not in json.dumps(identity)
+    # Its own stack, not a StackSet body: the initial password's dynamic reference is whole.
+    password = next(r for r in identity["Resources"].values() if r["Type"] == "AWS::IAM::User")["Properties"]
+    assert "{{resolve:secretsmanager:" in json.dumps(password["LoginProfile"])
+
+
+def test_the_identity_account_is_its_own_stack_and_no_stackset_targets_it(hub_config, hub_identity_templates):
+    from iam_baseline.config.stackset_groups import identity_account_group, stackset_groups
+
+    manifest = json.loads((hub_identity_templates["outdir"] / "manifest.json").read_text())
+    assert manifest["artifacts"]["IdentityAccount"]["environment"] == f"aws://{IDENTITY}/{hub_config.region}"
+    group = identity_account_group(hub_config)
+    assert group is not None and group.accounts == (IDENTITY,) and group.identity
+    # No StackSet group holds it: the plain identity variant spares it (DIFFERENCE), the rest never name it.
+    for g in stackset_groups(hub_config):
+        assert IDENTITY not in g.accounts and not g.identity
+        if g.variant == group.variant and not g.items:
+            assert IDENTITY in g.excluded
+    rollout = json.loads((hub_identity_templates["outdir"] / "OrganizationRollout.template.json").read_text())
+    stacksets = [r["Properties"] for r in rollout["Resources"].values() if r["Type"] == "AWS::CloudFormation::StackSet"]
+    assert stacksets
+    for props in stacksets:
+        (instances,) = props["StackInstancesGroup"]
+        targets = instances["DeploymentTargets"]
+        if IDENTITY in targets.get("Accounts", []):
+            assert targets["AccountFilterType"] == "DIFFERENCE", props["StackSetName"]
+        assert "AWS::IAM::User" not in json.dumps(props["TemplateBody"]), props["StackSetName"]  # people: not by StackSet
+    # It keeps its persona roles of personas reaching it and gets the identity half.
+    identity = _template_of(hub_identity_templates, group.key)
+    assert set(_named(identity, "AWS::IAM::Role", "RoleName")) >= {"ReadOnly"}
 
 
 def test_persona_roles_exist_only_where_the_persona_reaches(hub_config, hub_identity_templates):

@@ -24,14 +24,19 @@ from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 INVARIANTS = tuple(m.INVARIANT for m in (trust, mfa_less, machine_roles, service_roles, human_machine, mfa_less_admin))
 WORKLOADS = "333300000001"  # payments-prod: the scope of its StackSet group (the key holds a digest of its items)
 MANAGEMENT = "account 111111111111"
+IDENTITY = "666600000001"  # the identity account: its own stack (IdentityAccount), scope "account 666600000001"
 
 
 def _label_of(config, label: str) -> str:
-    """A scope label, or a member account id -> the label of its StackSet group's scope."""
-    from iam_baseline.config.stackset_groups import group_of_account
+    """A scope label, or a member account id -> the label of its StackSet group's scope (the
+    identity account's own stack, ``IdentityAccount``: ``account <id>``)."""
+    from iam_baseline.config.stackset_groups import stackset_groups
     from iam_baseline.naming import construct_id
 
-    return f"StackSet member {construct_id(group_of_account(config)[label].key)}" if label.isdigit() else label
+    if not label.isdigit():
+        return label
+    group = next((g for g in stackset_groups(config) if label in g.accounts), None)
+    return f"StackSet member {construct_id(group.key)}" if group else f"account {label}"
 
 
 def _scope(scopes, label):
@@ -77,6 +82,10 @@ PASS_AND_RUN = {"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"
 
 MUTANTS = [
     ("member trust without MFA", WORKLOADS, "Admin", _trust_without("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"),
+     {"INV-MFA-LESS-ONLY-MACHINE", "INV-TRUST-DECLARED-WAYS"}),
+    # The identity account's own ReadOnly role (it reaches `ous: [root]`), in its own stack.
+    ("identity account's member role trust without MFA", IDENTITY, "ReadOnly",
+     _trust_without("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"),
      {"INV-MFA-LESS-ONLY-MACHINE", "INV-TRUST-DECLARED-WAYS"}),
     ("third party's external id dropped", WORKLOADS, "CspmScanner", _trust_without("sts:ExternalId"),
      {"INV-MACHINE-ROLE-PRINCIPAL"}),

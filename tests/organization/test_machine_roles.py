@@ -72,11 +72,13 @@ def test_an_account_added_to_a_role_moves_alone_and_no_other_stack_changes():
 
 
 def _label(config, account: str) -> str:
-    """The scope label of the StackSet group that deploys to ``account`` (keys hold the items' digest)."""
+    """The scope label of the StackSet group that deploys to ``account`` (keys hold the items' digest);
+    the identity account's is its own stack's, ``account <id>``."""
     from iam_baseline.config.stackset_groups import group_of_account
     from iam_baseline.naming import construct_id
 
-    return f"StackSet member {construct_id(group_of_account(config)[account].key)}"
+    group = group_of_account(config)[account]
+    return f"account {account}" if group.identity else f"StackSet member {construct_id(group.key)}"
 
 
 PAYMENTS_PROD, AUDIT, IDENTITY = "333300000001", "222200000003", "666600000001"

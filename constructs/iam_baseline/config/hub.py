@@ -93,6 +93,30 @@ def identity_account_id(config: "BaselineConfig") -> str | None:
     return organization.directory.account(name, ("organization", "identity_account"))
 
 
+#: The CDK bootstrap qualifier the identity account's stack deploys with: the default, as
+#: ``cdk bootstrap`` without ``--qualifier`` creates it (the app uses CDK's default synthesizer).
+CDK_BOOTSTRAP_QUALIFIER = "hnb659fds"
+
+
+def identity_stack_deployer(config: "BaselineConfig") -> str | None:
+    """The ARN of the CloudFormation execution role of the CDK bootstrap in a member identity
+    account (``cdk-<qualifier>-cfn-exec-role-<account>-<region>``, CDK Developer Guide,
+    "Bootstrapping": the bootstrap template's roles), or None (no identity account, or the
+    management account, which the SCPs do not govern).
+
+    Its ``IdentityAccount`` stack is deployed with ``cdk deploy``, not by a StackSet, so the
+    protection SCPs spare this one role in this one account as they spare the StackSet execution
+    roles everywhere: CloudFormation creates the account's baseline with it.
+    """
+    identity = identity_account_id(config)
+    assert config.organization is not None or identity is None
+    if identity is None or identity == config.organization.management_account_id:  # type: ignore[union-attr]
+        return None
+    return role_arn(
+        partition_of(config.region), identity, "/", f"cdk-{CDK_BOOTSTRAP_QUALIFIER}-cfn-exec-role-{identity}-{config.region}"
+    )
+
+
 def role_arn(partition: str, account: str, path: str, name: str) -> str:
     """``arn:<partition>:iam::<account>:role<path><name>`` (IAM User Guide, "IAM identifiers")."""
     return f"arn:{partition}:iam::{account}:role{path}{name}"
@@ -185,7 +209,8 @@ def hub_rules(config: "BaselineConfig") -> None:
     * ``reach`` needs ``organization.identity_account`` (and the reverse: an identity account
       that no persona reaches from is refused); reach names are checked (nearest given);
     * ``identity_account`` is a member account (by name or id) or the management account;
-      a member identity account needs a baseline variant (a StackSet carries its people);
+      a member identity account needs a baseline variant (its own stack, ``IdentityAccount``, is
+      that variant's member baseline plus its people);
     * a persona with ``reach`` has principals in the identity account (a user in a group
       that assumes it, or a SAML role): never a member half that nobody can use;
     * role chaining: a persona reached only from SAML roles (role sessions) keeps
@@ -215,13 +240,14 @@ def hub_rules(config: "BaselineConfig") -> None:
                 ("organization", "identity_account"),
                 f"{exc} (or the management account {organization.management_account_id})",
             ) from None
-        # Its people reach it through its StackSet group: it needs a baseline variant.
+        # Its stack (stacks/identity_account.py) is its variant's member baseline plus the people.
         identity = identity_account_id(config)
         if variant_of_account(organization, identity) is None:
             raise ItemError(
                 ("organization", "identity_account"),
-                f"identity account {name} receives no baseline variant (no OU on its path has a baseline), so no "
-                "StackSet can carry its users, groups and SAML roles; give its OU a baseline",
+                f"identity account {name} receives no baseline variant (no OU on its path has a baseline), so its "
+                "IdentityAccount stack has no member baseline to add its users, groups and SAML roles to; give its OU "
+                "a baseline",
             )
     if not with_reach:
         raise ItemError(
@@ -347,8 +373,9 @@ def management_hub_part(config: "BaselineConfig") -> HubPart | None:
 
 
 def member_hub_part(config: "BaselineConfig", personas: tuple[str, ...], identity: bool) -> HubPart | None:
-    """A StackSet group's part: the member roles of ``personas``, and with ``identity`` the
-    people and the identity half. None without ``organization.identity_account``."""
+    """A member account group's part: the member roles of ``personas``, and with ``identity``
+    (the identity account's own stack, ``stacks/identity_account.py``) the people and the
+    identity half. None without ``organization.identity_account``."""
     account = identity_account_id(config)
     if account is None:
         return None

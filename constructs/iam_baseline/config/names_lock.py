@@ -16,7 +16,9 @@ recorded in a lock committed next to the config (``config/baseline.yaml`` ->
   ``make accept-renames`` (recorded in the lock's ``history`` with the date and old -> new):
   the same logical id with another name, or, in one stack, an identity of a kind gone while
   one of the same kind appears (a user's logical id holds its name);
-* a **new** or **removed** identity is listed and recorded after the clean synth, not refused.
+* a **new** or **removed** identity is listed and recorded after the clean synth, not refused;
+  so is one **moved** to another stack under its name (CloudFormation creates it in the new
+  stack and deletes it with the old one: a deployment order to plan, not a rename).
 
 It generalises the break-glass lock (:mod:`.break_glass_lock`, stricter: any change to the
 retained last way in is refused, checked before any construct is built) and the identity-store
@@ -131,11 +133,28 @@ class Comparison:
     renames: tuple[Rename, ...]
     added: tuple[NamedIdentity, ...]
     removed: tuple[dict[str, Any], ...]
+    moved: tuple[tuple[str, NamedIdentity], ...] = ()  # (recorded key, identity now in another stack)
 
     def listed(self) -> list[str]:
-        """New and removed identities, one line each (not refused)."""
-        return [f"new {i.kind.value} {i.name!r}" for i in self.added] + [
-            f"removed {r['kind']} {r['name']!r}" for r in self.removed
+        """New, removed and moved identities, one line each (not refused)."""
+        return (
+            [f"new {i.kind.value} {i.name!r}" for i in self.added]
+            + [f"removed {r['kind']} {r['name']!r}" for r in self.removed]
+            + self._moves()
+        )
+
+    def _moves(self) -> list[str]:
+        """One line per (old stack, new stack): another stack is another CloudFormation stack,
+        the names stay, the resources do not."""
+        by_stacks: dict[tuple[str, str], list[str]] = {}
+        for old, identity in self.moved:
+            by_stacks.setdefault((_stack_of(old), _stack_of(identity.key)), []).append(
+                f"{identity.kind.value} {identity.name!r}"
+            )
+        return [
+            f"moved from stack {old} to {new}: {', '.join(names)} (the new stack creates them while the old one "
+            "still holds them: deploy it after the old stack released them, or import them)"
+            for (old, new), names in by_stacks.items()
         ]
 
 
@@ -154,6 +173,15 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
     gone = {k: r for k, r in recorded.items() if k not in built}
     # Same kind and name under another logical id (a construct moved): no rename, no news.
     moved = {(r["kind"], r["name"]) for r in gone.values()} & {(i.kind.value, i.name) for i in current if i.key not in recorded}
+    # Moved to another stack (the identity account's people leaving its StackSet for a stack of
+    # their own): listed, so the lock records the new keys and a later rename there is caught.
+    old_key = {(r["kind"], r["name"]): k for k, r in gone.items()}
+    across = tuple(
+        (old_key[(i.kind.value, i.name)], i)
+        for i in current
+        if i.key not in recorded and (i.kind.value, i.name) in moved
+        and _stack_of(old_key[(i.kind.value, i.name)]) != _stack_of(i.key)
+    )
     gone = {k: r for k, r in gone.items() if (r["kind"], r["name"]) not in moved}
     new = [i for i in current if i.key not in recorded and (i.kind.value, i.name) not in moved]
     added, paired = [], set()
@@ -170,7 +198,7 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
             paired.add(match)
             renames.append(Rename(identity.kind, gone[match], identity))
     removed = [r for k, r in sorted(gone.items()) if k not in paired]
-    return Comparison(tuple(renames), tuple(added), tuple(removed))
+    return Comparison(tuple(renames), tuple(added), tuple(removed), across)
 
 
 def check_names_lock(current: list[NamedIdentity], account_id: str, path: str | Path) -> str | None:

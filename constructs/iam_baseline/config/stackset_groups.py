@@ -3,7 +3,9 @@
 Every member account receives its OU's baseline variant (the nearest OU on its path with a
 ``baseline``) plus the targeted items (:mod:`.targeting`) that reach it: the machine roles
 and the service roles and the customer managed policies with ``targets``, the persona roles whose ``reach`` names it, and the people of the identity
-account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account. Accounts with the same combination share one StackSet:
+account (users, groups, SAML, the identity half: :mod:`.hub`) for that one account, whose group
+is deployed as a stack of its own, not a StackSet (:func:`identity_account_group`). Accounts with
+the same combination share one StackSet:
 
 * the plain variant keeps its StackSet ``<prefix>-<variant>`` (unchanged from before targeting:
   a config without targeted items synthesizes the same templates), targeting its OUs, minus the
@@ -90,14 +92,8 @@ class StackSetGroup:
         return f"{self.variant}-{digest}"
 
 
-def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
-    """Every StackSet group of ``config``, the plain variants first (config order), then the
-    combinations sorted by key.
-
-    Raises:
-        ItemError: a targeted account receives no baseline variant (its OU and the OUs above it
-            have no ``baseline``), so no StackSet could carry the item there.
-    """
+def _all_groups(config: "BaselineConfig") -> list[StackSetGroup]:
+    """Every group of member baselines, the identity account's included (see :func:`stackset_groups`)."""
     organization = config.organization
     assert organization is not None
     items: dict[str, set[str]] = {}  # account -> targeted items (machine roles, "persona:<key>", identity)
@@ -152,6 +148,38 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     return groups + sorted(extra, key=lambda g: g.key)
 
 
+def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
+    """Every StackSet group of ``config``, the plain variants first (config order), then the
+    combinations sorted by key.
+
+    A member identity account is in none of them: it is in its plain variant's ``excluded``
+    (the ``DIFFERENCE`` filter spares it) and its own combination is not a StackSet. Its
+    baseline is a ``cdk deploy`` stack of its own (:func:`identity_account_group`,
+    ``stacks/identity_account.py``): its people and identity half list every member role ARN,
+    which at 100 member accounts passes the 51,200 bytes of a StackSet's ``TemplateBody``
+    (CloudFormation API Reference, ``CreateStackSet``), while a stack deployed through the
+    bootstrap bucket may reach 1 MB (CloudFormation User Guide, "CloudFormation quotas").
+
+    Raises:
+        ItemError: a targeted account receives no baseline variant (its OU and the OUs above it
+            have no ``baseline``), so no StackSet could carry the item there.
+    """
+    return [g for g in _all_groups(config) if not g.identity]
+
+
+def identity_account_group(config: "BaselineConfig") -> StackSetGroup | None:
+    """The member identity account's baseline as its StackSet group would be (its variant, its
+    targeted items, ``identity=True``, ``accounts`` = that one account), deployed as a stack of
+    its own rather than a StackSet (see :func:`stackset_groups`); None without
+    ``organization.identity_account`` or when it is the management account.
+
+    Raises:
+        ItemError: as :func:`stackset_groups`.
+    """
+    return next((g for g in _all_groups(config) if g.identity), None)
+
+
 def group_of_account(config: "BaselineConfig") -> dict[str, StackSetGroup]:
-    """Member account id -> the StackSet group that deploys to it."""
-    return {account: group for group in stackset_groups(config) for account in group.accounts}
+    """Member account id -> the group of its baseline: the StackSet group that deploys to it, or
+    for a member identity account :func:`identity_account_group` (its own stack)."""
+    return {account: group for group in _all_groups(config) for account in group.accounts}

@@ -7,7 +7,8 @@ from .account_alias import AccountAlias
 from .alert_topic import AlertTopic
 from .break_glass import BreakGlassRole, BreakGlassUsers
 from .metric_filters import CisMetricAlarms, cis_metric_filters
-from .patterns import DetectionRule, detection_rules, global_events_region, partition_of
+from .detection_rule import DetectionRule
+from .patterns import detection_rules, global_events_region, partition_of
 from .rules import DetectionEventRules, alert_message, event_pattern, forward_to_bus
 
 __all__ = [

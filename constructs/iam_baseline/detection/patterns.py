@@ -3,7 +3,8 @@
 Each pattern is a dict in EventBridge's JSON form ("source", "detail-type", "detail"), built
 from the validated config without aws_cdk, so tests feed sample CloudTrail events to exactly
 these dicts through an EventBridge pattern matcher, and the constructs turn the same dicts
-into ``AWS::Events::Rule`` resources.
+into ``AWS::Events::Rule`` resources. What one alert is (:class:`.detection_rule.DetectionRule`)
+is :mod:`.detection_rule`; the alerts on assuming a declared role are :mod:`.role_alerts`.
 
 CloudTrail management events reach EventBridge as ``detail-type`` "AWS API Call via
 CloudTrail" (API calls) and "AWS Console Sign In via CloudTrail" (sign-ins), with the
@@ -14,18 +15,13 @@ services" and "AWS service events delivered via AWS CloudTrail"; AWS CloudTrail 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ..config.machine_roles import MachineRoleConfig
-from ..config.models import BaselineConfig
 from ..config.hub import HubPart
-from ..config.sensitive_roles import SensitiveRole, sensitive_roles
-from ..naming import construct_id
+from ..config.models import BaselineConfig
 from ..partitions import partition_of
-
-API_CALL = "AWS API Call via CloudTrail"
-CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
+from .detection_rule import API_CALL, CONSOLE_SIGN_IN, DetectionRule
+from .role_alerts import machine_role_rules, sensitive_role_rules
 
 #: The IAM policy changes of CIS AWS Foundations 4.4 (Security Hub CloudWatch.4).
 CIS_IAM_POLICY_EVENTS: tuple[str, ...] = (
@@ -70,33 +66,6 @@ OUTSIDE_PIPELINE_EVENTS: tuple[str, ...] = (
 
 #: Qualifier of the CDK bootstrap that ``cdk deploy`` uses unless told otherwise.
 DEFAULT_CDK_QUALIFIER = "hnb659fds"
-
-#: Fields of every alert message: label -> JSON path in the EventBridge event (who, what,
-#: when, from where). The input transformer of each rule renders them.
-MESSAGE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Who", "$.detail.userIdentity.arn"),
-    ("Identity type", "$.detail.userIdentity.type"),
-    ("What", "$.detail.eventName"),
-    ("Service", "$.detail.eventSource"),
-    ("When", "$.detail.eventTime"),
-    ("From IP", "$.detail.sourceIPAddress"),
-    ("User agent", "$.detail.userAgent"),
-    ("Region", "$.detail.awsRegion"),
-    ("Account", "$.account"),
-    ("Error", "$.detail.errorCode"),
-)
-
-
-@dataclass(frozen=True)
-class DetectionRule:
-    """One alert: a construct id, what it detects, the controls it covers and its pattern."""
-
-    id: str
-    title: str
-    controls: str
-    pattern: dict[str, Any]
-
-
 
 
 def global_events_region(region: str) -> str:
@@ -273,130 +242,6 @@ def break_glass_use_pattern(config: BaselineConfig) -> dict[str, Any]:
         "detail-type": [API_CALL],
         "detail": {"eventName": ["AssumeRole"], "requestParameters": {"roleArn": [break_glass_role_arn(config)]}},
     }
-
-
-#: The STS calls that assume a role: with AWS credentials, a SAML assertion, an OIDC token.
-ASSUME_ROLE_EVENTS: tuple[str, ...] = ("AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity")
-
-
-def role_assumed_pattern(
-    config: BaselineConfig, role_name: str, outside: dict[str, Any], events: tuple[str, ...] = ("AssumeRole",)
-) -> dict[str, Any]:
-    """``events`` (default ``AssumeRole``; successful or refused) of the role ``role_name`` at the
-    baseline's IAM path, by a caller that the ``detail`` keys of ``outside`` describe (who is *not*
-    expected).
-
-    The role is matched by the suffix ``:role<iam_path><name>`` of ``requestParameters.roleArn``
-    (present in ``AssumeRole``, ``AssumeRoleWithSAML`` and ``AssumeRoleWithWebIdentity`` records),
-    so one pattern serves every member account. CloudTrail records the call in the role's account
-    (a cross-account caller as ``userIdentity.type`` ``AWSAccount`` with its ``accountId`` only, no
-    ARN) and in the region of the STS endpoint the caller used: the global endpoint's calls reach
-    the home region through the global-events stack, a regional endpoint's only in that region
-    (README.md, "Known limits"). Sources: AWS CloudTrail User Guide, "CloudTrail userIdentity
-    element" and "Logging IAM and AWS STS API calls with AWS CloudTrail"; Amazon EventBridge User
-    Guide, "Content filtering" (suffix, anything-but, exists, $or).
-    """
-    return {
-        "source": ["aws.sts"],
-        "detail-type": [API_CALL],
-        "detail": {
-            "eventName": list(events),
-            "requestParameters": {"roleArn": [{"suffix": f":role{config.iam_path}{role_name}"}]},
-            **outside,
-        },
-    }
-
-
-def machine_role_outsider_pattern(config: BaselineConfig, role: MachineRoleConfig) -> dict[str, Any]:
-    """:func:`role_assumed_pattern` of machine role ``role`` by a caller outside the account of its
-    declared principal (the automation role's account, or the third party's).
-
-    The role's account records a cross-account ``AssumeRole`` with the caller's ``accountId``
-    only, so the alert judges the account; the trust itself admits only the exact role ARN (or
-    the external id).
-    """
-    expected = role.principal_arn.split(":")[4]
-    return role_assumed_pattern(config, role.name, {"userIdentity": {"accountId": [{"anything-but": expected}]}})
-
-
-def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
-    """One alert per machine role this config deploys (a member's: its StackSet group's)."""
-    return [
-        DetectionRule(
-            f"MachineRoleOutsider{construct_id(role.name)}",
-            f"Machine role {role.name} assumed from outside its principal's account",
-            "machine roles (reason: " + role.reason[:200] + ")",
-            machine_role_outsider_pattern(config, role),
-        )
-        for role in config.machine_roles
-        if role.targets is None
-    ]
-
-
-def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole) -> dict[str, Any]:
-    """:func:`role_assumed_pattern` of sensitive role ``role``, by any of :data:`ASSUME_ROLE_EVENTS`,
-    by anyone but its expected principals (:mod:`iam_baseline.config.sensitive_roles`), one
-    ``$or`` branch per kind of caller (``userIdentity.type``):
-
-    * ``AWSAccount`` (another account) not in ``role.expected_accounts``;
-    * ``IAMUser`` of the role's account whose ARN is not in ``role.expected_user_arns``;
-    * ``AssumedRole`` (a role session of the account) whose session issuer is not in
-      ``role.expected_role_arns``;
-    * ``SAMLUser`` (``AssumeRoleWithSAML``) through a SAML provider whose ARN
-      (``requestParameters.principalArn``) ends in none of ``role.expected_saml_providers``
-      (``anything-but`` ``suffix`` takes one value; a role trusting several providers alerts on
-      no SAML caller: its trust refuses every other provider);
-    * ``WebIdentityUser`` (``AssumeRoleWithWebIdentity``) whose ``identityProvider`` is not in
-      ``role.expected_web_identity_providers``;
-    * any other type (root user, federated user, AWS service).
-
-    A kind with no expected principal alerts on every caller of that kind (a persona's MFA role
-    assumed with a SAML assertion is refused by its trust, and still an attempt worth an alert).
-    Record shapes: IAM User Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail"
-    (https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html), examples of
-    SAML and web identity STS events.
-    """
-
-    def outside(type_: str, path: tuple[str, ...], expected: tuple[str, ...]) -> dict[str, Any]:
-        """Callers of ``type_`` whose field at ``path`` (under ``userIdentity``) is not expected."""
-        if not expected:
-            return {"userIdentity": {"type": [type_]}}
-        leaf: dict[str, Any] = {path[-1]: [{"anything-but": list(expected)}]}
-        for key in reversed(path[:-1]):
-            leaf = {key: leaf}
-        return {"userIdentity": {"type": [type_], **leaf}}
-
-    saml = role.expected_saml_providers
-    saml_callers: list[dict[str, Any]] = [{"userIdentity": {"type": ["SAMLUser"]}}] if not saml else []
-    if len(saml) == 1:
-        saml_callers.append(
-            {"userIdentity": {"type": ["SAMLUser"]}, "requestParameters": {"principalArn": [{"anything-but": {"suffix": saml[0]}}]}}
-        )
-    types = ("AWSAccount", "IAMUser", "AssumedRole", "SAMLUser", "WebIdentityUser")
-    branches = [
-        outside("AWSAccount", ("accountId",), role.expected_accounts),
-        outside("IAMUser", ("arn",), role.expected_user_arns),
-        outside("AssumedRole", ("sessionContext", "sessionIssuer", "arn"), role.expected_role_arns),
-        *saml_callers,
-        outside("WebIdentityUser", ("identityProvider",), role.expected_web_identity_providers),
-        {"userIdentity": {"type": [{"anything-but": list(types)}]}},
-    ]
-    return role_assumed_pattern(config, role.name, {"$or": branches}, ASSUME_ROLE_EVENTS)
-
-
-def sensitive_role_rules(config: BaselineConfig, hub: HubPart | None = None) -> list[DetectionRule]:
-    """One alert per sensitive role of the account (:func:`sensitive_role_outsider_pattern`):
-    persona roles, SAML roles of sensitive personas, sensitive OIDC deploy roles; ``hub``: the
-    account's part of the hub (:func:`~iam_baseline.config.sensitive_roles.sensitive_roles`)."""
-    return [
-        DetectionRule(
-            f"SensitiveRoleOutsider{construct_id(role.name)}",
-            f"Sensitive role {role.name} assumed from outside its expected principals",
-            f"sensitive roles ({role.described})",
-            sensitive_role_outsider_pattern(config, role),
-        )
-        for role in sensitive_roles(config, hub)
-    ]
 
 
 def detection_rules(config: BaselineConfig, hub: HubPart | None = None) -> tuple[DetectionRule, ...]:

@@ -19,7 +19,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .patterns import MESSAGE_FIELDS, DetectionRule
+from .detection_rule import MESSAGE_FIELDS, DetectionRule
 
 
 def event_pattern(pattern: dict[str, Any]) -> events.EventPattern:
@@ -34,14 +34,14 @@ def event_pattern(pattern: dict[str, Any]) -> events.EventPattern:
 
 def alert_message(rule: DetectionRule) -> events.RuleTargetInput:
     """The alert text of ``rule``: title, controls, then one ``label: value`` line per
-    :data:`~.patterns.MESSAGE_FIELDS` entry (who, what, when, from where)."""
+    :data:`~.detection_rule.MESSAGE_FIELDS` entry (who, what, when, from where)."""
     lines = [f"[IAM baseline alert] {rule.title} ({rule.controls})"]
     lines += [f"{label}: {events.EventField.from_path(path)}" for label, path in MESSAGE_FIELDS]
     return events.RuleTargetInput.from_multiline_text("\n".join(lines))
 
 
 class DetectionEventRules(Construct):
-    """One ``AWS::Events::Rule`` per :class:`~.patterns.DetectionRule`, on the default bus.
+    """One ``AWS::Events::Rule`` per :class:`~.detection_rule.DetectionRule`, on the default bus.
 
     Args:
         scope: parent construct.

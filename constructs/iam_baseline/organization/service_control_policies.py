@@ -251,14 +251,17 @@ def default_guardrails(
     names: BaselineNames,
     home_region: str,
     placement: Callable[[GuardrailConfig], tuple[str, ...]] = lambda config: config.targets,
+    deployers: Sequence[str] = (),
 ) -> list[Guardrail]:
     """The enabled default guard rails of ``scps``, in config order.
 
     ``placement`` gives a guard rail's attachment targets ('root', OU paths, account ids);
     default: its ``targets`` (``config.organization_policies.attachment_targets`` adds
-    ``accounts`` and ``exclude``).
+    ``accounts`` and ``exclude``). ``deployers``: role ARNs exempt like ``exempt_role_arns``,
+    derived rather than declared (the CDK execution role of the identity account's stack,
+    :func:`iam_baseline.config.hub.identity_stack_deployer`).
     """
-    exempt = scps.exempt_role_arns
+    exempt = (*scps.exempt_role_arns, *deployers)
     built = [
         ("DenyRootUser", scps.deny_root_user, deny_root_user(names.partition), "Member root users act only in sts:AssumeRoot sessions."),
         ("DenyLeaveOrganization", scps.deny_leaving_organization, deny_leaving_organization(), "No account leaves the organization."),

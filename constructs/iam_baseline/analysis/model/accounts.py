@@ -7,6 +7,8 @@ administrator, and, in nested assemblies (CDK Stages), one StackSet *member* tem
 baseline variant, which CloudFormation deploys to every account of the OUs that name it.
 
 * Stacks with an environment are grouped by account.
+* The member identity account's stack (``IdentityAccount``, issue 17) has its environment: it
+  is the scope ``account <id>``, with that account's SCP and RCP levels like any member.
 * A StackSet member stage has no environment; it is one scope per variant, labelled by the
   stage ("StackSet member Security"), whatever accounts it reaches (the template is the same
   in each of them; ``AWS::AccountId`` resolves to a placeholder).
@@ -31,7 +33,7 @@ from pathlib import Path
 
 from ...config.models import BaselineConfig
 from ...config.organization import member_baseline_config
-from ...config.stackset_groups import stackset_groups
+from ...config.stackset_groups import identity_account_group, stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.policy import Policy
@@ -104,7 +106,7 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
         label = f"StackSet member {variant}" if variant else f"account {account}"
         model = build_account(group, permission_sets=False)
         scopes.append(
-            AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant),
+            AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant, account),
                          declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config)
         )
     scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
@@ -158,16 +160,23 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
     return accounts
 
 
-def _scope_config(config: BaselineConfig, variant: str | None) -> BaselineConfig:
+def _scope_config(config: BaselineConfig, variant: str | None, account: str) -> BaselineConfig:
     """The config a scope was synthesized from: a StackSet member's is its group's (its
-    variant with its targeted machine roles, :mod:`...config.stackset_groups`)."""
-    if variant is None or config.organization is None:
+    variant with its targeted machine roles, :mod:`...config.stackset_groups`), and so is the
+    member identity account's, whose group is a stack of its own (``stacks/identity_account.py``)
+    that keeps its users and SAML (issue 17, hub-api.md)."""
+    if config.organization is None:
         return config
+    if variant is None:
+        group = identity_account_group(config)
+        if group is None or group.accounts != (account,):
+            return config
+        return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
+                                      identity=True, policies=group.policies)
     for group in stackset_groups(config):
         if construct_id(group.key) == variant:
-            # The identity account's group keeps its users and SAML (issue 17, hub-api.md).
             return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
-                                          identity=group.identity, policies=group.policies)
+                                          policies=group.policies)
     return config
 
 

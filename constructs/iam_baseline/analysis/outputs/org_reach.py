@@ -1,4 +1,5 @@
-"""Who reaches which member account: every hop that the StackSets' trust policies admit.
+"""Who reaches which member account: every hop that the StackSets' trust policies admit (and
+the member identity account's own stack, which is no StackSet: ``stacks/identity_account.py``).
 
 Read from the synthesized organization assembly, never from the config's text: each
 ``AWS::CloudFormation::StackSet`` resource gives the template CloudFormation deploys
@@ -351,13 +352,17 @@ def member_hops(out_dir: str | Path, directory: Directory) -> list[Hop]:
     """Every hop into a role of a member account, plus the first hop into each SAML role that
     a member hop starts from (provider -> role, in the identity account). Sorted, deduplicated."""
     stacks = load_stacks(out_dir)
-    members = member_deployments(stacks, directory)
-    member_roles = [r for reader in stack_readers(members) for r in _roles(reader)]
+    deployed = member_deployments(stacks, directory)
+    # A member identity account's baseline is a stack of its own (stacks/identity_account.py),
+    # not a StackSet instance: its roles are a member account's roles all the same.
+    identity = [s for s in stacks if directory.identity not in (None, directory.management) and s.account == directory.identity]
+    member_roles = [r for reader in stack_readers([*deployed, *identity]) for r in _roles(reader)]
     # The stacks deployed to a declared account (the member stages' placeholder account is not one).
     declared = {directory.management, *(a for _, a, _ in directory.accounts)}
-    own_roles = [r for reader in stack_readers([s for s in stacks if s.account in declared]) for r in _roles(reader)]
+    own = [s for s in stacks if s.account in declared]
+    own_roles = [r for reader in stack_readers([s for s in own if s not in identity]) for r in _roles(reader)]
     saml_roles = frozenset(r.arn for r in (*own_roles, *member_roles) if _saml_only(r))
-    own_side = _OwnSides([s for s in stacks if s.account in declared] + members)
+    own_side = _OwnSides(own + deployed)
     hops = {h for role in member_roles for h in _hops_into(role, saml_roles, True, own_side)}
     hops = _concrete_if_one(hops)
     callers = {h.caller.arn for h in hops if h.caller.kind is CallerKind.ROLE}

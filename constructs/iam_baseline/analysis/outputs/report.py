@@ -216,8 +216,8 @@ def sections(run: CheckRun) -> list[Section]:
 
 def _identity_account_lines(run: CheckRun) -> list[str]:
     """With a member identity account (``organization.identity_account``), its IAM users, groups
-    and roles, read from its StackSet member template: the people no longer live in the analysed
-    (management) account, so "Principals" above does not show them."""
+    and roles, read from its own stack (``IdentityAccount``): the people no longer live in the
+    analysed (management) account, so "Principals" above does not show them."""
     from ...config.hub import identity_account_id
 
     config = run.config
@@ -227,8 +227,8 @@ def _identity_account_lines(run: CheckRun) -> list[str]:
     scope = next((s for s in run.scopes if identity in s.member_accounts), None)
     if scope is None:
         return []
-    lines = [f"Account {identity} (`{scope.label}`): where people sign in; their hops are listed under "
-             "\"Hops into member accounts\".", ""]
+    lines = [f"Account {identity} (its own stack, `IdentityAccount`): where people sign in; their hops are listed "
+             "under \"Hops into member accounts\".", ""]
     people = [p for p in scope.model.principals.values() if p.kind in ("user", "group", "role")]
     for principal in sorted(people, key=lambda p: (p.kind, p.name)):
         lines += _principal_section(scope.model, principal, False, [])

@@ -6,7 +6,9 @@ account it targets. The baseline's IAM resources are those the issue names: its 
 customer managed policies, users and groups under its IAM path, and the StackSet execution
 roles ``stacksets-exec-*`` that deploy it (:mod:`...model.stackset_roles`). (Resources with
 generated names outside the path, such as a custom resource handler's role, are not in it.) The
-declared roles are those execution roles and ``exempt_role_arns`` (the pipeline roles).
+declared roles are those execution roles, ``exempt_role_arns`` (the pipeline roles) and the CDK
+execution role of a member identity account, whose own stack deploys its baseline
+(:func:`....config.hub.identity_stack_deployer`).
 Question: is any IAM action other than reading (``Get*``, ``List*``, ``Generate*``,
 ``Simulate*``), passing a role or changing one's own password allowed on one of them to any other user or role session of
 the account holding an allow-everything identity-based policy, or to its root user in a root
@@ -19,6 +21,7 @@ Sources: AWS Organizations User Guide, "SCP evaluation"; Service Authorization R
 
 from __future__ import annotations
 
+from ....config.hub import identity_stack_deployer
 from ....config.models import BaselineConfig
 from ...engine.evaluator import evaluate
 from ...engine.request import Request, RequestPrincipal
@@ -48,7 +51,10 @@ def baseline_resources(scope: AccountScope, account: str) -> tuple[str, ...]:
 def declared_changers(scope: AccountScope) -> tuple[str, ...]:
     """``aws:PrincipalArn`` patterns of the roles that may change the baseline."""
     scps = scope.top_config.organization.service_control_policies
-    return (f"arn:{scope.model.partition}:iam::*:role/{EXECUTION_ROLE_PATTERN}", *scps.exempt_role_arns)
+    # The identity account's stack is deployed by its CDK execution role (stacks/identity_account.py).
+    deployer = identity_stack_deployer(scope.top_config)
+    return (f"arn:{scope.model.partition}:iam::*:role/{EXECUTION_ROLE_PATTERN}", *scps.exempt_role_arns,
+            *((deployer,) if deployer else ()))
 
 
 def _callers(account: str, partition: str, exempt: tuple[str, ...]) -> list[tuple[RequestPrincipal, dict]]:
