@@ -196,3 +196,24 @@ def test_a_permission_set_s_own_reference_to_a_targeted_policy_and_a_targeted_bo
     center["assignments"][0]["account_ids"].append("555500000001")
     error = hub_error(reporter_center)
     assert "its persona reporter's permissions boundary ReportsBucketRead" in error and "555500000001 (sandbox-alice)" in error, error
+
+
+def _suspended(data: dict, permission_set: str) -> dict:
+    """The example organization with an OU without a baseline, one account, and ``permission_set`` assigned there."""
+    data["organization"]["organizational_units"].append({
+        "path": "Suspended", "id": "ou-a1b2-5u5p0001", "accounts": [{"name": "old-app", "id": "777700000001"}],
+        "assignments": [{"permission_set": permission_set, "principal_type": "GROUP", "principal_name": "AWS Auditors"}],
+    })
+    return data
+
+
+def test_a_developer_permission_set_needs_the_baseline_where_it_is_assigned():
+    """The developer persona's DeveloperGuardrails exists where the baseline deploys: an account of
+    an OU without a baseline cannot receive the Developer permission set."""
+    error = config_error(_suspended(example_data(), "Developer"))
+    assert "organization.organizational_units[" in error and "].assignments[0].permission_set (line" in error, error
+    assert ("permission set Developer is assigned in account 777700000001 (old-app), but its persona developer's customer "
+            "managed policy DeveloperGuardrails is created only where the baseline deploys") in error, error
+    assert "give the OU of account 777700000001 (old-app) a baseline" in error, error
+    # Negative control: a permission set of AWS managed policies only may go there.
+    parse(_suspended(example_data(), "SecurityAuditor"))

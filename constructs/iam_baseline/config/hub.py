@@ -26,10 +26,11 @@ from ..partitions import partition_of
 from .machine_roles import ROLE_CHAINING_MAX_SECONDS
 from .personas import persona_views
 from .types import ItemError
-from .variants import variant_of_account
+from .variants import variant_of_account, variant_ou
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
+    from .organization import OrganizationalUnitConfig
     from .personas import PersonaRoleConfig
 
 #: The IAM User Guide page of the role-chaining limit, quoted in errors.
@@ -122,23 +123,44 @@ def role_arn(partition: str, account: str, path: str, name: str) -> str:
     return f"arn:{partition}:iam::{account}:role{path}{name}"
 
 
-def member_role(config: "BaselineConfig", account: str, persona: str) -> "PersonaRoleConfig":
+_UNKNOWN = object()
+
+
+def member_role(
+    config: "BaselineConfig", account: str, persona: str, variant: "OrganizationalUnitConfig | None | object" = _UNKNOWN
+) -> "PersonaRoleConfig":
     """The settings of ``persona``'s role in member account ``account``: a built-in persona's
-    come from the account's baseline variant when the variant replaces ``roles``."""
+    come from the account's baseline variant when the variant replaces ``roles``. ``variant``:
+    the account's :func:`~.variants.variant_of_account`, when the caller already has it."""
     view = persona_views(config)[persona]
     organization = config.organization
     if not view.built_in or organization is None:
         return view.role
-    ou = variant_of_account(organization, account)
+    ou = variant_of_account(organization, account) if variant is _UNKNOWN else variant
     roles = organization.baselines[ou.baseline].roles if ou is not None and ou.baseline else None
     return getattr(roles or config.roles, persona)
+
+
+#: The last configs :func:`persona_reach` answered for, with their answers (a config is frozen).
+_REACH_CACHE: list[tuple["BaselineConfig", dict[str, PersonaReach]]] = []
 
 
 def persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
     """Every persona with ``reach`` by key (config order), with both halves' principals.
 
-    Empty without ``organization.identity_account``.
+    Empty without ``organization.identity_account``. Remembered for the last few configs (by
+    identity, a config is frozen): ``make check`` asks once per account scope and trust policy,
+    and at 500 member accounts one answer takes about half a second.
     """
+    for known, reach in _REACH_CACHE:
+        if known is config:
+            return reach
+    reach = _persona_reach(config)
+    _REACH_CACHE[:] = [(config, reach), *_REACH_CACHE[:7]]
+    return reach
+
+
+def _persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
     identity = identity_account_id(config)
     if identity is None:
         return {}
@@ -146,6 +168,8 @@ def persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
     assert organization is not None
     partition, path = partition_of(config.region), config.iam_path
     saml = config.federation.saml if config.federation else None
+    # Each account's variant once (member_role would look it up per persona and account).
+    variant_of = {member.id: variant_ou(organization, ou) for ou, member in organization.member_accounts()}
     result: dict[str, PersonaReach] = {}
     for key, view in persona_views(config).items():
         targets = view.role.reach
@@ -160,7 +184,8 @@ def persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
         result[key] = PersonaReach(
             persona=key,
             accounts=accounts,
-            role_arns=tuple(role_arn(partition, a, path, member_role(config, a, key).name) for a in accounts),
+            role_arns=tuple(role_arn(partition, a, path, member_role(config, a, key, variant_of.get(a)).name)
+                            for a in accounts),
             users=tuple(users),
             saml_roles=tuple(sorted(role_arn(partition, identity, path, n) for n in saml_names)),
             groups=groups,
@@ -295,6 +320,7 @@ def hub_rules(config: "BaselineConfig") -> None:
                     f"{list(group.assumable_roles)} has reach; personas with reach: {sorted(reached)}",
                 )
         _refuse_matrix_rows_of_people(config, name)
+    variant_of = {member.id: variant_ou(organization, ou) for ou, member in organization.member_accounts()}
     for key, reach in reached.items():
         view = views[key]
         where = ("roles", key) if view.built_in else ("personas", key)
@@ -305,7 +331,9 @@ def hub_rules(config: "BaselineConfig") -> None:
                 "assume its role there: add a user to a group whose assumable_roles names it, or a "
                 "federation.saml.roles entry with this persona, or remove reach",
             )
-        seconds, account = max((member_role(config, a, key).max_session_duration_seconds, a) for a in reach.accounts)
+        seconds, account = max(
+            (member_role(config, a, key, variant_of.get(a)).max_session_duration_seconds, a) for a in reach.accounts
+        )
         if not reach.users and seconds > ROLE_CHAINING_MAX_SECONDS:
             variant = _overriding_variant(config, account, key)
             raise ItemError(

@@ -17,10 +17,12 @@ An error names the policy, the user and one account where the user exists withou
 An IAM Identity Center permission set references customer managed policies by name and path,
 and Identity Center fails to provision the set in an assigned account where one of them does
 not exist (IAM Identity Center User Guide, "Customer managed policies": "you must first create
-the policy in each AWS account where you want to assign the permission set"). So every
-assignment of a permission set whose persona (or whose own ``customer_managed_policies`` at the
-baseline's ``iam_path``) uses a targeted policy must name only accounts its targets reach:
-:func:`permission_set_target_rules`.
+the policy in each AWS account where you want to assign the permission set"). So, with an
+organization, every assignment of a permission set whose persona (or whose own
+``customer_managed_policies`` at the baseline's ``iam_path``) uses a policy the baseline creates
+must name only accounts where it is created: a targeted policy's accounts; for the others (the
+developer persona's, untargeted ``policies:``) the config's own account and every member account
+with a baseline variant: :func:`permission_set_target_rules`.
 """
 
 from __future__ import annotations
@@ -88,9 +90,9 @@ def policy_target_rules(config: "BaselineConfig") -> None:
             ``machine_roles[i].customer_managed_policies[j]``, ...), naming both and the account.
     """
     reached = targeted_policies(config)
+    permission_set_target_rules(config, reached)
     if not reached:
         return
-    permission_set_target_rules(config, reached)
     organization = config.organization
     assert organization is not None
 
@@ -123,44 +125,60 @@ def policy_target_rules(config: "BaselineConfig") -> None:
                         refuse((section, index, "customer_managed_policies", position), name, f"{kind} {role.name}", account)
 
 
-def _permission_set_policies(config: "BaselineConfig", reached: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[str, str]]]:
-    """Permission set name -> (targeted policy, how the set uses it) for each targeted policy it references."""
+def _permission_set_policies(config: "BaselineConfig") -> dict[str, list[tuple[str, str]]]:
+    """Permission set name -> (policy, how the set uses it) for each customer managed policy of the
+    baseline it references: its persona's (built-in or of ``personas:``) and boundary, and its own
+    references at the baseline's ``iam_path`` to a policy the baseline creates."""
+    from ..identity.personas import persona_policies
+
     center = config.federation.identity_center if config.federation is not None else None
     uses: dict[str, list[tuple[str, str]]] = {}
     for permission_set in center.permission_sets if center is not None else ():
         found: list[tuple[str, str]] = []
         key = permission_set.persona
-        persona = config.personas.get(key) if key is not None else None
-        if persona is not None:
-            found += [(n, f"its persona {key}'s customer managed policy") for n in persona.customer_managed_policies]
-            if persona.permissions_boundary is not None:
-                found.append((persona.permissions_boundary, f"its persona {key}'s permissions boundary"))
+        if key is not None:
+            policies = persona_policies(key, config)
+            found += [(name, f"its persona {key}'s customer managed policy") for name in policies.customer_managed]
+            if policies.boundary is not None:
+                found.append((policies.boundary, f"its persona {key}'s permissions boundary"))
+        created = set(config.policies) | _built_in_policies()
         found += [
             (ref.name, "its own customer managed policy")
             for ref in permission_set.customer_managed_policies
-            if ref.path == config.iam_path
+            if ref.path == config.iam_path and ref.name in created
         ]
-        targeted = [(name, how) for name, how in found if name in reached]
-        if targeted:
-            uses[permission_set.name] = targeted
+        if found:
+            uses[permission_set.name] = found
     return uses
 
 
+def _built_in_policies() -> set[str]:
+    from ..identity.personas import (
+        DEVELOPER_BOUNDARY_POLICY_NAME, DEVELOPER_GUARDRAILS_POLICY_NAME, DEVELOPER_PROTECTION_POLICY_NAME)
+
+    return {DEVELOPER_BOUNDARY_POLICY_NAME, DEVELOPER_GUARDRAILS_POLICY_NAME, DEVELOPER_PROTECTION_POLICY_NAME}
+
+
 def permission_set_target_rules(config: "BaselineConfig", reached: dict[str, tuple[str, ...]]) -> None:
-    """Every assignment of a permission set that uses a targeted policy names only accounts where
-    the policy is created (``federation.identity_center.assignments[i].account_ids[j]``, and each
-    account of an OU with ``organization.organizational_units[i].assignments[j]``).
+    """Every assignment of a permission set that uses a policy of the baseline names only accounts
+    where the policy is created (``federation.identity_center.assignments[i].account_ids[j]``, and
+    each account of an OU with ``organization.organizational_units[i].assignments[j]``): a
+    targeted policy's accounts (``reached``), else the config's own account and the member
+    accounts with a baseline variant. Without an organization nothing is known of other accounts.
 
     Raises:
         ItemError: at the assignment's account (or the OU assignment), naming the account, the
-            permission set, the policy and its targets, and what to change.
+            permission set, the policy and where it is created, and what to change.
     """
-    uses = _permission_set_policies(config, reached)
+    from .stackset_groups import group_of_account
+
+    organization = config.organization
+    uses = _permission_set_policies(config) if organization is not None else {}
     if not uses:
         return
     center = config.federation.identity_center  # type: ignore[union-attr]
-    organization = config.organization
     assert center is not None and organization is not None
+    baseline = tuple(sorted({config.account_id, *group_of_account(config)}))
     names = {account.id: account.name for ou in organization.organizational_units for account in ou.accounts}
     places: list[tuple[tuple, str, str]] = [
         (("federation", "identity_center", "assignments", i, "account_ids", j), assignment.permission_set, account)
@@ -175,14 +193,20 @@ def permission_set_target_rules(config: "BaselineConfig", reached: dict[str, tup
     ]
     for where, permission_set, account in places:
         for name, how in uses.get(permission_set, ()):
-            if account in reached[name]:
+            accounts = reached.get(name, baseline)
+            if account in accounts:
                 continue
             shown = f"{account} ({names[account]})" if account in names else account
+            if name in reached:
+                created = f"is created only in the accounts its targets reach ({', '.join(accounts)}: policies.{name}.targets)"
+                change = f"widen policies.{name}.targets to reach account {shown}"
+            else:
+                created = (f"is created only where the baseline deploys (the config's own account and the member "
+                           f"accounts of an OU with a baseline: {', '.join(accounts)})")
+                change = f"give the OU of account {shown} a baseline"
             raise ItemError(
                 where,
-                f"permission set {permission_set} is assigned in account {shown}, but {how} {name} is created only in "
-                f"the accounts its targets reach ({', '.join(reached[name])}: policies.{name}.targets), so IAM Identity "
-                f"Center cannot provision the permission set there (the policy must exist in every assigned account): "
-                f"widen policies.{name}.targets to reach account {shown}, or assign the permission set only where "
-                "the policy exists",
+                f"permission set {permission_set} is assigned in account {shown}, but {how} {name} {created}, so IAM "
+                f"Identity Center cannot provision the permission set there (the policy must exist in every assigned "
+                f"account): {change}, or assign the permission set only where the policy exists",
             )
