@@ -91,8 +91,10 @@ def build_app(
     for stack in add_access_analyzer_stacks(app, config):  # other regions, the delegated administrator
         record(stack, "detection.access_analyzer")
     # IAM refuses a quota breach only at deployment, after other resources exist: refuse it now.
+    # A policy within 10% of its size quota is a warning: the next name or statement may cross it.
     check_quotas(
-        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source)
+        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source),
+        warn=lambda message: print(f"warning: {message}", file=sys.stderr),
     )
     if not nag:
         return app

@@ -292,8 +292,14 @@ def detection_protection_statements(
     ]
 
 
-def cdk_asset_statements() -> list[iam.PolicyStatement]:
-    """Deny writing to every CDK bootstrap asset bucket and container repository of the account."""
+def cdk_asset_statements(*, in_boundary: bool = False) -> list[iam.PolicyStatement]:
+    """Deny writing to every CDK bootstrap asset bucket and container repository of the account.
+
+    ``in_boundary``: the bucket pattern alone, without its ``/*`` twin for the objects. The
+    pattern's final ``*`` lies in the resource part, where it matches any characters, ``/``
+    included (IAM User Guide, "IAM JSON policy elements: Resource"), so it covers the objects
+    already; the guard rails keep both forms, which say it to a reader.
+    """
     account = Aws.ACCOUNT_ID
     bucket = f"arn:{Aws.PARTITION}:s3:::cdk-*-assets-{account}-*"
     return [
@@ -301,7 +307,7 @@ def cdk_asset_statements() -> list[iam.PolicyStatement]:
             sid="DenyCdkAssetBucketWrites",
             effect=iam.Effect.DENY,
             not_actions=list(CDK_ASSET_BUCKET_READ_ACTIONS),
-            resources=[bucket, f"{bucket}/*"],
+            resources=[bucket] if in_boundary else [bucket, f"{bucket}/*"],
         ),
         iam.PolicyStatement(
             sid="DenyCdkContainerAssetPushes",
@@ -367,7 +373,7 @@ def protection_statements(
         *detection_protection_statements(
             protected, inline_log_group=inline_log_group, passable=passable, in_boundary=in_boundary
         ),
-        *cdk_asset_statements(),
+        *cdk_asset_statements(in_boundary=in_boundary),
         *stack_statements(stack_prefixes=developer_stack_prefixes, workload_roles=workload_roles,
                           in_boundary=in_boundary),
     ]
