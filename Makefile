@@ -87,15 +87,21 @@ init: install-synth
 
 ## Synthesize the baseline from $(CONFIG) into $(OUT), checked by the four cdk-nag packs.
 ## $(OUT) is emptied first (only if it is a cloud assembly), so no stale template or report stays.
+## A config error is the last line before make's own "Error 2": the config checks run first
+## (`app.py --check-config`, under a second, before the CDK CLI starts), and the CLI's
+## "Subprocess exited with error 1|2" after one of our own error lines is filtered out (any
+## other exit of the app, e.g. a signal, still shows it; the exit status stays cdk's).
 synth: install-synth
 	@$(PY) scripts/clean_output.py "$(OUT)"
+	@$(PY) app.py --check-config "$(CONFIG)"
 	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
 	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
 	@# display its template." and "Successfully synthesized", with one stack it prints
 	@# nothing: both filtered out, and one success line of ours said whatever the stack count.
 	@# The exit status stays cdk's (pipefail).
 	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
-	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' || true; }
+	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' \
+	      -e ' app\.py: Subprocess exited with error [12]$$' || true; }
 	@n=$$(find $(OUT) -name '*.template.json' | wc -l); echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s)); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after

@@ -91,8 +91,10 @@ def build_app(
     for stack in add_access_analyzer_stacks(app, config):  # other regions, the delegated administrator
         record(stack, "detection.access_analyzer")
     # IAM refuses a quota breach only at deployment, after other resources exist: refuse it now.
+    # A policy within 10% of its size quota is a warning: the next name or statement may cross it.
     check_quotas(
-        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source)
+        app, config.quotas, trust_policy_length=config.trust_policy_max_chars, where=lambda path: where(path, source),
+        warn=lambda message: print(f"warning: {message}", file=sys.stderr),
     )
     if not nag:
         return app
@@ -148,8 +150,15 @@ def accept_renames(path: str) -> str:
     return "\n".join(done)
 
 
+#: ``app.py --check-config PATH``: the config checks of :func:`main` alone (``make synth`` runs it first).
+CHECK_CONFIG = "--check-config"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Synthesize; ``--accept-renames`` instead records the names of the config in its locks
+    """Synthesize; ``--check-config PATH`` only runs the checks made before any construct is
+    built (:func:`load_checked`, the identity-store lock) on ``PATH`` and writes nothing, so
+    ``make synth`` refuses a bad config with its error as the last line, before the CDK CLI
+    starts (exit 2); ``--accept-renames`` instead records the names of the config in its locks
     (:func:`accept_renames`); ``--record-break-glass-lock`` / ``--record-identity-store-lock``
     record the break-glass names / the Identity Center users only.
 
@@ -162,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     argv = sys.argv[1:] if argv is None else argv
     path = config_path()
+    check_only = len(argv) == 2 and argv[0] == CHECK_CONFIG
+    if check_only:
+        path = argv[1]
     try:
         if argv == ["--accept-renames"]:
             print(accept_renames(path), file=sys.stderr)
@@ -180,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if check_only:
+        return 0
     names_path = names_lock.lock_path_for(path)
     try:
         app = build_app(config, source=path)
@@ -243,8 +257,9 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV) == "1":
             raise
         first = (str(error).strip().splitlines() or [""])[0][:300]
+        argv = sys.argv[1:] if argv is None else argv
         try:
-            config = config_path()
+            config = argv[1] if len(argv) == 2 and argv[0] == CHECK_CONFIG else config_path()
         except Exception:  # noqa: BLE001 - CDK_CONTEXT_JSON itself is unreadable
             config = "(unreadable CDK_CONTEXT_JSON)"
         print(

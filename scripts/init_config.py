@@ -7,8 +7,9 @@ Usage: ``make init ACCOUNT=123456789012 REGION=eu-central-1 [CONFIG=config/prod.
 The template holds your account and region, no example people, and the optional sections
 (detection, break-glass, federation, Identity Center) commented with what each needs. The
 account and region are validated by the config's own rules (the rendered file is loaded
-before it is written). An existing file is never overwritten. Exit status: 0 written,
-1 the file exists, 2 the account or region is refused.
+before it is written); a refused ACCOUNT or REGION is named with what is allowed, and
+nothing is written. An existing file is never overwritten. Exit status: 0 written, 1 the file
+exists, 2 the account or region is refused.
 """
 
 from __future__ import annotations
@@ -40,6 +41,35 @@ def render(account: str, region: str, config_path: Path) -> str:
     )
 
 
+#: What ``ACCOUNT=`` takes (AWS Account Management Reference, "View AWS account identifiers").
+ACCOUNT_ALLOWED = "an AWS account id: exactly 12 digits 0-9, e.g. ACCOUNT=123456789012"
+
+
+def refused_arguments(account: str, region: str) -> list[str]:
+    """One line per refused argument: the make variable, its value and what is allowed (the
+    config's own rules: :data:`iam_baseline.config.types.AccountId`,
+    :func:`iam_baseline.config.regions.known_region`); empty when both are accepted.
+
+    Checked before the template is rendered: the error is about ``ACCOUNT=``/``REGION=``, not
+    about lines of a file that is never written.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from iam_baseline.config.regions import known_region
+    from iam_baseline.config.types import AccountId
+
+    problems = []
+    try:
+        TypeAdapter(AccountId).validate_python(account)
+    except ValidationError:
+        problems.append(f"ACCOUNT={account!r} is not {ACCOUNT_ALLOWED}")
+    try:
+        known_region(region)
+    except ValueError as error:
+        problems.append(f"REGION={error}")  # known_region's message starts with the code, quoted
+    return problems
+
+
 def next_steps(config: str, account: str, region: str) -> str:
     make_config = f" CONFIG={config}" if config != "config/baseline.yaml" else ""
     return (
@@ -67,12 +97,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {config} exists; `make init` never overwrites a config (choose another CONFIG=...)", file=sys.stderr)
         return 1
 
+    refused = refused_arguments(args.account, args.region)
+    if refused:
+        print(*(f"error: {line}" for line in refused), sep="\n", file=sys.stderr)
+        return 2
+
     from iam_baseline.config import ConfigError, parse_config
 
     text = render(args.account, args.region, path)
     try:
         parse_config(text, config)
     except ConfigError as error:
+        # The template's own rules refused it (not the arguments, checked above): a defect here.
         print(f"error: ACCOUNT={args.account!r} REGION={args.region!r} refused: {error}", file=sys.stderr)
         return 2
     path.parent.mkdir(parents=True, exist_ok=True)

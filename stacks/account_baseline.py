@@ -157,7 +157,8 @@ class AccountBaselineStack(BaselineStack):
             ),
             "password_policy",
         )
-        self.boundary = DeveloperPermissionsBoundary(
+        # Quota errors and warnings name the persona whose roles it bounds.
+        self.boundary = record(DeveloperPermissionsBoundary(
             self,
             "DeveloperBoundary",
             path=path,
@@ -167,7 +168,7 @@ class AccountBaselineStack(BaselineStack):
             protected=protected,
             service_linked_roles=config.developer_service_linked_roles,
             passable_service_roles=bounded_passable,
-        )
+        ), "roles.developer")
         guardrails = DeveloperGuardrailsPolicy(
             self,
             "DeveloperGuardrails",

@@ -26,7 +26,7 @@ from aws_cdk import App
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.hub import member_hub_part
-from iam_baseline.config.organization import member_baseline_config
+from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
 
@@ -42,7 +42,7 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
 
     Raises:
         ItemError: see :func:`~iam_baseline.config.stackset_groups.stackset_groups`.
-        pydantic.ValidationError: see :func:`~iam_baseline.config.organization.member_baseline_config`.
+        pydantic.ValidationError: see :func:`~iam_baseline.config.member_config.member_baseline_config`.
     """
     group = identity_account_group(config)
     if group is None:

@@ -22,7 +22,7 @@ from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.hub import member_hub_part
-from iam_baseline.config.organization import member_baseline_config
+from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import stackset_groups
 from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
 from iam_baseline.naming import construct_id

@@ -83,19 +83,30 @@ def test_init_never_overwrites(initialized, capsys):
 
 
 @pytest.mark.parametrize(
-    ("account", "region", "problem"),
+    ("account", "region", "error"),
     [
-        ("12345", REGION, "account_id (line 12, column 1): not allowed: expected an AWS account id"),
-        (ACCOUNT, "europe-central-1", "region (line 13, column 1): 'europe-central-1' is not an AWS region"),
+        ("12345", REGION, "error: ACCOUNT='12345' is not an AWS account id: exactly 12 digits 0-9, e.g. ACCOUNT=123456789012\n"),
+        (ACCOUNT, "europe-central-1", "error: REGION='europe-central-1' is not an AWS region (a region code such as "
+                                      "'eu-west-1'); did you mean 'eu-central-1'?\n"),
+        ("1234567890123", "eu-wset-1", "error: ACCOUNT='1234567890123' is not an AWS account id: exactly 12 digits 0-9, "
+                                       "e.g. ACCOUNT=123456789012\nerror: REGION='eu-wset-1' is not an AWS region (a "
+                                       "region code such as 'eu-west-1'); did you mean 'eu-west-1'?\n"),
     ],
-)
-def test_account_and_region_are_validated_by_the_config_rules(tmp_path, capsys, account, region, problem):
+)  # fmt: skip
+def test_a_refused_account_or_region_is_named_with_what_is_allowed(tmp_path, capsys, account, region, error):
+    """The error names the make variable, its value and what is allowed, and no file: none is written."""
     path = tmp_path / "prod.yaml"
     assert init_config.main(["--account", account, "--region", region, "--config", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: ACCOUNT={account!r} REGION={region!r} refused: invalid baseline config {path}")
-    assert problem in err
-    assert not path.exists()
+    assert err == error
+    assert str(path) not in err and not path.exists()
+
+
+def test_the_arguments_are_checked_by_the_config_rules():
+    """Negative control of the pre-check: what it accepts, the config accepts (and the reverse)."""
+    assert init_config.refused_arguments(ACCOUNT, REGION) == []
+    assert init_config.refused_arguments(ACCOUNT, "us-gov-west-1") == []
+    assert len(init_config.refused_arguments("12345678901a", REGION)) == 1
 
 
 def test_without_config_init_writes_next_to_the_example():

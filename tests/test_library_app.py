@@ -56,7 +56,7 @@ def test_without_the_acknowledgments_the_packs_fail_the_synth(tmp_path):
 
 
 def test_the_example_pins_and_flags_follow_the_project():
-    """Its requirements pin the project's versions; its cdk.json carries the project's flags."""
+    """Its requirements pin the project's versions; its cdk.json carries the project's flags and telemetry setting."""
     project_pins = dict(
         line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
     )
@@ -66,6 +66,8 @@ def test_the_example_pins_and_flags_follow_the_project():
         name, version = line.split("==")
         assert project_pins[name] == version, name
     flags = {k: v for k, v in CDK_CONTEXT.items() if k.startswith("@aws-cdk/")}
+    # ... and the project's CLI telemetry setting (off: README, "CDK CLI telemetry: off").
+    flags["cli-telemetry"] = CDK_CONTEXT["cli-telemetry"]
     assert json.loads((APP_DIR / "cdk.json").read_text())["context"] == flags
 
 

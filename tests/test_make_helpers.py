@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 import sys
 
 import pytest
@@ -76,3 +79,46 @@ def test_other_failures_get_no_hint(capfd):
     """Negative control: a failure that is not about credentials is passed through alone."""
     assert aws_hint.main([sys.executable, "-c", "print('Stack IamBaseline failed'); raise SystemExit(3)"]) == 3
     assert "AWS credentials" not in capfd.readouterr().err
+
+
+BAD_ACCOUNT = 'account_id: "12345"\nregion: eu-west-1\n'
+BAD_ACCOUNT_PROBLEM = (
+    "  - account_id (line 1, column 1): not allowed: expected an AWS account id: exactly 12 digits 0-9, "
+    "quoted, e.g. '123456789012' [got: \"12345\"]"
+)
+
+
+def _make(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k != "MFLAGS"}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_make_synth_ends_a_config_error_with_the_error(tmp_path):
+    """The config checks run before the CDK CLI starts: the problem is the last line before
+    make's own, with neither the synth banner nor the CLI's "Subprocess exited" around it."""
+    config = tmp_path / "bad.yaml"
+    config.write_text(BAD_ACCOUNT)
+    out = tmp_path / "cdk.out"
+    done = _make("synth", f"CONFIG={config}", f"OUT={out}")
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).splitlines()
+    assert lines[0] == f"error: invalid baseline config {config}: 1 problem"
+    assert lines[1] == BAD_ACCOUNT_PROBLEM
+    assert len(lines) == 3 and re.fullmatch(r"make: \*\*\* \[Makefile:\d+: synth\] Error 2", lines[2]), lines
+    assert not out.exists()
+
+
+def test_check_config_checks_without_writing(tmp_path, capsys):
+    """``app.py --check-config``: 0 for a good config and nothing written (no lock, no
+    assembly); 2 with the error for a bad one (the negative control)."""
+    from app import main
+
+    good = tmp_path / "good.yaml"
+    good.write_text('account_id: "210987654321"\nregion: eu-west-1\n')
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["--check-config", str(good)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ACCOUNT)
+    assert main(["--check-config", str(bad)]) == 2
+    assert capsys.readouterr().err == f"error: invalid baseline config {bad}: 1 problem\n{BAD_ACCOUNT_PROBLEM}\n"

@@ -97,7 +97,49 @@ def test_new_and_removed_identities_are_listed_not_refused(tmp_path):
     write_lock(lock, [group("Admins"), user("alice")], ACCOUNT)
     # A new role (no role was recorded) and a removed user (no user is new): not renames.
     note = check_names_lock([group("Admins"), role("Data", key="DataRole")], ACCOUNT, lock)
-    assert note == f"updated {lock}:\n  - new role 'Data'\n  - removed user 'alice'"
+    assert note == f"updated {lock}:\n  - new role 'Data' (in AccountBaseline)\n  - removed user 'alice' (in AccountBaseline)"
+
+
+def policy(name: str, stack: str, account: str = "<account>"):
+    return NamedIdentity(IdentityKind.MANAGED_POLICY, f"{stack}/Policy{name}", name,
+                         f"arn:aws:iam::{account}:policy/baseline/{name}", (), f"policies.{name}")
+
+
+def test_one_line_per_name_with_the_stacks_it_is_in(tmp_path):
+    """A policy of every member account's baseline is one identity per StackSet stack: the note
+    lists it once, with its stacks, instead of once per stack without saying where."""
+    lock = tmp_path / "b.names.lock"
+    members = ("StackSetMemberWorkloads/AccountBaseline", "StackSetMemberSandbox/AccountBaseline")
+    gone = [NamedIdentity(IdentityKind.ROLE, f"{stack}/Collector", "Collector", "arn:aws:iam::<account>:role/Collector")
+            for stack in members]
+    write_lock(lock, [group("Admins"), *gone], ACCOUNT)
+    built = [group("Admins"), policy("ReportsRead", STACK, ACCOUNT), *(policy("ReportsRead", stack) for stack in members),
+             role("Data", key="DataRole")]
+    assert check_names_lock(built, ACCOUNT, lock) == (
+        f"updated {lock}:\n"
+        "  - new managed policy 'ReportsRead' (in 3 stacks: AccountBaseline, StackSetMemberSandbox/AccountBaseline, "
+        "StackSetMemberWorkloads/AccountBaseline)\n"
+        "  - new role 'Data' (in AccountBaseline)\n"
+        "  - removed role 'Collector' (in 2 stacks: StackSetMemberSandbox/AccountBaseline, "
+        "StackSetMemberWorkloads/AccountBaseline)"
+    )
+
+
+def test_a_rename_in_every_member_stack_is_refused_once_with_its_stacks(tmp_path):
+    lock = tmp_path / "b.names.lock"
+    members = ("StackSetMemberWorkloads/AccountBaseline", "StackSetMemberSandbox/AccountBaseline")
+    write_lock(lock, [policy("ReportsRead", stack) for stack in members], ACCOUNT)
+    renamed = [policy("MetricsRead", stack) for stack in members]
+    with pytest.raises(NamesLockError) as caught:
+        check_names_lock(renamed, ACCOUNT, lock)
+    rename = "  - managed policy 'ReportsRead' -> 'MetricsRead' (policies.MetricsRead): the policy is deleted"
+    assert str(caught.value).count(rename) == 1
+    assert ("old ARN arn:aws:iam::<account>:policy/baseline/ReportsRead (in 2 stacks: "
+            "StackSetMemberSandbox/AccountBaseline, StackSetMemberWorkloads/AccountBaseline)\n") in str(caught.value)
+    assert accept_renames(lock, renamed, ACCOUNT) == (
+        f"updated {lock}; commit it in a reviewed change:\n  - accepted managed policy 'ReportsRead' -> 'MetricsRead' "
+        "(in 2 stacks: StackSetMemberSandbox/AccountBaseline, StackSetMemberWorkloads/AccountBaseline)"
+    )
 
 
 def test_an_identity_under_another_logical_id_with_its_name_is_no_rename(tmp_path):
@@ -105,6 +147,30 @@ def test_an_identity_under_another_logical_id_with_its_name_is_no_rename(tmp_pat
     lock = tmp_path / "b.names.lock"
     write_lock(lock, [role("Admin"), role("Support", key="SupportRole")], ACCOUNT)
     assert check_names_lock([role("Admin", key="PersonaAdminRole"), role("Support", key="SupportRole")], ACCOUNT, lock) is None
+
+
+def test_identities_moved_between_the_same_stacks_are_one_line(tmp_path):
+    """A StackSet group renamed with its items (its stage id holds their digest) moves all its
+    identities, and a policy no longer in every member baseline leaves several stacks for one:
+    one line per move, every stack named; the lock then records the new stack, where a later
+    rename is refused (with the stale key it would pass as new + removed)."""
+    lock = tmp_path / "b.names.lock"
+    old, new = "StackSetMemberWorkloadsaaaa/AccountBaseline", "StackSetMemberWorkloadsbbbb/AccountBaseline"
+    def developer(stack):
+        return NamedIdentity(IdentityKind.ROLE, f"{stack}/DeveloperRole", "Developer", "arn:aws:iam::<account>:role/Developer")
+
+    write_lock(lock, [policy("ReportsRead", STACK, ACCOUNT), policy("ReportsRead", old), policy("Boundary", old),
+                      developer(old)], ACCOUNT)
+    built = [policy("ReportsRead", new), policy("Boundary", new), developer(new)]
+    advice = "(the new stack creates them while the old one still holds them: deploy it after the old stack released them, or import them)"
+    assert check_names_lock(built, ACCOUNT, lock) == (
+        f"updated {lock}:\n"
+        f"  - moved from stack AccountBaseline, {old} to {new}: managed policy 'ReportsRead' {advice}\n"
+        f"  - moved from stack {old} to {new}: managed policy 'Boundary', role 'Developer' {advice}"
+    )
+    write_lock(lock, built, ACCOUNT)
+    with pytest.raises(NamesLockError, match="'ReportsRead' -> 'MetricsRead'"):
+        check_names_lock([policy("MetricsRead", new), *built[1:]], ACCOUNT, lock)
 
 
 def test_a_lock_of_another_account_binds_nothing(tmp_path):

@@ -80,3 +80,23 @@ def test_the_access_check_passes(project_synth, tmp_path, capsys):
     status = main(["--out", str(out), "--config", str(ROOT / path)])
     output = capsys.readouterr()
     assert status == 0, f"`make check CONFIG={path}` fails:\n{output.out}{output.err}"
+
+
+def test_loading_a_config_never_starts_jsii():
+    """The config is validated before aws_cdk is imported (app.py, ``app.py --check-config``):
+    a config error comes back in a fraction of a second, not after jsii's start-up. Every
+    example and fixture config, loaded in a fresh interpreter, leaves ``aws_cdk`` unimported
+    (the permission-set check reads the policies a persona uses from ``iam_baseline.identity``,
+    whose constructs import aws_cdk)."""
+    import subprocess
+    import sys
+
+    paths = sorted(str(p) for p in (*ROOT.glob("config/examples/*.yaml"), *ROOT.glob("tests/fixtures/*.yaml")))
+    code = (
+        "import sys\nfrom iam_baseline.config import load_config\n"
+        f"for path in {paths!r}:\n    load_config(path)\n"
+        "loaded = [m for m in ('aws_cdk', 'jsii') if m in sys.modules]\n"
+        "sys.exit(f'imported while loading configs: {loaded}' if loaded else 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr

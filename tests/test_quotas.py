@@ -174,6 +174,53 @@ def test_managed_policy_size():
     assert passes(at)["Managed policy length: managed policy Big"] == 6144
 
 
+def test_a_policy_within_ten_percent_of_its_quota_is_a_warning():
+    """From 90% of the quota up to the quota itself: one warning per config key and policy
+    (the largest figure where several stacks deploy it), with the figure, the share and what
+    is left; below 90% (the negative control) and over the quota (an error) none."""
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_iam as iam
+
+    app = App()
+    for name, length in (("A", 5530), ("B", 5600)):  # two member stacks of one config key
+        iam.CfnManagedPolicy(Stack(app, name), "MP", managed_policy_name="Boundary", policy_document=document(length))
+    iam.CfnManagedPolicy(Stack(app, "C"), "MP", managed_policy_name="Small", policy_document=document(5529))
+    iam.CfnManagedPolicy(Stack(app, "D"), "MP", managed_policy_name="Full", policy_document=document(6144))
+    warnings: list[str] = []
+    keys = {"A": "roles.developer", "B": "roles.developer", "C": "policies.Small", "D": "policies.Full"}
+    check_quotas(app, QuotasConfig(), where=lambda path: keys[path.split("/")[0]], warn=warnings.append)
+    assert warnings == [
+        "roles.developer: managed policy Boundary is 5,600 characters (whitespace excluded), 91% of the quota of "
+        f'6,144 (544 left); quota "Managed policy length" (fixed; {IAM_PAGE})',
+        "policies.Full: managed policy Full is 6,144 characters (whitespace excluded), 100% of the quota of "
+        f'6,144 (0 left); quota "Managed policy length" (fixed; {IAM_PAGE})',
+    ]
+
+
+@pytest.mark.parametrize("in_stackset", [True, False])
+def test_a_stackset_member_is_measured_with_its_stack_instances_name(in_stackset):
+    """CloudFormation names a StackSet's stack instances ``StackSet-<StackSet name>-<UUID>``:
+    a member policy holding ``AWS::StackName`` is measured with that name, not with the
+    shorter name of the stage's stack (the control: a stage stack of no StackSet keeps it)."""
+    from aws_cdk import App, Aws, Stack, Stage
+    from aws_cdk import aws_iam as iam
+    from iam_baseline.config.organization import StackSetRolloutConfig
+    from iam_baseline.organization import ServiceManagedStackSet
+
+    app = App()
+    member = Stack(Stage(app, "Member"), "Baseline")
+    statement = {"Effect": "Deny", "Action": "lambda:*", "Resource": f"arn:aws:lambda:*:111122223333:function:{Aws.STACK_NAME}*"}
+    iam.CfnManagedPolicy(member, "MP", managed_policy_name="P", policy_document={"Version": "2012-10-17", "Statement": [statement]})
+    if in_stackset:
+        ServiceManagedStackSet(Stack(app, "Rollout"), "Set", stack_set_name="IamBaseline-workloads-381f781b", template=member,
+                               organizational_unit_ids=["ou-a1b2-w0rk1oad"], region="eu-west-1",
+                               rollout=StackSetRolloutConfig(), delegated_admin=False)
+    name = "StackSet-IamBaseline-workloads-381f781b-00000000-0000-0000-0000-000000000000" if in_stackset else "Member-Baseline"
+    deployed = {**statement, "Resource": f"arn:aws:lambda:*:111122223333:function:{name}*"}
+    expected = policy_length({"Version": "2012-10-17", "Statement": [deployed]})
+    assert passes(app)["Managed policy length: managed policy P"] == expected
+
+
 def _trust(length: int) -> dict:
     trust = json.loads(json.dumps(TRUST))
     trust["Statement"][0]["Sid"] = ""

@@ -126,19 +126,18 @@ def mutants() -> Iterator[Mutant]:
                          copy.deepcopy(ADMIN_POLICY)))
     # Boundary and guard rails removed or opened.
     # (DenyBoundaryRemoval or DenyBoundaryAndBaselinePolicyEdits alone are equivalent mutants:
-    # no Allow covers those requests, or DenyBaselineResourceChanges still refuses them.)
-    # DenyRoleManagementWithoutBoundary alone is an equivalent mutant too, in either policy: the
-    # Allow that remains (AllowWorkloadRoleManagementWithBoundary) itself requires
-    # iam:PermissionsBoundary = the boundary, so z3 proves the promise without the Deny. Its
-    # non-equivalent forms drop the Deny and the Allow's condition (below and in the boundary).
+    # no Allow covers those requests, or DenyBaselineResourceChanges still refuses them; the
+    # boundary leaves both out for that reason, identity/boundary.py BOUNDARY_REDUNDANT_SIDS.)
+    # DenyRoleManagementWithoutBoundary alone is an equivalent mutant too: the Allow that
+    # remains (AllowWorkloadRoleManagementWithBoundary) itself requires
+    # iam:PermissionsBoundary = the boundary, so z3 proves the promise without the Deny (the
+    # boundary has none). Its non-equivalent forms drop the Allow's condition (and the Deny).
     yield Mutant("boundary-removed", "DeveloperGuardrails without DenyBaselineResourceChanges",
                  lambda t: _drop(managed(t, "DeveloperGuardrails"), "DenyBaselineResourceChanges"))
-    yield Mutant("boundary-removed", "DeveloperBoundary without DenyRoleManagementWithoutBoundary, Allow unconditioned",
-                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyRoleManagementWithoutBoundary")
-                 or _sid(managed(t, "DeveloperBoundary"), "AllowWorkloadRoleManagementWithBoundary").pop("Condition"))
-    yield Mutant("boundary-removed", "DeveloperBoundary without DenyBoundaryAndBaselinePolicyEdits, edits allowed",
-                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyBoundaryAndBaselinePolicyEdits")
-                 or _drop(managed(t, "DeveloperBoundary"), "DenyBaselineResourceChanges")
+    yield Mutant("boundary-removed", "DeveloperBoundary: workload role management Allow unconditioned",
+                 lambda t: _sid(managed(t, "DeveloperBoundary"), "AllowWorkloadRoleManagementWithBoundary").pop("Condition"))
+    yield Mutant("boundary-removed", "DeveloperBoundary without DenyBaselineResourceChanges, edits allowed",
+                 lambda t: _drop(managed(t, "DeveloperBoundary"), "DenyBaselineResourceChanges")
                  or managed(t, "DeveloperBoundary").append({"Effect": "Allow", "Action": "iam:*Policy*", "Resource": "*"}))
     yield Mutant("resource-widened", "workload role management on every role",
                  lambda t: _set(_sid(managed(t, "DeveloperGuardrails"), "AllowWorkloadRoleMaintenance"), Resource="*"))

@@ -34,7 +34,7 @@ def _assume(account: str, role: str, *, error: str | None = None) -> dict:
 @pytest.fixture(scope="module")
 def rules():
     from iam_baseline.config import load_config
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
     from iam_baseline.config.stackset_groups import stackset_groups
     from iam_baseline.detection.patterns import detection_rules
 

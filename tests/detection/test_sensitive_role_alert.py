@@ -192,7 +192,7 @@ def test_member_accounts_expect_only_trusted_accounts():
     """A member template has no IAM users: any principal of the account alerts, and another
     account only when its persona's trust does not name it."""
     from iam_baseline.config import load_config
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
     from template_tools import FIXTURES
 
     config = load_config(FIXTURES / "access-analyzer-organization.yaml")
@@ -235,7 +235,7 @@ def hub_rules():
 
     from iam_baseline.config import parse_config
     from iam_baseline.config.hub import member_hub_part
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
     from iam_baseline.config.stackset_groups import group_of_account
     from template_tools import FIXTURES
 

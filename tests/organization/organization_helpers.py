@@ -75,7 +75,7 @@ def member_plan(data: dict) -> dict[str, tuple[str, str, list[str]]]:
     """member account -> (StackSet group key, its member config as JSON, the policies it creates)."""
     import json
 
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
     from iam_baseline.config.stackset_groups import stackset_groups
 
     config = parse_hub(data)

@@ -124,6 +124,46 @@ def test_every_hub_mutant_fails_with_a_replayed_counterexample(hub_synth, name, 
         assert "counterexample" in result.message, result.message
 
 
+def test_a_member_counterexample_names_a_member_account_and_a_readable_caller(hub_synth):
+    """The counterexample of a StackSet member scope is shown in one of its member accounts,
+    named, with a readable caller (not ``000000000000`` and ``assumed-role/+/+``); the request
+    kept for the replay is the template's, and renamed consistently it is decided the same."""
+    import json
+
+    from iam_baseline.analysis.engine.evaluator import evaluate
+    from iam_baseline.analysis.engine.request import Request
+
+    config, _, scopes = hub_synth
+    _, mutated = _mutate(scopes, _label_of(config, WORKLOADS), "CspmScanner", _trust_without("sts:ExternalId"))
+    result = {r.check: r for r in _failures([mutated], config)}["INV-MACHINE-ROLE-PRINCIPAL"]
+    caller = "arn:aws:sts::999988887777:assumed-role/example-role/example-session"
+    assert (f"counterexample (the third party's account 999988887777 without the agreed sts:ExternalId assumes the "
+            f"role): principal {caller} (role_session, account 999988887777 (third party of CspmScanner)), action "
+            "sts:AssumeRole, resource arn:aws:iam::333300000001:role/baseline/CspmScanner, context {") in result.message
+    assert "}; shown in member account 333300000001 (payments-prod), one of 3 with this StackSet template is ALLOWED by [trust " \
+        "policy trust:CspmScanner statement #0 (Allow)" in result.message
+    assert "000000000000" not in result.message and "/+" not in result.message
+    # The replayed request: the template's placeholder account. The shown one (the same request
+    # in member account 333300000001, whose stack is the same template) is decided the same.
+    assert result.request.resource == "arn:aws:iam::000000000000:role/baseline/CspmScanner" and result.decision.allowed
+    trust = next(p for p in mutated.model.principals.values() if p.name == "CspmScanner").trust
+    in_member = Policy.from_document("trust", json.loads(json.dumps(trust.document).replace("000000000000", "333300000001")),
+                                     PolicyKind.TRUST)
+    shown = Request(result.request.principal, result.request.action, result.request.resource.replace("000000000000", "333300000001"),
+                    result.request.context)
+    allow_all = Policy.from_document("caller", {"Version": "2012-10-17", "Statement": [ADMIN_ACCESS]})
+    assert evaluate(shown, identity=[allow_all], resource_policy=in_member, resource_policy_required=True).allowed
+
+
+def test_negative_control_a_real_account_is_shown_as_it_is(hub_synth):
+    config, _, scopes = hub_synth
+    _, mutated = _mutate(scopes, MANAGEMENT, "ReadOnly", _with_statement(PASS_ANY))
+    message = {r.check: r for r in _failures([mutated], config)}["INV-SERVICE-ROLE-PASS"].message
+    assert ("principal arn:aws:sts::111111111111:assumed-role/ReadOnly/check (role_session, account 111111111111 "
+            "(management)), action iam:PassRole, resource arn:aws:iam::111111111111:role/service/ReportsInstance") in message
+    assert "shown in member account" not in message
+
+
 # ------------------------------------------------------------------ INV-NO-MFA-LESS-ADMIN's wider subjects
 ASSUME_ADMIN = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::*:role/baseline/Admin"}
 

@@ -45,7 +45,7 @@ def test_targets_need_an_organization():
 
 
 def _plan(data):
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
     from iam_baseline.config.stackset_groups import stackset_groups
 
     config = parse_hub(data)

@@ -161,3 +161,47 @@ def test_the_invariant_and_the_graph_hold_in_the_member_account(task_synth):
     }
     refs = {ref for ref, _ in sources}
     assert "role:Developer" in refs and "role:ReadOnly" not in refs
+
+
+def _spared(policies) -> set[tuple[str, str]]:
+    """``(role path + name, service)`` whose passing the documents of ``policies`` spare from the
+    tag Deny: the roles ``DenyProtectedRolePassing`` leaves out, each with the one service its
+    ``DenyPassingElsewhere<Service>`` statement lets it go to."""
+    spared: set[tuple[str, str]] = set()
+    left_out: set[str] = set()
+    for policy in policies:
+        statements = policy.document["Statement"]
+        for statement in statements if isinstance(statements, list) else [statements]:
+            sid = statement.get("Sid") or ""
+            if sid != "DenyProtectedRolePassing" and not sid.startswith("DenyPassingElsewhere"):
+                continue
+            listed = statement.get("NotResource" if sid == "DenyProtectedRolePassing" else "Resource", [])
+            roles = {arn.split(":role", 1)[1] for arn in ([listed] if isinstance(listed, str) else listed)}
+            if sid == "DenyProtectedRolePassing":
+                left_out |= roles
+            elif sid.startswith("DenyPassingElsewhere"):
+                spared |= {(role, statement["Condition"]["StringNotEquals"]["iam:PassedToService"]) for role in roles}
+    assert left_out == {role for role, _ in spared}, (left_out, spared)
+    return spared
+
+
+def test_the_guard_rails_and_the_scp_spare_the_same_roles_to_the_same_services(task_synth):
+    """One rule (config.service_roles.pass_role_exemption) writes both: the member Developer's
+    DeveloperProtection policy and the ProtectDetection SCP spare exactly the same passing."""
+    from iam_baseline.analysis.model.subjects import subject_for
+    from iam_baseline.config.access_matrix import RequestContextConfig
+
+    _, scopes = task_synth
+    by_guard_rails: dict[str, set[tuple[str, str]]] = {}
+    by_scp: set[tuple[str, str]] = set()
+    for scope in scopes:
+        developer = next((p for p in scope.model.principals.values() if p.ref == "role:Developer"), None)
+        if not scope.member_accounts or developer is None:
+            continue
+        by_guard_rails[scope.label] = _spared(subject_for(scope.model, developer, RequestContextConfig()).identity)
+        by_scp |= _spared(policy for level in scope.scps for policy in level)
+    expected = {("/service/BuildTask", "ecs-tasks.amazonaws.com")}
+    assert by_scp == expected
+    assert set().union(*by_guard_rails.values()) == expected
+    # Negative control: a member account without BuildTask spares nothing in its guard rails.
+    assert any(not spared for spared in by_guard_rails.values())

@@ -24,7 +24,7 @@ def test_example_loads_with_twenty_member_accounts(org_config):
 
 
 def test_a_variant_replaces_parts_and_members_get_no_users_or_oidc(org_config):
-    from iam_baseline.config.organization import member_baseline_config
+    from iam_baseline.config.member_config import member_baseline_config
 
     sandbox = member_baseline_config(org_config, "sandbox")
     assert sandbox.roles.developer.max_session_duration_seconds == 43200

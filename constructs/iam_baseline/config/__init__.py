@@ -10,12 +10,11 @@ from .models import (
     BaselineConfig,
     GroupConfig,
     GroupsConfig,
-    MfaConfig,
-    PasswordPolicyConfig,
     RoleConfig,
     RolesConfig,
     UserConfig,
 )
+from .sign_in import MfaConfig, PasswordPolicyConfig
 
 __all__ = [
     "BaselineConfig",

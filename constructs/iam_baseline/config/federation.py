@@ -33,7 +33,7 @@ from .oidc import (  # noqa: F401
     PolicyStatementConfig,
 )
 from .saml import SamlConfig, SamlProviderConfig, SamlRoleConfig  # noqa: F401
-from .models import StrictModel
+from .strict import StrictModel
 from .sections import ConfigKey  # noqa: F401
 
 

@@ -174,6 +174,19 @@ def member_role(
     return getattr(roles or config.roles, persona)
 
 
+def assuming_groups(config: "BaselineConfig", persona: str) -> tuple[str, ...]:
+    """Keys of the groups whose ``assumable_roles`` name ``persona`` (config order)."""
+    return tuple(g for g, group in config.groups.items() if persona in group.assumable_roles)
+
+
+def group_user_arns(config: "BaselineConfig", persona: str, account: str) -> tuple[str, ...]:
+    """ARNs in ``account`` of the IAM users whose groups may assume ``persona`` (sorted): the one
+    derivation for the hops (:func:`persona_reach`) and the sensitive roles (:mod:`.sensitive_roles`)."""
+    groups = set(assuming_groups(config, persona))
+    partition, path = partition_of(config.region), config.iam_path
+    return tuple(sorted(f"arn:{partition}:iam::{account}:user{path}{u.name}" for u in config.users if set(u.groups) & groups))
+
+
 #: The last configs :func:`persona_reach` answered for, with their answers (a config is frozen).
 _REACH_CACHE: list[tuple["BaselineConfig", dict[str, PersonaReach]]] = []
 
@@ -209,17 +222,14 @@ def _persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
         if targets is None:
             continue
         accounts = organization.directory.resolve(targets, _reach_path(view.built_in, key))
-        groups = tuple(g for g, group in config.groups.items() if key in group.assumable_roles) if view.mfa_role else ()
-        users = sorted(
-            f"arn:{partition}:iam::{identity}:user{path}{u.name}" for u in config.users if set(u.groups) & set(groups)
-        )
+        groups, users = (assuming_groups(config, key), group_user_arns(config, key, identity)) if view.mfa_role else ((), ())
         saml_names = tuple(r.name for r in saml.roles if r.persona == key) if saml else ()
         result[key] = PersonaReach(
             persona=key,
             accounts=accounts,
             role_arns=tuple(role_arn(partition, a, path, member_role(config, a, key, variant_of.get(a)).name)
                             for a in accounts),
-            users=tuple(users),
+            users=users,
             saml_roles=tuple(sorted(role_arn(partition, identity, path, n) for n in saml_names)),
             groups=groups,
             saml_role_names=saml_names,

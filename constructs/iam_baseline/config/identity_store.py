@@ -23,7 +23,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .detection import EmailAddress
-from .models import StrictModel
+from .strict import StrictModel
 from .types import ItemError, display_name
 
 

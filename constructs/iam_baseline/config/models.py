@@ -13,9 +13,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -28,6 +25,9 @@ from ..partitions import partition_of
 from .regions import RegionName  # noqa: F401 - re-exported: the field type of every region
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .access_matrix import AccessMatrixConfig, check_principal_references
+from .service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES, ServiceLinkedRoleService
+from .sign_in import MfaConfig, PasswordPolicyConfig
+from .strict import StrictModel
 
 # Shared field types (ASCII grammars, tags) live in types.py; imported here, where the other
 # config modules have always found them.
@@ -36,106 +36,6 @@ from .types import AccountId, GroupKey, IamName, IamPath, ItemError, PersonaKey,
 #: A persona key: a built-in persona (``admin``, ``developer``, ``read_only``, ``support``) or
 #: a key of ``personas:`` (see :mod:`.personas`); references are checked against the config.
 Persona = PersonaKey
-
-
-
-def _names_a_service(service: str) -> str:
-    if not service.removesuffix(".cn").removesuffix(".amazonaws.com").strip("*?."):
-        raise ValueError(f"{service!r} matches every service; name the services that need a service-linked role")
-    return service
-
-
-#: A service principal as ``iam:AWSServiceName`` takes it, ``*``/``?`` allowed inside
-#: (``*.application-autoscaling.amazonaws.com``). Source: IAM User Guide, "Service-linked
-#: role permissions" (the condition key ``iam:AWSServiceName``).
-ServiceLinkedRoleService = Annotated[
-    str,
-    StringConstraints(max_length=128, pattern=r"^[a-z0-9*?][a-z0-9*?.-]*\.amazonaws\.com(?:\.cn)?$"),
-    AfterValidator(_names_a_service),
-]
-
-#: Services whose service-linked roles workloads commonly need created on first use: EC2
-#: Auto Scaling, ECS, Elastic Load Balancing, RDS, ElastiCache and Application Auto Scaling
-#: (one principal per scalable service). Source: IAM User
-#: Guide, "AWS services that work with IAM" (column "Service-linked roles").
-DEFAULT_SERVICE_LINKED_ROLE_SERVICES: tuple[str, ...] = (
-    "autoscaling.amazonaws.com",
-    "ecs.amazonaws.com",
-    "elasticloadbalancing.amazonaws.com",
-    "rds.amazonaws.com",
-    "elasticache.amazonaws.com",
-    "*.application-autoscaling.amazonaws.com",
-)
-
-
-class StrictModel(BaseModel):
-    """Base of every config model: frozen, unknown keys refused, values not coerced."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-def refuse_duplicate_names(model: BaseModel, section: str, keys: tuple[str, ...], kind: str) -> None:
-    """Raise when two of ``keys`` of ``model`` share a ``name``.
-
-    IAM names are unique per account and "not distinguished by case" (IAM User Guide, "IAM
-    identifiers"), so ``Admins`` and ``admins`` are the same name.
-    """
-    seen: dict[str, str] = {}
-    for key in keys:
-        name = getattr(model, key).name
-        if name.casefold() in seen:
-            raise ItemError(
-                (key, "name"),
-                f"duplicate {kind} name {name!r} ({section}.{seen[name.casefold()]} and {section}.{key}); "
-                f"IAM {kind} names must be unique in an account, ignoring case"
-            )
-        seen[name.casefold()] = key
-
-
-class PasswordPolicyConfig(StrictModel):
-    """The account password policy (IAM ``UpdateAccountPasswordPolicy``).
-
-    Defaults satisfy CIS AWS Foundations Benchmark 1.8 (minimum length >= 14) and 1.9
-    (reuse prevention 24), and AWS Security Hub IAM.7, IAM.15 and IAM.16.
-    Ranges: IAM API Reference, ``UpdateAccountPasswordPolicy``. A value of 0 is refused
-    for the optional fields: leave the field out (``null``) to disable the rule.
-    """
-
-    minimum_length: int = Field(14, ge=6, le=128, description="Minimum password length in characters (6-128).")
-    require_symbols: bool = Field(True, description="Require at least one non-alphanumeric character.")
-    require_numbers: bool = Field(True, description="Require at least one digit.")
-    require_uppercase: bool = Field(True, description="Require at least one uppercase letter.")
-    require_lowercase: bool = Field(True, description="Require at least one lowercase letter.")
-    allow_users_to_change_password: bool = Field(True, description="Let IAM users change their own password.")
-    reuse_prevention: int | None = Field(
-        24, ge=1, le=24, description="Number of previous passwords that cannot be reused (1-24); null disables."
-    )
-    max_age_days: int | None = Field(
-        90, ge=1, le=1095, description="Days a password stays valid (1-1095); null means passwords never expire."
-    )
-    hard_expiry: bool = Field(
-        False, description="When true, users cannot reset an expired password themselves; an administrator must."
-    )
-
-
-class MfaConfig(StrictModel):
-    """Multi-factor authentication rules for human IAM users.
-
-    ``max_age_seconds`` bounds ``aws:MultiFactorAuthAge`` in every role trust policy: how long
-    after the MFA sign-in a user may still assume a role. 1-129,600 seconds (36 h, the longest
-    ``sts:GetSessionToken`` session). Source: IAM User Guide, "AWS global condition context keys".
-    """
-
-    max_age_seconds: int = Field(
-        3600, ge=1, le=129600, description="Maximum age of the MFA authentication, in seconds (1-129600)."
-    )
-    allow_password_change_without_mfa: bool = Field(
-        False,
-        description=(
-            "Let a user change their password before enrolling MFA (needed when users sign in first with "
-            "a temporary password). AWS's documented force-MFA policy does not; default false."
-        ),
-    )
 
 
 class RoleConfig(StrictModel):

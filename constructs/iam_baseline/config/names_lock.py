@@ -16,9 +16,10 @@ recorded in a lock committed next to the config (``config/baseline.yaml`` ->
   ``make accept-renames`` (recorded in the lock's ``history`` with the date and old -> new):
   the same logical id with another name, or, in one stack, an identity of a kind gone while
   one of the same kind appears (a user's logical id holds its name);
-* a **new** or **removed** identity is listed and recorded after the clean synth, not refused;
-  so is one **moved** to another stack under its name (CloudFormation creates it in the new
-  stack and deletes it with the old one: a deployment order to plan, not a rename).
+* a **new** or **removed** identity is listed and recorded after the clean synth, not refused,
+  one line per name with the stacks it is in; so is one **moved** to another stack under its
+  name (CloudFormation creates it in the new stack and deletes it with the old one: a
+  deployment order to plan, not a rename), one line per pair of stack sets.
 
 It generalises the break-glass lock (:mod:`.break_glass_lock`, stricter: any change to the
 retained last way in is refused, checked before any construct is built) and the identity-store
@@ -128,38 +129,61 @@ def read_lock(path: str | Path) -> dict[str, Any] | None:
     return read_lock_section(path, "names", "names", NamesLockError)
 
 
+def _stack_of(key: str) -> str:
+    return key.rpartition("/")[0]
+
+
+def _per_stacks(found: list[tuple[str, str]], *, name_one: bool) -> list[str]:
+    """(line, lock key) pairs as one line per distinct text with the stacks it is in:
+    ``new managed policy 'ReportsRead' (in 3 stacks: A, B, C)``; a single stack is named only
+    with ``name_one``. A policy or role of every member account's baseline is one identity per
+    StackSet stack: one line each repeated the name without saying where."""
+    stacks: dict[str, set[str]] = {}
+    for text, key in found:
+        stacks.setdefault(text, set()).add(_stack_of(key))
+    lines = []
+    for text, where in stacks.items():
+        if len(where) > 1:
+            text += f" (in {len(where)} stacks: {', '.join(sorted(where))})"
+        elif name_one:
+            text += f" (in {next(iter(where))})"
+        lines.append(text)
+    return lines
+
+
 @dataclass(frozen=True)
 class Comparison:
     renames: tuple[Rename, ...]
     added: tuple[NamedIdentity, ...]
-    removed: tuple[dict[str, Any], ...]
+    #: (lock key, recorded entry) of each identity gone.
+    removed: tuple[tuple[str, dict[str, Any]], ...]
     moved: tuple[tuple[str, NamedIdentity], ...] = ()  # (recorded key, identity now in another stack)
 
     def listed(self) -> list[str]:
-        """New, removed and moved identities, one line each (not refused)."""
-        return (
-            [f"new {i.kind.value} {i.name!r}" for i in self.added]
-            + [f"removed {r['kind']} {r['name']!r}" for r in self.removed]
-            + self._moves()
-        )
+        """New, removed and moved identities (not refused): one line per kind and name with the
+        stacks it is in, one line per move between the same stacks."""
+        return _per_stacks(
+            [(f"new {i.kind.value} {i.name!r}", i.key) for i in self.added]
+            + [(f"removed {r['kind']} {r['name']!r}", key) for key, r in self.removed],
+            name_one=True,
+        ) + self._moves()
 
     def _moves(self) -> list[str]:
-        """One line per (old stack, new stack): another stack is another CloudFormation stack,
+        """One line per (old stacks, new stacks): another stack is another CloudFormation stack,
         the names stay, the resources do not."""
-        by_stacks: dict[tuple[str, str], list[str]] = {}
+        stacks: dict[str, tuple[set[str], set[str]]] = {}
         for old, identity in self.moved:
-            by_stacks.setdefault((_stack_of(old), _stack_of(identity.key)), []).append(
-                f"{identity.kind.value} {identity.name!r}"
-            )
+            olds, news = stacks.setdefault(f"{identity.kind.value} {identity.name!r}", (set(), set()))
+            olds.add(_stack_of(old))
+            news.add(_stack_of(identity.key))
+        by_stacks: dict[tuple[str, str], list[str]] = {}
+        for name, (olds, news) in stacks.items():
+            by_stacks.setdefault((", ".join(sorted(olds)), ", ".join(sorted(news))), []).append(name)
         return [
             f"moved from stack {old} to {new}: {', '.join(names)} (the new stack creates them while the old one "
             "still holds them: deploy it after the old stack released them, or import them)"
             for (old, new), names in by_stacks.items()
         ]
-
-
-def _stack_of(key: str) -> str:
-    return key.rpartition("/")[0]
 
 
 def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -> Comparison:
@@ -171,16 +195,20 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
         if i.key in recorded and recorded[i.key]["kind"] == i.kind.value and recorded[i.key]["name"] != i.name
     ]
     gone = {k: r for k, r in recorded.items() if k not in built}
-    # Same kind and name under another logical id (a construct moved): no rename, no news.
+    # Same kind and name under another logical id (a construct moved): no rename.
     moved = {(r["kind"], r["name"]) for r in gone.values()} & {(i.kind.value, i.name) for i in current if i.key not in recorded}
     # Moved to another stack (the identity account's people leaving its StackSet for a stack of
-    # their own): listed, so the lock records the new keys and a later rename there is caught.
-    old_key = {(r["kind"], r["name"]): k for k, r in gone.items()}
+    # their own, a StackSet group renamed with its items): listed, so the lock records the new
+    # keys and a later rename there is caught (a rename is found by key and stack).
+    old_keys: dict[tuple[str, str], list[str]] = {}
+    for k, r in sorted(gone.items()):
+        old_keys.setdefault((r["kind"], r["name"]), []).append(k)
     across = tuple(
-        (old_key[(i.kind.value, i.name)], i)
+        (old, i)
         for i in current
         if i.key not in recorded and (i.kind.value, i.name) in moved
-        and _stack_of(old_key[(i.kind.value, i.name)]) != _stack_of(i.key)
+        for old in old_keys[(i.kind.value, i.name)]
+        if _stack_of(old) != _stack_of(i.key)
     )
     gone = {k: r for k, r in gone.items() if (r["kind"], r["name"]) not in moved}
     new = [i for i in current if i.key not in recorded and (i.kind.value, i.name) not in moved]
@@ -197,7 +225,7 @@ def compare(recorded: dict[str, dict[str, Any]], current: list[NamedIdentity]) -
         else:
             paired.add(match)
             renames.append(Rename(identity.kind, gone[match], identity))
-    removed = [r for k, r in sorted(gone.items()) if k not in paired]
+    removed = [(k, r) for k, r in sorted(gone.items()) if k not in paired]
     return Comparison(tuple(renames), tuple(added), tuple(removed), across)
 
 
@@ -220,7 +248,7 @@ def check_names_lock(current: list[NamedIdentity], account_id: str, path: str | 
         return f"{path} recorded account {lock.get('account_id')!r}, not {account_id!r}: not binding; replaced"
     found = compare(lock.get("identities", {}), current)
     if found.renames:
-        body = "\n".join(f"  - {r.describe()}" for r in found.renames)
+        body = "\n".join(f"  - {line}" for line in _per_stacks([(r.describe(), r.new.key) for r in found.renames], name_one=False))
         raise NamesLockError(
             f"refusing to synthesize: the config renames IAM identities recorded in {path}\n{body}\n"
             "An IAM name is the identity: CloudFormation replaces the resource. Revert the name, or, if the "
@@ -268,7 +296,8 @@ def accept_renames(path: str | Path, current: list[NamedIdentity], account_id: s
     binding = lock is not None and lock.get("account_id") == account_id
     found = compare(lock.get("identities", {}), current) if binding else Comparison((), (), ())
     write_lock(path, current, account_id, found.renames, today)
-    lines = [f"accepted {r.kind.value} {r.old['name']!r} -> {r.new.name!r}" for r in found.renames] + found.listed()
+    accepted = [(f"accepted {r.kind.value} {r.old['name']!r} -> {r.new.name!r}", r.new.key) for r in found.renames]
+    lines = _per_stacks(accepted, name_one=False) + found.listed()
     if not binding:
         return f"recorded the names of {len(current)} IAM identities in {path}; commit it with the config"
     if not lines:

@@ -13,7 +13,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_QUOTA_CEILING
 from ..federation.subject_claims import SubjectFormat, breadth_problem
-from .models import IamName, RegionName, StrictModel
+from .models import IamName, RegionName
+from .strict import StrictModel
 from .policy_document import catalog_problem, check_condition_block
 from .types import AsciiToken, ItemError, printable_text, unique
 from .sections import ConfigKey, refuse_duplicates, require_some

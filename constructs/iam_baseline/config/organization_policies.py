@@ -20,7 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
-from .models import AccountId, IamName, RegionName, RoleConfig, StrictModel
+from .models import AccountId, IamName, RegionName, RoleConfig
+from .strict import StrictModel
 from .targeting import AccountDirectory, TargetName, Targets, nearest
 from .types import ItemError
 

@@ -36,7 +36,9 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from .models import RoleConfig, StrictModel, refuse_duplicate_names
+from .models import RoleConfig
+
+from .strict import StrictModel, refuse_duplicate_names
 from .policies import (
     RESERVED_POLICY_NAMES,
     AwsManagedPolicyRef,

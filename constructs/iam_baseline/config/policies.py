@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, PrivateAttr, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_referenced
-from .models import StrictModel
+from .strict import StrictModel
 from .policy_document import check_identity_policy
 from .targeting import Targets
 from .types import ItemError, printable_text

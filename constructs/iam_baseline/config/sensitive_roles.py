@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..partitions import partition_of
-from .hub import HubPart, management_hub_part
+from .hub import HubPart, group_user_arns, management_hub_part
 from .personas import persona_views, trusted_account
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def sensitive_roles(config: "BaselineConfig", hub: HubPart | None = None) -> lis
     principals (module docstring).
 
     Args:
-        config: the account's config (a StackSet member's: :func:`~.organization.member_baseline_config`).
+        config: the account's config (a StackSet member's: :func:`~.member_config.member_baseline_config`).
         hub: the account's part of the hub (a member's comes from its StackSet group); ``None``:
             derived for the config's own account (:func:`~.hub.management_hub_part`).
     """
@@ -128,20 +128,19 @@ def _persona_roles(config: "BaselineConfig", hub: HubPart | None) -> list[Sensit
         return [_hub_member_role(key, views[key].role.name, hub) for key in hub.member_personas if _sensitive(views[key])]
     user_prefix = f"arn:{partition_of(config.region)}:iam::{config.account_id}:user{config.iam_path}"
     people = hub is None or hub.people
-    groups = dict(config.groups.items())
     found = []
     for key in sensitive_personas(config):
-        keys = {g for g, group in groups.items() if key in group.assumable_roles}
-        users = {u.name for u in config.users if keys & set(u.groups)} if people else set()
+        # The same users as the hop list's (config.hub.group_user_arns), in this account.
+        users = set(group_user_arns(config, key, config.account_id)) if people else set()
         bg = config.break_glass
         if key == "admin" and bg is not None and bg.mode == "users":
-            users |= set(bg.users)
+            users |= {user_prefix + name for name in bg.users}
         role = views[key].role
         found.append(
             SensitiveRole(
                 key,
                 role.name,
-                tuple(sorted(user_prefix + name for name in users)),
+                tuple(sorted(users)),
                 tuple(sorted({trusted_account(arn) for arn in role.trusted_principals})),
             )
         )

@@ -27,7 +27,8 @@ service only (:func:`developer_passable_roles`); see that function for why only 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -190,3 +191,48 @@ def service_role_rules(config: "BaselineConfig") -> None:
                     f"path {role.path!r} overlaps {key} {other!r}: the developer guard rails deny passing roles under "
                     "iam_path, and developers may change roles under workload_role_path; choose a path of its own",
                 )
+
+
+def service_sid(service: str) -> str:
+    """``ec2.amazonaws.com`` -> ``Ec2``, ``ecs-tasks.amazonaws.com`` -> ``EcsTasks`` (Sids are alphanumeric)."""
+    return "".join(part.capitalize() for part in service.split(".")[0].split("-"))
+
+
+def pass_role_exemption(
+    roles: Sequence[tuple[str, str]], tagged: dict[str, Any], elsewhere: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The ``iam:PassRole`` part of a Deny on the baseline's tagged resources, minus ``roles``,
+    each to its own service: the one rule that the developer guard rails
+    (:func:`iam_baseline.identity.protection.passable_role_statements`, roles of
+    :func:`developer_passable_roles`) and the ``ProtectDetection`` SCP
+    (:func:`iam_baseline.organization.service_control_policies.protect_detection`, roles of
+    :func:`member_passable_roles`) both write, so that they cannot drift apart.
+
+    Args:
+        roles: ``(role ARN or ARN pattern, service principal)`` of the exempted roles; empty: no
+            statement (the tag Deny then covers ``iam:PassRole`` itself).
+        tagged: the tag Deny's condition (``aws:ResourceTag/<key>``, and the SCP's exempt principals).
+        elsewhere: more condition operators for the per-service Denies (the SCP's exempt principals).
+
+    Returns:
+        JSON statements, services sorted: ``DenyProtectedRolePassing`` denies passing any tagged
+        role but ``roles``; ``DenyPassingElsewhere<Service>`` denies passing one of ``roles`` to
+        any other service (``StringNotEquals`` also matches a request without
+        ``iam:PassedToService``). Sources: IAM User Guide, "Grant a user permissions to pass a
+        role to an AWS service"; "IAM condition context keys" > ``iam:PassedToService``.
+    """
+    if not roles:
+        return []
+    by_service: dict[str, list[str]] = {}
+    for arn, service in roles:
+        by_service.setdefault(service, []).append(arn)
+    return [
+        {"Sid": "DenyProtectedRolePassing", "Effect": "Deny", "Action": "iam:PassRole",
+         "NotResource": [arn for arn, _ in roles], "Condition": tagged},
+        *(
+            {"Sid": f"DenyPassingElsewhere{service_sid(service)}", "Effect": "Deny", "Action": "iam:PassRole",
+             "Resource": by_service[service],
+             "Condition": {"StringNotEquals": {"iam:PassedToService": service}, **(elsewhere or {})}}
+            for service in sorted(by_service)
+        ),
+    ]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints
 
-from .models import StrictModel
+from .strict import StrictModel
 from .types import ItemError, unique
 
 if TYPE_CHECKING:

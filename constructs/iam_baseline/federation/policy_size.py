@@ -114,18 +114,31 @@ def render_intrinsics(
     return render(value)
 
 
+#: Set on a StackSet's member template stack (:class:`iam_baseline.organization.ServiceManagedStackSet`):
+#: the name CloudFormation gives each stack instance, ``StackSet-<StackSet name>-<UUID>``, as
+#: long as it will be; the stage's own stack name is shorter and never deployed.
+DEPLOYED_STACK_NAME_ATTRIBUTE = "deployed_stack_name"
+
+
+def stackset_instance_name(stack_set_name: str) -> str:
+    """The length-true name of a stack instance of ``stack_set_name`` (a zero UUID)."""
+    return f"StackSet-{stack_set_name}-00000000-0000-0000-0000-000000000000"
+
+
 def rendered_for_size(stack: Any, document: Any, *, placeholder_references: bool = True) -> Any:
     """``document`` (resolved in ``stack``, a CDK Stack) with the values IAM will see in the
     stack's account and region; with ``placeholder_references`` a reference to another
     resource counts as :data:`REFERENCE_PLACEHOLDER_CHARS` characters (else ValueError).
-    The measures against each quota are made by :mod:`iam_baseline.quotas.synth_check`."""
+    A StackSet member's ``AWS::StackName`` is its stack instances' name
+    (:data:`DEPLOYED_STACK_NAME_ATTRIBUTE`). The measures against each quota are made by
+    :mod:`iam_baseline.quotas.synth_check`."""
+    deployed = getattr(stack, DEPLOYED_STACK_NAME_ATTRIBUTE, None)
     return render_intrinsics(
         stack.resolve(document),
         partition=partition_for_size(stack.region),
         account_id=stack.account if stack.account.isdigit() else "123456789012",
         region=stack.region if not stack.region.startswith("${Token") else "ap-southeast-7",
-        # A StackSet member's name is chosen by CloudFormation (StackSet-<name>-<uuid>).
-        stack_name=None if stack.stack_name.startswith("${Token") else stack.stack_name,
+        stack_name=deployed or (None if stack.stack_name.startswith("${Token") else stack.stack_name),
         placeholder_references=placeholder_references,
     )
 

@@ -22,7 +22,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ..compliance.nag_readable import let_nag_read_not_action
-from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
+from ..config.service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .arns import iam_arn, managed_policy_arn, secret_arns
 from .password_policy import INLINE_HANDLER_LOG_GROUP
 from .protection import PassableServiceRole, ProtectedResources, protection_statements, service_role_pass_allow_statements
@@ -34,6 +34,16 @@ DEFAULT_DEVELOPER_STACK_PREFIXES: tuple[str, ...] = ("dev-", "sandbox-")
 #: Services a bounded role may never administer (the NotAction of the allow statement).
 #: IAM is allowed back selectively; see :func:`boundary_statements`.
 ADMINISTRATIVE_SERVICES: tuple[str, ...] = ("iam:*", "organizations:*", "account:*")
+
+#: What the boundary allows back of :data:`ADMINISTRATIVE_SERVICES`: reading IAM, the
+#: organization and the account (one statement: same resource, no condition).
+BOUNDARY_READ_ACTIONS: tuple[str, ...] = (
+    "iam:Get*",
+    "iam:List*",
+    "organizations:DescribeOrganization",
+    "account:GetAccountInformation",
+    "account:ListRegions",
+)
 
 #: Billing and cost administration writes, denied outright.
 BILLING_ADMINISTRATION_ACTIONS: tuple[str, ...] = (
@@ -100,12 +110,25 @@ USER_MANAGEMENT_ACTIONS: tuple[str, ...] = (
 )
 
 
-#: Deny statements of :func:`bounded_role_statements` whose actions the boundary's own Allow
-#: statements never allow (IAM user management, removing a boundary, deleting a
-#: service-linked role, one for a service not listed): left out of the boundary, kept in the Developer's guard rails, where
-#: another attached policy could allow them.
+#: Deny statements of :func:`bounded_role_statements` that refuse nothing the boundary's own
+#: Allow statements allow, left out of the boundary (one policy of at most 6,144 characters,
+#: IAM quotas) and kept in the Developer's guard rails, where another attached policy could
+#: allow their requests:
+#:
+#: * IAM user management, removing a boundary, deleting a service-linked role, creating one
+#:   for a service not listed: no Allow of the boundary covers these actions;
+#: * ``DenyRoleManagementWithoutBoundary``: the one Allow of :data:`BOUNDED_ROLE_ACTIONS`
+#:   requires ``iam:PermissionsBoundary`` to equal the boundary (``StringEquals`` is false for
+#:   an absent key), exactly where the Deny's ``StringNotEquals`` would not apply;
+#: * ``DenyBoundaryAndBaselinePolicyEdits``: the boundary sits under the protected path, and
+#:   ``DenyBaselineResourceChanges`` denies every action but ``iam:Get*``/``iam:List*`` on
+#:   ``policy<protected path>*``.
+#:
+#: tests/test_boundary_equivalence.py proves with z3 that the boundary allows what it allowed
+#: with them.
 BOUNDARY_REDUNDANT_SIDS: frozenset[str] = frozenset(
-    {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion", "DenyOtherServiceLinkedRoles"}
+    {"DenyUserAndCredentialManagement", "DenyBoundaryRemoval", "DenyServiceLinkedRoleDeletion", "DenyOtherServiceLinkedRoles",
+     "DenyRoleManagementWithoutBoundary", "DenyBoundaryAndBaselinePolicyEdits"}
 )
 
 
@@ -241,7 +264,9 @@ def bounded_role_statements(
         iam.PolicyStatement(
             sid="DenyAccountOrganizationBillingAdministration",
             effect=iam.Effect.DENY,
-            actions=list(BILLING_ADMINISTRATION_ACTIONS),
+            # The boundary allows no account:* action but two reads (AllowServiceAccess leaves
+            # the service out): its account:* entries would deny what it never allows.
+            actions=[a for a in BILLING_ADMINISTRATION_ACTIONS if not (in_boundary and a.startswith("account:"))],
             resources=["*"],
         ),
         iam.PolicyStatement(
@@ -304,14 +329,9 @@ class DeveloperPermissionsBoundary(Construct):
                 not_actions=list(ADMINISTRATIVE_SERVICES),
                 resources=["*"],
             ),
-            iam.PolicyStatement(sid="AllowIamRead", actions=["iam:Get*", "iam:List*"], resources=["*"]),
+            iam.PolicyStatement(sid="AllowReads", actions=list(BOUNDARY_READ_ACTIONS), resources=["*"]),
             # Deleting a service-linked role is denied to all: it switches a service off.
             *([service_linked_role_statement(service_linked_roles, effect=iam.Effect.ALLOW)] if service_linked_roles else []),
-            iam.PolicyStatement(
-                sid="AllowOrganizationAndAccountRead",
-                actions=["organizations:DescribeOrganization", "account:GetAccountInformation", "account:ListRegions"],
-                resources=["*"],
-            ),
             *service_role_pass_allow_statements(passable_service_roles),
             *bounded_role_statements(
                 boundary_arn=self.arn,

@@ -19,7 +19,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .arns import iam_arn
-from ..config.models import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
+from ..config.service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES
 from .boundary import DEFAULT_DEVELOPER_STACK_PREFIXES, bounded_role_statements
 from .password_policy import INLINE_HANDLER_LOG_GROUP
 from .protection import PassableServiceRole, ProtectedResources, protection_statements

@@ -34,7 +34,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from ..config.models import PasswordPolicyConfig
+from ..config.sign_in import PasswordPolicyConfig
 from ..inline_handler import inline_handler
 
 #: Fixed physical id of the custom resource (one password policy per account).

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
+from ..config.service_roles import pass_role_exemption, service_sid
 from .arns import iam_arn
 
 #: The tag that marks a resource of the baseline as out of developers' reach. Tag keys may
@@ -178,17 +179,12 @@ def _by_service(roles: Sequence[PassableServiceRole]) -> dict[str, list[str]]:
     return grouped
 
 
-def _sid_part(service: str) -> str:
-    """``ec2.amazonaws.com`` -> ``Ec2``, ``ecs-tasks.amazonaws.com`` -> ``EcsTasks`` (Sids are alphanumeric)."""
-    return "".join(part.capitalize() for part in service.split(".")[0].split("-"))
-
-
 def service_role_pass_allow_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
     """Allow ``iam:PassRole`` on exactly ``roles``, each only to its service (the boundary's
     side: its service Allow leaves IAM out, so without this a bounded passer passes nothing)."""
     return [
         iam.PolicyStatement(
-            sid=f"AllowPassTo{_sid_part(service)}",
+            sid=f"AllowPassTo{service_sid(service)}",
             actions=["iam:PassRole"],
             resources=arns,
             conditions={"StringEquals": {"iam:PassedToService": service}},
@@ -224,30 +220,14 @@ def protected_resource_arns(protected: ProtectedResources, *, inline_log_group: 
 
 
 def passable_role_statements(roles: Sequence[PassableServiceRole]) -> list[iam.PolicyStatement]:
-    """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service.
-
-    ``DenyProtectedRolePassing`` denies passing any tagged role but ``roles``;
-    ``DenyPassingElsewhere<Service>`` denies passing one of ``roles`` to any other
-    service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
+    """The tag Deny's ``iam:PassRole`` part, minus ``roles`` to their own service: the rule
+    :func:`~iam_baseline.config.service_roles.pass_role_exemption` writes for the
+    ``ProtectDetection`` SCP too (``DenyProtectedRolePassing``, ``DenyPassingElsewhere<Service>``).
     """
+    tagged = {"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}}
     return [
-        iam.PolicyStatement(
-            sid="DenyProtectedRolePassing",
-            effect=iam.Effect.DENY,
-            actions=["iam:PassRole"],
-            not_resources=[role.arn for role in roles],
-            conditions={"StringEquals": {f"aws:ResourceTag/{PROTECTION_TAG_KEY}": PROTECTION_TAG_VALUE}},
-        ),
-        *(
-            iam.PolicyStatement(
-                sid=f"DenyPassingElsewhere{_sid_part(service)}",
-                effect=iam.Effect.DENY,
-                actions=["iam:PassRole"],
-                resources=arns,
-                conditions={"StringNotEquals": {"iam:PassedToService": service}},
-            )
-            for service, arns in _by_service(roles).items()
-        ),
+        iam.PolicyStatement.from_json(statement)
+        for statement in pass_role_exemption([(role.arn, role.service) for role in roles], tagged)
     ]
 
 
@@ -312,8 +292,14 @@ def detection_protection_statements(
     ]
 
 
-def cdk_asset_statements() -> list[iam.PolicyStatement]:
-    """Deny writing to every CDK bootstrap asset bucket and container repository of the account."""
+def cdk_asset_statements(*, in_boundary: bool = False) -> list[iam.PolicyStatement]:
+    """Deny writing to every CDK bootstrap asset bucket and container repository of the account.
+
+    ``in_boundary``: the bucket pattern alone, without its ``/*`` twin for the objects. The
+    pattern's final ``*`` lies in the resource part, where it matches any characters, ``/``
+    included (IAM User Guide, "IAM JSON policy elements: Resource"), so it covers the objects
+    already; the guard rails keep both forms, which say it to a reader.
+    """
     account = Aws.ACCOUNT_ID
     bucket = f"arn:{Aws.PARTITION}:s3:::cdk-*-assets-{account}-*"
     return [
@@ -321,7 +307,7 @@ def cdk_asset_statements() -> list[iam.PolicyStatement]:
             sid="DenyCdkAssetBucketWrites",
             effect=iam.Effect.DENY,
             not_actions=list(CDK_ASSET_BUCKET_READ_ACTIONS),
-            resources=[bucket, f"{bucket}/*"],
+            resources=[bucket] if in_boundary else [bucket, f"{bucket}/*"],
         ),
         iam.PolicyStatement(
             sid="DenyCdkContainerAssetPushes",
@@ -387,7 +373,7 @@ def protection_statements(
         *detection_protection_statements(
             protected, inline_log_group=inline_log_group, passable=passable, in_boundary=in_boundary
         ),
-        *cdk_asset_statements(),
+        *cdk_asset_statements(in_boundary=in_boundary),
         *stack_statements(stack_prefixes=developer_stack_prefixes, workload_roles=workload_roles,
                           in_boundary=in_boundary),
     ]

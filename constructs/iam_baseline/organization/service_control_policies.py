@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..config.organization_policies import GuardrailConfig, ServiceControlPoliciesConfig
+from ..config.service_roles import pass_role_exemption
 
 if TYPE_CHECKING:
     from ..config.hub import IdentityDeployment
@@ -237,22 +238,10 @@ def _passable_role_statements(
     partition: str, passable: Sequence[tuple[str, str]], tagged: dict[str, Any], exempt: dict[str, Any]
 ) -> list[Statement]:
     """Passing a tagged role stays denied but for ``passable`` (role path + name, service), each
-    to its own service (``StringNotEquals`` also matches a request without ``iam:PassedToService``).
-    """
-    if not passable:
-        return []
-    arn = lambda role: f"arn:{partition}:iam::*:role{role}"  # noqa: E731 (every member account)
-    services = sorted({service for _, service in passable})
-    return [
-        {"Sid": "DenyProtectedRolePassing", "Effect": "Deny", "Action": "iam:PassRole",
-         "NotResource": [arn(role) for role, _ in passable], "Condition": tagged},
-        *(
-            {"Sid": "DenyPassingElsewhere" + "".join(w.capitalize() for w in service.split(".")[0].split("-")),
-             "Effect": "Deny", "Action": "iam:PassRole", "Resource": [arn(role) for role, s in passable if s == service],
-             "Condition": {"StringNotEquals": {"iam:PassedToService": service}, **exempt}}
-            for service in services
-        ),
-    ]
+    to its own service, in every member account: the developer guard rails' rule
+    (:func:`~iam_baseline.config.service_roles.pass_role_exemption`)."""
+    roles = [(f"arn:{partition}:iam::*:role{role}", service) for role, service in passable]
+    return pass_role_exemption(roles, tagged, exempt)
 
 
 def deny_iam_users() -> list[Statement]:

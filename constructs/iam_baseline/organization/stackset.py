@@ -27,6 +27,7 @@ from constructs import Construct
 
 from ..config.organization import StackSetRolloutConfig
 from ..errors import BaselineError
+from ..federation.policy_size import DEPLOYED_STACK_NAME_ATTRIBUTE, stackset_instance_name
 from ..template_metadata import without_path_metadata
 
 #: ``TemplateBody`` of ``AWS::CloudFormation::StackSet``: at most 51,200 bytes.
@@ -160,3 +161,5 @@ class ServiceManagedStackSet(Construct):
             ],
         )
         Aspects.of(self.resource).add(_TemplateBodyFrom(template))
+        # The quota check measures the member's policies with the name its stack instances get.
+        setattr(template, DEPLOYED_STACK_NAME_ATTRIBUTE, stackset_instance_name(stack_set_name))

@@ -2,6 +2,6 @@
 synth built (:mod:`.synth_check`)."""
 
 from .limits import ALL_QUOTAS, Quota, markdown_table
-from .synth_check import QuotaError, QuotaViolation, check_quotas
+from .synth_check import NearQuota, QuotaError, QuotaViolation, check_quotas
 
-__all__ = ["ALL_QUOTAS", "Quota", "QuotaError", "QuotaViolation", "check_quotas", "markdown_table"]
+__all__ = ["ALL_QUOTAS", "NearQuota", "Quota", "QuotaError", "QuotaViolation", "check_quotas", "markdown_table"]

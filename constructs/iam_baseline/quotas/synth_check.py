@@ -61,6 +61,28 @@ class QuotaViolation:
         return f"{self.what} {verb}, {self.figure - self.limit} over the quota of {self.limit}"
 
 
+#: A policy size above this share of its quota is reported as a warning (never an error): the
+#: next protected name or passed role may cross it (IAM refuses the policy only at deployment).
+NEAR_QUOTA_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class NearQuota:
+    """A policy size within 10% of its quota (:data:`NEAR_QUOTA_SHARE`), not over it."""
+
+    quota: q.Quota
+    what: str
+    figure: int
+    limit: int
+    construct_path: str
+
+    def warning(self, where: Callable[[str], str]) -> str:
+        """``"<where>: <what> is N characters (...), P% of the quota of L (R left)"``."""
+        share = 100 * self.figure // self.limit
+        return (f"{where(self.construct_path)}: {self.what} is {self.figure:,} {self.quota.unit}, {share}% of "
+                f"the quota of {self.limit:,} ({self.limit - self.figure:,} left); {self.quota.cite(self.limit)}")
+
+
 class QuotaError(BaselineError):
     """Synth built something over an IAM or IAM Identity Center quota; every violation is listed."""
 
@@ -104,12 +126,15 @@ class _Measure:
         self.quotas = quotas
         self.trust_policy_length = trust_policy_length
         self.violations: list[QuotaViolation] = []
+        self.near: list[NearQuota] = []
         self.sizes: dict[str, int] = {}
 
     def over(self, quota: q.Quota, what: str, figure: int, limit: int, path: str) -> None:
         self.sizes[f"{quota.name}: {what}"] = figure
         if figure > limit:
             self.violations.append(QuotaViolation(quota, what, figure, limit, path))
+        elif quota.unit == q.SIZE_UNIT and figure > NEAR_QUOTA_SHARE * limit:
+            self.near.append(NearQuota(quota, what, figure, limit, path))
 
     def name(self, quota: q.Quota, what: str, name: str | None, path: str) -> None:
         if name is None:
@@ -220,6 +245,7 @@ def check_quotas(
     *,
     trust_policy_length: int | None = None,
     where: Callable[[str], str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Measure every IAM identity, policy, permission set and SAML provider under ``scope``.
 
@@ -230,6 +256,9 @@ def check_quotas(
             excluded; 2,048-4,096); defaults to ``quotas.role_trust_policy_length``.
         where: construct path -> where the user edits it (config key, file and line);
             defaults to the config key recorded by :mod:`iam_baseline.config.provenance`.
+        warn: called with one message per policy whose size is within 10% of its quota
+            (:class:`NearQuota`; the largest one where several stacks deploy it from the same
+            config key), when no quota is exceeded.
 
     Returns:
         Each measured figure by quota and object (``"Role trust policy length: trust policy
@@ -254,6 +283,13 @@ def check_quotas(
             by_stack.setdefault(stack.node.path, (stack, []))[1].append(construct)
     for stack, constructs in by_stack.values():
         measure.stack(stack, constructs)
+    where = where or _default_where
     if measure.violations:
-        raise QuotaError(measure.violations, where or _default_where)
+        raise QuotaError(measure.violations, where)
+    if warn is not None:
+        largest: dict[tuple[str, str], NearQuota] = {}
+        for near in sorted(measure.near, key=lambda n: n.figure):
+            largest[(where(near.construct_path), near.what)] = near
+        for near in largest.values():
+            warn(near.warning(where))
     return measure.sizes

@@ -40,6 +40,7 @@ from .evaluator import Decision, evaluate
 from .policy import Policy
 from .request import Request
 from .question import Question
+from .readable import readable_model
 from .space import RequestSpace
 from .symbolic import EngineDisagreement, NotProven, Proven, _solve
 from .z3_conditions import ConditionEncoder
@@ -251,7 +252,9 @@ def new_accesses(
     while True:
         one = z3.Solver()
         one.add(*solver.assertions())
-        model, undecided = _solve(question, one, z3.And(formula, *blocked), timeout_ms)
+        model, undecided, sat = _solve(question, one, z3.And(formula, *blocked), timeout_ms)
+        if model is not None:  # the example with a readable caller (example-user), when allowed
+            model = readable_model(sat, question.request_from(model)) or model
         if model is None:
             if undecided:
                 return AccessDifference(tuple(found), complete=False,

@@ -22,6 +22,7 @@ import z3
 from ..errors import AnalysisError
 from .evaluator import Decision, evaluate
 from .policy import Policy
+from .readable import readable_model
 from .request import Request
 from .space import RequestSpace
 from .z3_patterns import Unsupported
@@ -127,20 +128,26 @@ def find_allowed(
         solver, allowed = question.build()
     except Unsupported as error:
         return NotProven(f"not modelled: {error}")
-    model, undecided = _solve(question, solver, allowed, timeout_ms)
+    model, undecided, sat = _solve(question, solver, allowed, timeout_ms)
     if model is None and not undecided:
         return Proven(reason="unsat", actions=question.action_count)
     if model is None:
         return NotProven(f"solver answered unknown within {timeout_ms} ms ({undecided})")
     request = question.request_from(model)
+    # The same question with a readable caller (example-user, not user/+), when one is allowed.
+    readable = readable_model(sat, request)
+    if readable is not None:
+        request = question.request_from(readable)
     decision = evaluate(request, **policies)
     if not decision.allowed:
         raise EngineDisagreement(request, decision)
     return Counterexample(request, decision)
 
 
-def _solve(question, solver: z3.Solver, allowed: z3.BoolRef, timeout_ms: int) -> tuple[z3.ModelRef | None, str]:
-    """(a model, "") when sat; (None, "") when unsat; (None, why) when undecided.
+def _solve(question, solver: z3.Solver, allowed: z3.BoolRef, timeout_ms: int
+           ) -> tuple[z3.ModelRef | None, str, z3.Solver]:
+    """(a model, "", the solver that found it) when sat; (None, "", solver) when unsat; (None,
+    why, solver) when undecided.
 
     First the whole question with a third of the time; then, if z3 answers unknown, one
     action class at a time with the class fixed and the formula simplified (measured on the
@@ -156,12 +163,12 @@ def _solve(question, solver: z3.Solver, allowed: z3.BoolRef, timeout_ms: int) ->
     assertions = list(solver.assertions())
     answer = solver.check()
     if answer == z3.sat:
-        return solver.model(), ""
+        return solver.model(), "", solver
     if answer == z3.unsat:
-        return None, ""
+        return None, "", solver
     reason = solver.reason_unknown()
     if len(question.classes) == 1:
-        return None, reason
+        return None, reason, solver
     pending = list(range(len(question.classes)))
     for share in (len(pending), None):
         undecided = []
@@ -177,10 +184,10 @@ def _solve(question, solver: z3.Solver, allowed: z3.BoolRef, timeout_ms: int) ->
             one.add(*fixed, question.action == index)
             answer = one.check()
             if answer == z3.sat:
-                return one.model(), ""
+                return one.model(), "", one
             if answer != z3.unsat:
                 undecided.append(index)
         pending = undecided
         if not pending:
-            return None, ""
-    return None, f"{reason}; {len(pending)} of {len(question.classes)} action classes undecided"
+            return None, "", solver
+    return None, f"{reason}; {len(pending)} of {len(question.classes)} action classes undecided", solver

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...config.models import BaselineConfig
-from ...config.organization import member_baseline_config
+from ...config.member_config import member_baseline_config
 from ...config.stackset_groups import identity_account_group, stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id

@@ -17,7 +17,7 @@ from typing import Any
 
 from .intrinsics import Resolver, TemplateError, partition_of
 
-__all__ = ["StackReader", "StackTemplate", "load_stacks", "stack_readers"]
+__all__ = ["PLACEHOLDER_ACCOUNT", "StackReader", "StackTemplate", "load_stacks", "stack_readers"]
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,17 @@ class StackTemplate:
     path: Path
 
 
+#: The account of an environment-agnostic stack (a StackSet member template, deployed to each
+#: of its accounts as ``AWS::AccountId``): unknown offline, modelled as this placeholder.
+PLACEHOLDER_ACCOUNT = "000000000000"
+
+
 def _environment(artifact: Mapping[str, Any]) -> tuple[str, str]:
     env = artifact.get("environment", "")
     account, _, region = env.removeprefix("aws://").partition("/")
     if not account.isdigit() or region in ("", "unknown-region"):
         # An environment-agnostic stack: the account is unknown offline, use a placeholder.
-        return (account if account.isdigit() else "000000000000", region if region not in ("", "unknown-region") else "us-east-1")
+        return (account if account.isdigit() else PLACEHOLDER_ACCOUNT, region if region not in ("", "unknown-region") else "us-east-1")
     return account, region
 
 

@@ -16,13 +16,14 @@ The shapes mirror the ``find_allowed`` contract of the symbolic engine
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...engine.evaluator import Decision
-
 from ...engine.request import Request
+from ...model.stack_reader import PLACEHOLDER_ACCOUNT
 
 if TYPE_CHECKING:
     from ....config.models import BaselineConfig
@@ -80,18 +81,87 @@ class Invariant:
     check: Callable[[AccountScope, BaselineConfig], Sequence[Finding]]
 
 
-def describe_request(request: Request) -> str:
-    """``principal ... action ... resource ... context`` on one line, keys sorted."""
+_PLACEHOLDER = re.compile(rf"(?<![0-9]){PLACEHOLDER_ACCOUNT}(?![0-9])")
+_ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+
+
+@dataclass(frozen=True)
+class AccountNames:
+    """How a counterexample names accounts: ``444400000002 (orders-dev)``, and which member
+    account it shows for a StackSet template's own account.
+
+    A StackSet member template names no account: CloudFormation deploys it to each of its
+    accounts with ``AWS::AccountId`` = that account, and the model reads it with the
+    placeholder :data:`~...model.stack_reader.PLACEHOLDER_ACCOUNT`. A counterexample in such
+    a scope holds in every one of its ``members``; it is *shown* in one of them, renamed
+    consistently everywhere in the request (the template is the same in each: the evaluator
+    decides the renamed request as the replayed one). A member account the request already names
+    (e.g. the caller's) is never the one shown: that would merge two accounts into one.
+
+    Attributes:
+        names: account id -> its name in the config (``organization.organizational_units``,
+            ``management`` for the management account).
+        members: the member accounts the scope's template is deployed to (empty: the scope's
+            account is a real one).
+    """
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    members: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, scope: AccountScope, config: BaselineConfig) -> AccountNames:
+        """The names of ``config``'s organization (if any) and, for a StackSet member scope, its members."""
+        top = scope.top_config or config
+        names: dict[str, str] = {}
+        organization = top.organization
+        if organization is not None:
+            names = {a.id: a.name for ou in organization.organizational_units for a in ou.accounts}
+            names[organization.management_account_id] = "management"
+        for role in top.machine_roles:
+            if role.third_party is not None:
+                names.setdefault(role.third_party.account_id, f"third party of {role.name}")
+        placeholder = scope.model.account == PLACEHOLDER_ACCOUNT
+        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else ())
+
+    def label(self, account: str) -> str:
+        """``444400000002 (orders-dev)``, or the id alone when the config does not name it."""
+        return f"{account} ({self.names[account]})" if account in self.names else account
+
+    def shown_member(self, text: str) -> str | None:
+        """The member account shown for the placeholder in ``text``: the first the text does not
+        already name; None when the text holds no placeholder (or names every member)."""
+        if not self.members or not _PLACEHOLDER.search(text):
+            return None
+        named = set(_ACCOUNT_ID.findall(text))
+        return next((m for m in self.members if m not in named), None)
+
+
+def describe_request(request: Request, accounts: AccountNames | None = None) -> str:
+    """``principal ... action ... resource ... context`` on one line, keys sorted; accounts
+    named by ``accounts`` (see :class:`AccountNames`)."""
+    accounts = accounts or AccountNames()
     context = ", ".join(f"{k}={v}" for k, v in sorted(request.context.items()) if not k.startswith("aws:currenttime")
                         and not k.startswith("aws:epochtime"))
-    return (
-        f"principal {request.principal.arn} ({request.principal.kind}, account {request.principal.account or '-'}), "
+    p = request.principal
+    text = (
+        f"principal {p.arn} ({p.kind}, account {accounts.label(p.account) if p.account else '-'}), "
         f"action {request.action}, resource {request.resource}, context {{{context or 'no keys'}}}"
+    )
+    member = accounts.shown_member(text)
+    if member is None:
+        return text
+    count = len(accounts.members)
+    return (
+        _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {accounts.label(member)}", 1)
+        + f"; shown in member account {accounts.label(member)}"
+        + (f", one of {count} with this StackSet template" if count > 1 else "")
     )
 
 
-def explain(invariant: Invariant, scope_label: str, finding: Finding) -> tuple[bool, str]:
-    """(passed, message) of one finding: only :class:`Proven` passes."""
+def explain(invariant: Invariant, scope_label: str, finding: Finding,
+            accounts: AccountNames | None = None) -> tuple[bool, str]:
+    """(passed, message) of one finding: only :class:`Proven` passes; a counterexample's
+    accounts are named by ``accounts``."""
     head = f"{invariant.id} [{scope_label}] {finding.subject}"
     verdict = finding.verdict
     if isinstance(verdict, Proven):
@@ -100,7 +170,7 @@ def explain(invariant: Invariant, scope_label: str, finding: Finding) -> tuple[b
         refs = "; ".join(str(r) for r in verdict.decision.deciding) or verdict.decision.reason
         note = f" ({verdict.note})" if verdict.note else ""
         return False, (
-            f"{head}: counterexample{note}: {describe_request(verdict.request)} is ALLOWED by [{refs}]"
+            f"{head}: counterexample{note}: {describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"
             f" -- promise broken: {invariant.promise}"
         )
     return False, f"{head}: not proven: {verdict.reason} -- promise: {invariant.promise}"

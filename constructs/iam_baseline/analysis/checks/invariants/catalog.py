@@ -12,7 +12,7 @@ from ..matrix import CheckResult
 from . import accounts, admin, boundary, human_machine, machine_roles, mfa, mfa_less, mfa_less_admin
 from . import resource_policies, service_roles, trust
 from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
-from .base import Counterexample, Invariant, explain
+from .base import AccountNames, Counterexample, Invariant, explain
 
 INVARIANTS: tuple[Invariant, ...] = (
     trust.INVARIANT,
@@ -53,9 +53,10 @@ def run_invariants(
         start = time.perf_counter()
         count = 0
         for scope in scopes:
+            names = AccountNames.of(scope, config)
             for finding in invariant.check(scope, scope.config or config):
                 count += 1
-                passed, message = explain(invariant, scope.label, finding)
+                passed, message = explain(invariant, scope.label, finding, names)
                 verdict = finding.verdict
                 results.append(
                     CheckResult(

@@ -1,0 +1,99 @@
+"""Readable counterexamples: the solver's caller gets plain names (``user/example-user``, not
+``user/+``) when such a caller is allowed too, replayed by the concrete evaluator; a StackSet
+template's placeholder account is shown as one of its member accounts, named."""
+
+from __future__ import annotations
+
+from iam_baseline.analysis.checks.invariants.base import AccountNames, describe_request
+from iam_baseline.analysis.engine.evaluator import evaluate
+from iam_baseline.analysis.engine.policy import Policy, PolicyKind
+from iam_baseline.analysis.engine.request import Request, RequestPrincipal
+from iam_baseline.analysis.engine.readable import readable_callers
+from iam_baseline.analysis.engine.space import ActionSpace, PrincipalKind, PrincipalSpace, RequestSpace, ResourceSpace
+from iam_baseline.analysis.engine.symbolic import Counterexample, find_allowed
+
+ACCOUNT = "111122223333"
+OWN_PASSWORD = {"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "arn:aws:iam::*:user/${aws:username}"}
+
+
+def _policy(statement, kind=PolicyKind.IDENTITY) -> Policy:
+    return Policy.from_document("p", {"Version": "2012-10-17", "Statement": [statement]}, kind)
+
+
+def _users(**space) -> RequestSpace:
+    return RequestSpace(principals=PrincipalSpace(kinds=frozenset({PrincipalKind.USER}), accounts=frozenset({ACCOUNT}), **space),
+                        actions=ActionSpace(include=("iam:ChangePassword",)))
+
+
+def test_a_free_user_is_example_user_and_the_keys_follow_it():
+    found = find_allowed(_users(), identity=[_policy(OWN_PASSWORD)])
+    assert isinstance(found, Counterexample)
+    assert found.request.principal.arn == f"arn:aws:iam::{ACCOUNT}:user/example-user"
+    assert found.request.resource.endswith(":user/example-user")  # ${aws:username} followed the caller
+    assert evaluate(found.request, identity=[_policy(OWN_PASSWORD)]).allowed  # the replay
+
+
+def test_a_path_the_policies_require_is_kept():
+    anything = _policy({"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "*"})
+    found = find_allowed(_users(arn_like=(f"arn:aws:iam::{ACCOUNT}:user/ops/*",)), identity=[anything])
+    assert isinstance(found, Counterexample)
+    assert found.request.principal.arn == f"arn:aws:iam::{ACCOUNT}:user/ops/example-user"
+
+
+def test_a_role_session_is_example_role_with_example_session():
+    trust = _policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"},
+                    PolicyKind.TRUST)
+    sessions = RequestSpace(principals=PrincipalSpace(kinds=frozenset({PrincipalKind.ROLE_SESSION})),
+                            actions=ActionSpace(include=("sts:AssumeRole",)),
+                            resources=ResourceSpace(include=(f"arn:aws:iam::{ACCOUNT}:role/Scanner",)))
+    found = find_allowed(sessions, identity=[_policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})],
+                         resource_policy=trust, resource_policy_required=True)
+    assert isinstance(found, Counterexample)
+    principal = found.request.principal
+    assert (principal.arn, principal.role_arn, principal.kind) == (
+        "arn:aws:sts::999988887777:assumed-role/example-role/example-session",
+        "arn:aws:iam::999988887777:role/example-role", "role_session")
+
+
+def test_negative_control_a_name_the_policies_pin_is_not_renamed():
+    """Only a readable caller that is allowed too replaces the solver's: here none is."""
+    found = find_allowed(_users(arn_like=(f"arn:aws:iam::{ACCOUNT}:user/+",)), identity=[_policy(OWN_PASSWORD)])
+    assert isinstance(found, Counterexample) and found.request.principal.arn == f"arn:aws:iam::{ACCOUNT}:user/+"
+
+
+def test_plain_names_are_left_alone():
+    assert list(readable_callers(RequestPrincipal(f"arn:aws:iam::{ACCOUNT}:user/baseline/alice.admin", ACCOUNT, "user"))) == []
+    session = RequestPrincipal(f"arn:aws:sts::{ACCOUNT}:assumed-role/ReadOnly/check", ACCOUNT, "role_session",
+                               role_arn=f"arn:aws:iam::{ACCOUNT}:role/baseline/ReadOnly")
+    assert list(readable_callers(session)) == []
+    junk = RequestPrincipal(f"arn:aws:sts::{ACCOUNT}:assumed-role/+/+", ACCOUNT, "role_session",
+                            role_arn=f"arn:aws:iam::{ACCOUNT}:role/,/+")
+    assert list(readable_callers(junk))[0] == {"path": "/", "name": "example-role", "session": "example-session"}
+
+
+MEMBERS = AccountNames({"444400000001": "payments-dev", "444400000002": "orders-dev", "666600000001": "identity"},
+                       ("444400000001", "444400000002"))
+
+
+def _assume(caller_account: str) -> Request:
+    return Request(RequestPrincipal(f"arn:aws:iam::{caller_account}:user/example-user", caller_account, "user"),
+                   "sts:AssumeRole", "arn:aws:iam::000000000000:role/baseline/Admin", {})
+
+
+def test_the_template_account_is_shown_as_a_named_member_account():
+    assert describe_request(_assume("666600000001"), MEMBERS) == (
+        "principal arn:aws:iam::666600000001:user/example-user (user, account 666600000001 (identity)), action "
+        "sts:AssumeRole, resource arn:aws:iam::444400000001:role/baseline/Admin, context {no keys}; shown in member "
+        "account 444400000001 (payments-dev), one of 2 with this StackSet template"
+    )
+
+
+def test_a_member_account_the_request_names_is_never_the_one_shown():
+    """Renaming the placeholder to the caller's own account would make a cross-account request
+    a same-account one: the next member is shown, and with none left the placeholder stays."""
+    assert "resource arn:aws:iam::444400000002:role/baseline/Admin" in describe_request(_assume("444400000001"), MEMBERS)
+    only = AccountNames(MEMBERS.names, ("444400000001",))
+    assert "resource arn:aws:iam::000000000000:role/baseline/Admin, context {no keys}" in describe_request(
+        _assume("444400000001"), only)
+    assert "shown in" not in describe_request(_assume("444400000001"), only)
+    assert "shown in" not in describe_request(_assume("444400000001"), AccountNames(MEMBERS.names))  # a real account
