@@ -112,7 +112,7 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
     stacks += guardrails
     identity = add_identity_account_stack(app, config)
     if identity is not None:
-        # The protection SCPs exempt its CDK execution role (config.hub.identity_stack_deployer):
+        # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployer):
         # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
         # exemption does not refuse the identity account's baseline.
         identity.add_dependency(guardrails[0])

@@ -16,7 +16,7 @@ from aws_cdk import aws_sns as sns
 
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.access_analyzer import delegated_administrator
-from iam_baseline.config.hub import identity_deployment
+from iam_baseline.config.identity_deployment import identity_deployment
 from iam_baseline.config.organization_policies import ROOT_TARGET, attachment_targets, read_policy_file
 from iam_baseline.detection import DetectionEventRules, alert_message
 from iam_baseline.detection.patterns import assume_root_rule

@@ -173,7 +173,7 @@ def test_the_identity_accounts_cdk_execution_role_alone_is_spared_besides_the_st
     from organization_helpers import HUB
 
     from iam_baseline.config import load_config
-    from iam_baseline.config.hub import identity_stack_deployer
+    from iam_baseline.config.identity_deployment import identity_stack_deployer
 
     identity = "666600000001"
     deployer = identity_stack_deployer(load_config(HUB))
@@ -207,7 +207,7 @@ def test_only_the_management_account_deploys_the_identity_accounts_stack():
     from organization_helpers import HUB
 
     from iam_baseline.config import load_config
-    from iam_baseline.config.hub import identity_deployment
+    from iam_baseline.config.identity_deployment import identity_deployment
 
     config = load_config(HUB)
     identity, management = "666600000001", config.organization.management_account_id

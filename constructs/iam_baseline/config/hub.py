@@ -94,63 +94,6 @@ def identity_account_id(config: "BaselineConfig") -> str | None:
     return organization.directory.account(name, ("organization", "identity_account"))
 
 
-#: The CDK bootstrap qualifier the identity account's stack deploys with: the default, as
-#: ``cdk bootstrap`` without ``--qualifier`` creates it (the app uses CDK's default synthesizer).
-CDK_BOOTSTRAP_QUALIFIER = "hnb659fds"
-
-
-@dataclass(frozen=True)
-class IdentityDeployment:
-    """How the member identity account's ``IdentityAccount`` stack is deployed (``cdk deploy``).
-
-    Attributes:
-        account: the identity account's id.
-        deploy_role: ARN of its CDK bootstrap deploy role ``cdk-<qualifier>-deploy-role-<account>-<region>``:
-            the CDK CLI assumes it, creates and executes the change set, and passes
-            ``execution_role`` to CloudFormation (AWS CDK Developer Guide, "Bootstrapping",
-            the bootstrap template's roles). Bootstrapped with ``--trust <management account>``.
-        execution_role: ARN of its ``cdk-<qualifier>-cfn-exec-role-<account>-<region>``, the stack's
-            service role: CloudFormation changes the baseline with it.
-        stack: ARN pattern of the stack (``config.stack_name``) in the home region of that account.
-    """
-
-    account: str
-    deploy_role: str
-    execution_role: str
-    stack: str
-
-
-def identity_deployment(config: "BaselineConfig") -> IdentityDeployment | None:
-    """The :class:`IdentityDeployment` of a member identity account, or None (no identity account,
-    or the management account, which the SCPs do not govern). The bootstrap qualifier is CDK's
-    default (:data:`CDK_BOOTSTRAP_QUALIFIER`): the config has no setting for the baseline's own."""
-    identity = identity_account_id(config)
-    assert config.organization is not None or identity is None
-    if identity is None or identity == config.organization.management_account_id:  # type: ignore[union-attr]
-        return None
-    partition, region = partition_of(config.region), config.region
-
-    def bootstrap(kind: str) -> str:
-        return role_arn(partition, identity, "/", f"cdk-{CDK_BOOTSTRAP_QUALIFIER}-{kind}-role-{identity}-{region}")
-
-    stack = f"arn:{partition}:cloudformation:{region}:{identity}:stack/{config.stack_name}/*"
-    return IdentityDeployment(identity, bootstrap("deploy"), bootstrap("cfn-exec"), stack)
-
-
-def identity_stack_deployer(config: "BaselineConfig") -> str | None:
-    """The ARN of the CloudFormation execution role of the CDK bootstrap in a member identity
-    account (``cdk-<qualifier>-cfn-exec-role-<account>-<region>``, CDK Developer Guide,
-    "Bootstrapping": the bootstrap template's roles), or None (no identity account, or the
-    management account, which the SCPs do not govern).
-
-    Its ``IdentityAccount`` stack is deployed with ``cdk deploy``, not by a StackSet, so the
-    protection SCPs spare this one role in this one account as they spare the StackSet execution
-    roles everywhere: CloudFormation creates the account's baseline with it.
-    """
-    deployment = identity_deployment(config)
-    return deployment.execution_role if deployment is not None else None
-
-
 def role_arn(partition: str, account: str, path: str, name: str) -> str:
     """``arn:<partition>:iam::<account>:role<path><name>`` (IAM User Guide, "IAM identifiers")."""
     return f"arn:{partition}:iam::{account}:role{path}{name}"

@@ -20,7 +20,7 @@ from ..config.organization_policies import GuardrailConfig, ServiceControlPolici
 from ..config.service_roles import pass_role_exemption
 
 if TYPE_CHECKING:
-    from ..config.hub import IdentityDeployment
+    from ..config.identity_deployment import IdentityDeployment
 
 Statement = dict[str, Any]
 
@@ -159,7 +159,7 @@ def seal_identity_deployment(deployment: IdentityDeployment) -> list[Statement]:
     bootstrap deploy role.
 
     The identity account's baseline is a ``cdk deploy`` stack whose CDK execution role the
-    protection guard rails spare (:func:`iam_baseline.config.hub.identity_stack_deployer`). Its
+    protection guard rails spare (:func:`iam_baseline.config.identity_deployment.identity_stack_deployer`). Its
     deploy role trusts the identity account as well as the management account (``cdk bootstrap
     --trust``), so without these statements an administrator of the identity account would deploy
     through the spared role. SCPs never apply to the management account's principals (AWS
@@ -282,7 +282,7 @@ def default_guardrails(
     default: its ``targets`` (``config.organization_policies.attachment_targets`` adds
     ``accounts`` and ``exclude``). ``deployers``: role ARNs exempt like ``exempt_role_arns``,
     derived rather than declared (the CDK execution role of the identity account's stack,
-    :func:`iam_baseline.config.hub.identity_stack_deployer`). ``identity``: the member identity
+    :func:`iam_baseline.config.identity_deployment.identity_stack_deployer`). ``identity``: the member identity
     account's ``cdk deploy`` of its stack, sealed in ``ProtectBaseline``
     (:func:`seal_identity_deployment`).
     """

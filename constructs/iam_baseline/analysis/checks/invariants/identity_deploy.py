@@ -1,7 +1,7 @@
 """Part of INV-ORG-BASELINE-CHANGES-DECLARED: the member identity account's ``cdk deploy``.
 
 The identity account's baseline is a ``cdk deploy`` stack (``IdentityAccount``) whose CDK
-execution role the protection SCPs spare (:func:`....config.hub.identity_stack_deployer`), as
+execution role the protection SCPs spare (:func:`....config.identity_deployment.identity_stack_deployer`), as
 they spare the StackSet execution roles elsewhere. That role is a declared changer only if
 nobody of the account reaches it: its deploy role trusts the identity account as well as the
 management account (``cdk bootstrap --trust``), the deploy role passes CloudFormation the
@@ -22,7 +22,7 @@ effects on permissions"): it alone deploys the stack.
 
 from __future__ import annotations
 
-from ....config.hub import identity_deployment
+from ....config.identity_deployment import identity_deployment
 from ....identity.protection import STACK_WRITE_ACTIONS
 from ...graph.nodes import NodeKind
 from ...graph.shared import graph_for

@@ -8,7 +8,7 @@ roles ``stacksets-exec-*`` that deploy it (:mod:`...model.stackset_roles`). (Res
 generated names outside the path, such as a custom resource handler's role, are not in it.) The
 declared roles are those execution roles, ``exempt_role_arns`` (the pipeline roles) and the CDK
 execution role of a member identity account, whose own stack deploys its baseline
-(:func:`....config.hub.identity_stack_deployer`), provided nobody of that account reaches that
+(:func:`....config.identity_deployment.identity_stack_deployer`), provided nobody of that account reaches that
 role (:mod:`.identity_deploy`: only the management account deploys its stack).
 Question: is any IAM action other than reading (``Get*``, ``List*``, ``Generate*``,
 ``Simulate*``), passing a role or changing one's own password allowed on one of them to any other user or role session of
@@ -22,7 +22,7 @@ Sources: AWS Organizations User Guide, "SCP evaluation"; Service Authorization R
 
 from __future__ import annotations
 
-from ....config.hub import identity_stack_deployer
+from ....config.identity_deployment import identity_stack_deployer
 from ....config.models import BaselineConfig
 from ...engine.evaluator import evaluate
 from ...engine.request import Request, RequestPrincipal
