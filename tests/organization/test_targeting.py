@@ -116,3 +116,21 @@ def test_an_scp_with_exclude_is_attached_per_account_and_spares_the_excluded():
     # Negative control: without the exclusion the OU attachment reaches payments-prod too.
     data["organization"]["service_control_policies"]["deny_iam_users"] = {"targets": ["Workloads"]}
     assert _denies_create_user(_levels(data)["333300000001"])
+
+
+@pytest.mark.parametrize(("index", "targets", "spot"), [
+    (0, {"ous": ["root"], "exclude": ["Sandbx"]}, "machine_roles[0].targets.exclude[0]"),
+    (1, {"ous": ["Workload"]}, "machine_roles[1].targets.ous[0]"),
+])
+def test_a_machine_role_target_typo_is_refused_at_its_own_key(index, targets, spot):
+    """The policy-targets check resolves machine and service role targets too: a typo there is
+    refused at the role's own key and line, not at the list key alone (which named line 27)."""
+    import yaml
+    from organization_helpers import HUB
+
+    data = yaml.safe_load(HUB.read_text())
+    data["machine_roles"][index]["targets"] = targets
+    data["policies"]["ReportsRead"]["targets"] = {"ous": ["Workloads"]}  # a targeted policy: the check runs
+    message = config_error(data, folder=HUB.parent)
+    assert f"{spot} (line" in message, message
+    assert "nearest: 'Sandbox'" in message or "nearest: 'Workloads'" in message, message

@@ -116,7 +116,7 @@ def policy_target_rules(config: "BaselineConfig") -> None:
     for section, kind in (("machine_roles", "machine role"), ("service_roles", "service role")):
         for index, role in enumerate(getattr(config, section)):
             accounts = (
-                set(organization.directory.resolve(role.targets)) if role.targets is not None else {config.account_id}
+                set(organization.directory.resolve(role.targets, (section, index, "targets"))) if role.targets is not None else {config.account_id}
             )
             for position, name in enumerate(role.customer_managed_policies):
                 if name in reached:

@@ -50,6 +50,7 @@ from aws_cdk import Aws
 from aws_cdk import aws_iam as iam
 
 from ..config.service_roles import pass_role_exemption, service_sid
+from .stack_actions import STACK_WRITE_ACTIONS
 from .arns import iam_arn
 
 #: The tag that marks a resource of the baseline as out of developers' reach. Tag keys may
@@ -102,24 +103,6 @@ CDK_CONTAINER_REPOSITORY_READ_ACTIONS: tuple[str, ...] = (
     "ecr:Describe*",
     "ecr:Get*",
     "ecr:List*",
-)
-
-#: CloudFormation actions that create, change, roll back, signal or delete a stack: each one
-#: runs (or lets CloudFormation run) with the stack's service role. Stack refactoring moves
-#: resources between stacks. Source: Service Authorization Reference, AWS CloudFormation.
-STACK_WRITE_ACTIONS: tuple[str, ...] = (
-    # Create, Update, Delete, CancelUpdate and Rollback Stack (no read action ends with "Stack").
-    "cloudformation:*Stack",
-    "cloudformation:ContinueUpdateRollback",
-    "cloudformation:CreateChangeSet",
-    "cloudformation:DeleteChangeSet",
-    "cloudformation:ExecuteChangeSet",
-    "cloudformation:ExecuteStackRefactor",
-    "cloudformation:SetStackPolicy",
-    "cloudformation:SignalResource",
-    "cloudformation:TagResource",
-    "cloudformation:UntagResource",
-    "cloudformation:UpdateTerminationProtection",
 )
 
 #: The CloudFormation actions that accept a service role (the ``cloudformation:RoleArn`` key).

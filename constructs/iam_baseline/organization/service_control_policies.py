@@ -141,7 +141,7 @@ def protect_baseline(names: BaselineNames, exempt_role_arns: Sequence[str]) -> l
     baseline's path and on the StackSet execution roles. CloudFormation: every stack write on
     the stack instances ``StackSet-<prefix>-*`` (a stack update runs with the stack's role).
     """
-    from ..identity.protection import STACK_WRITE_ACTIONS
+    from ..identity.stack_actions import STACK_WRITE_ACTIONS
 
     p, path = names.partition, names.iam_path
     iam_resources = [f"arn:{p}:iam::*:{kind}{path}*" for kind in ("role", "policy", "user", "group")]
@@ -172,7 +172,7 @@ def seal_identity_deployment(deployment: IdentityDeployment) -> list[Statement]:
     can use that role", CloudFormation User Guide, "CloudFormation service role") changes only
     through those two roles.
     """
-    from ..identity.protection import STACK_WRITE_ACTIONS
+    from ..identity.stack_actions import STACK_WRITE_ACTIONS
 
     roles = [deployment.deploy_role, deployment.execution_role]
     return [

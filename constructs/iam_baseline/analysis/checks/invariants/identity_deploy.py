@@ -23,7 +23,7 @@ effects on permissions"): it alone deploys the stack.
 from __future__ import annotations
 
 from ....config.identity_deployment import identity_deployment
-from ....identity.protection import STACK_WRITE_ACTIONS
+from ....identity.stack_actions import STACK_WRITE_ACTIONS
 from ...graph.nodes import NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
