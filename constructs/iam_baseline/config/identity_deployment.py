@@ -15,14 +15,11 @@ from typing import TYPE_CHECKING
 
 from ..partitions import partition_of
 from .hub import identity_account_id, role_arn
+from .oidc import CDK_DEFAULT_QUALIFIER
 
 if TYPE_CHECKING:
     from .models import BaselineConfig
 
-
-#: The CDK bootstrap qualifier the identity account's stack deploys with: the default, as
-#: ``cdk bootstrap`` without ``--qualifier`` creates it (the app uses CDK's default synthesizer).
-CDK_BOOTSTRAP_QUALIFIER = "hnb659fds"
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ class IdentityDeployment:
 def identity_deployment(config: "BaselineConfig") -> IdentityDeployment | None:
     """The :class:`IdentityDeployment` of a member identity account, or None (no identity account,
     or the management account, which the SCPs do not govern). The bootstrap qualifier is CDK's
-    default (:data:`CDK_BOOTSTRAP_QUALIFIER`): the config has no setting for the baseline's own."""
+    default (:data:`~.oidc.CDK_DEFAULT_QUALIFIER`): the config has no setting for the baseline's own."""
     identity = identity_account_id(config)
     assert config.organization is not None or identity is None
     if identity is None or identity == config.organization.management_account_id:  # type: ignore[union-attr]
@@ -57,7 +54,7 @@ def identity_deployment(config: "BaselineConfig") -> IdentityDeployment | None:
     partition, region = partition_of(config.region), config.region
 
     def bootstrap(kind: str) -> str:
-        return role_arn(partition, identity, "/", f"cdk-{CDK_BOOTSTRAP_QUALIFIER}-{kind}-role-{identity}-{region}")
+        return role_arn(partition, identity, "/", f"cdk-{CDK_DEFAULT_QUALIFIER}-{kind}-role-{identity}-{region}")
 
     stack = f"arn:{partition}:cloudformation:{region}:{identity}:stack/{config.stack_name}/*"
     return IdentityDeployment(identity, bootstrap("deploy"), bootstrap("cfn-exec"), stack)

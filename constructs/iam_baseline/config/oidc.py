@@ -15,6 +15,10 @@ from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLIC
 from ..federation.subject_claims import SubjectFormat, breadth_problem
 from .models import IamName, RegionName
 from .strict import StrictModel
+
+#: The qualifier ``cdk bootstrap`` gives its roles and bucket without ``--qualifier`` (CDK
+#: Developer Guide, "Customize CDK bootstrapping"); the baseline's own stacks deploy with it.
+CDK_DEFAULT_QUALIFIER = "hnb659fds"
 from .policy_document import catalog_problem, check_condition_block
 from .types import AsciiToken, ItemError, printable_text, unique
 from .sections import ConfigKey, refuse_duplicates, require_some
@@ -210,7 +214,7 @@ class DeployRoleConfig(StrictModel):
     description: printable_text(1000, latin1=True) = Field("", description="Role description.")  # type: ignore[valid-type]
     max_session_duration_seconds: int = Field(3600, ge=3600, le=43200, description="3600-43200 seconds.")
     cdk_qualifier: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,10}$")] = Field(
-        "hnb659fds", description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
+        CDK_DEFAULT_QUALIFIER, description="Bootstrap qualifier of the target environment (CDK default hnb659fds)."
     )
     regions: unique(RegionName, "region") = Field((), description="Regions deployed to; default the home region.")  # type: ignore[valid-type]
     cdk_roles: unique(Literal["deploy", "file-publishing", "image-publishing", "lookup"], "CDK role") = Field(  # type: ignore[valid-type]

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..config.hub import HubPart
 from ..config.models import BaselineConfig
+from ..config.oidc import CDK_DEFAULT_QUALIFIER
 from ..partitions import partition_of
 from .detection_rule import API_CALL, CONSOLE_SIGN_IN, DetectionRule
 from .role_alerts import machine_role_rules, sensitive_role_rules
@@ -63,9 +64,6 @@ OUTSIDE_PIPELINE_EVENTS: tuple[str, ...] = (
     "SetDefaultPolicyVersion",
     "UpdateAssumeRolePolicy",
 )
-
-#: Qualifier of the CDK bootstrap that ``cdk deploy`` uses unless told otherwise.
-DEFAULT_CDK_QUALIFIER = "hnb659fds"
 
 
 def global_events_region(region: str) -> str:
@@ -161,7 +159,7 @@ def pipeline_role_arns(config: BaselineConfig) -> list[str]:
     AWS CloudTrail User Guide, "CloudTrail userIdentity element".
     """
     partition, account = partition_of(config.region), config.account_id
-    qualifiers, regions = {DEFAULT_CDK_QUALIFIER}, {config.region, global_events_region(config.region)}
+    qualifiers, regions = {CDK_DEFAULT_QUALIFIER}, {config.region, global_events_region(config.region)}
     oidc = config.federation.oidc if config.federation else None
     for role in oidc.deploy_roles if oidc else ():
         qualifiers.add(role.cdk_qualifier)

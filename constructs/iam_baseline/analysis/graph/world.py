@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from ...config.access_matrix import RequestContextConfig
 from ...config.models import BaselineConfig
+from ...config.oidc import CDK_DEFAULT_QUALIFIER
 from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
 from ..engine.evaluator import evaluate_assume_role
 from ..engine.policy import Policy
@@ -39,7 +40,6 @@ from .nodes import Node, NodeKind
 
 #: The request context of the search: the strongest a person can bring (MFA, fresh session).
 SEARCH_CONTEXT = RequestContextConfig(mfa=True, mfa_age_seconds=60)
-DEFAULT_QUALIFIER = "hnb659fds"
 
 #: Compute services whose resources run code with a role: key -> (service principal, what).
 COMPUTE_SERVICES: dict[str, tuple[str, str]] = {
@@ -57,7 +57,7 @@ _KINDS = {"user": NodeKind.USER, "group": NodeKind.GROUP, "role": NodeKind.ROLE,
 def qualifiers_of(config: BaselineConfig | None) -> list[str]:
     federation = config.federation if config is not None else None
     roles = federation.oidc.deploy_roles if federation is not None and federation.oidc is not None else ()
-    return sorted({DEFAULT_QUALIFIER} | {r.cdk_qualifier for r in roles if getattr(r, "cdk_qualifier", None)})
+    return sorted({CDK_DEFAULT_QUALIFIER} | {r.cdk_qualifier for r in roles if getattr(r, "cdk_qualifier", None)})
 
 
 @dataclass
