@@ -68,7 +68,7 @@ def build_app(
 
     # Construct stack traces cost synth time and add nothing to a template review.
     app = App(outdir=outdir, context=context, stack_traces=False)
-    AccountBaselineStack(app, "AccountBaseline", config=config)
+    baseline = AccountBaselineStack(app, "AccountBaseline", config=config)
     identity_center = None
     if config.federation and config.federation.identity_center:
         identity_center = record(
@@ -76,13 +76,17 @@ def build_app(
             "federation.identity_center",
         )
     if needs_global_events_stack(config):
-        record(GlobalEventsStack(app, "GlobalEvents", config=config), "detection")
+        # Forwards exactly the baseline's alert rules (one twin each).
+        record(
+            GlobalEventsStack(app, "GlobalEvents", config=config, rules=baseline.detection.rules, account=config.account_id),
+            "detection",
+        )
     if config.organization:
         from stacks.organization import add_organization_stacks
 
         add_organization_stacks(app, config, identity_center=identity_center)
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
-            if child.node.id == "IdentityAccount":
+            if child.node.id in ("IdentityAccount", "IdentityAccount-GlobalEvents"):
                 record(child, "organization.identity_account")
             elif child.node.id not in ("AccountBaseline", "IdentityCenter", "GlobalEvents"):
                 record(child, "organization")

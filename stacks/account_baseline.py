@@ -94,6 +94,9 @@ class AccountBaselineStack(BaselineStack):
         groups: group key ("admins", "developers", "read_only", and the config's own) -> ``iam.Group``.
         policies: customer managed policy name -> ``iam.ManagedPolicy`` (the developer's and ``policies:``).
         boundary: the developer permissions boundary construct.
+        config: the config it was built from (a member's: its StackSet group's).
+        detection: what :func:`~stacks.detection.add_detection` created (its ``rules`` are forwarded
+            from us-east-1 by :class:`~stacks.global_events.GlobalEventsStack`).
     """
 
     def __init__(
@@ -129,6 +132,7 @@ class AccountBaselineStack(BaselineStack):
             protected=True,
             **placement,
         )
+        self.config = config  # the global-events stack forwards this account's alert rules
         path = config.iam_path
         protected = protected_resources(config)
         # Service roles a developer passes: exempted from the guard rails' tag Deny, and those

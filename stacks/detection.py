@@ -27,6 +27,7 @@ from iam_baseline.detection import (
     BreakGlassUsers,
     CisMetricAlarms,
     DetectionEventRules,
+    DetectionRule,
     alert_message,
     detection_rules,
 )
@@ -39,6 +40,8 @@ class DetectionResources:
 
     alert_topic: AlertTopic | None = None
     alert_rules: DetectionEventRules | None = None
+    #: The detections of ``alert_rules``: the global-events stack forwards exactly these.
+    rules: tuple[DetectionRule, ...] = ()
     metric_alarms: CisMetricAlarms | None = None
     access_analyzers: AccessAnalyzers | None = None
     break_glass: Construct | None = None
@@ -77,10 +80,11 @@ def add_detection(
             stack, "AlertTopic", topic_name=alerts.topic_name, emails=alerts.emails, https_endpoint=alerts.https_endpoint
         )
         topic = made.alert_topic
+        made.rules = detection_rules(config, hub)
         made.alert_rules = DetectionEventRules(
             stack,
             "AlertRules",
-            rules=detection_rules(config, hub),
+            rules=made.rules,
             target=lambda rule: topic.rule_target(alert_message(rule)),
             description_prefix="Alert",
         )

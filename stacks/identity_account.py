@@ -17,7 +17,10 @@ No StackSet targets it (its variant's StackSet spares it with the ``DIFFERENCE``
 
 Deployment: the identity account is bootstrapped like the StackSets administrator,
 ``cdk bootstrap aws://<identity account id>/<home region> --trust <management account id>``,
-and ``cdk deploy --all`` from the management account deploys this stack with the others.
+and ``cdk deploy --all`` from the management account deploys this stack with the others. With
+detection, ``IdentityAccount-GlobalEvents`` forwards the account's global events (IAM changes,
+console sign-ins, the global STS endpoint) from us-east-1 to its home region
+(:func:`add_identity_global_events_stack`): that region is bootstrapped the same way.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ from iam_baseline.config.hub import member_hub_part
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
+from stacks.global_events import GlobalEventsStack, needs_global_events_stack
 
 #: Construct id (and ``cdk deploy`` name) of the identity account's stack.
 IDENTITY_ACCOUNT_STACK_ID = "IdentityAccount"
+#: Construct id of its global-events stack (stack name ``<stack_name>-GlobalEvents``, us-east-1).
+IDENTITY_GLOBAL_EVENTS_STACK_ID = f"{IDENTITY_ACCOUNT_STACK_ID}-GlobalEvents"
 
 
 def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBaselineStack | None:
@@ -57,3 +63,27 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
         hub=member_hub_part(config, group.personas, True),
         member_account=account,
     )
+
+
+def add_identity_global_events_stack(app: App, identity: AccountBaselineStack) -> GlobalEventsStack | None:
+    """Add ``IdentityAccount-GlobalEvents``: the forwarding rules of the identity account in the
+    global-events region (us-east-1), one per alert rule of ``identity`` (same pattern), sending
+    to that account's home-region default bus; None when its config has no detection or its home
+    region is the global-events region. It depends on ``identity`` (``cdk deploy --all`` deploys
+    the alert rules first). Deployed with ``cdk deploy`` through the identity account's us-east-1
+    CDK bootstrap, whose roles the ProtectBaseline seal covers
+    (:class:`~iam_baseline.config.identity_deployment.IdentityDeployment`).
+    """
+    config = identity.config
+    if not needs_global_events_stack(config):
+        return None
+    stack = GlobalEventsStack(
+        app,
+        IDENTITY_GLOBAL_EVENTS_STACK_ID,
+        config=config,
+        rules=identity.detection.rules,
+        account=identity.account,
+        member=True,
+    )
+    stack.add_stack_dependency(identity)
+    return stack

@@ -5,7 +5,9 @@
 * ``OrganizationRollout``: one service-managed StackSet per baseline variant, in the
   StackSets delegated administrator (or the management account), home region; each
   StackSet's template is the ``AccountBaselineStack`` of that variant, built as a
-  StackSet member (no environment, no asset) in its own ``Stage``;
+  StackSet member (no environment, no asset) in its own ``Stage``; with detection, a second
+  StackSet per variant (``<name_prefix>-<variant>-GlobalEvents``) deploys the forwarding rules
+  of that variant's alert rules to the same accounts in us-east-1 (:mod:`stacks.global_events`);
 * ``IdentityAccount``: a member identity account's baseline, people and identity half, as a
   stack of its own (:mod:`stacks.identity_account`; no StackSet targets that account);
 * ``IdentityCenterAssignmentsNNN``: the account assignments, sharded stably by account;
@@ -23,13 +25,15 @@ from aws_cdk import App, Stack, Stage
 from iam_baseline.config import BaselineConfig
 from iam_baseline.config.hub import member_hub_part
 from iam_baseline.config.member_config import member_baseline_config
-from iam_baseline.config.stackset_groups import stackset_groups
+from iam_baseline.config.stackset_groups import StackSetGroup, stackset_groups
 from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
 from iam_baseline.naming import construct_id
+from iam_baseline.partitions import global_events_region
 from iam_baseline.organization import ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
 from stacks.base import BaselineStack
-from stacks.identity_account import add_identity_account_stack
+from stacks.global_events import GlobalEventsStack, needs_global_events_stack
+from stacks.identity_account import add_identity_account_stack, add_identity_global_events_stack
 from stacks.identity_center_assignments import AssignmentShardStack
 from stacks.organization_guardrails import add_guardrail_stacks
 
@@ -41,6 +45,9 @@ class OrganizationRolloutStack(BaselineStack):
         stack_sets: StackSet group key (the variant key, or ``<variant>-<digest>`` for a
             combination with targeted machine roles) -> :class:`ServiceManagedStackSet`.
         member_stacks: group key -> the member ``AccountBaselineStack`` (in its own stage).
+        forwarding_stack_sets: group key -> the StackSet ``<name_prefix>-<key>-GlobalEvents`` that
+            forwards the group's global events from us-east-1 (:meth:`_forward_global_events`).
+        global_events_stacks: group key -> its template, the member ``GlobalEventsStack`` (same stage).
     """
 
     def __init__(self, scope: App, id: str, *, config: BaselineConfig) -> None:
@@ -57,8 +64,11 @@ class OrganizationRolloutStack(BaselineStack):
             region=config.region,
             description="cdk-iam-baseline: account baseline StackSets (service-managed, per OU).",
         )
+        self.config = config
         self.stack_sets: dict[str, ServiceManagedStackSet] = {}
         self.member_stacks: dict[str, AccountBaselineStack] = {}
+        self.forwarding_stack_sets: dict[str, ServiceManagedStackSet] = {}
+        self.global_events_stacks: dict[str, GlobalEventsStack] = {}
         for group in stackset_groups(config):
             key = group.key
             # A Stage keeps the member template out of `cdk deploy --all` and gives it its
@@ -98,6 +108,34 @@ class OrganizationRolloutStack(BaselineStack):
                 delegated_admin=organization.delegated_admin_account_id is not None,
                 description=description,
             )
+            self._forward_global_events(stage, key, group, description)
+
+    def _forward_global_events(self, stage: Stage, key: str, group: StackSetGroup, description: str) -> None:
+        """The forwarding StackSet ``<name_prefix>-<key>-GlobalEvents`` of group ``key``: the same
+        accounts as its baseline StackSet, in the global-events region (us-east-1), one forwarding
+        rule per alert rule of the group's member template (same pattern) to each account's
+        home-region default bus. Nothing when the group has no alert rule or the home region is
+        the global-events region (:class:`~stacks.global_events.GlobalEventsStack`)."""
+        member = self.member_stacks[key]
+        if not needs_global_events_stack(member.config) or not member.detection.rules:
+            return
+        organization = self.config.organization
+        assert organization is not None
+        rollout = organization.stacksets
+        self.global_events_stacks[key] = GlobalEventsStack(stage, "GlobalEvents", config=member.config, rules=member.detection.rules)
+        self.forwarding_stack_sets[key] = ServiceManagedStackSet(
+            self,
+            f"StackSet{construct_id(key)}GlobalEvents",
+            stack_set_name=f"{rollout.name_prefix}-{key}-GlobalEvents",
+            template=self.global_events_stacks[key],
+            organizational_unit_ids=group.ou_ids,
+            accounts=group.accounts if group.items else group.excluded,
+            account_filter="INTERSECTION" if group.items else "DIFFERENCE",
+            region=global_events_region(member.config.region),
+            rollout=rollout,
+            delegated_admin=organization.delegated_admin_account_id is not None,
+            description=f"Forwards IAM, sign-in and global STS events to the home region's alert rules. {description}"[:1024],
+        )
 
 
 def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center: Stack | None) -> list[Stack]:
@@ -112,11 +150,14 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
     stacks += guardrails
     identity = add_identity_account_stack(app, config)
     if identity is not None:
-        # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployer):
+        # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployers):
         # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
         # exemption does not refuse the identity account's baseline.
         identity.add_dependency(guardrails[0])
         stacks.append(identity)
+        forwarding = add_identity_global_events_stack(app, identity)
+        if forwarding is not None:
+            stacks.append(forwarding)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:
         shards = plan_shards(

@@ -62,7 +62,7 @@ def policy_specs(config: BaselineConfig) -> list[PolicySpec]:
         identity = identity_deployment(config)  # its CDK execution role is spared, its deploy sealed
         guardrails = default_guardrails(
             scps, baseline_names(config), config.region, lambda g: attachment_targets(g, directory),
-            deployers=(identity.execution_role,) if identity else (), identity=identity,
+            deployers=identity.execution_roles if identity else (), identity=identity,
         )
         specs += pack(
             [(g.name, g.statements, g.targets, g.description) for g in guardrails],

@@ -9,9 +9,10 @@ from .break_glass import BreakGlassRole, BreakGlassUsers
 from .metric_filters import CisMetricAlarms, cis_metric_filters
 from .detection_rule import DetectionRule
 from .patterns import detection_rules, global_events_region, partition_of
-from .rules import DetectionEventRules, alert_message, event_pattern, forward_to_bus
+from .rules import FORWARDING_ROLE_NAME, DetectionEventRules, alert_message, event_pattern, forward_to_bus
 
 __all__ = [
+    "FORWARDING_ROLE_NAME",
     "AccessAnalyzers",
     "AccountAlias",
     "AlertTopic",

@@ -12,11 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["API_CALL", "CONSOLE_SIGN_IN", "MESSAGE_FIELDS", "DetectionRule"]
+__all__ = ["API_CALL", "CONSOLE_SIGN_IN", "FORWARDING_ROLE_NAME", "MESSAGE_FIELDS", "DetectionRule"]
 
 #: The ``detail-type`` of CloudTrail API calls and of console sign-ins on EventBridge.
 API_CALL = "AWS API Call via CloudTrail"
 CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
+
+#: Name of the role that forwards global events (us-east-1) to the home region's bus in the
+#: member accounts and the identity account, under the baseline's IAM path: a fixed name lets
+#: the ProtectDetection SCP name it (stacks/global_events.py).
+FORWARDING_ROLE_NAME = "GlobalEventsForwarding"
 
 #: Fields of every alert message: label -> JSON path in the EventBridge event (who, what,
 #: when, from where). The input transformer of each rule renders them.

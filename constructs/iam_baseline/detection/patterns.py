@@ -20,7 +20,7 @@ from typing import Any
 from ..config.hub import HubPart
 from ..config.models import BaselineConfig
 from ..config.oidc import CDK_DEFAULT_QUALIFIER
-from ..partitions import partition_of
+from ..partitions import global_events_region, partition_of
 from .detection_rule import API_CALL, CONSOLE_SIGN_IN, DetectionRule
 from .role_alerts import machine_role_rules, sensitive_role_rules
 
@@ -64,15 +64,6 @@ OUTSIDE_PIPELINE_EVENTS: tuple[str, ...] = (
     "SetDefaultPolicyVersion",
     "UpdateAssumeRolePolicy",
 )
-
-
-def global_events_region(region: str) -> str:
-    """Where the partition's global services (IAM, STS global endpoint, sign-in) record events.
-
-    IAM and AWS sign-in events are recorded in us-east-1 in the aws partition (us-gov-west-1
-    and cn-north-1 in the others). Source: AWS CloudTrail User Guide, "Global service events".
-    """
-    return {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}[partition_of(region)]
 
 
 def root_activity_pattern() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from .detection_rule import MESSAGE_FIELDS, DetectionRule
+from .detection_rule import FORWARDING_ROLE_NAME, MESSAGE_FIELDS, DetectionRule  # noqa: F401 - re-exported
 
 
 def event_pattern(pattern: dict[str, Any]) -> events.EventPattern:
@@ -76,22 +76,30 @@ class DetectionEventRules(Construct):
             )
 
 
-def forward_to_bus(scope: Construct, *, bus_arn: str) -> Callable[[DetectionRule], events.IRuleTarget]:
+def forward_to_bus(
+    scope: Construct, *, bus_arn: str, role_name: str | None = None, path: str | None = None
+) -> Callable[[DetectionRule], events.IRuleTarget]:
     """A target factory that forwards events to the event bus ``bus_arn`` (another region).
 
-    All forwarding rules share one role (created under ``scope`` as ``ForwardingRole``)
-    whose only permission, in a customer managed policy, is ``events:PutEvents`` on that bus.
-    The role is handed to the targets without policy updates, so CDK adds no inline grant.
+    All forwarding rules share one role (created under ``scope`` as ``ForwardingRole``, named
+    ``role_name`` at ``path`` when given, else a generated name at ``/``; its policy at ``path`` too) whose only permission,
+    in a customer managed policy, is ``events:PutEvents`` on that bus. The role is handed to the
+    targets without policy updates, so CDK adds no inline grant. Source: Amazon EventBridge
+    User Guide, "Sending and receiving events between AWS Regions" (the target's role needs
+    ``events:PutEvents`` on the destination bus).
     """
     put_events = iam.ManagedPolicy(
         scope,
         "ForwardingPolicy",
+        path=path,  # under the baseline's path with a fixed role name: the ProtectBaseline SCP covers both
         description="Put events on the home region's default event bus, nothing else.",
         statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn])],
     )
     role = iam.Role(
         scope,
         "ForwardingRole",
+        role_name=role_name,
+        path=path,
         # Only this account's rules may use the role (confused deputy protection).
         assumed_by=iam.ServicePrincipal("events.amazonaws.com").with_conditions(
             {"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}

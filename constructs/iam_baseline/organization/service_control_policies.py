@@ -155,11 +155,12 @@ def protect_baseline(names: BaselineNames, exempt_role_arns: Sequence[str]) -> l
 
 
 def seal_identity_deployment(deployment: IdentityDeployment) -> list[Statement]:
-    """Only the management account deploys the identity account's stack, and only through its CDK
-    bootstrap deploy role.
+    """Only the management account deploys the identity account's stacks, and only through their CDK
+    bootstrap deploy roles (one bootstrap per region: ``IdentityAccount`` in the home region, its
+    global-events stack in us-east-1, :class:`~iam_baseline.config.identity_deployment.IdentityDeployment`).
 
     The identity account's baseline is a ``cdk deploy`` stack whose CDK execution role the
-    protection guard rails spare (:func:`iam_baseline.config.identity_deployment.identity_stack_deployer`). Its
+    protection guard rails spare (:func:`iam_baseline.config.identity_deployment.identity_stack_deployers`). Its
     deploy role trusts the identity account as well as the management account (``cdk bootstrap
     --trust``), so without these statements an administrator of the identity account would deploy
     through the spared role. SCPs never apply to the management account's principals (AWS
@@ -174,12 +175,15 @@ def seal_identity_deployment(deployment: IdentityDeployment) -> list[Statement]:
     """
     from ..identity.stack_actions import STACK_WRITE_ACTIONS
 
-    roles = [deployment.deploy_role, deployment.execution_role]
+    def one(values: tuple[str, ...]) -> str | list[str]:
+        return values[0] if len(values) == 1 else list(values)
+
+    roles = [*deployment.deploy_roles, *deployment.execution_roles]
     return [
         {"Sid": "DenyIdentityDeployRoles", "Effect": "Deny", "Action": "sts:AssumeRole", "Resource": roles},
-        {"Sid": "DenyIdentityExecRolePassing", "Effect": "Deny", "Action": "iam:PassRole", "Resource": deployment.execution_role,
-         "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployment.deploy_role}}},
-        {"Sid": "DenyIdentityStackChanges", "Effect": "Deny", "Action": list(STACK_WRITE_ACTIONS), "Resource": deployment.stack,
+        {"Sid": "DenyIdentityExecRolePassing", "Effect": "Deny", "Action": "iam:PassRole", "Resource": one(deployment.execution_roles),
+         "Condition": {"ArnNotEquals": {"aws:PrincipalArn": one(deployment.deploy_roles)}}},
+        {"Sid": "DenyIdentityStackChanges", "Effect": "Deny", "Action": list(STACK_WRITE_ACTIONS), "Resource": one(deployment.stacks),
          "Condition": {"ArnNotEquals": {"aws:PrincipalArn": roles}}},
     ]
 
@@ -282,7 +286,7 @@ def default_guardrails(
     default: its ``targets`` (``config.organization_policies.attachment_targets`` adds
     ``accounts`` and ``exclude``). ``deployers``: role ARNs exempt like ``exempt_role_arns``,
     derived rather than declared (the CDK execution role of the identity account's stack,
-    :func:`iam_baseline.config.identity_deployment.identity_stack_deployer`). ``identity``: the member identity
+    :func:`iam_baseline.config.identity_deployment.identity_stack_deployers`). ``identity``: the member identity
     account's ``cdk deploy`` of its stack, sealed in ``ProtectBaseline``
     (:func:`seal_identity_deployment`).
     """

@@ -1,7 +1,7 @@
 """Part of INV-ORG-BASELINE-CHANGES-DECLARED: the member identity account's ``cdk deploy``.
 
 The identity account's baseline is a ``cdk deploy`` stack (``IdentityAccount``) whose CDK
-execution role the protection SCPs spare (:func:`....config.identity_deployment.identity_stack_deployer`), as
+execution role the protection SCPs spare (:func:`....config.identity_deployment.identity_stack_deployers`), as
 they spare the StackSet execution roles elsewhere. That role is a declared changer only if
 nobody of the account reaches it: its deploy role trusts the identity account as well as the
 management account (``cdk bootstrap --trust``), the deploy role passes CloudFormation the
@@ -34,11 +34,11 @@ from .org_shape import covering_deny, space_actions
 
 def _questions(deployment) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     """(what, actions, resources, exempt ``aws:PrincipalArn``) of each way to the execution role."""
-    roles = (deployment.deploy_role, deployment.execution_role)
+    roles = (*deployment.deploy_roles, *deployment.execution_roles)
     return [
-        ("assume its CDK deploy or execution role", ("sts:AssumeRole",), roles, ()),
-        ("pass its CDK execution role", ("iam:PassRole",), (deployment.execution_role,), (deployment.deploy_role,)),
-        ("change its stack", space_actions(STACK_WRITE_ACTIONS), (deployment.stack,), roles),
+        ("assume its CDK deploy or execution roles", ("sts:AssumeRole",), roles, ()),
+        ("pass its CDK execution roles", ("iam:PassRole",), deployment.execution_roles, deployment.deploy_roles),
+        ("change its stacks", space_actions(STACK_WRITE_ACTIONS), deployment.stacks, roles),
     ]
 
 

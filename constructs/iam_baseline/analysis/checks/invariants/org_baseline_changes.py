@@ -8,8 +8,8 @@ roles ``stacksets-exec-*`` that deploy it (:mod:`...model.stackset_roles`). (Res
 generated names outside the path, such as a custom resource handler's role, are not in it.) The
 declared roles are those execution roles, ``exempt_role_arns`` (the pipeline roles) and the CDK
 execution role of a member identity account, whose own stack deploys its baseline
-(:func:`....config.identity_deployment.identity_stack_deployer`), provided nobody of that account reaches that
-role (:mod:`.identity_deploy`: only the management account deploys its stack).
+(:func:`....config.identity_deployment.identity_stack_deployers`, one per region), provided nobody of that account
+reaches them (:mod:`.identity_deploy`: only the management account deploys its stack).
 Question: is any IAM action other than reading (``Get*``, ``List*``, ``Generate*``,
 ``Simulate*``), passing a role or changing one's own password allowed on one of them to any other user or role session of
 the account holding an allow-everything identity-based policy, or to its root user in a root
@@ -22,7 +22,7 @@ Sources: AWS Organizations User Guide, "SCP evaluation"; Service Authorization R
 
 from __future__ import annotations
 
-from ....config.identity_deployment import identity_stack_deployer
+from ....config.identity_deployment import identity_stack_deployers
 from ....config.models import BaselineConfig
 from ...engine.evaluator import evaluate
 from ...engine.request import Request, RequestPrincipal
@@ -53,10 +53,9 @@ def baseline_resources(scope: AccountScope, account: str) -> tuple[str, ...]:
 def declared_changers(scope: AccountScope) -> tuple[str, ...]:
     """``aws:PrincipalArn`` patterns of the roles that may change the baseline."""
     scps = scope.top_config.organization.service_control_policies
-    # The identity account's stack is deployed by its CDK execution role (stacks/identity_account.py).
-    deployer = identity_stack_deployer(scope.top_config)
+    # The identity account's stacks are deployed by its CDK execution roles (stacks/identity_account.py).
     return (f"arn:{scope.model.partition}:iam::*:role/{EXECUTION_ROLE_PATTERN}", *scps.exempt_role_arns,
-            *((deployer,) if deployer else ()))
+            *identity_stack_deployers(scope.top_config))
 
 
 def _callers(account: str, partition: str, exempt: tuple[str, ...]) -> list[tuple[RequestPrincipal, dict]]:
