@@ -41,3 +41,15 @@ def hub_synth(synthesized_config):
     config = load_config(HUB)
     outdir = synthesized_config(HUB)
     return config, outdir, load_scopes(outdir, config)
+
+
+@pytest.fixture(scope="session")
+def hub_example_synth(synthesized_config):
+    """(config, cloud assembly directory) of config/examples/hub-and-spoke.yaml: the hub with
+    detection on (the fixture copy has none), the same synth tests/test_project_configs.py checks."""
+    from iam_baseline.config import load_config
+
+    from organization_helpers import ROOT
+
+    path = ROOT / "config" / "examples" / "hub-and-spoke.yaml"
+    return load_config(path), synthesized_config(path)

@@ -49,7 +49,8 @@ def resources_of(template: dict, type_: str) -> dict[str, dict]:
 
 
 def member_stack_ids(templates: dict[str, dict]) -> list[str]:
-    return sorted(k for k in templates if k.startswith("StackSetMember"))
+    """The StackSet members' baseline templates (each stage also holds its ``GlobalEvents`` forwarding template)."""
+    return sorted(k for k in templates if k.startswith("StackSetMember") and k.endswith("/AccountBaseline"))
 
 
 def hub_data(path: Path = HUB) -> dict:

@@ -173,10 +173,10 @@ def test_the_identity_accounts_cdk_execution_role_alone_is_spared_besides_the_st
     from organization_helpers import HUB
 
     from iam_baseline.config import load_config
-    from iam_baseline.config.identity_deployment import identity_stack_deployer
+    from iam_baseline.config.identity_deployment import identity_stack_deployers
 
     identity = "666600000001"
-    deployer = identity_stack_deployer(load_config(HUB))
+    (deployer,) = identity_stack_deployers(load_config(HUB))  # no detection: no us-east-1 stack
     assert deployer == f"arn:aws:iam::{identity}:role/cdk-hnb659fds-cfn-exec-role-{identity}-eu-west-1"
     guardrails = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(), NAMES, "eu-west-1",
                                                          deployers=(deployer,))}

@@ -46,7 +46,7 @@ def hub_identity_templates(synthesized_config) -> dict[str, dict]:
     outdir = Path(synthesized_config(HUB_IDENTITY))
     templates = {"": json.loads((outdir / "AccountBaseline.template.json").read_text())}
     for folder in outdir.glob("assembly-StackSetMember*"):
-        (template,) = folder.glob("*.template.json")
+        (template,) = folder.glob("*AccountBaseline*.template.json")  # its GlobalEvents template apart
         templates[folder.name.removeprefix("assembly-StackSetMember")] = json.loads(template.read_text())
     identity = identity_account_group(load_config(HUB_IDENTITY))
     assert identity is not None and construct_id(identity.key) not in templates  # no StackSet of its own
