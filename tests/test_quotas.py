@@ -333,7 +333,7 @@ def test_the_readme_lists_every_quota():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert markdown_table() in readme, "README.md: paste the output of iam_baseline.quotas.markdown_table()"
-    assert len(ALL_QUOTAS) == 18
+    assert len(ALL_QUOTAS) == 19
 
 
 def test_synth_refuses_a_quota_with_the_yaml_key_and_line(tmp_path, monkeypatch, capsys):
@@ -391,3 +391,47 @@ def test_a_persona_with_too_many_policies_is_refused_at_its_config_key(count, ra
         f"role Wide has {count} managed policies attached, 1 over the quota of {raised or 10}"
     ]
     assert f"  - personas.wide: role Wide has {count} managed policies" in str(info.value)
+
+
+# ----------------------------------------------------------------- EventBridge event patterns
+def test_an_event_pattern_over_2048_characters_is_refused_at_the_config_key_it_lists(tmp_path):
+    """The IAM-change alert lists the baseline's user names: with enough users its pattern passes
+    EventBridge's "Event pattern size" (2,048 characters, Amazon EventBridge User Guide, "Amazon
+    EventBridge quotas"), which PutRule would refuse at deployment. The check names ``users`` and
+    its line; the same config with fewer users passes (the negative control)."""
+    import yaml
+
+    from iam_baseline.config import load_config
+    from iam_baseline.config.provenance import where
+    from iam_baseline.detection import DetectionEventRules, detection_rules, forward_to_bus
+    from template_tools import FIXTURES
+
+    import shutil
+
+    for folder in ("saml", "policies"):  # the fixture's relative paths (symbolic links are refused)
+        shutil.copytree(FIXTURES / folder, tmp_path / folder)
+
+    def built(users: int):
+        data = yaml.safe_load((FIXTURES / "baseline.yaml").read_text())
+        data["users"] += [{"name": f"user{i:02d}.{'x' * 40}", "groups": ["read_only"]} for i in range(users)]
+        path = tmp_path / f"users{users}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False))
+        config = load_config(path)
+        scope = stack()
+        bus = "arn:aws:events:eu-west-1:111122223333:event-bus/default"
+        DetectionEventRules(scope, "Rules", rules=detection_rules(config), target=forward_to_bus(scope, bus_arn=bus),
+                            description_prefix="Forward")
+        return scope, config, str(path)
+
+    over, config, source = built(20)
+    with pytest.raises(QuotaError) as info:
+        check_quotas(over, config.quotas, where=lambda path: where(path, source))
+    (violation,) = info.value.violations
+    assert violation.quota is q.EVENT_PATTERN_SIZE and violation.figure > 2048
+    assert f"  - users ({source}, line " in str(info.value)
+    assert (f"the event pattern of rule IamPolicyChange is {violation.figure} characters (compact JSON), "
+            f"{violation.figure - 2048} over the quota of 2048; quota \"Event pattern size\" (EventBridge's default") in str(info.value)
+    assert "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html" in str(info.value)
+    at, config, _ = built(5)
+    sizes = check_quotas(at, config.quotas)
+    assert 1000 < sizes["Event pattern size: the event pattern of rule IamPolicyChange"] <= 2048

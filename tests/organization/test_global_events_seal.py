@@ -114,3 +114,26 @@ def test_the_invariant_proves_the_seal_of_both_regions_and_fails_when_us_east_1_
     for index, resource in enumerate((deployment.stacks[1], deployment.deploy_roles[1])):
         (mutant,) = _deploy_findings(config, _unsealed(out, tmp_path / f"mutant{index}", resource))
         assert not mutant.passed, (resource, mutant.message)
+
+
+def test_a_region_allow_list_without_us_east_1_is_refused_at_its_key():
+    """The allow-list denies the identity account's CDK roles outside its regions: the us-east-1
+    deploy of IdentityAccount-GlobalEvents would fail, so the config is refused at ``regions``."""
+    import yaml
+
+    from iam_baseline.config import ConfigError, parse_config
+
+    data = yaml.safe_load(EXAMPLE.read_text())
+
+    def parsed(regions):
+        data["organization"]["service_control_policies"]["region_allow_list"] = {"enabled": True, "regions": regions}
+        return parse_config(yaml.safe_dump(data, sort_keys=False), "hub.yaml", folder=EXAMPLE.parent)
+
+    with pytest.raises(ConfigError) as caught:
+        parsed(["eu-central-1"])
+    message = str(caught.value)
+    assert "organization.service_control_policies.region_allow_list.regions (line " in message
+    assert "regions ['eu-central-1'] leave out 'us-east-1'" in message and "add 'us-east-1'" in message
+    assert parsed(["eu-central-1", "us-east-1"]).organization is not None  # negative control: listed, accepted
+    data.pop("detection")  # no detection: nothing deploys there
+    assert parsed(["eu-central-1"]).organization is not None

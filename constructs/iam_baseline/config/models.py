@@ -84,6 +84,7 @@ from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
 from .policy_targets import policy_target_rules  # noqa: E402
 from .personas import check_personas  # noqa: E402
 from .hub import hub_rules  # noqa: E402
+from .identity_deployment import check_identity_deployment  # noqa: E402
 
 
 class BaselineConfig(StrictModel):
@@ -349,6 +350,7 @@ class BaselineConfig(StrictModel):
         if not (info.context or {}).get("stackset_member"):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
             hub_rules(self)  # see iam_baseline.config.hub
+            check_identity_deployment(self)  # its us-east-1 cdk deploy vs the region allow-list
         service_role_rules(self)  # see iam_baseline.config.service_roles
         role_policy_rules(self)  # machine and service roles' customer managed policies
         return self

@@ -41,9 +41,14 @@ MESSAGE_FIELDS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class DetectionRule:
-    """One alert: a construct id, what it detects, the controls it covers and its pattern."""
+    """One alert: a construct id, what it detects, the controls it covers and its pattern.
+
+    ``config_key``: the config key whose values the pattern lists (names, expected principals),
+    where a pattern over EventBridge's size quota is reported (:mod:`iam_baseline.quotas`).
+    """
 
     id: str
     title: str
     controls: str
     pattern: dict[str, Any]
+    config_key: str = "detection"

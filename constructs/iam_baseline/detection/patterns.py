@@ -254,6 +254,7 @@ def detection_rules(config: BaselineConfig, hub: HubPart | None = None) -> tuple
             "IAM policy, trust or baseline change",
             "CIS 4.4, Security Hub CloudWatch.4",
             iam_changes_pattern(config),
+            "users",  # the baseline's user, group and role names: the users grow it most
         ),
     ]
     organization = config.organization
@@ -261,7 +262,8 @@ def detection_rules(config: BaselineConfig, hub: HubPart | None = None) -> tuple
         rules.append(assume_root_rule())
     if config.break_glass is not None:
         rules.append(
-            DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config))
+            DetectionRule("BreakGlassUse", "Break-glass access used", "incident response", break_glass_use_pattern(config),
+                          "break_glass")
         )
     rules += machine_role_rules(config)
     rules += sensitive_role_rules(config, hub)

@@ -14,6 +14,7 @@ from typing import Any
 from ..config.hub import HubPart
 from ..config.machine_roles import MachineRoleConfig
 from ..config.models import BaselineConfig
+from ..config.personas import BUILT_IN_PERSONAS
 from ..config.sensitive_roles import SensitiveRole, sensitive_roles
 from ..naming import construct_id
 from .detection_rule import API_CALL, DetectionRule
@@ -80,8 +81,9 @@ def machine_role_rules(config: BaselineConfig) -> list[DetectionRule]:
             f"Machine role {role.name} assumed from outside its principal's account",
             "machine roles (reason: " + role.reason[:200] + ")",
             machine_role_outsider_pattern(config, role),
+            f"machine_roles[{index}]",
         )
-        for role in config.machine_roles
+        for index, role in enumerate(config.machine_roles)
         if role.targets is None
     ]
 
@@ -147,6 +149,15 @@ def sensitive_role_rules(config: BaselineConfig, hub: HubPart | None = None) -> 
             f"Sensitive role {role.name} assumed from outside its expected principals",
             f"sensitive roles ({role.described})",
             sensitive_role_outsider_pattern(config, role),
+            _config_key(role),
         )
         for role in sensitive_roles(config, hub)
     ]
+
+
+def _config_key(role: SensitiveRole) -> str:
+    """Where a sensitive role's expected principals come from: its persona (``roles.<key>`` for a
+    built-in one, else ``personas.<key>``), or the OIDC deploy roles."""
+    if role.persona is None:
+        return "federation.oidc.deploy_roles"
+    return f"roles.{role.persona}" if role.persona in BUILT_IN_PERSONAS else f"personas.{role.persona}"

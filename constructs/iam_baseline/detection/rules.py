@@ -19,6 +19,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ..config.provenance import record
 from .detection_rule import FORWARDING_ROLE_NAME, MESSAGE_FIELDS, DetectionRule  # noqa: F401 - re-exported
 
 
@@ -74,6 +75,8 @@ class DetectionEventRules(Construct):
                 event_pattern=event_pattern(rule.pattern),
                 targets=[target(rule)],
             )
+            # A pattern over EventBridge's size quota is reported at the key whose values it lists.
+            record(self.rules[rule.id], rule.config_key)
 
 
 def forward_to_bus(

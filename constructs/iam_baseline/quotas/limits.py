@@ -26,9 +26,12 @@ from ..config.quotas import (
 )
 
 IAM_QUOTAS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+EVENTBRIDGE_QUOTAS_PAGE = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
 IDENTITY_CENTER_QUOTAS_PAGE = "https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html"
 #: Policy sizes are counted without white space (IAM User Guide, "IAM and AWS STS quotas").
 SIZE_UNIT = "characters (whitespace excluded)"
+#: An event pattern is measured as compact JSON (no white space between tokens).
+PATTERN_UNIT = "characters (compact JSON)"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Quota:
     #: For a name quota: the characters IAM accepts (a full-match pattern, ASCII).
     pattern: re.Pattern[str] | None = None
     allowed: str = ""
+    #: For a quota the account can raise that the config does not state: what to do instead of "fixed".
+    adjustable: str = ""
 
     @property
     def configurable(self) -> bool:
@@ -56,7 +61,7 @@ class Quota:
             raised = "the account's value" if limit != self.default else f"IAM's default {self.default}"
             how = f"{raised}; raise it in Service Quotas up to {self.maximum} and state it in {self.config_key}"
         else:
-            how = "fixed"
+            how = self.adjustable or "fixed"
         return f'quota "{self.name}" ({how}; {self.source})'
 
 
@@ -113,6 +118,14 @@ PATH = Quota(
     allowed="'/' or '/segments/' of printable ASCII, beginning and ending with '/'",
 )
 
+#: Amazon EventBridge "Event pattern size": 2,048 characters by default ("Maximum size of an event
+#: pattern, in characters"), adjustable in Service Quotas; the check holds the default, which
+#: every account has. Source: Amazon EventBridge User Guide, "Amazon EventBridge quotas".
+EVENT_PATTERN_SIZE = Quota(
+    "Event pattern size", 2048, PATTERN_UNIT, EVENTBRIDGE_QUOTAS_PAGE,
+    adjustable="EventBridge's default, which every account has; raising it in Service Quotas is not read by the check",
+)
+
 #: Every quota the synth check enforces, in the README's order.
 ALL_QUOTAS: tuple[Quota, ...] = (
     ROLE_MANAGED_POLICIES,
@@ -133,6 +146,7 @@ ALL_QUOTAS: tuple[Quota, ...] = (
     SAML_PROVIDER_NAME,
     PERMISSION_SET_NAME,
     PATH,
+    EVENT_PATTERN_SIZE,
 )
 
 
@@ -147,6 +161,9 @@ def markdown_table() -> str:
         if quota.pattern is not None:
             value = f"1-{quota.default} {quota.unit}: {quota.allowed}"
         configurable = f"up to {quota.maximum:,}: `{quota.config_key}`" if quota.configurable else "no"
-        page = "IAM quotas" if quota.source == IAM_QUOTAS_PAGE else "IAM Identity Center quotas"
+        if quota.adjustable:
+            configurable = "in Service Quotas only (the check holds the default)"
+        page = {IAM_QUOTAS_PAGE: "IAM quotas", EVENTBRIDGE_QUOTAS_PAGE: "EventBridge quotas"}.get(
+            quota.source, "IAM Identity Center quotas")
         lines.append(f"| {quota.name} | {value} | {configurable} | [{page}]({quota.source}) |")
     return "\n".join(lines) + "\n"

@@ -12,7 +12,9 @@ break-glass, Identity Center) makes the stacks deploy, however many there are:
   path; per user: the groups it is a member of;
 * per role: the trust policy size; per managed policy: its size and name;
 * per permission set: inline policy size, managed policies (AWS managed and customer
-  managed references), name; per SAML provider: its name.
+  managed references), name; per SAML provider: its name;
+* per EventBridge rule: the size of its event pattern (the alert and forwarding rules list
+  the baseline's names, users and expected principals, which grow with the config).
 
 Sizes are measured as IAM counts them (no white space) with intrinsics rendered to the
 values IAM will see (:func:`iam_baseline.federation.policy_size.rendered_for_size`). Every
@@ -50,7 +52,7 @@ class QuotaViolation:
         """The figure and the limit in words (without the config key)."""
         if self.refused:
             return f"{self.what} {self.refused}; allowed: {self.quota.allowed}"
-        if self.quota.unit == q.SIZE_UNIT:
+        if self.quota.unit in (q.SIZE_UNIT, q.PATTERN_UNIT):
             verb = f"is {self.figure} {self.quota.unit}"
         elif self.quota.pattern is not None:
             verb = f"is {self.figure} {self.quota.unit} long"
@@ -133,7 +135,7 @@ class _Measure:
         self.sizes[f"{quota.name}: {what}"] = figure
         if figure > limit:
             self.violations.append(QuotaViolation(quota, what, figure, limit, path))
-        elif quota.unit == q.SIZE_UNIT and figure > NEAR_QUOTA_SHARE * limit:
+        elif quota.unit in (q.SIZE_UNIT, q.PATTERN_UNIT) and figure > NEAR_QUOTA_SHARE * limit:
             self.near.append(NearQuota(quota, what, figure, limit, path))
 
     def name(self, quota: q.Quota, what: str, name: str | None, path: str) -> None:
@@ -151,6 +153,7 @@ class _Measure:
             self.violations.append(QuotaViolation(quota, label, len(name), quota.default, path, refused))
 
     def stack(self, stack: Any, constructs: list[Any]) -> None:
+        from aws_cdk import aws_events as events
         from aws_cdk import aws_iam as iam
         from aws_cdk import aws_sso as sso
 
@@ -207,6 +210,12 @@ class _Measure:
                 self.name(q.SAML_PROVIDER_NAME, "SAML provider name", _text(stack, construct.name), path)
             elif isinstance(construct, sso.CfnPermissionSet):
                 self.permission_set(stack, construct)
+            elif isinstance(construct, events.CfnRule) and construct.event_pattern is not None:
+                # EventBridge refuses a larger pattern only at deployment (PutRule).
+                pattern = json.dumps(stack.resolve(construct.event_pattern), separators=(",", ":"))
+                rule = path.removesuffix("/Resource").rsplit("/", 1)[-1]
+                self.over(q.EVENT_PATTERN_SIZE, f"the event pattern of rule {rule}", len(pattern),
+                          q.EVENT_PATTERN_SIZE.default, path)
 
         limits = {
             IdentityKind.ROLE: (q.ROLE_MANAGED_POLICIES, self.quotas.managed_policies_per_role, q.ROLE_INLINE_POLICY_SIZE),
@@ -269,12 +278,13 @@ def check_quotas(
             limit, the quota's name and page.
     """
     from aws_cdk import Stack
+    from aws_cdk import aws_events as events
     from aws_cdk import aws_iam as iam
     from aws_cdk import aws_sso as sso
 
     measure = _Measure(quotas, trust_policy_length or quotas.role_trust_policy_length)
     measured = (iam.CfnRole, iam.CfnUser, iam.CfnGroup, iam.CfnManagedPolicy, iam.CfnPolicy,
-                iam.CfnUserToGroupAddition, iam.CfnSAMLProvider, sso.CfnPermissionSet)
+                iam.CfnUserToGroupAddition, iam.CfnSAMLProvider, sso.CfnPermissionSet, events.CfnRule)
     by_stack: dict[str, tuple[Any, list[Any]]] = {}
     # isinstance is answered in Python; Stack.of (a jsii call) only for the resources measured.
     for construct in scope.node.find_all():
