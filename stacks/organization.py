@@ -93,20 +93,8 @@ class OrganizationRolloutStack(BaselineStack):
             if group.policies:
                 description = f"{description} With policies {', '.join(group.policies)}."
             description = description[:1024]
-            self.stack_sets[key] = ServiceManagedStackSet(
-                self,
-                f"StackSet{construct_id(key)}",
-                stack_set_name=f"{rollout.name_prefix}-{key}",
-                template=self.member_stacks[key],
-                organizational_unit_ids=group.ou_ids,
-                # The plain variant spares the accounts another group serves; a combination
-                # reaches exactly its accounts (config/stackset_groups.py).
-                accounts=group.accounts if group.items else group.excluded,
-                account_filter="INTERSECTION" if group.items else "DIFFERENCE",
-                region=config.region,
-                rollout=rollout,
-                delegated_admin=organization.delegated_admin_account_id is not None,
-                description=description,
+            self.stack_sets[key] = self._stack_set(
+                "", key, self.member_stacks[key], group, config.region, description
             )
             self._forward_global_events(stage, key, group, description)
 
@@ -119,24 +107,34 @@ class OrganizationRolloutStack(BaselineStack):
         member = self.member_stacks[key]
         if not needs_global_events_stack(member.config) or not member.detection.rules:
             return
-        organization = self.config.organization
-        assert organization is not None
-        rollout = organization.stacksets
         self.global_events_stacks[key] = GlobalEventsStack(stage, "GlobalEvents", config=member.config, rules=member.detection.rules)
-        self.forwarding_stack_sets[key] = ServiceManagedStackSet(
-            self,
-            f"StackSet{construct_id(key)}GlobalEvents",
-            stack_set_name=f"{rollout.name_prefix}-{key}-GlobalEvents",
-            template=self.global_events_stacks[key],
-            organizational_unit_ids=group.ou_ids,
-            accounts=group.accounts if group.items else group.excluded,
-            account_filter="INTERSECTION" if group.items else "DIFFERENCE",
-            region=global_events_region(member.config.region),
-            rollout=rollout,
-            delegated_admin=organization.delegated_admin_account_id is not None,
-            description=f"Forwards IAM, sign-in and global STS events to the home region's alert rules. {description}"[:1024],
+        self.forwarding_stack_sets[key] = self._stack_set(
+            "GlobalEvents", key, self.global_events_stacks[key], group, global_events_region(member.config.region),
+            f"Forwards IAM, sign-in and global STS events to the home region's alert rules. {description}"[:1024],
         )
 
+    def _stack_set(
+        self, suffix: str, key: str, template: Stack, group: StackSetGroup, region: str, description: str
+    ) -> ServiceManagedStackSet:
+        """The StackSet ``<name_prefix>-<key>[-<suffix>]`` deploying ``template`` to ``group``'s
+        accounts in ``region``."""
+        organization = self.config.organization
+        assert organization is not None
+        return ServiceManagedStackSet(
+            self,
+            f"StackSet{construct_id(key)}{suffix}",
+            stack_set_name="-".join(filter(None, (organization.stacksets.name_prefix, key, suffix))),
+            template=template,
+            organizational_unit_ids=group.ou_ids,
+            # The plain variant spares the accounts another group serves; a combination
+            # reaches exactly its accounts (config/stackset_groups.py).
+            accounts=group.accounts if group.items else group.excluded,
+            account_filter="INTERSECTION" if group.items else "DIFFERENCE",
+            region=region,
+            rollout=organization.stacksets,
+            delegated_admin=organization.delegated_admin_account_id is not None,
+            description=description,
+        )
 
 def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center: Stack | None) -> list[Stack]:
     """Add the rollout stack and, with Identity Center, the assignment shard stacks.
