@@ -151,7 +151,7 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
         # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployers):
         # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
         # exemption does not refuse the identity account's baseline.
-        identity.add_dependency(guardrails[0])
+        identity.add_stack_dependency(guardrails[0], "ProtectBaseline exempts its CDK execution role")
         stacks.append(identity)
         forwarding = add_identity_global_events_stack(app, identity)
         if forwarding is not None:
