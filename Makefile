@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema config-docs clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -210,6 +210,10 @@ construct-docs: install-synth
 ## Regenerate config/baseline.schema.json from the pydantic models.
 schema: install-synth
 	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
+
+## Regenerate docs/configuration.md (every config key: type, default, description) from the models.
+config-docs: install-synth
+	$(PY) -m iam_baseline.config.reference > docs/configuration.md
 
 ## Accept the renames of $(CONFIG): record its IAM identity names (renames into the lock's
 ## history), its break-glass names and its Identity Center users in their locks.
