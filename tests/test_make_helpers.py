@@ -122,3 +122,38 @@ def test_check_config_checks_without_writing(tmp_path, capsys):
     bad.write_text(BAD_ACCOUNT)
     assert main(["--check-config", str(bad)]) == 2
     assert capsys.readouterr().err == f"error: invalid baseline config {bad}: 1 problem\n{BAD_ACCOUNT_PROBLEM}\n"
+
+
+_FAKE_CDK = """#!/bin/bash
+# What the CDK CLI prints around a --quiet synth of several stacks (findings go through).
+echo "[Warning at /IamBaseline/Role] a finding"
+case " $* " in *" --no-notices "*) ;; *) printf 'NOTICES         (What is this? https://github.com/aws/aws-cdk/wiki/CLI-Notices)\\n';; esac
+echo
+echo "Supply a stack id (AccountBaseline, IdentityAccount) to display its template."
+echo "Successfully synthesized to /somewhere/cdk.out"
+exit "${FAKE_CDK_STATUS:-0}"
+"""
+
+
+@pytest.mark.parametrize("target", ["synth", "hub-picture"])
+def test_make_synth_and_hub_picture_print_the_findings_only(tmp_path, target):
+    """The synth line of `make synth` and `make hub-picture` (their recipe, run with a stand-in
+    `cdk` that prints what the CLI prints) shows the findings and none of the CLI's banner lines,
+    and keeps the CLI's exit status."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "cdk").write_text(_FAKE_CDK)
+    (fake / "cdk").chmod(0o755)
+    out = tmp_path / "out"
+    planned = _make("-n", target, f"OUT={out}", "CONFIG=config/examples/hub-and-spoke.yaml").stdout.replace("\\\n", "")
+    recipe = next(line for line in planned.splitlines() if "cdk synth --quiet" in line)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
+    shown = subprocess.run(["bash", "-c", recipe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "[Warning at /IamBaseline/Role] a finding"
+    assert lines[1:] == ([] if target == "hub-picture" else [lines[1]]), lines
+    if target == "synth":
+        assert re.fullmatch(rf"== synthesized {out} \(0 templates, \d+ s\); next: make check CONFIG=\S+ OUT={out}", lines[1])
+    failed = subprocess.run(["bash", "-c", recipe], cwd=ROOT, env={**env, "FAKE_CDK_STATUS": "1"}, capture_output=True, text=True)
+    assert failed.returncode == 1 and "synthesized" not in failed.stdout
