@@ -16,7 +16,9 @@ from ..federation.policy_size import (
     check_policy_size,
 )
 from .identity_store import IdentitySource, IdentityStoreConfig
-from .models import AccountId, IamPath, Persona, RegionName
+from .regions import RegionName
+from .types import AccountId, IamPath
+from .types import PersonaKey as Persona
 from .strict import StrictModel
 from .policy_document import check_identity_policy
 from .types import (

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from .models import AccountId, IamName
+from .types import AccountId, IamName
 
 from .strict import StrictModel
 from .policies import AwsManagedPolicyRef, PolicyName, check_customer_policy_references, refuse_admin_equivalent_aws_managed

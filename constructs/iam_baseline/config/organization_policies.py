@@ -20,7 +20,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
-from .models import AccountId, IamName, RegionName, RoleConfig
+from .regions import RegionName
+from .role import RoleConfig
+from .types import AccountId, IamName
 from .strict import StrictModel
 from .targeting import AccountDirectory, TargetName, Targets, nearest
 from .types import ItemError

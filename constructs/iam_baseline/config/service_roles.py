@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from .machine_roles import CataloguePolicies
-from .models import IamName, IamPath, Persona
+from .types import IamName, IamPath
+from .types import PersonaKey as Persona
 from .targeting import Targets, nearest
 from .types import ItemError, printable_text, unique
 
