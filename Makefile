@@ -145,10 +145,11 @@ rules-doc: install-check
 test: install-test
 	$(PY) -m pytest
 
-## The suite without the mutation suites (tests marked `mutation`), for local iteration;
-## `make test` stays the full suite.
+## The suite without the mutation suites and the other minutes-long tests (markers `mutation`
+## and `slow`, pytest.ini), for local iteration; `make test` stays the full suite.
+TEST_FAST_MARKERS := not mutation and not slow
 test-fast: install-test
-	$(PY) -m pytest -m "not mutation"
+	$(PY) -m pytest -m "$(TEST_FAST_MARKERS)"
 
 ## Third-party scanners on the default and organization templates (StackSet members
 ## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional

@@ -157,3 +157,23 @@ def test_make_synth_and_hub_picture_print_the_findings_only(tmp_path, target):
         assert re.fullmatch(rf"== synthesized {out} \(0 templates, \d+ s\); next: make check CONFIG=\S+ OUT={out}", lines[1])
     failed = subprocess.run(["bash", "-c", recipe], cwd=ROOT, env={**env, "FAKE_CDK_STATUS": "1"}, capture_output=True, text=True)
     assert failed.returncode == 1 and "synthesized" not in failed.stdout
+
+
+#: The minutes-long test files `make test-fast` leaves out and `make test` runs.
+HEAVY_TESTS = ("tests/test_boundary_equivalence.py", "tests/organization/test_hub_scale.py")
+
+
+def test_make_test_fast_leaves_the_heavy_tests_out_and_make_test_runs_them():
+    planned = _make("-n", "test-fast").stdout.splitlines()
+    command = next(line for line in planned if " -m pytest -m " in line)
+    expression = command.split(" -m pytest -m ", 1)[1].strip().strip('"')
+
+    def collected(*options: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options, *HEAVY_TESTS],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        return done.stdout
+
+    fast = collected("-m", expression)
+    assert "::" not in fast and "deselected" in fast, fast
+    everything = collected()  # make test: pytest with no marker expression
+    assert all(f"{path}::" in everything for path in HEAVY_TESTS), everything
