@@ -17,13 +17,14 @@ from ..federation.policy_size import (
 )
 from .identity_store import IdentitySource, IdentityStoreConfig
 from .regions import RegionName
-from .types import AccountId, IamPath
-from .types import PersonaKey as Persona
 from .strict import StrictModel
 from .policy_document import check_identity_policy
 from .types import (
+    AccountId,
+    IamPath,
     ItemError,
     ManagedPolicyName,
+    PersonaKey as Persona,
     RelayState,
     TagKey,
     TagValue,
