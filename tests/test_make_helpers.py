@@ -108,6 +108,17 @@ def test_make_synth_ends_a_config_error_with_the_error(tmp_path):
     assert not out.exists()
 
 
+def test_make_check_starts_a_config_error_with_the_error(tmp_path):
+    """`make check` does not echo its command line: the problem is all it prints before make's own line."""
+    config = tmp_path / "bad.yaml"
+    config.write_text(BAD_ACCOUNT)
+    done = _make("check", f"CONFIG={config}", f"OUT={tmp_path / 'cdk.out'}")
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).splitlines()
+    assert lines[:2] == [f"error: invalid baseline config {config}: 1 problem", BAD_ACCOUNT_PROBLEM], lines
+    assert len(lines) == 3 and re.fullmatch(r"make: \*\*\* \[Makefile:\d+: check\] Error 2", lines[2]), lines
+
+
 def test_check_config_checks_without_writing(tmp_path, capsys):
     """``app.py --check-config``: 0 for a good config and nothing written (no lock, no
     assembly); 2 with the error for a bad one (the negative control)."""
