@@ -109,15 +109,15 @@ class AccountNames:
     members: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, scope: AccountScope, config: BaselineConfig) -> AccountNames:
+    def of(cls, scope: AccountScope, config: BaselineConfig | None) -> AccountNames:
         """The names of ``config``'s organization (if any) and, for a StackSet member scope, its members."""
         top = scope.top_config or config
         names: dict[str, str] = {}
-        organization = top.organization
+        organization = top.organization if top is not None else None
         if organization is not None:
             names = {a.id: a.name for ou in organization.organizational_units for a in ou.accounts}
             names[organization.management_account_id] = "management"
-        for role in top.machine_roles:
+        for role in top.machine_roles if top is not None else ():
             if role.third_party is not None:
                 names.setdefault(role.third_party.account_id, f"third party of {role.name}")
         placeholder = scope.model.account == PLACEHOLDER_ACCOUNT
@@ -135,6 +135,20 @@ class AccountNames:
         named = set(_ACCOUNT_ID.findall(text))
         return next((m for m in self.members if m not in named), None)
 
+    def show(self, text: str) -> str:
+        """``text`` in the member account :meth:`shown_member` picks: the placeholder renamed to
+        it everywhere, its first ``account <id>`` labelled, and "shown in member account ..."
+        appended; ``text`` unchanged when it holds no placeholder (or the scope is a real account)."""
+        member = self.shown_member(text)
+        if member is None:
+            return text
+        count = len(self.members)
+        return (
+            _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {self.label(member)}", 1)
+            + f"; shown in member account {self.label(member)}"
+            + (f", one of {count} with this StackSet template" if count > 1 else "")
+        )
+
 
 def describe_request(request: Request, accounts: AccountNames | None = None) -> str:
     """``principal ... action ... resource ... context`` on one line, keys sorted; accounts
@@ -147,15 +161,7 @@ def describe_request(request: Request, accounts: AccountNames | None = None) -> 
         f"principal {p.arn} ({p.kind}, account {accounts.label(p.account) if p.account else '-'}), "
         f"action {request.action}, resource {request.resource}, context {{{context or 'no keys'}}}"
     )
-    member = accounts.shown_member(text)
-    if member is None:
-        return text
-    count = len(accounts.members)
-    return (
-        _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {accounts.label(member)}", 1)
-        + f"; shown in member account {accounts.label(member)}"
-        + (f", one of {count} with this StackSet template" if count > 1 else "")
-    )
+    return accounts.show(text)
 
 
 def explain(invariant: Invariant, scope_label: str, finding: Finding,
