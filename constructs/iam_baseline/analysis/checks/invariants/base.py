@@ -83,6 +83,8 @@ class Invariant:
 
 _PLACEHOLDER = re.compile(rf"(?<![0-9]){PLACEHOLDER_ACCOUNT}(?![0-9])")
 _ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+#: What a StackSet template's own account reads as when no member account has the template.
+NO_MEMBER = "<member account>"
 
 
 @dataclass(frozen=True)
@@ -102,11 +104,14 @@ class AccountNames:
         names: account id -> its name in the config (``organization.organizational_units``,
             ``management`` for the management account).
         members: the member accounts the scope's template is deployed to (empty: the scope's
-            account is a real one).
+            account is a real one, or a template that no member account has today: then the
+            placeholder reads :data:`NO_MEMBER`).
     """
 
     names: Mapping[str, str] = field(default_factory=dict)
     members: tuple[str, ...] = ()
+    #: The scope is a StackSet template (its account is the placeholder), even with no members.
+    template: bool = False
 
     @classmethod
     def of(cls, scope: AccountScope, config: BaselineConfig | None) -> AccountNames:
@@ -121,7 +126,7 @@ class AccountNames:
             if role.third_party is not None:
                 names.setdefault(role.third_party.account_id, f"third party of {role.name}")
         placeholder = scope.model.account == PLACEHOLDER_ACCOUNT
-        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else ())
+        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else (), placeholder)
 
     def label(self, account: str) -> str:
         """``444400000002 (orders-dev)``, or the id alone when the config does not name it."""
@@ -139,6 +144,9 @@ class AccountNames:
         """``text`` in the member account :meth:`shown_member` picks: the placeholder renamed to
         it everywhere, its first ``account <id>`` labelled, and "shown in member account ..."
         appended; ``text`` unchanged when it holds no placeholder (or the scope is a real account)."""
+        if self.template and not self.members and _PLACEHOLDER.search(text):
+            return _PLACEHOLDER.sub(NO_MEMBER, text) + "; a StackSet template no member account has today (an account " \
+                "added to its OUs gets it)"
         member = self.shown_member(text)
         if member is None:
             return text
