@@ -28,9 +28,11 @@ baseline variant, which CloudFormation deploys to every account of the OUs that 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ...config.hub import PersonaReach, persona_reach
 from ...config.models import BaselineConfig
 from ...config.member_config import member_baseline_config
 from ...config.stackset_groups import identity_account_group, stackset_groups
@@ -59,6 +61,9 @@ class AccountScope:
         part: for a StackSet variant whose accounts have different SCP or RCP levels (split into
             one scope per level group): the first member account of this part, which keeps the
             parts' graph nodes apart; None for a whole scope.
+        reach: the run's hop list (:func:`~...config.hub.persona_reach` of the top-level config:
+            persona key -> its reach), computed once by :func:`load_scopes` and shared by every
+            scope; None for a scope built by hand (the invariants then derive it).
     """
 
     label: str
@@ -72,6 +77,7 @@ class AccountScope:
     declared_accounts: frozenset[str] = frozenset()
     top_config: BaselineConfig | None = None  # the config as given (organization, federation, access matrix)
     part: str | None = None
+    reach: Mapping[str, PersonaReach] | None = None
 
 
 def _group(stacks: list[StackTemplate]) -> dict[tuple[str, str | None], list[StackTemplate]]:
@@ -97,6 +103,7 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
             :func:`~.templates.load_account`.
     """
     stacks = load_stacks(out_dir)
+    reach = persona_reach(config)  # the run's hop list, once (config/hub.py)
     scopes: list[AccountScope] = []
     for (account, variant), group in _group(stacks).items():
         if not _has_iam(group):
@@ -107,7 +114,8 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
         model = build_account(group, permission_sets=False)
         scopes.append(
             AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant, account),
-                         declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config)
+                         declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config,
+                         reach=reach)
         )
     scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
     _place_permission_sets(stacks, scopes, config)
