@@ -146,3 +146,22 @@ def test_a_declared_hop_with_one_half_missing_fails_and_the_report_lists_only_th
     assert bob == ["- `user:bob.developer` (account 666600000001) → `role:Developer` in 333300000001, 444400000001: **MFA**"]
     _, control = _run(scopes, config, label)
     assert control["role:Developer (persona developer)"].passed
+
+
+def test_the_hop_list_is_computed_once_per_run_and_read_by_the_invariants(hub_synth, monkeypatch):
+    """load_scopes computes the hop list once and hands it to every scope (AccountScope.reach);
+    the invariants read it from there, never derive it again per scope or trust policy."""
+    from iam_baseline.analysis.checks.invariants import declared, mfa_less
+    from iam_baseline.config.hub import persona_reach
+
+    config, _, scopes = hub_synth
+    assert len({id(s.reach) for s in scopes}) == 1 and scopes[0].reach == persona_reach(config)
+
+    def recomputed(_config):
+        raise AssertionError("the hop list was derived again")
+
+    monkeypatch.setattr(declared, "persona_reach", recomputed)
+    scope = _scope(scopes, _label_of(config, WORKLOADS))
+    assert [f for f in mfa_less.check(scope, config)]  # reads scope.reach
+    with pytest.raises(AssertionError, match="derived again"):  # the control: a scope built by hand derives it
+        mfa_less.check(replace(scope, reach=None), config)

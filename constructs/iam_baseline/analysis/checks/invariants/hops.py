@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ....config.hub import PersonaReach, identity_account_id, member_role, persona_reach
+from ....config.hub import PersonaReach, identity_account_id, member_role
 from ....config.models import BaselineConfig
 from ....config.personas import persona_views
 from ...engine.evaluator import Decision, Outcome
@@ -45,6 +45,7 @@ from ...graph.shared import graph_for
 from ...graph.world import scope_prefix
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
+from .declared import hop_list
 from .base import AccountNames, Counterexample, Finding, Invariant, NotProven, Proven, Refused
 from .solver import first_finding
 from .ways import named_callers, space
@@ -56,12 +57,6 @@ OTHER_HALF = Policy.from_document("assumed: the caller's own policies grant the 
 
 #: The graph's rules of a role assumption (graph/rules/role_trust.py).
 HOP_RULES = frozenset({"assume-member-role", "assume-role"})
-
-
-def hop_list(scope: AccountScope, config: BaselineConfig) -> Mapping[str, PersonaReach]:
-    """The run's hop list (persona key -> :class:`PersonaReach`): the scope's, computed once by
-    whoever loaded the scopes, else derived from ``config`` (a scope built by hand)."""
-    return scope.reach if scope.reach is not None else persona_reach(scope.top_config or config)
 
 
 def persona_roles(scope: AccountScope, config: BaselineConfig) -> dict[str, str]:
