@@ -31,6 +31,7 @@ from stacks.account_baseline import AccountBaselineStack
 from stacks.base import BaselineStack
 from stacks.identity_account import add_identity_account_stack
 from stacks.identity_center_assignments import AssignmentShardStack
+from stacks.placement import StackSetMember
 from stacks.organization_guardrails import add_guardrail_stacks
 
 
@@ -70,7 +71,7 @@ class OrganizationRolloutStack(BaselineStack):
                 config=member_baseline_config(
                     config, group.variant, group.machine_roles, group.service_roles, policies=group.policies
                 ),
-                stackset_member=True,
+                placement=StackSetMember(),
                 hub=member_hub_part(config, group.personas, False),
             )
             description = organization.baselines[group.variant].description
