@@ -261,8 +261,12 @@ class AccountBaselineStack(BaselineStack):
             for tag_key, tag_value in persona.role.tags.items():
                 Tags.of(self.roles[key]).add(tag_key, tag_value)
         # The Admin role is the break-glass users' way to administer the account: kept even
-        # when the stack is deleted or a change would replace it.
-        if "admin" in self.roles:  # a member account of the identity account's hub may have none
+        # when the stack is deleted or a change would replace it. Not in a StackSet member: no
+        # break-glass user lives there (config/member_config.py), the StackSet's own
+        # retain_stacks_on_account_removal keeps a whole instance, and a retained Admin role
+        # would outlive its stack instance when the account moves to another StackSet, where
+        # the new instance then fails to create "Admin" (config/stackset_moves.py).
+        if "admin" in self.roles and not stackset_member:  # a hub member account may have none
             self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
         # Targeted machine roles reach member accounts through their StackSet group's config,
         # where their targets are gone (config.stackset_groups); the rest live here.
