@@ -60,6 +60,31 @@ def synthesized_template_body(stack: Stack) -> str:
     return body
 
 
+def _service_managed(
+    stack_set_name: str, rollout: StackSetRolloutConfig, delegated_admin: bool, regions: list[str]
+) -> dict:
+    """The ``CfnStackSet`` properties every StackSet of the rollout shares (see
+    :class:`ServiceManagedStackSet`): service-managed, auto-deployment, named-IAM capability,
+    managed execution, the rollout's operation preferences over ``regions`` in order."""
+    return dict(
+        stack_set_name=stack_set_name,
+        permission_model="SERVICE_MANAGED",
+        call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
+        auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
+            enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
+        ),
+        capabilities=["CAPABILITY_NAMED_IAM"],
+        managed_execution={"Active": True},
+        operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
+            max_concurrent_percentage=rollout.max_concurrent_percentage,
+            failure_tolerance_percentage=rollout.failure_tolerance_percentage,
+            concurrency_mode=rollout.concurrency_mode,
+            region_concurrency_type="SEQUENTIAL",
+            region_order=regions,
+        ),
+    )
+
+
 @jsii.implements(IAspect)
 class _TemplateBodyFrom:
     """Sets the visited StackSet's ``TemplateBody`` from ``stack``'s synthesized template."""
@@ -133,22 +158,8 @@ class ServiceManagedStackSet(Construct):
         self.resource = cfn.CfnStackSet(
             self,
             "Resource",
-            stack_set_name=stack_set_name,
             description=description or None,
-            permission_model="SERVICE_MANAGED",
-            call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
-            auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
-                enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
-            ),
-            capabilities=["CAPABILITY_NAMED_IAM"],
-            managed_execution={"Active": True},
-            operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
-                max_concurrent_percentage=rollout.max_concurrent_percentage,
-                failure_tolerance_percentage=rollout.failure_tolerance_percentage,
-                concurrency_mode=rollout.concurrency_mode,
-                region_concurrency_type="SEQUENTIAL",
-                region_order=in_order,
-            ),
+            **_service_managed(stack_set_name, rollout, delegated_admin, in_order),
             stack_instances_group=[
                 cfn.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cfn.CfnStackSet.DeploymentTargetsProperty(
@@ -214,21 +225,7 @@ class RetiringStackSet(Construct):
         self.resource = cfn.CfnStackSet(
             self,
             "Resource",
-            stack_set_name=stack_set_name,
             description="Retiring: its accounts moved to other StackSets; no stack instances. Removed after make accept-moves.",
-            permission_model="SERVICE_MANAGED",
-            call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
-            auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
-                enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
-            ),
-            capabilities=["CAPABILITY_NAMED_IAM"],
-            managed_execution={"Active": True},
-            operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
-                max_concurrent_percentage=rollout.max_concurrent_percentage,
-                failure_tolerance_percentage=rollout.failure_tolerance_percentage,
-                concurrency_mode=rollout.concurrency_mode,
-                region_concurrency_type="SEQUENTIAL",
-                region_order=[region],
-            ),
+            **_service_managed(stack_set_name, rollout, delegated_admin, [region]),
             template_body=RETIRING_TEMPLATE_BODY,
         )
