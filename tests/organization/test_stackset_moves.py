@@ -253,3 +253,19 @@ def test_app_refuses_swapping_accounts_before_building_and_records_accepted_move
     assert "accepted account payments-dev" in capsys.readouterr().err
     assert recorded_placements(read_lock(lock), after.account_id) == placements(after)
     assert check_stackset_lock(after, lock) == (MovePlan(), None)
+
+
+def test_a_new_stackset_name_prefix_is_refused_at_its_key(after):
+    """A new prefix renames every StackSet: each new one would create its instances before the old
+    one is deleted (cleanup phase). Refused, naming the key, its value and what is allowed."""
+    recorded = {name.replace("IamBaseline-", "Baseline-"): p for name, p in placements(after).items()}
+    with pytest.raises(StackSetMoveError) as raised:
+        plan_moves(after, recorded, str(AFTER))
+    message = str(raised.value)
+    # The key is not written in the file: the line is its nearest written ancestor's, `organization:`.
+    line = AFTER.read_text().splitlines().index("organization:") + 1
+    assert message.startswith(f"refusing to synthesize: organization.stacksets.name_prefix (line {line}) is 'IamBaseline', "
+                              "but the deployed StackSets (recorded in the StackSets lock) are named Baseline-security, ")
+    assert "Allowed: the prefix the lock records; keep it." in message
+    # Negative control: the recorded prefix passes.
+    assert plan_moves(after, placements(after)) == MovePlan()

@@ -208,6 +208,7 @@ def plan_moves(config: "BaselineConfig", recorded: dict[str, Placement] | None, 
     """
     if not recorded or config.organization is None:
         return MovePlan()
+    _refuse_new_prefix(config, recorded, source)
     current = placements(config)
     moves = find_moves(config, recorded)
     depends: dict[str, set[str]] = {}
@@ -219,6 +220,26 @@ def plan_moves(config: "BaselineConfig", recorded: dict[str, Placement] | None, 
         tuple(sorted(moves, key=lambda m: (m.new, m.account))),
         tuple(retiring),
         tuple((name, tuple(sorted(olds))) for name, olds in sorted(depends.items())),
+    )
+
+
+def _refuse_new_prefix(config: "BaselineConfig", recorded: dict[str, Placement], source: str | None) -> None:
+    """Refuse a new ``organization.stacksets.name_prefix``: every StackSet would get a new name and
+    logical id, so CloudFormation would create each new one (and its stack instances, with the
+    same IAM names) before it deletes the old one in the cleanup phase."""
+    assert config.organization is not None
+    prefix = config.organization.stacksets.name_prefix
+    others = sorted(name for name in recorded if not name.startswith(f"{prefix}-"))
+    if not others:
+        return
+    key = "organization.stacksets.name_prefix"
+    line = line_of(source, key) if source else None
+    raise StackSetMoveError(
+        f"refusing to synthesize: {key}{f' (line {line})' if line else ''} is {prefix!r}, but the deployed StackSets "
+        f"(recorded in the StackSets lock) are named {', '.join(others[:3])}{', ...' if len(others) > 3 else ''}: a "
+        "new prefix replaces every StackSet, and each new one would create its stack instances, with the same IAM "
+        "names, while the old one still holds them (it is deleted only in the cleanup phase). Allowed: the prefix "
+        "the lock records; keep it."
     )
 
 
