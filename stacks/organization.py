@@ -121,7 +121,7 @@ class OrganizationRolloutStack(BaselineStack):
         by_name = {f"{rollout.name_prefix}-{key}": s.resource for key, s in {**self.stack_sets, **self.retiring}.items()}
         for joined, left in moves.depends_on:
             for name in left:
-                by_name[joined].add_dependency(by_name[name])
+                by_name[joined].add_resource_dependency(by_name[name])  # DependsOn
 
 
 def add_organization_stacks(
