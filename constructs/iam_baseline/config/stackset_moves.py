@@ -49,11 +49,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BaselineError
-from .files import read_lock_section
+from .files import LockKind, lock_path, read_lock_section
 from .provenance import line_of
 from .stackset_groups import StackSetGroup, stackset_groups
 
@@ -68,10 +69,8 @@ class StackSetMoveError(BaselineError):
     """Moves that one deploy cannot order, or an unreadable StackSets lock."""
 
 
-def lock_path_for(config_path: str | Path) -> Path:
-    """The StackSets lock of a config file: same folder and stem, suffix ``.stacksets.lock``."""
-    path = Path(config_path)
-    return path.with_name(f"{path.stem}.stacksets.lock")
+#: The StackSets lock of a config file: same folder and stem, suffix ``.stacksets.lock``.
+lock_path_for = partial(lock_path, kind=LockKind.STACKSETS)
 
 
 def stackset_name(config: "BaselineConfig", group: StackSetGroup) -> str:
