@@ -13,7 +13,9 @@ What CloudFormation does with the ``OrganizationRollout`` stack update (the sour
   updates the StackSet, then creates the new stack instances (aws-cloudformation-resource-
   providers-cloudformation, ``aws-cloudformation-stackset``, ``UpdateHandler`` and
   ``AltStackInstancesCalculator``: an account leaving an ``INTERSECTION`` list, or joining a
-  ``DIFFERENCE`` list, is a stack instance to delete).
+  ``DIFFERENCE`` list, is a stack instance to delete; ``RequestTranslator``: that
+  ``DeleteStackInstances`` request does not ask to retain the stacks, whatever
+  ``retain_stacks_on_account_removal`` says, which applies to accounts leaving the OUs).
 * Resources without a dependency are created and updated in parallel; with ``DependsOn`` "Resource
   B is updated before resource A" (CloudFormation Template Reference, "DependsOn attribute").
 * A resource removed from the template is deleted only after every create and update, in the
