@@ -33,6 +33,7 @@ from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
 from stacks.global_events import GlobalEventsStack, needs_global_events_stack
+from stacks.placement import MemberAccount
 
 #: Construct id (and ``cdk deploy`` name) of the identity account's stack.
 IDENTITY_ACCOUNT_STACK_ID = "IdentityAccount"
@@ -62,7 +63,7 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
             config, group.variant, group.machine_roles, group.service_roles, identity=True, policies=group.policies
         ),
         hub=member_hub_part(config, group.personas, True, reach),
-        member_account=account,
+        placement=MemberAccount(account),
     )
 
 
