@@ -227,6 +227,8 @@ class ConditionEncoder:
 
     def _equals(self, value: z3.SeqRef, policy: str, variables: bool) -> z3.BoolRef:
         pieces = split_variables(policy, variables)
+        if len(pieces) == 1 and isinstance(pieces[0], str):  # no variable: one equality (most lists)
+            return value == z3.StringVal(pieces[0].replace("\x00", "*").replace("\x01", "?"))
         terms, defined = [], []
         for piece in pieces:
             if isinstance(piece, str):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import z3
 
-from .patterns import _split_arn
+from .patterns import _split_arn, is_exact
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _SPECIAL = {"*": "*", "?": "?", "$": "$"}
@@ -96,12 +96,17 @@ def _case_insensitive(c: str) -> z3.ReRef:
 
 def glob_regex(text: str, ignore_case: bool = False) -> z3.ReRef:
     """``*``/``?`` glob over any characters (``\\x00``/``\\x01`` are literal ``*``/``?``)."""
-    return _GLOB_CACHE.setdefault((text, ignore_case), _build(text, ignore_case, arn_segments=False))
+    key = (text, ignore_case)
+    if key not in _GLOB_CACHE:  # not setdefault: its argument would build the regex every time
+        _GLOB_CACHE[key] = _build(text, ignore_case, arn_segments=False)
+    return _GLOB_CACHE[key]
 
 
 def arn_regex(text: str) -> z3.ReRef:
     """An ARN pattern of at least two segments, with segment semantics (module docstring)."""
-    return _ARN_CACHE.setdefault(text, _build(text, False, arn_segments=True))
+    if text not in _ARN_CACHE:
+        _ARN_CACHE[text] = _build(text, False, arn_segments=True)
+    return _ARN_CACHE[text]
 
 
 _GLOB_CACHE: dict[tuple[str, bool], z3.ReRef] = {}
@@ -165,6 +170,10 @@ def _plain_match(value: z3.SeqRef, text: str, mode: str, five: z3.BoolRef | None
     if mode == "arn":
         if text == "*":
             return z3.BoolVal(True)
+        if is_exact(text):
+            # Both branches below are the literal text then (patterns.is_exact): an equality is
+            # what z3 makes of them, without building two regexes per listed ARN.
+            return value == z3.StringVal(text)
         if not is_arn_pattern(text):
             return z3.InRe(value, glob_regex(text))
         five = has_five_colons(value) if five is None else five
