@@ -44,31 +44,48 @@ _VARIABLES = st.sampled_from(["${aws:username}", "${aws:PrincipalTag/team, 'x'}"
 _SEGMENT = st.lists(st.one_of(_CHARS, _VARIABLES), max_size=5).map("".join)
 
 
+_PLAIN = st.text(alphabet="aAb0/-.", max_size=4)
+
+
 @st.composite
 def resource_entries(draw) -> str:
-    """A Resource entry: ``*``, plain text, or an ARN of two to seven parts (short ones are padded)."""
-    kind = draw(st.sampled_from(["arn", "arn", "arn", "text", "star"]))
+    """A Resource entry: ``*``, text, or an ARN of two to seven parts (short ones are padded),
+    with wildcards and variables anywhere or none at all."""
+    kind = draw(st.sampled_from(["arn", "arn", "plain-arn", "one-wildcard", "one-wildcard", "short-arn", "text", "star"]))
     if kind == "star":
         return "*"
-    segments = draw(st.lists(_SEGMENT, min_size=1 if kind == "text" else 1, max_size=6))
+    if kind in ("plain-arn", "one-wildcard"):
+        entry = ":".join(["arn", *draw(st.lists(_PLAIN, min_size=5, max_size=6))])
+        if kind == "one-wildcard":  # a "?" for one character, or a "*" that ends a segment
+            at = draw(st.integers(0, len(entry)))
+            entry = entry[:at] + draw(st.sampled_from(["?", "*:", "${aws:username}"])) + entry[at:]
+        return entry
+    if kind == "short-arn":
+        return ":".join(["arn", *draw(st.lists(_PLAIN, min_size=1, max_size=4))])
+    segments = draw(st.lists(_SEGMENT, min_size=1, max_size=6))
     return ":".join(segments) if kind == "text" else ":".join(["arn", *segments])
 
 
 @st.composite
 def values_near(draw, entries: list[str]) -> str:
-    """A request value: an entry as written, with its wildcards filled, its case flipped, cut
-    short, or unrelated."""
+    """A request value: an entry as written, with its wildcards filled or its variables
+    substituted, its case flipped, cut short, lengthened, its missing ARN segments filled, or
+    unrelated."""
     entry = draw(st.sampled_from(entries))
-    how = draw(st.sampled_from(["same", "filled", "swapcase", "short", "extra", "other"]))
+    how = draw(st.sampled_from(["same", "filled", "substituted", "swapcase", "short", "extra", "padded", "other"]))
     if how == "same":
         return entry
     if how == "filled":
         fill = draw(st.sampled_from(["", "x", "x:y", "/a"]))
-        return entry.replace("*", fill).replace("?", "q").replace("${aws:username}", "Al*ce")
+        return entry.replace("*", fill).replace("?", "q")
+    if how == "substituted":  # the variables' values in the first of LOOKUPS
+        return entry.replace("${aws:username}", "Al*ce").replace("${aws:PrincipalTag/team, 'x'}", "a:b")
     if how == "swapcase":
         return entry.swapcase()
     if how == "short":
         return entry.rsplit(":", 1)[0]
+    if how == "padded":  # a short ARN entry's missing segments, filled in (IAM pads them with "*")
+        return entry + ":x" * max(0, 5 - entry.count(":")) + draw(st.sampled_from(["", "/y", ":z"]))
     if how == "extra":
         return entry + draw(st.sampled_from([":", "x", ":x"]))
     return draw(st.sampled_from(["*", "", "arn:aws:iam::111122223333:role/a", "arn:aws:s3:::b/*"]))
@@ -176,7 +193,6 @@ def _regex_match(value: z3.SeqRef, text: str) -> z3.BoolRef:
                  z3.InRe(value, glob_regex(text)))
 
 
-_PLAIN = st.text(alphabet="aAb0/-.", max_size=4)
 EXACT_ENTRIES = st.one_of(st.lists(_PLAIN, min_size=5, max_size=7).map(lambda s: ":".join(["arn", *s])), _PLAIN)
 
 
@@ -190,6 +206,16 @@ def test_the_encoders_equality_is_the_regex_match(entry):
     solver = z3.Solver()
     solver.add(fast != _regex_match(value, entry))
     assert solver.check() == z3.unsat, (entry, solver.model() if solver.check() == z3.sat else None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(max_size=6), max_size=6))
+def test_one_of_is_the_disjunction_of_equalities(texts):
+    value = z3.String("value")
+    plain = z3.Or(*[value == z3.StringVal(t) for t in texts])
+    solver = z3.Solver()
+    solver.add(z3_patterns.one_of(value, texts) != plain)
+    assert solver.check() == z3.unsat
 
 
 def test_an_arn_regex_is_built_once(monkeypatch):
