@@ -115,7 +115,7 @@ def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center
         # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployer):
         # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
         # exemption does not refuse the identity account's baseline.
-        identity.add_dependency(guardrails[0])
+        identity.add_stack_dependency(guardrails[0], "ProtectBaseline exempts its CDK execution role")
         stacks.append(identity)
     center = config.federation.identity_center if config.federation else None
     if center is not None and config.organization is not None:

@@ -11,10 +11,17 @@ The app gets the context of cdk.json (feature flags), as under ``cdk synth``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# A deprecated aws-cdk-lib API (e.g. Stack#addDependency) only prints a warning under
+# `cdk synth`; in the suite jsii raises instead (JSII_DEPRECATED=fail, read when jsii starts,
+# so set before any test imports aws_cdk; subprocess synths inherit it): every synth of the
+# suite is then a test that the app calls no deprecated API.
+os.environ.setdefault("JSII_DEPRECATED", "fail")
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

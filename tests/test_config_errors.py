@@ -31,6 +31,13 @@ class Bad:
     line: int | None = None
 
 
+#: A machine role with every required key, for cases that break one of them.
+_SCANNER = (
+    "machine_roles:\n  - name: Scanner\n    reason: Scans every account.\n"
+    "    third_party: {account_id: '999988887777', external_id: example-org-7f3c2a91}\n"
+    "    aws_managed_policies: [SecurityAudit]\n"
+)
+
 BAD_CONFIGS = {
     "unknown top-level key": Bad(
         MINIMAL + "colour: blue\n",
@@ -333,6 +340,14 @@ BAD_CONFIGS = {
         "duplicate key 'region' (first defined on line 2): a later one would silently replace the first; keep one",
         line=3,
     ),
+    # One mistake, one line: the "required key is missing" line for `reason` is not repeated.
+    "a misspelt required key": Bad(
+        MINIMAL + _SCANNER.replace("reason:", "reasn:"),
+        "machine_roles[0].reasn",
+        '"Scans every account."',
+        "unknown key (did you mean 'reason', a required key?); allowed keys: admin, automation,",
+        line=5,
+    ),
 }
 
 
@@ -375,6 +390,14 @@ def test_every_problem_is_listed_at_once():
     ]
     assert [p.line for p in error.problems] == [1, 2, 5, 6, 8, 3]
     assert str(error).startswith("invalid baseline config bad.yaml: 6 problems\n")
+
+
+def test_an_unknown_key_that_misspells_no_missing_key_leaves_the_missing_line():
+    error = _refusal(MINIMAL + _SCANNER.replace("reason:", "colour:"))
+    assert [(p.path, p.message.split(";")[0]) for p in error.problems] == [
+        ("machine_roles[0].reason", "required key is missing"),
+        ("machine_roles[0].colour", "unknown key"),
+    ]
 
 
 # Anything else is refused the same way: property-based in tests/test_config_fuzz.py.

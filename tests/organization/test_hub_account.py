@@ -370,9 +370,33 @@ def test_the_chaining_limit_reads_the_member_account_variant_roles():
 
 
 def test_a_role_reached_by_users_too_may_keep_a_longer_session():
+    from iam_baseline.config.hub import member_role
+
     document = data()
     document["roles"]["admin"]["max_session_duration_seconds"] = 7200
-    parse(document)  # users reach it directly (AssumeRole from an IAM user is not role chaining)
+    document["roles"]["admin"]["reach"] = {"ous": ["Sandbox"]}  # a variant that keeps the top-level roles
+    # users reach it directly (AssumeRole from an IAM user is not role chaining)
+    assert member_role(parse(document), "555500000001", "admin").max_session_duration_seconds == 7200
+
+
+def test_a_top_level_setting_that_a_variant_replaces_in_reached_accounts_is_refused():
+    document = data()
+    document["roles"]["admin"]["max_session_duration_seconds"] = 7200  # reach: Security (replaces roles), Workloads
+    message = error(document)
+    assert "roles.admin.max_session_duration_seconds (line" in message and "[got: 7200]" in message
+    assert "organization.baselines.security.roles replaces roles there and leaves admin.max_session_duration_seconds " \
+        "at 3600; set organization.baselines.security.roles.admin.max_session_duration_seconds to 7200" in message
+
+
+def test_a_top_level_setting_also_set_by_the_replacing_variants_is_used_there():
+    from iam_baseline.config.hub import member_role
+
+    document = data()
+    document["roles"]["admin"]["max_session_duration_seconds"] = 7200
+    for variant in ("security", "workloads"):
+        document["organization"]["baselines"][variant]["roles"]["admin"] = {"name": "Admin", "max_session_duration_seconds": 7200}
+    config = parse(document)
+    assert {member_role(config, a, "admin").max_session_duration_seconds for a in ("222200000003", "333300000001")} == {7200}
 
 
 # --------------------------------------------------------------------------- stable names

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from ..partitions import partition_of
 from .machine_roles import ROLE_CHAINING_MAX_SECONDS
 from .personas import persona_views
+from .replaced_roles import refuse_replaced_role_settings
 from .types import ItemError
 from .variants import variant_of_account, variant_ou
 
@@ -226,7 +227,9 @@ def hub_rules(config: "BaselineConfig") -> None:
       that assumes it, or a SAML role): never a member half that nobody can use;
     * role chaining: a persona reached only from SAML roles (role sessions) keeps
       ``max_session_duration_seconds`` at 3600 at most;
-    * variants neither reach nor deploy SAML elsewhere: SAML lives in the identity account.
+    * variants neither reach nor deploy SAML elsewhere: SAML lives in the identity account;
+    * a top-level setting of a persona with reach that a variant's ``roles`` would replace is
+      refused (:mod:`.replaced_roles`).
     """
     organization = config.organization
     views = persona_views(config)
@@ -296,6 +299,7 @@ def hub_rules(config: "BaselineConfig") -> None:
                         f"reach is set on the top-level roles.{key}, never in a baseline variant",
                     )
     reached = persona_reach(config)
+    refuse_replaced_role_settings(config, reached)
     if identity != organization.management_account_id:
         # In a member identity account the groups hold only the member-role policies.
         for group_key, group in config.groups.items():

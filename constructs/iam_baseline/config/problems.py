@@ -151,9 +151,12 @@ def problems_from_validation_error(
     errors = error.errors(include_url=False)
     data = data if data is not None else (document.data if document else None)
     item_locs = [_clean(tuple(e["loc"]), data) for e in errors]
+    misspelt = _misspelt_required_keys(errors, item_locs)
     problems = []
-    for err in errors:
-        loc = _clean(tuple(err["loc"]), data)
+    for err, loc in zip(errors, item_locs):
+        # A required key written with a typo is one mistake: the unknown key's line says it.
+        if err["type"] == "missing" and loc in misspelt:
+            continue
         # pydantic also reports a list as too short when one of its items is invalid
         # ("at least 1 item after validation, not 0"): the item's own error says it all.
         if err["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in item_locs):
@@ -182,6 +185,8 @@ def problems_from_validation_error(
         whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
         value = "" if err["type"] == "missing" or whole or absent else describe(raw)
         message = _explain(err, loc, key_error, message)
+        if err["type"] == "extra_forbidden" and _nearest_key(loc) and loc[:-1] + (_nearest_key(loc),) in misspelt:
+            message = message.replace("?)", ", a required key?)", 1)
         if err["type"] == "string_pattern_mismatch" and value:
             message = message.rstrip(".") + non_ascii_note(raw)
         if value:  # the message is a sentence, "[got: ...]" its evidence: no full stop between
@@ -196,6 +201,27 @@ def problems_from_validation_error(
             )
         )
     return _merge_union_alternatives(problems)
+
+
+def _nearest_key(loc: tuple[Any, ...]) -> str | None:
+    """The allowed key nearest to the unknown key that ends ``loc``, or None."""
+    model = model_at(loc[:-1]) if loc else None
+    if model is None:
+        return None
+    close = get_close_matches(str(loc[-1]), sorted(model.model_fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _misspelt_required_keys(errors: list[Any], locs: list[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+    """Locations of missing required keys that an unknown key beside them misspells
+    (``reasn:`` where ``reason:`` is required): their "missing" line would repeat the mistake."""
+    missing = {loc for err, loc in zip(errors, locs) if err["type"] == "missing"}
+    found = set()
+    for err, loc in zip(errors, locs):
+        nearest = _nearest_key(loc) if err["type"] == "extra_forbidden" else None
+        if nearest is not None and loc[:-1] + (nearest,) in missing:
+            found.add(loc[:-1] + (nearest,))
+    return found
 
 
 def _merge_union_alternatives(problems: list[ConfigProblem]) -> list[ConfigProblem]:
@@ -224,8 +250,8 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
         message = f"{message}; allowed: {_field_description(loc)}"
     elif kind == "extra_forbidden":
         allowed = sorted(model_at(loc[:-1]).model_fields) if model_at(loc[:-1]) is not None else []
-        close = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6) if loc else []
-        message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        nearest = _nearest_key(loc)
+        message = "unknown key" + (f" (did you mean {nearest!r}?)" if nearest else "")
         message += f"; allowed keys: {', '.join(allowed)}" if allowed else ""
     elif kind == "missing":
         message = "required key is missing"
