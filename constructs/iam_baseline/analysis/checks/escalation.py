@@ -12,6 +12,12 @@ applies to it): failed when an edge of that rule leaves the principal towards
 
 An undecided strength or edge ("unknown", a timeout or a construct the engine does not model)
 fails as "not proven", never passes.
+
+A failure names the principal's account (with its config name; a StackSet template's own
+account is shown as one of its member accounts, as the invariants' counterexamples are) and,
+per escalating edge, every request of the technique in order (``iam:PassRole`` on the role with
+``iam:PassedToService``, then the service action that uses it) with every statement that
+allowed it, of every policy type (SCPs, permissions boundary, identity-based policies).
 """
 
 from __future__ import annotations
@@ -22,7 +28,10 @@ from ..graph.nodes import PRINCIPAL_KINDS, Chain, Edge, Node, NodeKind
 from ..graph.rules import RULES
 from ..graph.strength import stronger
 from ..graph.world import SEARCH_CONTEXT  # noqa: F401 - the search's request context
+from ..engine.evaluator import Decision
+from ..model.actions import catalog
 from ..model.subjects import Subject
+from .invariants.base import AccountNames
 from .matrix import CheckResult
 
 #: Rules whose edges are the intended access the matrix judges (escalation only towards an admin);
@@ -66,6 +75,37 @@ def _verdict(graph: AccessGraph, source: Node, edge: Edge, chains: dict[str, Cha
     return False, ""
 
 
+def allowed_by(decision: Decision) -> str:
+    """Every statement that allowed ``decision``, in the evaluator's order; a statement that
+    allowed at several levels (the same SCP attached to the root, an OU and the account) once,
+    with ``×n``."""
+    counts: dict[str, int] = {}
+    for ref in decision.deciding:
+        counts[str(ref)] = counts.get(str(ref), 0) + 1
+    return "; ".join(text + (f" ×{n}" if n > 1 else "") for text, n in counts.items()) or decision.reason
+
+
+def _key_name(action: str, key: str) -> str:
+    """A condition key as AWS spells it for ``action`` (the request stores keys lower-case)."""
+    info = catalog().get(action)
+    return next((k for k in (info.condition_keys if info else ()) if k.lower() == key), key)
+
+
+def edge_requests(edge: Edge) -> str:
+    """``(1) principal ... iam:PassRole on <role> with iam:PassedToService=<service> ALLOWED by
+    [...]; (2) ec2:RunInstances on ...``: the requests of one edge, the caller named once, with
+    the keys the technique sets (the search's own session keys, MFA present and fresh, left out)."""
+    parts = []
+    for number, step in enumerate(edge.steps, 1):
+        request = step.request
+        keys = ", ".join(f"{_key_name(request.action, k)}={v}" for k, v in sorted(request.context.items())
+                         if not k.startswith("aws:"))
+        who = f"principal {request.principal.arn} ({request.principal.kind}) " if number == 1 else ""
+        parts.append(f"({number}) {who}{request.action} on {request.resource}" + (f" with {keys}" if keys else "")
+                     + f" ALLOWED by [{allowed_by(step.decision)}]")
+    return "; ".join(parts)
+
+
 def escalation_results(graph: AccessGraph, main_account: str | None = None) -> list[CheckResult]:
     """One :class:`CheckResult` per (non-admin principal, applicable rule), ``escalation:<rule>``."""
     results: list[CheckResult] = []
@@ -74,6 +114,7 @@ def escalation_results(graph: AccessGraph, main_account: str | None = None) -> l
         if node.kind not in PRINCIPAL_KINDS or node.declared_admin:
             continue
         label = _label(graph, node, main_account)
+        names = AccountNames.of(graph.world.scope_of[node.id], graph.world.config)
         edges = graph.edges_from(node.id)
         for rule in RULES:
             if rule.attempts is None or node.kind not in rule.sources:
@@ -83,15 +124,15 @@ def escalation_results(graph: AccessGraph, main_account: str | None = None) -> l
                 escalates, why = _verdict(graph, node, edge, chains)
                 if escalates is False:
                     continue
-                failures.append(why)
+                failures.append(f"{why}; requests: {edge_requests(edge)}" if escalates and edge.steps else why)
                 if request is None and edge.steps:
                     request, decision = edge.steps[0].request, edge.steps[0].decision
             failures += [f"not proven: '{rule.id}' towards {graph.nodes[t].label if t in graph.nodes else t} is "
                          f"undecided ({why})" for source, rule_id, t, why in graph.undecided
                          if source == node.id and rule_id == rule.id]
             passed = not failures
-            message = (f"{label}: '{rule.id}' not reachable" if passed else
-                       f"{label}: privilege escalation '{rule.id}' is reachable: " + " | ".join(failures)
-                       + (f" [{'; '.join(str(r) for r in decision.deciding[:3])}]" if decision else ""))
+            message = (f"{label}: '{rule.id}' not reachable" if passed else names.show(
+                f"{label} (account {names.label(node.account)}): privilege escalation '{rule.id}' is reachable: "
+                + " | ".join(failures)))
             results.append(CheckResult(f"escalation:{rule.id}", label, rule.title, passed, message, decision, request))
     return results

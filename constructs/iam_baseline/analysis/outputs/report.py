@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checks.invariants.base import AccountNames
 from ..checks.matrix import CheckResult
 from ..engine.policy import Statement
 from ..model.templates import AccountModel, Principal
@@ -142,17 +143,38 @@ def _chain_text(chain: AdminChain) -> str:
     return f"- {chain.kind.value} `{chain.entry}`{hops}: **admin**, {chain.admin}; {declared}"
 
 
+class _Shown:
+    """A StackSet template's own account, as the report shows it: one of its member accounts,
+    named (:meth:`AccountNames.show`, as counterexamples read), for the rows and messages of
+    that template's scope (its label opens the subject, or stands in brackets or parentheses in
+    the message or the chain to admin)."""
+
+    def __init__(self, run: CheckRun) -> None:
+        scopes = sorted(run.scopes, key=lambda s: -len(s.label))  # "... Workloads4c6e2f15" before "... Workloads"
+        self.names = [(s.label, AccountNames.of(s, run.config)) for s in scopes]
+
+    def __call__(self, text: str) -> str:
+        for label, names in self.names:
+            if text.startswith(f"{label} ") or f"[{label}]" in text or f"({label})" in text:
+                # The label may name the part's own member (``... (444400000002)``): it does not
+                # count as an account the text names, so it is set aside while the text is shown.
+                return names.show(text.replace(label, "\0")).replace("\0", label)
+        return text
+
+
 def sections(run: CheckRun) -> list[Section]:
     """The report's sections, in reading order (see the module)."""
     model = analysed_model(run)
+    shown = _Shown(run)
     out: list[Section] = []
     failed = [r for r in run.results if status(r) is Status.FAILED]
     unproven = [r for r in run.results if status(r) is Status.NOT_PROVEN]
     if failed:
-        out.append(Section("failed", f"Failed checks ({len(failed)})", tuple(f"- **{r.check}**: {r.message}" for r in failed), True))
+        out.append(Section("failed", f"Failed checks ({len(failed)})",
+                           tuple(f"- **{r.check}**: {shown(r.message)}" for r in failed), True))
     if unproven:
         out.append(Section("not-proven", f"Not proven ({len(unproven)}): undecided, never a pass",
-                           tuple(f"- **{r.check}**: {r.message}" for r in unproven), True))
+                           tuple(f"- **{r.check}**: {shown(r.message)}" for r in unproven), True))
     chains = who_can_reach_admin(run)
     out.append(Section("who-can-reach-admin", "Who can reach admin", (
         "People, federated principals, CI identities and machine roles that can become an administrator, each with "
@@ -160,7 +182,7 @@ def sections(run: CheckRun) -> list[Section]:
         f"without MFA): account {model.account} first, then "
         "the other account scopes of the assembly, named after the entry.",
         "",
-        *(_chain_text(c) for c in chains),
+        *(shown(_chain_text(c)) for c in chains),
         *(() if chains else ("- nobody" if run.graph is not None else
                              "- not computed: `access_matrix.escalation_search` is off, so the run built no analysis graph",)),
     ), any(not c.declared for c in chains)))
@@ -210,7 +232,7 @@ def sections(run: CheckRun) -> list[Section]:
     people = _identity_account_lines(run)
     if people:
         out.append(Section("identity-account", "People of the identity account", tuple(people)))
-    out.append(Section("matrix", "Access matrix", tuple(_matrix_lines(run))))
+    out.append(Section("matrix", "Access matrix", tuple(_matrix_lines(run, shown))))
     return out
 
 
@@ -252,7 +274,7 @@ def _people_lines(run: CheckRun) -> list[str]:
     return lines
 
 
-def _matrix_lines(run: CheckRun) -> list[str]:
+def _matrix_lines(run: CheckRun, show=lambda text: text) -> list[str]:
     lines = ["| check | principal | request | result |", "| --- | --- | --- | --- |"]
     for result in run.results:
         if result.check.startswith("escalation:") and result.passed:
@@ -260,7 +282,7 @@ def _matrix_lines(run: CheckRun) -> list[str]:
         verdict = status(result)
         shown = verdict.value if verdict is Status.PASSED else f"**{verdict.value}**"
         decision = result.decision.outcome.value if result.decision else ""
-        lines.append(f"| {_cell(result.check)} | {_cell(result.subject)} | {_cell(result.summary)} | {shown} {decision} |")
+        lines.append(f"| {_cell(result.check)} | {_cell(show(result.subject))} | {_cell(result.summary)} | {shown} {decision} |")
     return lines
 
 

@@ -7,6 +7,8 @@ promise in plain words, the AWS documentation rule the proof rests on, and a che
 * :class:`Proven`: no request of the space the invariant ranges over is allowed;
 * :class:`Counterexample`: one concrete request that the concrete evaluator allows, with its
   :class:`~..engine.evaluator.Decision` (the allowing statements);
+* :class:`Refused`: a request the config declares (a hop of the hop list) that the concrete
+  evaluator denies, with its decision: one half of a declared grant is missing;
 * :class:`NotProven`: neither could be established (an unsupported construct, a solver
   ``unknown`` or timeout). **Never a pass** (Cedar/Zelkova practice: unknown is not proven).
 
@@ -47,13 +49,22 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """A request the config declares that the concrete evaluator denies, and its decision."""
+
+    request: Request
+    decision: Decision
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class NotProven:
     """Undecided (unsupported construct, unknown, timeout): a failure, never a pass."""
 
     reason: str
 
 
-Verdict = Proven | Counterexample | NotProven
+Verdict = Proven | Counterexample | Refused | NotProven
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,8 @@ class Invariant:
 
 _PLACEHOLDER = re.compile(rf"(?<![0-9]){PLACEHOLDER_ACCOUNT}(?![0-9])")
 _ACCOUNT_ID = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+#: What a StackSet template's own account reads as when no member account has the template.
+NO_MEMBER = "<member account>"
 
 
 @dataclass(frozen=True)
@@ -102,26 +115,29 @@ class AccountNames:
         names: account id -> its name in the config (``organization.organizational_units``,
             ``management`` for the management account).
         members: the member accounts the scope's template is deployed to (empty: the scope's
-            account is a real one).
+            account is a real one, or a template that no member account has today: then the
+            placeholder reads :data:`NO_MEMBER`).
     """
 
     names: Mapping[str, str] = field(default_factory=dict)
     members: tuple[str, ...] = ()
+    #: The scope is a StackSet template (its account is the placeholder), even with no members.
+    template: bool = False
 
     @classmethod
-    def of(cls, scope: AccountScope, config: BaselineConfig) -> AccountNames:
+    def of(cls, scope: AccountScope, config: BaselineConfig | None) -> AccountNames:
         """The names of ``config``'s organization (if any) and, for a StackSet member scope, its members."""
         top = scope.top_config or config
         names: dict[str, str] = {}
-        organization = top.organization
+        organization = top.organization if top is not None else None
         if organization is not None:
             names = {a.id: a.name for ou in organization.organizational_units for a in ou.accounts}
             names[organization.management_account_id] = "management"
-        for role in top.machine_roles:
+        for role in top.machine_roles if top is not None else ():
             if role.third_party is not None:
                 names.setdefault(role.third_party.account_id, f"third party of {role.name}")
         placeholder = scope.model.account == PLACEHOLDER_ACCOUNT
-        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else ())
+        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else (), placeholder)
 
     def label(self, account: str) -> str:
         """``444400000002 (orders-dev)``, or the id alone when the config does not name it."""
@@ -135,6 +151,23 @@ class AccountNames:
         named = set(_ACCOUNT_ID.findall(text))
         return next((m for m in self.members if m not in named), None)
 
+    def show(self, text: str) -> str:
+        """``text`` in the member account :meth:`shown_member` picks: the placeholder renamed to
+        it everywhere, its first ``account <id>`` labelled, and "shown in member account ..."
+        appended; ``text`` unchanged when it holds no placeholder (or the scope is a real account)."""
+        if self.template and not self.members and _PLACEHOLDER.search(text):
+            return _PLACEHOLDER.sub(NO_MEMBER, text) + "; a StackSet template no member account has today (an account " \
+                "added to its OUs gets it)"
+        member = self.shown_member(text)
+        if member is None:
+            return text
+        count = len(self.members)
+        return (
+            _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {self.label(member)}", 1)
+            + f"; shown in member account {self.label(member)}"
+            + (f", one of {count} with this StackSet template" if count > 1 else "")
+        )
+
 
 def describe_request(request: Request, accounts: AccountNames | None = None) -> str:
     """``principal ... action ... resource ... context`` on one line, keys sorted; accounts
@@ -147,15 +180,7 @@ def describe_request(request: Request, accounts: AccountNames | None = None) -> 
         f"principal {p.arn} ({p.kind}, account {accounts.label(p.account) if p.account else '-'}), "
         f"action {request.action}, resource {request.resource}, context {{{context or 'no keys'}}}"
     )
-    member = accounts.shown_member(text)
-    if member is None:
-        return text
-    count = len(accounts.members)
-    return (
-        _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {accounts.label(member)}", 1)
-        + f"; shown in member account {accounts.label(member)}"
-        + (f", one of {count} with this StackSet template" if count > 1 else "")
-    )
+    return accounts.show(text)
 
 
 def explain(invariant: Invariant, scope_label: str, finding: Finding,
@@ -172,6 +197,11 @@ def explain(invariant: Invariant, scope_label: str, finding: Finding,
         return False, (
             f"{head}: counterexample{note}: {describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"
             f" -- promise broken: {invariant.promise}"
+        )
+    if isinstance(verdict, Refused):
+        return False, (
+            f"{head}: declared but refused ({verdict.note}): {describe_request(verdict.request, accounts)} is DENIED "
+            f"({verdict.decision.reason}) -- promise broken: {invariant.promise}"
         )
     return False, f"{head}: not proven: {verdict.reason} -- promise: {invariant.promise}"
 
