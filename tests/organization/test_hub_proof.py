@@ -209,3 +209,27 @@ def test_a_member_trust_naming_an_undeclared_account_fails_the_declared_accounts
     # the negative control: the unmutated scope passes
     results, _ = run_invariants([next(s for s in scopes if s.label.startswith(admin))], config, (accounts.INVARIANT,))
     assert all(r.passed for r in results)
+
+
+def test_ways_in_without_mfa_list_the_saml_route_with_the_keys_that_declare_it(hub):
+    """FederatedAdmin (a SAML role of the identity account) reaches the Admin role of the member
+    accounts: AWS sees no MFA for a SAML session, so "Ways in without MFA" lists the route, the
+    SAML role itself, and the config keys that declare them; the users' hops (MFA) are not listed."""
+    from iam_baseline.analysis.check import CheckRun
+    from iam_baseline.analysis.outputs.mfa_reach import mfa_less_lines
+
+    config, out, scopes, graph = hub
+    lines = mfa_less_lines(CheckRun(load_account(out, account=config.account_id), [], [], 0.0, scopes=scopes,
+                                    config=config, graph=graph))
+    gate = "**sign-in at the identity provider, no MFA seen by AWS**"
+    assert (f"- `role:Admin` (an administrator) in 222200000001, 222200000002, 222200000003: reached by the SAML role "
+            f"`role:FederatedAdmin` (account 666600000001), {gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: "
+            "persona admin, providers ExampleIdP) and `roles.admin.reach`; require MFA for the AWS application at "
+            "ExampleIdP") in lines
+    assert (f"- `role:FederatedAdmin` (an administrator) (account 666600000001): assumed with sts:AssumeRoleWithSAML, "
+            f"{gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: persona admin, providers ExampleIdP); "
+            "require MFA for the AWS application at ExampleIdP") in lines
+    saml_hops = [line for line in lines if "reached by the SAML role" in line]
+    assert len(saml_hops) == sum(1 for e in _hops(graph) if e.mfa is HopMfa.IDENTITY_PROVIDER)
+    # Negative control: hops with MFA (the identity account's users) are no way in without MFA.
+    assert not any("user:" in line for line in lines)
