@@ -107,7 +107,7 @@ synth: install-synth
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
 check: install-check
-	$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
+	@$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
 ## The access diff: what $(OUT) allows that an older assembly denies, and the reverse, proven
 ## with z3 per principal, trust policy and resource-based policy (README, "Access diff"):

@@ -122,3 +122,16 @@ def test_check_config_checks_without_writing(tmp_path, capsys):
     bad.write_text(BAD_ACCOUNT)
     assert main(["--check-config", str(bad)]) == 2
     assert capsys.readouterr().err == f"error: invalid baseline config {bad}: 1 problem\n{BAD_ACCOUNT_PROBLEM}\n"
+
+
+def test_make_check_starts_a_config_error_with_the_error(tmp_path):
+    """``make check`` does not echo its command line: a refused config's problem is the first
+    line, then make's own (before, the python command line came first)."""
+    config = tmp_path / "bad.yaml"
+    config.write_text(BAD_ACCOUNT)
+    done = _make("check", f"CONFIG={config}", f"OUT={tmp_path}")
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).splitlines()
+    assert lines[0] == f"error: invalid baseline config {config}: 1 problem", lines
+    assert lines[1] == BAD_ACCOUNT_PROBLEM
+    assert len(lines) == 3 and re.fullmatch(r"make: \*\*\* \[Makefile:\d+: check\] Error 2", lines[2]), lines
