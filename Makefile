@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema config-docs clean break-glass-lock identity-store-lock accept-renames
 
 install: install-test
 
@@ -91,22 +91,28 @@ init: install-synth
 ## (`app.py --check-config`, under a second, before the CDK CLI starts), and the CLI's
 ## "Subprocess exited with error 1|2" after one of our own error lines is filtered out (any
 ## other exit of the app, e.g. a signal, still shows it; the exit status stays cdk's).
+## `cdk synth` of config $(1) into $(2), printing findings and errors only. With several stacks
+## the CLI ends even a --quiet synth with "Supply a stack id (...) to display its template." and
+## "Successfully synthesized", with one stack it prints nothing: both filtered out, with the blank
+## lines and the CLI's "Subprocess exited with error 1|2" after one of our own error lines;
+## --no-notices leaves out the CLI's NOTICES banner. The exit status stays cdk's (pipefail).
+CDK_SYNTH = set -o pipefail; cdk synth --quiet --no-notices -c config=$(1) --output $(2) 2>&1 \
+	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' \
+	      -e ' app\.py: Subprocess exited with error [12]$$' || true; }
+
 synth: install-synth
 	@$(PY) scripts/clean_output.py "$(OUT)"
 	@$(PY) app.py --check-config "$(CONFIG)"
-	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (10-20 s; prints findings and errors only)"
-	@# With several stacks the CLI ends even a --quiet synth with "Supply a stack id (...) to
-	@# display its template." and "Successfully synthesized", with one stack it prints
-	@# nothing: both filtered out, and one success line of ours said whatever the stack count.
-	@# The exit status stays cdk's (pipefail).
-	@set -o pipefail; cdk synth --quiet -c config=$(CONFIG) --output $(OUT) 2>&1 \
-	  | { grep -v -e '^Supply a stack id (' -e '^Successfully synthesized to ' -e '^$$' \
-	      -e ' app\.py: Subprocess exited with error [12]$$' || true; }
-	@n=$$(find $(OUT) -name '*.template.json' | wc -l); echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s)); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"
+	@echo "== cdk synth -c config=$(CONFIG) into $(OUT) (prints findings and errors only)"
+	@# One success line of ours, whatever the stack count (CDK_SYNTH filters the CLI's own), with
+	@# the time it took (an organization's synth takes several times one account's).
+	@start=$$SECONDS; $(call CDK_SYNTH,$(CONFIG),$(OUT)) && { n=$$(find $(OUT) -name '*.template.json' | wc -l); \
+	  echo "== synthesized $(OUT) ($$n template$$([ $$n = 1 ] || echo s), $$((SECONDS - start)) s); next: make check CONFIG=$(CONFIG) OUT=$(OUT)"; }
 
 ## Prove the access matrix and search privilege escalation on the assembly in $(OUT) (after
 ## `make synth`; `make check OUT=DIR` for another one). Writes $(OUT)/access-report.{md,html}.
 check: install-check
+	@# Not echoed: a config error is then the first line, as under make synth.
 	@$(PY) -m iam_baseline.analysis.check --out $(OUT) --config $(CONFIG)
 
 ## The access diff: what $(OUT) allows that an older assembly denies, and the reverse, proven
@@ -140,10 +146,11 @@ rules-doc: install-check
 test: install-test
 	$(PY) -m pytest
 
-## The suite without the mutation suites (tests marked `mutation`), for local iteration;
-## `make test` stays the full suite.
+## The suite without the mutation suites and the other minutes-long tests (markers `mutation`
+## and `slow`, pytest.ini), for local iteration; `make test` stays the full suite.
+TEST_FAST_MARKERS := not mutation and not slow
 test-fast: install-test
-	$(PY) -m pytest -m "not mutation"
+	$(PY) -m pytest -m "$(TEST_FAST_MARKERS)"
 
 ## Third-party scanners on the default and organization templates (StackSet members
 ## included): checkov (own pinned venv, not a test dependency), cfn-lint with every optional
@@ -194,12 +201,14 @@ bench-org: install
 	$(PY) scripts/bench_org.py
 
 ## The README's picture of who can reach which member account: synthesizes the hub-and-spoke
-## example, then draws the hops its StackSets' trust policies admit (analysis/outputs/hub_picture.py)
+## example, then draws the hops the trust policies of its StackSets and of the identity account's
+## own stack (IdentityAccount) admit (analysis/outputs/org_reach.py, hub_picture.py)
 ## into docs/hub-and-spoke.svg and .dot (a test keeps the .dot current).
 HUB_PICTURE_CONFIG := config/examples/hub-and-spoke.yaml
 hub-picture: install-check
 	@$(PY) scripts/clean_output.py "$(OUT).hub-picture"
-	cdk synth --quiet -c config=$(HUB_PICTURE_CONFIG) --output $(OUT).hub-picture
+	@echo "== cdk synth -c config=$(HUB_PICTURE_CONFIG) into $(OUT).hub-picture"
+	@$(call CDK_SYNTH,$(HUB_PICTURE_CONFIG),$(OUT).hub-picture)
 	$(PY) -m iam_baseline.analysis.outputs.hub_picture --out $(OUT).hub-picture --config $(HUB_PICTURE_CONFIG) \
 	  --svg docs/hub-and-spoke.svg --dot docs/hub-and-spoke.dot
 
@@ -210,6 +219,10 @@ construct-docs: install-synth
 ## Regenerate config/baseline.schema.json from the pydantic models.
 schema: install-synth
 	$(PY) -m iam_baseline.config.schema > config/baseline.schema.json
+
+## Regenerate docs/configuration.md (every config key: type, default, description) from the models.
+config-docs: install-synth
+	$(PY) -m iam_baseline.config.reference > docs/configuration.md
 
 ## Accept the renames of $(CONFIG): record its IAM identity names (renames into the lock's
 ## history), its break-glass names and its Identity Center users in their locks.

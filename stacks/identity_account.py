@@ -25,7 +25,7 @@ from __future__ import annotations
 from aws_cdk import App
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.hub import member_hub_part
+from iam_baseline.config.hub import member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
@@ -44,7 +44,8 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
         ItemError: see :func:`~iam_baseline.config.stackset_groups.stackset_groups`.
         pydantic.ValidationError: see :func:`~iam_baseline.config.member_config.member_baseline_config`.
     """
-    group = identity_account_group(config)
+    reach = persona_reach(config)  # the hop list, once (config/hub.py)
+    group = identity_account_group(config, reach)
     if group is None:
         return None
     (account,) = group.accounts
@@ -54,6 +55,6 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
         config=member_baseline_config(
             config, group.variant, group.machine_roles, group.service_roles, identity=True, policies=group.policies
         ),
-        hub=member_hub_part(config, group.personas, True),
+        hub=member_hub_part(config, group.personas, True, reach),
         member_account=account,
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.hub import member_hub_part
+from iam_baseline.config.hub import member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import stackset_groups
 from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
@@ -59,7 +59,8 @@ class OrganizationRolloutStack(BaselineStack):
         )
         self.stack_sets: dict[str, ServiceManagedStackSet] = {}
         self.member_stacks: dict[str, AccountBaselineStack] = {}
-        for group in stackset_groups(config):
+        reach = persona_reach(config)  # the hop list, once for every group (config/hub.py)
+        for group in stackset_groups(config, reach):
             key = group.key
             # A Stage keeps the member template out of `cdk deploy --all` and gives it its
             # own nested cloud assembly, which the StackSet reads its TemplateBody from.
@@ -71,7 +72,7 @@ class OrganizationRolloutStack(BaselineStack):
                     config, group.variant, group.machine_roles, group.service_roles, policies=group.policies
                 ),
                 stackset_member=True,
-                hub=member_hub_part(config, group.personas, False),
+                hub=member_hub_part(config, group.personas, False, reach),
             )
             description = organization.baselines[group.variant].description
             if group.machine_roles:

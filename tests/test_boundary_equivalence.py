@@ -35,6 +35,9 @@ import pytest
 from boundary_freeze import boundary_documents, build_unit_boundary, distinct
 from template_tools import DEFAULT_CONFIG_FILE, FIXTURES, ROOT, synth_unit_stack
 
+#: Minutes of z3 or synth: left out by `make test-fast`, run by `make test` (pytest.ini).
+pytestmark = pytest.mark.slow
+
 FROZEN = FIXTURES / "boundary-before-compaction"
 CONFIGS = sorted(p.relative_to(ROOT).as_posix() for p in (*FIXTURES.glob("*.yaml"), *ROOT.glob("config/examples/*.yaml")))
 UNIT = "unit"

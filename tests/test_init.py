@@ -111,3 +111,47 @@ def test_the_arguments_are_checked_by_the_config_rules():
 
 def test_without_config_init_writes_next_to_the_example():
     assert init_config.default_config_path(ACCOUNT) == f"config/account-{ACCOUNT}.yaml"
+
+
+#: The commented blocks of the template (config/init-template.yaml.in) that work once uncommented:
+#: each starts with `# <key>:` and continues with lines `#  ...` (its indented YAML).
+BLOCKS = {
+    "personas and policies": ("policies", "personas", "groups"),
+    "users": ("users",),
+    "machine and service roles": ("machine_roles", "service_roles"),
+    "organization with an identity account": ("users", "roles", "organization"),
+    "all at once": ("policies", "personas", "groups", "users", "machine_roles", "service_roles", "roles", "organization"),
+}
+
+
+def uncomment(text: str, keys: tuple[str, ...]) -> str:
+    """``text`` with the commented blocks of top-level ``keys`` uncommented ("# " removed)."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if any(line.startswith(f"# {key}:") for key in keys):
+            inside = True
+        elif not line.startswith("#  "):
+            inside = False
+        lines.append(line[2:] if inside else line)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("keys", BLOCKS.values(), ids=BLOCKS.keys())
+def test_the_commented_blocks_load_once_uncommented(initialized, tmp_path, keys):
+    from iam_baseline.config import load_config
+    from iam_baseline.config.example_values import example_values_in
+
+    text = initialized.read_text()
+    uncommented = uncomment(text, keys)
+    assert uncommented != text and f"\n{keys[0]}:" in uncommented  # a block was found (negative control)
+    path = tmp_path / "uncommented.yaml"
+    path.write_text(uncommented)
+    config = load_config(path)
+    assert example_values_in(config) == []
+    for key in keys:
+        assert getattr(config, key), key  # every block took effect
+    if "organization" in keys:
+        from iam_baseline.config.hub import persona_reach
+
+        assert config.organization.identity_account == ACCOUNT
+        assert sorted(persona_reach(config)) == ["admin", "read_only"]

@@ -108,6 +108,17 @@ def test_make_synth_ends_a_config_error_with_the_error(tmp_path):
     assert not out.exists()
 
 
+def test_make_check_starts_a_config_error_with_the_error(tmp_path):
+    """`make check` does not echo its command line: the problem is all it prints before make's own line."""
+    config = tmp_path / "bad.yaml"
+    config.write_text(BAD_ACCOUNT)
+    done = _make("check", f"CONFIG={config}", f"OUT={tmp_path / 'cdk.out'}")
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).splitlines()
+    assert lines[:2] == [f"error: invalid baseline config {config}: 1 problem", BAD_ACCOUNT_PROBLEM], lines
+    assert len(lines) == 3 and re.fullmatch(r"make: \*\*\* \[Makefile:\d+: check\] Error 2", lines[2]), lines
+
+
 def test_check_config_checks_without_writing(tmp_path, capsys):
     """``app.py --check-config``: 0 for a good config and nothing written (no lock, no
     assembly); 2 with the error for a bad one (the negative control)."""
@@ -124,14 +135,56 @@ def test_check_config_checks_without_writing(tmp_path, capsys):
     assert capsys.readouterr().err == f"error: invalid baseline config {bad}: 1 problem\n{BAD_ACCOUNT_PROBLEM}\n"
 
 
-def test_make_check_starts_a_config_error_with_the_error(tmp_path):
-    """``make check`` does not echo its command line: a refused config's problem is the first
-    line, then make's own (before, the python command line came first)."""
-    config = tmp_path / "bad.yaml"
-    config.write_text(BAD_ACCOUNT)
-    done = _make("check", f"CONFIG={config}", f"OUT={tmp_path}")
-    assert done.returncode != 0
-    lines = (done.stdout + done.stderr).splitlines()
-    assert lines[0] == f"error: invalid baseline config {config}: 1 problem", lines
-    assert lines[1] == BAD_ACCOUNT_PROBLEM
-    assert len(lines) == 3 and re.fullmatch(r"make: \*\*\* \[Makefile:\d+: check\] Error 2", lines[2]), lines
+_FAKE_CDK = """#!/bin/bash
+# What the CDK CLI prints around a --quiet synth of several stacks (findings go through).
+echo "[Warning at /IamBaseline/Role] a finding"
+case " $* " in *" --no-notices "*) ;; *) printf 'NOTICES         (What is this? https://github.com/aws/aws-cdk/wiki/CLI-Notices)\\n';; esac
+echo
+echo "Supply a stack id (AccountBaseline, IdentityAccount) to display its template."
+echo "Successfully synthesized to /somewhere/cdk.out"
+exit "${FAKE_CDK_STATUS:-0}"
+"""
+
+
+@pytest.mark.parametrize("target", ["synth", "hub-picture"])
+def test_make_synth_and_hub_picture_print_the_findings_only(tmp_path, target):
+    """The synth line of `make synth` and `make hub-picture` (their recipe, run with a stand-in
+    `cdk` that prints what the CLI prints) shows the findings and none of the CLI's banner lines,
+    and keeps the CLI's exit status."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "cdk").write_text(_FAKE_CDK)
+    (fake / "cdk").chmod(0o755)
+    out = tmp_path / "out"
+    planned = _make("-n", target, f"OUT={out}", "CONFIG=config/examples/hub-and-spoke.yaml").stdout.replace("\\\n", "")
+    recipe = next(line for line in planned.splitlines() if "cdk synth --quiet" in line)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
+    shown = subprocess.run(["bash", "-c", recipe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "[Warning at /IamBaseline/Role] a finding"
+    assert lines[1:] == ([] if target == "hub-picture" else [lines[1]]), lines
+    if target == "synth":
+        assert re.fullmatch(rf"== synthesized {out} \(0 templates, \d+ s\); next: make check CONFIG=\S+ OUT={out}", lines[1])
+    failed = subprocess.run(["bash", "-c", recipe], cwd=ROOT, env={**env, "FAKE_CDK_STATUS": "1"}, capture_output=True, text=True)
+    assert failed.returncode == 1 and "synthesized" not in failed.stdout
+
+
+#: The minutes-long test files `make test-fast` leaves out and `make test` runs.
+HEAVY_TESTS = ("tests/test_boundary_equivalence.py", "tests/organization/test_hub_scale.py")
+
+
+def test_make_test_fast_leaves_the_heavy_tests_out_and_make_test_runs_them():
+    planned = _make("-n", "test-fast").stdout.splitlines()
+    command = next(line for line in planned if " -m pytest -m " in line)
+    expression = command.split(" -m pytest -m ", 1)[1].strip().strip('"')
+
+    def collected(*options: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options, *HEAVY_TESTS],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        return done.stdout
+
+    fast = collected("-m", expression)
+    assert "::" not in fast and "deselected" in fast, fast
+    everything = collected()  # make test: pytest with no marker expression
+    assert all(f"{path}::" in everything for path in HEAVY_TESTS), everything

@@ -36,3 +36,28 @@ def test_the_config_fixture_points_editors_at_the_committed_schema():
     first_line = DEFAULT_CONFIG_FILE.read_text().splitlines()[0]
     assert first_line.startswith(prefix)
     assert (DEFAULT_CONFIG_FILE.parent / first_line.removeprefix(prefix)).resolve() == ROOT / "config" / "baseline.schema.json"
+
+
+def test_committed_configuration_reference_equals_generated():
+    from iam_baseline.config.reference import reference_markdown
+
+    committed = (ROOT / "docs" / "configuration.md").read_text()
+    assert committed == reference_markdown(), "run `make config-docs` and commit docs/configuration.md"
+
+
+def test_the_configuration_reference_documents_the_hub_and_persona_keys():
+    """Negative control of the generator: the keys README points at are in it, each in its model's table."""
+    from iam_baseline.config.reference import reference_markdown
+
+    text = reference_markdown()
+    for heading, key in [
+        ("PersonaConfig: `personas.<key>`", "`reach`"),
+        ("CustomerPolicyConfig: `policies.<key>`", "`targets`"),
+        ("MachineRoleConfig: `machine_roles[]`", "`reason`"),
+        ("ServiceRoleConfig: `service_roles[]`", "`passed_by`"),
+        ("OrganizationConfig: `organization`", "`identity_account`"),
+        ("Targets: ", "`exclude`"),
+    ]:
+        section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+        assert f"| {key} |" in section, (heading, key)
+    assert "| `reason` | string | *required* |" in text

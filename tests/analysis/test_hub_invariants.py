@@ -30,7 +30,7 @@ def config():
 def saml_declared(monkeypatch):
     """The config declares SamlOps as the Admin persona's SAML role in the identity account
     (what config/hub.py's hop list says once the identity account is configured)."""
-    monkeypatch.setattr(declared, "identity_saml_roles", lambda config, name: (SAML_ROLE,) if name == "Admin" else ())
+    monkeypatch.setattr(declared, "identity_saml_roles", lambda scope, config, name: (SAML_ROLE,) if name == "Admin" else ())
 
 
 def _role(scope, name):

@@ -17,6 +17,9 @@ import yaml
 
 from organization_helpers import HUB
 
+#: Minutes of z3 or synth: left out by `make test-fast`, run by `make test` (pytest.ini).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 100
 

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
-from .files import read_lock_section
+from .files import LockKind, lock_path, read_lock_section
 from .models import BaselineConfig
 
 #: Format version of the lock file.
@@ -41,10 +42,8 @@ class BreakGlassLockError(BaselineError):
     """The config renames or removes a locked break-glass or Admin resource (or the lock is unreadable)."""
 
 
-def lock_path_for(config_path: str | Path) -> Path:
-    """The lock file of a config file: same folder and stem, suffix ``.break-glass.lock``."""
-    path = Path(config_path)
-    return path.with_name(f"{path.stem}.break-glass.lock")
+#: The lock of a config file: same folder and stem, suffix ``.break-glass.lock``.
+lock_path_for = partial(lock_path, kind=LockKind.BREAK_GLASS)
 
 
 def locked_names(config: BaselineConfig) -> dict[str, Any] | None:

@@ -160,6 +160,21 @@ def read_referenced(name: str, kind: FileKind) -> tuple[Path, str]:
     return path, read_bounded(path, kind)
 
 
+class LockKind(enum.Enum):
+    """The locks a config file has beside it, by the suffix of their file name."""
+
+    NAMES = "names"  # every IAM identity's name (names_lock.py)
+    BREAK_GLASS = "break-glass"  # the break-glass and Admin names (break_glass_lock.py)
+    IDENTITY_STORE = "identity-store"  # the Identity Center users (identity_store_lock.py)
+
+
+def lock_path(config_path: str | Path, kind: LockKind) -> Path:
+    """The ``kind`` lock of a config file: same folder and stem, suffix ``.<kind>.lock``
+    (``config/prod.yaml`` -> ``config/prod.names.lock``)."""
+    path = Path(config_path)
+    return path.with_name(f"{path.stem}.{kind.value}.lock")
+
+
 def read_lock_section(
     path: str | Path, section: str, what: str, error: type[BaselineError]
 ) -> dict | None:

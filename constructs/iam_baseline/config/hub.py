@@ -19,6 +19,7 @@ maximum session. Source: IAM User Guide, "Roles terms and concepts" > "Role chai
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -131,26 +132,15 @@ def group_user_arns(config: "BaselineConfig", persona: str, account: str) -> tup
     return tuple(sorted(f"arn:{partition}:iam::{account}:user{path}{u.name}" for u in config.users if set(u.groups) & groups))
 
 
-#: The last configs :func:`persona_reach` answered for, with their answers (a config is frozen).
-_REACH_CACHE: list[tuple["BaselineConfig", dict[str, PersonaReach]]] = []
-
-
 def persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
-    """Every persona with ``reach`` by key (config order), with both halves' principals.
+    """Every persona with ``reach`` by key (config order), with both halves' principals: the hop
+    list (:func:`hub_hops` flattens it). Empty without ``organization.identity_account``.
 
-    Empty without ``organization.identity_account``. Remembered for the last few configs (by
-    identity, a config is frozen): ``make check`` asks once per account scope and trust policy,
-    and at 500 member accounts one answer takes about half a second.
+    At 500 member accounts one answer takes about half a second, so a caller that needs it more
+    than once computes it once and hands it on (``reach=`` of :func:`hub_hops`,
+    :func:`personas_reaching`, :func:`member_hub_part`, the StackSet groups; ``make check``:
+    :func:`~iam_baseline.analysis.model.accounts.load_scopes`, ``AccountScope.reach``).
     """
-    for known, reach in _REACH_CACHE:
-        if known is config:
-            return reach
-    reach = _persona_reach(config)
-    _REACH_CACHE[:] = [(config, reach), *_REACH_CACHE[:7]]
-    return reach
-
-
-def _persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
     identity = identity_account_id(config)
     if identity is None:
         return {}
@@ -181,20 +171,22 @@ def _persona_reach(config: "BaselineConfig") -> dict[str, PersonaReach]:
     return result
 
 
-def hub_hops(config: "BaselineConfig") -> tuple[Hop, ...]:
+def hub_hops(config: "BaselineConfig", reach: Mapping[str, PersonaReach] | None = None) -> tuple[Hop, ...]:
     """Every hop of ``config``: (persona, member account, member role ARN, identity principals),
-    by persona (config order) then account id. Empty without ``organization.identity_account``."""
+    by persona (config order) then account id. Empty without ``organization.identity_account``.
+    ``reach``: :func:`persona_reach` of ``config`` when the caller has it."""
     return tuple(
         Hop(reach.persona, account, arn, reach.users, reach.saml_roles)
-        for reach in persona_reach(config).values()
+        for reach in (persona_reach(config) if reach is None else reach).values()
         for account, arn in zip(reach.accounts, reach.role_arns)
     )
 
 
-def personas_reaching(config: "BaselineConfig") -> dict[str, set[str]]:
-    """Member account id -> keys of the personas whose role it receives (a StackSet group's items)."""
+def personas_reaching(config: "BaselineConfig", reach: Mapping[str, PersonaReach] | None = None) -> dict[str, set[str]]:
+    """Member account id -> keys of the personas whose role it receives (a StackSet group's
+    items). ``reach``: :func:`persona_reach` of ``config`` when the caller has it."""
     reached: dict[str, set[str]] = {}
-    for reach in persona_reach(config).values():
+    for reach in (persona_reach(config) if reach is None else reach).values():
         for account in reach.accounts:
             reached.setdefault(account, set()).add(reach.persona)
     return reached
@@ -378,23 +370,26 @@ class HubPart:
     identity_half: bool = False
 
 
-def management_hub_part(config: "BaselineConfig") -> HubPart | None:
+def management_hub_part(config: "BaselineConfig", reach: Mapping[str, PersonaReach] | None = None) -> HubPart | None:
     """The management account's part: the people and the identity half when it is the identity
     account, else neither (its users, groups and SAML move to the identity account); its own
-    persona roles stay. None without ``organization.identity_account``."""
+    persona roles stay. None without ``organization.identity_account``. ``reach``: as
+    :func:`hub_hops`."""
     identity = identity_account_id(config)
     if identity is None:
         return None
     assert config.organization is not None
     here = identity == config.organization.management_account_id
-    return HubPart(identity, persona_reach(config), people=here, identity_half=here)
+    return HubPart(identity, dict(persona_reach(config) if reach is None else reach), people=here, identity_half=here)
 
 
-def member_hub_part(config: "BaselineConfig", personas: tuple[str, ...], identity: bool) -> HubPart | None:
+def member_hub_part(config: "BaselineConfig", personas: tuple[str, ...], identity: bool,
+                    reach: Mapping[str, PersonaReach] | None = None) -> HubPart | None:
     """A member account group's part: the member roles of ``personas``, and with ``identity``
     (the identity account's own stack, ``stacks/identity_account.py``) the people and the
-    identity half. None without ``organization.identity_account``."""
+    identity half. None without ``organization.identity_account``. ``reach``: as :func:`hub_hops`
+    (the rollout hands the one it computed to every group)."""
     account = identity_account_id(config)
     if account is None:
         return None
-    return HubPart(account, persona_reach(config), personas, True, identity, identity)
+    return HubPart(account, dict(persona_reach(config) if reach is None else reach), personas, True, identity, identity)

@@ -16,12 +16,15 @@ from ..federation.policy_size import (
     check_policy_size,
 )
 from .identity_store import IdentitySource, IdentityStoreConfig
-from .models import AccountId, IamPath, Persona, RegionName
+from .regions import RegionName
 from .strict import StrictModel
 from .policy_document import check_identity_policy
 from .types import (
+    AccountId,
+    IamPath,
     ItemError,
     ManagedPolicyName,
+    PersonaKey as Persona,
     RelayState,
     TagKey,
     TagValue,

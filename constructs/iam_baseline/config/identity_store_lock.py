@@ -21,11 +21,12 @@ This module imports neither aws_cdk nor YAML: it compares a validated config wit
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
-from .files import read_lock_section
+from .files import LockKind, lock_path, read_lock_section
 from .models import BaselineConfig
 
 #: Format version of the lock file.
@@ -36,10 +37,8 @@ class IdentityStoreLockError(BaselineError):
     """The config renames a recorded Identity Center user (or the lock file is unreadable)."""
 
 
-def lock_path_for(config_path: str | Path) -> Path:
-    """The lock file of a config file: same folder and stem, suffix ``.identity-store.lock``."""
-    path = Path(config_path)
-    return path.with_name(f"{path.stem}.identity-store.lock")
+#: The lock of a config file: same folder and stem, suffix ``.identity-store.lock``.
+lock_path_for = partial(lock_path, kind=LockKind.IDENTITY_STORE)
 
 
 def locked_users(config: BaselineConfig) -> tuple[str, dict[str, dict[str, str]]] | None:

@@ -28,12 +28,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from .models import AccountId, IamName
 
 from .strict import StrictModel
 from .policies import AwsManagedPolicyRef, PolicyName, check_customer_policy_references, refuse_admin_equivalent_aws_managed
 from .targeting import Targets
-from .types import ItemError, printable_text, unique
+from .types import AccountId, IamName, ItemError, printable_text, unique
 
 if TYPE_CHECKING:
     from .models import BaselineConfig

@@ -20,44 +20,35 @@ from pydantic import (
     model_validator,
 )
 
-from . import detection
+from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS
 from ..partitions import partition_of
-from .regions import RegionName  # noqa: F401 - re-exported: the field type of every region
-from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
+from . import detection
 from .access_matrix import AccessMatrixConfig, check_principal_references
+from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
+from .federation import FederationConfig
+from .hub import hub_rules
+from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules, role_policy_rules
+from .organization import OrganizationConfig, organization_rules
+from .personas import GroupConfig, GroupsConfig, PersonaConfig, PersonaRoleConfig, ReadOnlyPolicyName, RolesConfig, check_personas  # noqa: F401
+from .policies import CustomerPolicyConfig, PolicyName
+from .policy_targets import policy_target_rules
+from .quotas import QuotasConfig
+from .regions import RegionName  # noqa: F401 - re-exported: the field type of every region
+from .role import RoleConfig  # noqa: F401 - re-exported: the base of every persona role
 from .service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES, ServiceLinkedRoleService
+from .service_roles import ServiceRoleConfig, service_role_rules
 from .sign_in import MfaConfig, PasswordPolicyConfig
 from .strict import StrictModel
 
-# Shared field types (ASCII grammars, tags) live in types.py; imported here, where the other
-# config modules have always found them.
-from .types import AccountId, GroupKey, IamName, IamPath, ItemError, PersonaKey, TagKey, TagValue, printable_text, unique  # noqa: E402,F401
+# Shared field types (ASCII grammars, tags) live in types.py and the role settings in role.py;
+# every per-concern model module imports them from there (never from this module), so this
+# entry point imports the concerns at its top and nothing imports back. Re-exported here for
+# code outside the config package.
+from .types import AccountId, GroupKey, IamName, IamPath, ItemError, PersonaKey, TagKey, TagValue, printable_text, unique  # noqa: F401
 
 #: A persona key: a built-in persona (``admin``, ``developer``, ``read_only``, ``support``) or
 #: a key of ``personas:`` (see :mod:`.personas`); references are checked against the config.
 Persona = PersonaKey
-
-
-class RoleConfig(StrictModel):
-    """One persona role that humans reach through ``sts:AssumeRole`` with MFA.
-
-    ``max_session_duration_seconds``: 3600-43200 seconds (1-12 h).
-    Source: IAM API Reference, ``CreateRole`` parameter ``MaxSessionDuration``.
-    """
-
-    name: IamName = Field(description="Role name (1-64 characters of [A-Za-z0-9+=,.@_-]).")
-    max_session_duration_seconds: int = Field(
-        3600, ge=3600, le=43200, description="Maximum session duration in seconds (3600-43200, i.e. 1-12 h)."
-    )
-    description: printable_text(1000, latin1=True) = Field(  # type: ignore[valid-type]
-        "", description="Role description (at most 1000 printable characters: ASCII and Latin-1)."
-    )
-
-
-# The built-in persona roles and the groups are models of the personas concern; imported
-# here (after StrictModel and RoleConfig, which they build on) so models.py stays the entry point.
-from .personas import GroupConfig, GroupsConfig, PersonaConfig, PersonaRoleConfig, ReadOnlyPolicyName, RolesConfig  # noqa: E402,F401
-from .policies import CustomerPolicyConfig, PolicyName  # noqa: E402
 
 
 class UserConfig(StrictModel):
@@ -71,19 +62,6 @@ class UserConfig(StrictModel):
     groups: unique(GroupKey, "group") = Field(  # type: ignore[valid-type]
         min_length=1, description="Groups by key: admins, developers, read_only or a key of your own under groups:."
     )
-
-
-# Federation models build on the primitives above (StrictModel, RoleConfig, ...), so they
-# are imported here, after them: models.py stays the single entry point of the config.
-from .federation import FederationConfig  # noqa: E402
-from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS  # noqa: E402
-from .quotas import QuotasConfig  # noqa: E402
-from .organization import OrganizationConfig, organization_rules  # noqa: E402
-from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules, role_policy_rules  # noqa: E402
-from .service_roles import ServiceRoleConfig, service_role_rules  # noqa: E402
-from .policy_targets import policy_target_rules  # noqa: E402
-from .personas import check_personas  # noqa: E402
-from .hub import hub_rules  # noqa: E402
 
 
 class BaselineConfig(StrictModel):

@@ -37,11 +37,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import BaselineError
-from .files import read_lock_section
+from .files import LockKind, lock_path, read_lock_section
 
 #: Format version of the lock file.
 LOCK_VERSION = 1
@@ -118,10 +119,8 @@ class NamesLockError(BaselineError):
     """The config renames a recorded IAM identity (or the names lock is unreadable)."""
 
 
-def lock_path_for(config_path: str | Path) -> Path:
-    """The names lock of a config file: same folder and stem, suffix ``.names.lock``."""
-    path = Path(config_path)
-    return path.with_name(f"{path.stem}.names.lock")
+#: The lock of a config file: same folder and stem, suffix ``.names.lock``.
+lock_path_for = partial(lock_path, kind=LockKind.NAMES)
 
 
 def read_lock(path: str | Path) -> dict[str, Any] | None:

@@ -13,7 +13,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_QUOTA_CEILING
 from ..federation.subject_claims import SubjectFormat, breadth_problem
-from .models import IamName, RegionName
+from .regions import RegionName
+from .types import IamName
 from .strict import StrictModel
 
 #: The qualifier ``cdk bootstrap`` gives its roles and bucket without ``--qualifier`` (CDK

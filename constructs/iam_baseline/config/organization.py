@@ -25,7 +25,8 @@ from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, 
 
 from .federation import PrincipalAssignmentConfig, principal_problem
 from .member_config import member_baseline_config
-from .models import AccountId, GroupsConfig, RolesConfig
+from .personas import GroupsConfig, RolesConfig
+from .types import AccountId
 from .sign_in import MfaConfig, PasswordPolicyConfig
 from .strict import StrictModel
 from .organization_policies import (

@@ -20,10 +20,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
-from .models import AccountId, IamName, RegionName, RoleConfig
+from .regions import RegionName
+from .role import RoleConfig
 from .strict import StrictModel
 from .targeting import AccountDirectory, TargetName, Targets, nearest
-from .types import ItemError
+from .types import AccountId, IamName, ItemError
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
 #: ARNs are ``arn:<partition>:iam::aws:policy/root-task/<name>``). Source: STS API Reference,

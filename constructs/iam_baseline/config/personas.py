@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from .models import RoleConfig
+from .role import RoleConfig
 
 from .strict import StrictModel, refuse_duplicate_names
 from .policies import (

@@ -15,10 +15,11 @@ from pydantic import AfterValidator, Field, StringConstraints, field_validator, 
 from ..federation.policy_size import TRUST_POLICY_DEFAULT_MAX_CHARS, TRUST_POLICY_QUOTA_CEILING
 from ..federation.saml_metadata import SamlMetadataError, parse_metadata
 from .files import ConfigFileError, FileKind, read_referenced
-from .models import Persona, RoleConfig
+from .role import RoleConfig
 from .strict import StrictModel
 from .policy_document import condition_key_problem, operator_problem
 from .types import ItemError, unique
+from .types import PersonaKey as Persona
 from .sections import refuse_duplicates, require_some
 
 #: IAM SAML provider name: 1-128 characters of ``[\w._-]``. Source: IAM API ``CreateSAMLProvider``.

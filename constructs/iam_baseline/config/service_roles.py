@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from .machine_roles import CataloguePolicies
-from .models import IamName, IamPath, Persona
 from .targeting import Targets, nearest
-from .types import ItemError, printable_text, unique
+from .types import IamName, IamPath, ItemError, printable_text, unique
+from .types import PersonaKey as Persona
 
 if TYPE_CHECKING:
     from .models import BaselineConfig

@@ -42,6 +42,9 @@ _SERVICE = "service:"
 _POLICY = "policy:"
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .hub import PersonaReach
     from .models import BaselineConfig
     from .organization import OrganizationConfig, OrganizationalUnitConfig
 
@@ -92,8 +95,9 @@ class StackSetGroup:
         return f"{self.variant}-{digest}"
 
 
-def _all_groups(config: "BaselineConfig") -> list[StackSetGroup]:
-    """Every group of member baselines, the identity account's included (see :func:`stackset_groups`)."""
+def _all_groups(config: "BaselineConfig", reach: "Mapping[str, PersonaReach] | None" = None) -> list[StackSetGroup]:
+    """Every group of member baselines, the identity account's included (see :func:`stackset_groups`);
+    ``reach``: the hop list (:func:`~.hub.persona_reach`) when the caller has it."""
     organization = config.organization
     assert organization is not None
     items: dict[str, set[str]] = {}  # account -> targeted items (machine roles, "persona:<key>", identity)
@@ -108,7 +112,7 @@ def _all_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     for name, reached in targeted_policies(config).items():
         for account in reached:
             items.setdefault(account, set()).add(f"{_POLICY}{name}")
-    for account, personas in personas_reaching(config).items():
+    for account, personas in personas_reaching(config, reach).items():
         items.setdefault(account, set()).update(f"{_PERSONA}{k}" for k in personas)
     identity = identity_account_id(config)
     if identity is not None and identity != organization.management_account_id:
@@ -148,7 +152,7 @@ def _all_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     return groups + sorted(extra, key=lambda g: g.key)
 
 
-def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
+def stackset_groups(config: "BaselineConfig", reach: "Mapping[str, PersonaReach] | None" = None) -> list[StackSetGroup]:
     """Every StackSet group of ``config``, the plain variants first (config order), then the
     combinations sorted by key.
 
@@ -160,23 +164,26 @@ def stackset_groups(config: "BaselineConfig") -> list[StackSetGroup]:
     (CloudFormation API Reference, ``CreateStackSet``), while a stack deployed through the
     bootstrap bucket may reach 1 MB (CloudFormation User Guide, "CloudFormation quotas").
 
+    ``reach``: the hop list (:func:`~.hub.persona_reach` of ``config``) when the caller has it.
+
     Raises:
         ItemError: a targeted account receives no baseline variant (its OU and the OUs above it
             have no ``baseline``), so no StackSet could carry the item there.
     """
-    return [g for g in _all_groups(config) if not g.identity]
+    return [g for g in _all_groups(config, reach) if not g.identity]
 
 
-def identity_account_group(config: "BaselineConfig") -> StackSetGroup | None:
+def identity_account_group(config: "BaselineConfig", reach: "Mapping[str, PersonaReach] | None" = None) -> StackSetGroup | None:
     """The member identity account's baseline as its StackSet group would be (its variant, its
     targeted items, ``identity=True``, ``accounts`` = that one account), deployed as a stack of
     its own rather than a StackSet (see :func:`stackset_groups`); None without
-    ``organization.identity_account`` or when it is the management account.
+    ``organization.identity_account`` or when it is the management account. ``reach``: as
+    :func:`stackset_groups`.
 
     Raises:
         ItemError: as :func:`stackset_groups`.
     """
-    return next((g for g in _all_groups(config) if g.identity), None)
+    return next((g for g in _all_groups(config, reach) if g.identity), None)
 
 
 def group_of_account(config: "BaselineConfig") -> dict[str, StackSetGroup]:

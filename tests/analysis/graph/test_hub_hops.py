@@ -52,3 +52,14 @@ def test_negative_control_one_half_alone_is_no_hop():
 def test_an_identity_policy_without_mfa_still_needs_the_member_trusts_mfa():
     graph = graph_of(identity_scope(alice_hop=hop_policy(mfa=False)), member_scope())
     assert _hops(graph, "user:alice")[ADMIN].mfa is HopMfa.MFA
+
+
+def test_each_member_account_is_decided_and_the_edge_keeps_those_reached():
+    """The identity half grants only M2's Admin role: the hop exists into M2 alone (before, only
+    the variant's first account M1 was asked, and the hop was missed); both accounts when granted."""
+    from .hub_small import M2
+
+    graph = graph_of(identity_scope(alice_hop=allow("sts:AssumeRole", member_arn("Admin", M2))), member_scope())
+    edge = _hops(graph, "user:alice")[ADMIN]
+    assert edge.accounts == (M2,) and edge.steps[0].request.resource == member_arn("Admin", M2)
+    assert _hops(graph_of(identity_scope(), member_scope()), "user:alice")[ADMIN].accounts == (M1, M2)

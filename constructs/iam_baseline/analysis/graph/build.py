@@ -13,13 +13,16 @@ that trusts it, the CDK deploy role passes the execution role) need no request o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ...config.models import BaselineConfig
 from ..engine.evaluator import Decision, Outcome, evaluate, evaluate_assume_role
 from ..engine.policy import Policy
 from ..engine.request import Request, RequestPrincipal
 from ..model.accounts import AccountScope
+from ..model.stack_reader import PLACEHOLDER_ACCOUNT
 from .admin import admin_refs, is_admin_equivalent
 from .graph import AccessGraph
 from ..engine.context_rules import MFA_AGE, MFA_PRESENT, SessionOrigin
@@ -31,6 +34,10 @@ from .world import COMPUTE_SERVICES, World, build_world
 #: Actions whose resource is a role and whose resource-based policy is the role's trust policy.
 ASSUME_ROLE_ACTIONS = frozenset(a.lower() for a in ("sts:AssumeRole", "sts:AssumeRoleWithSAML",
                                                      "sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
+
+#: The caller's side at its widest, to ask what a trust policy alone admits.
+ALLOW_EVERYTHING = Policy.from_document("caller's side: allow everything", {
+    "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 
 #: Rules whose edges record the MFA state of the hop (:class:`.nodes.HopMfa`).
 MFA_HOPS = frozenset({"assume-member-role"})
@@ -124,6 +131,7 @@ class _Builder:
         self.covers: dict[tuple[str, str], bool] = {}
         self.reduced: dict[tuple[str, str], dict] = {}
         self.pattern_cache: dict[tuple, bool] = {}
+        self.account_free: dict[int, bool] = {}  # trust policy (by id) -> it reads no member account
 
     # --- deciding --------------------------------------------------------------------------
     def decide(self, node: Node, ask: Ask) -> tuple[Decision | None, Request, str]:
@@ -226,10 +234,16 @@ class _Builder:
         return tuple(steps)
 
     def add(self, source: str, target: str, rule: str, steps: tuple[Step, ...] = (), note: str = "",
-            mfa: HopMfa | None = None) -> None:
+            mfa: HopMfa | None = None, accounts: tuple[str, ...] = ()) -> None:
         if target not in self.world.nodes or source == target:
             return
-        self.edges.setdefault((source, target, rule), Edge(source, target, rule, BY_ID[rule].family, steps, note, mfa))
+        key = (source, target, rule)
+        known = self.edges.get(key)
+        if known is None:
+            self.edges[key] = Edge(source, target, rule, BY_ID[rule].family, steps, note, mfa, accounts)
+        elif accounts and not set(accounts) <= set(known.accounts):
+            # Another caller account of the same variant: the hop reaches these accounts too.
+            self.edges[key] = replace(known, accounts=tuple(sorted({*known.accounts, *accounts})))
 
     def hop_mfa(self, node: Node, steps: tuple[Step, ...]) -> HopMfa:
         """The MFA state of an allowed role assumption (:class:`HopMfa`): a SAML or OIDC session
@@ -262,6 +276,9 @@ class _Builder:
                 if rule.attempts is None or node.kind not in rule.sources:
                     continue
                 for attempt in rule.attempts(self.world, node):
+                    if attempt.accounts:
+                        self._member_hop(node, attempt, rule.id)
+                        continue
                     steps = self.attempt(node, attempt, rule.id)
                     if steps is None:
                         continue
@@ -272,6 +289,43 @@ class _Builder:
                         self.add(node.id, attempt.target, rule.id, steps, attempt.note, mfa)
         self._structural()
         self._deferred(deferred)
+
+    def _member_hop(self, node: Node, attempt: Attempt, rule: str) -> None:
+        """A hop into a StackSet member role, decided in each of its member accounts: the edge
+        keeps every account where both halves allow (:attr:`.nodes.Edge.accounts`), its steps
+        the first one's. The role's trust policy is the same template in each account, so when
+        it does not name the account (no ``AWS::AccountId``, no ``Resource``) and refuses the
+        caller even with an allow-everything identity-based policy, no account is asked."""
+        first_account, first = attempt.accounts[0]
+        if self._trust_refuses(node, first):
+            return
+        reached, steps = [], None
+        for account, ask in attempt.accounts:
+            allowed = self.attempt(node, Attempt(attempt.target, (ask,)), rule)
+            if allowed is not None:
+                reached.append(account)
+                steps = steps or allowed
+        if steps is None:
+            return
+        accounts = ", ".join(reached[:3]) + (f" and {len(reached) - 3} more" if len(reached) > 3 else "")
+        self.add(node.id, attempt.target, rule, steps, f"{attempt.note} in {accounts}",
+                 self.hop_mfa(node, steps) if rule in MFA_HOPS else None, tuple(sorted(reached)))
+
+    def _trust_refuses(self, node: Node, ask: Ask) -> bool:
+        """The target role's trust policy refuses ``node``'s request in every member account (see
+        :meth:`_member_hop`); False when that cannot be said without asking each account."""
+        target = self.world.principal_of.get(self.world.node_for_arn(node, ask.resource) or "")
+        trust = target.trust if target is not None else None
+        if trust is None:
+            return False
+        key = id(trust)
+        if key not in self.account_free:
+            text = json.dumps(trust.document or {})
+            self.account_free[key] = PLACEHOLDER_ACCOUNT not in text and not any(
+                s.resources is not None or s.not_resources is not None for s in trust.statements)
+        if not self.account_free[key]:
+            return False
+        return not evaluate_assume_role(self.request(node, ask), trust_policy=trust, identity=(ALLOW_EVERYTHING,)).allowed
 
     def _structural(self) -> None:
         world = self.world

@@ -27,6 +27,7 @@ class AccessGraph:
     #: (source, rule, target, why) of attempts the z3 engine could not decide: not proven.
     undecided: tuple[tuple[str, str, str, str], ...] = ()
     _out: dict[str, list[Edge]] = field(default_factory=dict, repr=False)
+    _in: dict[str, list[Edge]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for edge in self.edges:
@@ -36,6 +37,14 @@ class AccessGraph:
 
     def edges_from(self, node_id: str) -> tuple[Edge, ...]:
         return tuple(self._out.get(node_id, ()))
+
+    def edges_to(self, node_id: str) -> tuple[Edge, ...]:
+        """The edges into ``node_id`` (indexed on first use)."""
+        if self._in is None:
+            self._in = {}
+            for edge in self.edges:
+                self._in.setdefault(edge.target, []).append(edge)
+        return tuple(self._in.get(node_id, ()))
 
     def admin_nodes(self) -> dict[str, str]:
         return dict(self.admins)

@@ -100,6 +100,9 @@ class Edge:
     ``steps``: the requests the source makes, in order (empty for structural edges such as
     "this function holds this role"). ``note``: one line for a reader. ``mfa``: for a role
     assumption across accounts, the MFA state the hop needs (:class:`HopMfa`), else None.
+    ``accounts``: for a hop into a StackSet member role (``assume-member-role``), every member
+    account whose role the source may assume, both halves decided for each (sorted; ``steps``
+    hold the first one's request); empty for other edges.
     """
 
     source: str
@@ -109,6 +112,7 @@ class Edge:
     steps: tuple[Step, ...] = ()
     note: str = ""
     mfa: HopMfa | None = None
+    accounts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

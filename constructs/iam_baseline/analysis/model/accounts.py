@@ -28,12 +28,14 @@ baseline variant, which CloudFormation deploys to every account of the OUs that 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ...config.hub import PersonaReach, persona_reach
 from ...config.models import BaselineConfig
 from ...config.member_config import member_baseline_config
-from ...config.stackset_groups import identity_account_group, stackset_groups
+from ...config.stackset_groups import StackSetGroup, identity_account_group, stackset_groups
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.policy import Policy
@@ -59,6 +61,9 @@ class AccountScope:
         part: for a StackSet variant whose accounts have different SCP or RCP levels (split into
             one scope per level group): the first member account of this part, which keeps the
             parts' graph nodes apart; None for a whole scope.
+        reach: the run's hop list (:func:`~...config.hub.persona_reach` of the top-level config:
+            persona key -> its reach), computed once by :func:`load_scopes` and shared by every
+            scope; None for a scope built by hand (the invariants then derive it).
     """
 
     label: str
@@ -72,6 +77,7 @@ class AccountScope:
     declared_accounts: frozenset[str] = frozenset()
     top_config: BaselineConfig | None = None  # the config as given (organization, federation, access matrix)
     part: str | None = None
+    reach: Mapping[str, PersonaReach] | None = None
 
 
 def _group(stacks: list[StackTemplate]) -> dict[tuple[str, str | None], list[StackTemplate]]:
@@ -97,6 +103,10 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
             :func:`~.templates.load_account`.
     """
     stacks = load_stacks(out_dir)
+    # The run's hop list and StackSet groups, once (config/hub.py; at 500 member accounts the
+    # hop list takes about half a second, and every scope and trust policy reads it).
+    reach = persona_reach(config)
+    groups = _Groups.of(config, reach)
     scopes: list[AccountScope] = []
     for (account, variant), group in _group(stacks).items():
         if not _has_iam(group):
@@ -106,21 +116,40 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
         label = f"StackSet member {variant}" if variant else f"account {account}"
         model = build_account(group, permission_sets=False)
         scopes.append(
-            AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant, account),
-                         declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config)
+            AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant, account, groups),
+                         declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config,
+                         reach=reach)
         )
     scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
-    _place_permission_sets(stacks, scopes, config)
-    return _with_organization_levels(scopes, stacks, config)
+    _place_permission_sets(stacks, scopes, config, groups)
+    return _with_organization_levels(scopes, stacks, config, groups)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The config's StackSet groups and the member identity account's group (None: none)."""
+
+    stacksets: tuple[StackSetGroup, ...] = ()
+    identity: StackSetGroup | None = None
+
+    @classmethod
+    def of(cls, config: BaselineConfig, reach: Mapping[str, PersonaReach]) -> _Groups:
+        if config.organization is None:
+            return cls()
+        return cls(tuple(stackset_groups(config, reach)), identity_account_group(config, reach))
+
+    def variant_of(self) -> dict[str, str]:
+        """member account id -> construct id of its StackSet group (the stage suffix)."""
+        return {account: construct_id(group.key) for group in self.stacksets for account in group.accounts}
 
 
 def _with_organization_levels(scopes: list[AccountScope], stacks: list[StackTemplate],
-                              config: BaselineConfig) -> list[AccountScope]:
+                              config: BaselineConfig, groups: _Groups) -> list[AccountScope]:
     """Each member scope with its SCP and RCP levels, split where its accounts' levels differ."""
     if config.organization is None:
         return scopes
     organization = organization_policies([s.template for s in stacks], config)
-    variants = _variant_of(config)
+    variants = groups.variant_of()
     out = []
     for scope in scopes:
         if scope.variant is not None:
@@ -160,7 +189,7 @@ def declared_accounts(config: BaselineConfig) -> set[str]:
     return accounts
 
 
-def _scope_config(config: BaselineConfig, variant: str | None, account: str) -> BaselineConfig:
+def _scope_config(config: BaselineConfig, variant: str | None, account: str, groups: _Groups) -> BaselineConfig:
     """The config a scope was synthesized from: a StackSet member's is its group's (its
     variant with its targeted machine roles, :mod:`...config.stackset_groups`), and so is the
     member identity account's, whose group is a stack of its own (``stacks/identity_account.py``)
@@ -168,33 +197,27 @@ def _scope_config(config: BaselineConfig, variant: str | None, account: str) -> 
     if config.organization is None:
         return config
     if variant is None:
-        group = identity_account_group(config)
+        group = groups.identity
         if group is None or group.accounts != (account,):
             return config
         return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
                                       identity=True, policies=group.policies)
-    for group in stackset_groups(config):
+    for group in groups.stacksets:
         if construct_id(group.key) == variant:
             return member_baseline_config(config, group.variant, group.machine_roles, group.service_roles,
                                           policies=group.policies)
     return config
 
 
-def _variant_of(config: BaselineConfig) -> dict[str, str]:
-    """member account id -> construct id of its StackSet group (the stage suffix)."""
-    if config.organization is None:
-        return {}
-    return {account: construct_id(group.key) for group in stackset_groups(config) for account in group.accounts}
-
-
-def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScope], config: BaselineConfig) -> None:
+def _place_permission_sets(stacks: list[StackTemplate], scopes: list[AccountScope], config: BaselineConfig,
+                           groups: _Groups) -> None:
     readers = stack_readers(stacks)
     by_arn = {}
     for reader in readers:
         for logical_id, resource in reader.resources.items():
             if resource.get("Type") == "AWS::SSO::PermissionSet":
                 by_arn[reader.attribute(logical_id, resource, "PermissionSetArn")] = (reader, logical_id, resource)
-    variants = _variant_of(config)
+    variants = groups.variant_of()
     member_stacks = {scope.variant: scope.stacks for scope in scopes if scope.variant is not None}
     deployed_too: dict[str, list[AccountModel]] = {}
 

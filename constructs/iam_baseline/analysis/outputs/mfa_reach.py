@@ -4,7 +4,8 @@ Two report sections, every line from the analysis graph (:mod:`..graph`, ``Check
 never re-derived from statement text:
 
 * **Hops into member accounts**: every ``assume-member-role`` edge (both halves allowed: the
-  caller's identity-based policy and the member role's trust policy), with the MFA state of the
+  caller's identity-based policy and the member role's trust policy), in the member accounts
+  the graph decided it for (:attr:`~..graph.nodes.Edge.accounts`), with the MFA state of the
   session it yields (:class:`~..graph.nodes.HopMfa`): "MFA" (the trust admits the caller only
   with ``aws:MultiFactorAuthPresent`` true), "sign-in at the identity provider, no MFA seen by AWS" (a SAML session:
   AWS carries no MFA context for it, IAM User Guide, "Configuring MFA-protected API access") or
@@ -46,7 +47,9 @@ def hop_lines(run: CheckRun) -> list[str]:
     hops = sorted((e for e in graph.edges if e.rule == HOP_RULE), key=lambda e: (e.target, e.source))
     for edge in hops:
         target, source = graph.nodes[edge.target], graph.nodes[edge.source]
-        accounts = ", ".join(graph.world.scope_of[edge.target].member_accounts) or target.account
+        # The accounts the graph decided the hop into (both halves, each account), not every
+        # account of the role's StackSet template.
+        accounts = ", ".join(edge.accounts) or target.account
         mfa = edge.mfa.value if edge.mfa is not None else "not judged"
         lines.append(f"- `{source.ref or source.label}` ({source.scope}) → `{target.ref or target.label}` in "
                      f"{accounts}: **{mfa}**")

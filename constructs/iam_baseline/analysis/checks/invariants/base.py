@@ -7,6 +7,8 @@ promise in plain words, the AWS documentation rule the proof rests on, and a che
 * :class:`Proven`: no request of the space the invariant ranges over is allowed;
 * :class:`Counterexample`: one concrete request that the concrete evaluator allows, with its
   :class:`~..engine.evaluator.Decision` (the allowing statements);
+* :class:`Refused`: a request the config declares (a hop of the hop list) that the concrete
+  evaluator denies, with its decision: one half of a declared grant is missing;
 * :class:`NotProven`: neither could be established (an unsupported construct, a solver
   ``unknown`` or timeout). **Never a pass** (Cedar/Zelkova practice: unknown is not proven).
 
@@ -51,13 +53,22 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """A request the config declares that the concrete evaluator denies, and its decision."""
+
+    request: Request
+    decision: Decision
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class NotProven:
     """Undecided (unsupported construct, unknown, timeout): a failure, never a pass."""
 
     reason: str
 
 
-Verdict = Proven | Counterexample | NotProven
+Verdict = Proven | Counterexample | Refused | NotProven
 
 
 @dataclass(frozen=True)
@@ -190,6 +201,11 @@ def explain(invariant: Invariant, scope_label: str, finding: Finding,
         return False, (
             f"{head}: counterexample{note}: {verdict.caller}{describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"
             f" -- promise broken: {invariant.promise}"
+        )
+    if isinstance(verdict, Refused):
+        return False, (
+            f"{head}: declared but refused ({verdict.note}): {describe_request(verdict.request, accounts)} is DENIED "
+            f"({verdict.decision.reason}) -- promise broken: {invariant.promise}"
         )
     return False, f"{head}: not proven: {verdict.reason} -- promise: {invariant.promise}"
 

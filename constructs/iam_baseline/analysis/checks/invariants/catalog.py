@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 from ..matrix import CheckResult
-from . import accounts, admin, boundary, human_machine, machine_roles, mfa, mfa_less, mfa_less_admin
+from . import accounts, admin, boundary, hops, human_machine, machine_roles, mfa, mfa_less, mfa_less_admin
 from . import resource_policies, service_roles, trust
 from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
-from .base import AccountNames, Counterexample, Invariant, explain
+from .base import AccountNames, Counterexample, Invariant, Refused, explain
 from .callers import assembly
 
 INVARIANTS: tuple[Invariant, ...] = (
@@ -27,6 +27,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     mfa_less.INVARIANT,
     human_machine.INVARIANT,
     mfa_less_admin.INVARIANT,
+    hops.INVARIANT,
     org_leave.INVARIANT,
     org_root_user.INVARIANT,
     org_baseline_changes.INVARIANT,
@@ -76,8 +77,8 @@ def _run(scopes: Sequence[AccountScope], config: BaselineConfig,
                         invariant.promise,
                         passed,
                         message,
-                        verdict.decision if isinstance(verdict, Counterexample) else None,
-                        request=verdict.request if isinstance(verdict, Counterexample) else None,
+                        verdict.decision if isinstance(verdict, (Counterexample, Refused)) else None,
+                        request=verdict.request if isinstance(verdict, (Counterexample, Refused)) else None,
                     )
                 )
         timings.append(InvariantTiming(invariant.id, time.perf_counter() - start, count))

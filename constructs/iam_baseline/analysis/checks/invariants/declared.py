@@ -3,6 +3,9 @@ audiences, admin principals, personas. Nothing here reads templates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from ....config.hub import PersonaReach, persona_reach
 from ....config.models import BaselineConfig
 from ...model.accounts import AccountScope
 
@@ -41,16 +44,19 @@ def machine_role(config: BaselineConfig, role_name: str):
     return next((r for r in config.machine_roles if r.name == role_name), None)
 
 
-def identity_saml_roles(config: BaselineConfig, role_name: str) -> tuple[str, ...]:
+def hop_list(scope: AccountScope, config: BaselineConfig) -> Mapping[str, PersonaReach]:
+    """The run's hop list (persona key -> :class:`~....config.hub.PersonaReach`): the scope's,
+    computed once by whoever loaded the scopes (:func:`...model.accounts.load_scopes`), else
+    derived from ``config`` (a scope built by hand)."""
+    return scope.reach if scope.reach is not None else persona_reach(scope.top_config or config)
+
+
+def identity_saml_roles(scope: AccountScope, config: BaselineConfig, role_name: str) -> tuple[str, ...]:
     """ARNs of the identity account's SAML roles that the config lets assume the member role
-    ``role_name`` (``organization.identity_account`` and a persona's ``reach``: the hop list of
-    :mod:`....config.hub`); () without an identity account. A SAML session carries no AWS MFA
-    context (engine/context_rules.py), so this is a declared way in without AWS MFA: MFA, if
-    any, happened at the identity provider."""
-    try:
-        from ....config.hub import persona_reach
-    except ImportError:  # the identity account's config (issue 17) is not in this build
-        return ()
-    return tuple(sorted({arn for reach in persona_reach(config).values()
-                         if any(r.rsplit("/", 1)[-1] == role_name for r in reach.role_arns)
-                         for arn in reach.saml_roles}))
+    ``role_name`` (``organization.identity_account`` and a persona's ``reach``: the run's hop
+    list, ``scope.reach``, or derived from ``config`` for a scope built by hand); () without an
+    identity account. A SAML session carries no AWS MFA context (engine/context_rules.py), so
+    this is a declared way in without AWS MFA: MFA, if any, happened at the identity provider."""
+    return tuple(sorted({arn for persona in hop_list(scope, config).values()
+                         if any(r.rsplit("/", 1)[-1] == role_name for r in persona.role_arns)
+                         for arn in persona.saml_roles}))

@@ -45,7 +45,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> 
         return Finding(f"{role.ref} (machine role, reason: {machine.reason})",
                        Proven(f"declared machine role: reached without MFA only by {machine.principal_arn}"
                               + (" with its external id" if machine.third_party else "") + " (INV-MACHINE-ROLE-PRINCIPAL)"))
-    saml = what_is_declared.identity_saml_roles(scope.top_config or config, role.name)
+    saml = what_is_declared.identity_saml_roles(scope, scope.top_config or config, role.name)
     idp = f"; without AWS MFA only from the identity account's SAML roles {list(saml)} (sign-in at the identity provider, no MFA seen by AWS)" \
         if saml else ""
     ways = [(family, space_, {"identity": identity, "trust": role.trust})

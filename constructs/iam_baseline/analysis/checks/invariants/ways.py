@@ -57,7 +57,7 @@ def declared_ways(scope: AccountScope, config: BaselineConfig, role: Principal,
             "Bool": {"aws:MultiFactorAuthPresent": "true"},
             "NumericLessThanEquals": {"aws:MultiFactorAuthAge": str(config.mfa.max_age_seconds)},
         }))
-        saml_roles = what_is_declared.identity_saml_roles(scope.top_config or config, role.name)
+        saml_roles = what_is_declared.identity_saml_roles(scope, scope.top_config or config, role.name)
         if saml_roles:
             # The identity account's SAML roles of the persona (issue 17): role chaining from a
             # SAML session, which carries no AWS MFA context (engine/context_rules.py).

@@ -40,12 +40,16 @@ class Attempt:
 
     ``requires_reach``: the edge only counts when the source already reaches that node
     (editing another principal's policies helps only whoever can act as it).
+    ``accounts``: for a hop into a StackSet member role, (member account, its request) for every
+    account the role is deployed to: the builder decides each one and the edge keeps those
+    allowed (:attr:`..nodes.Edge.accounts`); ``asks`` is then empty.
     """
 
     target: str
     asks: tuple[Ask, ...]
     note: str = ""
     requires_reach: str | None = None
+    accounts: tuple[tuple[str, Ask], ...] = ()
 
 
 @dataclass(frozen=True)

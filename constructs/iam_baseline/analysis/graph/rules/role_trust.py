@@ -39,9 +39,10 @@ def _assume_member_role(world, node: Node) -> Iterator[Attempt]:
     """Hops into StackSet member accounts (an identity account's people, a machine role of one
     member account into another): one attempt per role of a member scope and per account the
     caller may call as (:meth:`~..world.World.caller_accounts`: its real account; for a StackSet
-    variant of several accounts, each one the role's trust names and one it does not), on the
-    role's ARN in the first member account other than the caller's; the caller's identity-based
-    policies and the role's trust policy must both allow it."""
+    variant of several accounts, each one the role's trust names and one it does not), with the
+    role's ARN in every member account of its scope but the caller's own: the builder decides
+    each account (the caller's identity-based policies and the role's trust policy must both
+    allow), and the edge keeps the accounts it reaches."""
     if not _may_assume_anything(world, node):
         return
     several = world.real_account(node) is None  # a variant of several accounts: say which one calls
@@ -51,11 +52,11 @@ def _assume_member_role(world, node: Node) -> Iterator[Attempt]:
         arns = world.member_role_arns(role)
         for caller in world.caller_accounts(node, role) if arns else ():
             concrete = caller if caller != node.account else ""
-            for account, arn in arns:
-                if account != caller or role.scope != node.scope:
-                    yield Attempt(role.id, (Ask("sts:AssumeRole", arn, caller_account=concrete),),
-                                  f"assumes {role.label} in {account}" + (f" from {caller}" if several else ""))
-                    break
+            accounts = tuple((account, Ask("sts:AssumeRole", arn, caller_account=concrete)) for account, arn in arns
+                             if account != caller or role.scope != node.scope)
+            if accounts:
+                yield Attempt(role.id, (), f"assumes {role.label}" + (f" from {caller}" if several else ""),
+                              accounts=accounts)
 
 
 def _update_trust(world, node: Node) -> Iterator[Attempt]:
