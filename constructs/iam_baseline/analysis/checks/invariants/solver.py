@@ -81,7 +81,7 @@ def first_finding(subject: str, questions: Sequence[tuple[str, RequestSpace, dic
             return Finding(subject, verdict)
         if isinstance(verdict, NotProven):
             undecided.append(f"{family}: {verdict.reason}")
-        elif verdict.aside:
+        elif getattr(verdict, "aside", ""):
             asides.append(f"{family}: {verdict.aside}")
     if undecided:
         return Finding(subject, NotProven("; ".join(undecided)))
