@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # uv installs into this venv from PyPI (it reads no pip configuration), with hashes required.
 UV_INSTALL := $(UV) pip install --require-hashes --no-deps --python $(PY)
 
-.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema config-docs clean break-glass-lock identity-store-lock accept-renames
+.PHONY: install init install-synth install-check install-test lock construct-docs rules-doc synth check access-diff test test-fast scan bench bench-check bench-scale bench-org hub-picture fuzz diff deploy schema config-docs clean break-glass-lock identity-store-lock accept-renames accept-moves
 
 install: install-test
 
@@ -228,6 +228,11 @@ config-docs: install-synth
 ## history), its break-glass names and its Identity Center users in their locks.
 accept-renames: install-synth
 	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --accept-renames
+
+## After the deploy that moved member accounts between StackSets has succeeded: record each
+## account's StackSet in config/<config>.stacksets.lock (the next synth drops the retiring StackSets).
+accept-moves: install-synth
+	CDK_CONTEXT_JSON='{"config": "$(CONFIG)"}' $(PY) app.py --accept-moves
 
 ## Record the break-glass and Admin role names of $(CONFIG) in its lock (a deliberate rename).
 break-glass-lock: install-synth

@@ -21,7 +21,7 @@ from iam_baseline.config.break_glass_lock import (
     write_lock,
 )
 from iam_baseline.config.example_values import refuse_example_values
-from iam_baseline.config import identity_store_lock, names_lock
+from iam_baseline.config import identity_store_lock, names_lock, stackset_moves
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -41,6 +41,7 @@ def build_app(
     acknowledge: bool = True,
     nag: bool = True,
     source: str | None = None,
+    moves=None,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -51,7 +52,8 @@ def build_app(
     lists every finding (the tests prove with it that no registry entry is dead).
     ``nag=False`` leaves out the nag packs and the registry (``make bench`` times the
     template writing alone with it). ``source`` is the config file: a quota error names its
-    lines.
+    lines. ``moves`` (:class:`~iam_baseline.config.stackset_moves.MovePlan`, from the StackSets
+    lock): the accounts moving between StackSets, ordered by the rollout; none by default.
 
     Raises:
         QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
@@ -80,7 +82,9 @@ def build_app(
     if config.organization:
         from stacks.organization import add_organization_stacks
 
-        add_organization_stacks(app, config, identity_center=identity_center)
+        from iam_baseline.config.stackset_moves import MovePlan
+
+        add_organization_stacks(app, config, identity_center=identity_center, moves=moves or MovePlan())
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id == "IdentityAccount":
                 record(child, "organization.identity_account")
@@ -150,6 +154,19 @@ def accept_renames(path: str) -> str:
     return "\n".join(done)
 
 
+def accept_moves(path: str) -> str:
+    """``make accept-moves``: record each member account at its StackSet now in the StackSets lock
+    (:mod:`iam_baseline.config.stackset_moves`), once the deploy that carried the moves succeeded.
+
+    Raises:
+        ConfigError: the config does not load.
+    """
+    config = load_config(path)
+    if config.organization is None:
+        return f"{path} has no organization: no StackSets to record"
+    return stackset_moves.accept_moves(config, stackset_moves.lock_path_for(path))
+
+
 #: ``app.py --check-config PATH``: the config checks of :func:`main` alone (``make synth`` runs it first).
 CHECK_CONFIG = "--check-config"
 
@@ -159,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     built (:func:`load_checked`, the identity-store lock) on ``PATH`` and writes nothing, so
     ``make synth`` refuses a bad config with its error as the last line, before the CDK CLI
     starts (exit 2); ``--accept-renames`` instead records the names of the config in its locks
-    (:func:`accept_renames`); ``--record-break-glass-lock`` / ``--record-identity-store-lock``
+    (:func:`accept_renames`); ``--accept-moves`` records each member account's StackSet
+    (:func:`accept_moves`); ``--record-break-glass-lock`` / ``--record-identity-store-lock``
     record the break-glass names / the Identity Center users only.
 
     The example values and the break-glass and identity-store locks are checked before any
@@ -178,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         if argv == ["--accept-renames"]:
             print(accept_renames(path), file=sys.stderr)
             return 0
+        if argv == ["--accept-moves"]:
+            print(accept_moves(path), file=sys.stderr)
+            return 0
         if argv == ["--record-break-glass-lock"]:
             print(record_lock(lock_path_for(path), load_config(path), path), file=sys.stderr)
             return 0
@@ -189,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         config, note = load_checked(path)
         users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
+        moves_path = stackset_moves.lock_path_for(path)
+        moves, moves_note = stackset_moves.check_stackset_lock(config, moves_path, path)
     except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -196,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     names_path = names_lock.lock_path_for(path)
     try:
-        app = build_app(config, source=path)
+        app = build_app(config, source=path, moves=moves)
         identities = built_identities(app)
         names_note = names_lock.check_names_lock(identities, config.account_id, names_path)
     except BaselineError as error:
@@ -238,6 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     if names_note:
         names_lock.write_lock(names_path, identities, config.account_id)
         print(f"note: {names_note}", file=sys.stderr)
+    if moves_note:
+        # Moved accounts stay at their old StackSet in the lock until `make accept-moves`.
+        stackset_moves.write_pending(moves_path, config)
+        print(f"note: {moves_note}", file=sys.stderr)
     return 0
 
 

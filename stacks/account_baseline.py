@@ -46,6 +46,7 @@ from iam_baseline.naming import construct_id
 from stacks.base import BaselineStack
 from stacks.detection import add_detection
 from stacks.identity_half import add_identity_half
+from stacks.placement import MemberAccount, OwnAccount, Placement, StackSetMember
 
 
 def protected_resources(config: BaselineConfig) -> ProtectedResources:
@@ -69,15 +70,18 @@ class AccountBaselineStack(BaselineStack):
     Deployed once per account, in the config's home region (IAM is global: a second
     deployment would fight over the same names and the one password policy).
 
-    With ``stackset_member`` the stack is the template of a service-managed StackSet: no
-    environment (the account is ``AWS::AccountId`` wherever it lands), no bootstrap version
-    rule and no asset (``BootstraplessSynthesizer`` refuses any), the password policy
-    handler shipped inline, no CDK analytics resource. ``config`` then declares no IAM users.
+    ``placement`` (:mod:`stacks.placement`) says where it is deployed:
 
-    With ``member_account`` the stack is one member account's baseline deployed with
-    ``cdk deploy`` (the identity account, ``stacks/identity_account.py``): environment = that
-    account and the home region, a normal bootstrapped stack (its template may reach 1 MB
-    through the bootstrap bucket), the password policy handler inline as in every member.
+    * :class:`~stacks.placement.OwnAccount` (default): the config's own account and home region,
+      ``config.stack_name``;
+    * :class:`~stacks.placement.StackSetMember`: the template of a service-managed StackSet: no
+      environment (the account is ``AWS::AccountId`` wherever it lands), no bootstrap version
+      rule and no asset (``BootstraplessSynthesizer`` refuses any), the password policy handler
+      shipped inline, no CDK analytics resource. ``config`` then declares no IAM users;
+    * :class:`~stacks.placement.MemberAccount`: one member account's baseline deployed with
+      ``cdk deploy`` (the identity account, ``stacks/identity_account.py``): environment = that
+      account and the home region, a normal bootstrapped stack (its template may reach 1 MB
+      through the bootstrap bucket), the password policy handler inline as in every member.
 
     ``hub`` (:class:`~iam_baseline.config.hub.HubPart`): with ``organization.identity_account``,
     which halves of the hops this account holds. A member account's part comes from its StackSet
@@ -86,7 +90,6 @@ class AccountBaselineStack(BaselineStack):
 
     Raises:
         BaselineError: a member baseline declares IAM users without holding the hub's people.
-        ValueError: both ``stackset_member`` and ``member_account`` are given.
 
     Attributes:
         roles: persona key ("admin", "developer", "read_only", "support", and the keys of
@@ -102,13 +105,11 @@ class AccountBaselineStack(BaselineStack):
         id: str,
         *,
         config: BaselineConfig,
-        stackset_member: bool = False,
+        placement: Placement = OwnAccount(),
         hub: HubPart | None = None,
-        member_account: str | None = None,
     ) -> None:
-        if stackset_member and member_account is not None:
-            raise ValueError("a StackSet member has no account of its own: give stackset_member or member_account")
-        member = stackset_member or member_account is not None
+        member = placement.member
+        stackset_member = isinstance(placement, StackSetMember)
         if hub is None and not member:
             hub = management_hub_part(config)
         people = hub is None or hub.people
@@ -116,9 +117,10 @@ class AccountBaselineStack(BaselineStack):
             what = "a StackSet member" if stackset_member else "a member account"
             raise BaselineError(f"{what} baseline cannot declare IAM users: they would exist in every account")
         if stackset_member:
-            placement: dict = dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
+            where: dict = dict(synthesizer=BootstraplessSynthesizer(), analytics_reporting=False)
         else:
-            placement = dict(stack_name=config.stack_name, account=member_account or config.account_id, region=config.region)
+            account = placement.account_id if isinstance(placement, MemberAccount) else config.account_id
+            where = dict(stack_name=config.stack_name, account=account, region=config.region)
         # Protected: the stack holds the last ways in (Admin role, break-glass), and the
         # guard rails deny developers any change to its resources.
         super().__init__(
@@ -127,7 +129,7 @@ class AccountBaselineStack(BaselineStack):
             config=config,
             description="cdk-iam-baseline: account IAM baseline (groups, MFA roles, guard rails).",
             protected=True,
-            **placement,
+            **where,
         )
         path = config.iam_path
         protected = protected_resources(config)
@@ -259,8 +261,12 @@ class AccountBaselineStack(BaselineStack):
             for tag_key, tag_value in persona.role.tags.items():
                 Tags.of(self.roles[key]).add(tag_key, tag_value)
         # The Admin role is the break-glass users' way to administer the account: kept even
-        # when the stack is deleted or a change would replace it.
-        if "admin" in self.roles:  # a member account of the identity account's hub may have none
+        # when the stack is deleted or a change would replace it. Not in a StackSet member: no
+        # break-glass user lives there (config/member_config.py), the StackSet's own
+        # retain_stacks_on_account_removal keeps a whole instance, and a retained Admin role
+        # would outlive its stack instance when the account moves to another StackSet, where
+        # the new instance then fails to create "Admin" (config/stackset_moves.py).
+        if "admin" in self.roles and not stackset_member:  # a hub member account may have none
             self.roles["admin"].apply_removal_policy(RemovalPolicy.RETAIN)
         # Targeted machine roles reach member accounts through their StackSet group's config,
         # where their targets are gone (config.stackset_groups); the rest live here.

@@ -29,6 +29,7 @@ from iam_baseline.config.hub import member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
+from stacks.placement import MemberAccount
 
 #: Construct id (and ``cdk deploy`` name) of the identity account's stack.
 IDENTITY_ACCOUNT_STACK_ID = "IdentityAccount"
@@ -56,5 +57,5 @@ def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBasel
             config, group.variant, group.machine_roles, group.service_roles, identity=True, policies=group.policies
         ),
         hub=member_hub_part(config, group.personas, True, reach),
-        member_account=account,
+        placement=MemberAccount(account),
     )

@@ -24,26 +24,35 @@ from iam_baseline.config import BaselineConfig
 from iam_baseline.config.hub import member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import stackset_groups
+from iam_baseline.config.stackset_moves import MovePlan
 from iam_baseline.federation.assignment_shards import ShardQuotas, account_assignments, plan_shards
 from iam_baseline.naming import construct_id
-from iam_baseline.organization import ServiceManagedStackSet
+from iam_baseline.organization import RetiringStackSet, ServiceManagedStackSet
 from stacks.account_baseline import AccountBaselineStack
 from stacks.base import BaselineStack
 from stacks.identity_account import add_identity_account_stack
 from stacks.identity_center_assignments import AssignmentShardStack
+from stacks.placement import StackSetMember
 from stacks.organization_guardrails import add_guardrail_stacks
 
 
 class OrganizationRolloutStack(BaselineStack):
     """The baseline StackSets, one per variant, targeting the OUs that name the variant.
 
+    ``moves`` (:class:`~iam_baseline.config.stackset_moves.MovePlan`, from the StackSets lock):
+    the StackSet an account joins depends on (``DependsOn``) the one it leaves, and a StackSet
+    that moved accounts leave and no account keeps stays one more deploy as a
+    :class:`~iam_baseline.organization.RetiringStackSet` (no stack instances), so each old
+    stack instance is deleted before the new one creates the same IAM names.
+
     Attributes:
         stack_sets: StackSet group key (the variant key, or ``<variant>-<digest>`` for a
             combination with targeted machine roles) -> :class:`ServiceManagedStackSet`.
         member_stacks: group key -> the member ``AccountBaselineStack`` (in its own stage).
+        retiring: group key -> :class:`~iam_baseline.organization.RetiringStackSet`.
     """
 
-    def __init__(self, scope: App, id: str, *, config: BaselineConfig) -> None:
+    def __init__(self, scope: App, id: str, *, config: BaselineConfig, moves: MovePlan = MovePlan()) -> None:
         organization = config.organization
         if organization is None:
             raise ValueError("OrganizationRolloutStack needs the organization section in the config")
@@ -71,7 +80,7 @@ class OrganizationRolloutStack(BaselineStack):
                 config=member_baseline_config(
                     config, group.variant, group.machine_roles, group.service_roles, policies=group.policies
                 ),
-                stackset_member=True,
+                placement=StackSetMember(),
                 hub=member_hub_part(config, group.personas, False, reach),
             )
             description = organization.baselines[group.variant].description
@@ -99,16 +108,33 @@ class OrganizationRolloutStack(BaselineStack):
                 delegated_admin=organization.delegated_admin_account_id is not None,
                 description=description,
             )
+        self.retiring: dict[str, RetiringStackSet] = {}
+        for name in moves.retiring:
+            key = name.removeprefix(f"{rollout.name_prefix}-")
+            self.retiring[key] = RetiringStackSet(
+                self,
+                f"StackSet{construct_id(key)}",  # the id it had: same logical id, updated in place
+                stack_set_name=name,
+                rollout=rollout,
+                delegated_admin=organization.delegated_admin_account_id is not None,
+                region=config.region,
+            )
+        by_name = {f"{rollout.name_prefix}-{key}": s.resource for key, s in {**self.stack_sets, **self.retiring}.items()}
+        for joined, left in moves.depends_on:
+            for name in left:
+                by_name[joined].add_resource_dependency(by_name[name])  # DependsOn
 
 
-def add_organization_stacks(app: App, config: BaselineConfig, *, identity_center: Stack | None) -> list[Stack]:
-    """Add the rollout stack and, with Identity Center, the assignment shard stacks.
+def add_organization_stacks(
+    app: App, config: BaselineConfig, *, identity_center: Stack | None, moves: MovePlan = MovePlan()
+) -> list[Stack]:
+    """Add the rollout stack (ordering ``moves``) and, with Identity Center, the assignment shard stacks.
 
     Raises:
         BaselineError: a shard would exceed CloudFormation's resources-per-stack quota, or its
             lookup policies IAM's role policy size quota.
     """
-    stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config)]
+    stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config, moves=moves)]
     guardrails = add_guardrail_stacks(app, config)
     stacks += guardrails
     identity = add_identity_account_stack(app, config)

@@ -166,7 +166,8 @@ def test_identities_moved_between_the_same_stacks_are_one_line(tmp_path):
     assert check_names_lock(built, ACCOUNT, lock) == (
         f"updated {lock}:\n"
         f"  - moved from stack AccountBaseline, {old} to {new}: managed policy 'ReportsRead' {advice}\n"
-        f"  - moved from stack {old} to {new}: managed policy 'Boundary', role 'Developer' {advice}"
+        f"  - moved from stack {old} to {new}: managed policy 'Boundary', role 'Developer' (StackSet instances: the "
+        "rollout deletes the old ones first; `make accept-moves` after the deploy)"
     )
     write_lock(lock, built, ACCOUNT)
     with pytest.raises(NamesLockError, match="'ReportsRead' -> 'MetricsRead'"):
@@ -238,3 +239,18 @@ def test_an_identity_moved_to_another_stack_is_listed_and_recorded(tmp_path):
                     "old stack released them, or import them)")
     write_lock(lock, moved, ACCOUNT)
     assert check_names_lock(moved, ACCOUNT, lock) is None
+
+
+def test_an_identity_moved_between_stackset_templates_points_to_the_ordered_rollout(tmp_path):
+    """Between two StackSet member templates the rollout orders the move (config/stackset_moves.py):
+    the note says so instead of asking for a hand-made deployment order."""
+    lock = tmp_path / "b.names.lock"
+
+    def admin(key):
+        return NamedIdentity(IdentityKind.ROLE, key, "Admin", f"arn:aws:iam::{ACCOUNT}:role/Admin", (), "roles.admin")
+
+    write_lock(lock, [admin("StackSetMemberSandbox6c24219c/AccountBaseline/AdminRole")], ACCOUNT)
+    note = check_names_lock([admin("StackSetMemberSandboxa9112ca6/AccountBaseline/AdminRole")], ACCOUNT, lock)
+    assert note == (f"updated {lock}:\n  - moved from stack StackSetMemberSandbox6c24219c/AccountBaseline to "
+                    "StackSetMemberSandboxa9112ca6/AccountBaseline: role 'Admin' (StackSet instances: the rollout deletes "
+                    "the old ones first; `make accept-moves` after the deploy)")

@@ -62,6 +62,20 @@ def test_an_example_names_lock_is_current(project_synth, synthesized_config):
     assert check_names_lock(built, config.account_id, lock_path_for(ROOT / path)) is None
 
 
+@pytest.mark.parametrize("path", PROJECT_CONFIGS)
+def test_an_example_stacksets_lock_is_current(path):
+    """A synth of an example with an organization leaves the working tree clean: its committed
+    StackSets lock records each member account at its StackSet, with no move pending
+    (config/stackset_moves.py; no synth needed, the groups come from the config)."""
+    from iam_baseline.config import load_config
+    from iam_baseline.config.stackset_moves import MovePlan, check_stackset_lock, lock_path_for
+
+    config = load_config(ROOT / path)
+    lock = lock_path_for(ROOT / path)
+    assert lock.exists() == (config.organization is not None)
+    assert check_stackset_lock(config, lock) == (MovePlan(), None)
+
+
 def test_synth_leaves_no_unacknowledged_finding(project_synth):
     """app.py fails `cdk synth` on any finding, nested StackSet member templates included."""
     from iam_baseline.compliance.report import unacknowledged_findings

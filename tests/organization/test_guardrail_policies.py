@@ -254,3 +254,28 @@ def test_only_the_management_account_deploys_the_identity_accounts_stack():
     assert allowed(admin, "sts:AssumeRole", f"arn:aws:iam::{MEMBER}:role/cdk-hnb659fds-deploy-role-{MEMBER}-eu-west-1", sealed)
     assert allowed(admin, "cloudformation:UpdateStack",
                    f"arn:aws:cloudformation:eu-west-1:{MEMBER}:stack/{config.stack_name}/0a1b2c3d", sealed)
+
+
+def test_protect_baselines_description_names_every_role_its_condition_spares():
+    """The description names who still changes the baseline: the StackSet execution roles, and
+    the identity account's CDK execution role exactly when the SCP spares it (it used to say
+    "Only the StackSet execution roles" while the identity account's deployer was spared too)."""
+    from organization_helpers import HUB
+
+    from iam_baseline.config import load_config
+    from iam_baseline.config.identity_deployment import identity_deployment
+
+    deployment = identity_deployment(load_config(HUB))
+
+    def described(**kwargs) -> str:
+        guardrails = {g.name: g for g in default_guardrails(ServiceControlPoliciesConfig(**kwargs.pop("scps", {})), NAMES,
+                                                           "eu-west-1", **kwargs)}
+        return guardrails["ProtectBaseline"].description
+
+    sealed = described(deployers=(deployment.execution_role,), identity=deployment)
+    assert sealed == ("Only the StackSet execution roles and the identity account's CDK execution role (deployed from the "
+                      "management account) change the baseline.")
+    # Negative control: without the exemption the identity account's deployer is not named.
+    assert described() == "Only the StackSet execution roles change the baseline."
+    exempt = described(scps={"exempt_role_arns": ("arn:aws:iam::*:role/Pipeline",)})
+    assert exempt == "Only the StackSet execution roles and the exempt roles change the baseline."

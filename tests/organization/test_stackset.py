@@ -157,9 +157,10 @@ def test_a_stackset_member_cannot_declare_users():
     from iam_baseline.config import load_config
     from iam_baseline.errors import BaselineError
     from stacks.account_baseline import AccountBaselineStack
+    from stacks.placement import StackSetMember
 
     with pytest.raises(BaselineError, match="a StackSet member baseline cannot declare IAM users"):
-        AccountBaselineStack(App(), "Member", config=load_config(DEFAULT_CONFIG_FILE), stackset_member=True)
+        AccountBaselineStack(App(), "Member", config=load_config(DEFAULT_CONFIG_FILE), placement=StackSetMember())
 
 
 def test_nag_findings_in_member_templates_fail_the_synth(org_synth):

@@ -166,6 +166,7 @@ class LockKind(enum.Enum):
     NAMES = "names"  # every IAM identity's name (names_lock.py)
     BREAK_GLASS = "break-glass"  # the break-glass and Admin names (break_glass_lock.py)
     IDENTITY_STORE = "identity-store"  # the Identity Center users (identity_store_lock.py)
+    STACKSETS = "stacksets"  # each member account's StackSet as deployed (stackset_moves.py)
 
 
 def lock_path(config_path: str | Path, kind: LockKind) -> Path:

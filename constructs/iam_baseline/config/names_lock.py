@@ -176,11 +176,20 @@ class Comparison:
             olds.add(_stack_of(old))
             news.add(_stack_of(identity.key))
         by_stacks: dict[tuple[str, str], list[str]] = {}
+        members: dict[tuple[str, str], bool] = {}
         for name, (olds, news) in stacks.items():
-            by_stacks.setdefault((", ".join(sorted(olds)), ", ".join(sorted(news))), []).append(name)
+            key = (", ".join(sorted(olds)), ", ".join(sorted(news)))
+            by_stacks.setdefault(key, []).append(name)
+            members[key] = all(stack.startswith("StackSetMember") for stack in olds | news)
         return [
-            f"moved from stack {old} to {new}: {', '.join(names)} (the new stack creates them while the old one "
-            "still holds them: deploy it after the old stack released them, or import them)"
+            f"moved from stack {old} to {new}: {', '.join(names)} "
+            + (
+                # StackSet templates only: the rollout deletes the old instances first (config/stackset_moves.py).
+                "(StackSet instances: the rollout deletes the old ones first; `make accept-moves` after the deploy)"
+                if members[(old, new)]
+                else "(the new stack creates them while the old one still holds them: deploy it after the old stack "
+                "released them, or import them)"
+            )
             for (old, new), names in by_stacks.items()
         ]
 

@@ -1,5 +1,5 @@
 """Organization-wide rollout: the account baseline as a service-managed StackSet."""
 
-from .stackset import TEMPLATE_BODY_MAX_BYTES, ServiceManagedStackSet, synthesized_template_body
+from .stackset import TEMPLATE_BODY_MAX_BYTES, RetiringStackSet, ServiceManagedStackSet, synthesized_template_body
 
-__all__ = ["TEMPLATE_BODY_MAX_BYTES", "ServiceManagedStackSet", "synthesized_template_body"]
+__all__ = ["TEMPLATE_BODY_MAX_BYTES", "RetiringStackSet", "ServiceManagedStackSet", "synthesized_template_body"]

@@ -258,6 +258,26 @@ def region_allow_list(regions: Sequence[str], exempt_arns: Sequence[str]) -> lis
     return [{"Sid": "DenyOutsideAllowedRegions", "Effect": "Deny", "NotAction": list(GLOBAL_SERVICE_ACTIONS), "Resource": "*", "Condition": condition}]
 
 
+def protect_baseline_description(
+    scps: ServiceControlPoliciesConfig, deployers: Sequence[str] = (), identity: IdentityDeployment | None = None
+) -> str:
+    """What ``ProtectBaseline`` says it does, naming who still changes the baseline: exactly the
+    roles its condition spares (:func:`_exempt`), i.e. the StackSet execution roles, the declared
+    ``exempt_role_arns`` and the derived ``deployers`` (the identity account's CDK execution role,
+    whose deployment ``identity`` seals to the management account). Kept short: the packed SCP's
+    description joins every guard rail's and holds at most 512 characters (AWS Organizations API
+    Reference, ``CreatePolicy``)."""
+    changers = ["the StackSet execution roles"]
+    if scps.exempt_role_arns:
+        changers.append("the exempt roles")
+    if identity is not None:
+        changers.append("the identity account's CDK execution role (deployed from the management account)")
+    elif deployers:
+        changers.append("the deployer roles")
+    listed = changers[0] if len(changers) == 1 else f"{', '.join(changers[:-1])} and {changers[-1]}"
+    return f"Only {listed} change the baseline."
+
+
 @dataclass(frozen=True)
 class Guardrail:
     """One enabled guard rail: its name (part of the policy name), its statements, its targets."""
@@ -291,7 +311,7 @@ def default_guardrails(
     built = [
         ("DenyRootUser", scps.deny_root_user, deny_root_user(names.partition), "Member root users act only in sts:AssumeRoot sessions."),
         ("DenyLeaveOrganization", scps.deny_leaving_organization, deny_leaving_organization(), "No account leaves the organization."),
-        ("ProtectBaseline", scps.protect_baseline, [*protect_baseline(names, exempt), *sealed], "Only the StackSet execution roles change the baseline."),
+        ("ProtectBaseline", scps.protect_baseline, [*protect_baseline(names, exempt), *sealed], protect_baseline_description(scps, deployers, identity)),
         ("ProtectDetection", scps.protect_detection, protect_detection(names, exempt), "Nobody switches off the baseline's detection."),
         ("DenyIamUsers", scps.deny_iam_users, deny_iam_users(), "No IAM users or access keys."),
         (

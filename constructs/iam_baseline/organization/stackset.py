@@ -60,6 +60,31 @@ def synthesized_template_body(stack: Stack) -> str:
     return body
 
 
+def _service_managed(
+    stack_set_name: str, rollout: StackSetRolloutConfig, delegated_admin: bool, regions: list[str]
+) -> dict:
+    """The ``CfnStackSet`` properties every StackSet of the rollout shares (see
+    :class:`ServiceManagedStackSet`): service-managed, auto-deployment, named-IAM capability,
+    managed execution, the rollout's operation preferences over ``regions`` in order."""
+    return dict(
+        stack_set_name=stack_set_name,
+        permission_model="SERVICE_MANAGED",
+        call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
+        auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
+            enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
+        ),
+        capabilities=["CAPABILITY_NAMED_IAM"],
+        managed_execution={"Active": True},
+        operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
+            max_concurrent_percentage=rollout.max_concurrent_percentage,
+            failure_tolerance_percentage=rollout.failure_tolerance_percentage,
+            concurrency_mode=rollout.concurrency_mode,
+            region_concurrency_type="SEQUENTIAL",
+            region_order=regions,
+        ),
+    )
+
+
 @jsii.implements(IAspect)
 class _TemplateBodyFrom:
     """Sets the visited StackSet's ``TemplateBody`` from ``stack``'s synthesized template."""
@@ -133,22 +158,8 @@ class ServiceManagedStackSet(Construct):
         self.resource = cfn.CfnStackSet(
             self,
             "Resource",
-            stack_set_name=stack_set_name,
             description=description or None,
-            permission_model="SERVICE_MANAGED",
-            call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
-            auto_deployment=cfn.CfnStackSet.AutoDeploymentProperty(
-                enabled=True, retain_stacks_on_account_removal=rollout.retain_stacks_on_account_removal
-            ),
-            capabilities=["CAPABILITY_NAMED_IAM"],
-            managed_execution={"Active": True},
-            operation_preferences=cfn.CfnStackSet.OperationPreferencesProperty(
-                max_concurrent_percentage=rollout.max_concurrent_percentage,
-                failure_tolerance_percentage=rollout.failure_tolerance_percentage,
-                concurrency_mode=rollout.concurrency_mode,
-                region_concurrency_type="SEQUENTIAL",
-                region_order=in_order,
-            ),
+            **_service_managed(stack_set_name, rollout, delegated_admin, in_order),
             stack_instances_group=[
                 cfn.CfnStackSet.StackInstancesProperty(
                     deployment_targets=cfn.CfnStackSet.DeploymentTargetsProperty(
@@ -163,3 +174,58 @@ class ServiceManagedStackSet(Construct):
         Aspects.of(self.resource).add(_TemplateBodyFrom(template))
         # The quota check measures the member's policies with the name its stack instances get.
         setattr(template, DEPLOYED_STACK_NAME_ATTRIBUTE, stackset_instance_name(stack_set_name))
+
+
+#: The ``TemplateBody`` of a retiring StackSet: a valid template that no stack instance receives.
+RETIRING_TEMPLATE_BODY = json.dumps(
+    {
+        "Description": "cdk-iam-baseline: a retiring StackSet's template; it has no stack instances.",
+        "Resources": {"Retired": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+    },
+    separators=(",", ":"),
+)
+
+
+class RetiringStackSet(Construct):
+    """A StackSet kept one more deploy without stack instances, so that its instances are deleted
+    before a StackSet that depends on it creates stacks in the same accounts
+    (:mod:`iam_baseline.config.stackset_moves`).
+
+    Built under the construct id its :class:`ServiceManagedStackSet` had (same logical id, same
+    ``StackSetName``: CloudFormation updates it in place rather than creating a second StackSet of
+    that name and deleting the first in the cleanup phase). Without ``StackInstancesGroup`` the
+    ``AWS::CloudFormation::StackSet`` resource's update deletes every stack instance and waits for
+    it before it updates the template (aws-cloudformation-resource-providers-cloudformation,
+    ``aws-cloudformation-stackset`` ``UpdateHandler``), so the placeholder template
+    (:data:`RETIRING_TEMPLATE_BODY`) reaches no account.
+
+    Args:
+        scope: the rollout stack.
+        id: the construct id of the StackSet it retires.
+        stack_set_name: its name.
+        rollout: as :class:`ServiceManagedStackSet` (the delete operation's concurrency and tolerance).
+        delegated_admin: as :class:`ServiceManagedStackSet`.
+        region: the home region (the region order of the delete operation).
+
+    Attributes:
+        resource: the ``CfnStackSet``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        stack_set_name: str,
+        rollout: StackSetRolloutConfig,
+        delegated_admin: bool,
+        region: str,
+    ) -> None:
+        super().__init__(scope, id)
+        self.resource = cfn.CfnStackSet(
+            self,
+            "Resource",
+            description="Retiring: its accounts moved to other StackSets; no stack instances. Removed after make accept-moves.",
+            **_service_managed(stack_set_name, rollout, delegated_admin, [region]),
+            template_body=RETIRING_TEMPLATE_BODY,
+        )

@@ -11,7 +11,11 @@ templates (CDK's ``aws:cdk:path`` metadata aside, which the body leaves out).
 
 A member identity account's baseline (``IdentityAccount``, ``stacks/identity_account.py``) is
 no StackSet: ``cdk deploy`` deploys its assembly template, the very file ``make check`` reads,
-so it is proven as its own template and has no body to compare.
+so it is proven as its own template and has no body to compare. Nor has a retiring StackSet
+(:class:`iam_baseline.organization.RetiringStackSet`, kept one deploy while its accounts move to
+other StackSets): without ``StackInstancesGroup`` it has no stack instance, so its placeholder
+body reaches no account (a stack instance "is a reference to an attempted or actual stack in a
+given account within a given Region": CloudFormation API Reference, ``StackInstance``).
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ def _canonical(template: dict[str, Any]) -> str:
 
 
 def deployed_template_results(out_dir: str | Path) -> list[CheckResult]:
-    """One result per ``AWS::CloudFormation::StackSet`` with a ``TemplateBody`` in the assembly
-    at ``out_dir``: passed when the body is one of the assembly's stack templates.
+    """One result per ``AWS::CloudFormation::StackSet`` with a ``TemplateBody`` and stack
+    instances in the assembly at ``out_dir``: passed when the body is one of the assembly's
+    stack templates.
 
     Raises:
         FileNotFoundError: ``out_dir`` has no ``manifest.json``.
@@ -45,8 +50,8 @@ def deployed_template_results(out_dir: str | Path) -> list[CheckResult]:
     for stack in stacks:
         for logical_id, resource in stack.template.get("Resources", {}).items():
             body = resource.get("Properties", {}).get("TemplateBody") if resource.get("Type") == "AWS::CloudFormation::StackSet" else None
-            if not isinstance(body, str):
-                continue
+            if not isinstance(body, str) or not resource["Properties"].get("StackInstancesGroup"):
+                continue  # no body, or no stack instance that would receive it
             name = resource["Properties"].get("StackSetName", logical_id)
             subject = f"StackSet {name} ({stack.stack_name}/{logical_id})"
             try:
