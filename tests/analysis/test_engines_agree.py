@@ -33,7 +33,9 @@ REQUESTS = (
 ACTIONS = ("*", "s3:*", "s3:Get*", "S3:getobject", "iam:*", "iam:C*", "ec2:Start*", "s3:ListAllMyBuckets")
 RESOURCES = ("*", "arn:aws:s3:::app/*", "arn:aws:s3:::*", f"arn:aws:iam::{A}:user/*", "arn:aws:iam::*:user/${aws:username}",
              "arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:instance/*", "arn:aws:ec2:eu-*1:instance/*",
-             "arn:aws:s3:::app/${aws:PrincipalTag/team, 'data'}.csv")
+             "arn:aws:s3:::app/${aws:PrincipalTag/team, 'data'}.csv",
+             # Exact entries: looked up in a set, one z3 membership per reach (test_exact_lookup.py).
+             "arn:aws:s3:::app/data.csv", f"arn:aws:iam::{A}:user/eve", f"arn:aws:iam::{A}:user/Eve")
 CONDITIONS = (
     {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
     {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
@@ -52,6 +54,9 @@ CONDITIONS = (
     {"ArnNotEquals": {"aws:PrincipalArn": f"arn:aws:iam::{A}:user/bob"}},
     {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}},
     {"StringEquals": {"aws:username": "${aws:PrincipalTag/team}"}},
+    {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{A}:role/x", BOB.arn.upper(), "arn:aws:iam::999999999999:root"]}},
+    {"ArnLike": {"aws:PrincipalArn": [BOB.arn, "arn:aws:iam::*:role/*", f"arn:aws:iam::{A}:user"]}},
+    {"StringNotLike": {"aws:PrincipalArn": [BOB.arn, f"arn:aws:iam::{A}:role/x"]}},
 )
 CONTEXT_VALUES = {
     "aws:MultiFactorAuthPresent": (None, "true", "false"),

@@ -144,17 +144,45 @@ def _label(scopes, config, account):
     return next(s.label for s in scopes if account in s.member_accounts).split(" in ")[0]
 
 
-def test_a_member_trust_without_mfa_fails_with_a_counterexample_from_an_identity_user(hub):
+PEOPLE = "arn:aws:iam::666600000001:user/baseline/"
+
+
+@pytest.mark.parametrize(("role", "people", "grant"), [
+    ("Admin", {"alice.admin"}, "policy/baseline/Admins-MemberRoles"),
+    ("Developer", {"bob.developer", "dave.developer"}, "policy/baseline/Developers-MemberRoles"),
+])
+def test_a_member_trust_without_mfa_fails_with_an_identity_user_allowed_by_her_own_policies(hub, role, people, grant):
+    """The mutated trust admits the identity account's users without MFA, but their own policies
+    (the group's MemberRoles Allow needs MFA, force-MFA denies without it) refuse that. The
+    counterexample is a user whose MFA is older than mfa.max_age_seconds, allowed by her own
+    statements, never by the allow-everything stand-in; INV-MFA-LESS-ONLY-MACHINE holds and says
+    why. Negative control: with the scope alone, its callers are outside what is analysed, and
+    the text says so."""
+    config, _, scopes, _ = hub
+    label = _label(scopes, config, "333300000001")
+    mutated = _mutated(scopes, {label: {role: lambda p: _without_mfa(p, "IdentityAccountUsersWithMfa")}})
+    scope = next(s for s in mutated if s.label.startswith(label))
+    results, _ = run_invariants([scope], config, (mfa_less.INVARIANT, trust.INVARIANT), whole=mutated)
+    found = {r.check: r for r in results if f"role:{role}" in r.subject}
+    ways = found["INV-TRUST-DECLARED-WAYS"]
+    assert not ways.passed and ways.decision.allowed, ways.message
+    assert ways.request.principal.arn.removeprefix(PEOPLE) in people, ways.message
+    context = ways.request.context
+    assert context["aws:multifactorauthpresent"] == "true" and float(context["aws:multifactorauthage"]) > config.mfa.max_age_seconds
+    assert f"identity-based policy {grant} statement AllowAssumeMemberRolesWithMfa (Allow)" in ways.message
+    assert "AllowAll" not in ways.message and "outside this assembly" not in ways.message
+    machine = found["INV-MFA-LESS-ONLY-MACHINE"]
+    assert machine.passed and "the trust alone admits user:" in machine.message, machine.message
+    assert "their own identity-based policies refuse it" in machine.message
+    alone = {r.check: r for r in run_invariants([scope], config, (mfa_less.INVARIANT,))[0] if f"role:{role}" in r.subject}
+    assert not alone["INV-MFA-LESS-ONLY-MACHINE"].passed
+    assert f"a principal outside this assembly, e.g. principal {PEOPLE}" in alone["INV-MFA-LESS-ONLY-MACHINE"].message
+
+
+def test_a_member_trust_without_mfa_leaves_the_users_hops_mfa_protected(hub):
     config, _, scopes, _ = hub
     admin = _label(scopes, config, "333300000001")
     mutated = _mutated(scopes, {admin: {"Admin": lambda p: _without_mfa(p, "IdentityAccountUsersWithMfa")}})
-    scope = next(s for s in mutated if s.label.startswith(admin))
-    results, _ = run_invariants([scope], config, (mfa_less.INVARIANT, trust.INVARIANT))
-    failed = {r.check: r for r in results if not r.passed and "role:Admin" in r.subject}
-    assert set(failed) == {"INV-MFA-LESS-ONLY-MACHINE", "INV-TRUST-DECLARED-WAYS"}
-    for result in failed.values():
-        assert result.decision.allowed
-        assert result.request.context.get("aws:multifactorauthpresent") != "true"
     # the users' identity half still demands MFA: the hop itself stays MFA-protected
     graph = build_graph(mutated, config)
     assert {e.mfa for e in _hops(graph) if graph.world.principal_of[e.target].name == "Admin"} == {
@@ -209,3 +237,27 @@ def test_a_member_trust_naming_an_undeclared_account_fails_the_declared_accounts
     # the negative control: the unmutated scope passes
     results, _ = run_invariants([next(s for s in scopes if s.label.startswith(admin))], config, (accounts.INVARIANT,))
     assert all(r.passed for r in results)
+
+
+def test_ways_in_without_mfa_list_the_saml_route_with_the_keys_that_declare_it(hub):
+    """FederatedAdmin (a SAML role of the identity account) reaches the Admin role of the member
+    accounts: AWS sees no MFA for a SAML session, so "Ways in without MFA" lists the route, the
+    SAML role itself, and the config keys that declare them; the users' hops (MFA) are not listed."""
+    from iam_baseline.analysis.check import CheckRun
+    from iam_baseline.analysis.outputs.mfa_reach import mfa_less_lines
+
+    config, out, scopes, graph = hub
+    lines = mfa_less_lines(CheckRun(load_account(out, account=config.account_id), [], [], 0.0, scopes=scopes,
+                                    config=config, graph=graph))
+    gate = "**sign-in at the identity provider, no MFA seen by AWS**"
+    assert (f"- `role:Admin` (an administrator) in 222200000001, 222200000002, 222200000003: reached by the SAML role "
+            f"`role:FederatedAdmin` (account 666600000001), {gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: "
+            "persona admin, providers ExampleIdP) and `roles.admin.reach`; require MFA for the AWS application at "
+            "ExampleIdP") in lines
+    assert (f"- `role:FederatedAdmin` (an administrator) (account 666600000001): assumed with sts:AssumeRoleWithSAML, "
+            f"{gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: persona admin, providers ExampleIdP); "
+            "require MFA for the AWS application at ExampleIdP") in lines
+    saml_hops = [line for line in lines if "reached by the SAML role" in line]
+    assert len(saml_hops) == sum(1 for e in _hops(graph) if e.mfa is HopMfa.IDENTITY_PROVIDER)
+    # Negative control: hops with MFA (the identity account's users) are no way in without MFA.
+    assert not any("user:" in line for line in lines)

@@ -22,7 +22,7 @@ from .principal_match import NOT_PRINCIPAL_LEVELS, account_of
 from .patterns import arn_matches
 from .org_levels import RCP_SERVICES, service_of
 from .z3_conditions import ConditionEncoder
-from .z3_patterns import glob_regex, pattern_match
+from .z3_patterns import exact_text, glob_regex, one_of, pattern_match
 
 #: Principal kinds as z3 integers, in :class:`.space.PrincipalKind` order.
 KINDS = ("user", "role_session", "federated", "service")
@@ -144,25 +144,39 @@ class Encoder:
             return z3.BoolVal(True)
         positive = positive and statement.resources is not None
         hits = []
+        # Exact entries (a thousand member role ARNs) are matched per group of equal reach, as
+        # one membership test: Or over (reach and r == p) is (reach and r in {p, ...}).
+        exact: dict[tuple[int, ...], list[str]] = {}
         for pattern in patterns:
             # Resource classes (design.md): the pattern is only matched, by the solver, for the
             # action classes whose catalog ARN formats it may overlap; for the others it is false.
             reach = [i for i, c in enumerate(self.classes)
                      if c.open or any(may_overlap(pattern, f) for f in c.resource_arns)]
+            if exact_text(pattern, "arn", variables) is not None:
+                exact.setdefault(tuple(reach), []).append(pattern)
+                continue
             symbolic = z3.BoolVal(False)
             if reach:
                 symbolic = pattern_match(self.resource, pattern, mode="arn", variables=variables,
                                          resolve=self.conditions.resolve, positive=positive,
                                          fresh=self.conditions.fresh, five=self.five)
-                if len(reach) < len(self.classes):
-                    symbolic = z3.And(self._in_classes(reach), symbolic)
-            if self.star_classes and "${" not in pattern:
-                # Actions without resource types take only "*": decide the pattern once here.
-                star = z3.BoolVal(arn_matches(pattern, "*"))
-                symbolic = z3.If(self._in_classes(self.star_classes), star, symbolic)
-            hits.append(symbolic)
+            hits.append(self._in_reach(reach, symbolic, None if "${" in pattern else arn_matches(pattern, "*")))
+        for reach, texts in exact.items():
+            symbolic = one_of(self.resource, texts) if reach else z3.BoolVal(False)
+            hits.append(self._in_reach(list(reach), symbolic, any(arn_matches(p, "*") for p in texts)))
         hit = z3.Or(*hits)
         return hit if statement.resources is not None else z3.Not(hit)
+
+    def _in_reach(self, reach: list[int], symbolic: z3.BoolRef, on_star: bool | None) -> z3.BoolRef:
+        """``symbolic`` for the action classes of ``reach`` (false for the others); for the classes
+        whose actions take only ``*``, ``on_star`` (None: the pattern holds a policy variable,
+        decided by ``symbolic`` as for the others)."""
+        if reach and len(reach) < len(self.classes):
+            symbolic = z3.And(self._in_classes(reach), symbolic)
+        if self.star_classes and on_star is not None:
+            # Actions without resource types take only "*": decide the pattern once here.
+            symbolic = z3.If(self._in_classes(self.star_classes), z3.BoolVal(on_star), symbolic)
+        return symbolic
 
     def conditions_hold(self, statement: Statement, variables: bool, positive: bool) -> z3.BoolRef:
         return z3.And(*[self.conditions.condition(c, variables, positive) for c in statement.conditions])

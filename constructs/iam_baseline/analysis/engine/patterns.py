@@ -93,6 +93,30 @@ def action_matches(pattern: str, action: str) -> bool:
     return _glob_regex(pattern, True).fullmatch(action) is not None
 
 
+class ActionPatterns:
+    """An ``Action``/``NotAction`` list, split for matching: the ASCII entries without ``*``
+    and ``?`` are looked up lower-cased in a set (for an ASCII action, a case-insensitive match
+    of such an entry is equality of the lower-case texts), the others scanned with
+    :func:`action_matches`. :meth:`any_match` equals ``any(action_matches(p, action) ...)``.
+    """
+
+    __slots__ = ("exact", "wildcard", "patterns")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        def exact(p: str) -> bool:
+            return p.isascii() and "*" not in p and "?" not in p
+
+        self.patterns = patterns
+        self.exact = frozenset(p.lower() for p in patterns if exact(p))
+        self.wildcard = tuple(p for p in patterns if not exact(p))
+
+    def any_match(self, action: str) -> bool:
+        """Whether some entry covers ``action``."""
+        if not action.isascii():  # Unicode case folding is not lower(): scan every entry
+            return any(action_matches(p, action) for p in self.patterns)
+        return action.lower() in self.exact or any(action_matches(p, action) for p in self.wildcard)
+
+
 def _split_arn(text: str) -> list[str] | None:
     parts = text.split(":", 5)
     if len(parts) < 2 or parts[0] != "arn":
@@ -118,6 +142,39 @@ def arn_matches(pattern: str, arn: str, *, lookup: ContextLookup | None = None) 
     # A literal from a variable: escape its wildcards, then match segment-wise on the result.
     escaped = "".join(_escape_literal(p) if isinstance(p, Literal) else p for p in pieces)
     return _arn_segments_match(escaped, arn, escaped=True)
+
+
+def is_exact(pattern: str) -> bool:
+    """Whether a ``Resource`` entry or an ``Arn*`` condition value matches only its own text.
+
+    True for an entry without ``*``, ``?`` and ``${`` that is either no ARN (matched as one
+    string) or an ARN with all six parts: :func:`arn_matches` then compares it segment by
+    segment with literal text, case-sensitively, which is string equality. An ARN entry with
+    fewer than five colons is padded with ``*`` segments, so it is not exact.
+    """
+    if "*" in pattern or "?" in pattern or "${" in pattern:
+        return False
+    return not pattern.startswith("arn:") or pattern.count(":") >= 5
+
+
+class ArnPatterns:
+    """A list of ``Resource`` entries (or ``Arn*`` condition values), split for matching.
+
+    The exact entries (:func:`is_exact`) are looked up in a set, the others scanned with
+    :func:`arn_matches`: an identity-account policy that lists a thousand member role ARNs
+    costs one lookup, not a thousand regex matches. :meth:`any_match` equals
+    ``any(arn_matches(p, value, lookup=lookup) for p in patterns)``.
+    """
+
+    __slots__ = ("exact", "wildcard")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.exact = frozenset(p for p in patterns if is_exact(p))
+        self.wildcard = tuple(p for p in patterns if not is_exact(p))
+
+    def any_match(self, value: str, lookup: ContextLookup | None = None) -> bool:
+        """Whether some entry covers ``value``."""
+        return value in self.exact or any(arn_matches(p, value, lookup=lookup) for p in self.wildcard)
 
 
 _ESCAPE = {"*": "\x00", "?": "\x01"}

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .conditions import Condition, ContextValue, PolicyError, parse_conditions
-from .patterns import action_matches, arn_matches
+from .patterns import ActionPatterns, ArnPatterns
 
 __all__ = ["PRINCIPAL_KINDS", "Policy", "PolicyKind", "Statement"]
 
@@ -60,6 +60,16 @@ class Statement:
     principals: dict[str, tuple[str, ...]] | None
     not_principals: dict[str, tuple[str, ...]] | None
     conditions: tuple[Condition, ...]
+    #: ``actions`` or ``not_actions``, and ``resources`` or ``not_resources``, split into exact
+    #: entries (looked up in a set) and wildcards (scanned); made here, never passed.
+    action_patterns: ActionPatterns = field(init=False, compare=False, repr=False)
+    resource_patterns: ArnPatterns | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        listed = self.actions if self.actions is not None else self.not_actions
+        object.__setattr__(self, "action_patterns", ActionPatterns(listed or ()))
+        listed = self.resources if self.resources is not None else self.not_resources
+        object.__setattr__(self, "resource_patterns", None if listed is None else ArnPatterns(listed))
 
     @classmethod
     def parse(cls, index: int, raw: object) -> Statement:
@@ -97,17 +107,15 @@ class Statement:
 
     def covers_action(self, action: str) -> bool:
         """Action/NotAction match; NotAction matches every action it does not list."""
-        if self.actions is not None:
-            return any(action_matches(p, action) for p in self.actions)
-        return not any(action_matches(p, action) for p in self.not_actions or ())
+        hit = self.action_patterns.any_match(action)
+        return hit if self.actions is not None else not hit
 
     def covers_resource(self, resource: str, lookup) -> bool:
         """Resource/NotResource match. A statement with neither (trust policies) covers all."""
-        if self.resources is not None:
-            return any(arn_matches(p, resource, lookup=lookup) for p in self.resources)
-        if self.not_resources is not None:
-            return not any(arn_matches(p, resource, lookup=lookup) for p in self.not_resources)
-        return True
+        if self.resource_patterns is None:
+            return True
+        hit = self.resource_patterns.any_match(resource, lookup)
+        return hit if self.resources is not None else not hit
 
     def conditions_hold(self, context: Mapping[str, ContextValue], lookup) -> bool:
         return all(c.holds(context, lookup) for c in self.conditions)

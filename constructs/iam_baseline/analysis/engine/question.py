@@ -84,17 +84,15 @@ class Question:
         for pattern in (*self.space.actions.include, *self.space.actions.exclude):
             self.catalog.check_pattern(pattern, where="the question's action space")
 
-    def _covered(self, statement: Statement) -> set[str]:
-        patterns = statement.actions if statement.actions is not None else statement.not_actions or ()
-        hit = {a.key for p in patterns for a in self.catalog.matching(p)}
-        return hit if statement.actions is not None else self._universe - hit
+    def _covered(self, statement: Statement) -> frozenset[str]:
+        if statement.actions is not None:
+            return self.catalog.keys_covered(statement.actions)
+        return self.catalog.keys_covered(statement.not_actions or (), negated=True)
 
     def _prune(self) -> None:
         acts = self.space.actions
-        self._universe = {a.key for a in self.catalog.matching("*")} if any(
-            s.not_actions is not None for _, s in self.statements) else set()
-        domain_keys = {a.key for p in acts.include for a in self.catalog.matching(p)}
-        domain_keys -= {a.key for p in acts.exclude for a in self.catalog.matching(p)}
+        domain_keys = set().union(*[self.catalog.keys_matching(p) for p in acts.include])
+        domain_keys -= set().union(*[self.catalog.keys_matching(p) for p in acts.exclude])
         covered = {id(s): self._covered(s) for _, s in self.statements}
 
         def allows(policies) -> set[str]:

@@ -23,7 +23,7 @@ from fractions import Fraction
 import z3
 
 from .conditions import Condition, ContextValue, OPERATORS, _as_datetime, _as_decimal
-from .z3_patterns import Unsupported, Variable, glob_regex, pattern_match, split_variables, text_of
+from .z3_patterns import Unsupported, Variable, exact_text, glob_regex, one_of, pattern_match, split_variables, text_of
 
 STRING, NUMBER, DATE, IP = "string", "number", "date", "ip"
 _SORT_OF_BASE = {
@@ -147,6 +147,12 @@ def _compare(base: str, left: z3.ArithRef, right: Fraction) -> z3.BoolRef:
     }[suffix]
 
 
+#: Operators whose value without wildcards or variables matches only its own text, and how
+#: :func:`.z3_patterns.exact_text` reads it (``StringEqualsIgnoreCase`` compares case-insensitively).
+_EXACT_MODES = {"stringequals": "glob", "stringnotequals": "glob", "stringlike": "glob", "stringnotlike": "glob",
+                "arnequals": "arn", "arnlike": "arn", "arnnotequals": "arn", "arnnotlike": "arn"}
+
+
 class ConditionEncoder:
     """Encodes conditions over the request's :class:`KeyVar` terms.
 
@@ -185,8 +191,14 @@ class ConditionEncoder:
             absent_result = z3.BoolVal(OPERATORS[op.base].negated)
         negated = OPERATORS[op.base].negated
 
+        # Values that match only their own text (a list of principal ARNs): one membership test.
+        mode = _EXACT_MODES.get(op.base) if var.sort == STRING else None
+        exact = [t for t in (exact_text(p, mode, variables) for p in condition.values) if t is not None] if mode else []
+        rest = [p for p in condition.values if not mode or exact_text(p, mode, variables) is None]
+
         def single(i: int) -> z3.BoolRef:
-            hit = z3.Or(*[self._match(op.base, var, i, p, variables, positive and not negated) for p in condition.values])
+            hits = [self._match(op.base, var, i, p, variables, positive and not negated) for p in rest]
+            hit = z3.Or(*hits, one_of(var.values[i], exact)) if exact else z3.Or(*hits)
             return z3.Not(hit) if negated else hit
 
         if op.set_operator == "forallvalues" or (op.set_operator is None and negated):
@@ -227,6 +239,8 @@ class ConditionEncoder:
 
     def _equals(self, value: z3.SeqRef, policy: str, variables: bool) -> z3.BoolRef:
         pieces = split_variables(policy, variables)
+        if len(pieces) == 1 and isinstance(pieces[0], str):  # no variable: one equality (most lists)
+            return value == z3.StringVal(pieces[0].replace("\x00", "*").replace("\x01", "?"))
         terms, defined = [], []
         for piece in pieces:
             if isinstance(piece, str):

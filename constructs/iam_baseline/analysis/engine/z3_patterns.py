@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import z3
 
-from .patterns import _split_arn
+from .patterns import _split_arn, is_exact
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _SPECIAL = {"*": "*", "?": "?", "$": "$"}
@@ -96,12 +96,17 @@ def _case_insensitive(c: str) -> z3.ReRef:
 
 def glob_regex(text: str, ignore_case: bool = False) -> z3.ReRef:
     """``*``/``?`` glob over any characters (``\\x00``/``\\x01`` are literal ``*``/``?``)."""
-    return _GLOB_CACHE.setdefault((text, ignore_case), _build(text, ignore_case, arn_segments=False))
+    key = (text, ignore_case)
+    if key not in _GLOB_CACHE:  # not setdefault: its argument would build the regex every time
+        _GLOB_CACHE[key] = _build(text, ignore_case, arn_segments=False)
+    return _GLOB_CACHE[key]
 
 
 def arn_regex(text: str) -> z3.ReRef:
     """An ARN pattern of at least two segments, with segment semantics (module docstring)."""
-    return _ARN_CACHE.setdefault(text, _build(text, False, arn_segments=True))
+    if text not in _ARN_CACHE:
+        _ARN_CACHE[text] = _build(text, False, arn_segments=True)
+    return _ARN_CACHE[text]
 
 
 _GLOB_CACHE: dict[tuple[str, bool], z3.ReRef] = {}
@@ -145,6 +150,35 @@ def _build(text: str, ignore_case: bool, arn_segments: bool) -> z3.ReRef:
     return _concat(merged)
 
 
+def exact_text(pattern: str, mode: str, variables: bool) -> str | None:
+    """The one string ``pattern`` matches in ``mode`` (``glob`` or ``arn``), or None when it
+    has wildcards or policy variables (:func:`.patterns.is_exact`): matching it is equality."""
+    if "*" in pattern or "?" in pattern or "\x00" in pattern or "\x01" in pattern:
+        return None
+    if mode == "arn":
+        return pattern if is_exact(pattern) else None
+    return pattern if mode == "glob" and not (variables and "${" in pattern) else None
+
+
+def one_of(value: z3.SeqRef, texts: list[str]) -> z3.BoolRef:
+    """``Or(value == t for t in texts)``, built with z3's C API: the Python ``Or`` and ``==``
+    check the sort of every term again (a thousand listed ARNs: about 50 ms that way, 10 ms
+    this way; the solver sees the same formula)."""
+    unique = list(dict.fromkeys(texts))
+    if len(unique) < 2:
+        return value == z3.StringVal(unique[0]) if unique else z3.BoolVal(False)
+    ctx = value.ctx
+    ref, ast = ctx.ref(), value.as_ast()
+    terms = []
+    for text in unique:
+        # z3.StringVal escapes characters outside printable ASCII; the others go as they are.
+        string = z3.SeqRef(z3.Z3_mk_string(ref, text), ctx) if text.isascii() and text.isprintable() \
+            else z3.StringVal(text, ctx)
+        terms.append(z3.BoolRef(z3.Z3_mk_eq(ref, ast, string.as_ast()), ctx))
+    array = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
+    return z3.BoolRef(z3.Z3_mk_or(ref, len(terms), array), ctx)
+
+
 _FIVE_COLONS = z3.Concat(*([z3.Star(_ANY), z3.Re(":")] * 5), z3.Star(_ANY))
 
 
@@ -165,6 +199,10 @@ def _plain_match(value: z3.SeqRef, text: str, mode: str, five: z3.BoolRef | None
     if mode == "arn":
         if text == "*":
             return z3.BoolVal(True)
+        if is_exact(text):
+            # Both branches below are the literal text then (patterns.is_exact): an equality is
+            # what z3 makes of them, without building two regexes per listed ARN.
+            return value == z3.StringVal(text)
         if not is_arn_pattern(text):
             return z3.InRe(value, glob_regex(text))
         five = has_five_colons(value) if five is None else five

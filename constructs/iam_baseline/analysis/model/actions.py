@@ -106,6 +106,8 @@ class ActionCatalog:
             )
         self._services: dict[str, dict[str, ActionInfo]] = {}
         self._key_types: dict[str, dict[str, str]] = {}
+        self._keys_matching: dict[str, frozenset[str]] = {}
+        self._keys_covered: dict[tuple[tuple[str, ...], bool], frozenset[str]] = {}
 
     @cached_property
     def services(self) -> tuple[str, ...]:
@@ -171,6 +173,24 @@ class ActionCatalog:
             return list(pool)
         return [a for a in pool if action_matches(pattern, a.name)]
 
+    def keys_matching(self, pattern: str) -> frozenset[str]:
+        """The lower-case names (:attr:`ActionInfo.key`) of :meth:`matching`, computed once per
+        pattern: every solver question prunes its actions with the same few hundred patterns."""
+        keys = self._keys_matching.get(pattern)
+        if keys is None:
+            keys = self._keys_matching[pattern] = frozenset(a.key for a in self.matching(pattern))
+        return keys
+
+    def keys_covered(self, patterns: tuple[str, ...], negated: bool = False) -> frozenset[str]:
+        """The lower-case names an ``Action`` list covers, or with ``negated`` a ``NotAction``
+        list (every catalog action it does not match); computed once per list."""
+        key = (patterns, negated)
+        keys = self._keys_covered.get(key)
+        if keys is None:
+            hit = frozenset().union(*[self.keys_matching(p) for p in patterns])
+            keys = self._keys_covered[key] = self.keys_matching("*") - hit if negated else hit
+        return keys
+
     def check_pattern(self, pattern: str, where: str = "") -> None:
         """Refuse an ``Action``/``NotAction`` entry that names no catalog action.
 
@@ -179,7 +199,7 @@ class ActionCatalog:
         Raises:
             UnknownAction: the entry covers nothing in the catalog.
         """
-        if not self.matching(pattern):
+        if not self.keys_matching(pattern):
             raise UnknownAction(pattern, self.nearest(pattern.replace("*", "").replace("?", "")), where)
 
     def key_type(self, key: str) -> str | None:

@@ -12,13 +12,19 @@ never re-derived from statement text:
   "without MFA".
 * **Ways in without MFA**: every machine role (``machine_roles:``), its ``reason``, the one
   principal its trust admits (INV-MACHINE-ROLE-PRINCIPAL proves it) and the principals of the
-  assembly that the graph shows reaching it; then every hop "without MFA".
+  assembly that the graph shows reaching it; then the SAML route: every hop a SAML role of the
+  identity account makes into a member account (a SAML session carries no
+  ``aws:MultiFactorAuthPresent``: MFA, if any, is the identity provider's, which AWS does not
+  see), with the config keys that declare it (``federation.saml.roles[i]``, the persona's
+  ``reach``), which INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN except; then every hop
+  "without MFA".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..engine.context_rules import SessionOrigin
 from ..graph.nodes import HopMfa, NodeKind
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
@@ -70,7 +76,50 @@ def mfa_less_lines(run: CheckRun) -> list[str]:
         seen = f"; in the assembly also reached by {', '.join(f'`{r}`' for r in reachers)}" if reachers else ""
         lines.append(f"- `{node.ref}` ({node.scope}): machine role, no MFA by construction. Reason: {machine.reason} "
                      f"Reached only by `{machine.principal_arn}`{fence} (INV-MACHINE-ROLE-PRINCIPAL){seen}.")
+    lines += saml_route_lines(run)
     for edge in sorted((e for e in graph.edges if e.mfa is HopMfa.NONE), key=lambda e: (e.target, e.source)):
         lines.append(f"- `{graph.nodes[edge.target].ref}` ({graph.nodes[edge.target].scope}): reached **without MFA** by "
                      f"`{graph.nodes[edge.source].ref}` ({edge.rule}); INV-MFA-LESS-ONLY-MACHINE fails on it")
+    return lines
+
+
+def saml_route_lines(run: CheckRun) -> list[str]:
+    """The SAML route, one line per SAML role (``sts:AssumeRoleWithSAML``) and per hop such a role
+    makes into a member account (:attr:`HopMfa.IDENTITY_PROVIDER`): what is reached (whether an
+    administrator), in which accounts, and the config keys that declare it (the SAML role's entry,
+    its persona's ``reach``)."""
+    graph, config = run.graph, run.config
+    saml = config.federation.saml if config is not None and config.federation is not None else None
+    if graph is None or saml is None:
+        return []
+    from ...config.personas import persona_views
+
+    entries = {role.name: (index, role) for index, role in enumerate(saml.roles)}
+    views = persona_views(config)
+    gate = f"**{HopMfa.IDENTITY_PROVIDER.value}**"
+
+    def declared(node_id: str, hop: bool) -> str:
+        principal = graph.world.principal_of.get(node_id)
+        index, role = entries.get(principal.name if principal is not None else "", (None, None))
+        if role is None:
+            return "not a role of federation.saml.roles"
+        reach = f" and `{'roles' if views[role.persona].built_in else 'personas'}.{role.persona}.reach`" if hop else ""
+        providers = ", ".join(role.providers)
+        return (f"declared by `federation.saml.roles[{index}]` ({role.name}: persona {role.persona}, providers {providers})"
+                f"{reach}; require MFA for the AWS application at {providers}")
+
+    def what(node) -> str:
+        return f"`{node.ref or node.label}`" + (" (an administrator)" if node.id in graph.admins else "")
+
+    lines = []
+    for node in sorted(graph.nodes.values(), key=lambda n: (n.scope, n.ref or "")):
+        subject = graph.world.subject_of.get(node.id)
+        if node.kind is NodeKind.ROLE and subject is not None and subject.principal.session_origin is SessionOrigin.SAML:
+            lines.append(f"- {what(node)} ({node.scope}): assumed with sts:AssumeRoleWithSAML, {gate}; "
+                         f"{declared(node.id, False)}")
+    for edge in sorted((e for e in graph.edges if e.mfa is HopMfa.IDENTITY_PROVIDER), key=lambda e: (e.target, e.source)):
+        source, target = graph.nodes[edge.source], graph.nodes[edge.target]
+        accounts = ", ".join(graph.world.scope_of[edge.target].member_accounts) or target.account
+        lines.append(f"- {what(target)} in {accounts}: reached by the SAML role `{source.ref or source.label}` "
+                     f"({source.scope}), {gate}; {declared(edge.source, True)}")
     return lines

@@ -199,8 +199,12 @@ def sections(run: CheckRun) -> list[Section]:
     mfa_less = mfa_less_lines(run)
     if mfa_less:
         out.append(Section("without-mfa", "Ways in without MFA", (
-            "Roles a principal reaches without MFA: machine roles (with their reason and their one principal) and "
-            "hops whose trust admits a caller without MFA.",
+            "Roles a principal reaches without MFA that AWS sees: machine roles (with their reason and their one "
+            "principal); the SAML route, where a SAML role of the identity account assumes a member account's role "
+            "(a SAML session carries no aws:MultiFactorAuthPresent, IAM User Guide, \"Configuring MFA-protected API "
+            "access\": MFA is the identity provider's to require, which AWS does not see; INV-MFA-LESS-ONLY-MACHINE and "
+            "INV-NO-MFA-LESS-ADMIN except this route because the config declares it); and hops whose trust admits a "
+            "caller without MFA.",
             "",
             *mfa_less,
         ), any("**without MFA**" in line for line in mfa_less)))

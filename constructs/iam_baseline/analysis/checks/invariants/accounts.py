@@ -15,12 +15,15 @@ naming that account, unless a condition of the trust shuts it out for every requ
 
 from __future__ import annotations
 
+from functools import partial
+
 from ....config.models import BaselineConfig
 from ...engine.policy import Policy
 from ...engine.space import PrincipalKind, PrincipalSpace
 from ...model.accounts import AccountScope
 from . import trust
 from .base import Finding, Invariant, Proven
+from .callers import honest_ask
 from .declared import declared_accounts, machine_role
 from .requests import ALLOW_ALL
 from .solver import first_finding
@@ -45,7 +48,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
                 for family, space_, identity in trust.questions(scope, config, role)
                 if not family.startswith("provider") and "federated" not in family]
         implied = first_finding(role.ref, ways, "implied by INV-TRUST-DECLARED-WAYS (every AWS caller let in is of a "
-                                "declared account, with MFA)", "")
+                                "declared account, with MFA)", "", partial(honest_ask, scope))
         if isinstance(implied.verdict, Proven):
             return implied
     # A third party's account is declared by its machine role, for that role only.
@@ -59,7 +62,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role) -> Finding:
     return first_finding(role.ref, [(family, space(role, principals), {"identity": identity, "trust": role.trust})
                                     for family, principals in families],
                          "no principal outside the declared accounts is let in",
-                         "a principal of an undeclared account is let in")
+                         "a principal of an undeclared account is let in", partial(honest_ask, scope))
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

@@ -34,9 +34,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Proven:
-    """No request of the space is allowed; ``method`` says how that was established."""
+    """No request of the space is allowed; ``method`` says how that was established; ``aside``
+    what a reader should know beside it (callers the trust alone admits, :mod:`.callers`)."""
 
     method: str
+    aside: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Counterexample:
     request: Request
     decision: Decision
     note: str = ""
+    #: How the caller is introduced, e.g. "a principal outside this assembly, e.g. " (:mod:`.callers`).
+    caller: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,12 +194,12 @@ def explain(invariant: Invariant, scope_label: str, finding: Finding,
     head = f"{invariant.id} [{scope_label}] {finding.subject}"
     verdict = finding.verdict
     if isinstance(verdict, Proven):
-        return True, f"{head}: proven ({verdict.method})"
+        return True, f"{head}: proven ({verdict.method})" + (f"; {verdict.aside}" if verdict.aside else "")
     if isinstance(verdict, Counterexample):
         refs = "; ".join(str(r) for r in verdict.decision.deciding) or verdict.decision.reason
         note = f" ({verdict.note})" if verdict.note else ""
         return False, (
-            f"{head}: counterexample{note}: {describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"
+            f"{head}: counterexample{note}: {verdict.caller}{describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"
             f" -- promise broken: {invariant.promise}"
         )
     if isinstance(verdict, Refused):

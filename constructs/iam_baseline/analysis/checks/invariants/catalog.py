@@ -13,6 +13,7 @@ from . import accounts, admin, boundary, hops, human_machine, machine_roles, mfa
 from . import resource_policies, service_roles, trust
 from . import org_baseline_changes, org_data_perimeter, org_leave, org_root_user, root_tasks
 from .base import AccountNames, Counterexample, Invariant, Refused, explain
+from .callers import assembly
 
 INVARIANTS: tuple[Invariant, ...] = (
     trust.INVARIANT,
@@ -45,9 +46,19 @@ class InvariantTiming:
 
 
 def run_invariants(
-    scopes: Sequence[AccountScope], config: BaselineConfig, invariants: Sequence[Invariant] = INVARIANTS
+    scopes: Sequence[AccountScope], config: BaselineConfig, invariants: Sequence[Invariant] = INVARIANTS,
+    whole: Sequence[AccountScope] | None = None,
 ) -> tuple[list[CheckResult], list[InvariantTiming]]:
-    """One :class:`CheckResult` per (invariant, scope, subject); a counterexample keeps its request."""
+    """One :class:`CheckResult` per (invariant, scope, subject); a counterexample keeps its request.
+
+    ``whole``: every scope of the assembly (default ``scopes``): a counterexample's caller that
+    is a principal of one of them answers with its own policies (:mod:`.callers`)."""
+    with assembly(whole if whole is not None else scopes):
+        return _run(scopes, config, invariants)
+
+
+def _run(scopes: Sequence[AccountScope], config: BaselineConfig,
+         invariants: Sequence[Invariant]) -> tuple[list[CheckResult], list[InvariantTiming]]:
     results: list[CheckResult] = []
     timings: list[InvariantTiming] = []
     for invariant in invariants:

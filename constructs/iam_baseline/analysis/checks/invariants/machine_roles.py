@@ -25,6 +25,7 @@ counterexample: a web identity caller of the automation account with a free ``aw
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from ....config.machine_roles import MachineRoleConfig
 from ....config.models import BaselineConfig
@@ -32,6 +33,7 @@ from ...engine.space import ActionSpace, PrincipalKind, PrincipalSpace, RequestS
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
 from .base import Finding, Invariant, NotProven, Proven, Verdict
+from .callers import honest_ask
 from .requests import ALLOW_ALL
 from .solver import ask
 
@@ -73,8 +75,9 @@ def _per_kind(space: RequestSpace) -> list[RequestSpace]:
             for kind in sorted(principals.kinds, key=lambda k: k.value)]
 
 
-def check_role(machine: MachineRoleConfig, role: Principal | None) -> Verdict:
-    """Proven when no question finds an allowed request; the first counterexample otherwise."""
+def check_role(machine: MachineRoleConfig, role: Principal | None, scope: AccountScope | None = None) -> Verdict:
+    """Proven when no question finds an allowed request; the first counterexample otherwise (its
+    caller, with ``scope``, honest about its own side: :mod:`.callers`)."""
     if role is None or role.trust is None:
         return NotProven(f"machine role {machine.name} is declared but not in this scope's templates")
     federated = sorted({f for s in role.trust.statements if s.effect == "Allow" for f in (s.principals or {}).get("Federated", ())})
@@ -82,7 +85,8 @@ def check_role(machine: MachineRoleConfig, role: Principal | None) -> Verdict:
         return NotProven(f"the trust of machine role {machine.name} admits federated principals {federated} or uses NotPrincipal")
     for what, question in questions(machine, role):
         for space in _per_kind(question):
-            verdict = ask(space, identity=(ALLOW_ALL,), trust=role.trust, note=f"{what} assumes the role")
+            verdict = (partial(honest_ask, scope) if scope is not None else ask)(
+                space, identity=(ALLOW_ALL,), trust=role.trust, note=f"{what} assumes the role")
             if not isinstance(verdict, Proven):
                 return verdict
     return Proven(f"z3: only {machine.principal_arn}" + (" with its external id" if machine.third_party else "") + " assumes it")
@@ -94,7 +98,7 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     roles = {p.name: p for p in scope.model.principals.values() if p.kind == "role"}
     deployed = [m for m in config.machine_roles if m.targets is None]
     # The reason travels with the finding: the report shows why each MFA-less way in exists.
-    return [Finding(f"role:{m.name} (reason: {m.reason})", check_role(m, roles.get(m.name))) for m in deployed]
+    return [Finding(f"role:{m.name} (reason: {m.reason})", check_role(m, roles.get(m.name), scope)) for m in deployed]
 
 
 INVARIANT = Invariant(

@@ -19,12 +19,15 @@ brings recent MFA or is a declared SAML role. SAML and OIDC federation into the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from ....config.models import BaselineConfig
 from ...engine.space import PrincipalKind, PrincipalSpace, not_equals
 from ...model.accounts import AccountScope
 from ...model.templates import Principal
 from . import trust
 from .base import Finding, Invariant, Proven
+from .callers import honest_ask
 from . import declared as what_is_declared
 from .declared import machine_role
 from .requests import ALLOW_ALL
@@ -48,8 +51,9 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> 
     ways = [(family, space_, {"identity": identity, "trust": role.trust})
             for family, space_, identity in trust.questions(scope, config, role)
             if not family.startswith("provider") and "federated" not in family]
+    honest = partial(honest_ask, scope)
     implied = first_finding(role.ref, ways, "implied by INV-TRUST-DECLARED-WAYS (every AWS caller let in brings "
-                            "recent MFA or is a declared SAML role)" + idp, "")
+                            "recent MFA or is a declared SAML role)" + idp, "", honest)
     if isinstance(implied.verdict, Proven):
         return implied
     callers = tuple(c for c in named_callers(role) if (c.role_arn or c.arn) not in saml)
@@ -61,7 +65,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> 
     return first_finding(role.ref, [(family, space(role, principals, WITHOUT_MFA), {"identity": (ALLOW_ALL,),
                                                                                    "trust": role.trust})
                                     for family, principals in families],
-                         "no AWS caller assumes it without MFA" + idp, "assumed without MFA, not a machine role")
+                         "no AWS caller assumes it without MFA" + idp, "assumed without MFA, not a machine role", honest)
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

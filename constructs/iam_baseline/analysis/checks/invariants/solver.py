@@ -9,7 +9,7 @@ know is "not proven" here, with the engine's message naming the nearest actions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ...engine.policy import Policy
@@ -69,17 +69,20 @@ def _ask(space, identity, boundary, scps, rcps, resource_policy, resource_policy
     return NotProven(f"symbolic engine: {verdict.reason}")
 
 
-def first_finding(subject: str, questions: Sequence[tuple[str, RequestSpace, dict]], proven: str, note: str) -> Finding:
-    """Ask each ``(family, space, ask keywords)`` in turn: the first counterexample (its note
-    names ``note`` and the family); else "not proven" listing every undecided family; else
-    :class:`Proven` with z3's reason and ``proven``."""
-    undecided = []
+def first_finding(subject: str, questions: Sequence[tuple[str, RequestSpace, dict]], proven: str, note: str,
+                  asker: Callable[..., Verdict] | None = None) -> Finding:
+    """Ask each ``(family, space, ask keywords)`` in turn (with ``asker``, default :func:`ask`):
+    the first counterexample (its note names ``note`` and the family); else "not proven"
+    listing every undecided family; else :class:`Proven` with z3's reason and ``proven``."""
+    undecided, asides = [], []
     for family, space, policies in questions:
-        verdict = ask(space, **policies, note=f"{note} ({family})")
+        verdict = (asker or ask)(space, **policies, note=f"{note} ({family})")
         if isinstance(verdict, Counterexample):
             return Finding(subject, verdict)
         if isinstance(verdict, NotProven):
             undecided.append(f"{family}: {verdict.reason}")
+        elif getattr(verdict, "aside", ""):
+            asides.append(f"{family}: {verdict.aside}")
     if undecided:
         return Finding(subject, NotProven("; ".join(undecided)))
-    return Finding(subject, Proven(f"z3: {proven}"))
+    return Finding(subject, Proven(f"z3: {proven}", "; ".join(asides)))

@@ -39,6 +39,8 @@ the config declares (:mod:`.oidc_subjects`); a counterexample names one ``sub``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from ....config.models import BaselineConfig
 from ...engine.policy import Policy
 from ...engine.request import RequestPrincipal
@@ -47,6 +49,7 @@ from ...model.accounts import AccountScope
 from ...model.templates import Principal
 from . import oidc_subjects
 from .base import Finding, Invariant
+from .callers import honest_ask
 from .requests import ALLOW_ALL
 from .solver import first_finding
 from .ways import declared_ways, named, named_callers, space
@@ -86,7 +89,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal) -> 
     families = [(family, space_, {"identity": identity, "trust": role.trust})
                 for family, space_, identity in questions(scope, config, role)]
     return first_finding(role.ref, families, f"no caller of {len(families)} families has an undeclared way in",
-                         "an undeclared way into the role")
+                         "an undeclared way into the role", partial(honest_ask, scope))
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
