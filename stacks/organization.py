@@ -40,6 +40,10 @@ from stacks.placement import StackSetMember
 from stacks.organization_guardrails import add_guardrail_stacks
 
 
+#: The suffix of a group's forwarding StackSet ``<name_prefix>-<key>-GlobalEvents``.
+_FORWARDING = "GlobalEvents"
+
+
 class OrganizationRolloutStack(BaselineStack):
     """The baseline StackSets, one per variant, targeting the OUs that name the variant.
 
@@ -107,21 +111,39 @@ class OrganizationRolloutStack(BaselineStack):
                 "", key, self.member_stacks[key], group, config.region, description
             )
             self._forward_global_events(stage, key, group, description)
+        # A moving account leaves the forwarding StackSet twin of its old group too, and both
+        # twins hold the fixed-name role GlobalEventsForwarding: the twins are ordered (and
+        # retire) exactly as their baseline StackSets, or the new twin's instance would clash.
+        forwards = needs_global_events_stack(config)
         self.retiring: dict[str, RetiringStackSet] = {}
         for name in moves.retiring:
             key = name.removeprefix(f"{rollout.name_prefix}-")
-            self.retiring[key] = RetiringStackSet(
-                self,
-                f"StackSet{construct_id(key)}",  # the id it had: same logical id, updated in place
-                stack_set_name=name,
-                rollout=rollout,
-                delegated_admin=organization.delegated_admin_account_id is not None,
-                region=config.region,
-            )
-        by_name = {f"{rollout.name_prefix}-{key}": s.resource for key, s in {**self.stack_sets, **self.retiring}.items()}
+            self.retiring[key] = self._retiring(key, "", config.region)
+            if forwards:  # an instance-less twin that never existed is created and dropped: harmless
+                self.retiring[f"{key}-{_FORWARDING}"] = self._retiring(key, _FORWARDING, global_events_region(config.region))
+        by_name = {f"{rollout.name_prefix}-{key}": s.resource for key, s in {
+            **self.stack_sets, **{f"{k}-{_FORWARDING}": s for k, s in self.forwarding_stack_sets.items()}, **self.retiring,
+        }.items()}
         for joined, left in moves.depends_on:
             for name in left:
                 by_name[joined].add_resource_dependency(by_name[name])  # DependsOn
+                twins = (f"{joined}-{_FORWARDING}", f"{name}-{_FORWARDING}")
+                if all(twin in by_name for twin in twins):
+                    by_name[twins[0]].add_resource_dependency(by_name[twins[1]])
+
+    def _retiring(self, key: str, suffix: str, region: str) -> RetiringStackSet:
+        """The instance-less :class:`RetiringStackSet` under the construct id and name the StackSet
+        ``<name_prefix>-<key>[-<suffix>]`` had (same logical id: updated in place)."""
+        organization = self.config.organization
+        assert organization is not None
+        return RetiringStackSet(
+            self,
+            f"StackSet{construct_id(key)}{suffix}",
+            stack_set_name="-".join(filter(None, (organization.stacksets.name_prefix, key, suffix))),
+            rollout=organization.stacksets,
+            delegated_admin=organization.delegated_admin_account_id is not None,
+            region=region,
+        )
 
     def _forward_global_events(self, stage: Stage, key: str, group: StackSetGroup, description: str) -> None:
         """The forwarding StackSet ``<name_prefix>-<key>-GlobalEvents`` of group ``key``: the same
@@ -134,7 +156,7 @@ class OrganizationRolloutStack(BaselineStack):
             return
         self.global_events_stacks[key] = GlobalEventsStack(stage, "GlobalEvents", config=member.config, rules=member.detection.rules)
         self.forwarding_stack_sets[key] = self._stack_set(
-            "GlobalEvents", key, self.global_events_stacks[key], group, global_events_region(member.config.region),
+            _FORWARDING, key, self.global_events_stacks[key], group, global_events_region(member.config.region),
             f"Forwards IAM, sign-in and global STS events to the home region's alert rules. {description}"[:1024],
         )
 

@@ -171,21 +171,28 @@ def test_the_rollout_orders_the_moves_with_depends_on(moved_rollout):
                if r["Type"] == "AWS::CloudFormation::StackSet"}
     joined = by_name[BOTH][1]
     assert sorted(joined["DependsOn"]) == sorted([by_name[METRICS][0], by_name[SCANNER][0]])
-    # Only the joined StackSet waits: the others deploy as before.
-    assert [name for name, (_, r) in by_name.items() if "DependsOn" in r] == [BOTH]
+    # The forwarding twins hold the fixed-name role GlobalEventsForwarding: ordered the same way.
+    twin = by_name[f"{BOTH}-GlobalEvents"][1]
+    assert sorted(twin["DependsOn"]) == sorted([by_name[f"{METRICS}-GlobalEvents"][0], by_name[f"{SCANNER}-GlobalEvents"][0]])
+    # Only the joined StackSet and its twin wait: the others deploy as before.
+    assert sorted(name for name, (_, r) in by_name.items() if "DependsOn" in r) == [BOTH, f"{BOTH}-GlobalEvents"]
 
 
 def test_the_abandoned_stackset_retires_in_place_without_stack_instances(moved_rollout):
     from iam_baseline.organization.stackset import RETIRING_TEMPLATE_BODY
 
     _, template = moved_rollout
-    logical_id, retiring = next((k, r) for k, r in template["Resources"].items()
-                                if r["Type"] == "AWS::CloudFormation::StackSet" and r["Properties"]["StackSetName"] == SCANNER)
-    # The logical id it had (construct StackSet<key>/Resource): updated in place, not re-created.
-    assert logical_id.startswith("StackSetWorkloads1ad2fd59")
-    assert "StackInstancesGroup" not in retiring["Properties"]
-    assert retiring["Properties"]["TemplateBody"] == RETIRING_TEMPLATE_BODY
-    assert retiring["Properties"]["PermissionModel"] == "SERVICE_MANAGED"
+    ids = []
+    for name, construct in ((SCANNER, "StackSetWorkloads1ad2fd59"), (f"{SCANNER}-GlobalEvents", "StackSetWorkloads1ad2fd59GlobalEvents")):
+        logical_id, retiring = next((k, r) for k, r in template["Resources"].items()
+                                    if r["Type"] == "AWS::CloudFormation::StackSet" and r["Properties"]["StackSetName"] == name)
+        # The logical id it had (construct StackSet<key>[GlobalEvents]/Resource): updated in place.
+        assert logical_id.startswith(construct)
+        ids.append(logical_id)
+        assert "StackInstancesGroup" not in retiring["Properties"]
+        assert retiring["Properties"]["TemplateBody"] == RETIRING_TEMPLATE_BODY
+        assert retiring["Properties"]["PermissionModel"] == "SERVICE_MANAGED"
+    assert not ids[0].startswith("StackSetWorkloads1ad2fd59GlobalEvents")
 
 
 def test_make_check_proves_every_deployed_body_and_skips_the_retiring_one(moved_rollout):
