@@ -22,7 +22,7 @@ from .principal_match import NOT_PRINCIPAL_LEVELS, account_of
 from .patterns import arn_matches
 from .org_levels import RCP_SERVICES, service_of
 from .z3_conditions import ConditionEncoder
-from .z3_patterns import exact_text, glob_regex, one_of, pattern_match
+from .z3_patterns import exact_text, glob_regex, literal, one_of, pattern_match
 
 #: Principal kinds as z3 integers, in :class:`.space.PrincipalKind` order.
 KINDS = ("user", "role_session", "federated", "service")
@@ -190,14 +190,14 @@ class Encoder:
                 return {"direct": false, "role": false, "any": z3.BoolVal(True), "account": false}
             account = account_of(ident)
             return {
-                "direct": c.arn == z3.StringVal(ident),
-                "role": z3.And(c.has_role, c.role_arn == z3.StringVal(ident)),
+                "direct": c.arn == literal(ident),
+                "role": z3.And(c.has_role, c.role_arn == literal(ident)),
                 "any": false,
-                "account": z3.And(c.account == z3.StringVal(account), z3.Not(c.is_kind("service")))
+                "account": z3.And(c.account == literal(account), z3.Not(c.is_kind("service")))
                 if account is not None else false,
             }
         if kind in ("Service", "Federated", "CanonicalUser"):
-            direct = z3.BoolVal(True) if ident == "*" else c.arn == z3.StringVal(ident)
+            direct = z3.BoolVal(True) if ident == "*" else c.arn == literal(ident)
             return {"direct": direct, "role": false, "any": false, "account": false}
         raise PolicyError(f"unknown principal type {kind!r}")
 
@@ -273,7 +273,7 @@ class Encoder:
         governed = self._in_classes([i for i, k in enumerate(self.classes)
                                      if not k.open and service_of(k.representative) in RCP_SERVICES])
         if self.open_action is not None:
-            prefixes = z3.Or(*[z3.PrefixOf(z3.StringVal(f"{s}:"), self.open_action) for s in sorted(RCP_SERVICES)])
+            prefixes = z3.Or(*[z3.PrefixOf(literal(f"{s}:"), self.open_action) for s in sorted(RCP_SERVICES)])
             governed = z3.If(self.action == len(self.classes) - 1, prefixes, governed)
         return z3.And(governed, z3.Not(c.is_kind("service")), z3.Not(self._service_linked()))
 

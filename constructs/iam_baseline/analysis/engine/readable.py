@@ -20,6 +20,8 @@ from collections.abc import Iterator
 
 import z3
 
+from .z3_patterns import literal
+
 from .encoder import KINDS
 from .request import Request, RequestPrincipal
 
@@ -77,7 +79,7 @@ def readable_model(solver: z3.Solver, request: Request) -> z3.ModelRef | None:
         try:
             solver.set("timeout", RETRY_TIMEOUT_MS)
             solver.add(z3.Int(_KIND) == KINDS.index(request.principal.kind),
-                       *[z3.String(_PARTS[part]) == z3.StringVal(value) for part, value in parts.items()])
+                       *[z3.String(_PARTS[part]) == literal(value) for part, value in parts.items()])
             answer = solver.check()
             if answer == z3.sat:
                 return solver.model()

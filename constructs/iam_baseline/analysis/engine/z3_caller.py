@@ -23,7 +23,7 @@ from .org_levels import is_service_linked
 from .request import RequestPrincipal
 from .space import PrincipalKind, PrincipalSpace
 from .z3_conditions import KeyVar
-from .z3_patterns import pattern_match
+from .z3_patterns import literal, pattern_match
 from .z3_shapes import ACCOUNT, NAME, PATH, chars
 
 __all__ = ["CALLER_KEYS", "SERVICE_LINKED_PATH", "caller_constant", "caller_terms", "session_origin", "tie"]
@@ -47,11 +47,11 @@ def caller_terms(solver: z3.Solver, principals: PrincipalSpace | Sequence[Reques
     for p in principals:
         options.append(z3.And(
             caller.kind == KINDS.index(str(getattr(p.kind, "value", p.kind))),
-            caller.arn == z3.StringVal(p.arn),
-            caller.account == z3.StringVal(p.account),
+            caller.arn == literal(p.arn),
+            caller.account == literal(p.account),
             caller.has_role == z3.BoolVal(p.role_arn is not None),
-            caller.role_arn == z3.StringVal(p.role_arn or ""),
-            user_name == z3.StringVal(p.arn.rsplit("/", 1)[-1]),
+            caller.role_arn == literal(p.role_arn or ""),
+            user_name == literal(p.arn.rsplit("/", 1)[-1]),
             caller.linked == z3.BoolVal(is_service_linked(p.role_arn)),
             caller.mfa_carried == z3.BoolVal(p.session_origin is None or p.session_origin.carries_mfa),
         ))
@@ -60,7 +60,7 @@ def caller_terms(solver: z3.Solver, principals: PrincipalSpace | Sequence[Reques
 
 
 def _principal_space(c: Caller, name: z3.SeqRef, space: PrincipalSpace) -> list[z3.BoolRef]:
-    S = z3.StringVal  # noqa: N806
+    S = literal  # noqa: N806
     part = S(space.partition)
     path = z3.String("caller_path")
     session = z3.String("caller_session")
@@ -122,7 +122,7 @@ def tie(var: KeyVar, c: Caller, user_name: z3.SeqRef) -> z3.BoolRef:
     elif var.key == "aws:principalaccount":
         value = c.account
     elif var.key == "aws:principaltype":
-        value = z3.If(c.is_kind("user"), z3.StringVal("User"), z3.StringVal("AssumedRole"))
+        value = z3.If(c.is_kind("user"), literal("User"), literal("AssumedRole"))
     else:  # aws:username: the user's name; no such key for other callers
         return z3.If(c.is_kind("user"), one(user_name), var.count == 0)
     return z3.If(z3.Or(c.is_kind("user"), c.is_kind("role_session")), one(value), z3.BoolVal(True))

@@ -23,7 +23,7 @@ from fractions import Fraction
 import z3
 
 from .conditions import Condition, ContextValue, OPERATORS, _as_datetime, _as_decimal
-from .z3_patterns import Unsupported, Variable, exact_text, glob_regex, one_of, pattern_match, split_variables, text_of
+from .z3_patterns import Unsupported, Variable, exact_text, glob_regex, literal, one_of, pattern_match, split_variables, text_of
 
 STRING, NUMBER, DATE, IP = "string", "number", "date", "ip"
 _SORT_OF_BASE = {
@@ -173,7 +173,7 @@ class ConditionEncoder:
         if key.sort != STRING:
             raise Unsupported(f"policy variable ${{{var.key}}} reads a key with {key.sort} values")
         if key.constant is not None:
-            return z3.BoolVal(True), z3.StringVal(key.constant)
+            return z3.BoolVal(True), literal(key.constant)
         return key.count == 1, key.values[0]
 
     def condition(self, condition: Condition, variables: bool, positive: bool) -> z3.BoolRef:
@@ -240,19 +240,19 @@ class ConditionEncoder:
     def _equals(self, value: z3.SeqRef, policy: str, variables: bool) -> z3.BoolRef:
         pieces = split_variables(policy, variables)
         if len(pieces) == 1 and isinstance(pieces[0], str):  # no variable: one equality (most lists)
-            return value == z3.StringVal(pieces[0].replace("\x00", "*").replace("\x01", "?"))
+            return value == literal(pieces[0].replace("\x00", "*").replace("\x01", "?"))
         terms, defined = [], []
         for piece in pieces:
             if isinstance(piece, str):
-                terms.append(z3.StringVal(piece.replace("\x00", "*").replace("\x01", "?")))
+                terms.append(literal(piece.replace("\x00", "*").replace("\x01", "?")))
                 continue
             got = self.resolve(piece)
-            ok, term = (z3.BoolVal(False), z3.StringVal("")) if got is None else got
+            ok, term = (z3.BoolVal(False), literal("")) if got is None else got
             if piece.default is not None:
-                term, ok = z3.If(ok, term, z3.StringVal(piece.default)), z3.BoolVal(True)
+                term, ok = z3.If(ok, term, literal(piece.default)), z3.BoolVal(True)
             terms.append(term)
             defined.append(ok)
-        whole = terms[0] if len(terms) == 1 else (z3.Concat(*terms) if terms else z3.StringVal(""))
+        whole = terms[0] if len(terms) == 1 else (z3.Concat(*terms) if terms else literal(""))
         return z3.And(*defined, value == whole)
 
     def _ip(self, var: KeyVar, i: int, policy: str) -> z3.BoolRef:

@@ -25,6 +25,17 @@ import z3
 
 from .patterns import _split_arn, is_exact
 
+def literal(text: str, ctx: z3.Context | None = None) -> z3.SeqRef:
+    """The z3 string whose characters are exactly ``text``.
+
+    ``z3.StringVal`` reads ``\\u{..}`` and ``\\uXXXX`` escapes in its argument (the SMT-LIB 2.6
+    string theory); IAM compares a policy's characters as written. A Deny on the literal text
+    ``b\\u{41}`` read as ``bA`` would prove a refusal IAM does not make, so every text a policy
+    or a principal brings in goes through here: a backslash enters as its own escape.
+    """
+    return z3.StringVal(text.replace("\\", "\\u{5c}"), ctx)
+
+
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _SPECIAL = {"*": "*", "?": "?", "$": "$"}
 
@@ -80,18 +91,18 @@ _NOT_COLON = z3.Diff(_ANY, z3.Re(":"))
 
 def _literal_run(chars: list[str]) -> z3.ReRef:
     text = "".join(chars).replace("\x00", "*").replace("\x01", "?")
-    return z3.Re(z3.StringVal(text))
+    return z3.Re(literal(text))
 
 
 def _concat(parts: list[z3.ReRef]) -> z3.ReRef:
     if not parts:
-        return z3.Re(z3.StringVal(""))
+        return z3.Re(literal(""))
     return parts[0] if len(parts) == 1 else z3.Concat(*parts)
 
 
 def _case_insensitive(c: str) -> z3.ReRef:
     low, up = c.lower(), c.upper()
-    return z3.Re(z3.StringVal(c)) if low == up else z3.Union(z3.Re(z3.StringVal(low)), z3.Re(z3.StringVal(up)))
+    return z3.Re(literal(c)) if low == up else z3.Union(z3.Re(literal(low)), z3.Re(literal(up)))
 
 
 def glob_regex(text: str, ignore_case: bool = False) -> z3.ReRef:
@@ -119,7 +130,7 @@ def _build(text: str, ignore_case: bool, arn_segments: bool) -> z3.ReRef:
     parts: list[z3.ReRef] = []
     for index, segment in enumerate(segments):
         if index:
-            parts.append(z3.Re(z3.StringVal(":")))
+            parts.append(z3.Re(literal(":")))
         bounded = arn_segments and index < 5
         run: list[str] = []
         for pos, c in enumerate(segment):
@@ -166,14 +177,15 @@ def one_of(value: z3.SeqRef, texts: list[str]) -> z3.BoolRef:
     this way; the solver sees the same formula)."""
     unique = list(dict.fromkeys(texts))
     if len(unique) < 2:
-        return value == z3.StringVal(unique[0]) if unique else z3.BoolVal(False)
+        return value == literal(unique[0]) if unique else z3.BoolVal(False)
     ctx = value.ctx
     ref, ast = ctx.ref(), value.as_ast()
     terms = []
     for text in unique:
-        # z3.StringVal escapes characters outside printable ASCII; the others go as they are.
+        # z3.StringVal escapes characters outside printable ASCII and reads backslash escapes: those go
+        # through literal(); the others as they are.
         string = z3.SeqRef(z3.Z3_mk_string(ref, text), ctx) if text.isascii() and text.isprintable() \
-            else z3.StringVal(text, ctx)
+            and "\\" not in text else literal(text, ctx)
         terms.append(z3.BoolRef(z3.Z3_mk_eq(ref, ast, string.as_ast()), ctx))
     array = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
     return z3.BoolRef(z3.Z3_mk_or(ref, len(terms), array), ctx)
@@ -202,7 +214,7 @@ def _plain_match(value: z3.SeqRef, text: str, mode: str, five: z3.BoolRef | None
         if is_exact(text):
             # Both branches below are the literal text then (patterns.is_exact): an equality is
             # what z3 makes of them, without building two regexes per listed ARN.
-            return value == z3.StringVal(text)
+            return value == literal(text)
         if not is_arn_pattern(text):
             return z3.InRe(value, glob_regex(text))
         five = has_five_colons(value) if five is None else five
@@ -254,11 +266,11 @@ def pattern_match(
     for var in dict.fromkeys(variables_in):
         got = resolve(var)
         if got is None:
-            ok, term = z3.BoolVal(False), z3.StringVal("")
+            ok, term = z3.BoolVal(False), literal("")
         else:
             ok, term = got
         if var.default is not None:
-            term = z3.If(ok, term, z3.StringVal(var.default))
+            term = z3.If(ok, term, literal(var.default))
             ok = z3.BoolVal(True)
         defined.append(ok)
         terms[var] = term
@@ -297,12 +309,12 @@ def _pieces_match(
         # the top level (not under the negation) names it, which z3 solves far better than
         # SubString arithmetic; the match stays exact under either polarity.
         elif not _wild(after):
-            middle = z3.Concat(term, z3.StringVal(_unescape(after))) if after else term
+            middle = z3.Concat(term, literal(_unescape(after))) if after else term
             rest = fresh("head")
             define(z3.Implies(z3.SuffixOf(middle, value), value == z3.Concat(rest, middle)))
             return z3.And(z3.SuffixOf(middle, value), _head_match(rest, before, mode, glob_mode))
         elif not _wild(before):
-            start = z3.Concat(z3.StringVal(_unescape(before)), term) if before else term
+            start = z3.Concat(literal(_unescape(before)), term) if before else term
             rest = fresh("tail")
             define(z3.Implies(z3.PrefixOf(start, value), value == z3.Concat(start, rest)))
             return z3.And(z3.PrefixOf(start, value), z3.InRe(rest, glob_regex(after, ignore_case=False)))

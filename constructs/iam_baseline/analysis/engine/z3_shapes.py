@@ -8,6 +8,8 @@ import re
 
 import z3
 
+from .z3_patterns import literal
+
 _ANY = z3.AllChar(z3.ReSort(z3.StringSort()))
 _NOT_COLON = z3.Diff(_ANY, z3.Re(":"))
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
@@ -54,7 +56,7 @@ def formats_regex(arn_formats) -> z3.ReRef:
 def _trie(sequences: list[list]) -> z3.ReRef:
     alternatives = []
     if any(not s for s in sequences):
-        alternatives.append(z3.Re(z3.StringVal("")))
+        alternatives.append(z3.Re(literal("")))
     groups: dict = {}
     for s in sequences:
         if s:
@@ -65,7 +67,7 @@ def _trie(sequences: list[list]) -> z3.ReRef:
             while tails and all(t and isinstance(t[0], str) for t in tails) and len({t[0] for t in tails}) == 1:
                 text += tails[0][0]
                 tails = [t[1:] for t in tails]
-            head = z3.Re(z3.StringVal(text))
+            head = z3.Re(literal(text))
         else:
             head = _TOKEN_REGEX[token[0]]
         alternatives.append(head if all(not t for t in tails) else z3.Concat(head, _trie(tails)))
