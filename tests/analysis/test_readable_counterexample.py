@@ -35,7 +35,8 @@ def test_a_free_user_is_example_user_and_the_keys_follow_it():
 
 def test_a_path_the_policies_require_is_kept():
     anything = _policy({"Effect": "Allow", "Action": "iam:ChangePassword", "Resource": "*"})
-    found = find_allowed(_users(arn_like=(f"arn:aws:iam::{ACCOUNT}:user/ops/*",)), identity=[anything])
+    # The default 5 s budget ran out on a loaded machine: this asks what the answer is, not how fast.
+    found = find_allowed(_users(arn_like=(f"arn:aws:iam::{ACCOUNT}:user/ops/*",)), identity=[anything], timeout_ms=60_000)
     assert isinstance(found, Counterexample)
     assert found.request.principal.arn == f"arn:aws:iam::{ACCOUNT}:user/ops/example-user"
 
