@@ -41,6 +41,20 @@ def test_a_path_the_policies_require_is_kept():
     assert found.request.principal.arn == f"arn:aws:iam::{ACCOUNT}:user/ops/example-user"
 
 
+def test_a_required_path_keeps_its_plain_prefix_and_drops_the_solver_filler():
+    """CI once saw z3 answer ``user/ops/@/_`` for a ``user/ops/*`` pin: ``/`` is refused and the
+    model's path is not plain, so the readable caller keeps ``/ops/`` and drops ``@/``."""
+    odd = RequestPrincipal(f"arn:aws:iam::{ACCOUNT}:user/ops/@/_", ACCOUNT, "user")
+    assert list(readable_callers(odd)) == [{"path": "/", "name": "example-user"},
+                                           {"path": "/ops/", "name": "example-user"}]
+    session = RequestPrincipal(f"arn:aws:sts::{ACCOUNT}:assumed-role/+/+", ACCOUNT, "role_session",
+                               role_arn=f"arn:aws:iam::{ACCOUNT}:role/team/7/+")
+    assert {"path": "/team/", "name": "example-role", "session": "example-session"} in list(readable_callers(session))
+    # Negative control: a path whose first segment is filler has no plain prefix to try.
+    assert list(readable_callers(RequestPrincipal(f"arn:aws:iam::{ACCOUNT}:user/@/ops/_", ACCOUNT, "user"))) == [
+        {"path": "/", "name": "example-user"}]
+
+
 def test_a_role_session_is_example_role_with_example_session():
     trust = _policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"},
                     PolicyKind.TRUST)

@@ -254,7 +254,7 @@ def new_accesses(
         one.add(*solver.assertions())
         model, undecided, sat = _solve(question, one, z3.And(formula, *blocked), timeout_ms)
         if model is not None:  # the example with a readable caller (example-user), when allowed
-            model = readable_model(sat, question.request_from(model)) or model
+            model = readable_model(sat, question.request_from(model), timeout_ms) or model
         if model is None:
             if undecided:
                 return AccessDifference(tuple(found), complete=False,

@@ -135,7 +135,7 @@ def find_allowed(
         return NotProven(f"solver answered unknown within {timeout_ms} ms ({undecided})")
     request = question.request_from(model)
     # The same question with a readable caller (example-user, not user/+), when one is allowed.
-    readable = readable_model(sat, request)
+    readable = readable_model(sat, request, timeout_ms)
     if readable is not None:
         request = question.request_from(readable)
     decision = evaluate(request, **policies)
