@@ -24,7 +24,7 @@ from ..checks.matrix import CheckResult
 from ..engine.policy import Statement
 from ..model.templates import AccountModel, Principal
 from .admin_reach import AdminChain, analysed_model, who_can_reach_admin
-from .mfa_reach import hop_lines, mfa_less_lines
+from .mfa_reach import UNDECLARED_MARK, hop_lines, mfa_less_lines
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
@@ -203,11 +203,11 @@ def sections(run: CheckRun) -> list[Section]:
             "principal); the SAML route, where a SAML role of the identity account assumes a member account's role "
             "(a SAML session carries no aws:MultiFactorAuthPresent, IAM User Guide, \"Configuring MFA-protected API "
             "access\": MFA is the identity provider's to require, which AWS does not see; INV-MFA-LESS-ONLY-MACHINE and "
-            "INV-NO-MFA-LESS-ADMIN except this route because the config declares it); and hops whose trust admits a "
-            "caller without MFA.",
+            "INV-NO-MFA-LESS-ADMIN accept this route only when every provider of the SAML role declares "
+            "`mfa_at_identity_provider` with its reason, shown here); and hops whose trust admits a caller without MFA.",
             "",
             *mfa_less,
-        ), any("**without MFA**" in line for line in mfa_less)))
+        ), any("**without MFA**" in line or f"**{UNDECLARED_MARK}**" in line for line in mfa_less)))
     out.append(Section("admin-equivalent", "Admin-equivalent principals", (
         *(f"- `{ref}`" for ref in run.admin_equivalent or ["none"]),
         # People reach admin through permission sets (IAM Identity Center).
