@@ -28,7 +28,7 @@ from iam_baseline.analysis.engine.policy import Policy, PolicyKind
 from iam_baseline.analysis.graph import build_graph
 from iam_baseline.analysis.graph.shared import share
 from iam_baseline.analysis.model.templates import load_account
-from iam_baseline.analysis.outputs.mfa_reach import mfa_less_lines
+from iam_baseline.analysis.outputs.mfa_reach import console_lines, mfa_less_lines
 from organization_helpers import hub_data, hub_error, parse_hub
 from template_tools import with_saml_providers
 
@@ -131,11 +131,11 @@ def test_an_undeclared_saml_route_fails_both_invariants_naming_the_saml_role_and
     assert all("FederatedAdmin" in r.message or "FederatedReadOnly" in r.message for r in failed)
 
 
-def _lines(hub_synth, config, scopes):
+def _lines(hub_synth, config, scopes, lines=mfa_less_lines):
     _, out, _ = hub_synth
     with _shared(scopes, config) as graph:
-        return mfa_less_lines(CheckRun(load_account(out, account=config.account_id), [], [], 0.0, scopes=scopes,
-                                       config=config, graph=graph))
+        return lines(CheckRun(load_account(out, account=config.account_id), [], [], 0.0, scopes=scopes,
+                              config=config, graph=graph))
 
 
 def test_ways_in_without_mfa_show_the_declared_reason_next_to_the_route_and_who_reaches_it(hub_synth):
@@ -151,17 +151,27 @@ def test_ways_in_without_mfa_show_the_declared_reason_next_to_the_route_and_who_
                                f"the SAML role `role:FederatedAdmin` (account {IDENTITY}), {gate}; declared by "
                                "`federation.saml.roles[0]`") and line.endswith(declared) for line in lines), lines
     assert not any("no MFA declared" in line for line in lines)
+    console = _lines(hub_synth, config, scopes, console_lines)
+    assert (f"way in without AWS MFA: SAML role role:FederatedAdmin (account {IDENTITY}), reaches Admin in 7 member "
+            "account(s); accepted: MFA at the identity provider ExampleIdP "
+            f"(federation.saml.providers[0].mfa_at_identity_provider): {REASON}") in console, console
 
 
 def test_negative_control_ways_in_without_mfa_mark_an_undeclared_provider(hub_synth):
     config, _, scopes = hub_synth
     lines = _lines(hub_synth, config, _with_rogue_provider(scopes))
-    marked = [line for line in lines if "**no MFA declared** at RogueIdP: INV-MFA-LESS-ONLY-MACHINE and "
-              "INV-NO-MFA-LESS-ADMIN fail on it" in line]
+    marked = [line for line in lines if "**no MFA declared** at RogueIdP: a way in without MFA, which "
+              "INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN refuse where it reaches another role or an "
+              "administrator" in line]
     assert any(line.startswith("- `role:FederatedAdmin`") and "whoever signs in at ExampleIdP, RogueIdP" in line
                for line in marked), lines
     assert any(line.startswith("- `role:Admin`") for line in marked)
     assert not any("FederatedReadOnly" in line for line in marked)  # its providers are all declared
+    console = _lines(hub_synth, config, _with_rogue_provider(scopes), console_lines)
+    assert any(line.startswith("way in without AWS MFA: SAML role role:FederatedAdmin ") and
+               line.endswith("; no MFA declared at RogueIdP: a way in without MFA, which INV-MFA-LESS-ONLY-MACHINE and "
+                             "INV-NO-MFA-LESS-ADMIN refuse where it reaches another role or an administrator")
+               for line in console), console
 
 
 # ------------------------------------------------------------------ the refusal at load (synth)

@@ -19,7 +19,8 @@ never re-derived from statement text:
   ``reach``) and, per provider the role's trust policy names, its declared exception
   (``federation.saml.providers[i].mfa_at_identity_provider`` and its reason), which
   INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN accept; a provider without it is marked
-  "no MFA declared" (both invariants fail); then every hop "without MFA".
+  "no MFA declared" (both invariants fail where it reaches another role or an administrator);
+  then every hop "without MFA".
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover - type names only
 
 #: How the report marks a SAML role some provider of which declares no MFA at the identity provider.
 UNDECLARED_MARK = "no MFA declared"
+
+#: What an undeclared provider means for the proof.
+UNDECLARED_MEANS = ("a way in without MFA, which INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN refuse where it "
+                    "reaches another role or an administrator")
 
 #: The rule of the graph's hops into member accounts (graph/rules/role_trust.py).
 HOP_RULE = "assume-member-role"
@@ -119,8 +124,7 @@ def saml_route_lines(run: CheckRun) -> list[str]:
         # The providers as the template's trust names them, each with its declaration (config).
         found = saml_mfa(config, principal.name, principal.trust)
         if not found.declared:
-            return (f"**{UNDECLARED_MARK}** at {', '.join(found.undeclared)}: INV-MFA-LESS-ONLY-MACHINE and "
-                    "INV-NO-MFA-LESS-ADMIN fail on it")
+            return f"**{UNDECLARED_MARK}** at {', '.join(found.undeclared)}: {UNDECLARED_MEANS}"
         return "; ".join(f"MFA at the identity provider {name}, declared by `federation.saml.providers[{i}]."
                          f"{DECLARATION_KEY}`. Reason: {reason}" for name, i, reason in found.reasons)
 
@@ -158,8 +162,9 @@ def console_lines(run: CheckRun) -> list[str]:
         found = saml_mfa(run.config, principal.name, principal.trust)
         hops = [e for e in graph.edges if e.source == node.id and e.mfa is HopMfa.IDENTITY_PROVIDER]
         accounts = {a for e in hops for a in (e.accounts or (graph.nodes[e.target].account,))}
-        reach = f", reaches {len(hops)} member role(s) in {len(accounts)} account(s)" if hops else ""
+        roles = ", ".join(sorted({graph.world.principal_of[e.target].name for e in hops}))
+        reach = f", reaches {roles} in {len(accounts)} member account(s)" if hops else ""
         verdict = (f"accepted: {found.describe()}" if found.declared else
-                   f"{UNDECLARED_MARK} at {', '.join(found.undeclared)} (INV-MFA-LESS-ONLY-MACHINE, INV-NO-MFA-LESS-ADMIN fail)")
+                   f"{UNDECLARED_MARK} at {', '.join(found.undeclared)}: {UNDECLARED_MEANS}")
         lines.append(f"way in without AWS MFA: SAML role {node.ref or node.label} ({node.scope}){reach}; {verdict}")
     return lines

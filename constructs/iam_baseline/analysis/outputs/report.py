@@ -24,7 +24,7 @@ from ..checks.matrix import CheckResult
 from ..engine.policy import Statement
 from ..model.templates import AccountModel, Principal
 from .admin_reach import AdminChain, analysed_model, who_can_reach_admin
-from .mfa_reach import UNDECLARED_MARK, hop_lines, mfa_less_lines
+from .mfa_reach import hop_lines, mfa_less_lines
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
@@ -207,7 +207,7 @@ def sections(run: CheckRun) -> list[Section]:
             "`mfa_at_identity_provider` with its reason, shown here); and hops whose trust admits a caller without MFA.",
             "",
             *mfa_less,
-        ), any("**without MFA**" in line or f"**{UNDECLARED_MARK}**" in line for line in mfa_less)))
+        ), any("**without MFA**" in line for line in mfa_less)))
     out.append(Section("admin-equivalent", "Admin-equivalent principals", (
         *(f"- `{ref}`" for ref in run.admin_equivalent or ["none"]),
         # People reach admin through permission sets (IAM Identity Center).
