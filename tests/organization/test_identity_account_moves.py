@@ -158,3 +158,16 @@ def test_step_two_of_the_procedure_lifts_the_refusal(before, identity, tmp_path)
     write_lock(lock, identity.account_id, recorded)
     plan, _ = check_stackset_lock(before, lock, str(BEFORE))
     assert not any(m.account == SHOP_PROD for m in plan.moves)
+
+
+def test_a_new_identity_account_is_refused_for_the_one_that_leaves(identity):
+    """identity.yaml deployed (shop-prod), then payments-prod named instead: payments-prod's entry
+    alone could be ordered, but shop-prod would leave its IdentityAccount stack: refused, naming it."""
+    moved = FIXTURES / "identity-moved.yaml"
+    with pytest.raises(StackSetMoveError) as raised:
+        plan_moves(load_config(moved), placements(identity), str(moved))
+    line = _line(moved, "  identity_account: payments-prod")
+    assert str(raised.value).startswith(
+        f"refusing to synthesize: organization.identity_account (line {line}) is 'payments-prod': account shop-prod "
+        f"({SHOP_PROD}) would leave its IdentityAccount stack"
+    )
