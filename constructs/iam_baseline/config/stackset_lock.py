@@ -83,6 +83,7 @@ class Placement:
         return self.forwarding is not False
 
     def record(self) -> dict[str, Any]:
+        """The lock entry (JSON): every field, ``forwarding`` as true unless it is known false."""
         entry: dict[str, Any] = {"variant": self.variant, "items": list(self.items), "accounts": list(self.accounts)}
         entry["pending"] = list(self.pending)
         entry["forwarding"] = self.may_forward

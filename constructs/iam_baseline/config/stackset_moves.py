@@ -134,6 +134,8 @@ class StackSetMove:
         return list(dict.fromkeys(keys)) or ["(a change not yet accepted, reverted)"]
 
     def describe(self, config: "BaselineConfig", source: str | None = None) -> str:
+        """One line: the account, where it may be, where it goes, the config keys (and their
+        lines in ``source``) that moved it."""
         where = []
         for key in self.config_keys(config):
             line = line_of(source, key) if source and not key.startswith("(") else None
@@ -190,6 +192,7 @@ class MovePlan:
     identity_after: tuple[str, ...] = ()
 
     def dependencies(self) -> dict[str, tuple[str, ...]]:
+        """``depends_on`` as a mapping: StackSet name -> the StackSets it waits for."""
         return dict(self.depends_on)
 
 
