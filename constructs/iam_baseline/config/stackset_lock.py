@@ -127,7 +127,9 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def recorded_placements(lock: dict[str, Any] | None, account_id: str, path: str | Path = "the StackSets lock") -> dict[str, Placement] | None:
+def recorded_placements(
+    lock: dict[str, Any] | None, account_id: str, path: str | Path = "the StackSets lock"
+) -> dict[str, Placement] | None:
     """The placements a lock section records for ``account_id``; None without a binding lock.
 
     Raises:

@@ -143,7 +143,8 @@ class StackSetMove:
         old = _shown(self.old)
         if self.maybe:
             old += f" (or {', '.join(_shown(m) for m in self.maybe)}, if an earlier synthesized move was deployed)"
-        return f"account {self.name} ({self.account}): {old} -> {self.new if self.new != IDENTITY else _shown(self.new)}, by {', '.join(where)}"
+        new = _shown(self.new) if self.new == IDENTITY else self.new
+        return f"account {self.name} ({self.account}): {old} -> {new}, by {', '.join(where)}"
 
 
 def _shown(location: str) -> str:
