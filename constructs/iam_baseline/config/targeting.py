@@ -66,7 +66,7 @@ def nearest(value: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, pool, n=3, cutoff=0.5)
     if close:
         return "; nearest: " + ", ".join(repr(c) for c in close)
-    return f"; declared: {pool[:20]}" + (" ..." if len(pool) > 20 else "")
+    return f"; declared: {pool[:20]}" + (f" and {len(pool) - 20} more" if len(pool) > 20 else "")
 
 
 class AccountDirectory:
