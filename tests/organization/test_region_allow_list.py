@@ -16,18 +16,8 @@ import pytest
 
 from iam_baseline.config import ConfigError, load_config
 from organization_helpers import HUB
+from template_tools import HUB_DETECTION as DETECTION
 
-#: Detection as in config/examples/hub-and-spoke.yaml: the organization analyzers in the audit
-#: account (its delegated administrator), account analyzers in two regions.
-DETECTION = """
-detection:
-  alerts:
-    emails: [security@example.com]
-  access_analyzer:
-    scope: organization
-    delegated_administrator: audit
-    regions: [eu-west-1, eu-central-1]
-"""
 LAST_SCP = "    deny_iam_users: {targets: [Workloads, Sandbox], exclude: [orders-dev]}\n"
 
 
