@@ -47,6 +47,12 @@ WRONG_TYPES = {
         'list, each item printable ASCII without spaces, e.g. ["SecurityAudit"]; aws_managed_policies: AWS '
         'managed policies by name (job-function/Billing, SecurityAudit) or ARN [got: "SecurityAudit"]',
     ),
+    "federation: a boolean for a permission set's session duration": (
+        "baseline.yaml", "        session_duration: PT8H\n", "        session_duration: true\n",
+        "  - federation.identity_center.permission_sets[1].session_duration (line 148, column 9): session duration "
+        "true is not an ISO-8601 duration from PT1H to PT12H (e.g. PT1H, PT8H, PT1H30M); IAM Identity Center "
+        "refuses other forms [got: true]",
+    ),
     "machine_roles: a number for an external id": (
         "hub-and-spoke.yaml", "external_id: example-org-7f3c2a91", "external_id: 12345678",
         "  - machine_roles[0].third_party.external_id (line 77, column 7): Input should be a valid string: "
