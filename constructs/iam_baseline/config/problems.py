@@ -263,6 +263,8 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
     elif kind in _TYPE_ERRORS and (allowed := type_allowed(loc, raw)):
         # e.g. an unquoted account id, which YAML reads as a number
         message = f"{message}: {allowed}"
+    elif kind == "bool_type":  # a place outside the models' keys (none today): the YAML 1.2 rule still
+        message = f"{message}: write true or false (YAML 1.2: yes, no, on and off are text)"
     if key_error:
         message = f"invalid key: {message}"
     return message
