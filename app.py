@@ -56,7 +56,7 @@ def build_app(
     lock): the accounts moving between StackSets, ordered by the rollout; none by default.
 
     Raises:
-        QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
+        QuotaError: what the stacks would deploy exceeds an IAM, IAM Identity Center or EventBridge quota
             (:mod:`iam_baseline.quotas`), each violation at its config key.
     """
     from aws_cdk import App
