@@ -227,6 +227,12 @@ COMPOSED = {
         "'identity-prod', 'log-archive', 'orders-dev', 'orders-prod', 'payments-dev', 'payments-prod', "
         "'sandbox-alice'] and 5 more [got: \"nosuch\"]",
     ),
+    "resource_control_policies: root excluded": (
+        "organization.yaml", RCP_EXCLUDE, RCP_EXCLUDE + "      exclude: [root]\n",
+        "  - organization.resource_control_policies.data_perimeter.exclude[0] (line 236, column 17): 'root' cannot "
+        "be excluded (it names every member account): exclude accounts or OU paths, or leave the item out "
+        "[got: \"root\"]",
+    ),
     "resource_control_policies: a name excluded twice is refused at the second, with its line": (
         "organization.yaml", RCP_EXCLUDE, RCP_EXCLUDE + "      exclude: [Sandbox, Sandbox]\n",
         "  - organization.resource_control_policies.data_perimeter.exclude[1] (line 236, column 26): duplicate "

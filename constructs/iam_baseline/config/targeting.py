@@ -138,6 +138,9 @@ class AccountDirectory:
                 chosen.discard(self.account(name, spot))
             elif name in self.ou_paths:
                 chosen.difference_update(self.ou(name, spot))
+            elif name == ROOT:  # would take every account out: the targets would reach none
+                raise ItemError(spot, "'root' cannot be excluded (it names every member account): exclude accounts "
+                                      "or OU paths, or leave the item out")
             else:
                 raise ItemError(spot, f"unknown account or OU {name!r}" + nearest(name, [*self.by_name, *self.ou_paths]))
         if not chosen:
