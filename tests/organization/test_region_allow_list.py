@@ -11,6 +11,7 @@ the loader as a user meets it (a file next to its SAML metadata).
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -67,9 +68,10 @@ REFUSED = {
 @pytest.mark.parametrize(("allow_list", "message"), REFUSED.values(), ids=REFUSED.keys())
 def test_a_region_the_allow_list_leaves_out_is_refused_at_its_regions(write, allow_list, message):
     path = write(allow_list)
+    line = Path(path).read_text().splitlines().index(f"    region_allow_list: {allow_list}") + 1
     assert refusal(path) == (
         f"invalid baseline config {path}: 1 problem\n"
-        f"  - organization.service_control_policies.region_allow_list.regions (line 176, column 40): {message}"
+        f"  - organization.service_control_policies.region_allow_list.regions (line {line}, column 40): {message}"
     )
 
 
