@@ -53,6 +53,17 @@ WRONG_TYPES = {
         "true is not an ISO-8601 duration from PT1H to PT12H (e.g. PT1H, PT8H, PT1H30M); IAM Identity Center "
         "refuses other forms [got: true]",
     ),
+    "federation: a boolean for a provider's MFA declaration (a key no line of the loader names)": (
+        "hub-and-spoke.yaml",
+        "        mfa_at_identity_provider:\n          reason: The IdP's sign-on policy for the AWS application requires "
+        "phishing-resistant MFA (FIDO2) at every sign-in.\n",
+        "        mfa_at_identity_provider: true\n",
+        "  - federation.saml.providers[0].mfa_at_identity_provider (line {line}, column 9): expected a mapping "
+        "(indented 'key: value' lines) with the key reason, not a single value or a list; mfa_at_identity_provider: "
+        "Declares that this IdP requires MFA before it signs an assertion for AWS, with the reason (AWS sees no MFA "
+        "in a SAML session). Required when a SAML role trusting the provider is an administrator or reaches member "
+        "accounts; null: not declared [got: true]",
+    ),
     "machine_roles: a number for an external id": (
         "hub-and-spoke.yaml", "external_id: example-org-7f3c2a91", "external_id: 12345678",
         "  - machine_roles[0].third_party.external_id (line {line}, column 7): Input should be a valid string: "

@@ -209,8 +209,8 @@ def form(schema: dict[str, Any], defs: dict[str, Any]) -> str:
         return f"a list, each item {form(target.get('items', {}), defs)}"
     if kind == "object":
         if "properties" in target:
-            keys = ", ".join(target["properties"])
-            return f"a mapping (indented 'key: value' lines) with the keys {keys}"
+            keys = list(target["properties"])
+            return f"a mapping (indented 'key: value' lines) with the key{'s' * (len(keys) > 1)} {', '.join(keys)}"
         values = _values(target)
         return "a mapping of keys to " + (form(values, defs) if values is not None else "values")
     return "a value as config/baseline.schema.json describes"
