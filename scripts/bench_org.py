@@ -131,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     # As bench_scale: no CLI telemetry sender (a ~45 MiB Node.js process of its own, and a network call).
     os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
     # As make: the app's Python caches the bytecode it compiles. Where PYTHONDONTWRITEBYTECODE is
-    # set (this script run by hand from such a shell), every synth compiles the CDK bindings
-    # again (aws_cdk.aws_ec2 alone is 7.7 MB of source): ~190 MiB more peak memory and ~3 s more
-    # CPU than any synth under make, which this benchmark is meant to measure.
+    # set (this script run by hand from such a shell) and nothing has cached it yet (uv installs
+    # without compiling), every synth compiles the CDK bindings again (aws_cdk.aws_ec2 alone is
+    # 7.7 MB of source): ~190 MiB more peak memory and ~3 s more CPU than a synth under make.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"{os.cpu_count()} cores, load average {_load()} before", flush=True)
     figures: dict[tuple[str, int], list[dict[str, float]]] = {}
