@@ -8,8 +8,16 @@ and each is run through ``cdk synth`` (the pinned CDK CLI, the four cdk-nag pack
 ``make check``'s analysis (``python -m iam_baseline.analysis.check``). The runs are A/B
 interleaved (hub, organization, hub, organization, ... per round), so a change of the machine's
 load hits both alike; the figures are medians over the rounds. Printed per config and size:
-synth wall time, synth CPU seconds, synth peak memory (RSS summed over the process tree), check
-wall time, check peak memory, and whether the check passed (every invariant proven).
+synth wall time, synth CPU seconds, synth peak memory, check wall time, check peak memory, and
+whether the check passed (every invariant proven); the load average with every run.
+
+Peak memory is the largest sum, sampled every 10 ms, of the resident set sizes (RSS) of every
+process of the command's tree: for a synth the CDK CLI, the Python app, and jsii's two Node.js
+processes (its runtime wrapper and the kernel holding aws-cdk-lib, where the templates are
+built, written and validated); for the check its one Python process. Pages that processes
+share (the Node.js binary of the three) count once per process, so the sum is an upper bound
+of the memory the synth takes. One synth, not measured, runs first; bytecode is cached as under
+make (see :func:`main`).
 
 The issue's goals (issue 17): 500 accounts synthesize in under twice the 100-account time, peak
 memory under 1.2 GiB, ``make check`` in under a minute with every derived invariant proven. The
@@ -102,6 +110,11 @@ def run(config: Path, out: Path) -> dict[str, float]:
             "check_s": check_wall, "check_cpu_s": check_cpu, "check_mib": check_mib, "check_passed": passed}
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: wall times are comparable only at a similar load."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _row(figures: dict[str, float]) -> str:
     return (f"synth {figures['synth_s']:.1f} s (cpu {figures['synth_cpu_s']:.1f} s, {figures['synth_mib']:.0f} MiB)   "
             f"check {figures['check_s']:.1f} s (cpu {figures['check_cpu_s']:.1f} s, {figures['check_mib']:.0f} MiB) "
@@ -117,16 +130,27 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"
     # As bench_scale: no CLI telemetry sender (a ~45 MiB Node.js process of its own, and a network call).
     os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+    # As make: the app's Python caches the bytecode it compiles. Where PYTHONDONTWRITEBYTECODE is
+    # set (this script run by hand from such a shell) and nothing has cached it yet (uv installs
+    # without compiling), every synth compiles the CDK bindings again (aws_cdk.aws_ec2 alone is
+    # 7.7 MB of source): ~190 MiB more peak memory and ~3 s more CPU than a synth under make.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    print(f"{os.cpu_count()} cores, load average {_load()} before", flush=True)
     figures: dict[tuple[str, int], list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-org-") as tmp:
         folder = Path(tmp)
         paths = {(name, size): write_config(name, size, folder) for size in args.sizes for name in CONFIGS}
+        # One synth not measured: it writes the bytecode caches a fresh .venv lacks (see above) and
+        # fills the file cache, so that round 1 measures what every later synth does.
+        first = (next(iter(CONFIGS)), min(args.sizes))
+        print(f"warm-up (not measured): {first[0]} at {first[1]} member accounts ...", flush=True)
+        measure_cpu([CDK, "synth", "--quiet", "--no-notices", "-c", f"config={paths[first]}", "--output", str(folder / "warm-up")], ROOT)
         for round_ in range(args.rounds):
             for size in args.sizes:
                 for name in CONFIGS:  # A/B interleaved
                     print(f"round {round_ + 1}/{args.rounds}: {name} at {size} member accounts ...", flush=True)
                     figures.setdefault((name, size), []).append(run(paths[name, size], folder / f"out-{name}-{size}"))
-                    print("  " + _row(figures[name, size][-1]), flush=True)
+                    print(f"  {_row(figures[name, size][-1])}   (load average {_load()})", flush=True)
     print(f"\n{'config':<14}{'members':>8}{'synth s':>9}{'synth cpu':>10}{'synth MiB':>10}{'check s':>9}{'check cpu':>10}{'check MiB':>10}  check")
     for (name, size), runs in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -142,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             # Wall time follows the machine's load; CPU seconds much less so: both are printed.
             print(f"{name}: synth at {large} / at {small} = {ratio('synth_s'):.2f} wall, {ratio('synth_cpu_s'):.2f} CPU"
                   " (goal for hub: < 2)")
+    print(f"load average {_load()} after", flush=True)
     return 0
 
 

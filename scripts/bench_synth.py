@@ -61,8 +61,8 @@ def mark(name):
     now, now_cpu = time.perf_counter(), cpu()
     marks[name] = (now - start, now_cpu - start_cpu); start, start_cpu = now, now_cpu
 sys.path.insert(0, ".")
+import app as app_module  # first: it sets JSII_NODE, the Node.js that jsii starts under cdk synth
 import aws_cdk, cdk_nag  # jsii starts its Node.js runtime and loads both assemblies here
-import app as app_module
 from iam_baseline.compliance import apply_acknowledgments, register_nag_packs
 mark("imports")
 config = app_module.load_config(app_module.DEFAULT_CONFIG)
