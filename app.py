@@ -30,9 +30,11 @@ from iam_baseline.errors import BaselineError
 #: optimizing compiler away from aws-cdk-lib's WebAssembly template validator and so ~240 MiB
 #: off a synth's peak memory, with the same templates (the reasons are in the file). Set when
 #: this module is imported, before :func:`build_app` imports aws_cdk (jsii reads JSII_NODE when
-#: it starts its Node.js process); a JSII_NODE the user set wins.
+#: it starts its Node.js process); a JSII_NODE the user set wins. The file is a POSIX shell
+#: script: on Windows (no /bin/sh) jsii runs plain node.
 JSII_NODE = str(Path(__file__).resolve().parent / "scripts" / "jsii-node")
-os.environ.setdefault("JSII_NODE", JSII_NODE)
+if os.name == "posix":
+    os.environ.setdefault("JSII_NODE", JSII_NODE)
 
 DEFAULT_CONFIG = "config/baseline.yaml"
 
