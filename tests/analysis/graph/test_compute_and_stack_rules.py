@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
+from .small import A, ADMIN, B, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
 
 TARGET = f"arn:aws:iam::{A}:role/Target"
 
@@ -121,6 +121,30 @@ def test_the_cdk_deploy_role_hands_cloudformation_an_admin_role():
     assert rules_of(found) == ["cdk-deploy-role", "cdk-deploy-passes-execution-role"]
     lookup_only = role("Deploy", allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-*-lookup-role-*"))
     assert chain_from(graph_of(scope(A, lookup_only)), "role:Deploy") is None
+
+
+@pytest.mark.parametrize(("trusted", "reached"), [((), False), ((B,), True)])
+def test_a_cdk_deploy_role_admits_its_own_account_and_the_trusted_ones_only(trusted, reached):
+    """A caller of account B whose own policy allows every CDK role: A's deploy role admits it
+    only when A was bootstrapped with --trust B (both halves across accounts); B itself is not
+    bootstrapped, so it has no deploy role to offer (the control: no chain at all)."""
+    from dataclasses import replace
+
+    from iam_baseline.analysis.model.bootstrap import Bootstrap
+
+    deploy = role("Deploy", allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-*"), account=B)
+    bootstrapped = (Bootstrap(A, "eu-west-1", trusted),)
+    graph = graph_of(replace(scope(A), bootstraps=bootstrapped), replace(scope(B, deploy), bootstraps=bootstrapped))
+    assert not any(n.account == B for n in graph.nodes.values() if "bootstrap" in n.id)
+    found = chain_from(graph, "role:Deploy", B)
+    assert (found is not None) is reached
+    if reached:
+        assert rules_of(found) == ["cdk-deploy-role", "cdk-deploy-passes-execution-role"]
+        step = found.edges[0].steps[0]
+        assert step.request.resource == f"arn:aws:iam::{A}:role/cdk-hnb659fds-deploy-role-{A}-eu-west-1"
+        assert [str(r) for r in step.decision.deciding] == [
+            f"trust policy trust:cdk-hnb659fds-deploy-role-{A}-eu-west-1 (cdk bootstrap, as documented) statement "
+            "BootstrapAccounts (Allow)", "identity-based policy inline:Deploy statement #0 (Allow)"]
 
 
 @pytest.mark.parametrize(("source_account", "reached"), [(A, True), ("999999999999", False)])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...engine.evaluator import Decision
+from ...engine.policy import PolicyKind
 from ...engine.request import Request
 from ...model.stack_reader import PLACEHOLDER_ACCOUNT
 
@@ -50,6 +51,10 @@ class Counterexample:
     note: str = ""
     #: How the caller is introduced, e.g. "a principal outside this assembly, e.g. " (:mod:`.callers`).
     caller: str = ""
+    #: Set when only the resource's side (a role's trust) admits the request and the caller's own
+    #: policies do not grant it today, e.g. "the trust alone admits user:carol.auditor; the user's own
+    #: policies do not grant it today": the message says so and names only the trust's statements.
+    alone: str = ""
 
 
 @dataclass(frozen=True)
@@ -195,8 +200,16 @@ def explain(invariant: Invariant, scope_label: str, finding: Finding,
     verdict = finding.verdict
     if isinstance(verdict, Proven):
         return True, f"{head}: proven ({verdict.method})" + (f"; {verdict.aside}" if verdict.aside else "")
+    if isinstance(verdict, Counterexample) and verdict.alone:
+        trust = Decision(verdict.decision.outcome, verdict.decision.reason,
+                         tuple(r for r in verdict.decision.deciding if r.kind is PolicyKind.TRUST))
+        note = f" ({verdict.note})" if verdict.note else ""
+        return False, (
+            f"{head}: counterexample{note}: {verdict.alone}: {describe_request(verdict.request, accounts)} is admitted "
+            f"by the trust policy alone [{trust.statements()}] -- promise broken: {invariant.promise}"
+        )
     if isinstance(verdict, Counterexample):
-        refs = "; ".join(str(r) for r in verdict.decision.deciding) or verdict.decision.reason
+        refs = verdict.decision.statements() or verdict.decision.reason
         note = f" ({verdict.note})" if verdict.note else ""
         return False, (
             f"{head}: counterexample{note}: {verdict.caller}{describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"

@@ -32,6 +32,7 @@ elements: Principal" (``aws:PrincipalArn`` beside an account principal).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ....config.hub import PersonaReach, identity_account_id, member_role
 from ....config.models import BaselineConfig
@@ -47,6 +48,7 @@ from ...model.accounts import AccountScope
 from ...model.templates import Principal
 from .declared import hop_list
 from .base import AccountNames, Counterexample, Finding, Invariant, NotProven, Proven, Refused
+from .callers import ask_own_side, own_side
 from .solver import first_finding
 from .ways import named_callers, space
 
@@ -153,9 +155,31 @@ def _member_half(scope: AccountScope, role: Principal, declared: frozenset[str],
         arn_not_like=excluded)))
     questions = [(family, space(role, callers), {"identity": (OTHER_HALF,), "trust": role.trust})
                  for family, callers in families]
-    return first_finding(role.ref, questions, f"its trust policy admits only the {len(declared)} principal(s) the hop "
-                         f"list declares for persona {persona}", f"the member half of persona {persona} admits a "
-                         "principal the hop list does not declare")
+    finding = first_finding(role.ref, questions, f"its trust policy admits only the {len(declared)} principal(s) the "
+                            f"hop list declares for persona {persona}", f"the member half of persona {persona} admits "
+                            "a principal the hop list does not declare")
+    return Finding(finding.subject, _own_side(scope, role, finding.verdict))
+
+
+def _own_side(scope: AccountScope, role: Principal, verdict):
+    """A counterexample of the member half alone whose caller is a principal of the assembly,
+    asked again with that caller's own policies (:func:`.callers.ask_own_side`): when they grant
+    the other half, their counterexample (both halves allow); else the same request, said as
+    what it is: the trust alone admits the caller, whose own policies do not grant it today (the
+    member half still breaks the promise: the identity account's administrators may grant the
+    other half at any time). A caller outside the assembly keeps the stand-in for its side."""
+    if not isinstance(verdict, Counterexample):
+        return verdict
+    caller = verdict.request.principal
+    side = own_side(scope, caller)
+    if not isinstance(side, tuple):
+        return verdict
+    mine = ask_own_side(scope, space(role, (caller,)), caller, side, trust=role.trust)
+    if isinstance(mine, Counterexample):
+        return mine
+    kind = "user" if caller.kind == "user" else "role"
+    today = "do not grant it today" if isinstance(mine, Proven) else f"are not proven to refuse it ({mine.reason})"
+    return replace(verdict, alone=f"the trust alone admits {side[0].label}; the {kind}'s own policies {today}")
 
 
 def _refused(graph, role: Principal, missing: list[tuple[str, str]], names: AccountNames) -> Refused:
