@@ -127,7 +127,7 @@ def escalation_results(graph: AccessGraph, main_account: str | None = None) -> l
                          if source == node.id and rule_id == rule.id]
             passed = not failures
             message = (f"{label}: '{rule.id}' not reachable" if passed else names.show(
-                f"{label} (account {names.label(node.account)}): privilege escalation '{rule.id}' is reachable: "
+                f"{label} (account {names.label_of(node.account)}): privilege escalation '{rule.id}' is reachable: "
                 + " | ".join(failures)))
             results.append(CheckResult(f"escalation:{rule.id}", label, rule.title, passed, message, decision, request))
     return results

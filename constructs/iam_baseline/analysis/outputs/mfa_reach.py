@@ -109,7 +109,8 @@ def saml_route_lines(run: CheckRun) -> list[str]:
                 f"{reach}; require MFA for the AWS application at {providers}")
 
     def what(node) -> str:
-        return f"`{node.ref or node.label}`" + (" (an administrator)" if node.id in graph.admins else "")
+        # One wording for every line: declared by the config or admin-equivalent under its SCPs.
+        return f"`{node.ref or node.label}`" + (" (an administrator)" if node.declared_admin or node.id in graph.admins else "")
 
     lines = []
     for node in sorted(graph.nodes.values(), key=lambda n: (n.scope, n.ref or "")):

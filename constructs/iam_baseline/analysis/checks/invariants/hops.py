@@ -86,7 +86,7 @@ def _in_account(request: Request, shown: str, account: str) -> Request:
 
 
 def _listed(names: AccountNames, accounts: list[str]) -> str:
-    shown = ", ".join(names.label(a) for a in accounts[:4])
+    shown = ", ".join(names.label_of(a) for a in accounts[:4])
     return shown + (f" and {len(accounts) - 4} more" if len(accounts) > 4 else "")
 
 
@@ -121,7 +121,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal, per
         request = first if shown == extra[0] else _in_account(first, shown, extra[0])
         decision = decide_request(world, graph.nodes[edge.source], request)
         allowed = declared.get(extra[0], frozenset())
-        note = (f"{graph.nodes[edge.source].ref or edge.source} of account {names.label(first.principal.account)} "
+        note = (f"{graph.nodes[edge.source].ref or edge.source} of account {names.label_of(first.principal.account)} "
                 f"assumes {role.ref} in {_listed(names, extra)}, which the hop list does not declare (persona "
                 f"{persona} there: {', '.join(sorted(allowed)) or 'no hop'}); both halves allow it")
         if decision.allowed:
@@ -194,11 +194,11 @@ def _refused(graph, role: Principal, missing: list[tuple[str, str]], names: Acco
         request = Request(RequestPrincipal(caller, caller.split(":")[4], "user" if ":user/" in caller else "role_session",
                                            None if ":user/" in caller else caller), "sts:AssumeRole", arn, {})
         return Refused(request, Decision(Outcome.IMPLICIT_DENY, f"the assembly holds no principal {caller}"),
-                       f"a hop of the hop list into {names.label(account)}{more}")
+                       f"a hop of the hop list into {names.label_of(account)}{more}")
     subject = graph.world.subject_of[source]
     request = Request(subject.principal, "sts:AssumeRole", arn, dict(subject.context))
     decision = decide_request(graph.world, graph.nodes[source], request)
-    return Refused(request, decision, f"{graph.nodes[source].ref} may assume {role.ref} in {names.label(account)} by the "
+    return Refused(request, decision, f"{graph.nodes[source].ref} may assume {role.ref} in {names.label_of(account)} by the "
                    f"hop list, but one half refuses it{more}")
 
 

@@ -20,10 +20,12 @@ CDK_BOOTSTRAP = "AWS CDK Developer Guide, 'Bootstrapping'"
 
 
 def _stacks(world, node: Node) -> list[tuple[str, str]]:
-    """(stack name, region) of every stack of ``node``'s scope."""
+    """(stack name, region) of every stack of ``node``'s scope (a principal's stack that the
+    scope's stacks do not list: in the home region)."""
     scope = world.scope_of[node.id]
-    region = scope.model.region
-    return sorted({(s.stack_name, s.region) for s in scope.stacks} | {(p.stack, region) for p in scope.model.principals.values()})
+    listed = {(s.stack_name, s.region) for s in scope.stacks}
+    names = {name for name, _ in listed}
+    return sorted(listed | {(p.stack, scope.model.region) for p in scope.model.principals.values() if p.stack not in names})
 
 
 def _targets(world, node: Node) -> Iterator[tuple[str, str, str]]:
