@@ -160,3 +160,28 @@ def test_a_task_role_fenced_with_the_confused_deputy_keys_is_passed_to_tasks_of_
     dev = role("Dev", allow("iam:PassRole", TARGET, passed_to("ecs-tasks.amazonaws.com")),
                allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"]))
     assert escalates_by(graph_of(scope(A, dev, target)), "role:Dev", "pass-role-ecs") is reached
+
+
+@pytest.mark.parametrize(("bootstrapped", "reached"), [("222222222222", True), ("111111111111", False)])
+def test_a_stackset_role_is_asked_for_a_deploy_role_as_the_member_account_the_trust_names(bootstrapped, reached):
+    """A StackSet template reads its own account as a placeholder: its Admin role is asked for a
+    bootstrapped deploy role as the member account the trust names (the delegated administrator
+    may be both bootstrapped and a StackSet target); a deploy role of an account that is none of
+    its members (the control) is not offered with the placeholder, which AWS never sees."""
+    from dataclasses import replace
+
+    from iam_baseline.analysis.model.bootstrap import Bootstrap
+
+    from .hub_small import member_scope
+
+    bootstraps = (Bootstrap(bootstrapped, "eu-west-1"),)
+    member = replace(member_scope(), bootstraps=bootstraps)
+    graph = graph_of(member, replace(scope(bootstrapped), bootstraps=bootstraps))
+    edges = [e for e in graph.edges_from("stackset:Workloads/role:Admin") if e.rule == "cdk-deploy-role"]
+    assert bool(edges) is reached
+    if reached:
+        (edge,) = edges
+        request = edge.steps[0].request
+        assert (edge.target, request.principal.account) == (f"{bootstrapped}/bootstrap:deploy:hnb659fds", bootstrapped)
+        assert request.principal.arn == f"arn:aws:sts::{bootstrapped}:assumed-role/Admin/check"
+    assert not any(n.id.startswith("000000000000/bootstrap") for n in graph.nodes.values())
