@@ -130,3 +130,24 @@ def test_the_scope_label_naming_its_only_member_is_not_an_account_the_text_names
     # the control: without the label set aside, the only member counts as named and no account is left to show
     assert "000000000000" not in AccountNames(MEMBERS.names, ("444400000002",), template=True).show(raw)
     assert "<member account>" in AccountNames(MEMBERS.names, ("444400000002",), template=True).show(raw)
+
+
+def test_an_scp_attached_at_several_levels_is_said_once_in_every_line():
+    """FullAWSAccess attached to the root, an OU and the account allows at each level: an
+    invariant's line (INV-TRUST-DECLARED-WAYS and the others, through explain) and an escalation
+    line say it once, with the number of levels; the decision still holds one statement per level."""
+    from iam_baseline.analysis.checks.escalation import allowed_by
+    from iam_baseline.analysis.checks.invariants.base import Counterexample as Found, Finding, Invariant, explain
+
+    full = Policy.from_document("FullAWSAccess", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}, PolicyKind.SCP)
+    request = _assume("666600000001")
+    mine = Policy.from_document("Hop", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+    decision = evaluate(request, identity=(mine,), scps=((full,), (full,), (full,)))
+    assert decision.allowed and len(decision.deciding) == 4  # three levels and the identity-based policy
+    said = "service control policy FullAWSAccess statement #0 (Allow) at 3 levels; identity-based policy Hop statement #0 (Allow)"
+    assert allowed_by(decision) == said
+    invariant = Invariant("INV-X", "a promise", "a rule", lambda scope, config: [])
+    _, message = explain(invariant, "account 666600000001", Finding("role:Admin", Found(request, decision)), MEMBERS)
+    assert f"is ALLOWED by [{said}" in message and message.count("service control policy") == 1
