@@ -22,6 +22,7 @@ from iam_baseline.config.break_glass_lock import (
 )
 from iam_baseline.config.example_values import refuse_example_values
 from iam_baseline.config import identity_store_lock, names_lock, stackset_moves
+from iam_baseline.config.hub import persona_reach
 from iam_baseline.errors import BaselineError
 
 DEFAULT_CONFIG = "config/baseline.yaml"
@@ -42,6 +43,7 @@ def build_app(
     nag: bool = True,
     source: str | None = None,
     moves=None,
+    reach=None,
 ):
     """Build the CDK app for ``config``: the stacks, the nag packs and the acknowledgments.
 
@@ -54,6 +56,8 @@ def build_app(
     template writing alone with it). ``source`` is the config file: a quota error names its
     lines. ``moves`` (:class:`~iam_baseline.config.stackset_moves.MovePlan`, from the StackSets
     lock): the accounts moving between StackSets, ordered by the rollout; none by default.
+    ``reach``: the hop list (:func:`~iam_baseline.config.hub.persona_reach` of ``config``) when
+    the caller has it (:func:`main` computes it once per synth); computed once otherwise.
 
     Raises:
         QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
@@ -88,7 +92,7 @@ def build_app(
 
         from iam_baseline.config.stackset_moves import MovePlan
 
-        add_organization_stacks(app, config, identity_center=identity_center, moves=moves or MovePlan())
+        add_organization_stacks(app, config, identity_center=identity_center, moves=moves or MovePlan(), reach=reach)
         for child in app.node.children:  # the rollout's stacks and stages: findings report organization
             if child.node.id in ("IdentityAccount", "IdentityAccount-GlobalEvents"):
                 record(child, "organization.identity_account")
@@ -215,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         config, note = load_checked(path)
         users_note = identity_store_lock.check_identity_store_lock(config, users_lock)
         moves_path = stackset_moves.lock_path_for(path)
-        moves, moves_note = stackset_moves.check_stackset_lock(config, moves_path, path)
+        # The hop list once per synth: the StackSets lock, the rollout and the identity account read it.
+        reach = persona_reach(config) if config.organization is not None else None
+        moves, moves_note = stackset_moves.check_stackset_lock(config, moves_path, path, reach)
     except (ConfigError, BreakGlassLockError, identity_store_lock.IdentityStoreLockError, BaselineError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -223,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     names_path = names_lock.lock_path_for(path)
     try:
-        app = build_app(config, source=path, moves=moves)
+        app = build_app(config, source=path, moves=moves, reach=reach)
         identities = built_identities(app)
         names_note = names_lock.check_names_lock(identities, config.account_id, names_path)
     except BaselineError as error:
@@ -267,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {names_note}", file=sys.stderr)
     if moves_note:
         # Moved accounts stay at their old StackSet in the lock until `make accept-moves`.
-        stackset_moves.write_pending(moves_path, config)
+        stackset_moves.write_pending(moves_path, config, reach)
         print(f"note: {moves_note}", file=sys.stderr)
     return 0
 

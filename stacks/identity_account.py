@@ -25,10 +25,12 @@ console sign-ins, the global STS endpoint) from us-east-1 to its home region
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import App
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.hub import member_hub_part, persona_reach
+from iam_baseline.config.hub import PersonaReach, member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import identity_account_group
 from stacks.account_baseline import AccountBaselineStack
@@ -41,17 +43,21 @@ IDENTITY_ACCOUNT_STACK_ID = "IdentityAccount"
 IDENTITY_GLOBAL_EVENTS_STACK_ID = f"{IDENTITY_ACCOUNT_STACK_ID}-GlobalEvents"
 
 
-def add_identity_account_stack(app: App, config: BaselineConfig) -> AccountBaselineStack | None:
+def add_identity_account_stack(
+    app: App, config: BaselineConfig, reach: Mapping[str, PersonaReach] | None = None
+) -> AccountBaselineStack | None:
     """Add ``IdentityAccount``: the member identity account's baseline with its people and the
     identity half, env = that account and the home region, stack name ``config.stack_name``.
     None without a member identity account (none set, or it is the management account, whose
-    ``AccountBaseline`` stack then holds the people).
+    ``AccountBaseline`` stack then holds the people). ``reach``: the hop list
+    (:func:`~iam_baseline.config.hub.persona_reach` of ``config``) when the caller has it.
 
     Raises:
         ItemError: see :func:`~iam_baseline.config.stackset_groups.stackset_groups`.
         pydantic.ValidationError: see :func:`~iam_baseline.config.member_config.member_baseline_config`.
     """
-    reach = persona_reach(config)  # the hop list, once (config/hub.py)
+    if reach is None:
+        reach = persona_reach(config)  # the hop list, once (config/hub.py)
     group = identity_account_group(config, reach)
     if group is None:
         return None

@@ -20,10 +20,12 @@ The management account keeps the ``AccountBaseline`` stack built by ``app.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import App, Stack, Stage
 
 from iam_baseline.config import BaselineConfig
-from iam_baseline.config.hub import member_hub_part, persona_reach
+from iam_baseline.config.hub import PersonaReach, member_hub_part, persona_reach
 from iam_baseline.config.member_config import member_baseline_config
 from iam_baseline.config.stackset_groups import StackSetGroup, stackset_groups
 from iam_baseline.config.stackset_moves import MovePlan
@@ -63,7 +65,10 @@ class OrganizationRolloutStack(BaselineStack):
         retiring: group key -> :class:`~iam_baseline.organization.RetiringStackSet`.
     """
 
-    def __init__(self, scope: App, id: str, *, config: BaselineConfig, moves: MovePlan = MovePlan()) -> None:
+    def __init__(
+        self, scope: App, id: str, *, config: BaselineConfig, moves: MovePlan = MovePlan(),
+        reach: Mapping[str, PersonaReach] | None = None,
+    ) -> None:
         organization = config.organization
         if organization is None:
             raise ValueError("OrganizationRolloutStack needs the organization section in the config")
@@ -82,7 +87,8 @@ class OrganizationRolloutStack(BaselineStack):
         self.member_stacks: dict[str, AccountBaselineStack] = {}
         self.forwarding_stack_sets: dict[str, ServiceManagedStackSet] = {}
         self.global_events_stacks: dict[str, GlobalEventsStack] = {}
-        reach = persona_reach(config)  # the hop list, once for every group (config/hub.py)
+        if reach is None:
+            reach = persona_reach(config)  # the hop list, once for every group (config/hub.py)
         for group in stackset_groups(config, reach):
             key = group.key
             # A Stage keeps the member template out of `cdk deploy --all` and gives it its
@@ -114,12 +120,11 @@ class OrganizationRolloutStack(BaselineStack):
         # A moving account leaves the forwarding StackSet twin of its old group too, and both
         # twins hold the fixed-name role GlobalEventsForwarding: the twins are ordered (and
         # retire) exactly as their baseline StackSets, or the new twin's instance would clash.
-        forwards = needs_global_events_stack(config)
         self.retiring: dict[str, RetiringStackSet] = {}
         for name in moves.retiring:
             key = name.removeprefix(f"{rollout.name_prefix}-")
             self.retiring[key] = self._retiring(key, "", config.region)
-            if forwards:  # an instance-less twin that never existed is created and dropped: harmless
+            if name in moves.retiring_forwarding:  # only a twin the lock says may exist
                 self.retiring[f"{key}-{_FORWARDING}"] = self._retiring(key, _FORWARDING, global_events_region(config.region))
         by_name = {f"{rollout.name_prefix}-{key}": s.resource for key, s in {
             **self.stack_sets, **{f"{k}-{_FORWARDING}": s for k, s in self.forwarding_stack_sets.items()}, **self.retiring,
@@ -185,23 +190,36 @@ class OrganizationRolloutStack(BaselineStack):
 
 
 def add_organization_stacks(
-    app: App, config: BaselineConfig, *, identity_center: Stack | None, moves: MovePlan = MovePlan()
+    app: App, config: BaselineConfig, *, identity_center: Stack | None, moves: MovePlan = MovePlan(),
+    reach: Mapping[str, PersonaReach] | None = None,
 ) -> list[Stack]:
     """Add the rollout stack (ordering ``moves``) and, with Identity Center, the assignment shard stacks.
+
+    ``reach``: the hop list (:func:`~iam_baseline.config.hub.persona_reach` of ``config``) when
+    the caller has it (``app.py`` computes it once per synth); computed once here otherwise.
+    An account entering the identity account's own stack (``moves.identity_after``): the
+    ``IdentityAccount`` stack depends on ``OrganizationRollout``, whose update deletes the
+    account's StackSet instances first (``cdk deploy`` deploys a stack after those it depends on).
 
     Raises:
         BaselineError: a shard would exceed CloudFormation's resources-per-stack quota, or its
             lookup policies IAM's role policy size quota.
     """
-    stacks: list[Stack] = [OrganizationRolloutStack(app, "OrganizationRollout", config=config, moves=moves)]
+    if reach is None:
+        reach = persona_reach(config)  # the hop list, once for the rollout and the identity account
+    rollout = OrganizationRolloutStack(app, "OrganizationRollout", config=config, moves=moves, reach=reach)
+    stacks: list[Stack] = [rollout]
     guardrails = add_guardrail_stacks(app, config)
     stacks += guardrails
-    identity = add_identity_account_stack(app, config)
+    identity = add_identity_account_stack(app, config, reach)
     if identity is not None:
         # The protection SCPs exempt its CDK execution role (config.identity_deployment.identity_stack_deployers):
         # `cdk deploy --all` updates them first, so an organization whose SCPs predate the
         # exemption does not refuse the identity account's baseline.
         identity.add_stack_dependency(guardrails[0], "ProtectBaseline exempts its CDK execution role")
+        if moves.identity_after:
+            # The identity account leaves these StackSets: their instances hold the same IAM names.
+            identity.add_stack_dependency(rollout, f"its account leaves {', '.join(moves.identity_after)} first")
         stacks.append(identity)
         forwarding = add_identity_global_events_stack(app, identity)
         if forwarding is not None:
