@@ -315,3 +315,22 @@ def break_glass_role_data(count: int) -> dict[str, Any]:
         ],
     }
     return data
+
+
+def with_saml_providers(config, *, declared: dict[str, str | None]):
+    """``config`` (validated) whose ``federation.saml.providers`` declare MFA at the identity
+    provider as ``declared`` says (provider name -> reason, or None: not declared; a name the
+    config lacks is added, with the first provider's metadata). Built without validation, as a
+    ``make check`` run of an older template would read it: the load-time refusal
+    (config/saml_mfa.py) is tested on its own."""
+    from iam_baseline.config.saml import IdentityProviderMfa
+
+    saml = config.federation.saml
+    providers = {p.name: p for p in saml.providers}
+    for name in declared:
+        providers.setdefault(name, saml.providers[0].model_copy(update={"name": name}))
+    providers = {name: p.model_copy(update={"mfa_at_identity_provider": (
+        IdentityProviderMfa(reason=declared[name]) if declared.get(name) else None) if name in declared
+        else p.mfa_at_identity_provider}) for name, p in providers.items()}
+    federation = config.federation.model_copy(update={"saml": saml.model_copy(update={"providers": tuple(providers.values())})})
+    return config.model_copy(update={"federation": federation})

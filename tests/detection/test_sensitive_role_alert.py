@@ -296,16 +296,25 @@ def test_saml_roles_alert_in_the_identity_account_only(hub_rules):
     assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{IDENTITY}:saml-provider/RogueIdP")) is True
 
 
-def test_a_saml_role_of_several_providers_alerts_on_no_saml_caller_but_on_every_other(variant):
-    """EventBridge's anything-but takes one suffix: with two providers the SAML branch goes, the rest stays."""
+def test_a_saml_role_of_several_providers_alerts_on_any_other_provider(variant):
+    """Two providers: a SAML caller through either is expected, through a third provider alerts
+    (anything-but suffix with the list; before, the SAML branch was dropped and a rogue provider
+    went unseen); the other kinds of caller still alert."""
     from iam_baseline.config.sensitive_roles import SensitiveRole
     from iam_baseline.detection.role_alerts import sensitive_role_outsider_pattern
 
     role = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED, ":saml-provider/Other"))
     pattern = sensitive_role_outsider_pattern(variant, role)
-    assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP")) is False
+    saml = next(b for b in pattern["detail"]["$or"] if b["userIdentity"]["type"] == ["SAMLUser"])
+    assert saml["requestParameters"] == {"principalArn": [{"anything-but": {"suffix": [RECORDED, ":saml-provider/Other"]}}]}
+    assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP")) is True
+    assert matches(pattern, _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/Other")) is False
+    assert matches(pattern, _saml("FederatedAdmin")) is False
     assert matches(pattern, _web_identity("FederatedAdmin")) is True
     assert matches(pattern, _assume(iam_user_identity("alice.admin"), "FederatedAdmin")) is True
-    # Negative control: one provider, the same rogue provider alerts.
+    # One provider keeps its one-string form (an unchanged template), with the same verdicts.
     one = SensitiveRole("admin", "FederatedAdmin", (), (), expected_saml_providers=(RECORDED,))
-    assert matches(sensitive_role_outsider_pattern(variant, one), _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/RogueIdP")) is True
+    single = sensitive_role_outsider_pattern(variant, one)
+    assert {"anything-but": {"suffix": RECORDED}} in json.loads(json.dumps(single))["detail"]["$or"][3]["requestParameters"]["principalArn"]
+    assert matches(single, _saml("FederatedAdmin", f"arn:aws:iam::{ACCOUNT}:saml-provider/Other")) is True
+    assert matches(single, _saml("FederatedAdmin")) is False

@@ -209,7 +209,12 @@ def test_both_halves_without_mfa_make_an_mfa_less_way_to_admin(hub):
         share([], graph)
     failed = [r for r in results if not r.passed]
     assert failed and "reached without MFA from" in failed[0].subject, "\n".join(r.message[:300] for r in results)
-    assert failed[0].decision.allowed and "is itself an administrator without MFA" in failed[0].message
+    # The counterexample is the hop itself, made without MFA (not the Admin role's own MFA session).
+    assert failed[0].decision.allowed and ("reaches an administrator without MFA: user:alice.admin -[assume-member-role]-> "
+                                           "role:Admin") in failed[0].message, failed[0].message
+    request = failed[0].request
+    assert request.action == "sts:AssumeRole" and request.principal.arn.endswith(":user/baseline/alice.admin")
+    assert not any(k.startswith("aws:multifactor") for k in request.context), request.context
 
 
 def test_a_member_trust_naming_an_undeclared_account_fails_the_declared_accounts_invariant(hub):
@@ -250,13 +255,14 @@ def test_ways_in_without_mfa_list_the_saml_route_with_the_keys_that_declare_it(h
     lines = mfa_less_lines(CheckRun(load_account(out, account=config.account_id), [], [], 0.0, scopes=scopes,
                                     config=config, graph=graph))
     gate = "**sign-in at the identity provider, no MFA seen by AWS**"
+    declared = ("MFA at the identity provider ExampleIdP, declared by `federation.saml.providers[0].mfa_at_identity_provider`. "
+                "Reason: The IdP's sign-on policy for the AWS application requires phishing-resistant MFA (FIDO2) at every sign-in.")
     assert (f"- `role:Admin` (an administrator) in 222200000001, 222200000002, 222200000003: reached by the SAML role "
             f"`role:FederatedAdmin` (account 666600000001), {gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: "
-            "persona admin, providers ExampleIdP) and `roles.admin.reach`; require MFA for the AWS application at "
-            "ExampleIdP") in lines
-    assert (f"- `role:FederatedAdmin` (an administrator) (account 666600000001): assumed with sts:AssumeRoleWithSAML, "
-            f"{gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: persona admin, providers ExampleIdP); "
-            "require MFA for the AWS application at ExampleIdP") in lines
+            f"persona admin, providers ExampleIdP) and `roles.admin.reach`; {declared}") in lines
+    assert (f"- `role:FederatedAdmin` (an administrator) (account 666600000001): assumed with sts:AssumeRoleWithSAML by "
+            f"whoever signs in at ExampleIdP, {gate}; declared by `federation.saml.roles[0]` (FederatedAdmin: persona admin, "
+            f"providers ExampleIdP); {declared}") in lines
     saml_hops = [line for line in lines if "reached by the SAML role" in line]
     assert len(saml_hops) == sum(1 for e in _hops(graph) if e.mfa is HopMfa.IDENTITY_PROVIDER)
     # Negative control: hops with MFA (the identity account's users) are no way in without MFA.

@@ -78,7 +78,7 @@ def test_duplicate_accounts_and_ous_are_refused():
     data = example_data()
     _ou(data, "Sandbox")["accounts"].append({"name": "again", "id": "333300000001"})
     assert (
-        "organization.organizational_units[4].accounts[5].id (line 229, column 7): duplicate member account id "
+        "organization.organizational_units[4].accounts[5].id (line 232, column 7): duplicate member account id "
         "'333300000001' (also organizational_units[2].accounts[0].id)" in config_error(data)
     )
     data = example_data()
@@ -110,7 +110,7 @@ def test_a_variant_that_breaks_a_baseline_rule_is_refused_at_load():
     data["organization"]["baselines"]["security"]["roles"]["admin"] = {"name": "FederatedAdmin"}
     error = config_error(data)
     assert (
-        "organization.baselines.security (line 101, column 5): organization.baselines.security is not a valid "
+        "organization.baselines.security (line 104, column 5): organization.baselines.security is not a valid "
         "baseline once merged: duplicate role name 'FederatedAdmin' (also roles.admin.name): IAM role names are "
         "unique in an account, ignoring case and path" in error
     )
@@ -147,6 +147,6 @@ def test_variant_keys_fit_stackset_names_and_construct_ids():
     _ou(data, "Workloads")["baseline"] = None
     data["organization"]["organizational_units"].append({"path": "Sandbox2", "id": "ou-a1b2-5andb0x2", "baseline": "Sand-box"})
     assert (
-        "organization.baselines.Sand-box (line 139, column 5): duplicate variant key (ignoring case and hyphens): "
+        "organization.baselines.Sand-box (line 142, column 5): duplicate variant key (ignoring case and hyphens): "
         "'Sand-box' and 'sandbox'" in config_error(data)
     )

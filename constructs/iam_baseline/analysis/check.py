@@ -57,6 +57,7 @@ from .checks.trust_shape import trust_shape_results
 from .checks.deployed_templates import deployed_template_results
 from .outputs.graphviz import GraphvizError
 from .outputs.report import write_reports
+from .outputs.mfa_reach import console_lines
 from .model.subjects import subject_for
 from .model.organization_policies import OrganizationPolicies, load_organization_policies
 from .model.templates import AccountModel, UnknownPolicy, load_account
@@ -227,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     total = len(run.results)
     rate = total / run.seconds if run.seconds > 0 else float("inf")
     print(f"reports: {', '.join(str(p) for p in reports)}")
+    for line in console_lines(run):  # the SAML route and its declared reason ("Ways in without MFA")
+        print(line)
     print(f"{rate:,.0f} checks per second")
     if run.invariant_timings:
         slowest = max(run.invariant_timings, key=lambda t: t.seconds)

@@ -34,6 +34,7 @@ from .personas import GroupConfig, GroupsConfig, PersonaConfig, PersonaRoleConfi
 from .policies import CustomerPolicyConfig, PolicyName
 from .policy_targets import policy_target_rules
 from .quotas import QuotasConfig
+from .saml_mfa import saml_mfa_rules
 from .regions import RegionName  # noqa: F401 - re-exported: the field type of every region
 from .role import RoleConfig  # noqa: F401 - re-exported: the base of every persona role
 from .service_linked_roles import DEFAULT_SERVICE_LINKED_ROLE_SERVICES, ServiceLinkedRoleService
@@ -328,6 +329,7 @@ class BaselineConfig(StrictModel):
         if not (info.context or {}).get("stackset_member"):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
             hub_rules(self)  # see iam_baseline.config.hub
+            saml_mfa_rules(self)  # a SAML role that matters trusts only providers declaring MFA at the IdP
             check_identity_deployment(self)  # its us-east-1 cdk deploy vs the region allow-list
         service_role_rules(self)  # see iam_baseline.config.service_roles
         role_policy_rules(self)  # machine and service roles' customer managed policies

@@ -18,7 +18,7 @@ from .files import ConfigFileError, FileKind, read_referenced
 from .role import RoleConfig
 from .strict import StrictModel
 from .policy_document import condition_key_problem, operator_problem
-from .types import ItemError, unique
+from .types import ItemError, printable_text, unique
 from .types import PersonaKey as Persona
 from .sections import refuse_duplicates, require_some
 
@@ -77,6 +77,32 @@ def _extra_saml_conditions(block: dict[str, dict[str, str | tuple[str, ...]]]) -
 
 
 
+class IdentityProviderMfa(StrictModel):
+    """The declaration that an identity provider requires MFA before it signs a SAML assertion
+    for AWS, and why the config relies on it (``reason``, shown in the access report).
+
+    AWS cannot see it: a session from ``sts:AssumeRoleWithSAML`` carries no
+    ``aws:MultiFactorAuthPresent`` (IAM User Guide, "Configuring MFA-protected API access"), so
+    neither a trust policy nor the offline proof can require MFA of it. The declaration is the
+    config's reasoned exception (as ``machine_roles[i].reason``); :mod:`.saml_mfa` requires it for
+    every provider that an administrator's or a member-reaching SAML role trusts.
+    """
+
+    reason: printable_text(1000, min_length=1) = Field(  # type: ignore[valid-type]
+        description=(
+            "How the identity provider enforces MFA for the AWS application and why AWS may rely on it, e.g. its "
+            "sign-on policy (shown in the access report, 'Ways in without MFA'; 1-1000 characters)."
+        )
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, reason: str) -> str:
+        if not reason.strip():
+            raise ValueError("give a reason that is not blank: how the identity provider enforces MFA for AWS sign-in")
+        return reason
+
+
 class SamlProviderConfig(StrictModel):
     """One SAML 2.0 identity provider, registered as an IAM SAML provider.
 
@@ -84,12 +110,26 @@ class SamlProviderConfig(StrictModel):
     :mod:`iam_baseline.federation.saml_metadata`): a relative path starts from the config
     file's folder, and the file must lie in that folder or below it (see
     :mod:`iam_baseline.config.files`). The validated model holds the resolved absolute path.
+
+    ``mfa_at_identity_provider`` (:class:`IdentityProviderMfa`) is declared on the provider, not
+    on a role: MFA is enforced (or not) by the identity provider's sign-on policy, whichever role
+    the assertion names, and a role trusting several providers accepts a session from any of
+    them (the caller picks the provider ARN in ``AssumeRoleWithSAML``), so a role counts as
+    reached with MFA at the identity provider only when every provider it trusts declares it.
     """
 
     name: SamlProviderName = Field(description="IAM SAML provider name (1-128 characters of [A-Za-z0-9._-]).")
     metadata_file: str = Field(
         min_length=1,
         description="Path of the IdP's SAML metadata XML export, relative to the config file's folder and inside it.",
+    )
+    mfa_at_identity_provider: IdentityProviderMfa | None = Field(
+        None,
+        description=(
+            "Declares that this IdP requires MFA before it signs an assertion for AWS, with the reason (AWS sees no MFA "
+            "in a SAML session). Required when a SAML role trusting the provider is an administrator or reaches member "
+            "accounts; null: not declared."
+        ),
     )
 
     @field_validator("metadata_file")
@@ -160,3 +200,10 @@ class SamlConfig(StrictModel):
                     f"roles[{i}] ({role.name}) trusts unknown providers {unknown}; declared: {sorted(known)}",
                 )
         return self
+
+    def provider_index(self, name: str) -> int:
+        """The index of provider ``name`` in ``providers`` (a declared name; KeyError otherwise)."""
+        for index, provider in enumerate(self.providers):
+            if provider.name == name:
+                return index
+        raise KeyError(name)

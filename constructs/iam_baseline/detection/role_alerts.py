@@ -99,8 +99,9 @@ def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole)
       ``role.expected_role_arns``;
     * ``SAMLUser`` (``AssumeRoleWithSAML``) through a SAML provider whose ARN
       (``requestParameters.principalArn``) ends in none of ``role.expected_saml_providers``
-      (``anything-but`` ``suffix`` takes one value; a role trusting several providers alerts on
-      no SAML caller: its trust refuses every other provider);
+      (``anything-but`` ``suffix``: one string for one provider, the list for several, which
+      EventBridge's pattern engine takes: aws/event-ruler README, "Anything-but suffix list
+      (strings)"; the one-provider form stays as it was, so its template does not change);
     * ``WebIdentityUser`` (``AssumeRoleWithWebIdentity``) whose ``identityProvider`` is not in
       ``role.expected_web_identity_providers``;
     * any other type (root user, federated user, AWS service).
@@ -122,11 +123,10 @@ def sensitive_role_outsider_pattern(config: BaselineConfig, role: SensitiveRole)
         return {"userIdentity": {"type": [type_], **leaf}}
 
     saml = role.expected_saml_providers
-    saml_callers: list[dict[str, Any]] = [{"userIdentity": {"type": ["SAMLUser"]}}] if not saml else []
-    if len(saml) == 1:
-        saml_callers.append(
-            {"userIdentity": {"type": ["SAMLUser"]}, "requestParameters": {"principalArn": [{"anything-but": {"suffix": saml[0]}}]}}
-        )
+    saml_callers: list[dict[str, Any]] = [{"userIdentity": {"type": ["SAMLUser"]}}]
+    if saml:
+        suffixes = saml[0] if len(saml) == 1 else list(saml)
+        saml_callers[0]["requestParameters"] = {"principalArn": [{"anything-but": {"suffix": suffixes}}]}
     types = ("AWSAccount", "IAMUser", "AssumedRole", "SAMLUser", "WebIdentityUser")
     branches = [
         outside("AWSAccount", ("accountId",), role.expected_accounts),

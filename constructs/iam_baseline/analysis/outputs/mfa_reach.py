@@ -16,19 +16,31 @@ never re-derived from statement text:
   identity account makes into a member account (a SAML session carries no
   ``aws:MultiFactorAuthPresent``: MFA, if any, is the identity provider's, which AWS does not
   see), with the config keys that declare it (``federation.saml.roles[i]``, the persona's
-  ``reach``), which INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN except; then every hop
-  "without MFA".
+  ``reach``) and, per provider the role's trust policy names, its declared exception
+  (``federation.saml.providers[i].mfa_at_identity_provider`` and its reason), which
+  INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN accept; a provider without it is marked
+  "no MFA declared" (both invariants fail where it reaches another role or an administrator);
+  then every hop "without MFA".
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...config.saml_mfa import DECLARATION_KEY
+from ..checks.invariants.saml_mfa import saml_mfa, trusted_providers
 from ..engine.context_rules import SessionOrigin
 from ..graph.nodes import HopMfa, NodeKind
 
 if TYPE_CHECKING:  # pragma: no cover - type names only
     from ..check import CheckRun
+
+#: How the report marks a SAML role some provider of which declares no MFA at the identity provider.
+UNDECLARED_MARK = "no MFA declared"
+
+#: What an undeclared provider means for the proof.
+UNDECLARED_MEANS = ("a way in without MFA, which INV-MFA-LESS-ONLY-MACHINE and INV-NO-MFA-LESS-ADMIN refuse where it "
+                    "reaches another role or an administrator")
 
 #: The rule of the graph's hops into member accounts (graph/rules/role_trust.py).
 HOP_RULE = "assume-member-role"
@@ -106,7 +118,15 @@ def saml_route_lines(run: CheckRun) -> list[str]:
         reach = f" and `{'roles' if views[role.persona].built_in else 'personas'}.{role.persona}.reach`" if hop else ""
         providers = ", ".join(role.providers)
         return (f"declared by `federation.saml.roles[{index}]` ({role.name}: persona {role.persona}, providers {providers})"
-                f"{reach}; require MFA for the AWS application at {providers}")
+                f"{reach}; {exception(principal)}")
+
+    def exception(principal) -> str:
+        # The providers as the template's trust names them, each with its declaration (config).
+        found = saml_mfa(config, principal.name, principal.trust)
+        if not found.declared:
+            return f"**{UNDECLARED_MARK}** at {', '.join(found.undeclared)}: {UNDECLARED_MEANS}"
+        return "; ".join(f"MFA at the identity provider {name}, declared by `federation.saml.providers[{i}]."
+                         f"{DECLARATION_KEY}`. Reason: {reason}" for name, i, reason in found.reasons)
 
     def what(node) -> str:
         # One wording for every line: declared by the config or admin-equivalent under its SCPs.
@@ -116,11 +136,36 @@ def saml_route_lines(run: CheckRun) -> list[str]:
     for node in sorted(graph.nodes.values(), key=lambda n: (n.scope, n.ref or "")):
         subject = graph.world.subject_of.get(node.id)
         if node.kind is NodeKind.ROLE and subject is not None and subject.principal.session_origin is SessionOrigin.SAML:
-            lines.append(f"- {what(node)} ({node.scope}): assumed with sts:AssumeRoleWithSAML, {gate}; "
-                         f"{declared(node.id, False)}")
+            signed_in = ", ".join(trusted_providers(graph.world.principal_of[node.id].trust)) or "its providers"
+            lines.append(f"- {what(node)} ({node.scope}): assumed with sts:AssumeRoleWithSAML by whoever signs in at "
+                         f"{signed_in}, {gate}; {declared(node.id, False)}")
     for edge in sorted((e for e in graph.edges if e.mfa is HopMfa.IDENTITY_PROVIDER), key=lambda e: (e.target, e.source)):
         source, target = graph.nodes[edge.source], graph.nodes[edge.target]
         accounts = ", ".join(graph.world.scope_of[edge.target].member_accounts) or target.account
         lines.append(f"- {what(target)} in {accounts}: reached by the SAML role `{source.ref or source.label}` "
                      f"({source.scope}), {gate}; {declared(edge.source, True)}")
+    return lines
+
+
+def console_lines(run: CheckRun) -> list[str]:
+    """``make check``'s console summary of the SAML route, one line per SAML role: how many
+    member roles (in how many accounts) it reaches without AWS MFA, and the declared exception
+    of its providers with the reason, or that it is not declared (both invariants then fail)."""
+    graph = run.graph
+    if graph is None:
+        return []
+    lines = []
+    for node in sorted(graph.nodes.values(), key=lambda n: (n.scope, n.ref or "")):
+        subject = graph.world.subject_of.get(node.id)
+        if node.kind is not NodeKind.ROLE or subject is None or subject.principal.session_origin is not SessionOrigin.SAML:
+            continue
+        principal = graph.world.principal_of[node.id]
+        found = saml_mfa(run.config, principal.name, principal.trust)
+        hops = [e for e in graph.edges if e.source == node.id and e.mfa is HopMfa.IDENTITY_PROVIDER]
+        accounts = {a for e in hops for a in (e.accounts or (graph.nodes[e.target].account,))}
+        roles = ", ".join(sorted({graph.world.principal_of[e.target].name for e in hops}))
+        reach = f", reaches {roles} in {len(accounts)} member account(s)" if hops else ""
+        verdict = (f"accepted: {found.describe()}" if found.declared else
+                   f"{UNDECLARED_MARK} at {', '.join(found.undeclared)}: {UNDECLARED_MEANS}")
+        lines.append(f"way in without AWS MFA: SAML role {node.ref or node.label} ({node.scope}){reach}; {verdict}")
     return lines

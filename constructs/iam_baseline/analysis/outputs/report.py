@@ -201,8 +201,8 @@ def sections(run: CheckRun) -> list[Section]:
             "principal); the SAML route, where a SAML role of the identity account assumes a member account's role "
             "(a SAML session carries no aws:MultiFactorAuthPresent, IAM User Guide, \"Configuring MFA-protected API "
             "access\": MFA is the identity provider's to require, which AWS does not see; INV-MFA-LESS-ONLY-MACHINE and "
-            "INV-NO-MFA-LESS-ADMIN except this route because the config declares it); and hops whose trust admits a "
-            "caller without MFA.",
+            "INV-NO-MFA-LESS-ADMIN accept this route only when every provider of the SAML role declares "
+            "`mfa_at_identity_provider` with its reason, shown here); and hops whose trust admits a caller without MFA.",
             "",
             *mfa_less,
         ), any("**without MFA**" in line for line in mfa_less)))

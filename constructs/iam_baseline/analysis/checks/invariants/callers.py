@@ -66,6 +66,17 @@ def _scopes(scope: AccountScope) -> tuple[AccountScope, ...]:
     return known if any(s is scope for s in known) else (scope,)
 
 
+def assembly_principal(scope: AccountScope, arn: str):
+    """The principal ``arn`` of a real account of the assembly (``scope``'s own included), as its
+    template reads, else None (a StackSet template's principal, or one outside the assembly)."""
+    parts = arn.split(":")
+    account = parts[4] if len(parts) > 5 else ""
+    for candidate in _scopes(scope):
+        if candidate.model.account == account and arn in candidate.model.principals:
+            return candidate.model.principals[arn]
+    return None
+
+
 def own_side(scope: AccountScope, caller: RequestPrincipal) -> tuple[Subject, tuple] | None | bool:
     """``(its subject, its account's SCP levels)`` when ``caller`` is a principal of a real
     account of the assembly; True when it is a principal of a StackSet template (kept as

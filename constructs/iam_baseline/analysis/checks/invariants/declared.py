@@ -56,7 +56,8 @@ def identity_saml_roles(scope: AccountScope, config: BaselineConfig, role_name: 
     ``role_name`` (``organization.identity_account`` and a persona's ``reach``: the run's hop
     list, ``scope.reach``, or derived from ``config`` for a scope built by hand); () without an
     identity account. A SAML session carries no AWS MFA context (engine/context_rules.py), so
-    this is a declared way in without AWS MFA: MFA, if any, happened at the identity provider."""
+    this is a declared way in without AWS MFA: MFA, if any, happened at the identity provider
+    (INV-MFA-LESS-ONLY-MACHINE accepts it only where the providers declare it: :mod:`.saml_mfa`)."""
     return tuple(sorted({arn for persona in hop_list(scope, config).values()
                          if any(r.rsplit("/", 1)[-1] == role_name for r in persona.role_arns)
                          for arn in persona.saml_roles}))

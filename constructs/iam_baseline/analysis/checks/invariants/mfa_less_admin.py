@@ -12,8 +12,12 @@ them (IAM User Guide, "AWS global condition context keys" > aws:MultiFactorAuthP
 present ... when the principal uses long-term credentials"). INV-NO-MFA-SELF-SERVICE-ONLY
 proves such a user does nothing but self-service; this one proves no chain of the graph from
 it reaches an administrator without MFA, whatever its policies (:func:`long_term_key_findings`).
-A SAML session is federated sign-in, MFA (if any) at the identity provider: not a way in
-without MFA. Machine roles are entries in every scope, StackSet variants of several accounts
+A SAML session is federated sign-in, MFA (if any) at the identity provider, which AWS does not
+see: a SAML role is a way in without MFA unless every provider its trust policy names declares
+MFA at the identity provider (``federation.saml.providers[i].mfa_at_identity_provider`` with its
+reason, :mod:`.saml_mfa`); an undeclared one is an entry, and so is a role it hops to (its edge
+is "sign-in at the identity provider"), each failing when it is or reaches an administrator,
+a declared one (``persona:admin``) included. Machine roles are entries in every scope, StackSet variants of several accounts
 included (their cross-account hops: the graph rule ``assume-member-role``).
 
 Decided over the analysis graph (as INV-ONLY-ADMINS-ADMIN): from each such entry of the scope no
@@ -34,16 +38,46 @@ from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
+from .saml_mfa import saml_mfa
 
 #: Why an entry is one when a hop reaches it without MFA (never the config's decision).
 HOP_WITHOUT_MFA = "reached without MFA"
+
+#: Why a SAML role is an entry (its providers do not all declare MFA at the identity provider).
+SAML_WITHOUT_MFA = "a SAML role without a declared exception"
 
 #: Session origins that are ways in without MFA (SAML is sign-in at the identity provider).
 MFA_LESS = frozenset({SessionOrigin.ASSUME_ROLE_WITHOUT_MFA, SessionOrigin.WEB_IDENTITY})
 
 
-def entries(graph, scope: AccountScope) -> dict[str, str]:
-    """Node id -> why it is a way in without MFA, for the nodes of ``scope``."""
+def undeclared_saml_roles(graph, config: BaselineConfig | None) -> dict[str, str]:
+    """Node id -> why, for every SAML role of the graph (all scopes) some provider of which (as its
+    trust policy names them) declares no ``mfa_at_identity_provider`` in ``config``."""
+    out = {}
+    for node in graph.nodes.values():
+        if node.kind is NodeKind.ROLE and graph.world.subject_of[node.id].principal.session_origin is SessionOrigin.SAML:
+            principal = graph.world.principal_of[node.id]
+            found = saml_mfa(config, principal.name, principal.trust)
+            if not found.declared:
+                out[node.id] = found.describe()
+    return out
+
+
+def hops_without_mfa(graph, scope: AccountScope, undeclared: dict[str, str]) -> dict[str, object]:
+    """Node id of ``scope`` -> the first edge reaching it without MFA: a hop its trust admits
+    without MFA, or one from a SAML role of ``undeclared``."""
+    out: dict[str, object] = {}
+    for edge in sorted(graph.edges, key=lambda e: (e.target, e.source)):
+        if graph.nodes[edge.target].scope == scope.label and (
+                edge.mfa is HopMfa.NONE or (edge.mfa is HopMfa.IDENTITY_PROVIDER and edge.source in undeclared)):
+            out.setdefault(edge.target, edge)
+    return out
+
+
+def entries(graph, scope: AccountScope, config: BaselineConfig | None = None) -> dict[str, str]:
+    """Node id -> why it is a way in without MFA, for the nodes of ``scope`` (``config``: the
+    top-level config, whose ``federation.saml.providers`` declare MFA at the identity provider)."""
+    undeclared = undeclared_saml_roles(graph, config)
     out = {}
     for node in graph.nodes.values():
         if node.scope != scope.label or node.kind is not NodeKind.ROLE:
@@ -52,21 +86,26 @@ def entries(graph, scope: AccountScope) -> dict[str, str]:
         if origin in MFA_LESS:
             out[node.id] = ("an OIDC workload's role" if origin is SessionOrigin.WEB_IDENTITY
                             else "a machine or service role (no MFA)")
-    for edge in graph.edges:
-        if edge.mfa is HopMfa.NONE and graph.nodes[edge.target].scope == scope.label:
-            out.setdefault(edge.target, f"{HOP_WITHOUT_MFA} from {graph.nodes[edge.source].label}")
+        elif node.id in undeclared:
+            out[node.id] = f"{SAML_WITHOUT_MFA}: {undeclared[node.id]}"
+    for target, edge in hops_without_mfa(graph, scope, undeclared).items():
+        source = graph.nodes[edge.source].label
+        out.setdefault(target, f"{HOP_WITHOUT_MFA} from {source}" + (f" ({undeclared[edge.source]})"
+                                                                      if edge.source in undeclared else ""))
     return out
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     """One finding per way in without MFA of ``scope``."""
-    graph = graph_for(scope, scope.top_config or config)
+    top = scope.top_config or config
+    graph = graph_for(scope, top)
     labels = graph.labels()
     findings = []
-    for node_id, why in sorted(entries(graph, scope).items()):
+    hops = hops_without_mfa(graph, scope, undeclared_saml_roles(graph, top))
+    for node_id, why in sorted(entries(graph, scope, top).items()):
         node = graph.nodes[node_id]
         subject = f"{node.ref or node.label} ({why})"
-        if node.declared_admin and not why.startswith(HOP_WITHOUT_MFA):
+        if node.declared_admin and not why.startswith((HOP_WITHOUT_MFA, SAML_WITHOUT_MFA)):
             findings.append(Finding(subject, Proven("a declared administrator of the config (access_matrix, OIDC deploy "
                                                     "role): its way in without MFA is the config's decision")))
             continue
@@ -76,6 +115,14 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
             findings.append(Finding(subject, NotProven(f"'{undecided[0][1]}' is undecided: {undecided[0][3]}") if undecided
                                     else Proven(f"no chain of the analysis graph reaches one of {len(graph.admins)} "
                                                 "administrators")))
+            continue
+        first = _hop_request(graph, hops.get(node_id)) if why.startswith(HOP_WITHOUT_MFA) else None
+        if first is not None:
+            # Reached by a hop without MFA: that hop's request (as made without MFA) is the chain's first one.
+            hop = hops[node_id]
+            path = f"{labels.get(hop.source, hop.source)} -[{hop.rule}]-> {chain.describe(labels)}"
+            findings.append(Finding(subject, Counterexample(*first, f"reaches an administrator without MFA: {path}; "
+                                                            f"{chain.why_admin}")))
             continue
         if not chain.edges and node.kind in PRINCIPAL_KINDS:
             # Itself an administrator: the first admin probe is the counterexample.
@@ -96,6 +143,18 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
                                                         f"reaches an administrator without MFA: {chain.describe(labels)}; "
                                                         f"{chain.why_admin}")))
     return findings + long_term_key_findings(graph, scope)
+
+
+def _hop_request(graph, hop):
+    """(request, decision) of ``hop``'s first step as made without MFA, or None: a SAML
+    session's request is so already; a hop its trust admits without MFA is decided again with
+    the MFA keys absent (the graph decided it with MFA)."""
+    if hop is None or not hop.steps:
+        return None
+    if hop.mfa is HopMfa.IDENTITY_PROVIDER:
+        return hop.steps[0].request, hop.steps[0].decision
+    decided, denied = _replayed(graph, (hop,))
+    return decided[0] if denied is None and decided else None
 
 
 #: What a request signed with a long-term access key lacks (the MFA keys are absent).
@@ -176,8 +235,9 @@ def long_term_key_findings(graph, scope: AccountScope) -> list[Finding]:
 INVARIANT = Invariant(
     id="INV-NO-MFA-LESS-ADMIN",
     promise="no way in without MFA (machine role, OIDC workload, service role, a hop its trust admits without MFA, "
-    "an IAM user's long-term access keys) "
-    "reaches an administrator; SAML sign-in counts as a sign-in at the identity provider (no MFA seen by AWS)",
+    "an IAM user's long-term access keys, a SAML role some provider of which declares no mfa_at_identity_provider) "
+    "reaches an administrator; a SAML role whose providers all declare it counts as a sign-in at the identity "
+    "provider with MFA (its reason in the report; no MFA seen by AWS)",
     rule="IAM User Guide, 'AWS global condition context keys' > aws:MultiFactorAuthPresent; 'Configuring "
     "MFA-protected API access'; RULES.md (the techniques of the graph)",
     check=check,
