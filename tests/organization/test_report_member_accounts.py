@@ -56,10 +56,12 @@ def test_negative_control_a_real_accounts_rows_are_left_as_they_are(hub_synth):
 
 def test_no_rendered_output_of_the_hub_example_check_names_the_placeholder(hub_example_synth, tmp_path):
     """Every text the hub example's check renders: each result's subject and message (what the
-    console prints when it fails, passed ones included), the Markdown and HTML reports. All go
+    console prints when it fails, passed ones included), the console's SAML route summary, the
+    Markdown and HTML reports. All go
     through AccountNames, so none holds the placeholder account the model reads templates with
     (the negative control, test_readable_counterexample: the raw texts do hold it)."""
     from iam_baseline.analysis.check import load_inputs, run_checks
+    from iam_baseline.analysis.outputs.mfa_reach import console_lines
     from iam_baseline.analysis.outputs.report import write_reports
 
     from analysis.test_mutation import materialize
@@ -72,6 +74,7 @@ def test_no_rendered_output_of_the_hub_example_check_names_the_placeholder(hub_e
     run = run_checks(model, config, scopes, center, organization)
     texts = [text for r in run.results for text in (r.subject, r.message)]
     texts += [path.read_text() for path in write_reports(copy, run)]
+    texts += console_lines(run)  # the console's SAML route summary
     assert len(texts) > 2000
     assert [t for t in texts if "000000000000" in t] == []
 
