@@ -65,6 +65,9 @@ def test_every_kind_of_example_value_is_listed_with_its_path():
         "'repo:example-org/infrastructure:environment:production' (the example GitHub organization)",
         f"  - federation.saml.providers[0].metadata_file: '{FIXTURES / 'saml' / 'example-idp.xml'}' (the example "
         "IdP metadata: entityID http://www.okta.com/exk1a2b3c4d5E6F7g8h9, certificate CN=example-idp.example.com)",
+        "  - federation.saml.providers[0].mfa_at_identity_provider.reason: \"The IdP's sign-on policy for the AWS "
+        "application requires phishing-resistant MFA (FIDO2) at every sign-in.\" (the example's reason for "
+        "mfa_at_identity_provider (say how your IdP requires MFA))",
     ]:
         assert f"\n{line}\n" in message, line
     assert message.endswith("Replace each with your own (`make init` writes a config without them), or remove the section.")

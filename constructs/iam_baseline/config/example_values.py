@@ -25,12 +25,19 @@ from .models import BaselineConfig
 #: A config with one of them is an example and may hold example values.
 EXAMPLE_ACCOUNT_IDS = frozenset({"111122223333", "111111111111"})
 
+#: The examples' ``federation.saml.providers[i].mfa_at_identity_provider.reason``.
+EXAMPLE_SAML_MFA_REASON = ("The IdP's sign-on policy for the AWS application requires phishing-resistant MFA (FIDO2) at "
+                           "every sign-in.")
+
 #: Exact values, wherever they appear, and what they are.
 EXAMPLE_EXACT_VALUES: dict[str, str] = {
     "arn:aws:sso:::instance/ssoins-0123456789abcdef": "the placeholder Identity Center instance",
     "d-0123456789": "the placeholder identity store id",
     "9a6702d5-e061-70f1-5c8b-1f6d2e3c4b5a": "the placeholder identity store principal id",
     **{account: "an example account id" for account in EXAMPLE_ACCOUNT_IDS},
+    # A claim about somebody else's identity provider: the exemption it buys (a SAML role
+    # reached without AWS MFA) must rest on the user's own IdP's sign-on policy.
+    EXAMPLE_SAML_MFA_REASON: "the example's reason for mfa_at_identity_provider (say how your IdP requires MFA)",
 }
 
 #: The GitHub organization of the examples' OIDC deploy roles (its repositories are reported too).
