@@ -60,7 +60,7 @@ def build_app(
     the caller has it (:func:`main` computes it once per synth); computed once otherwise.
 
     Raises:
-        QuotaError: what the stacks would deploy exceeds an IAM or Identity Center quota
+        QuotaError: what the stacks would deploy exceeds an IAM, IAM Identity Center or EventBridge quota
             (:mod:`iam_baseline.quotas`), each violation at its config key.
     """
     from aws_cdk import App

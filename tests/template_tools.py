@@ -26,6 +26,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 DEFAULT_CONFIG_FILE = FIXTURES / "baseline.yaml"
 ORGANIZATION_CONFIG_FILE = FIXTURES / "organization.yaml"
+#: Detection as config/examples/hub-and-spoke.yaml has it (tests/fixtures/hub-and-spoke.yaml has
+#: none), as YAML text to append to that fixture: the organization analyzers in the audit
+#: account (its delegated administrator), account analyzers in two regions.
+HUB_DETECTION = """
+detection:
+  alerts:
+    emails: [security@example.com]
+  access_analyzer:
+    scope: organization
+    delegated_administrator: audit
+    regions: [eu-west-1, eu-central-1]
+    unused_access: {unused_access_age_days: 90}
+"""
 
 #: The account and region of the default config fixture; unit stacks use the same.
 ACCOUNT = "111122223333"

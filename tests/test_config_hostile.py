@@ -103,20 +103,27 @@ UNICODE = {
 YAML = {
     "YAML 1.1 sexagesimal number": (
         MINIMAL + "mfa:\n  max_age_seconds: 1:00:00\n",
-        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer [got: "1:00:00"]',
+        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer: expected a whole number from 1 to '
+        '129600, e.g. 3600; max_age_seconds: Maximum age of the MFA authentication, in seconds (1-129600) '
+        '[got: "1:00:00"]',
     ),
     "YAML 1.1 hex number": (
         MINIMAL + "mfa:\n  max_age_seconds: 0x20\n",
-        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer [got: "0x20"]',
+        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer: expected a whole number from 1 to '
+        '129600, e.g. 3600; max_age_seconds: Maximum age of the MFA authentication, in seconds (1-129600) '
+        '[got: "0x20"]',
     ),
     "YAML 1.1 underscore number": (
         MINIMAL + "mfa:\n  max_age_seconds: 1_4\n",
-        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer [got: "1_4"]',
+        '- mfa.max_age_seconds (line 4, column 3): Input should be a valid integer: expected a whole number from 1 to '
+        '129600, e.g. 3600; max_age_seconds: Maximum age of the MFA authentication, in seconds (1-129600) '
+        '[got: "1_4"]',
     ),
     "YAML 1.1 boolean yes": (
         MINIMAL + "password_policy:\n  require_symbols: yes\n",
-        "- password_policy.require_symbols (line 4, column 3): Input should be a valid boolean: write true or false "
-        '(YAML 1.2: yes, no, on and off are text) [got: "yes"]',
+        "- password_policy.require_symbols (line 4, column 3): Input should be a valid boolean: expected true or false "
+        "(YAML 1.2: yes, no, on and off are text); require_symbols: Require at least one non-alphanumeric character "
+        '[got: "yes"]',
     ),
     "1 beside '1'": (
         MINIMAL + "tags:\n  '1': a\n  '1': b\n",
@@ -284,8 +291,9 @@ AT_KEY = {
     ),
     "a section given as a single value": (
         MINIMAL + "roles: 5\n",
-        "- roles (line 3, column 1): expected a mapping (indented 'key: value' lines), not a single value or a list "
-        "[got: 5]",
+        "- roles (line 3, column 1): expected a mapping (indented 'key: value' lines) with the keys admin, developer, "
+        "read_only, support, read_only_managed_policy, not a single value or a list; roles: The built-in persona "
+        "roles. 'admin' is the only built-in role with '*:*' [got: 5]",
     ),
     "duplicate role across sections at the second one": (
         MINIMAL + "roles:\n  support:\n    name: admin\n",

@@ -8,6 +8,7 @@ check reads resolved properties, so the resources are what any config would make
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_managed_policies_per_role(quotas, limit):
     over = stack()
     role(over, limit + 1)
     assert error_of(over, quotas) == (
-        "1 IAM quota(s) exceeded; nothing was deployed:\n"
+        "1 IAM quota exceeded; nothing was deployed:\n"
         f"  - <Q/RoleR>: role R has {limit + 1} managed policies attached, 1 over the quota of {limit}; "
         f'quota "Managed policies attached to an IAM role" '
         f"({'the account' + chr(39) + 's value' if limit == 20 else 'IAM' + chr(39) + 's default 10'}; raise it in "
@@ -329,8 +330,6 @@ def test_path_length_and_shape():
 
 # ----------------------------------------------------------------- the table and the app
 def test_the_readme_lists_every_quota():
-    from pathlib import Path
-
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert markdown_table() in readme, "README.md: paste the output of iam_baseline.quotas.markdown_table()"
     assert len(ALL_QUOTAS) == 19
@@ -428,10 +427,33 @@ def test_an_event_pattern_over_2048_characters_is_refused_at_the_config_key_it_l
         check_quotas(over, config.quotas, where=lambda path: where(path, source))
     (violation,) = info.value.violations
     assert violation.quota is q.EVENT_PATTERN_SIZE and violation.figure > 2048
-    assert f"  - users ({source}, line " in str(info.value)
-    assert (f"the event pattern of rule IamPolicyChange is {violation.figure} characters (compact JSON), "
-            f"{violation.figure - 2048} over the quota of 2048; quota \"Event pattern size\" (EventBridge's default") in str(info.value)
-    assert "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html" in str(info.value)
+    line = Path(source).read_text().splitlines().index("users:") + 1
+    # The first line names the service of the quota: EventBridge's, not IAM's.
+    assert str(info.value) == (
+        "1 EventBridge quota exceeded; nothing was deployed:\n"
+        f"  - users ({source}, line {line}): the event pattern of rule IamPolicyChange is {violation.figure} characters "
+        f"(compact JSON), {violation.figure - 2048} over the quota of 2048; quota \"Event pattern size\" (EventBridge's "
+        "default, which every account has; raising it in Service Quotas is not read by the check; "
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html)"
+    )
     at, config, _ = built(5)
     sizes = check_quotas(at, config.quotas)
     assert 1000 < sizes["Event pattern size: the event pattern of rule IamPolicyChange"] <= 2048
+
+
+def test_the_first_line_names_every_service_whose_quota_is_exceeded():
+    """An IAM quota and an EventBridge quota exceeded together: one line names both services,
+    counts the violations, and lists each under its own quota's page."""
+    from aws_cdk import aws_events as events
+
+    over = stack()
+    role(over, 11)
+    events.CfnRule(over, "Wide", event_pattern={"detail": {"userName": ["u" * 40 + str(i) for i in range(60)]}})
+    with pytest.raises(QuotaError) as info:
+        check_quotas(over, QuotasConfig(), where=lambda path: f"<{path}>")
+    first, *lines = str(info.value).splitlines()
+    assert first == "2 IAM and EventBridge quotas exceeded; nothing was deployed:"
+    assert sorted(v.quota.service for v in info.value.violations) == ["EventBridge", "IAM"]
+    assert sum(IAM_PAGE in line for line in lines) == 1 and sum("eb-quota.html" in line for line in lines) == 1
+    assert [q.service for q in (q.ROLE_NAME, q.EVENT_PATTERN_SIZE, q.PERMISSION_SET_NAME)] == [
+        "IAM", "EventBridge", "IAM Identity Center"]

@@ -85,7 +85,10 @@ def test_custom_scp_file_must_be_a_deny_only_policy(tmp_path):
     data = example_data()
     data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(allow)}]
     error = config_error(data, tmp_path)
-    assert f"custom[0] ({allow}): statement 0 is not a Deny: the baseline keeps the deny-list model" in error
+    # At the item's file key (its own line), not at the whole service_control_policies section.
+    assert "  - organization.service_control_policies.custom[0].file (line " in error
+    assert f"statement 0 is not a Deny: the baseline keeps the deny-list model (FullAWSAccess stays attached and is the only " \
+        f"Allow), so an Allow SCP would grant nothing (resolved: {allow}) [got: " in error
     deny = tmp_path / "deny.json"
     deny.write_text(json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}))
     data["organization"]["service_control_policies"]["custom"] = [{"name": "Mine", "file": str(deny), "targets": ["Sandbox"]}]

@@ -172,3 +172,24 @@ def test_the_hop_list_is_computed_once_per_run_and_read_by_the_invariants(hub_sy
     assert [f for f in mfa_less.check(scope, config)]  # reads scope.reach
     with pytest.raises(AssertionError, match="derived again"):  # the control: a scope built by hand derives it
         mfa_less.check(replace(scope, reach=None), config)
+
+
+def test_without_the_escalation_search_it_is_not_proven_and_names_the_key_to_turn_on(workloads):
+    """access_matrix.escalation_search: false: make check builds no graph over every scope, so
+    a member scope's graph lacks the identity account and its hops cannot be decided: "not
+    proven" (never a pass), naming the key. The control: the same scope with the shared graph
+    of the search passes (test_negative_control_the_hub_example_passes)."""
+    from iam_baseline.config.access_matrix import AccessMatrixConfig
+
+    config, scopes, label = workloads
+    off = config.model_copy(update={"access_matrix": AccessMatrixConfig(escalation_search=False)})
+    share([], None)  # no shared graph: the invariant builds one over this scope alone
+    results, _ = run_invariants([replace(_scope(scopes, label), top_config=off)], off, (hops.INVARIANT,))
+    assert [r.subject.split(" role:")[1] for r in results] == [
+        "Admin (persona admin)", "Developer (persona developer)", "ReadOnly (persona read_only)"]
+    assert not any(r.passed for r in results)
+    assert {r.message.split("): ", 1)[1].split(" -- ")[0] for r in results} == {
+        f"not proven: the analysis graph of this run holds no scope of the identity account {IDENTITY}, so its hops "
+        "cannot be decided; access_matrix.escalation_search is false in this config, and only the escalation search "
+        "builds the one graph over every scope; set access_matrix.escalation_search: true to prove this invariant"
+    }

@@ -131,7 +131,11 @@ class AccessMatrixConfig(_Strict):
     admin_principals: unique(PrincipalRef, "principal") = Field(  # type: ignore[valid-type]
         ("persona:admin",), description="Principals that may be admin-equivalent (exempt from the escalation search)."
     )
-    escalation_search: bool = Field(True, description="Search the known privilege-escalation paths.")
+    escalation_search: bool = Field(
+        True,
+        description="Search the known privilege-escalation paths. It builds the one analysis graph over every "
+        "account scope: with false, INV-HOPS-DECLARED (hub organizations) is reported as not proven.",
+    )
     expectations: tuple[Expectation, ...] = Field((), description="The expectations.")
 
     @model_validator(mode="after")

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import BaselineError
+from .types import non_ascii_note
 
 
 class FileKind(enum.Enum):
@@ -62,6 +63,10 @@ class ConfigFileError(BaselineError):
         where = f" (line {line}, column {column})" if line else ""
         super().__init__(f"{self.path}{where}: {reason}")
 
+
+#: The longest file name a config may give (characters): a real one is a few dozen; Linux
+#: refuses paths over 4,096 bytes with an error that names no key.
+MAX_NAME_CHARS = 1024
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("iam_baseline_config_folder", default=None)
 
@@ -135,7 +140,15 @@ def resolve_referenced(name: str) -> Path:
     """
     folder = _FOLDER.get()
     base = folder or Path.cwd()
-    resolved = (base / name).resolve()
+    if "\0" in name:  # the operating system refuses it; say so instead of "embedded null byte"
+        raise ConfigFileError(base / name.replace("\0", "\\0"), "a file name cannot contain a NUL character (\\0)")
+    if len(name) > MAX_NAME_CHARS:
+        shown = name[:60] + f"... ({len(name):,} characters)"
+        raise ConfigFileError(shown, f"a file name of at most {MAX_NAME_CHARS:,} characters, relative to the config's folder")
+    try:
+        resolved = (base / name).resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop, an unreadable folder on the way
+        raise ConfigFileError(base / name, f"cannot resolve this path ({getattr(exc, 'strerror', None) or exc})") from None
     if folder is not None and not resolved.is_relative_to(folder):
         raise ConfigFileError(
             resolved,
@@ -152,11 +165,17 @@ def read_referenced(name: str, kind: FileKind) -> tuple[Path, str]:
     old working-directory rule invites (``config/saml/x.xml`` written in ``config/baseline.yaml``).
     """
     path = resolve_referenced(name)
-    if not path.exists() and not Path(name).is_absolute():
-        folder = _FOLDER.get() or Path.cwd()
-        raise ConfigFileError(
-            path, f"no such file; a relative path starts from the config file's folder {folder}"
-        )
+    try:
+        path.stat()
+    except FileNotFoundError:
+        if not Path(name).is_absolute():
+            folder = _FOLDER.get() or Path.cwd()
+            # A look-alike letter in the name reads like the file that exists: name it.
+            raise ConfigFileError(
+                path, f"no such file; a relative path starts from the config file's folder {folder}{non_ascii_note(name)}"
+            ) from None
+    except OSError as exc:  # a name part over 255 bytes, a file where a folder is expected
+        raise ConfigFileError(path, f"cannot use this path ({exc.strerror or exc})") from None
     return path, read_bounded(path, kind)
 
 

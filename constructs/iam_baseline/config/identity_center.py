@@ -6,6 +6,7 @@ policy size and assignments naming unknown identity-store principals are refused
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
@@ -43,8 +44,9 @@ def session_duration_seconds(value: object) -> int:
     """
     seconds = iso_duration_seconds(value)
     if seconds is None or not 3600 <= seconds <= 43200:
+        shown = repr(value) if isinstance(value, str) else json.dumps(value)  # as YAML wrote it: true, not True
         raise ValueError(
-            f"session duration {value!r} is not an ISO-8601 duration from PT1H to PT12H "
+            f"session duration {shown} is not an ISO-8601 duration from PT1H to PT12H "
             "(e.g. PT1H, PT8H, PT1H30M); IAM Identity Center refuses other forms"
         )
     return seconds

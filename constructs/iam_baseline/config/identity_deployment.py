@@ -112,34 +112,3 @@ def identity_stack_deployers(config: "BaselineConfig") -> tuple[str, ...]:
     """
     deployment = identity_deployment(config)
     return deployment.execution_roles if deployment is not None else ()
-
-
-def check_identity_deployment(config: "BaselineConfig") -> None:
-    """The identity account's ``cdk deploy`` can run in each region it deploys to.
-
-    The region allow-list SCP spares the StackSet and declared execution roles, not the CDK CLI's
-    deploy and file-publishing roles: with it enabled, a region of :class:`IdentityDeployment`
-    outside the allowed ones (us-east-1, where ``IdentityAccount-GlobalEvents`` forwards the
-    global events) would fail at deployment. Source: AWS Organizations User Guide, "General
-    examples" > "Deny access to AWS based on the requested AWS Region".
-
-    Raises:
-        ItemError: at ``organization.service_control_policies.region_allow_list.regions``, naming
-            the missing region and the listed ones.
-    """
-    from .types import ItemError
-
-    deployment = identity_deployment(config)
-    scps = config.organization.service_control_policies if config.organization else None
-    if deployment is None or scps is None or not scps.region_allow_list.enabled:
-        return
-    allowed = {config.region, *scps.region_allow_list.regions}
-    for region in deployment.regions:
-        if region not in allowed:
-            raise ItemError(
-                ("organization", "service_control_policies", "region_allow_list", "regions"),
-                f"regions {list(scps.region_allow_list.regions)} leave out {region!r}, where the identity account "
-                f"{deployment.account} deploys IdentityAccount-GlobalEvents with cdk deploy (its IAM, sign-in and global "
-                f"STS events arrive there); the allow-list would deny its CDK roles there: add {region!r} (allowed: "
-                f"the home region {config.region!r}, always, and the regions listed)",
-            )

@@ -27,7 +27,7 @@ from .access_matrix import AccessMatrixConfig, check_principal_references
 from .detection import AccountAlias, BreakGlassConfig, DetectionConfig
 from .federation import FederationConfig
 from .hub import hub_rules
-from .identity_deployment import check_identity_deployment
+from .region_allow_list import check_region_allow_list
 from .machine_roles import MachineRoleConfig, declared_account_ids, machine_role_rules, role_policy_rules
 from .organization import OrganizationConfig, organization_rules
 from .personas import GroupConfig, GroupsConfig, PersonaConfig, PersonaRoleConfig, ReadOnlyPolicyName, RolesConfig, check_personas  # noqa: F401
@@ -330,7 +330,7 @@ class BaselineConfig(StrictModel):
             machine_role_rules(self, declared_account_ids(self))  # see iam_baseline.config.machine_roles
             hub_rules(self)  # see iam_baseline.config.hub
             saml_mfa_rules(self)  # a SAML role that matters trusts only providers declaring MFA at the IdP
-            check_identity_deployment(self)  # its us-east-1 cdk deploy vs the region allow-list
+            check_region_allow_list(self)  # member accounts' cdk deploys (us-east-1, analyzers) vs the allow-list
         service_role_rules(self)  # see iam_baseline.config.service_roles
         role_policy_rules(self)  # machine and service roles' customer managed policies
         return self

@@ -19,12 +19,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .files import ConfigFileError, FileKind, read_bounded, resolve_referenced
+from .files import ConfigFileError, FileKind, read_bounded, read_referenced
 from .regions import RegionName
 from .role import RoleConfig
 from .strict import StrictModel
 from .targeting import AccountDirectory, TargetName, Targets, nearest
-from .types import AccountId, IamName, ItemError
+from .types import AccountId, IamName, ItemError, unique
 
 #: The five AWS managed task policies that scope an ``sts:AssumeRoot`` session, by name (their
 #: ARNs are ``arn:<partition>:iam::aws:policy/root-task/<name>``). Source: STS API Reference,
@@ -139,8 +139,11 @@ class AccountTargetsMixin(StrictModel):
     ``exclude``, one by one (each counts against the 5 policies per account).
     """
 
-    accounts: tuple[TargetName, ...] = Field((), description="Member accounts (names or ids) the policy is also attached to.")
-    exclude: tuple[TargetName, ...] = Field(
+    # Duplicates are refused here, at the item, before the organization resolves the names.
+    accounts: unique(TargetName, "account") = Field(  # type: ignore[valid-type]
+        (), description="Member accounts (names or ids) the policy is also attached to."
+    )
+    exclude: unique(TargetName, "exclusion") = Field(  # type: ignore[valid-type]
         (), description="Account names (or ids) or OU paths the policy must not reach (it is then attached per account)."
     )
 
@@ -186,7 +189,7 @@ class CustomPolicyConfig(AccountTargetsMixin):
         # The one rule for files a config names (config/files.py): relative to the config's
         # folder and confined to it, like federation.saml's metadata_file.
         try:
-            return str(resolve_referenced(name))
+            return str(read_referenced(name, FileKind.POLICY_DOCUMENT)[0])
         except ConfigFileError as exc:
             raise ValueError(f"{exc.reason} (resolved: {exc.path})") from None
 
@@ -260,7 +263,7 @@ def read_policy_file(path: str) -> dict[str, Any]:
     try:
         document = json.loads(read_bounded(path, FileKind.POLICY_DOCUMENT))
     except ConfigFileError as exc:
-        raise ValueError(f"cannot read the policy file: {exc.reason}") from None
+        raise ValueError(exc.reason) from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"the policy file is not JSON: {exc.msg} (line {exc.lineno})") from None
     statements = document.get("Statement") if isinstance(document, dict) else None
@@ -314,16 +317,20 @@ def attachment_targets(
     accounts = tuple(directory.account(name, (*where, "accounts", i)) for i, name in enumerate(policy.accounts))
     if not policy.exclude:
         return (*targets, *dict.fromkeys(accounts))
-    return directory.resolve(Targets(accounts=accounts, ous=targets, exclude=policy.exclude), where)
+    # The names were validated with the policy: a second validation here would report its
+    # errors at the caller's key instead of the policy's (model_construct keeps them as given).
+    named = Targets.model_construct(accounts=tuple(dict.fromkeys(accounts)), ous=targets, exclude=policy.exclude)
+    return directory.resolve(named, where)
 
 
 def check_custom_files(scps: ServiceControlPoliciesConfig) -> None:
-    """Raise ``ValueError`` naming the first custom SCP whose file is not a usable Deny-only policy."""
+    """Refuse duplicate custom SCP names (``ValueError``) and the first custom SCP whose file is not
+    a usable Deny-only policy (``ItemError`` at its ``file`` key)."""
     names = [c.name for c in scps.custom]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate custom SCP names {names}")
     for index, custom in enumerate(scps.custom):
         try:
             read_policy_file(custom.file)
-        except ValueError as exc:
-            raise ValueError(f"custom[{index}] ({custom.file}): {exc}") from None
+        except ValueError as exc:  # reported at the item's file key, with its line
+            raise ItemError(("custom", index, "file"), f"{exc} (resolved: {custom.file})") from None

@@ -9,17 +9,16 @@ every problem of a file at once, so a bad config is fixed in one edit.
 from __future__ import annotations
 
 import json
-import unicodedata
+import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 
 from ..errors import BaselineError
-from .models import BaselineConfig
-from .types import ItemError
+from .allowed import PATTERN_HINTS, TYPE_HINTS, field_of, model_at, type_allowed
+from .types import ItemError, non_ascii_note
 from .yaml_source import Document, Path
 
 
@@ -68,49 +67,9 @@ def describe(value: Any) -> str:
     return text[: VALUE_QUOTE_CHARS - 3] + "..." + size
 
 
-def non_ascii_note(value: Any) -> str:
-    """For a string holding characters outside ASCII, where a pattern expects ASCII: which
-    one and where (``'а' U+0430 CYRILLIC SMALL LETTER A at position 1``), since a look-alike
-    letter reads like the one it imitates; otherwise ``""``."""
-    if not isinstance(value, str) or value.isascii():
-        return ""
-    index, char = next((i, c) for i, c in enumerate(value) if not c.isascii())
-    name = unicodedata.name(char, "unnamed character")
-    return f"; it contains the non-ASCII character {char!r} U+{ord(char):04X} {name} at position {index + 1}"
-
-
 def dotted(path: Path) -> str:
     """``("a", 0, "b")`` as ``a[0].b``."""
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
-
-
-def _annotation_models(annotation: Any) -> list[Any]:
-    args = getattr(annotation, "__args__", ()) or ()
-    found = [annotation, *args]
-    for arg in args:  # dict[str, Model], tuple[Model, ...], Model | None
-        found += list(getattr(arg, "__args__", ()) or ())
-    return found
-
-
-def model_at(loc: Path) -> type[BaseModel] | None:
-    """The config model that sits at ``loc``, or None when ``loc`` is not a model."""
-    model: Any = BaselineConfig
-    keyed = False  # the previous field is a mapping of models: this part is its key
-    for part in loc:
-        if isinstance(part, int) or keyed:
-            keyed = False
-            continue
-        field = field_of(model, part)
-        if field is None:
-            return None
-        candidates = _annotation_models(field.annotation)
-        keyed = any(getattr(c, "__origin__", None) is dict for c in candidates)
-        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
-    return model
-
-
-def field_of(model: type[BaseModel] | None, name: str | int) -> FieldInfo | None:
-    return model.model_fields.get(name) if model is not None and isinstance(name, str) else None
 
 
 def _field_description(loc: Path) -> str:
@@ -119,9 +78,16 @@ def _field_description(loc: Path) -> str:
     return (field.description or "") if field is not None else ""
 
 
+#: pydantic's names of a union's members in an error's location: ``str``, ``tuple[str, ...]``,
+#: ``function-after[...]``, a model class (``Targets``).
+_UNION_LABEL = re.compile(r"str|int|float|bool|[a-z_-]+\[.*\]|[A-Z][A-Za-z0-9]*")
+
+
 def _clean(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
     """``loc`` without pydantic's union member labels (``str``, ``tuple[str, ...]``): the
-    parts that are not keys or indexes of ``data``, the document as validated."""
+    parts that are not keys or indexes of ``data``, the document as validated. A last part
+    that the document lacks is a key left out (a missing key, a rule about a default),
+    unless it is spelt as a union label (config keys are snake_case)."""
     kept: list[Any] = []
     current = data
     for index, part in enumerate(loc):
@@ -133,7 +99,7 @@ def _clean(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             kept.append(part)
             current = current[part]
-        elif isinstance(current, dict) and index == len(loc) - 1:
+        elif isinstance(current, dict) and index == len(loc) - 1 and not _UNION_LABEL.fullmatch(str(part)):
             kept.append(part)  # a missing key
         else:
             current = None  # a union label: not a place in the document
@@ -184,13 +150,13 @@ def problems_from_validation_error(
         # A rule about a whole mapping or list names the offenders itself.
         whole = err["type"] == "value_error" and isinstance(raw, (dict, list))
         value = "" if err["type"] == "missing" or whole or absent else describe(raw)
-        message = _explain(err, loc, key_error, message)
+        message = _explain(err, loc, key_error, message, raw)
         if err["type"] == "extra_forbidden" and _nearest_key(loc) and loc[:-1] + (_nearest_key(loc),) in misspelt:
             message = message.replace("?)", ", a required key?)", 1)
         if err["type"] == "string_pattern_mismatch" and value:
-            message = message.rstrip(".") + non_ascii_note(raw)
+            message = _sentence(message) + non_ascii_note(raw)
         if value:  # the message is a sentence, "[got: ...]" its evidence: no full stop between
-            message = message.rstrip(".")
+            message = _sentence(message)
         problems.append(
             ConfigProblem(
                 path=dotted(shown),
@@ -201,6 +167,13 @@ def problems_from_validation_error(
             )
         )
     return _merge_union_alternatives(problems)
+
+
+def _sentence(message: str) -> str:
+    """``message`` without its closing full stop, to be followed by more words or "[got: ...]";
+    an ellipsis ("... and 3 more") is not a full stop and stays."""
+    message = message.rstrip()
+    return message[:-1] if message.endswith(".") and not message.endswith("...") else message
 
 
 def _nearest_key(loc: tuple[Any, ...]) -> str | None:
@@ -226,24 +199,29 @@ def _misspelt_required_keys(errors: list[Any], locs: list[tuple[Any, ...]]) -> s
 
 def _merge_union_alternatives(problems: list[ConfigProblem]) -> list[ConfigProblem]:
     """One line for a value that fits none of a union's types ("a valid string" and "a valid
-    array" at the same key): "Input should be a valid string or a valid array"."""
+    array" at the same key): "Input should be a valid string or a valid array", then what the
+    key allows once (both alternatives' lines end with the same ": expected ...")."""
     merged: list[ConfigProblem] = []
     for problem in problems:
         last = merged[-1] if merged else None
+        head, _, tail = problem.message.partition(": expected ")
+        last_head, _, last_tail = last.message.partition(": expected ") if last is not None else ("", "", "")
         if (
             last is not None
             and last.path == problem.path
-            and last.message.startswith("Input should be ")
-            and problem.message.startswith("Input should be ")
+            and last_head.startswith("Input should be ")
+            and head.startswith("Input should be ")
+            and (last_tail == tail or not last_tail or not tail)
         ):
-            message = f"{last.message} or {problem.message.removeprefix('Input should be ')}"
+            tail = last_tail or tail  # what the key allows, said once
+            message = f"{last_head} or {head.removeprefix('Input should be ')}" + (f": expected {tail}" if tail else "")
             merged[-1] = ConfigProblem(last.path, last.line, last.value, message, last.column)
         else:
             merged.append(problem)
     return merged
 
 
-def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message: str) -> str:
+def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message: str, raw: Any = None) -> str:
     """pydantic's words for ``err`` completed with what is allowed."""
     kind = err["type"]
     if kind in _RANGE_ERRORS and _field_description(loc):
@@ -265,17 +243,27 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
         # A field's own description states its rule; "name" is shared by fields with
         # different rules (roles, SAML providers, permission sets), so it defers to it.
         described = "" if key_error or "tags" in loc[:-1] else _field_description(loc)
-        if hint_key in _PATTERN_HINTS and (hint_key != "name" or not described):
-            hint = _PATTERN_HINTS[hint_key]
+        pattern = (err.get("ctx") or {}).get("pattern")
+        if hint_key in PATTERN_HINTS and (hint_key != "name" or not described):
+            message = f"not allowed: expected {PATTERN_HINTS[hint_key]}"
+        elif described and (hint_key == "name" or pattern not in TYPE_HINTS):
+            message = f"not allowed: expected {described}"
+        elif not key_error and (allowed := type_allowed(loc, raw)):
+            # A shared type's grammar (an account or OU name, an ARN) and the key's own rule;
+            # for an item of a list, the list's rule.
+            message = f"not allowed: {allowed}"
         else:
-            hint = described or "a value as config/baseline.schema.json describes"
-        message = f"not allowed: expected {hint}"
-    elif kind == "string_type" and loc and loc[-1] in _PATTERN_HINTS:
+            message = "not allowed: expected a value as config/baseline.schema.json describes"
+    elif kind in _MAPPING_TYPE_ERRORS:
+        # pydantic names the model class ("a valid dictionary or instance of Targets"): the
+        # user wrote YAML, so the message says what to write instead.
+        message = type_allowed(loc, raw, given="not a single value or a list") or (
+            "expected a mapping (indented 'key: value' lines), not a single value or a list"
+        )
+    elif kind in _TYPE_ERRORS and (allowed := type_allowed(loc, raw)):
         # e.g. an unquoted account id, which YAML reads as a number
-        message = f"{message}: expected {_PATTERN_HINTS[loc[-1]]}"
-    elif kind in ("model_type", "model_attributes_type", "dict_type"):
-        message = "expected a mapping (indented 'key: value' lines), not a single value or a list"
-    elif kind == "bool_type":
+        message = f"{message}: {allowed}"
+    elif kind == "bool_type":  # a place outside the models' keys (none today): the YAML 1.2 rule still
         message = f"{message}: write true or false (YAML 1.2: yes, no, on and off are text)"
     if key_error:
         message = f"invalid key: {message}"
@@ -285,24 +273,10 @@ def _explain(err: dict[str, Any], loc: tuple[Any, ...], key_error: bool, message
 #: pydantic error types of a number outside its range: the field's description gives the range.
 _RANGE_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
 
-_PATTERN_HINTS = {
-    "account_id": "an AWS account id: exactly 12 digits 0-9, quoted, e.g. '123456789012'",
-    "account_ids": "an AWS account id: exactly 12 digits 0-9, quoted, e.g. '123456789012'",
-    "region": "an AWS region code such as 'eu-west-1' or 'us-gov-west-1'",
-    "name": "1-64 characters of A-Z, a-z, 0-9 and +=,.@_-",
-    "iam_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/baseline/'",
-    "workload_role_path": "'/segment/' or '/segment/.../' in printable ASCII, e.g. '/workload/'",
-    "stack_name": "a letter, then letters, digits and hyphens (ASCII), at most 128 characters",
-    "developer_stack_prefixes": "a stack name prefix: a letter, then letters, digits and hyphens, at most 64",
-    "developer_cdk_qualifiers": "a CDK bootstrap qualifier: 1-10 lowercase letters and digits",
-    # Mapping keys: tag keys; organization variant keys use "baseline" (they name a StackSet).
-    "[key]": "a tag key: 1-128 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
-    "tags": "a tag value: at most 256 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
-    "baseline": "a baseline variant key: a letter, then letters, digits and hyphens (it names a StackSet)",
-    "id": "a 12-digit account id, or an OU id such as 'ou-ab12-34cd56ef'",
-    "relay_state": "a console URL: 1-240 of A-Z, a-z, 0-9 and &$@#\\/%?=~-_'\"|!:,.;*+[]() {}",
-    "path": "OU names from the root separated by '/', each 1-128 printable ASCII characters, not blank",
-    "principal": "kind:name with kind user, group, role, persona, permission_set, federated or service",
-    "admin_principals": "kind:name with kind user, group, role, persona, permission_set, federated or service, "
-    "or identity_center_user:NAME / identity_center_group:NAME",
-}
+#: pydantic error types of a value of the wrong type ("Input should be a valid integer"):
+#: completed with the key's form, an example and its rule (:func:`.allowed.type_allowed`).
+_TYPE_ERRORS = frozenset({
+    "string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing", "bool_type",
+    "bool_parsing", "list_type", "tuple_type", "set_type", "frozen_set_type",
+})
+_MAPPING_TYPE_ERRORS = frozenset({"model_type", "model_attributes_type", "dict_type"})

@@ -66,7 +66,7 @@ def nearest(value: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, pool, n=3, cutoff=0.5)
     if close:
         return "; nearest: " + ", ".join(repr(c) for c in close)
-    return f"; declared: {pool[:20]}" + (" ..." if len(pool) > 20 else "")
+    return f"; declared: {pool[:20]}" + (f" and {len(pool) - 20} more" if len(pool) > 20 else "")
 
 
 class AccountDirectory:
@@ -138,6 +138,9 @@ class AccountDirectory:
                 chosen.discard(self.account(name, spot))
             elif name in self.ou_paths:
                 chosen.difference_update(self.ou(name, spot))
+            elif name == ROOT:  # would take every account out: the targets would reach none
+                raise ItemError(spot, "'root' cannot be excluded (it names every member account): exclude accounts "
+                                      "or OU paths, or leave the item out")
             else:
                 raise ItemError(spot, f"unknown account or OU {name!r}" + nearest(name, [*self.by_name, *self.ou_paths]))
         if not chosen:

@@ -65,6 +65,18 @@ ManagedPolicyName = Annotated[
 AsciiToken = Annotated[str, StringConstraints(min_length=1, pattern=r"^[\x21-\x7e]+$")]
 
 
+def non_ascii_note(value: Any) -> str:
+    """For a string holding characters outside ASCII, where a grammar or a file name expects
+    ASCII: which one and where (``; it contains the non-ASCII character 'а' U+0430 CYRILLIC
+    SMALL LETTER A at position 1``), since a look-alike letter reads like the one it imitates;
+    otherwise ``""``."""
+    if not isinstance(value, str) or value.isascii():
+        return ""
+    index, char = next((i, c) for i, c in enumerate(value) if not c.isascii())
+    name = unicodedata.name(char, "unnamed character")
+    return f"; it contains the non-ASCII character {char!r} U+{ord(char):04X} {name} at position {index + 1}"
+
+
 # --------------------------------------------------------------------------- tags
 def _not_reserved(key: str) -> str:
     if key.lower().startswith("aws:"):

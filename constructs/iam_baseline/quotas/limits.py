@@ -28,6 +28,12 @@ from ..config.quotas import (
 IAM_QUOTAS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 EVENTBRIDGE_QUOTAS_PAGE = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
 IDENTITY_CENTER_QUOTAS_PAGE = "https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html"
+#: The service of each quotas page (a quota's messages and the README table name it).
+_SERVICES = {
+    IAM_QUOTAS_PAGE: "IAM",
+    EVENTBRIDGE_QUOTAS_PAGE: "EventBridge",
+    IDENTITY_CENTER_QUOTAS_PAGE: "IAM Identity Center",
+}
 #: Policy sizes are counted without white space (IAM User Guide, "IAM and AWS STS quotas").
 SIZE_UNIT = "characters (whitespace excluded)"
 #: An event pattern is measured as compact JSON (no white space between tokens).
@@ -50,6 +56,12 @@ class Quota:
     allowed: str = ""
     #: For a quota the account can raise that the config does not state: what to do instead of "fixed".
     adjustable: str = ""
+
+    @property
+    def service(self) -> str:
+        """The service whose quota this is, as its quotas page is titled: ``IAM``,
+        ``EventBridge`` or ``IAM Identity Center``."""
+        return _SERVICES[self.source]
 
     @property
     def configurable(self) -> bool:
@@ -163,7 +175,5 @@ def markdown_table() -> str:
         configurable = f"up to {quota.maximum:,}: `{quota.config_key}`" if quota.configurable else "no"
         if quota.adjustable:
             configurable = "in Service Quotas only (the check holds the default)"
-        page = {IAM_QUOTAS_PAGE: "IAM quotas", EVENTBRIDGE_QUOTAS_PAGE: "EventBridge quotas"}.get(
-            quota.source, "IAM Identity Center quotas")
-        lines.append(f"| {quota.name} | {value} | {configurable} | [{page}]({quota.source}) |")
+        lines.append(f"| {quota.name} | {value} | {configurable} | [{quota.service} quotas]({quota.source}) |")
     return "\n".join(lines) + "\n"

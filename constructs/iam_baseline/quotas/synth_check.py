@@ -86,13 +86,18 @@ class NearQuota:
 
 
 class QuotaError(BaselineError):
-    """Synth built something over an IAM or IAM Identity Center quota; every violation is listed."""
+    """Synth built something over an IAM, IAM Identity Center or EventBridge quota; every
+    violation is listed, under a first line that names the services whose quotas they are."""
 
     def __init__(self, violations: list[QuotaViolation], where: Callable[[str], str]):
         self.violations = violations
         lines = [f"  - {where(v.construct_path)}: {v.problem()}; {v.quota.cite(v.limit)}" for v in violations]
+        exceeded = {v.quota.service for v in violations}
+        services = [s for s in dict.fromkeys(quota.service for quota in q.ALL_QUOTAS) if s in exceeded]
+        named = " and ".join([", ".join(services[:-1]), services[-1]] if len(services) > 1 else services)
+        count = len(violations)
         super().__init__(
-            f"{len(violations)} IAM quota(s) exceeded; nothing was deployed:\n" + "\n".join(lines)
+            f"{count} {named} quota{'s' * (count != 1)} exceeded; nothing was deployed:\n" + "\n".join(lines)
         )
 
 

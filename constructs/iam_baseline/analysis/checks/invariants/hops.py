@@ -90,6 +90,15 @@ def _listed(names: AccountNames, accounts: list[str]) -> str:
     return shown + (f" and {len(accounts) - 4} more" if len(accounts) > 4 else "")
 
 
+def _graph_over_every_scope(config: BaselineConfig) -> str:
+    """What builds the graph over every scope (the escalation search), naming the config key
+    that turns it on when the config turns it off."""
+    if config.access_matrix is not None and not config.access_matrix.escalation_search:
+        return ("access_matrix.escalation_search is false in this config, and only the escalation search builds the "
+                "one graph over every scope; set access_matrix.escalation_search: true to prove this invariant")
+    return "make check builds one graph over every scope when access_matrix.escalation_search is true"
+
+
 def check_role(scope: AccountScope, config: BaselineConfig, role: Principal, persona: str,
                reach: Mapping[str, PersonaReach]) -> Finding:
     """The verdict on one persona role of ``scope`` (module docstring)."""
@@ -103,8 +112,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal, per
     identity = identity_account_id(top)
     if not any(s.model.account == identity or tuple(s.member_accounts) == (identity,) for s in world.scopes):
         return Finding(subject, NotProven(f"the analysis graph of this run holds no scope of the identity account "
-                                          f"{identity}, so its hops cannot be decided (make check builds one graph over "
-                                          "every scope when access_matrix.escalation_search is on)"))
+                                          f"{identity}, so its hops cannot be decided; {_graph_over_every_scope(top)}"))
     node_id = f"{scope_prefix(scope)}/{role.ref}"
     reached: dict[str, set[str]] = {}
     for edge in graph.edges_to(node_id):
