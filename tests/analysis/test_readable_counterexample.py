@@ -105,10 +105,49 @@ def test_the_template_account_is_shown_as_a_named_member_account():
 
 def test_a_member_account_the_request_names_is_never_the_one_shown():
     """Renaming the placeholder to the caller's own account would make a cross-account request
-    a same-account one: the next member is shown, and with none left the placeholder stays."""
+    a same-account one: the next member is shown, and with none left the text says
+    ``<member account>`` (another account that gets the template), never the placeholder."""
     assert "resource arn:aws:iam::444400000002:role/baseline/Admin" in describe_request(_assume("444400000001"), MEMBERS)
-    only = AccountNames(MEMBERS.names, ("444400000001",))
-    assert "resource arn:aws:iam::000000000000:role/baseline/Admin, context {no keys}" in describe_request(
-        _assume("444400000001"), only)
-    assert "shown in" not in describe_request(_assume("444400000001"), only)
-    assert "shown in" not in describe_request(_assume("444400000001"), AccountNames(MEMBERS.names))  # a real account
+    only = AccountNames(MEMBERS.names, ("444400000001",), template=True)
+    assert describe_request(_assume("444400000001"), only).endswith(
+        "resource arn:aws:iam::<member account>:role/baseline/Admin, context {no keys}; <member account>: another "
+        "account that gets this StackSet template (the text names each of its member accounts today: 444400000001 "
+        "(payments-dev))")
+    real = describe_request(_assume("444400000001"), AccountNames(MEMBERS.names))  # a real account: left as it is
+    assert "shown in" not in real and "arn:aws:iam::000000000000:role/baseline/Admin" in real
+
+
+def test_the_scope_label_naming_its_only_member_is_not_an_account_the_text_names():
+    """A StackSet variant split by SCP levels has parts labelled with their one account
+    (``... in Workloads/Dev (444400000002)``): an escalation line opening with that label is
+    shown in that account, not left with the placeholder (the console used to print it)."""
+    label = "StackSet member Workloads4c6e2f15 in Workloads/Dev (444400000002)"
+    names = AccountNames(MEMBERS.names, ("444400000002",), template=True, label=label)
+    raw = f"{label} role:ReadOnly (account 000000000000): reaches arn:aws:iam::000000000000:role/OrganizationAccountAccessRole"
+    assert names.show(raw) == (f"{label} role:ReadOnly (account 444400000002 (orders-dev)): reaches "
+                               "arn:aws:iam::444400000002:role/OrganizationAccountAccessRole; shown in member account "
+                               "444400000002 (orders-dev)")
+    # the control: without the label set aside, the only member counts as named and no account is left to show
+    assert "000000000000" not in AccountNames(MEMBERS.names, ("444400000002",), template=True).show(raw)
+    assert "<member account>" in AccountNames(MEMBERS.names, ("444400000002",), template=True).show(raw)
+
+
+def test_an_scp_attached_at_several_levels_is_said_once_in_every_line():
+    """FullAWSAccess attached to the root, an OU and the account allows at each level: an
+    invariant's line (INV-TRUST-DECLARED-WAYS and the others, through explain) and an escalation
+    line say it once, with the number of levels; the decision still holds one statement per level."""
+    from iam_baseline.analysis.checks.escalation import allowed_by
+    from iam_baseline.analysis.checks.invariants.base import Counterexample as Found, Finding, Invariant, explain
+
+    full = Policy.from_document("FullAWSAccess", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}, PolicyKind.SCP)
+    request = _assume("666600000001")
+    mine = Policy.from_document("Hop", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]})
+    decision = evaluate(request, identity=(mine,), scps=((full,), (full,), (full,)))
+    assert decision.allowed and len(decision.deciding) == 4  # three levels and the identity-based policy
+    said = "service control policy FullAWSAccess statement #0 (Allow) at 3 levels; identity-based policy Hop statement #0 (Allow)"
+    assert allowed_by(decision) == said
+    invariant = Invariant("INV-X", "a promise", "a rule", lambda scope, config: [])
+    _, message = explain(invariant, "account 666600000001", Finding("role:Admin", Found(request, decision)), MEMBERS)
+    assert f"is ALLOWED by [{said}" in message and message.count("service control policy") == 1

@@ -114,6 +114,11 @@ def test_the_invariant_proves_the_seal_of_both_regions_and_fails_when_us_east_1_
     for index, resource in enumerate((deployment.stacks[1], deployment.deploy_roles[1])):
         (mutant,) = _deploy_findings(config, _unsealed(out, tmp_path / f"mutant{index}", resource))
         assert not mutant.passed, (resource, mutant.message)
+        # The chain names the region left unsealed: us-east-1's CDK roles (the graph has the
+        # bootstrap of each environment), not the home region's, which the seal still covers.
+        assert "CDK cfn-exec role (hnb659fds) of 666600000001 in us-east-1" in mutant.message, mutant.message
+        resource = mutant.request.resource
+        assert "us-east-1" in resource and "eu-west-1" not in resource, resource
 
 
 def test_a_region_allow_list_without_us_east_1_is_refused_at_its_key():

@@ -64,12 +64,13 @@ def _mutate_ref(scopes, label: str, ref: str, change):
 
 
 def _run(scopes, config, label):
-    """INV-HOPS-DECLARED on the scope ``label`` over a graph of it and the identity account's scope."""
+    """INV-HOPS-DECLARED on the scope ``label`` over a graph of it and the identity account's scope
+    (whose principals answer a counterexample with their own policies, as in ``make check``)."""
     target, identity = _scope(scopes, label), _scope(scopes, f"account {IDENTITY}")
     graph = build_graph([identity, target], config)
     share([identity, target], graph)
     try:
-        results, _ = run_invariants([target], config, (hops.INVARIANT,))
+        results, _ = run_invariants([target], config, (hops.INVARIANT,), [identity, target])
     finally:
         share([], graph)
     return graph, {"role:" + r.subject.split(" role:", 1)[1]: r for r in results}
@@ -102,6 +103,12 @@ def test_a_read_only_person_added_to_the_developer_trust_fails(workloads):
     assert result.request.principal.arn == CAROL and result.decision.allowed
     assert "carol.auditor" in result.message and "role/baseline/Developer" in result.message
     assert all(r.passed for subject, r in results.items() if "Developer" not in subject)
+    # Said as what it is: the trust alone admits her, her own policies do not grant the other half.
+    assert ": the trust alone admits user:carol.auditor; the user's own policies do not grant it today: principal " \
+        f"{CAROL} (user, account {IDENTITY} (identity)), action sts:AssumeRole, resource " in result.message
+    assert ("one of 3 with this StackSet template is admitted by the trust policy alone [trust policy trust:Developer "
+            "statement IdentityAccountUsersWithMfa (Allow)] -- promise broken") in result.message
+    assert "ALLOWED" not in result.message and "assumed" not in result.message
 
 
 def test_both_halves_widened_for_a_read_only_person_fail_with_the_hop(workloads):

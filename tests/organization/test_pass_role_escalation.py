@@ -60,7 +60,7 @@ def test_a_pass_role_escalation_names_the_account_the_caller_each_request_and_ev
 
 def test_a_member_pass_role_escalation_is_shown_in_a_named_member_account_with_every_grant(hub_synth):
     """In a StackSet member scope the line is shown in one real member account, named, and lists
-    every statement that allowed each request: the SCPs (once per statement, ×levels), the
+    every statement that allowed each request: the SCPs (once per statement, with the number of levels), the
     PassRole grant and the RunInstances grant (two statements of the mutant)."""
     from test_hub_mutants import PASS_ANY, WORKLOADS, _label_of, _mutate, _with_statement
 
@@ -73,9 +73,9 @@ def test_a_member_pass_role_escalation_is_shown_in_a_named_member_account_with_e
                               "OrganizationAccountAccessRole"), message
     assert ("(1) principal arn:aws:sts::333300000001:assumed-role/ReadOnly/check (role_session) iam:PassRole on "
             "arn:aws:iam::333300000001:role/OrganizationAccountAccessRole with iam:PassedToService=ec2.amazonaws.com "
-            "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) ×4; identity-based policy "
+            "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) at 4 levels; identity-based policy "
             "mutant:ReadOnly statement #0 (Allow)]; (2) ec2:RunInstances on arn:aws:ec2:us-east-1:333300000001:instance/* "
-            "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) ×4; identity-based policy "
+            "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) at 4 levels; identity-based policy "
             "mutant:ReadOnly statement #1 (Allow)]") in message
     assert message.endswith("; shown in member account 333300000001 (payments-prod), one of 3 with this StackSet template")
     assert "000000000000" not in message

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .small import A, ADMIN, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
+from .small import A, ADMIN, B, allow, chain_from, escalates_by, graph_of, role, rules_of, scope, trust, trust_service, user
 
 TARGET = f"arn:aws:iam::{A}:role/Target"
 
@@ -123,6 +123,30 @@ def test_the_cdk_deploy_role_hands_cloudformation_an_admin_role():
     assert chain_from(graph_of(scope(A, lookup_only)), "role:Deploy") is None
 
 
+@pytest.mark.parametrize(("trusted", "reached"), [((), False), ((B,), True)])
+def test_a_cdk_deploy_role_admits_its_own_account_and_the_trusted_ones_only(trusted, reached):
+    """A caller of account B whose own policy allows every CDK role: A's deploy role admits it
+    only when A was bootstrapped with --trust B (both halves across accounts); B itself is not
+    bootstrapped, so it has no deploy role to offer (the control: no chain at all)."""
+    from dataclasses import replace
+
+    from iam_baseline.analysis.model.bootstrap import Bootstrap
+
+    deploy = role("Deploy", allow("sts:AssumeRole", "arn:aws:iam::*:role/cdk-*"), account=B)
+    bootstrapped = (Bootstrap(A, "eu-west-1", trusted),)
+    graph = graph_of(replace(scope(A), bootstraps=bootstrapped), replace(scope(B, deploy), bootstraps=bootstrapped))
+    assert not any(n.account == B for n in graph.nodes.values() if "bootstrap" in n.id)
+    found = chain_from(graph, "role:Deploy", B)
+    assert (found is not None) is reached
+    if reached:
+        assert rules_of(found) == ["cdk-deploy-role", "cdk-deploy-passes-execution-role"]
+        step = found.edges[0].steps[0]
+        assert step.request.resource == f"arn:aws:iam::{A}:role/cdk-hnb659fds-deploy-role-{A}-eu-west-1"
+        assert [str(r) for r in step.decision.deciding] == [
+            f"trust policy trust:cdk-hnb659fds-deploy-role-{A}-eu-west-1 (cdk bootstrap, as documented) statement "
+            "BootstrapAccounts (Allow)", "identity-based policy inline:Deploy statement #0 (Allow)"]
+
+
 @pytest.mark.parametrize(("source_account", "reached"), [(A, True), ("999999999999", False)])
 def test_a_task_role_fenced_with_the_confused_deputy_keys_is_passed_to_tasks_of_its_own_account(source_account, reached):
     """ECS sets aws:SourceAccount and aws:SourceArn when it assumes a task role: a trust that
@@ -136,3 +160,28 @@ def test_a_task_role_fenced_with_the_confused_deputy_keys_is_passed_to_tasks_of_
     dev = role("Dev", allow("iam:PassRole", TARGET, passed_to("ecs-tasks.amazonaws.com")),
                allow(["ecs:RegisterTaskDefinition", "ecs:RunTask"]))
     assert escalates_by(graph_of(scope(A, dev, target)), "role:Dev", "pass-role-ecs") is reached
+
+
+@pytest.mark.parametrize(("bootstrapped", "reached"), [("222222222222", True), ("111111111111", False)])
+def test_a_stackset_role_is_asked_for_a_deploy_role_as_the_member_account_the_trust_names(bootstrapped, reached):
+    """A StackSet template reads its own account as a placeholder: its Admin role is asked for a
+    bootstrapped deploy role as the member account the trust names (the delegated administrator
+    may be both bootstrapped and a StackSet target); a deploy role of an account that is none of
+    its members (the control) is not offered with the placeholder, which AWS never sees."""
+    from dataclasses import replace
+
+    from iam_baseline.analysis.model.bootstrap import Bootstrap
+
+    from .hub_small import member_scope
+
+    bootstraps = (Bootstrap(bootstrapped, "eu-west-1"),)
+    member = replace(member_scope(), bootstraps=bootstraps)
+    graph = graph_of(member, replace(scope(bootstrapped), bootstraps=bootstraps))
+    edges = [e for e in graph.edges_from("stackset:Workloads/role:Admin") if e.rule == "cdk-deploy-role"]
+    assert bool(edges) is reached
+    if reached:
+        (edge,) = edges
+        request = edge.steps[0].request
+        assert (edge.target, request.principal.account) == (f"{bootstrapped}/bootstrap:deploy:hnb659fds", bootstrapped)
+        assert request.principal.arn == f"arn:aws:sts::{bootstrapped}:assumed-role/Admin/check"
+    assert not any(n.id.startswith("000000000000/bootstrap") for n in graph.nodes.values())

@@ -76,13 +76,8 @@ def _verdict(graph: AccessGraph, source: Node, edge: Edge, chains: dict[str, Cha
 
 
 def allowed_by(decision: Decision) -> str:
-    """Every statement that allowed ``decision``, in the evaluator's order; a statement that
-    allowed at several levels (the same SCP attached to the root, an OU and the account) once,
-    with ``×n``."""
-    counts: dict[str, int] = {}
-    for ref in decision.deciding:
-        counts[str(ref)] = counts.get(str(ref), 0) + 1
-    return "; ".join(text + (f" ×{n}" if n > 1 else "") for text, n in counts.items()) or decision.reason
+    """Every statement that allowed ``decision``, each once (:meth:`~..engine.evaluator.Decision.statements`)."""
+    return decision.statements() or decision.reason
 
 
 def _key_name(action: str, key: str) -> str:
@@ -132,7 +127,7 @@ def escalation_results(graph: AccessGraph, main_account: str | None = None) -> l
                          if source == node.id and rule_id == rule.id]
             passed = not failures
             message = (f"{label}: '{rule.id}' not reachable" if passed else names.show(
-                f"{label} (account {names.label(node.account)}): privilege escalation '{rule.id}' is reachable: "
+                f"{label} (account {names.label_of(node.account)}): privilege escalation '{rule.id}' is reachable: "
                 + " | ".join(failures)))
             results.append(CheckResult(f"escalation:{rule.id}", label, rule.title, passed, message, decision, request))
     return results

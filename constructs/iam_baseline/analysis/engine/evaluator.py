@@ -106,9 +106,18 @@ class Decision:
     def allowed(self) -> bool:
         return self.outcome is Outcome.ALLOWED
 
+    def statements(self) -> str:
+        """The deciding statements on one line, in the evaluator's order, each said once: a
+        statement that decided at several levels (the same SCP attached to the root, an OU and
+        the account) with ``at n levels``; empty when none decided."""
+        counts: dict[str, int] = {}
+        for ref in self.deciding:
+            counts[str(ref)] = counts.get(str(ref), 0) + 1
+        return "; ".join(text + (f" at {n} levels" if n > 1 else "") for text, n in counts.items())
+
     def explain(self) -> str:
         """One line: outcome, reason and the deciding statements."""
-        refs = "; ".join(str(r) for r in self.deciding)
+        refs = self.statements()
         return f"{self.outcome.value}: {self.reason}" + (f" [{refs}]" if refs else "")
 
 

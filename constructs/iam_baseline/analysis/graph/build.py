@@ -3,8 +3,8 @@
 For every source node and every rule that applies to its kind, the rule proposes attempts
 (target, requests); an attempt becomes an edge when the evaluator allows each of its requests
 for the source's caller (its identity-based policies, permissions boundary and the SCPs of its
-account; a role's trust policy for ``sts:AssumeRole``, plus the caller's own policies across
-accounts; a resource's policy, e.g. a KMS key policy, when the assembly holds one). Each
+account; a role's trust policy for ``sts:AssumeRole``, a CDK deploy role's as the bootstrap
+template writes it, plus the caller's own policies across accounts; a resource's policy, e.g. a KMS key policy, when the assembly holds one). Each
 request carries the source's context (MFA present and fresh, a fresh ``aws:TokenIssueTime``),
 the rule's keys (``iam:PassedToService``, ``iam:PolicyARN``) and the target's tags as
 ``aws:ResourceTag/...``. Structural edges (a function holds its role, a service assumes a role
@@ -75,12 +75,11 @@ def decide_request(world: World, node: Node, request: Request, own: dict | None 
     the builder passes them reduced to the statements naming the request's action)."""
     subject = world.subject_of[node.id]
     scope = world.scope_of[node.id]
-    target_id = world.node_for_arn(node, request.resource)
-    target = world.principal_of.get(target_id or "")
+    trust = world.trust_of(world.node_for_arn(node, request.resource))
     if own is None:
         own = dict(identity=subject.identity, boundary=subject.boundary, scps=scope.scps)
-    if request.action.lower() in ASSUME_ROLE_ACTIONS and target is not None and target.trust is not None:
-        decision = evaluate_assume_role(request, trust_policy=target.trust, **own)
+    if request.action.lower() in ASSUME_ROLE_ACTIONS and trust is not None:
+        decision = evaluate_assume_role(request, trust_policy=trust, **own)
         if decision.allowed and _account_of(request.resource) != request.principal.account:
             # Across accounts the caller's own policies must allow too (IAM User Guide,
             # "Cross-account policy evaluation logic").
@@ -156,7 +155,7 @@ class _Builder:
         target_id = world.node_for_arn(node, ask.resource)
         target = world.principal_of.get(target_id or "")
         assume = ask.action.lower() in ASSUME_ROLE_ACTIONS
-        trust = target.trust if assume and target is not None else None
+        trust = world.trust_of(target_id) if assume else None
         if assume and (trust is None or ask.caller_account or world.nodes[target_id].account != node.account):
             return denied, request, ""  # outside the assembly or across accounts: the concrete answer stands
         role_arn = world.subject_of[node.id].principal.role_arn or world.subject_of[node.id].principal.arn

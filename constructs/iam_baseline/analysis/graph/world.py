@@ -10,9 +10,12 @@ Nodes, per account scope (:mod:`..model.accounts`):
   assumed to hold any role of its account that trusts the service and that a principal who is
   not an administrator (declared or admin-equivalent) may pass to it (an administrator already
   holds everything; what an administrator hands to compute is its own decision);
-* the CDK bootstrap deploy and ``cfn-exec`` roles of every declared account (AWS CDK Developer
-  Guide, "Bootstrapping": the deploy role passes CloudFormation the execution role, which holds
-  AdministratorAccess unless bootstrapped with ``--cloudformation-execution-policies``);
+* the CDK bootstrap deploy and ``cfn-exec`` roles of every bootstrapped environment, each
+  account and region a stack of the assembly names (:mod:`..model.bootstrap`; StackSet member
+  accounts need none), the deploy role with the trust the bootstrap template gives it (its own
+  account and the ``--trust`` accounts; AWS CDK Developer Guide, "Bootstrapping": it passes
+  CloudFormation the execution role, which holds AdministratorAccess unless bootstrapped with
+  ``--cloudformation-execution-policies``);
 * stand-ins for principals outside the assembly: another IAM user (any user may be an
   administrator) and ``OrganizationAccountAccessRole`` (AWS Organizations User Guide,
   "Accessing member accounts": created with AdministratorAccess);
@@ -33,6 +36,7 @@ from ..engine.evaluator import evaluate_assume_role
 from ..engine.policy import Policy
 from ..engine.request import Request, RequestPrincipal
 from ..model.accounts import AccountScope
+from ..model.bootstrap import Bootstrap
 from ..model.subjects import REQUEST_TIME, Subject, subject_for
 from ..model.templates import AccountModel, Principal
 from .admin import STAND_IN_ROLE, STAND_IN_USER
@@ -78,6 +82,11 @@ class World:
     admins: dict[str, set[str]] = field(default_factory=dict)  # scope label -> declared admin refs
     _trusts: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
     _trust_text: dict[str, str] = field(default_factory=dict, repr=False)
+    #: A CDK bootstrap deploy role's ARN -> its trust policy as the bootstrap template writes it
+    #: (:mod:`..model.bootstrap`; the assembly holds no template of it).
+    bootstrap_trust: dict[str, Policy] = field(default_factory=dict)
+    #: (account, region) of a bootstrapped environment -> its cfn-exec role nodes (one per qualifier).
+    execution_roles: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     # --- lookups the rules use -------------------------------------------------------------
     def model(self, node: Node) -> AccountModel:
@@ -109,6 +118,14 @@ class World:
     def arn(self, node: Node, service: str, resource: str, region: bool = True) -> str:
         model = self.model(node)
         return f"arn:{model.partition}:{service}:{model.region if region else ''}:{node.account}:{resource}"
+
+    def trust_of(self, node_id: str | None) -> Policy | None:
+        """The trust policy of a role node: its template's, or a CDK deploy role's as modelled."""
+        principal = self.principal_of.get(node_id or "")
+        if principal is not None:
+            return principal.trust
+        node = self.nodes.get(node_id or "")
+        return self.bootstrap_trust.get(node.arn or "") if node is not None else None
 
     def trusts_service(self, role: Node, service: str) -> bool:
         """The role's trust policy lets ``service`` assume it (a role outside the assembly:
@@ -243,7 +260,7 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
                        "account (AWS Organizations User Guide, 'Accessing member accounts')", scope=scope.label), scope)
         world.add(Node(f"{key}/admin", NodeKind.ADMIN, model.account, f"administrator of {model.account}",
                        assumed="any principal that may rewrite its own permissions", scope=scope.label), scope)
-        _add_bootstrap(world, scope)
+    _add_bootstrap(world, scopes)
     return world
 
 
@@ -304,19 +321,44 @@ def _add_services(world: World, scope: AccountScope) -> None:
                                f"service:{service}", service, scope=scope.label), scope)
 
 
-def _add_bootstrap(world: World, scope: AccountScope) -> None:
-    model = scope.model
-    accounts = sorted(scope.declared_accounts | {model.account})
-    for account in accounts:
+def bootstraps_of(scopes: list[AccountScope]) -> tuple[Bootstrap, ...]:
+    """The run's CDK bootstraps (:attr:`AccountScope.bootstraps`); for scopes built by hand,
+    which carry none, each account scope's own account in its home region."""
+    found = {b for scope in scopes for b in scope.bootstraps}
+    if not found:
+        found = {Bootstrap(s.model.account, s.model.region) for s in scopes if not s.variant}
+    return tuple(sorted(found, key=lambda b: (b.account, b.region)))
+
+
+def bootstrap_id(bootstrap: Bootstrap, kind: str, qualifier: str, home: str) -> str:
+    """``<account>/bootstrap:<deploy|cfn-exec>:<qualifier>``, with ``@<region>`` outside the home region."""
+    return f"{bootstrap.account}/bootstrap:{kind}:{qualifier}" + (f"@{bootstrap.region}" if bootstrap.region != home else "")
+
+
+def _add_bootstrap(world: World, scopes: list[AccountScope]) -> None:
+    """The deploy and cfn-exec roles of each bootstrapped environment (:mod:`..model.bootstrap`:
+    member accounts of a StackSet are not bootstrapped), each in the scope of its account (else
+    the first), with the deploy role's trust policy as the bootstrap template writes it."""
+    if not scopes:
+        return
+    home = getattr(world.config, "region", None) or scopes[0].model.region
+    for bootstrap in bootstraps_of(scopes):
+        scope = next((s for s in scopes if not s.variant and s.model.account == bootstrap.account), scopes[0])
+        partition, account = scope.model.partition, bootstrap.account
+        where = f" in {bootstrap.region}" if bootstrap.region != home else ""
+        trusting = ", ".join((account, *bootstrap.trusted))
         for qualifier in world.qualifiers():
-            deploy = f"arn:{model.partition}:iam::{account}:role/cdk-{qualifier}-deploy-role-{account}-{model.region}"
-            execution = f"arn:{model.partition}:iam::{account}:role/cdk-{qualifier}-cfn-exec-role-{account}-{model.region}"
-            world.add(Node(f"{account}/bootstrap:deploy:{qualifier}", NodeKind.BOOTSTRAP_ROLE, account,
-                           f"CDK deploy role ({qualifier}) of {account}", deploy,
-                           assumed="CDK bootstrap deploy role (AWS CDK Developer Guide, 'Bootstrapping'): trusts its "
-                           "account, passes CloudFormation the cfn-exec role", scope=scope.label), scope)
-            world.add(Node(f"{account}/bootstrap:cfn-exec:{qualifier}", NodeKind.BOOTSTRAP_ROLE, account,
-                           f"CDK cfn-exec role ({qualifier}) of {account}", execution,
+            deploy = bootstrap.deploy_role(partition, qualifier)
+            world.add(Node(bootstrap_id(bootstrap, "deploy", qualifier, home), NodeKind.BOOTSTRAP_ROLE, account,
+                           f"CDK deploy role ({qualifier}) of {account}{where}", deploy,
+                           assumed=f"CDK bootstrap deploy role (AWS CDK Developer Guide, 'Bootstrapping'): trusts the "
+                           f"account(s) {trusting}, passes CloudFormation the cfn-exec role", scope=scope.label), scope)
+            world.bootstrap_trust[deploy] = bootstrap.deploy_trust(partition, qualifier)
+            execution = bootstrap_id(bootstrap, "cfn-exec", qualifier, home)
+            world.execution_roles.setdefault((account, bootstrap.region), []).append(execution)
+            world.add(Node(execution, NodeKind.BOOTSTRAP_ROLE, account,
+                           f"CDK cfn-exec role ({qualifier}) of {account}{where}",
+                           bootstrap.execution_role(partition, qualifier),
                            assumed="CDK bootstrap CloudFormation execution role: AdministratorAccess unless bootstrapped "
                            "with --cloudformation-execution-policies", scope=scope.label), scope)
 

@@ -39,6 +39,7 @@ from ...config.stackset_groups import StackSetGroup, identity_account_group, sta
 from ...config.personas import trusted_accounts
 from ...naming import construct_id
 from ..engine.policy import Policy
+from .bootstrap import Bootstrap, bootstraps
 from .organization_policies import level_groups, organization_policies
 from .templates import AccountModel, StackTemplate, build_account, collect_permission_set, load_stacks, stack_readers
 
@@ -64,6 +65,9 @@ class AccountScope:
         reach: the run's hop list (:func:`~...config.hub.persona_reach` of the top-level config:
             persona key -> its reach), computed once by :func:`load_scopes` and shared by every
             scope; None for a scope built by hand (the invariants then derive it).
+        bootstraps: the CDK bootstraps of the run (:func:`.bootstrap.bootstraps`: every environment
+            of a stack of the assembly), shared by every scope; empty for a scope built by hand
+            (the analysis graph then takes its own account and region as bootstrapped).
     """
 
     label: str
@@ -78,6 +82,7 @@ class AccountScope:
     top_config: BaselineConfig | None = None  # the config as given (organization, federation, access matrix)
     part: str | None = None
     reach: Mapping[str, PersonaReach] | None = None
+    bootstraps: tuple[Bootstrap, ...] = ()
 
 
 def _group(stacks: list[StackTemplate]) -> dict[tuple[str, str | None], list[StackTemplate]]:
@@ -107,6 +112,7 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
     # hop list takes about half a second, and every scope and trust policy reads it).
     reach = persona_reach(config)
     groups = _Groups.of(config, reach)
+    bootstrapped = bootstraps(stacks, config)
     scopes: list[AccountScope] = []
     for (account, variant), group in _group(stacks).items():
         if not _has_iam(group):
@@ -118,7 +124,7 @@ def load_scopes(out_dir: str | Path, config: BaselineConfig) -> list[AccountScop
         scopes.append(
             AccountScope(label, model, variant=variant, stacks=group, config=_scope_config(config, variant, account, groups),
                          declared_accounts=frozenset(declared_accounts(config) | {model.account}), top_config=config,
-                         reach=reach)
+                         reach=reach, bootstraps=bootstrapped)
         )
     scopes.sort(key=lambda s: (s.model.account != config.account_id or s.variant is not None, s.label))
     _place_permission_sets(stacks, scopes, config, groups)

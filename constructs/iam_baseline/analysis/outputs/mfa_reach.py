@@ -129,7 +129,8 @@ def saml_route_lines(run: CheckRun) -> list[str]:
                          f"{DECLARATION_KEY}`. Reason: {reason}" for name, i, reason in found.reasons)
 
     def what(node) -> str:
-        return f"`{node.ref or node.label}`" + (" (an administrator)" if node.id in graph.admins else "")
+        # One wording for every line: declared by the config or admin-equivalent under its SCPs.
+        return f"`{node.ref or node.label}`" + (" (an administrator)" if node.declared_admin or node.id in graph.admins else "")
 
     lines = []
     for node in sorted(graph.nodes.values(), key=lambda n: (n.scope, n.ref or "")):

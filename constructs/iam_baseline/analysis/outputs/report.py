@@ -156,9 +156,7 @@ class _Shown:
     def __call__(self, text: str) -> str:
         for label, names in self.names:
             if text.startswith(f"{label} ") or f"[{label}]" in text or f"({label})" in text:
-                # The label may name the part's own member (``... (444400000002)``): it does not
-                # count as an account the text names, so it is set aside while the text is shown.
-                return names.show(text.replace(label, "\0")).replace("\0", label)
+                return names.everywhere(text)  # the label naming the part's own member is set aside there
         return text
 
 
@@ -216,9 +214,11 @@ def sections(run: CheckRun) -> list[Section]:
     )))
     out.append(Section("outside", "Modelled, not in the assembly", (
         "The CDK bootstrap roles are not in these templates; the analysis models them by their documented "
-        "shape (AWS CDK Developer Guide, \"Bootstrapping\"): the deploy role trusts its account and hands "
-        "CloudFormation the `cfn-exec` role with AdministratorAccess, so whoever may assume a deploy role is "
-        "counted as an administrator (INV-ONLY-ADMINS-ADMIN). What the analysis graph assumes in this account:",
+        "shape (AWS CDK Developer Guide, \"Bootstrapping\") in each environment a stack of the assembly "
+        "names (StackSet member accounts have none): the deploy role trusts its account (plus the management "
+        "account for the other accounts of an organization, `cdk bootstrap --trust`) and hands CloudFormation "
+        "the `cfn-exec` role with AdministratorAccess, so whoever may assume a deploy role is counted as an "
+        "administrator (INV-ONLY-ADMINS-ADMIN). What the analysis graph assumes in this account:",
         "",
         *_assumed_lines(run, model.account),
     )))

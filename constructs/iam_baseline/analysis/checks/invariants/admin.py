@@ -23,26 +23,15 @@ from ...graph.admin import admin_refs, admin_probes
 from ...graph.admin import is_admin_equivalent  # noqa: F401 - importable from here as before
 from ...graph.nodes import PRINCIPAL_KINDS
 from ...graph.shared import graph_for
-from ...graph.world import qualifiers_of
 from ...engine.evaluator import evaluate
 from ...engine.request import Request
 from ...model.accounts import AccountScope
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
 
-__all__ = ["CONTEXT", "INVARIANT", "admin_refs", "check", "deploy_roles"]
+__all__ = ["CONTEXT", "INVARIANT", "admin_refs", "check"]
 
 #: The context of the chain search before the graph (read by outputs/admin_reach.py).
 CONTEXT = RequestContextConfig(mfa=True, mfa_age_seconds=0)
-
-
-def deploy_roles(scope: AccountScope, config: BaselineConfig) -> list[str]:
-    """ARNs of the CDK bootstrap deploy roles of every declared account, home region (the
-    graph's BOOTSTRAP_ROLE nodes hold the same ARNs)."""
-    part = scope.model.partition
-    return sorted(
-        f"arn:{part}:iam::{account}:role/cdk-{q}-deploy-role-{account}-{config.region}"
-        for account in scope.declared_accounts | {scope.model.account} for q in qualifiers_of(config)
-    )
 
 
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...engine.evaluator import Decision
+from ...engine.policy import PolicyKind
 from ...engine.request import Request
 from ...model.stack_reader import PLACEHOLDER_ACCOUNT
 
@@ -50,6 +51,10 @@ class Counterexample:
     note: str = ""
     #: How the caller is introduced, e.g. "a principal outside this assembly, e.g. " (:mod:`.callers`).
     caller: str = ""
+    #: Set when only the resource's side (a role's trust) admits the request and the caller's own
+    #: policies do not grant it today, e.g. "the trust alone admits user:carol.auditor; the user's own
+    #: policies do not grant it today": the message says so and names only the trust's statements.
+    alone: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,9 @@ class AccountNames:
     members: tuple[str, ...] = ()
     #: The scope is a StackSet template (its account is the placeholder), even with no members.
     template: bool = False
+    #: The scope's label: it may name the part's own member (``... in Workloads/Dev (444400000002)``),
+    #: which is not an account the text names, so :meth:`show` sets it aside.
+    label: str = ""
 
     @classmethod
     def of(cls, scope: AccountScope, config: BaselineConfig | None) -> AccountNames:
@@ -141,36 +149,56 @@ class AccountNames:
             if role.third_party is not None:
                 names.setdefault(role.third_party.account_id, f"third party of {role.name}")
         placeholder = scope.model.account == PLACEHOLDER_ACCOUNT
-        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else (), placeholder)
+        return cls(names, tuple(sorted(scope.member_accounts)) if placeholder else (), placeholder, scope.label)
 
-    def label(self, account: str) -> str:
+    def label_of(self, account: str) -> str:
         """``444400000002 (orders-dev)``, or the id alone when the config does not name it."""
         return f"{account} ({self.names[account]})" if account in self.names else account
 
     def shown_member(self, text: str) -> str | None:
         """The member account shown for the placeholder in ``text``: the first the text does not
-        already name; None when the text holds no placeholder (or names every member)."""
+        already name (the scope's label aside); None when the text holds no placeholder (or
+        names every member)."""
         if not self.members or not _PLACEHOLDER.search(text):
             return None
-        named = set(_ACCOUNT_ID.findall(text))
+        named = set(_ACCOUNT_ID.findall(text.replace(self.label, "") if self.label else text))
         return next((m for m in self.members if m not in named), None)
 
     def show(self, text: str) -> str:
         """``text`` in the member account :meth:`shown_member` picks: the placeholder renamed to
         it everywhere, its first ``account <id>`` labelled, and "shown in member account ..."
-        appended; ``text`` unchanged when it holds no placeholder (or the scope is a real account)."""
-        if self.template and not self.members and _PLACEHOLDER.search(text):
-            return _PLACEHOLDER.sub(NO_MEMBER, text) + "; a StackSet template no member account has today (an account " \
-                "added to its OUs gets it)"
+        appended; ``text`` unchanged when it holds no placeholder (or the scope is a real account).
+        Never the placeholder itself: a template no member account has, or whose every member the
+        text already names, reads :data:`NO_MEMBER` (``<member account>``) and says why. The one
+        renderer of a StackSet template's account for the console and the report."""
+        if not (self.template or self.members) or not _PLACEHOLDER.search(text):
+            return text
+        aside = text.replace(self.label, "\0") if self.label else text
         member = self.shown_member(text)
         if member is None:
-            return text
+            why = ("a StackSet template no member account has today (an account added to its OUs gets it)"
+                   if not self.members else f"{NO_MEMBER}: another account that gets this StackSet template (the text "
+                   f"names each of its member accounts today: {', '.join(self.label_of(m) for m in self.members)})")
+            return _PLACEHOLDER.sub(NO_MEMBER, aside).replace("\0", self.label) + f"; {why}"
         count = len(self.members)
         return (
-            _PLACEHOLDER.sub(member, text).replace(f"account {member}", f"account {self.label(member)}", 1)
-            + f"; shown in member account {self.label(member)}"
+            _PLACEHOLDER.sub(member, aside).replace(f"account {member}", f"account {self.label_of(member)}", 1)
+            .replace("\0", self.label)
+            + f"; shown in member account {self.label_of(member)}"
             + (f", one of {count} with this StackSet template" if count > 1 else "")
         )
+
+    def everywhere(self, text: str) -> str:
+        """``text`` with every placeholder left (a subject, a note, a proof's reason) renamed to the
+        member account the text already shows ("shown in member account ..."), else :meth:`show`."""
+        if not (self.template or self.members) or not _PLACEHOLDER.search(text):
+            return text
+        shown = _SHOWN.search(text)
+        return _PLACEHOLDER.sub(shown.group(1), text) if shown else self.show(text)
+
+
+#: The member account :meth:`AccountNames.show` named.
+_SHOWN = re.compile(r"; shown in member account ([0-9]{12})")
 
 
 def describe_request(request: Request, accounts: AccountNames | None = None) -> str:
@@ -181,7 +209,7 @@ def describe_request(request: Request, accounts: AccountNames | None = None) -> 
                         and not k.startswith("aws:epochtime"))
     p = request.principal
     text = (
-        f"principal {p.arn} ({p.kind}, account {accounts.label(p.account) if p.account else '-'}), "
+        f"principal {p.arn} ({p.kind}, account {accounts.label_of(p.account) if p.account else '-'}), "
         f"action {request.action}, resource {request.resource}, context {{{context or 'no keys'}}}"
     )
     return accounts.show(text)
@@ -189,14 +217,29 @@ def describe_request(request: Request, accounts: AccountNames | None = None) -> 
 
 def explain(invariant: Invariant, scope_label: str, finding: Finding,
             accounts: AccountNames | None = None) -> tuple[bool, str]:
-    """(passed, message) of one finding: only :class:`Proven` passes; a counterexample's
-    accounts are named by ``accounts``."""
+    """(passed, message) of one finding: only :class:`Proven` passes; every account is named by
+    ``accounts`` (:meth:`AccountNames.everywhere`: a StackSet template's own account as one
+    member account, never the placeholder)."""
+    accounts = accounts or AccountNames()
+    passed, message = _explain(invariant, scope_label, finding, accounts)
+    return passed, accounts.everywhere(message)
+
+
+def _explain(invariant: Invariant, scope_label: str, finding: Finding, accounts: AccountNames) -> tuple[bool, str]:
     head = f"{invariant.id} [{scope_label}] {finding.subject}"
     verdict = finding.verdict
     if isinstance(verdict, Proven):
         return True, f"{head}: proven ({verdict.method})" + (f"; {verdict.aside}" if verdict.aside else "")
+    if isinstance(verdict, Counterexample) and verdict.alone:
+        trust = Decision(verdict.decision.outcome, verdict.decision.reason,
+                         tuple(r for r in verdict.decision.deciding if r.kind is PolicyKind.TRUST))
+        note = f" ({verdict.note})" if verdict.note else ""
+        return False, (
+            f"{head}: counterexample{note}: {verdict.alone}: {describe_request(verdict.request, accounts)} is admitted "
+            f"by the trust policy alone [{trust.statements()}] -- promise broken: {invariant.promise}"
+        )
     if isinstance(verdict, Counterexample):
-        refs = "; ".join(str(r) for r in verdict.decision.deciding) or verdict.decision.reason
+        refs = verdict.decision.statements() or verdict.decision.reason
         note = f" ({verdict.note})" if verdict.note else ""
         return False, (
             f"{head}: counterexample{note}: {verdict.caller}{describe_request(verdict.request, accounts)} is ALLOWED by [{refs}]"

@@ -127,12 +127,8 @@ def honest_ask(scope: AccountScope, space: RequestSpace, note: str = "", **polic
             return replace(verdict, caller=OUTSIDE)
         if side is True:
             return verdict
-        subject, scps = side
-        member = _member(scope, caller)
-        mine = ask(_only(current, caller), identity=(*(_as_template(p, member) for p in subject.identity), *declared),
-                   boundary=_as_template(subject.boundary, member), scps=scps,
-                   note=f"{note}, {subject.label} with its own identity-based policies",
-                   **{k: v for k, v in policies.items() if k not in ("boundary", "scps")})
+        subject, _ = side
+        mine = ask_own_side(scope, current, caller, side, declared, note, **policies)
         if not isinstance(mine, Proven):
             return mine
         refused.append(subject.label)
@@ -142,6 +138,21 @@ def honest_ask(scope: AccountScope, space: RequestSpace, note: str = "", **polic
                          f"their own identity-based policies ({', '.join(refused)}); not asked further")
     return _with_refused(Proven("z3: no caller is left: every one the trust admits is refused by its own policies"),
                          refused)
+
+
+def ask_own_side(scope: AccountScope, space: RequestSpace, caller: RequestPrincipal, side: tuple[Subject, tuple],
+                 declared: tuple = (), note: str = "", **policies) -> Verdict:
+    """``space`` asked for ``caller`` alone (``side``: its :func:`own_side`) with its own identity-based
+    policies, boundary and SCPs in place of the allow-everything stand-in (``declared``: the
+    declared-ways policies kept beside them; ``policies``: the rest of the question, e.g. the
+    trust). For a StackSet template's role, the member account shown stands in the caller's
+    policies for the template's placeholder account. Proven: its own policies refuse it."""
+    subject, scps = side
+    member = _member(scope, caller)
+    return ask(_only(space, caller), identity=(*(_as_template(p, member) for p in subject.identity), *declared),
+               boundary=_as_template(subject.boundary, member), scps=scps,
+               note=f"{note}, {subject.label} with its own identity-based policies",
+               **{k: v for k, v in policies.items() if k not in ("boundary", "scps", "identity")})
 
 
 def _with_refused(verdict: Verdict, refused: list[str]) -> Verdict:

@@ -73,7 +73,7 @@ def _run(scopes: Sequence[AccountScope], config: BaselineConfig,
                 results.append(
                     CheckResult(
                         invariant.id,
-                        f"{scope.label} {finding.subject}",
+                        f"{scope.label} {names.show(finding.subject)}",
                         invariant.promise,
                         passed,
                         message,

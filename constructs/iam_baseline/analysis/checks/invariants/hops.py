@@ -32,6 +32,7 @@ elements: Principal" (``aws:PrincipalArn`` beside an account principal).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from ....config.hub import PersonaReach, identity_account_id, member_role
 from ....config.models import BaselineConfig
@@ -47,6 +48,7 @@ from ...model.accounts import AccountScope
 from ...model.templates import Principal
 from .declared import hop_list
 from .base import AccountNames, Counterexample, Finding, Invariant, NotProven, Proven, Refused
+from .callers import ask_own_side, own_side
 from .solver import first_finding
 from .ways import named_callers, space
 
@@ -84,7 +86,7 @@ def _in_account(request: Request, shown: str, account: str) -> Request:
 
 
 def _listed(names: AccountNames, accounts: list[str]) -> str:
-    shown = ", ".join(names.label(a) for a in accounts[:4])
+    shown = ", ".join(names.label_of(a) for a in accounts[:4])
     return shown + (f" and {len(accounts) - 4} more" if len(accounts) > 4 else "")
 
 
@@ -127,7 +129,7 @@ def check_role(scope: AccountScope, config: BaselineConfig, role: Principal, per
         request = first if shown == extra[0] else _in_account(first, shown, extra[0])
         decision = decide_request(world, graph.nodes[edge.source], request)
         allowed = declared.get(extra[0], frozenset())
-        note = (f"{graph.nodes[edge.source].ref or edge.source} of account {names.label(first.principal.account)} "
+        note = (f"{graph.nodes[edge.source].ref or edge.source} of account {names.label_of(first.principal.account)} "
                 f"assumes {role.ref} in {_listed(names, extra)}, which the hop list does not declare (persona "
                 f"{persona} there: {', '.join(sorted(allowed)) or 'no hop'}); both halves allow it")
         if decision.allowed:
@@ -161,9 +163,31 @@ def _member_half(scope: AccountScope, role: Principal, declared: frozenset[str],
         arn_not_like=excluded)))
     questions = [(family, space(role, callers), {"identity": (OTHER_HALF,), "trust": role.trust})
                  for family, callers in families]
-    return first_finding(role.ref, questions, f"its trust policy admits only the {len(declared)} principal(s) the hop "
-                         f"list declares for persona {persona}", f"the member half of persona {persona} admits a "
-                         "principal the hop list does not declare")
+    finding = first_finding(role.ref, questions, f"its trust policy admits only the {len(declared)} principal(s) the "
+                            f"hop list declares for persona {persona}", f"the member half of persona {persona} admits "
+                            "a principal the hop list does not declare")
+    return Finding(finding.subject, _own_side(scope, role, finding.verdict))
+
+
+def _own_side(scope: AccountScope, role: Principal, verdict):
+    """A counterexample of the member half alone whose caller is a principal of the assembly,
+    asked again with that caller's own policies (:func:`.callers.ask_own_side`): when they grant
+    the other half, their counterexample (both halves allow); else the same request, said as
+    what it is: the trust alone admits the caller, whose own policies do not grant it today (the
+    member half still breaks the promise: the identity account's administrators may grant the
+    other half at any time). A caller outside the assembly keeps the stand-in for its side."""
+    if not isinstance(verdict, Counterexample):
+        return verdict
+    caller = verdict.request.principal
+    side = own_side(scope, caller)
+    if not isinstance(side, tuple):
+        return verdict
+    mine = ask_own_side(scope, space(role, (caller,)), caller, side, trust=role.trust)
+    if isinstance(mine, Counterexample):
+        return mine
+    kind = "user" if caller.kind == "user" else "role"
+    today = "do not grant it today" if isinstance(mine, Proven) else f"are not proven to refuse it ({mine.reason})"
+    return replace(verdict, alone=f"the trust alone admits {side[0].label}; the {kind}'s own policies {today}")
 
 
 def _refused(graph, role: Principal, missing: list[tuple[str, str]], names: AccountNames) -> Refused:
@@ -178,11 +202,11 @@ def _refused(graph, role: Principal, missing: list[tuple[str, str]], names: Acco
         request = Request(RequestPrincipal(caller, caller.split(":")[4], "user" if ":user/" in caller else "role_session",
                                            None if ":user/" in caller else caller), "sts:AssumeRole", arn, {})
         return Refused(request, Decision(Outcome.IMPLICIT_DENY, f"the assembly holds no principal {caller}"),
-                       f"a hop of the hop list into {names.label(account)}{more}")
+                       f"a hop of the hop list into {names.label_of(account)}{more}")
     subject = graph.world.subject_of[source]
     request = Request(subject.principal, "sts:AssumeRole", arn, dict(subject.context))
     decision = decide_request(graph.world, graph.nodes[source], request)
-    return Refused(request, decision, f"{graph.nodes[source].ref} may assume {role.ref} in {names.label(account)} by the "
+    return Refused(request, decision, f"{graph.nodes[source].ref} may assume {role.ref} in {names.label_of(account)} by the "
                    f"hop list, but one half refuses it{more}")
 
 

@@ -13,8 +13,9 @@ deploy or execution role, to pass the execution role (the deploy role excepted),
 stack (both roles excepted)? Decided by SCP Denies of the covering shape
 (:func:`.org_shape.covering_deny`, as the ProtectBaseline seal writes them,
 :func:`iam_baseline.organization.service_control_policies.seal_identity_deployment`). Without
-them, the analysis graph (CDK bootstrap roles modelled with their documented shape) gives the
-counterexample: the chain from a principal of the account to the execution role; no chain is
+them, the analysis graph (CDK bootstrap roles modelled with their documented shape, one per
+bootstrapped region) gives the counterexample: the chain from a principal of the account to the
+execution role of a region; no chain is
 still not proven (the graph holds the assembly's principals, not every principal of the account).
 SCPs never apply to the management account's principals (AWS Organizations User Guide, "SCP
 effects on permissions"): it alone deploys the stack.
@@ -56,13 +57,15 @@ def identity_deploy_findings(scope: AccountScope) -> list[Finding]:
     if not missing:
         return [Finding(what, Proven("; ".join(shapes)))]
     graph = graph_for(scope, scope.top_config)
-    target = next((n.id for n in graph.nodes.values()
-                   if n.kind is NodeKind.BOOTSTRAP_ROLE and n.arn == deployment.execution_role), None)
+    # The execution role of each region it deploys to (the graph has one per bootstrapped
+    # environment): a chain names the region whose seal is missing.
+    targets = {n.id for n in graph.nodes.values()
+               if n.kind is NodeKind.BOOTSTRAP_ROLE and n.arn in deployment.execution_roles}
     labels = graph.labels()
     for node in sorted(graph.nodes.values(), key=lambda n: n.id):
-        if node.scope != scope.label or node.kind is NodeKind.BOOTSTRAP_ROLE or target is None:
+        if node.scope != scope.label or node.kind is NodeKind.BOOTSTRAP_ROLE or not targets:
             continue
-        chain = graph.shortest_chain(node.id, {target})
+        chain = graph.shortest_chain(node.id, targets)
         first = next((e for e in chain.edges if e.steps), None) if chain else None
         if first is not None:
             step = first.steps[0]
