@@ -70,9 +70,13 @@ def test_a_member_pass_role_escalation_is_shown_in_a_named_member_account_with_e
     message = _escalation([mutated], config, "role:ReadOnly", "pass-role-ec2").message
     assert message.startswith("role:ReadOnly (account 333300000001 (payments-prod)): privilege escalation 'pass-role-ec2' "
                               "is reachable: reaches an administrator: role:ReadOnly -[pass-role-ec2]-> "
-                              "OrganizationAccountAccessRole"), message
+                              "an administrator role outside the assembly that trusts the service (not in the assembly: "
+                              "assumed to hold AdministratorAccess and to trust any AWS service)"), message
+    # OrganizationAccountAccessRole trusts only the management account: no service runs with it,
+    # so no PassRole chain may name it (the verifier saw it named, a request AWS would refuse).
+    assert "OrganizationAccountAccessRole" not in message
     assert ("(1) principal arn:aws:sts::333300000001:assumed-role/ReadOnly/check (role_session) iam:PassRole on "
-            "arn:aws:iam::333300000001:role/OrganizationAccountAccessRole with iam:PassedToService=ec2.amazonaws.com "
+            "arn:aws:iam::333300000001:role/admin-role-outside-the-assembly with iam:PassedToService=ec2.amazonaws.com "
             "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) at 4 levels; identity-based policy "
             "mutant:ReadOnly statement #0 (Allow)]; (2) ec2:RunInstances on arn:aws:ec2:us-east-1:333300000001:instance/* "
             "ALLOWED by [service control policy FullAWSAccess statement #0 (Allow) at 4 levels; identity-based policy "

@@ -19,6 +19,10 @@ from ..model.subjects import Subject
 from ..model.templates import AccountModel
 
 STAND_IN_ROLE = "role/OrganizationAccountAccessRole"
+#: A role outside the assembly that holds AdministratorAccess and trusts an AWS service (the
+#: worst case the PassRole rules assume: its trust is unknown). Not OrganizationAccountAccessRole,
+#: which trusts the management account only, so no service could run with it.
+STAND_IN_SERVICE_ROLE = "role/admin-role-outside-the-assembly"
 STAND_IN_USER = "user/another-user"
 
 

@@ -19,7 +19,10 @@ Assumed about what the templates cannot show (README, "What is proven"): compute
 assembly (any EC2 instance, Lambda function, SageMaker notebook, Glue endpoint, CodeBuild
 project, ECS task) may hold any role of its account that trusts its service and that a
 principal who is not an administrator may pass to it; another IAM user may be an
-administrator; OrganizationAccountAccessRole holds AdministratorAccess; each bootstrapped
+administrator; a role outside the assembly may hold AdministratorAccess and trust any AWS
+service (shown as role/admin-role-outside-the-assembly, the role a PassRole chain passes);
+OrganizationAccountAccessRole holds AdministratorAccess and trusts the management account only
+(so no service runs with it); each bootstrapped
 environment (an account and region a stack of the assembly names; StackSet member accounts have
 none) has a CDK deploy role that trusts its account (plus the management account for the other
 accounts of an organization, `cdk bootstrap --trust`) and passes CloudFormation the cfn-exec

@@ -39,7 +39,7 @@ from ..model.accounts import AccountScope
 from ..model.bootstrap import Bootstrap
 from ..model.subjects import REQUEST_TIME, Subject, subject_for
 from ..model.templates import AccountModel, Principal
-from .admin import STAND_IN_ROLE, STAND_IN_USER
+from .admin import STAND_IN_ROLE, STAND_IN_SERVICE_ROLE, STAND_IN_USER
 from .nodes import Node, NodeKind
 
 #: The request context of the search: the strongest a person can bring (MFA, fresh session).
@@ -112,6 +112,9 @@ class World:
     def stand_in_role(self, node: Node) -> str:
         return f"{prefix(node)}/stand-in:{STAND_IN_ROLE}"
 
+    def stand_in_service_role(self, node: Node) -> str:
+        return f"{prefix(node)}/stand-in:{STAND_IN_SERVICE_ROLE}"
+
     def unseen(self, node: Node, service: str) -> str:
         return f"{prefix(node)}/unseen:{service}"
 
@@ -138,7 +141,7 @@ class World:
     def _trusts_service(self, role: Node, service: str) -> bool:
         principal = self.principal_of.get(role.id)
         if principal is None:
-            return role.kind is NodeKind.STAND_IN and role.arn is not None and ":role/" in role.arn
+            return role.kind is NodeKind.STAND_IN and role.id.endswith(STAND_IN_SERVICE_ROLE)
         if principal.trust is None:
             return False
         # Compute created in the role's account by whoever passes it: a service that sets the
@@ -258,6 +261,10 @@ def build_world(scopes: list[AccountScope], config: BaselineConfig | None,
                        "OrganizationAccountAccessRole", iam(STAND_IN_ROLE),
                        assumed="created by AWS Organizations with AdministratorAccess, trusting the management "
                        "account (AWS Organizations User Guide, 'Accessing member accounts')", scope=scope.label), scope)
+        world.add(Node(f"{key}/stand-in:{STAND_IN_SERVICE_ROLE}", NodeKind.STAND_IN, model.account,
+                       "an administrator role outside the assembly that trusts the service", iam(STAND_IN_SERVICE_ROLE),
+                       assumed="not in the assembly: assumed to hold AdministratorAccess and to trust any AWS service",
+                       scope=scope.label), scope)
         world.add(Node(f"{key}/admin", NodeKind.ADMIN, model.account, f"administrator of {model.account}",
                        assumed="any principal that may rewrite its own permissions", scope=scope.label), scope)
     _add_bootstrap(world, scopes)

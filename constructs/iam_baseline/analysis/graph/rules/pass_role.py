@@ -3,8 +3,9 @@
 Each rule passes a role with ``iam:PassedToService`` set to the service that will assume it
 (IAM User Guide, "Grant a user permissions to pass a role to an AWS service"; the condition
 key ``iam:PassedToService``), then creates (and starts) the compute. The target is every role
-of the account whose trust policy admits that service, and the stand-in role (its trust is
-unknown: assumed to admit it). Sources: Rhino Security Labs (2018) methods 3 and 15-21;
+of the account whose trust policy admits that service, and a stand-in administrator role
+outside the assembly (its trust is unknown: assumed to admit it; not
+OrganizationAccountAccessRole, whose documented trust admits only the management account). Sources: Rhino Security Labs (2018) methods 3 and 15-21;
 Bishop Fox, "Privilege escalation in AWS" (iam-vulnerable, 2021: SageMaker jobs, Auto Scaling
 launch configurations and templates, ECS tasks).
 """
@@ -22,8 +23,8 @@ BISHOP_FOX = "Bishop Fox, 'iam-vulnerable: privilege escalation paths in AWS' (2
 
 
 def passable_roles(world, node: Node, service: str) -> Iterator[Node]:
-    """Roles of ``node``'s account that ``service`` may assume (the stand-in role included)."""
-    for role in [*world.in_scope(node, NodeKind.ROLE), world.nodes[world.stand_in_role(node)]]:
+    """Roles of ``node``'s account that ``service`` may assume (the stand-in service role included)."""
+    for role in [*world.in_scope(node, NodeKind.ROLE), world.nodes[world.stand_in_service_role(node)]]:
         if role.id != node.id and world.trusts_service(role, service):
             yield role
 
