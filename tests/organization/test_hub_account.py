@@ -356,6 +356,8 @@ def test_a_role_reached_only_by_chaining_with_a_longer_session_is_refused():
     assert "roles.support.max_session_duration_seconds" in message
     assert "3601 seconds" in message and "3600" in message
     assert "IAM User Guide, 'Roles terms and concepts' > 'Role chaining'" in message
+    assert message.endswith("allowed: 3600 (a role's MaxSessionDuration is at least 3600 seconds, and role chaining "
+                            "allows no more) [got: 3601]"), message
 
 
 def test_the_chaining_limit_reads_the_member_account_variant_roles():

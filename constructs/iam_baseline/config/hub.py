@@ -325,7 +325,8 @@ def hub_rules(config: "BaselineConfig") -> None:
                 f"{seconds} seconds cannot be used: persona {key} is reached in member accounts only from SAML roles of the "
                 f"identity account, and a role session assuming a role is role chaining, which AWS limits to "
                 f"{ROLE_CHAINING_MAX_SECONDS} seconds whatever the role allows ({ROLE_CHAINING_SOURCE}); allowed: "
-                f"3600 (at most {ROLE_CHAINING_MAX_SECONDS})",
+                f"{ROLE_CHAINING_MAX_SECONDS} (a role's MaxSessionDuration is at least 3600 seconds, and role chaining "
+                f"allows no more)",
             )
 
 
