@@ -124,6 +124,13 @@ def test_an_undeclared_saml_route_fails_both_invariants_naming_the_saml_role_and
                and "Security" in s)
     assert "reaches an administrator without MFA: role:FederatedAdmin -[assume-member-role]-> role:Admin" in hop.message
     assert hop.request.principal.role_arn == FEDERATED_ADMIN and hop.decision.allowed
+    # A chain that goes on from the member role stays in the account the hop entered (the
+    # verifier saw "... role:Admin -[create-role-without-boundary]-> administrator of" another member).
+    onward = [r for r in no_admin.values() if "-[assume-member-role]-> role:Admin -[" in r.message]
+    assert onward, [r.message[:300] for r in no_admin.values()]
+    for result in onward:
+        entered = result.request.resource.split(":")[4]
+        assert f"administrator of {entered}" in result.message, result.message
     itself = no_admin[f"account {IDENTITY} role:FederatedAdmin (a SAML role without a declared exception: {why})"]
     assert "is itself an administrator without MFA" in itself.message or "reaches an administrator" in itself.message
     # Only the SAML route fails: every other way in keeps its verdict.

@@ -37,6 +37,7 @@ from ...graph.build import decide_request
 from ...graph.nodes import PRINCIPAL_KINDS, HopMfa, NodeKind
 from ...graph.shared import graph_for
 from ...model.accounts import AccountScope
+from ...model.stack_reader import PLACEHOLDER_ACCOUNT
 from .base import Counterexample, Finding, Invariant, NotProven, Proven
 from .saml_mfa import saml_mfa
 
@@ -95,6 +96,21 @@ def entries(graph, scope: AccountScope, config: BaselineConfig | None = None) ->
     return out
 
 
+def _account(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def _in_hop_account(graph, chain, labels: dict[str, str], scope_label: str, hop_resource: str) -> dict[str, str]:
+    """The chain's labels with a StackSet template's placeholder account read as the account the
+    hop's request entered (its member role's account): the nodes after the hop, in the same
+    template, are in that account. Left to AccountNames, the placeholder would be shown as a
+    member account the line does not name yet, another one."""
+    account = _account(hop_resource)
+    return {i: (labels.get(i, i).replace(PLACEHOLDER_ACCOUNT, account) if account and graph.nodes[i].scope == scope_label
+                else labels.get(i, i)) for i in chain.node_ids}
+
+
 def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
     """One finding per way in without MFA of ``scope``."""
     top = scope.top_config or config
@@ -120,9 +136,11 @@ def check(scope: AccountScope, config: BaselineConfig) -> list[Finding]:
         if first is not None:
             # Reached by a hop without MFA: that hop's request (as made without MFA) is the chain's first one.
             hop = hops[node_id]
-            path = f"{labels.get(hop.source, hop.source)} -[{hop.rule}]-> {chain.describe(labels)}"
+            here = _in_hop_account(graph, chain, labels, graph.nodes[hop.target].scope, first[0].resource)
+            path = f"{labels.get(hop.source, hop.source)} -[{hop.rule}]-> {chain.describe(here)}"
+            why_admin = chain.why_admin.replace(PLACEHOLDER_ACCOUNT, _account(first[0].resource))
             findings.append(Finding(subject, Counterexample(*first, f"reaches an administrator without MFA: {path}; "
-                                                            f"{chain.why_admin}")))
+                                                            f"{why_admin}")))
             continue
         if not chain.edges and node.kind in PRINCIPAL_KINDS:
             # Itself an administrator: the first admin probe is the counterexample.
