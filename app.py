@@ -22,7 +22,7 @@ from iam_baseline.config.break_glass_lock import (
     write_lock,
 )
 from iam_baseline.config.example_values import refuse_example_values
-from iam_baseline.config import identity_store_lock, names_lock, stackset_moves
+from iam_baseline.config import files, identity_store_lock, names_lock, stackset_moves
 from iam_baseline.config.hub import persona_reach
 from iam_baseline.errors import BaselineError
 
@@ -36,7 +36,7 @@ JSII_NODE = str(Path(__file__).resolve().parent / "scripts" / "jsii-node")
 if os.name == "posix":
     os.environ.setdefault("JSII_NODE", JSII_NODE)
 
-DEFAULT_CONFIG = "config/baseline.yaml"
+DEFAULT_CONFIG = files.DEFAULT_CONFIG
 
 
 def config_path() -> str:

@@ -1,7 +1,7 @@
 """Shared fixtures: the default app is synthesized once per session and shared.
 
 "Default" is the suite's own copy of the example, tests/fixtures/baseline.yaml; the user's
-config/baseline.yaml is never read here.
+config file (the one `cdk synth` reads by default) is never read here.
 
 The first synth in a process pays for jsii start-up (seconds); every test that needs the
 default templates reads them from this one cloud assembly instead of re-synthesizing.

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from iam_baseline.config import ConfigError, load_config, parse_config
+from iam_baseline.config.files import DEFAULT_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = 'account_id: "111122223333"\nregion: eu-west-1\n'
@@ -313,7 +314,7 @@ BAD_CONFIGS = {
         '"a;b"',
         "not allowed: expected a tag value: at most 256 of A-Z, a-z, 0-9, spaces and _.:/=+-@",
     ),
-    "empty file": Bad("", "", "", "the file is empty; see config/baseline.yaml"),
+    "empty file": Bad("", "", "", f"the file is empty; see {DEFAULT_CONFIG}"),
     "comments only": Bad("# nothing here\n", "", "", "the file is empty"),
     "top level is a list": Bad("- account_id\n- region\n", "", '["account_id", "region"]', "must be a mapping", line=1),
     "malformed YAML": Bad(
@@ -475,7 +476,7 @@ def test_cdk_synth_refuses_bad_config(tmp_path):
 
 
 def test_a_section_given_in_part_keeps_the_defaults_of_the_keys_it_leaves_out():
-    """config/baseline.yaml: every key is optional except account_id and region."""
+    """Every key of the config is optional except account_id and region."""
     config = parse_config(
         'account_id: "111122223333"\nregion: eu-west-1\n'
         "roles:\n  admin:\n    max_session_duration_seconds: 7200\n"

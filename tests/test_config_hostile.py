@@ -1,6 +1,6 @@
 """Malformed and hostile configs: one test per class of issue 18, each with its exact message.
 
-Every config here is written in the test (no value of config/baseline.yaml is read); files
+Every config here is written in the test (no value of the user's config file is read); files
 a config names are created in ``tmp_path``, the config's folder.
 """
 

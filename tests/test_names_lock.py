@@ -41,7 +41,7 @@ def role(name: str, key="AdminRole"):
 
 
 def test_lock_path_sits_next_to_the_config():
-    assert lock_path_for("config/baseline.yaml").as_posix() == "config/baseline.names.lock"
+    assert lock_path_for("config/prod.yaml").as_posix() == "config/prod.names.lock"
 
 
 def test_the_first_synth_records_every_name(tmp_path):

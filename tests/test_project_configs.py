@@ -1,6 +1,6 @@
 """The project's examples (config/examples/*.yaml) pass synth and check.
 
-The suite never reads config/*.yaml, the files a user edits (config/baseline.yaml, a new
+The suite never reads config/*.yaml, the files a user edits (the default one, a new
 config/prod.yaml): their edits change no test result, and `make synth` and `make check`
 (which the workflows run) judge them. This module validates each example exactly as those
 two commands would, without naming any of its values: it loads, holds no example value unless it is an example, its break-glass and

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from template_tools import ORGANIZATION_CONFIG_FILE
+from iam_baseline.config.files import DEFAULT_CONFIG
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -109,7 +110,7 @@ def test_every_action_is_pinned_by_commit_sha():
 
 def test_the_config_path_comes_from_one_repository_variable():
     for path in WORKFLOWS:
-        assert _load(path.name)["env"] == {"CONFIG": "${{ vars.IAM_BASELINE_CONFIG || 'config/baseline.yaml' }}"}
+        assert _load(path.name)["env"] == {"CONFIG": f"${{{{ vars.IAM_BASELINE_CONFIG || '{DEFAULT_CONFIG}' }}}}"}
         assert "config/examples" not in path.read_text()
 
 

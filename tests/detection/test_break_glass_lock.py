@@ -45,7 +45,7 @@ def rename_user(data):
 
 
 def test_lock_path_sits_next_to_the_config():
-    assert lock_path_for("config/baseline.yaml").as_posix() == "config/baseline.break-glass.lock"
+    assert lock_path_for("config/prod.yaml").as_posix() == "config/prod.break-glass.lock"
 
 
 def test_the_fixture_lock_matches_the_fixture_config():

@@ -66,6 +66,10 @@ class ConfigFileError(BaselineError):
 
 #: The longest file name a config may give (characters): a real one is a few dozen; Linux
 #: refuses paths over 4,096 bytes with an error that names no key.
+#: The config a plain ``cdk synth`` (no ``-c config=...``) reads, relative to the repository: the
+#: file users edit. The one place its path is written (app.py, the empty-file hint).
+DEFAULT_CONFIG = "config/baseline.yaml"
+
 MAX_NAME_CHARS = 1024
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("iam_baseline_config_folder", default=None)

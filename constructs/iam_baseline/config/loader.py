@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .files import ConfigFileError, FileKind, config_folder, read_bounded
+from .files import DEFAULT_CONFIG, ConfigFileError, FileKind, config_folder, read_bounded
 from .models import BaselineConfig
 from .problems import ConfigError, ConfigProblem, describe, problems_from_validation_error
 from .yaml_source import YamlProblem, parse_document
@@ -73,7 +73,7 @@ def parse_config(text: str, source: str = "<string>", *, folder: str | Path | No
         raise ConfigError(source, [ConfigProblem(path, exc.line, "", exc.message, exc.column)]) from None
     data = document.data
     if data is None:
-        raise ConfigError(source, [ConfigProblem("", None, "", "the file is empty; see config/baseline.yaml")])
+        raise ConfigError(source, [ConfigProblem("", None, "", f"the file is empty; see {DEFAULT_CONFIG}")])
     if not isinstance(data, dict):
         raise ConfigError(
             source, [ConfigProblem("", 1, describe(data), "the top level must be a mapping of keys to values", 1)]
